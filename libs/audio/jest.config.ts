@@ -1,0 +1,5 @@
+export default {
+  displayName: 'audio',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,77 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { PROVIDERS, ProviderName, parseProviderList } from '../providers';
+import { CHUNK_ID_PATTERN } from './session-id';
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const lowered = value.toLowerCase();
+  if (lowered === 'true' || lowered === '1' || lowered === '') return true;
+  if (lowered === 'false' || lowered === '0') return false;
+  return value;
+};
+
+const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+
+/** Query options shared by chunk ingest and whole-file transcription. */
+export class RoutingQuery {
+  /** Explicit provider; wins over every hint. */
+  @IsOptional()
+  @IsIn(PROVIDERS, { message: `provider must be one of: ${PROVIDERS.join(', ')}` })
+  provider?: ProviderName;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'realTimeRequired must be true or false' })
+  realTimeRequired?: boolean;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'accuracyCritical must be true or false' })
+  accuracyCritical?: boolean;
+
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'costSensitive must be true or false' })
+  costSensitive?: boolean;
+
+  /** Comma list of providers to fail over to, in order. */
+  @IsOptional()
+  @Matches(/^[a-z, ]*$/i, { message: 'fallback must be a comma list of provider names' })
+  fallback?: string;
+
+  /** The fallback list parsed; unknown names are reported by `fallbackProblem`. */
+  fallbackProviders(): ProviderName[] {
+    return parseProviderList(this.fallback).providers;
+  }
+
+  fallbackProblem(): string | undefined {
+    const { unknown } = parseProviderList(this.fallback);
+    return unknown.length > 0
+      ? `fallback names unknown providers: ${unknown.join(', ')} (known: ${PROVIDERS.join(', ')})`
+      : undefined;
+  }
+}
+
+export class ChunkIngestQuery extends RoutingQuery {
+  /** Position of the chunk in the session; assigned in arrival order when absent. */
+  @IsOptional() @Transform(toInteger) @IsInt({ message: 'seq must be a non-negative integer' }) @Min(0) @Max(2 ** 31)
+  seq?: number;
+
+  /** Client-chosen chunk id; re-posting the same id is idempotent. */
+  @IsOptional()
+  @Matches(CHUNK_ID_PATTERN, { message: "chunkId must be 1-128 letters, digits, '.', '_' or '-'" })
+  chunkId?: string;
+}
+
+export class TranscriptionQuery extends RoutingQuery {
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'wait must be true or false' })
+  wait?: boolean;
+
+  /** How long `wait=true` holds the request, in ms. */
+  @IsOptional() @Transform(toInteger) @IsInt({ message: 'timeoutMs must be an integer' }) @Min(1) @Max(600_000)
+  timeoutMs?: number;
+
+  @IsOptional()
+  @Matches(CHUNK_ID_PATTERN, { message: "sessionId must be 1-128 letters, digits, '.', '_' or '-'" })
+  sessionId?: string;
+
+  /** Chunk length for splitting the file, in seconds. */
+  @IsOptional() @Transform(toInteger) @IsInt({ message: 'chunkSeconds must be an integer' }) @Min(1) @Max(600)
+  chunkSeconds?: number;
+}

@@ -1,0 +1,28 @@
+import { EncodedFields, epochSeconds } from './entry-fields';
+
+/** One failed provider attempt, as the seed records it in `transcription:failures`. */
+export interface FailureEntry {
+  failedProvider: string;
+  sessionId: string;
+  chunkId: string;
+  seq?: number;
+  error: string;
+  /** `retryable` (timeouts, 5xx, 429) or `permanent` (auth, bad audio) for this provider. */
+  errorClass: 'retryable' | 'permanent' | 'malformed';
+  /** Where the chunk went next: a provider name, or `dead-letter`. */
+  nextStep?: string;
+}
+
+export function encodeFailureEntry(failure: FailureEntry, nowMs: number = Date.now()): EncodedFields {
+  const fields: EncodedFields = [
+    'failed_provider', failure.failedProvider,
+    'chunk_id', failure.chunkId,
+    'error', failure.error,
+    'timestamp', epochSeconds(nowMs),
+    'session_id', failure.sessionId,
+    'error_class', failure.errorClass,
+  ];
+  if (failure.seq !== undefined) fields.push('seq', String(failure.seq));
+  if (failure.nextStep) fields.push('next_step', failure.nextStep);
+  return fields;
+}

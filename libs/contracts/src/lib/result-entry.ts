@@ -1,0 +1,110 @@
+import { EncodedFields, FieldReader, RawFields, SCHEMA_VERSION } from './entry-fields';
+import { MalformedEntryError } from './malformed-entry.error';
+
+export interface WordTiming {
+  word: string;
+  /** Seconds from the start of the chunk. */
+  start: number;
+  end: number;
+  confidence: number;
+  speaker?: number;
+}
+
+/** `ok`: the chunk was transcribed. `failed`: terminal, no provider could (dead-lettered). */
+export type ResultStatus = 'ok' | 'failed';
+
+export interface TranscriptionResultEntry {
+  sessionId: string;
+  chunkId: string;
+  seq?: number;
+  status: ResultStatus;
+  text: string;
+  /** Normalized to 0..1 so results from different providers compare. */
+  confidence: number;
+  provider: string;
+  /** Seconds the provider call took (the seed's `processing_time`). */
+  processingTime: number;
+  /** Seconds since the epoch when the result was written. */
+  timestamp: number;
+  words: WordTiming[];
+  language?: string;
+  durationSeconds?: number;
+  /** Why the chunk failed, for `failed` results. */
+  error?: string;
+}
+
+export const RESULT_FIELDS = {
+  text: 'text',
+  confidence: 'confidence',
+  provider: 'provider',
+  processingTime: 'processing_time',
+  chunkId: 'chunk_id',
+  sessionId: 'session_id',
+  timestamp: 'timestamp',
+  seq: 'seq',
+  status: 'status',
+  words: 'words',
+  language: 'language',
+  durationSeconds: 'duration',
+  error: 'error',
+  schemaVersion: 'schema_version',
+} as const;
+
+export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFields {
+  const f = RESULT_FIELDS;
+  const fields: EncodedFields = [
+    f.text, result.text,
+    f.confidence, String(result.confidence),
+    f.provider, result.provider,
+    f.processingTime, result.processingTime.toFixed(6),
+    f.chunkId, result.chunkId,
+    f.sessionId, result.sessionId,
+    f.timestamp, result.timestamp.toFixed(6),
+    f.status, result.status,
+    f.words, JSON.stringify(result.words),
+    f.schemaVersion, String(SCHEMA_VERSION),
+  ];
+  if (result.seq !== undefined) fields.push(f.seq, String(result.seq));
+  if (result.language) fields.push(f.language, result.language);
+  if (result.durationSeconds !== undefined) fields.push(f.durationSeconds, String(result.durationSeconds));
+  if (result.error) fields.push(f.error, result.error);
+  return fields;
+}
+
+/** Decodes a result entry, including the seed's own (which lack status, seq and words). */
+export function decodeResultEntry(fields: RawFields): TranscriptionResultEntry {
+  const r = new FieldReader(fields);
+  const f = RESULT_FIELDS;
+  const status = r.optionalText(f.status) ?? 'ok';
+  if (status !== 'ok' && status !== 'failed') r.problems.push(`unknown status '${status.slice(0, 40)}'`);
+  const result: TranscriptionResultEntry = {
+    sessionId: r.text(f.sessionId),
+    chunkId: r.text(f.chunkId),
+    seq: r.optionalInteger(f.seq),
+    status: status as ResultStatus,
+    text: r.optionalText(f.text) ?? '',
+    confidence: r.optionalNumber(f.confidence) ?? 0,
+    provider: r.optionalText(f.provider) ?? '',
+    processingTime: r.optionalNumber(f.processingTime) ?? 0,
+    timestamp: r.optionalNumber(f.timestamp) ?? 0,
+    words: parseWords(r),
+    language: r.optionalText(f.language) || undefined,
+    durationSeconds: r.optionalNumber(f.durationSeconds),
+    error: r.optionalText(f.error) || undefined,
+  };
+  if (r.problems.length > 0) throw new MalformedEntryError(r.problems);
+  return result;
+}
+
+function parseWords(r: FieldReader): WordTiming[] {
+  const raw = r.optionalText(RESULT_FIELDS.words);
+  if (!raw) return [];
+  try {
+    const words: unknown = JSON.parse(raw);
+    if (Array.isArray(words)) return words as WordTiming[];
+  } catch {
+    // reported below
+  }
+  r.problems.push(`field '${RESULT_FIELDS.words}' is not a JSON array`);
+  return [];
+}

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'fallback-policy',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

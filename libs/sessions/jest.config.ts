@@ -1,0 +1,5 @@
+export default {
+  displayName: 'sessions',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'streams',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'worker-runtime',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
