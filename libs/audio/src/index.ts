@@ -1,1 +1,10 @@
-
+export * from './lib/audio-format.error';
+export type { SampleEncoding } from './lib/wav/sample-format';
+export * from './lib/wav/wav-info';
+export * from './lib/wav/parse-wav';
+export * from './lib/wav/encode-wav';
+export * from './lib/content-type/parse-audio-content-type';
+export * from './lib/audio-description';
+export * from './lib/inspect-audio';
+export * from './lib/split-audio';
+export * from './lib/to-wav';

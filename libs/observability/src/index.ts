@@ -1,1 +1,2 @@
-
+export * from './lib/logger';
+export * from './lib/metrics';

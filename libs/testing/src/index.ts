@@ -1,1 +1,1 @@
-
+export * from './lib/redis-harness';

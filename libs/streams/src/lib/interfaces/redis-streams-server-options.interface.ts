@@ -1,0 +1,51 @@
+import type { Logger } from '@streamscribe/observability';
+import type { StreamEntry } from './stream-entry.interface';
+import type { RedisStreamsContext } from '../ctx-host/redis-streams.context';
+
+/**
+ * What happened to an entry whose handler threw. `settled`: the failure policy moved or
+ * acknowledged it (failover, dead letter). `pending`: left in the PEL, so a peer reclaims it.
+ */
+export type FailureDisposition = 'settled' | 'pending';
+
+export type HandlerFailurePolicy = (
+  entry: StreamEntry,
+  error: unknown,
+  context: RedisStreamsContext,
+) => Promise<FailureDisposition>;
+
+export interface RedisStreamsServerOptions {
+  /** Redis URL, e.g. redis://127.0.0.1:6379. */
+  url: string;
+  /** Consumer group for a stream (handlers are registered by stream key). */
+  groupFor: (stream: string) => string;
+  /** Consumer name, unique per process across hosts. */
+  consumer: string;
+  /**
+   * Entries handled at once by this process.
+   * @defaultValue 8
+   */
+  concurrency?: number;
+  /**
+   * How long one XREADGROUP blocks waiting for entries, in ms. Also bounds how long `close()`
+   * waits for the read loop to notice it should stop.
+   * @defaultValue 2000
+   */
+  blockMs?: number;
+  /** Sorted set a heartbeat is written to (consumer → time), so routers see live consumers. */
+  presenceKeyFor?: (group: string) => string;
+  /**
+   * Heartbeat period in ms.
+   * @defaultValue 2000
+   */
+  presenceIntervalMs?: number;
+  /** What to do with an entry whose handler threw. Default: leave it pending. */
+  onHandlerFailure?: HandlerFailurePolicy;
+  /**
+   * How long `close()` lets in-flight handlers finish before giving up on them (they stay pending
+   * for a peer to reclaim), in ms.
+   * @defaultValue 10000
+   */
+  drainTimeoutMs?: number;
+  logger: Logger;
+}

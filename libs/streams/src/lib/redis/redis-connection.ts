@@ -1,0 +1,62 @@
+import Redis, { RedisOptions } from 'ioredis';
+import { Logger, maskRedisUrl } from '@streamscribe/observability';
+
+export interface RedisConnectionOptions {
+  /** Shown in CLIENT LIST, so `redis-cli client list` tells who holds which connection. */
+  name: string;
+  logger: Logger;
+  /**
+   * Fail commands at once while disconnected instead of queueing them. The router wants this:
+   * a request must get a 503 now, not hang until Redis is back.
+   */
+  failFastWhenDisconnected?: boolean;
+  /** Per-command timeout in ms (never on blocking connections). */
+  commandTimeoutMs?: number;
+  /** Batch commands issued in the same tick into one round trip. */
+  autoPipelining?: boolean;
+}
+
+/** Reconnect delay: doubles from 50 ms up to 2 s, with jitter so a fleet does not reconnect in step. */
+export function reconnectDelayMs(attempt: number): number {
+  const base = Math.min(2000, 50 * 2 ** Math.min(attempt, 6));
+  return Math.round(base / 2 + Math.random() * (base / 2));
+}
+
+export function createRedisConnection(url: string, options: RedisConnectionOptions): Redis {
+  const redisOptions: RedisOptions = {
+    connectionName: options.name,
+    retryStrategy: reconnectDelayMs,
+    enableOfflineQueue: !options.failFastWhenDisconnected,
+    maxRetriesPerRequest: options.failFastWhenDisconnected ? 0 : null,
+    commandTimeout: options.commandTimeoutMs,
+    enableAutoPipelining: options.autoPipelining ?? false,
+    lazyConnect: false,
+  };
+  const client = new Redis(url, redisOptions);
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (!down) options.logger.warn({ err: error.message, redis: maskRedisUrl(url), connection: options.name }, 'redis connection error');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) options.logger.info({ redis: maskRedisUrl(url), connection: options.name }, 'redis connection restored');
+    down = false;
+  });
+  return client;
+}
+
+/** Resolves once the connection is ready (or rejects after timeoutMs). */
+export async function waitUntilReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      client.off('ready', onReady);
+      reject(new Error(`redis not ready after ${timeoutMs} ms (status ${client.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    client.once('ready', onReady);
+  });
+}

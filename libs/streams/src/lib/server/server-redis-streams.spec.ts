@@ -1,0 +1,156 @@
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, INestMicroservice, Payload } from '@nestjs/microservices';
+import Redis from 'ioredis';
+import { createLogger } from '@streamscribe/observability';
+import { RedisHarness } from '@streamscribe/testing';
+import { StreamProducer } from '../client/stream-producer';
+import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
+import { StreamEntry } from '../interfaces/stream-entry.interface';
+import { ServerRedisStreams } from './server-redis-streams';
+
+const STREAM = 'test:stream';
+const GROUP = 'test_workers';
+
+/** What the test handler does with each entry; swapped per test. */
+let behaviour: (entry: StreamEntry, ctx: RedisStreamsContext) => Promise<void> = async () => undefined;
+
+@Controller()
+class TestHandler {
+  @EventPattern(STREAM)
+  handle(@Payload() entry: StreamEntry, @Ctx() ctx: RedisStreamsContext) {
+    return behaviour(entry, ctx);
+  }
+}
+
+@Module({ controllers: [TestHandler] })
+class TestModule {}
+
+describe('ServerRedisStreams', () => {
+  let harness: RedisHarness;
+  let redis: Redis;
+  let app: INestMicroservice | undefined;
+
+  beforeAll(async () => {
+    harness = await RedisHarness.start();
+    redis = harness.client();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+    await redis.flushdb();
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await harness.close();
+  });
+
+  async function startServer(concurrency = 4) {
+    const server = new ServerRedisStreams({
+      url: harness.url,
+      groupFor: () => GROUP,
+      consumer: 'test-consumer',
+      concurrency,
+      blockMs: 100,
+      presenceKeyFor: (group) => `presence:${group}`,
+      logger: createLogger('test'),
+    });
+    app = await NestFactory.createMicroservice(TestModule, { strategy: server, logger: false });
+    await app.listen();
+    return server;
+  }
+
+  async function pendingCount(): Promise<number> {
+    const [count] = (await redis.xpending(STREAM, GROUP)) as [number];
+    return count;
+  }
+
+  async function until(condition: () => Promise<boolean> | boolean, timeoutMs = 5000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await condition())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  it('delivers binary fields intact, acknowledges after success, never exceeds its concurrency', async () => {
+    const seen: Buffer[] = [];
+    let active = 0;
+    let maxActive = 0;
+    behaviour = async (entry, ctx) => {
+      active += 1;
+      maxActive = Math.max(maxActive, active);
+      expect(ctx.getGroup()).toBe(GROUP);
+      expect(ctx.getDeliveryCount()).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(entry.fields.get('audio') as Buffer);
+      active -= 1;
+    };
+    await startServer(3);
+    const producer = new StreamProducer(redis);
+    const payloads = Array.from({ length: 40 }, (_, i) => Buffer.from([0, 255, 13, 10, i]));
+    await producer.appendMany(payloads.map((audio) => ({ stream: STREAM, fields: ['audio', audio] })));
+    await until(() => seen.length === 40);
+    await until(async () => (await pendingCount()) === 0);
+    expect(new Set(seen.map((b) => b.toString('hex')))).toEqual(new Set(payloads.map((b) => b.toString('hex'))));
+    expect(maxActive).toBeLessThanOrEqual(3);
+    expect(maxActive).toBeGreaterThan(1);
+  });
+
+  it('leaves an entry pending when its handler fails, and keeps consuming', async () => {
+    const handled: string[] = [];
+    behaviour = async (entry) => {
+      const name = entry.fields.get('name')?.toString() as string;
+      if (name === 'bad') throw new Error('provider exploded');
+      handled.push(name);
+    };
+    await startServer();
+    const producer = new StreamProducer(redis);
+    await producer.append(STREAM, ['name', 'bad']);
+    await producer.append(STREAM, ['name', 'good']);
+    await until(() => handled.includes('good'));
+    await until(async () => (await pendingCount()) === 1);
+  });
+
+  it('does not ack what the handler settled itself', async () => {
+    behaviour = async (_entry, ctx) => ctx.markSettled();
+    await startServer();
+    await new StreamProducer(redis).append(STREAM, ['name', 'x']);
+    await until(async () => (await redis.xlen(STREAM)) === 1);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await pendingCount()).toBe(1);
+  });
+
+  it('publishes a heartbeat and drains on close: in-flight work finishes and is acked', async () => {
+    let finished = 0;
+    behaviour = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      finished += 1;
+    };
+    const server = await startServer(4);
+    await until(async () => (await redis.zscore(`presence:${GROUP}`, 'test-consumer')) !== null);
+    await new StreamProducer(redis).appendMany(
+      Array.from({ length: 4 }, () => ({ stream: STREAM, fields: ['name', 'slow'] })),
+    );
+    await until(() => server.inFlight === 4);
+    await app?.close();
+    app = undefined;
+    expect(finished).toBe(4);
+    expect(await pendingCount()).toBe(0);
+    expect(await redis.zscore(`presence:${GROUP}`, 'test-consumer')).toBeNull();
+    const consumers = (await redis.xinfo('CONSUMERS', STREAM, GROUP)) as unknown[];
+    expect(consumers).toHaveLength(0);
+  });
+
+  it('recreates its group when Redis loses it and keeps consuming', async () => {
+    const handled: string[] = [];
+    behaviour = async (entry) => {
+      handled.push(entry.fields.get('name')?.toString() as string);
+    };
+    await startServer();
+    await redis.del(STREAM);
+    await until(async () => (await redis.exists(STREAM)) === 1, 5000);
+    await new StreamProducer(redis).append(STREAM, ['name', 'after']);
+    await until(() => handled.includes('after'));
+  });
+});

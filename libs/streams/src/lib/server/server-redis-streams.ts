@@ -1,0 +1,262 @@
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type Redis from 'ioredis';
+import { lastValueFrom } from 'rxjs';
+import { Logger } from '@streamscribe/observability';
+import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
+import { FailureDisposition, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
+import { StreamEntry } from '../interfaces/stream-entry.interface';
+import { createRedisConnection, reconnectDelayMs } from '../redis/redis-connection';
+import { AckBatcher } from './ack-batcher';
+import { ensureGroup, isNoGroupError } from './consumer-groups';
+import { transportMetrics } from './transport-metrics';
+
+export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS_TRANSPORT');
+
+type XReadGroupReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
+
+/**
+ * Nest transport over Redis Streams consumer groups. Handlers are registered by stream key
+ * (`@EventPattern('audio:stream:deepgram')`); each group gets one blocking XREADGROUP loop on its
+ * own connection, while acknowledgements, heartbeats and group management use another, so a
+ * blocked read never delays an ack. At most `concurrency` entries are in flight per process, and
+ * an entry is acknowledged only after its handler completed without error.
+ */
+export class ServerRedisStreams extends Server implements CustomTransportStrategy {
+  override readonly transportId = REDIS_STREAMS_TRANSPORT;
+  private readonly concurrency: number;
+  private readonly blockMs: number;
+  private readonly log: Logger;
+  private commands?: Redis;
+  private acks?: AckBatcher;
+  private readonly readers = new Map<Redis, Promise<number>>();
+  private readonly loops: Promise<void>[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private slotWaiters: Array<() => void> = [];
+  private presenceTimer?: NodeJS.Timeout;
+  private closing?: Promise<void>;
+
+  constructor(private readonly options: RedisStreamsServerOptions) {
+    super();
+    this.concurrency = options.concurrency ?? 8;
+    this.blockMs = options.blockMs ?? 2000;
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1) {
+      throw new Error(`concurrency must be a positive integer, got ${options.concurrency}`);
+    }
+    if (!Number.isInteger(this.blockMs) || this.blockMs < 1) {
+      throw new Error(`blockMs must be a positive integer (0 would block forever), got ${options.blockMs}`);
+    }
+    this.log = options.logger.child({ consumer: options.consumer });
+  }
+
+  listen(callback: (error?: unknown) => void): void {
+    this.start().then(() => callback(), callback);
+  }
+
+  /** Stops reading, lets in-flight handlers finish (up to drainTimeoutMs), then disconnects. */
+  close(): Promise<void> {
+    this.closing ??= this.drainAndDisconnect();
+    return this.closing;
+  }
+
+  on(): never {
+    throw new Error('ServerRedisStreams emits no events; watch its metrics and logs instead');
+  }
+
+  unwrap<T>(): T {
+    return { commands: this.commands, readers: [...this.readers.keys()] } as T;
+  }
+
+  /** Entries being handled right now by this process. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  private async start(): Promise<void> {
+    const { url, consumer } = this.options;
+    this.commands = createRedisConnection(url, { name: `${consumer}:commands`, logger: this.log });
+    this.acks = new AckBatcher(this.commands);
+    const streamsByGroup = new Map<string, string[]>();
+    for (const stream of this.messageHandlers.keys()) {
+      const group = this.options.groupFor(stream);
+      streamsByGroup.set(group, [...(streamsByGroup.get(group) ?? []), stream]);
+    }
+    for (const [group, streams] of streamsByGroup) {
+      await Promise.all(streams.map((stream) => ensureGroup(this.commands as Redis, stream, group)));
+      this.loops.push(this.readLoop(group, streams));
+    }
+    this.startPresence([...streamsByGroup.keys()]);
+    this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
+  }
+
+  private async readLoop(group: string, streams: string[]): Promise<void> {
+    const { url, consumer } = this.options;
+    const reader = createRedisConnection(url, { name: `${consumer}:reader`, logger: this.log });
+    // Its client id lets close() end a blocked XREADGROUP at once with CLIENT UNBLOCK.
+    this.readers.set(reader, reader.client('ID') as Promise<number>);
+    let failures = 0;
+    while (!this.closing) {
+      await this.waitForFreeSlot();
+      if (this.closing) break;
+      let reply: XReadGroupReply;
+      try {
+        reply = (await reader.callBuffer(
+          'XREADGROUP',
+          'GROUP', group, consumer,
+          'COUNT', this.concurrency - this.inFlight,
+          'BLOCK', this.blockMs,
+          'STREAMS', ...streams, ...streams.map(() => '>'),
+        )) as XReadGroupReply;
+        failures = 0;
+      } catch (error) {
+        if (this.closing) break;
+        failures += 1;
+        await this.recoverFromReadError(error, group, streams, failures);
+        continue;
+      }
+      for (const [stream, entries] of reply ?? []) {
+        for (const [id, flat] of entries) {
+          this.dispatch({ stream: stream.toString(), id: id.toString(), fields: toFieldMap(flat) }, group, 1);
+        }
+      }
+    }
+  }
+
+  private async recoverFromReadError(error: unknown, group: string, streams: string[], failures: number): Promise<void> {
+    if (isNoGroupError(error)) {
+      // The stream or group vanished (Redis restarted without persistence, or someone deleted it).
+      this.log.warn({ group }, 'consumer group missing; recreating it');
+      await Promise.all(streams.map((stream) => ensureGroup(this.commands as Redis, stream, group))).catch(() => undefined);
+      return;
+    }
+    transportMetrics.readErrors.inc({ group });
+    if (failures === 1) this.log.warn({ err: errorMessage(error), group }, 'XREADGROUP failed; retrying with backoff');
+    await sleep(reconnectDelayMs(failures));
+  }
+
+  /** Runs one entry through its handler; the read loop and the reclaim sweeper both use this. */
+  protected dispatch(entry: StreamEntry, group: string, deliveryCount: number): void {
+    const context = new RedisStreamsContext([entry.stream, entry.id, group, this.options.consumer, deliveryCount]);
+    const run = this.handle(entry, context).finally(() => {
+      this.running.delete(run);
+      this.slotWaiters.shift()?.();
+    });
+    this.running.add(run);
+  }
+
+  private async handle(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
+    const labels = { stream: entry.stream, group: context.getGroup() };
+    const handler = this.getHandlerByPattern(entry.stream);
+    if (!handler) {
+      this.log.error({ stream: entry.stream, entryId: entry.id }, 'no handler for stream; entry left pending');
+      return;
+    }
+    const stopTimer = transportMetrics.handlerSeconds.startTimer(labels);
+    try {
+      await lastValueFrom(this.transformToObservable(await handler(entry, context)), { defaultValue: undefined });
+      if (!context.isSettled()) await this.acks?.ack(entry.stream, context.getGroup(), entry.id);
+      transportMetrics.entries.inc({ ...labels, outcome: 'acked' });
+    } catch (error) {
+      const disposition = await this.handleFailure(entry, error, context);
+      transportMetrics.entries.inc({ ...labels, outcome: disposition === 'settled' ? 'failed_settled' : 'failed_pending' });
+    } finally {
+      stopTimer();
+    }
+  }
+
+  private async handleFailure(entry: StreamEntry, error: unknown, context: RedisStreamsContext): Promise<FailureDisposition> {
+    const policy = this.options.onHandlerFailure;
+    if (!policy) {
+      this.log.warn({ err: errorMessage(error), stream: entry.stream, entryId: entry.id }, 'handler failed; entry left pending');
+      return 'pending';
+    }
+    try {
+      return await policy(entry, error, context);
+    } catch (policyError) {
+      this.log.error({ err: errorMessage(policyError), stream: entry.stream, entryId: entry.id }, 'failure policy failed; entry left pending');
+      return 'pending';
+    }
+  }
+
+  private async waitForFreeSlot(): Promise<void> {
+    while (this.inFlight >= this.concurrency && !this.closing) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+  }
+
+  private startPresence(groups: string[]): void {
+    const keyFor = this.options.presenceKeyFor;
+    if (!keyFor) return;
+    const beat = () => {
+      const pipeline = (this.commands as Redis).pipeline();
+      for (const group of groups) pipeline.zadd(keyFor(group), Date.now(), this.options.consumer);
+      pipeline.exec().catch(() => undefined);
+    };
+    beat();
+    this.presenceTimer = setInterval(beat, this.options.presenceIntervalMs ?? 2000);
+    this.presenceTimer.unref();
+  }
+
+  private async drainAndDisconnect(): Promise<void> {
+    clearInterval(this.presenceTimer);
+    this.slotWaiters.splice(0).forEach((wake) => wake());
+    await this.unblockReaders();
+    await Promise.allSettled(this.loops);
+    const drained = await settleWithin([...this.running], this.options.drainTimeoutMs ?? 10_000);
+    if (!drained) {
+      this.log.warn({ inFlight: this.inFlight }, 'drain timed out; unfinished entries stay pending for peers to reclaim');
+    }
+    await this.acks?.settle();
+    await this.leaveGroups(drained);
+    for (const reader of this.readers.keys()) reader.disconnect();
+    await this.commands?.quit().catch(() => this.commands?.disconnect());
+    this.log.info('stopped consuming');
+  }
+
+  private async unblockReaders(): Promise<void> {
+    for (const [reader, clientId] of this.readers) {
+      const id = await clientId.catch(() => undefined);
+      if (id === undefined || !this.commands || this.commands.status !== 'ready') {
+        reader.disconnect();
+        continue;
+      }
+      await this.commands.client('UNBLOCK', id, 'TIMEOUT').catch(() => reader.disconnect());
+    }
+  }
+
+  /** Leaves presence, and the groups where this consumer holds nothing pending. */
+  private async leaveGroups(drained: boolean): Promise<void> {
+    const commands = this.commands;
+    if (!commands || commands.status !== 'ready') return;
+    const { consumer, presenceKeyFor } = this.options;
+    for (const stream of this.messageHandlers.keys()) {
+      const group = this.options.groupFor(stream);
+      if (presenceKeyFor) await commands.zrem(presenceKeyFor(group), consumer).catch(() => undefined);
+      if (!drained) continue;
+      const summary = (await commands.xpending(stream, group, '-', '+', 1, consumer).catch(() => [null])) as unknown[];
+      // XGROUP DELCONSUMER would drop the consumer's pending entries; only leave when it holds none.
+      if (summary.length === 0) await commands.xgroup('DELCONSUMER', stream, group, consumer).catch(() => undefined);
+    }
+  }
+}
+
+function toFieldMap(flat: Buffer[]): Map<string, Buffer> {
+  const fields = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i].toString(), flat[i + 1]);
+  return fields;
+}
+
+async function settleWithin(work: Promise<unknown>[], timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const finished = await Promise.race([Promise.allSettled(work).then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return finished;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
