@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
@@ -124,21 +124,28 @@ export class RedisHarness {
 }
 
 async function waitForPing(url: string, stderr: () => string): Promise<void> {
+  const { hostname, port } = new URL(url);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.ping();
-      return;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    } finally {
-      client.disconnect();
-    }
+    if (await pingOnce(hostname, Number(port))) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   throw new Error(`redis-server did not answer within 10 s: ${stderr()}`);
+}
+
+/** One PING over a plain socket: no client library, so nothing lingers after a refused attempt. */
+function pingOnce(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
+  });
 }
 
 /** A port the OS says is free right now (the usual small race is acceptable in tests). */

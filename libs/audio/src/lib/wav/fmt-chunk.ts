@@ -31,9 +31,9 @@ export function readFmtChunk(buf: Buffer, chunk: RiffChunk): WavFormat {
       `WAV 'fmt ' chunk is ${chunk.declaredSize} bytes; a WAV format needs at least ${PLAIN_FMT_BYTES}`,
     );
   }
-  if (chunk.available < chunk.declaredSize) {
+  if (chunk.declaredSize > chunk.remaining) {
     throw new AudioFormatError(
-      `WAV header truncated: 'fmt ' chunk declares ${chunk.declaredSize} bytes but only ${chunk.available} follow`,
+      `WAV header truncated: 'fmt ' chunk declares ${chunk.declaredSize} bytes but only ${chunk.remaining} follow`,
     );
   }
   const at = chunk.bodyOffset;

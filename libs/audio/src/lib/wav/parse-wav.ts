@@ -39,7 +39,7 @@ export function parseWav(buf: Buffer): WavInfo {
   for (const chunk of riffChunks(buf)) {
     if (chunk.id === 'fmt ' && !format) format = readFmtChunk(buf, chunk);
     else if (chunk.id === 'data' && !data) data = locateData(chunk);
-    else if (chunk.available < chunk.declaredSize) overrun = chunk;
+    else if (chunk.declaredSize > chunk.remaining) overrun = chunk;
     if (format && data) break;
   }
   if (!format) throw new AudioFormatError(missingChunkMessage('fmt ', overrun));
@@ -67,12 +67,12 @@ function assertRiffWave(buf: Buffer): void {
 
 function locateData(chunk: RiffChunk): DataRegion {
   const unknownLength = UNKNOWN_DATA_SIZES.has(chunk.declaredSize);
-  if (!unknownLength && chunk.available < chunk.declaredSize) {
+  if (!unknownLength && chunk.declaredSize > chunk.remaining) {
     throw new AudioFormatError(
-      `data chunk declares ${chunk.declaredSize} bytes but only ${chunk.available} follow`,
+      `data chunk declares ${chunk.declaredSize} bytes but only ${chunk.remaining} follow`,
     );
   }
-  return { offset: chunk.bodyOffset, length: chunk.available, unknownLength };
+  return { offset: chunk.bodyOffset, length: unknownLength ? chunk.remaining : chunk.declaredSize, unknownLength };
 }
 
 function wholeFrames(data: DataRegion, blockAlign: number): number {
@@ -89,6 +89,6 @@ function missingChunkMessage(id: string, overrun: RiffChunk | undefined): string
   if (!overrun) return `WAV has no '${id}' chunk`;
   return (
     `WAV header truncated: no '${id}' chunk before '${overrun.id}' at byte ${overrun.offset}, ` +
-    `which declares ${overrun.declaredSize} bytes but only ${overrun.available} follow`
+    `which declares ${overrun.declaredSize} bytes but only ${overrun.remaining} follow`
   );
 }

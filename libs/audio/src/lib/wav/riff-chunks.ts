@@ -8,8 +8,8 @@ export interface RiffChunk {
   offset: number;
   bodyOffset: number;
   declaredSize: number;
-  /** Bytes of the body actually present in the buffer. */
-  available: number;
+  /** Bytes from the start of the body to the end of the buffer. */
+  remaining: number;
 }
 
 /** Walks the chunks after the 12-byte RIFF header until fewer than 8 bytes remain. */
@@ -23,7 +23,7 @@ export function* riffChunks(buf: Buffer): Generator<RiffChunk> {
       offset,
       bodyOffset,
       declaredSize,
-      available: Math.min(declaredSize, buf.length - bodyOffset),
+      remaining: buf.length - bodyOffset,
     };
     // RIFF keeps chunks word-aligned: an odd-sized body is followed by a pad byte its size omits.
     offset = bodyOffset + declaredSize + (declaredSize & 1);

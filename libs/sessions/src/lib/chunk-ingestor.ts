@@ -1,0 +1,95 @@
+import type Redis from 'ioredis';
+import {
+  AudioChunkEntry,
+  CHUNK_FIELDS,
+  EncodedFields,
+  ProviderName,
+  encodeChunkEntry,
+  providerStream,
+  sessionChunksKey,
+  sessionMetaKey,
+} from '@streamscribe/contracts';
+import { RedisScript } from './redis-script';
+import { INGEST_CHUNK_LUA } from './scripts/ingest-chunk-3.lua';
+import { SessionsOptions } from './sessions-options';
+
+export interface IngestRequest {
+  provider: ProviderName;
+  /** The chunk; `chunkId` may be empty (derived from seq) and `seq` undefined (next in order). */
+  chunk: AudioChunkEntry;
+}
+
+export type IngestOutcome =
+  | { status: 'created' | 'duplicate'; sessionId: string; seq: number; chunkId: string; entryId: string; provider: ProviderName }
+  | { status: 'seq_taken'; sessionId: string; seq: number; chunkId: string };
+
+const ingestScript = new RedisScript('ssIngestChunk', 3, INGEST_CHUNK_LUA);
+
+/**
+ * Accepts chunks into sessions: assigns sequence numbers in arrival order, makes re-posting a
+ * chunk id idempotent and appends the entry to the provider's stream, atomically (one Lua call).
+ */
+export class ChunkIngestor {
+  constructor(
+    private readonly client: Redis,
+    private readonly options: SessionsOptions,
+  ) {}
+
+  async ingest(request: IngestRequest): Promise<IngestOutcome> {
+    const reply = await ingestScript.run(this.client, keysFor(request), this.argsFor(request));
+    return toOutcome(request.chunk.sessionId, reply as string[]);
+  }
+
+  /** Ingests many chunks in one pipeline (a whole file), in order. */
+  async ingestMany(requests: readonly IngestRequest[]): Promise<IngestOutcome[]> {
+    ingestScript.define(this.client);
+    const pipeline = this.client.pipeline();
+    for (const request of requests) ingestScript.queue(pipeline, keysFor(request), this.argsFor(request));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.map(([error, reply], i) => {
+      if (error) throw error;
+      return toOutcome(requests[i].chunk.sessionId, reply as string[]);
+    });
+  }
+
+  /** Records how many chunks a whole-file session will have, so completeness can be judged. */
+  async expectChunks(sessionId: string, count: number): Promise<void> {
+    const meta = sessionMetaKey(sessionId);
+    await this.client.multi().hset(meta, 'expected_chunks', count).expire(meta, this.options.sessionTtlSeconds).exec();
+  }
+
+  private argsFor({ provider, chunk }: IngestRequest): Array<string | Buffer | number> {
+    return [
+      chunk.chunkId,
+      chunk.seq === undefined ? '' : chunk.seq,
+      provider,
+      Date.now(),
+      this.options.sessionTtlSeconds,
+      ...withoutFields(encodeChunkEntry(chunk), [CHUNK_FIELDS.seq, CHUNK_FIELDS.chunkId]),
+    ];
+  }
+}
+
+function keysFor({ provider, chunk }: IngestRequest): string[] {
+  return [sessionMetaKey(chunk.sessionId), sessionChunksKey(chunk.sessionId), providerStream(provider)];
+}
+
+function withoutFields(flat: EncodedFields, names: readonly string[]): EncodedFields {
+  const kept: EncodedFields = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if (!names.includes(flat[i].toString())) kept.push(flat[i], flat[i + 1]);
+  }
+  return kept;
+}
+
+function toOutcome(sessionId: string, [status, seq, chunkId, entryId, provider]: string[]): IngestOutcome {
+  if (status === 'seq_taken') return { status, sessionId, seq: Number(seq), chunkId };
+  return {
+    status: status as 'created' | 'duplicate',
+    sessionId,
+    seq: Number(seq),
+    chunkId,
+    entryId,
+    provider: provider as ProviderName,
+  };
+}

@@ -1,0 +1,17 @@
+export interface SessionsOptions {
+  /**
+   * How long a session's keys (metadata, chunk index, results) live after their last write, in s.
+   * @defaultValue 86400
+   */
+  sessionTtlSeconds: number;
+  /**
+   * Approximate cap on `transcription:results:all` (XADD MAXLEN ~), the monitoring stream.
+   * @defaultValue 100000
+   */
+  resultsAllMaxLen: number;
+}
+
+export const DEFAULT_SESSIONS_OPTIONS: SessionsOptions = {
+  sessionTtlSeconds: 86_400,
+  resultsAllMaxLen: 100_000,
+};

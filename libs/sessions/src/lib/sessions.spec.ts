@@ -1,0 +1,96 @@
+import Redis from 'ioredis';
+import { newChunkEntry, providerStream } from '@streamscribe/contracts';
+import { RedisHarness } from '@streamscribe/testing';
+import { ChunkIngestor } from './chunk-ingestor';
+import { ResultStore } from './result-store';
+import { DEFAULT_SESSIONS_OPTIONS } from './sessions-options';
+import { TranscriptReader } from './transcript-reader';
+
+const hints = { realTimeRequired: false, accuracyCritical: false, costSensitive: false };
+const chunk = (sessionId: string, overrides: { chunkId?: string; seq?: number } = {}) =>
+  newChunkEntry({
+    sessionId,
+    chunkId: overrides.chunkId ?? '',
+    seq: overrides.seq,
+    audio: Buffer.from([1, 2, 3, 4]),
+    audioFormat: 'l16',
+    sampleRate: 16000,
+    hints,
+    fallbackProviders: [],
+  });
+const result = (sessionId: string, chunkId: string, text: string, seq?: number) => ({
+  sessionId,
+  chunkId,
+  seq,
+  status: 'ok' as const,
+  text,
+  confidence: 0.9,
+  provider: 'deepgram',
+  processingTime: 0.1,
+  timestamp: Date.now() / 1000,
+  words: [],
+});
+
+describe('sessions', () => {
+  let harness: RedisHarness;
+  let redis: Redis;
+  let ingestor: ChunkIngestor;
+  let results: ResultStore;
+  let reader: TranscriptReader;
+
+  beforeAll(async () => {
+    harness = await RedisHarness.start();
+    redis = harness.client();
+    ingestor = new ChunkIngestor(redis, DEFAULT_SESSIONS_OPTIONS);
+    results = new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS);
+    reader = new TranscriptReader(redis);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await harness.close();
+  });
+
+  it('assigns seq in arrival order and appends each chunk to the provider stream once', async () => {
+    const first = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s1') });
+    const second = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s1') });
+    expect(first).toMatchObject({ status: 'created', seq: 0, chunkId: 'chunk_000000', provider: 'deepgram' });
+    expect(second).toMatchObject({ status: 'created', seq: 1, chunkId: 'chunk_000001' });
+    const entries = await redis.xrange(providerStream('deepgram'), '-', '+');
+    expect(entries.map(([id]) => id)).toEqual([
+      (first as { entryId: string }).entryId,
+      (second as { entryId: string }).entryId,
+    ]);
+    expect(entries[1][1]).toEqual(expect.arrayContaining(['seq', '1', 'chunk_id', 'chunk_000001']));
+  });
+
+  it('treats a re-posted chunk id as the same chunk and rejects a taken seq', async () => {
+    const first = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s2', { chunkId: 'a', seq: 5 }) });
+    const again = await ingestor.ingest({ provider: 'whisper', chunk: chunk('s2', { chunkId: 'a', seq: 5 }) });
+    const clash = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s2', { chunkId: 'b', seq: 5 }) });
+    const next = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s2') });
+    expect(again).toEqual({ ...first, status: 'duplicate' });
+    expect(clash).toEqual({ status: 'seq_taken', sessionId: 's2', seq: 5, chunkId: 'a' });
+    expect(next).toMatchObject({ status: 'created', seq: 6 });
+    expect(await redis.xlen(providerStream('whisper'))).toBe(0);
+  });
+
+  it('writes a result once per chunk and orders the transcript by seq, not by finish time', async () => {
+    const outcomes = await ingestor.ingestMany([0, 1, 2].map(() => ({ provider: 'deepgram' as const, chunk: chunk('s3') })));
+    expect(outcomes.map((o) => o.seq)).toEqual([0, 1, 2]);
+    await results.write(result('s3', 'chunk_000002', 'three', 2));
+    let transcript = await reader.read('s3');
+    expect(transcript).toMatchObject({ complete: false, chunkCount: 3, resultCount: 1, text: 'three' });
+    await results.write(result('s3', 'chunk_000000', 'one', 0));
+    const duplicate = await results.write(result('s3', 'chunk_000000', 'ONE AGAIN', 0));
+    await results.write(result('s3', 'chunk_000001', 'two', 1));
+    expect(duplicate.created).toBe(false);
+    transcript = await reader.read('s3');
+    expect(transcript).toMatchObject({ complete: true, resultCount: 3, text: 'one two three' });
+    expect(transcript?.chunks.map((c) => c.seq)).toEqual([0, 1, 2]);
+    expect(await redis.xlen('transcription:results:s3')).toBe(3);
+  });
+
+  it('knows nothing of an unknown session', async () => {
+    expect(await reader.read('nobody')).toBeUndefined();
+  });
+});

@@ -1,0 +1,87 @@
+import type Redis from 'ioredis';
+import {
+  TranscriptionResultEntry,
+  decodeResultEntry,
+  fieldsFromFlat,
+  sessionChunksKey,
+  sessionMetaKey,
+  sessionResultsStream,
+} from '@streamscribe/contracts';
+import { Transcript, TranscriptChunk } from './transcript';
+
+/**
+ * Assembles a session's transcript in audio order (by seq), whatever order results finished in.
+ * One round trip: the session's metadata, chunk index and results stream in a pipeline.
+ */
+export class TranscriptReader {
+  constructor(private readonly client: Redis) {}
+
+  /** The transcript, or undefined when Redis knows nothing of the session. */
+  async read(sessionId: string): Promise<Transcript | undefined> {
+    const replies = (await this.client
+      .pipeline()
+      .hgetall(sessionMetaKey(sessionId))
+      .hgetall(sessionChunksKey(sessionId))
+      .xrangeBuffer(sessionResultsStream(sessionId), '-', '+')
+      .exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const meta = replies[0][1] as Record<string, string>;
+    const chunkIndex = replies[1][1] as Record<string, string>;
+    const entries = replies[2][1] as Array<[Buffer, Buffer[]]>;
+    if (Object.keys(meta).length === 0 && entries.length === 0) return undefined;
+    return assembleTranscript(sessionId, meta, chunkIndex, entries.map(([, flat]) => decodeResultEntry(fieldsFromFlat(flat))));
+  }
+}
+
+export function assembleTranscript(
+  sessionId: string,
+  meta: Record<string, string>,
+  chunkIndex: Record<string, string>,
+  results: readonly TranscriptionResultEntry[],
+): Transcript {
+  const chunks = new Map<string, TranscriptChunk>();
+  for (const [field, value] of Object.entries(chunkIndex)) {
+    if (!field.startsWith('c:')) continue;
+    const [seq, , provider] = value.split('|');
+    chunks.set(field.slice(2), { chunkId: field.slice(2), seq: Number(seq), status: 'pending', provider });
+  }
+  for (const result of results) {
+    const known = chunks.get(result.chunkId);
+    // A chunk has one result; should a duplicate ever exist, the first written stands.
+    if (known && known.status !== 'pending') continue;
+    chunks.set(result.chunkId, {
+      chunkId: result.chunkId,
+      seq: known?.seq ?? result.seq,
+      status: result.status,
+      provider: result.provider,
+      text: result.text,
+      confidence: result.confidence,
+      processingTime: result.processingTime,
+      words: result.words,
+      language: result.language,
+      error: result.error,
+    });
+  }
+  const ordered = [...chunks.values()].sort(bySeqThenId);
+  const expected = meta['expected_chunks'] === undefined ? undefined : Number(meta['expected_chunks']);
+  const resultCount = ordered.filter((c) => c.status !== 'pending').length;
+  return {
+    sessionId,
+    complete: resultCount === ordered.length && ordered.length > 0 && (expected === undefined || ordered.length >= expected),
+    chunkCount: ordered.length,
+    resultCount,
+    failedCount: ordered.filter((c) => c.status === 'failed').length,
+    chunks: ordered,
+    text: ordered
+      .filter((c) => c.status === 'ok' && c.text)
+      .map((c) => (c.text as string).trim())
+      .join(' '),
+  };
+}
+
+function bySeqThenId(a: TranscriptChunk, b: TranscriptChunk): number {
+  if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
+  if (a.seq !== undefined) return -1;
+  if (b.seq !== undefined) return 1;
+  return a.chunkId.localeCompare(b.chunkId);
+}
