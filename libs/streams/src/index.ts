@@ -6,3 +6,4 @@ export * from './lib/interfaces/redis-streams-server-options.interface';
 export * from './lib/client/stream-producer';
 export * from './lib/load/group-load.reader';
 export * from './lib/redis/redis-connection';
+export * from './lib/server/stream-handler-error.filter';

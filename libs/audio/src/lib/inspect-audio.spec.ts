@@ -31,7 +31,9 @@ describe('inspectAudio', () => {
   });
 
   it('rejects an empty body', () => {
-    expect(() => inspectAudio(Buffer.alloc(0), 'audio/wav')).toThrow(new AudioFormatError('audio body is empty'));
+    expect(() => inspectAudio(Buffer.alloc(0), 'audio/wav')).toThrow(
+      new AudioFormatError('audio body is empty'),
+    );
   });
 
   it('rejects l16 that is not a whole number of frames', () => {
@@ -41,7 +43,9 @@ describe('inspectAudio', () => {
   });
 
   it('rejects a body that does not match its declared type', () => {
-    expect(() => inspectAudio(Buffer.alloc(100), 'audio/wav')).toThrow("not a WAV file: expected 'RIFF' at byte 0");
+    expect(() => inspectAudio(Buffer.alloc(100), 'audio/wav')).toThrow(
+      "not a WAV file: expected 'RIFF' at byte 0",
+    );
     expect(() => inspectAudio(Buffer.alloc(100), 'audio/ogg')).toThrow(AudioFormatError);
   });
 });

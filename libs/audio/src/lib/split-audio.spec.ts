@@ -19,7 +19,8 @@ describe('splitAudio', () => {
     const chunks = splitAudio(wav, inspectAudio(wav, 'audio/wav'), 1);
     expect(chunks.map((c) => c.length)).toEqual([44 + 32000, 44 + 32000, 44 + 16000]);
     expect(chunks.map((c) => parseWav(c).durationSeconds)).toEqual([1, 1, 0.5]);
-    for (const c of chunks) expect(parseWav(c)).toMatchObject({ sampleRate: 16000, channels: 1, bitsPerSample: 16 });
+    for (const c of chunks)
+      expect(parseWav(c)).toMatchObject({ sampleRate: 16000, channels: 1, bitsPerSample: 16 });
     expect(Buffer.concat(chunks.map((c) => c.subarray(44))).equals(pcm)).toBe(true);
   });
 
@@ -46,12 +47,22 @@ describe('splitAudio', () => {
     const pcm = ramp(3000);
     const chunks = splitAudio(pcm, inspectAudio(pcm, 'audio/l16; rate=8000; channels=1'), 0.25);
     expect(chunks).toHaveLength(2);
-    expect(parseWav(chunks[0])).toMatchObject({ sampleRate: 8000, channels: 1, bitsPerSample: 16, dataLength: 4000 });
+    expect(parseWav(chunks[0])).toMatchObject({
+      sampleRate: 8000,
+      channels: 1,
+      bitsPerSample: 16,
+      dataLength: 4000,
+    });
     expect(Buffer.concat(chunks.map((c) => c.subarray(44))).equals(pcm)).toBe(true);
   });
 
   it('keeps a float source float', () => {
-    const wav = encodeWav(Buffer.alloc(8 * 4), { sampleRate: 4, channels: 1, bitsPerSample: 32, encoding: 'float' });
+    const wav = encodeWav(Buffer.alloc(8 * 4), {
+      sampleRate: 4,
+      channels: 1,
+      bitsPerSample: 32,
+      encoding: 'float',
+    });
     const chunks = splitAudio(wav, inspectAudio(wav, 'audio/wav'), 1);
     expect(chunks.map((c) => parseWav(c).encoding)).toEqual(['float', 'float']);
   });
@@ -60,7 +71,9 @@ describe('splitAudio', () => {
     const wav = encodeWav(Buffer.alloc(20), { sampleRate: 16000, channels: 1 });
     const description = inspectAudio(wav, 'audio/wav');
     expect(() => splitAudio(wav, description, 0)).toThrow(RangeError);
-    expect(() => splitAudio(wav, description, Number.NaN)).toThrow('chunkSeconds must be a positive number of seconds, got NaN');
+    expect(() => splitAudio(wav, description, Number.NaN)).toThrow(
+      'chunkSeconds must be a positive number of seconds, got NaN',
+    );
     expect(() => splitAudio(wav, description, 0.00001)).toThrow('shorter than one frame at 16000 Hz');
   });
 

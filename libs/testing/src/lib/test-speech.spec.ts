@@ -36,6 +36,8 @@ describe('test speech', () => {
   });
 
   it('refuses text that does not fit the duration', () => {
-    expect(() => speechPcm('x'.repeat(100), { durationSeconds: 0.001 })).toThrow('pass a longer durationSeconds');
+    expect(() => speechPcm('x'.repeat(100), { durationSeconds: 0.001 })).toThrow(
+      'pass a longer durationSeconds',
+    );
   });
 });

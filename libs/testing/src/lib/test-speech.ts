@@ -25,7 +25,9 @@ export interface SpeechOptions {
 export function speechPcm(text: string, opts: SpeechOptions = {}): Buffer {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length > MAX_TEXT_BYTES) {
-    throw new RangeError(`speech text is ${bytes.length} UTF-8 bytes; at most ${MAX_TEXT_BYTES} fit the length sample`);
+    throw new RangeError(
+      `speech text is ${bytes.length} UTF-8 bytes; at most ${MAX_TEXT_BYTES} fit the length sample`,
+    );
   }
   const durationSeconds = opts.durationSeconds ?? 1;
   const totalSamples = Math.round(durationSeconds * SPEECH_SAMPLE_RATE);
@@ -38,7 +40,9 @@ export function speechPcm(text: string, opts: SpeechOptions = {}): Buffer {
   const pcm = Buffer.alloc(totalSamples * BYTES_PER_SAMPLE);
   PREAMBLE.forEach((sample, i) => pcm.writeInt16LE(sample, i * BYTES_PER_SAMPLE));
   pcm.writeInt16LE(bytes.length, PREAMBLE.length * BYTES_PER_SAMPLE);
-  bytes.forEach((byte, i) => pcm.writeInt16LE(byte * BYTE_STEP + BYTE_BASE, (HEADER_SAMPLES + i) * BYTES_PER_SAMPLE));
+  bytes.forEach((byte, i) =>
+    pcm.writeInt16LE(byte * BYTE_STEP + BYTE_BASE, (HEADER_SAMPLES + i) * BYTES_PER_SAMPLE),
+  );
   return pcm;
 }
 

@@ -6,7 +6,12 @@ export type AudioContentType = { format: 'wav' } | { format: 'l16'; sampleRate: 
 export const DEFAULT_L16_SAMPLE_RATE = 16000;
 export const DEFAULT_L16_CHANNELS = 1;
 
-const WAV_MEDIA_TYPES: ReadonlySet<string> = new Set(['audio/wav', 'audio/wave', 'audio/x-wav', 'audio/vnd.wave']);
+const WAV_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'audio/wav',
+  'audio/wave',
+  'audio/x-wav',
+  'audio/vnd.wave',
+]);
 const L16_MEDIA_TYPE = 'audio/l16';
 const ACCEPTED =
   'send audio/wav (also audio/wave, audio/x-wav, audio/vnd.wave) or audio/l16; rate=16000; channels=1';
@@ -41,7 +46,10 @@ function parseParams(rawParams: string[]): Map<string, string> {
   for (const raw of rawParams) {
     const eq = raw.indexOf('=');
     if (eq <= 0) continue;
-    const value = raw.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = raw
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     params.set(raw.slice(0, eq).trim().toLowerCase(), value);
   }
   return params;

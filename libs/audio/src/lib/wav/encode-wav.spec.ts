@@ -19,9 +19,19 @@ describe('encodeWav', () => {
   });
 
   it('round-trips through parseWav, float and 24-bit included', () => {
-    const float = encodeWav(Buffer.alloc(32), { sampleRate: 8000, channels: 1, bitsPerSample: 32, encoding: 'float' });
+    const float = encodeWav(Buffer.alloc(32), {
+      sampleRate: 8000,
+      channels: 1,
+      bitsPerSample: 32,
+      encoding: 'float',
+    });
     expect(float.readUInt16LE(20)).toBe(3);
-    expect(parseWav(float)).toMatchObject({ encoding: 'float', bitsPerSample: 32, dataLength: 32, durationSeconds: 8 / 8000 });
+    expect(parseWav(float)).toMatchObject({
+      encoding: 'float',
+      bitsPerSample: 32,
+      dataLength: 32,
+      durationSeconds: 8 / 8000,
+    });
     const pcm24 = encodeWav(Buffer.alloc(36), { sampleRate: 48000, channels: 2, bitsPerSample: 24 });
     expect(parseWav(pcm24)).toMatchObject({ encoding: 'pcm', blockAlign: 6, dataLength: 36 });
   });
@@ -36,9 +46,17 @@ describe('encodeWav', () => {
 
   it('rejects impossible formats and partial frames', () => {
     const encode = (pcm: Buffer, opts: Parameters<typeof encodeWav>[1]) => () => encodeWav(pcm, opts);
-    expect(encode(Buffer.alloc(4), { sampleRate: 0, channels: 1 })).toThrow('sampleRate must be an integer from 1');
-    expect(encode(Buffer.alloc(4), { sampleRate: 16000, channels: 1.5 })).toThrow('channels must be an integer from 1 to 65535, got 1.5');
-    expect(encode(Buffer.alloc(4), { sampleRate: 16000, channels: 1, bitsPerSample: 16, encoding: 'float' })).toThrow(AudioFormatError);
-    expect(encode(Buffer.alloc(3), { sampleRate: 16000, channels: 1 })).toThrow('3 bytes of samples is not a whole number of 2-byte frames');
+    expect(encode(Buffer.alloc(4), { sampleRate: 0, channels: 1 })).toThrow(
+      'sampleRate must be an integer from 1',
+    );
+    expect(encode(Buffer.alloc(4), { sampleRate: 16000, channels: 1.5 })).toThrow(
+      'channels must be an integer from 1 to 65535, got 1.5',
+    );
+    expect(
+      encode(Buffer.alloc(4), { sampleRate: 16000, channels: 1, bitsPerSample: 16, encoding: 'float' }),
+    ).toThrow(AudioFormatError);
+    expect(encode(Buffer.alloc(3), { sampleRate: 16000, channels: 1 })).toThrow(
+      '3 bytes of samples is not a whole number of 2-byte frames',
+    );
   });
 });

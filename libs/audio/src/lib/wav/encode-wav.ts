@@ -43,7 +43,9 @@ export function encodeWav(pcm: Buffer, opts: EncodeWavOptions): Buffer {
   const pad = pcm.length & 1;
   const riffSize = WAV_HEADER_BYTES - 8 + pcm.length + pad;
   if (riffSize > MAX_RIFF_SIZE) {
-    throw new AudioFormatError(`cannot encode WAV: ${pcm.length} bytes of samples exceed the 4 GiB RIFF limit`);
+    throw new AudioFormatError(
+      `cannot encode WAV: ${pcm.length} bytes of samples exceed the 4 GiB RIFF limit`,
+    );
   }
 
   const wav = Buffer.alloc(WAV_HEADER_BYTES + pcm.length + pad);
@@ -66,6 +68,8 @@ export function encodeWav(pcm: Buffer, opts: EncodeWavOptions): Buffer {
 
 function assertPositiveInteger(name: string, value: number, max: number): void {
   if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new AudioFormatError(`cannot encode WAV: ${name} must be an integer from 1 to ${max}, got ${value}`);
+    throw new AudioFormatError(
+      `cannot encode WAV: ${name} must be an integer from 1 to ${max}, got ${value}`,
+    );
   }
 }

@@ -19,7 +19,13 @@ function riff(...chunks: Buffer[]): Buffer {
   return Buffer.concat([header, body]);
 }
 
-function fmt(formatTag: number, channels: number, sampleRate: number, bits: number, blockAlign = (channels * bits) / 8): Buffer {
+function fmt(
+  formatTag: number,
+  channels: number,
+  sampleRate: number,
+  bits: number,
+  blockAlign = (channels * bits) / 8,
+): Buffer {
   const b = Buffer.alloc(16);
   b.writeUInt16LE(formatTag, 0);
   b.writeUInt16LE(channels, 2);
@@ -91,7 +97,11 @@ describe('parseWav', () => {
   it('reads a streaming writer’s 0xFFFFFFFF or 0 data size as "to the end", cut to whole frames', () => {
     const body = frames(10, 2);
     const cutOff = Buffer.concat([body, Buffer.alloc(1)]);
-    const streamed = riff(chunk('fmt ', fmt(1, 1, 16000, 16)), chunk('data', Buffer.alloc(0), 0xffffffff), cutOff);
+    const streamed = riff(
+      chunk('fmt ', fmt(1, 1, 16000, 16)),
+      chunk('data', Buffer.alloc(0), 0xffffffff),
+      cutOff,
+    );
     expect(parseWav(streamed).dataLength).toBe(20);
     const zero = riff(chunk('fmt ', fmt(1, 1, 16000, 16)), chunk('data', body, 0));
     expect(parseWav(zero).dataLength).toBe(20);
@@ -104,7 +114,10 @@ describe('parseWav', () => {
     };
 
     it('a truncated header', () => {
-      reject(encodeWav(frames(100, 2), { sampleRate: 16000, channels: 1 }).subarray(0, 20), 'WAV header truncated: expected at least 44 bytes, got 20');
+      reject(
+        encodeWav(frames(100, 2), { sampleRate: 16000, channels: 1 }).subarray(0, 20),
+        'WAV header truncated: expected at least 44 bytes, got 20',
+      );
     });
 
     it('a data chunk claiming more bytes than are present', () => {
@@ -114,42 +127,75 @@ describe('parseWav', () => {
 
     it('a file that is not RIFF/WAVE', () => {
       const wav = encodeWav(frames(10, 2), { sampleRate: 16000, channels: 1 });
-      reject(Buffer.concat([Buffer.from('RIFX'), wav.subarray(4)]), "not a WAV file: expected 'RIFF' at byte 0, found 'RIFX'");
-      reject(Buffer.concat([wav.subarray(0, 8), Buffer.from('AVI '), wav.subarray(12)]), "RIFF form type is 'AVI '");
+      reject(
+        Buffer.concat([Buffer.from('RIFX'), wav.subarray(4)]),
+        "not a WAV file: expected 'RIFF' at byte 0, found 'RIFX'",
+      );
+      reject(
+        Buffer.concat([wav.subarray(0, 8), Buffer.from('AVI '), wav.subarray(12)]),
+        "RIFF form type is 'AVI '",
+      );
     });
 
     it('an unsupported encoding', () => {
-      reject(riff(chunk('fmt ', fmt(85, 1, 16000, 16)), chunk('data', frames(4, 2))), 'unsupported WAV encoding 85 (only PCM 8/16/24/32-bit and IEEE float 32-bit)');
-      reject(riff(chunk('fmt ', fmt(1, 1, 16000, 12, 2)), chunk('data', frames(4, 2))), 'unsupported WAV sample format: PCM 12-bit');
+      reject(
+        riff(chunk('fmt ', fmt(85, 1, 16000, 16)), chunk('data', frames(4, 2))),
+        'unsupported WAV encoding 85 (only PCM 8/16/24/32-bit and IEEE float 32-bit)',
+      );
+      reject(
+        riff(chunk('fmt ', fmt(1, 1, 16000, 12, 2)), chunk('data', frames(4, 2))),
+        'unsupported WAV sample format: PCM 12-bit',
+      );
       reject(riff(chunk('fmt ', fmt(3, 1, 16000, 64)), chunk('data', frames(4, 8))), 'IEEE float 64-bit');
     });
 
     it('zero channels, zero rate and a blockAlign mismatch', () => {
-      reject(riff(chunk('fmt ', fmt(1, 0, 16000, 16, 2)), chunk('data', frames(4, 2))), 'WAV declares 0 channels');
+      reject(
+        riff(chunk('fmt ', fmt(1, 0, 16000, 16, 2)), chunk('data', frames(4, 2))),
+        'WAV declares 0 channels',
+      );
       reject(riff(chunk('fmt ', fmt(1, 1, 0, 16)), chunk('data', frames(4, 2))), 'sample rate of 0 Hz');
-      reject(riff(chunk('fmt ', fmt(1, 2, 16000, 16, 2)), chunk('data', frames(4, 2))), 'WAV blockAlign is 2 but 2 channel(s) of 16-bit samples need 4');
+      reject(
+        riff(chunk('fmt ', fmt(1, 2, 16000, 16, 2)), chunk('data', frames(4, 2))),
+        'WAV blockAlign is 2 but 2 channel(s) of 16-bit samples need 4',
+      );
     });
 
     it('a data chunk that is not a whole number of frames', () => {
-      reject(riff(chunk('fmt ', fmt(1, 2, 16000, 16)), chunk('data', Buffer.alloc(10))), 'data chunk of 10 bytes is not a whole number of 4-byte frames');
+      reject(
+        riff(chunk('fmt ', fmt(1, 2, 16000, 16)), chunk('data', Buffer.alloc(10))),
+        'data chunk of 10 bytes is not a whole number of 4-byte frames',
+      );
     });
 
     it('missing chunks, naming a chunk that runs past the end', () => {
-      reject(riff(chunk('fmt ', fmt(1, 1, 16000, 16)), chunk('LIST', Buffer.alloc(20))), "WAV has no 'data' chunk");
-      reject(riff(chunk('fmt ', fmt(1, 1, 16000, 16)), chunk('LIST', Buffer.alloc(20), 5000)), "no 'data' chunk before 'LIST' at byte 36, which declares 5000 bytes but only 20 follow");
+      reject(
+        riff(chunk('fmt ', fmt(1, 1, 16000, 16)), chunk('LIST', Buffer.alloc(20))),
+        "WAV has no 'data' chunk",
+      );
+      reject(
+        riff(chunk('fmt ', fmt(1, 1, 16000, 16)), chunk('LIST', Buffer.alloc(20), 5000)),
+        "no 'data' chunk before 'LIST' at byte 36, which declares 5000 bytes but only 20 follow",
+      );
       reject(riff(chunk('data', frames(20, 2))), "WAV has no 'fmt ' chunk");
     });
 
     it('a short or truncated fmt chunk', () => {
       reject(riff(chunk('fmt ', Buffer.alloc(14)), chunk('data', frames(20, 2))), "'fmt ' chunk is 14 bytes");
       reject(riff(chunk('fmt ', fmt(0xfffe, 1, 16000, 16)), chunk('data', frames(20, 2))), 'it needs 40');
-      reject(riff(chunk('fmt ', fmt(1, 1, 16000, 16), 40), Buffer.alloc(8)), "'fmt ' chunk declares 40 bytes but only 24 follow");
+      reject(
+        riff(chunk('fmt ', fmt(1, 1, 16000, 16), 40), Buffer.alloc(8)),
+        "'fmt ' chunk declares 40 bytes but only 24 follow",
+      );
     });
 
     it('an extensible sub-format that is not a standard KSDATAFORMAT GUID', () => {
       const ext = extensibleFmt(1, 2, 48000, 16);
       ext[39] = 0x00;
-      reject(riff(chunk('fmt ', ext), chunk('data', frames(4, 4))), 'unsupported WAVE_FORMAT_EXTENSIBLE sub-format 0100000000001000800000aa00389b00');
+      reject(
+        riff(chunk('fmt ', ext), chunk('data', frames(4, 4))),
+        'unsupported WAVE_FORMAT_EXTENSIBLE sub-format 0100000000001000800000aa00389b00',
+      );
     });
   });
 });

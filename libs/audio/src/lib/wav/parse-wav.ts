@@ -29,7 +29,9 @@ interface DataRegion {
  */
 export function parseWav(buf: Buffer): WavInfo {
   if (buf.length < MIN_WAV_BYTES) {
-    throw new AudioFormatError(`WAV header truncated: expected at least ${MIN_WAV_BYTES} bytes, got ${buf.length}`);
+    throw new AudioFormatError(
+      `WAV header truncated: expected at least ${MIN_WAV_BYTES} bytes, got ${buf.length}`,
+    );
   }
   assertRiffWave(buf);
 
@@ -72,7 +74,11 @@ function locateData(chunk: RiffChunk): DataRegion {
       `data chunk declares ${chunk.declaredSize} bytes but only ${chunk.remaining} follow`,
     );
   }
-  return { offset: chunk.bodyOffset, length: unknownLength ? chunk.remaining : chunk.declaredSize, unknownLength };
+  return {
+    offset: chunk.bodyOffset,
+    length: unknownLength ? chunk.remaining : chunk.declaredSize,
+    unknownLength,
+  };
 }
 
 function wholeFrames(data: DataRegion, blockAlign: number): number {

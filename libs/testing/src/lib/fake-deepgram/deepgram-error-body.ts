@@ -9,7 +9,10 @@ export interface DeepgramErrorBody {
 
 // Deepgram documents these two bodies verbatim (developers.deepgram.com/reference/errors).
 const DOCUMENTED: Record<number, Omit<DeepgramErrorBody, 'request_id'>> = {
-  400: { err_code: 'Bad Request', err_msg: 'Bad Request: failed to process audio: corrupt or unsupported data' },
+  400: {
+    err_code: 'Bad Request',
+    err_msg: 'Bad Request: failed to process audio: corrupt or unsupported data',
+  },
   401: { err_code: 'INVALID_AUTH', err_msg: 'Invalid credentials.' },
 };
 

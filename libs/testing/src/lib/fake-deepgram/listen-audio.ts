@@ -37,13 +37,17 @@ export function decodeListenAudio(body: Buffer, query: ListenQuery): ListenAudio
     return { ...wav, samples: body.subarray(wav.dataOffset, wav.dataOffset + wav.dataLength) };
   }
   if (encoding !== RAW_ENCODING) {
-    throw new AudioFormatError(`the fake decodes raw audio only as encoding=${RAW_ENCODING}, got encoding=${encoding}`);
+    throw new AudioFormatError(
+      `the fake decodes raw audio only as encoding=${RAW_ENCODING}, got encoding=${encoding}`,
+    );
   }
   const sampleRate = positiveInteger(query, 'sample_rate', undefined);
   const channels = positiveInteger(query, 'channels', 1);
   const frameBytes = 2 * channels;
   if (body.length % frameBytes !== 0) {
-    throw new AudioFormatError(`linear16 body of ${body.length} bytes is not a whole number of ${frameBytes}-byte frames`);
+    throw new AudioFormatError(
+      `linear16 body of ${body.length} bytes is not a whole number of ${frameBytes}-byte frames`,
+    );
   }
   return {
     encoding: 'pcm',
@@ -60,7 +64,9 @@ function positiveInteger(query: ListenQuery, name: string, fallback: number | un
   if (raw === undefined && fallback !== undefined) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    throw new AudioFormatError(`encoding=${RAW_ENCODING} needs ${name} as a positive integer, got ${raw ?? 'none'}`);
+    throw new AudioFormatError(
+      `encoding=${RAW_ENCODING} needs ${name} as a positive integer, got ${raw ?? 'none'}`,
+    );
   }
   return value;
 }

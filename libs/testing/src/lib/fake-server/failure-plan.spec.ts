@@ -9,7 +9,12 @@ describe('FailurePlan', () => {
     const plan = new FailurePlan();
     plan.failNext(2, unavailable);
     plan.failNext(1, reset);
-    expect([plan.next(), plan.next(), plan.next(), plan.next()]).toEqual([unavailable, unavailable, reset, undefined]);
+    expect([plan.next(), plan.next(), plan.next(), plan.next()]).toEqual([
+      unavailable,
+      unavailable,
+      reset,
+      undefined,
+    ]);
   });
 
   it('fails at a seeded rate, the same requests for the same seed', () => {

@@ -7,6 +7,4 @@
  * - `{ kind: 'hang' }`: no answer at all until the server closes (only a client timeout ends it).
  */
 export type InjectedFailure =
-  | { status: number; body?: object; retryAfterSeconds?: number }
-  | { kind: 'reset' }
-  | { kind: 'hang' };
+  { status: number; body?: object; retryAfterSeconds?: number } | { kind: 'reset' } | { kind: 'hang' };

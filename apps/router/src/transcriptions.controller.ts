@@ -1,0 +1,34 @@
+import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { TranscriptionQuery } from '@streamscribe/contracts';
+import { ROUTER_ENVIRONMENT, RouterEnvironment, TranscriptionRouterService, validateAudioBody } from '@streamscribe/router-core';
+
+@Controller('v1/transcriptions')
+export class TranscriptionsController {
+  constructor(
+    private readonly router: TranscriptionRouterService,
+    @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
+  ) {}
+
+  /**
+   * A whole file, split into chunks. Without `wait`: 202 with the session id. With `wait=true`:
+   * 200 with the transcript once complete, or 202 with what is done when the wait runs out.
+   */
+  @Post()
+  @HttpCode(202)
+  async transcribe(
+    @Query() query: TranscriptionQuery,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() rawBody: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const { body, audio } = validateAudioBody(rawBody, contentType);
+    const accepted = await this.router.transcribeFile(body, audio, query);
+    const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
+    response.setHeader('Location', transcriptUrl);
+    if (!query.wait) return { ...accepted, transcriptUrl };
+    const transcript = await this.router.waitForTranscript(accepted.sessionId, query.timeoutMs ?? this.env.WAIT_TIMEOUT_MS);
+    if (transcript.complete) response.status(200);
+    return { ...accepted, transcriptUrl, transcript };
+  }
+}

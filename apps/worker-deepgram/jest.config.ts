@@ -1,0 +1,5 @@
+export default {
+  displayName: 'worker-deepgram',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,18 @@
+import { DeepgramProvider } from '@streamscribe/providers';
+import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
+import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
+
+export const DeepgramWorkerModule = TranscriptionWorkerModule.forProvider({
+  provider: 'deepgram',
+  environment: DeepgramWorkerEnvironment,
+  createProvider: (env) =>
+    new DeepgramProvider({
+      apiKey: env.DEEPGRAM_API_KEY,
+      baseUrl: env.DEEPGRAM_API_URL,
+      model: env.DEEPGRAM_MODEL,
+      timeoutMs: env.DEEPGRAM_TIMEOUT_MS,
+      language: env.DEEPGRAM_LANGUAGE || undefined,
+      punctuate: true,
+      smartFormat: env.DEEPGRAM_SMART_FORMAT,
+    }),
+});

@@ -1,0 +1,23 @@
+import { IsInt, Min } from 'class-validator';
+import { CommonEnvironment } from './common-environment';
+import { validateEnvironment } from './validate-environment';
+
+class TestEnvironment extends CommonEnvironment {
+  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' }) @Min(1)
+  WORKER_CONCURRENCY = 8;
+}
+
+describe('validateEnvironment', () => {
+  it('keeps defaults for unset or empty variables and converts numbers', () => {
+    const env = validateEnvironment(TestEnvironment, { WORKER_CONCURRENCY: '3', REDIS_URL: '' });
+    expect(env.WORKER_CONCURRENCY).toBe(3);
+    expect(env.REDIS_URL).toBe('redis://127.0.0.1:6379');
+    expect(env.SESSION_TTL_SECONDS).toBe(86_400);
+  });
+
+  it('names every bad variable', () => {
+    expect(() => validateEnvironment(TestEnvironment, { WORKER_CONCURRENCY: 'many', REDIS_URL: 'localhost:6379' })).toThrow(
+      /WORKER_CONCURRENCY="many": .*must be an integer[\s\S]*REDIS_URL="localhost:6379": REDIS_URL must look like/,
+    );
+  });
+});

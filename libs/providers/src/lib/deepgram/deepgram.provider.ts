@@ -1,0 +1,130 @@
+import { DeepgramClient, DeepgramError, DeepgramTimeoutError } from '@deepgram/sdk';
+import type { WordTiming } from '@streamscribe/contracts';
+import { encodeWav } from '@streamscribe/audio';
+import { ProviderError, kindForStatus, parseRetryAfter } from '../provider-error';
+import { ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
+import { DeepgramProviderOptions } from './deepgram-provider.options';
+
+interface DeepgramWord {
+  word: string;
+  punctuated_word?: string;
+  start: number;
+  end: number;
+  confidence: number;
+  speaker?: number;
+}
+
+interface DeepgramAlternative {
+  transcript?: string;
+  confidence?: number;
+  words?: DeepgramWord[];
+}
+
+interface DeepgramListenResponse {
+  metadata?: { request_id?: string; duration?: number };
+  results?: { channels?: Array<{ alternatives?: DeepgramAlternative[]; detected_language?: string }> };
+}
+
+/**
+ * Deepgram pre-recorded transcription through the official SDK (v5,
+ * `listen.v1.media.transcribeFile`). The SDK's own retries are off: the worker owns the one retry
+ * loop, so attempts, backoff and failover are counted in one place.
+ */
+export class DeepgramProvider implements TranscriptionProvider {
+  readonly name = 'deepgram' as const;
+  private readonly client: DeepgramClient;
+
+  constructor(private readonly options: DeepgramProviderOptions) {
+    this.client = new DeepgramClient({
+      apiKey: options.apiKey,
+      baseUrl: options.baseUrl,
+      maxRetries: 0,
+      timeoutInSeconds: options.timeoutMs / 1000,
+    });
+  }
+
+  async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
+    const language = request.language ?? this.options.language;
+    let response: DeepgramListenResponse;
+    try {
+      response = (await this.client.listen.v1.media.transcribeFile(
+        { data: asUploadableAudio(request), contentType: request.format === 'unknown' ? 'application/octet-stream' : 'audio/wav' },
+        {
+          model: this.options.model,
+          punctuate: this.options.punctuate,
+          smart_format: this.options.smartFormat,
+          ...(language ? { language } : { detect_language: true }),
+        },
+      )) as DeepgramListenResponse;
+    } catch (error) {
+      throw classifyDeepgramError(error);
+    }
+    return toTranscript(response);
+  }
+}
+
+/** Raw PCM goes out wrapped in a WAV header, so Deepgram never has to guess its format. */
+function asUploadableAudio(request: TranscriptionRequest): Buffer {
+  if (request.format !== 'l16') return request.audio;
+  return encodeWav(request.audio, { sampleRate: request.sampleRate ?? 16_000, channels: request.channels ?? 1 });
+}
+
+function toTranscript(response: DeepgramListenResponse): ProviderTranscript {
+  const channel = response.results?.channels?.[0];
+  const best = channel?.alternatives?.[0];
+  if (!best) {
+    throw new ProviderError('Deepgram answered without a transcript (no results.channels[0].alternatives[0])', {
+      provider: 'deepgram',
+      kind: 'retryable',
+      requestId: response.metadata?.request_id,
+    });
+  }
+  const words: WordTiming[] = (best.words ?? []).map((w) => ({
+    word: w.punctuated_word ?? w.word,
+    start: w.start,
+    end: w.end,
+    confidence: w.confidence,
+    ...(w.speaker === undefined ? {} : { speaker: w.speaker }),
+  }));
+  return {
+    text: best.transcript ?? '',
+    confidence: clamp01(best.confidence ?? 0),
+    words,
+    language: channel?.detected_language,
+    durationSeconds: response.metadata?.duration,
+    requestId: response.metadata?.request_id,
+  };
+}
+
+export function classifyDeepgramError(error: unknown): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (error instanceof DeepgramTimeoutError) {
+    return new ProviderError(`Deepgram timed out: ${error.message}`, { provider: 'deepgram', kind: 'retryable', cause: error });
+  }
+  if (error instanceof DeepgramError && error.statusCode !== undefined) {
+    const headers = error.rawResponse?.headers;
+    const body = error.body as { err_msg?: string; err_code?: string; request_id?: string } | undefined;
+    const requestId = headers?.get('dg-request-id') ?? body?.request_id ?? error.requestId;
+    const detail = body?.err_msg ?? body?.err_code ?? error.message.split('\n')[0];
+    return new ProviderError(`Deepgram answered ${error.statusCode}: ${detail}${hintFor(error.statusCode)}`, {
+      provider: 'deepgram',
+      kind: kindForStatus(error.statusCode),
+      statusCode: error.statusCode,
+      retryAfterMs: parseRetryAfter(headers?.get('retry-after')),
+      requestId: requestId ?? undefined,
+      cause: error,
+    });
+  }
+  // No status: the request never got an answer (connection refused or reset, DNS). Retryable.
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderError(`Deepgram unreachable: ${message}`, { provider: 'deepgram', kind: 'retryable', cause: error });
+}
+
+function hintFor(statusCode: number): string {
+  if (statusCode === 401 || statusCode === 403) return ' (check DEEPGRAM_API_KEY)';
+  return '';
+}
+
+function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'router-core',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,82 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import type Redis from 'ioredis';
+import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
+import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
+import { ResultWatcher } from '@streamscribe/sessions';
+import { createRedisConnection, waitUntilReady } from '@streamscribe/streams';
+import { ProviderLoadMonitor } from './provider-load.monitor';
+import { RouterEnvironment } from './router-environment';
+import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
+import { TranscriptionRouterService } from './transcription-router.service';
+
+@Injectable()
+class RouterConnections implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(ROUTER_REDIS) private readonly redis: Redis,
+    private readonly watcher: ResultWatcher,
+  ) {}
+
+  /** Gives Redis a moment before taking traffic; a router without Redis still starts (and answers 503). */
+  async onApplicationBootstrap(): Promise<void> {
+    await waitUntilReady(this.redis, 5000).catch((error: Error) =>
+      createLogger('redis').warn({ err: error.message }, 'starting without Redis; requests get 503 until it answers'),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.watcher.close();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** Settings, Redis connections and the routing service; the router app adds its controllers. */
+@Module({})
+export class RouterCoreModule {
+  static forRoot(): DynamicModule {
+    return {
+      module: RouterCoreModule,
+      imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, validate: (env) => validateEnvironment(RouterEnvironment, env) }),
+        ObservabilityModule,
+      ],
+      providers: [
+        {
+          provide: ROUTER_ENVIRONMENT,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => settingsFromConfig(RouterEnvironment, config),
+        },
+        {
+          provide: ROUTER_REDIS,
+          inject: [ROUTER_ENVIRONMENT],
+          useFactory: (env: RouterEnvironment) =>
+            createRedisConnection(env.REDIS_URL, {
+              name: 'router',
+              logger: createLogger('redis'),
+              failFastWhenDisconnected: true,
+              commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+            }),
+        },
+        {
+          provide: ResultWatcher,
+          inject: [ROUTER_ENVIRONMENT],
+          useFactory: (env: RouterEnvironment) =>
+            new ResultWatcher(createRedisConnection(env.REDIS_URL, { name: 'router:results-watcher', logger: createLogger('redis') }), createLogger('result-watcher')),
+        },
+        {
+          provide: ProviderLoadMonitor,
+          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
+          useFactory: (redis: Redis, env: RouterEnvironment) => new ProviderLoadMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS),
+        },
+        {
+          provide: READINESS_CHECKS,
+          inject: [ROUTER_REDIS],
+          useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
+        },
+        TranscriptionRouterService,
+        RouterConnections,
+      ],
+      exports: [TranscriptionRouterService, ROUTER_ENVIRONMENT],
+    };
+  }
+}

@@ -1,0 +1,36 @@
+import { IsInt, Max, Min } from 'class-validator';
+import { CommonEnvironment } from '@streamscribe/config';
+
+/** The router's settings; defaults are the README's. */
+export class RouterEnvironment extends CommonEnvironment {
+  @IsInt({ message: 'PORT must be an integer' }) @Min(0) @Max(65_535)
+  PORT = 8080;
+
+  /** Largest body POST /v1/sessions/{id}/chunks accepts (bytes); larger gets 413. */
+  @IsInt({ message: 'MAX_CHUNK_BYTES must be an integer' }) @Min(1024)
+  MAX_CHUNK_BYTES = 10 * 1024 * 1024;
+
+  /** Largest body POST /v1/transcriptions accepts (bytes). */
+  @IsInt({ message: 'MAX_FILE_BYTES must be an integer' }) @Min(1024)
+  MAX_FILE_BYTES = 512 * 1024 * 1024;
+
+  /** Chunk length a whole file is split into, in seconds. */
+  @IsInt({ message: 'CHUNK_SECONDS must be an integer' }) @Min(1) @Max(600)
+  CHUNK_SECONDS = 30;
+
+  /** How long `?wait=true` holds a request by default, in ms. */
+  @IsInt({ message: 'WAIT_TIMEOUT_MS must be an integer' }) @Min(1) @Max(600_000)
+  WAIT_TIMEOUT_MS = 120_000;
+
+  /** A consumer whose heartbeat is older than this is not live, in ms. */
+  @IsInt({ message: 'CONSUMER_LIVENESS_MS must be an integer' }) @Min(500)
+  CONSUMER_LIVENESS_MS = 10_000;
+
+  /** How long one reading of the fleets' lag and liveness is reused for routing, in ms. */
+  @IsInt({ message: 'LOAD_CACHE_MS must be an integer' }) @Min(0) @Max(60_000)
+  LOAD_CACHE_MS = 250;
+
+  /** Per-command Redis timeout, so a hung Redis yields 503 instead of a hung request, in ms. */
+  @IsInt({ message: 'REDIS_COMMAND_TIMEOUT_MS must be an integer' }) @Min(50)
+  REDIS_COMMAND_TIMEOUT_MS = 2000;
+}

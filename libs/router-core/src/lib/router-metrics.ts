@@ -1,0 +1,14 @@
+import { counter } from '@streamscribe/observability';
+
+export const routerMetrics = {
+  chunksIngested: counter({
+    name: 'streamscribe_chunks_ingested_total',
+    help: 'Chunks accepted by the router, by provider and routing reason',
+    labelNames: ['provider', 'reason'] as const,
+  }),
+  rejected: counter({
+    name: 'streamscribe_requests_rejected_total',
+    help: 'Requests refused, by HTTP status',
+    labelNames: ['status'] as const,
+  }),
+};

@@ -1,0 +1,63 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+
+/**
+ * An app of this workspace running as a real process from its TypeScript sources
+ * (`node scripts/run-ts.js apps/<app>/src/main.ts`), for end-to-end and chaos tests.
+ */
+export class AppProcess {
+  private output = '';
+  private exitCode?: number | null;
+  private readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: string,
+    private readonly child: ChildProcess,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitCode = code ?? (signal ? -1 : null);
+        resolve(code);
+      }),
+    );
+  }
+
+  /** Starts `apps/<app>/src/main.ts` and waits for its "ready" log line. */
+  static async start(app: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
+    const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'scripts/run-ts.js'), join(WORKSPACE_ROOT, `apps/${app}/src/main.ts`)], {
+      cwd: WORKSPACE_ROOT,
+      env: { ...process.env, LOG_LEVEL: 'info', JEST_WORKER_ID: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const started = new AppProcess(app, child);
+    await started.waitForOutput(/"msg":"(worker|router) ready"/, readyTimeoutMs);
+    return started;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  async waitForOutput(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (this.exitCode !== undefined) throw new Error(`${this.name} exited (${this.exitCode}) before printing ${pattern}:\n${this.output}`);
+      if (Date.now() > deadline) throw new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Sends a signal and resolves with the exit code (null when killed by the signal). */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.exitCode === undefined) this.child.kill(signal);
+    return this.exited;
+  }
+}

@@ -1,0 +1,22 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestJsonLogger, createLogger, exitCleanlyOnSignals } from '@streamscribe/observability';
+import { ServerRedisStreams } from '@streamscribe/streams';
+import { REDIS_STREAMS_SERVER } from './transcription-worker.module';
+import { WORKER_ENVIRONMENT } from './tokens';
+import { WorkerEnvironment } from './worker-environment';
+
+/**
+ * Starts a worker: the stream consumer plus a small HTTP server for /metrics and /health.
+ * SIGTERM or SIGINT drains (stop reading, finish in-flight chunks, leave the group) and exits 0.
+ */
+export async function bootstrapWorker(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
+  const app = await NestFactory.create(module, { logger: new NestJsonLogger() });
+  const env = app.get<WorkerEnvironment>(WORKER_ENVIRONMENT);
+  app.connectMicroservice({ strategy: app.get<ServerRedisStreams>(REDIS_STREAMS_SERVER) });
+  await app.startAllMicroservices();
+  await app.listen(env.PORT || defaultPort, '0.0.0.0');
+  createLogger('bootstrap').info({ port: env.PORT || defaultPort }, 'worker ready');
+  exitCleanlyOnSignals(app);
+  return app;
+}

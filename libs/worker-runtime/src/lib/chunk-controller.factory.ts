@@ -1,0 +1,21 @@
+import { Controller, Inject, Type, UseFilters } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { ProviderName, providerStream } from '@streamscribe/contracts';
+import { RedisStreamsContext, StreamEntry, StreamHandlerErrorFilter } from '@streamscribe/streams';
+import { ChunkProcessor } from './chunk-processor';
+
+/** The stream handler of one provider's worker: `audio:stream:<provider>` → ChunkProcessor. */
+export function chunkControllerFor(provider: ProviderName): Type<unknown> {
+  @Controller()
+  @UseFilters(StreamHandlerErrorFilter)
+  class ChunkController {
+    constructor(@Inject(ChunkProcessor) private readonly processor: ChunkProcessor) {}
+
+    @EventPattern(providerStream(provider))
+    handle(@Payload() entry: StreamEntry, @Ctx() context: RedisStreamsContext): Promise<void> {
+      return this.processor.process(entry, context);
+    }
+  }
+  Object.defineProperty(ChunkController, 'name', { value: `${provider[0].toUpperCase()}${provider.slice(1)}ChunkController` });
+  return ChunkController;
+}

@@ -1,0 +1,102 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, BeforeApplicationShutdown } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { hostname } from 'node:os';
+import type Redis from 'ioredis';
+import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
+import { ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
+import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
+import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import { ServerRedisStreams, createRedisConnection } from '@streamscribe/streams';
+import { ChunkProcessor } from './chunk-processor';
+import { chunkControllerFor } from './chunk-controller.factory';
+import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
+import { WorkerEnvironment } from './worker-environment';
+
+export interface TranscriptionWorkerOptions<E extends WorkerEnvironment> {
+  provider: ProviderName;
+  /** The app's settings class (WorkerEnvironment plus its provider's variables). */
+  environment: new () => E;
+  /** Builds the provider from validated settings; throw to refuse to start (say why). */
+  createProvider: (env: E) => TranscriptionProvider;
+}
+
+export const REDIS_STREAMS_SERVER = Symbol('REDIS_STREAMS_SERVER');
+
+/**
+ * Drains the transport before anything else shuts down: Nest runs shutdown hooks before it
+ * closes microservices, and in-flight chunks still need the results connection.
+ */
+@Injectable()
+class WorkerLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(REDIS_STREAMS_SERVER) private readonly server: ServerRedisStreams,
+    @Inject(WORKER_REDIS) private readonly redis: Redis,
+  ) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.server.close();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** Everything a provider worker needs; the app supplies only its provider and settings. */
+@Module({})
+export class TranscriptionWorkerModule {
+  static forProvider<E extends WorkerEnvironment>(options: TranscriptionWorkerOptions<E>): DynamicModule {
+    const { provider, environment } = options;
+    return {
+      module: TranscriptionWorkerModule,
+      imports: [
+        ConfigModule.forRoot({ ignoreEnvFile: true, validate: (env) => validateEnvironment(environment, env) }),
+        ObservabilityModule,
+      ],
+      controllers: [chunkControllerFor(provider)],
+      providers: [
+        {
+          provide: WORKER_ENVIRONMENT,
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => settingsFromConfig(environment, config),
+        },
+        { provide: TRANSCRIPTION_PROVIDER, inject: [WORKER_ENVIRONMENT], useFactory: options.createProvider },
+        {
+          provide: WORKER_REDIS,
+          inject: [WORKER_ENVIRONMENT],
+          useFactory: (env: E) =>
+            createRedisConnection(env.REDIS_URL, { name: `${consumerName(provider, env)}:results`, logger: createLogger('redis') }),
+        },
+        {
+          provide: REDIS_STREAMS_SERVER,
+          inject: [WORKER_ENVIRONMENT],
+          useFactory: (env: E) =>
+            new ServerRedisStreams({
+              url: env.REDIS_URL,
+              groupFor: () => providerGroup(provider),
+              consumer: consumerName(provider, env),
+              concurrency: env.WORKER_CONCURRENCY,
+              blockMs: env.WORKER_BLOCK_MS,
+              presenceKeyFor: () => providerHeartbeatKey(provider),
+              presenceIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+              drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
+              logger: createLogger('transport').child({ provider }),
+            }),
+        },
+        {
+          provide: READINESS_CHECKS,
+          inject: [WORKER_REDIS],
+          useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
+        },
+        ChunkProcessor,
+        WorkerLifecycle,
+      ],
+      exports: [REDIS_STREAMS_SERVER, WORKER_ENVIRONMENT],
+    };
+  }
+}
+
+/** Unique per process across hosts, as consumer groups require. */
+export function consumerName(provider: ProviderName, env: WorkerEnvironment): string {
+  return env.CONSUMER_NAME || `${provider}-${hostname()}-${process.pid}`;
+}

@@ -1,0 +1,26 @@
+import { LATENCY_BUCKETS, counter, histogram } from '@streamscribe/observability';
+
+export const workerMetrics = {
+  chunks: counter({
+    name: 'streamscribe_chunks_processed_total',
+    help: 'Chunks a worker finished, by provider and outcome (ok, duplicate, provider_error, malformed)',
+    labelNames: ['provider', 'outcome'] as const,
+  }),
+  providerSeconds: histogram({
+    name: 'streamscribe_provider_request_seconds',
+    help: 'Time one provider call took',
+    labelNames: ['provider'] as const,
+    buckets: LATENCY_BUCKETS,
+  }),
+  endToEndSeconds: histogram({
+    name: 'streamscribe_chunk_end_to_end_seconds',
+    help: 'From the chunk entering the fabric to its result being written',
+    labelNames: ['provider'] as const,
+    buckets: LATENCY_BUCKETS,
+  }),
+  audioSeconds: counter({
+    name: 'streamscribe_audio_seconds_total',
+    help: 'Seconds of audio transcribed',
+    labelNames: ['provider'] as const,
+  }),
+};
