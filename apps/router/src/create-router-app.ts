@@ -8,7 +8,7 @@ import { RouterModule } from './router.module';
 
 /** The router app, configured but not listening (tests listen on a port of their own). */
 export async function createRouterApp(): Promise<INestApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(RouterModule, { logger: new NestJsonLogger(), bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(RouterModule, { logger: new NestJsonLogger(), bodyParser: false, abortOnError: false });
   const env = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
   app.use('/v1/sessions', audioBody(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
   app.use('/v1/transcriptions', audioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));

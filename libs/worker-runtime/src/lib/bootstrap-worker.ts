@@ -11,7 +11,7 @@ import { WorkerEnvironment } from './worker-environment';
  * SIGTERM or SIGINT drains (stop reading, finish in-flight chunks, leave the group) and exits 0.
  */
 export async function bootstrapWorker(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
-  const app = await NestFactory.create(module, { logger: new NestJsonLogger() });
+  const app = await NestFactory.create(module, { logger: new NestJsonLogger(), abortOnError: false });
   const env = app.get<WorkerEnvironment>(WORKER_ENVIRONMENT);
   app.connectMicroservice({ strategy: app.get<ServerRedisStreams>(REDIS_STREAMS_SERVER) });
   await app.startAllMicroservices();

@@ -98,8 +98,9 @@ function toTranscript(response: DeepgramListenResponse): ProviderTranscript {
 
 export function classifyDeepgramError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
-  if (error instanceof DeepgramTimeoutError) {
-    return new ProviderError(`Deepgram timed out: ${error.message}`, { provider: 'deepgram', kind: 'retryable', cause: error });
+  // SDK 5 aborts a slow request with the string 'timeout' as the cause, not a DeepgramTimeoutError.
+  if (error instanceof DeepgramTimeoutError || (error instanceof DeepgramError && error.cause === 'timeout')) {
+    return new ProviderError('Deepgram timed out (DEEPGRAM_TIMEOUT_MS)', { provider: 'deepgram', kind: 'retryable', cause: error });
   }
   if (error instanceof DeepgramError && error.statusCode !== undefined) {
     const headers = error.rawResponse?.headers;
@@ -116,7 +117,9 @@ export function classifyDeepgramError(error: unknown): ProviderError {
     });
   }
   // No status: the request never got an answer (connection refused or reset, DNS). Retryable.
-  const message = error instanceof Error ? error.message : String(error);
+  // Classified on status and cause only: undici's errors come from another realm under Jest.
+  const cause = (error as { cause?: { cause?: { code?: string } } }).cause;
+  const message = cause?.cause?.code ?? (error instanceof Error ? error.message : String(error));
   return new ProviderError(`Deepgram unreachable: ${message}`, { provider: 'deepgram', kind: 'retryable', cause: error });
 }
 
