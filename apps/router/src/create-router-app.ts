@@ -1,9 +1,9 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { HttpAdapterHost, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { NextFunction, Request, Response, raw } from 'express';
 import { NestJsonLogger } from '@streamscribe/observability';
-import { ROUTER_ENVIRONMENT, RouterEnvironment } from '@streamscribe/router-core';
+import { CountingExceptionFilter, ROUTER_ENVIRONMENT, RouterEnvironment, countRejection } from '@streamscribe/router-core';
 import { RouterModule } from './router.module';
 
 /** The router app, configured but not listening (tests listen on a port of their own). */
@@ -12,6 +12,7 @@ export async function createRouterApp(): Promise<INestApplication> {
   const env = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
   app.use('/v1/sessions', audioBody(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
   app.use('/v1/transcriptions', audioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
+  app.useGlobalFilters(new CountingExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   app.useGlobalPipes(
     new ValidationPipe({
       transform: true,
@@ -32,6 +33,7 @@ function audioBody(limit: number, variable: string) {
     parse(request, response, (error?: { status?: number; type?: string; message?: string }) => {
       if (!error) return next();
       const status = error.status ?? 400;
+      countRejection(status);
       const message =
         error.type === 'entity.too.large'
           ? `audio body is larger than ${limit} bytes (${variable}): split it into smaller chunks`

@@ -183,7 +183,9 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
 
   it('exposes /metrics and /health', async () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toContain('streamscribe_chunks_ingested_total');
+    expect(metrics).toMatch(/streamscribe_chunks_ingested_total\{provider="deepgram",reason="[a-z_]+"\} \d+/);
+    expect(metrics).toMatch(/streamscribe_requests_rejected_total\{status="413"\} 1/);
+    expect(metrics).toMatch(/streamscribe_requests_rejected_total\{status="400"\} \d+/);
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
   });

@@ -4,3 +4,4 @@ export * from './lib/audio-validation';
 export * from './lib/provider-load.monitor';
 export * from './lib/transcription-router.service';
 export * from './lib/router-core.module';
+export * from './lib/counting-exception.filter';
