@@ -5,6 +5,10 @@ import { AppProcess, FakeDeepgramServer, RedisHarness, speechPcm, speechWav } fr
 
 const WAV = 'audio/wav';
 
+/** Response bodies are read loosely typed: the assertions are what check their shape. */
+type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = (response: Response) => response.json() as Promise<Body>;
+
 describe('router + worker-deepgram end to end, on real Redis', () => {
   let harness: RedisHarness;
   let redis: Redis;
@@ -55,7 +59,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const response = await fetch(`${base}/v1/sessions/${sessionId}/transcript`);
-      const transcript = await response.json();
+      const transcript = await json(response);
       if (transcript.complete) return transcript;
       if (Date.now() > deadline) throw new Error(`transcript incomplete: ${JSON.stringify(transcript)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -70,7 +74,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     for (const word of words) {
       const response = await postChunk('ordered-1', speechWav(word));
       expect(response.status).toBe(202);
-      accepted.push(await response.json());
+      accepted.push(await json(response));
     }
     expect(accepted.map((a) => a.seq)).toEqual([0, 1, 2, 3]);
     expect(accepted[0]).toMatchObject({ sessionId: 'ordered-1', chunkId: 'chunk_000000', provider: 'deepgram' });
@@ -125,7 +129,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       body: file,
     });
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = await json(response);
     expect(body).toMatchObject({ sessionId: 'file-1', chunks: 3, provider: 'deepgram', transcript: { complete: true, text: 'one two three' } });
   });
 
@@ -156,7 +160,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       const lengthBefore = await redis.xlen('audio:stream:deepgram');
       const response = await postChunk('bad-input', body, query, contentType);
       expect(response.status).toBe(status);
-      expect((await response.json()).message).toEqual(expect.stringMatching(message));
+      expect((await json(response)).message).toEqual(expect.stringMatching(message));
       expect(await redis.dbsize()).toBe(before);
       expect(await redis.xlen('audio:stream:deepgram')).toBe(lengthBefore);
     });
@@ -165,7 +169,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       const before = await redis.dbsize();
       const response = await postChunk('bad%20id!', speechWav('x'));
       expect(response.status).toBe(400);
-      expect((await response.json()).message).toMatch(/session id .* is malformed/);
+      expect((await json(response)).message).toMatch(/session id .* is malformed/);
       expect(await redis.dbsize()).toBe(before);
     });
   });
@@ -173,7 +177,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
   it('answers 503 saying what to start when the requested provider has no live worker', async () => {
     const response = await postChunk('no-whisper', speechWav('x'), '?provider=whisper');
     expect(response.status).toBe(503);
-    expect((await response.json()).message).toMatch(/worker-whisper/);
+    expect((await json(response)).message).toMatch(/worker-whisper/);
   });
 
   it('answers 404 for a session it has never seen', async () => {
@@ -195,7 +199,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     try {
       const during = await postChunk('outage-1', speechWav('during'));
       expect(during.status).toBe(503);
-      expect((await during.json()).message).toMatch(/Redis is unreachable/);
+      expect((await json(during)).message).toMatch(/Redis is unreachable/);
       expect((await fetch(`${base}/health/ready`)).status).toBe(503);
     } finally {
       await harness.restart();

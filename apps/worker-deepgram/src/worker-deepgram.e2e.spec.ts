@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
 
 describe('worker-deepgram process', () => {
   let harness: RedisHarness;
@@ -46,5 +46,87 @@ describe('worker-deepgram process', () => {
     expect(await worker.stop('SIGTERM')).toBe(0);
     expect(await redis.zscore('streamscribe:heartbeats:deepgram', 'deepgram-test-consumer')).toBeNull();
     expect(await redis.xinfo('CONSUMERS', 'audio:stream:deepgram', 'deepgram_workers')).toEqual([]);
+  });
+
+  describe('failures', () => {
+    let worker: AppProcess;
+    beforeAll(async () => {
+      worker = await AppProcess.start('worker-deepgram', env({ RETRY_BASE_MS: '10', RETRY_MAX_ATTEMPTS: '3', WORKER_BLOCK_MS: '100' }));
+    }, 30_000);
+    afterAll(async () => {
+      await worker.stop();
+    });
+    afterEach(() => deepgram.reset());
+
+    const fieldsOf = (flat: string[]) => Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));
+    const chunk = (chunkId: string, text: string, extra: string[] = []) =>
+      redis.xadd('audio:stream:deepgram', '*', 'audio', speechWav(text), 'session_id', 'fail-s', 'chunk_id', chunkId, 'seq', chunkId.replace(/\D/g, ''), ...extra);
+    async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const value = await read();
+        if (ok(value)) return value;
+        if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+    }
+    const pending = async () => ((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0];
+    const deadLetters = () => redis.xrange('transcription:dead-letters', '-', '+');
+
+    it('sends a poison entry to the dead-letter stream on its first delivery and keeps consuming', async () => {
+      const poisonId = await redis.xadd('audio:stream:deepgram', '*', 'garbage', 'yes', 'chunk_data', 'not hex');
+      await chunk('c1', 'after the poison');
+      const letters = await until(deadLetters, (l) => l.some(([, f]) => f.includes(poisonId as string)));
+      const letter = fieldsOf(letters.find(([, f]) => f.includes(poisonId as string))?.[1] as string[]);
+      expect(letter).toMatchObject({ garbage: 'yes', source_stream: 'audio:stream:deepgram', failed_provider: 'deepgram' });
+      expect(letter['dead_letter_reason']).toMatch(/malformed stream entry: .*missing field 'session_id'/);
+      await until(() => redis.xlen('transcription:results:fail-s'), (n) => n === 1);
+      expect(await pending()).toBe(0);
+    });
+
+    it('retries retryable errors with backoff, then succeeds', async () => {
+      deepgram.failNext(2, { status: 503 });
+      await chunk('c2', 'third time lucky');
+      const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c2')));
+      expect(fieldsOf(results.find(([, f]) => f.includes('c2'))?.[1] as string[])).toMatchObject({ text: 'third time lucky', status: 'ok' });
+      expect(deepgram.requests.map((r) => r.status)).toEqual([503, 503, 200]);
+      expect(await pending()).toBe(0);
+    });
+
+    it('fails a permanent error over to the next live provider, atomically, with its history', async () => {
+      await redis.zadd('streamscribe:heartbeats:assemblyai', Date.now() + 60_000, 'fake-assemblyai-consumer');
+      deepgram.failNext(1, { status: 401 });
+      await chunk('c3', 'to assemblyai', ['fallback_providers', 'assemblyai']);
+      const moved = await until(() => redis.xrange('audio:stream:assemblyai', '-', '+'), (e) => e.length === 1);
+      expect(fieldsOf(moved[0][1])).toMatchObject({
+        chunk_id: 'c3',
+        attempted_providers: 'deepgram',
+        retry_count: '1',
+        original_provider: 'deepgram',
+      });
+      expect(fieldsOf(moved[0][1])['error_history']).toMatch(/deepgram:401/);
+      expect(deepgram.requests).toHaveLength(1);
+      expect(await pending()).toBe(0);
+      const failures = await redis.xrange('transcription:failures', '-', '+');
+      expect(failures.map(([, f]) => fieldsOf(f)).find((f) => f['chunk_id'] === 'c3')).toMatchObject({
+        failed_provider: 'deepgram',
+        error_class: 'permanent',
+        next_step: 'assemblyai',
+      });
+      await redis.del('streamscribe:heartbeats:assemblyai');
+    });
+
+    it('dead-letters a chunk whose chain is exhausted and gives the session a terminal failed result', async () => {
+      deepgram.failNext(3, { status: 500 });
+      await chunk('c4', 'nowhere to go', ['fallback_providers', 'whisper']);
+      const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c4')));
+      const result = fieldsOf(results.find(([, f]) => f.includes('c4'))?.[1] as string[]);
+      expect(result).toMatchObject({ status: 'failed', provider: 'deepgram' });
+      expect(result['error']).toMatch(/no live worker for the untried providers \(whisper\).*deepgram:500/);
+      const letter = (await deadLetters()).map(([, f]) => fieldsOf(f)).find((f) => f['chunk_id'] === 'c4');
+      expect(letter?.['error_history']).toMatch(/deepgram:500/);
+      expect(deepgram.requests).toHaveLength(3);
+      expect(await pending()).toBe(0);
+    });
   });
 });

@@ -1,1 +1,3 @@
 export * from './lib/select-provider';
+export * from './lib/failover';
+export * from './lib/retry-backoff';

@@ -7,3 +7,5 @@ export * from './lib/client/stream-producer';
 export * from './lib/load/group-load.reader';
 export * from './lib/redis/redis-connection';
 export * from './lib/server/stream-handler-error.filter';
+export * from './lib/redis/redis-script';
+export * from './lib/client/entry-mover';

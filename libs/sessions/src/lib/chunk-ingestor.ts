@@ -9,7 +9,7 @@ import {
   sessionChunksKey,
   sessionMetaKey,
 } from '@streamscribe/contracts';
-import { RedisScript } from './redis-script';
+import { RedisScript } from '@streamscribe/streams';
 import { INGEST_CHUNK_LUA } from './scripts/ingest-chunk-3.lua';
 import { SessionsOptions } from './sessions-options';
 

@@ -6,7 +6,7 @@ import {
   sessionResultIndexKey,
   sessionResultsStream,
 } from '@streamscribe/contracts';
-import { RedisScript } from './redis-script';
+import { RedisScript } from '@streamscribe/streams';
 import { WRITE_RESULT_LUA } from './scripts/write-result-3.lua';
 import { SessionsOptions } from './sessions-options';
 

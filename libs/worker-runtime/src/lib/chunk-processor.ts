@@ -1,24 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import {
-  AudioChunkEntry,
-  FAILURES_STREAM,
-  MalformedEntryError,
-  decodeChunkEntry,
-  encodeFailureEntry,
-} from '@streamscribe/contracts';
+import { AudioChunkEntry, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
+import { retryDelayMs } from '@streamscribe/fallback-policy';
 import { createLogger } from '@streamscribe/observability';
-import { ProviderError, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import { ProviderError, ProviderTranscript, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ResultStore } from '@streamscribe/sessions';
 import { RedisStreamsContext, StreamEntry } from '@streamscribe/streams';
+import { ChunkSettler } from './chunk-settler';
 import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
 
 /**
  * One chunk, start to finish: decode the entry (the seed's or ours), transcribe it with this
- * worker's provider, write the result once. A failed provider call is recorded in
- * `transcription:failures` and rethrown, so the transport does not acknowledge the entry.
+ * worker's provider — retrying retryable errors with backoff, within RETRY_MAX_ATTEMPTS — and
+ * write the result once. A chunk the provider gives up on fails over to the next provider of its
+ * chain; a malformed entry or an exhausted chain goes to the dead-letter stream. Either way the
+ * entry is settled and the group moves on.
  */
 @Injectable()
 export class ChunkProcessor {
@@ -27,8 +25,9 @@ export class ChunkProcessor {
 
   constructor(
     @Inject(TRANSCRIPTION_PROVIDER) private readonly provider: TranscriptionProvider,
-    @Inject(WORKER_REDIS) private readonly redis: Redis,
+    @Inject(WORKER_REDIS) redis: Redis,
     @Inject(WORKER_ENVIRONMENT) private readonly env: WorkerEnvironment,
+    private readonly settler: ChunkSettler,
   ) {
     this.results = new ResultStore(redis, {
       sessionTtlSeconds: env.SESSION_TTL_SECONDS,
@@ -42,58 +41,64 @@ export class ChunkProcessor {
     try {
       chunk = decodeChunkEntry(entry.fields);
     } catch (error) {
-      if (error instanceof MalformedEntryError) workerMetrics.chunks.inc({ provider, outcome: 'malformed' });
-      throw error;
+      if (!(error instanceof MalformedEntryError)) throw error;
+      workerMetrics.chunks.inc({ provider, outcome: 'malformed' });
+      await this.settler.deadLetter(entry, error.message, context);
+      return;
     }
-    const log = this.log.child({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, seq: chunk.seq, entryId: context.getEntryId() });
-    const stopTimer = workerMetrics.providerSeconds.startTimer({ provider });
     const startedAt = performance.now();
+    let transcript: ProviderTranscript;
     try {
-      const transcript = await this.provider.transcribe({
-        audio: chunk.audio,
-        format: chunk.audioFormat,
-        sampleRate: chunk.sampleRate,
-        channels: chunk.channels,
-      });
-      stopTimer();
-      const written = await this.results.write({
-        sessionId: chunk.sessionId,
-        chunkId: chunk.chunkId,
-        seq: chunk.seq,
-        status: 'ok',
-        text: transcript.text,
-        confidence: transcript.confidence,
-        provider,
-        processingTime: (performance.now() - startedAt) / 1000,
-        timestamp: Date.now() / 1000,
-        words: transcript.words,
-        language: transcript.language,
-        durationSeconds: transcript.durationSeconds,
-      });
-      workerMetrics.chunks.inc({ provider, outcome: written.created ? 'ok' : 'duplicate' });
-      workerMetrics.endToEndSeconds.observe({ provider }, Math.max(0, Date.now() / 1000 - chunk.timestamp));
-      if (transcript.durationSeconds) workerMetrics.audioSeconds.inc({ provider }, transcript.durationSeconds);
-      log.debug({ created: written.created, requestId: transcript.requestId }, 'chunk transcribed');
+      transcript = await this.transcribeWithRetries(chunk);
     } catch (error) {
-      stopTimer();
       workerMetrics.chunks.inc({ provider, outcome: 'provider_error' });
-      await this.recordFailure(chunk, error);
-      log.warn({ err: error instanceof Error ? error.message : String(error) }, 'chunk failed');
-      throw error;
+      await this.settler.failOver(entry, chunk, error, context);
+      return;
     }
-  }
-
-  private async recordFailure(chunk: AudioChunkEntry, error: unknown): Promise<void> {
-    const failure = encodeFailureEntry({
-      failedProvider: this.provider.name,
+    const written = await this.results.write({
       sessionId: chunk.sessionId,
       chunkId: chunk.chunkId,
       seq: chunk.seq,
-      error: error instanceof ProviderError ? error.toHistoryItem() : String(error),
-      errorClass: error instanceof ProviderError ? error.kind : 'retryable',
+      status: 'ok',
+      text: transcript.text,
+      confidence: transcript.confidence,
+      provider,
+      processingTime: (performance.now() - startedAt) / 1000,
+      timestamp: Date.now() / 1000,
+      words: transcript.words,
+      language: transcript.language,
+      durationSeconds: transcript.durationSeconds,
     });
-    await this.redis
-      .xadd(FAILURES_STREAM, 'MAXLEN', '~', this.env.FAILURES_MAXLEN, '*', ...failure)
-      .catch((writeError: Error) => this.log.error({ err: writeError.message }, 'could not record failure'));
+    workerMetrics.chunks.inc({ provider, outcome: written.created ? 'ok' : 'duplicate' });
+    workerMetrics.endToEndSeconds.observe({ provider }, Math.max(0, Date.now() / 1000 - chunk.timestamp));
+    if (transcript.durationSeconds) workerMetrics.audioSeconds.inc({ provider }, transcript.durationSeconds);
+    this.log.debug({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, created: written.created, requestId: transcript.requestId }, 'chunk transcribed');
+  }
+
+  private async transcribeWithRetries(chunk: AudioChunkEntry): Promise<ProviderTranscript> {
+    const provider = this.provider.name;
+    for (let attempt = 1; ; attempt++) {
+      const stopTimer = workerMetrics.providerSeconds.startTimer({ provider });
+      try {
+        return await this.provider.transcribe({
+          audio: chunk.audio,
+          format: chunk.audioFormat,
+          sampleRate: chunk.sampleRate,
+          channels: chunk.channels,
+        });
+      } catch (error) {
+        const retryable = !(error instanceof ProviderError) || error.kind === 'retryable';
+        const delay =
+          retryable && attempt < this.env.RETRY_MAX_ATTEMPTS
+            ? retryDelayMs(attempt, { baseMs: this.env.RETRY_BASE_MS, maxMs: this.env.RETRY_MAX_MS }, (error as ProviderError).retryAfterMs)
+            : undefined;
+        if (delay === undefined) throw error;
+        workerMetrics.retries.inc({ provider });
+        this.log.info({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, attempt, delay, err: (error as Error).message }, 'retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      } finally {
+        stopTimer();
+      }
+    }
   }
 }

@@ -8,6 +8,7 @@ import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } f
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ServerRedisStreams, createRedisConnection } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
+import { ChunkSettler } from './chunk-settler';
 import { chunkControllerFor } from './chunk-controller.factory';
 import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
@@ -89,6 +90,7 @@ export class TranscriptionWorkerModule {
           useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
         },
         ChunkProcessor,
+        ChunkSettler,
         WorkerLifecycle,
       ],
       exports: [REDIS_STREAMS_SERVER, WORKER_ENVIRONMENT],

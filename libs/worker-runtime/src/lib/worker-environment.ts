@@ -30,4 +30,24 @@ export class WorkerEnvironment extends CommonEnvironment {
   /** Approximate cap on transcription:failures. */
   @IsInt({ message: 'FAILURES_MAXLEN must be an integer' }) @Min(1000)
   FAILURES_MAXLEN = 100_000;
+
+  /** Attempts at one provider for a retryable error (timeouts, 5xx, 429) before failing over. */
+  @IsInt({ message: 'RETRY_MAX_ATTEMPTS must be an integer' }) @Min(1) @Max(20)
+  RETRY_MAX_ATTEMPTS = 3;
+
+  /** First retry delay; doubles per attempt, with full jitter, in ms. */
+  @IsInt({ message: 'RETRY_BASE_MS must be an integer' }) @Min(0)
+  RETRY_BASE_MS = 200;
+
+  /** Longest retry delay; a longer Retry-After fails over instead of waiting, in ms. */
+  @IsInt({ message: 'RETRY_MAX_MS must be an integer' }) @Min(0)
+  RETRY_MAX_MS = 5000;
+
+  /** A provider whose newest heartbeat is older than this is not a failover target, in ms. */
+  @IsInt({ message: 'CONSUMER_LIVENESS_MS must be an integer' }) @Min(500)
+  CONSUMER_LIVENESS_MS = 10_000;
+
+  /** Approximate cap on transcription:dead-letters. */
+  @IsInt({ message: 'DEAD_LETTER_MAXLEN must be an integer' }) @Min(1000)
+  DEAD_LETTER_MAXLEN = 100_000;
 }

@@ -23,4 +23,19 @@ export const workerMetrics = {
     help: 'Seconds of audio transcribed',
     labelNames: ['provider'] as const,
   }),
+  retries: counter({
+    name: 'streamscribe_retries_total',
+    help: 'Provider calls retried after a retryable error',
+    labelNames: ['provider'] as const,
+  }),
+  failovers: counter({
+    name: 'streamscribe_failovers_total',
+    help: 'Chunks moved to the next provider of their chain',
+    labelNames: ['from', 'to'] as const,
+  }),
+  deadLetters: counter({
+    name: 'streamscribe_dead_letters_total',
+    help: 'Entries moved to transcription:dead-letters, by reason (failed, malformed)',
+    labelNames: ['provider', 'reason'] as const,
+  }),
 };

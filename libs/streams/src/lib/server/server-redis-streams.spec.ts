@@ -1,6 +1,6 @@
-import { Controller, Module } from '@nestjs/common';
+import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, INestMicroservice, Payload } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import Redis from 'ioredis';
 import { createLogger } from '@streamscribe/observability';
 import { RedisHarness } from '@streamscribe/testing';

@@ -1,0 +1,22 @@
+import type Redis from 'ioredis';
+import type { EncodedFields } from '@streamscribe/contracts';
+import { RedisScript } from '../redis/redis-script';
+import { MOVE_ENTRY_LUA } from './scripts/move-entry-2.lua';
+
+const moveEntryScript = new RedisScript('ssMoveEntry', 2, MOVE_ENTRY_LUA);
+
+export interface EntryMove {
+  source: { stream: string; group: string; id: string };
+  target: { stream: string; maxLen?: number };
+  fields: EncodedFields;
+}
+
+/** Atomic "XACK here, XADD there": failover to another provider, or into the dead-letter stream. */
+export async function moveEntry(client: Redis, move: EntryMove): Promise<string | undefined> {
+  const id = await moveEntryScript.run(
+    client,
+    [move.source.stream, move.target.stream],
+    [move.source.group, move.source.id, move.target.maxLen ?? '', ...move.fields],
+  );
+  return typeof id === 'string' ? id : undefined;
+}

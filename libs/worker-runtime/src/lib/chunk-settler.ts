@@ -1,0 +1,152 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import {
+  AudioChunkEntry,
+  DEAD_LETTER_STREAM,
+  EncodedFields,
+  FAILURES_STREAM,
+  PROVIDERS,
+  ProviderName,
+  encodeChunkEntry,
+  encodeFailureEntry,
+  epochSeconds,
+  providerHeartbeatKey,
+  providerStream,
+} from '@streamscribe/contracts';
+import { nextProvider } from '@streamscribe/fallback-policy';
+import { createLogger } from '@streamscribe/observability';
+import { ProviderError, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import { ResultStore } from '@streamscribe/sessions';
+import { RedisStreamsContext, StreamEntry, moveEntry } from '@streamscribe/streams';
+import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
+import { WorkerEnvironment } from './worker-environment';
+import { workerMetrics } from './worker-metrics';
+
+/**
+ * Settles a chunk this worker cannot transcribe: on to the next provider of its chain, or — when
+ * the chain is exhausted or the entry is malformed — into the dead-letter stream with a terminal
+ * "failed" result for the session, so no client waits forever. Each move acknowledges the entry
+ * in the same Lua call that writes its successor.
+ */
+@Injectable()
+export class ChunkSettler {
+  private readonly log = createLogger('chunk-settler');
+  private readonly results: ResultStore;
+
+  constructor(
+    @Inject(TRANSCRIPTION_PROVIDER) private readonly provider: TranscriptionProvider,
+    @Inject(WORKER_REDIS) private readonly redis: Redis,
+    @Inject(WORKER_ENVIRONMENT) private readonly env: WorkerEnvironment,
+  ) {
+    this.results = new ResultStore(redis, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, resultsAllMaxLen: env.RESULTS_ALL_MAXLEN });
+  }
+
+  /** The provider gave up on the chunk (permanent error, or retries exhausted). */
+  async failOver(entry: StreamEntry, chunk: AudioChunkEntry, error: unknown, context: RedisStreamsContext): Promise<void> {
+    const current = this.provider.name;
+    const item = error instanceof ProviderError ? error.toHistoryItem() : `${current}:${String(error)}`.replace(/[;\n]/g, ',');
+    const decision = nextProvider({
+      current,
+      chain: chunk.fallbackProviders,
+      attempted: chunk.attemptedProviders,
+      live: await this.liveProviders(),
+    });
+    await this.recordFailure(chunk, error, decision.next ?? 'dead-letter');
+    const history = `${chunk.errorHistory};${item}`;
+    if (!decision.next) {
+      await this.deadLetter(entry, `${decision.reason}; last error: ${item}`, context, { ...chunk, errorHistory: history });
+      return;
+    }
+    const successor: AudioChunkEntry = {
+      ...chunk,
+      attemptedProviders: [...chunk.attemptedProviders.filter((p) => p !== current), current],
+      retryCount: chunk.retryCount + 1,
+      originalProvider: chunk.originalProvider ?? current,
+      errorHistory: history,
+    };
+    await moveEntry(this.redis, {
+      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId() },
+      target: { stream: providerStream(decision.next) },
+      fields: encodeChunkEntry(successor),
+    });
+    context.markSettled();
+    workerMetrics.failovers.inc({ from: current, to: decision.next });
+    this.log.warn({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, to: decision.next, err: item }, 'chunk failed over');
+  }
+
+  /**
+   * Moves the entry, with its original fields, to the dead-letter stream and, when the session is
+   * known, writes the chunk's terminal "failed" result.
+   */
+  async deadLetter(entry: StreamEntry, reason: string, context: RedisStreamsContext, chunk?: AudioChunkEntry): Promise<void> {
+    const fields: EncodedFields = [];
+    for (const [name, value] of entry.fields) {
+      if (!DEAD_LETTER_META.has(name)) fields.push(name, value);
+    }
+    if (chunk?.errorHistory) replaceField(fields, 'error_history', chunk.errorHistory);
+    fields.push(
+      'dead_letter_reason', reason,
+      'source_stream', context.getStream(),
+      'source_entry_id', context.getEntryId(),
+      'failed_provider', this.provider.name,
+      'dead_lettered_at', epochSeconds(),
+    );
+    await moveEntry(this.redis, {
+      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId() },
+      target: { stream: DEAD_LETTER_STREAM, maxLen: this.env.DEAD_LETTER_MAXLEN },
+      fields,
+    });
+    context.markSettled();
+    workerMetrics.deadLetters.inc({ provider: this.provider.name, reason: chunk ? 'failed' : 'malformed' });
+    this.log.error({ sessionId: chunk?.sessionId, chunkId: chunk?.chunkId, entryId: context.getEntryId(), reason }, 'chunk dead-lettered');
+    if (chunk) {
+      await this.results.write({
+        sessionId: chunk.sessionId,
+        chunkId: chunk.chunkId,
+        seq: chunk.seq,
+        status: 'failed',
+        text: '',
+        confidence: 0,
+        provider: this.provider.name,
+        processingTime: 0,
+        timestamp: Date.now() / 1000,
+        words: [],
+        error: reason,
+      });
+    }
+  }
+
+  private async liveProviders(): Promise<Set<ProviderName>> {
+    const since = Date.now() - this.env.CONSUMER_LIVENESS_MS;
+    const pipeline = this.redis.pipeline();
+    for (const p of PROVIDERS) pipeline.zcount(providerHeartbeatKey(p), since, '+inf');
+    const counts = (await pipeline.exec()) ?? [];
+    return new Set(PROVIDERS.filter((_, i) => Number(counts[i]?.[1] ?? 0) > 0));
+  }
+
+  private async recordFailure(chunk: AudioChunkEntry, error: unknown, nextStep: string): Promise<void> {
+    const failure = encodeFailureEntry({
+      failedProvider: this.provider.name,
+      sessionId: chunk.sessionId,
+      chunkId: chunk.chunkId,
+      seq: chunk.seq,
+      error: error instanceof ProviderError ? error.toHistoryItem() : String(error),
+      errorClass: error instanceof ProviderError ? error.kind : 'retryable',
+      nextStep,
+    });
+    await this.redis.xadd(FAILURES_STREAM, 'MAXLEN', '~', this.env.FAILURES_MAXLEN, '*', ...failure);
+  }
+}
+
+/** Fields a dead letter gets fresh; an entry re-driven and dead-lettered again does not keep stale ones. */
+const DEAD_LETTER_META = new Set(['dead_letter_reason', 'source_stream', 'source_entry_id', 'failed_provider', 'dead_lettered_at']);
+
+function replaceField(fields: EncodedFields, name: string, value: string): void {
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    if (fields[i] === name) {
+      fields[i + 1] = value;
+      return;
+    }
+  }
+  fields.push(name, value);
+}
