@@ -2,7 +2,6 @@
 // StreamProducer.appendMany) against a raw ioredis XREADGROUP/XACK loop, in the same process and
 // run. `npm run bench:transport [-- --reps=5 --n-640=20000 ...]`; see BENCHMARKS.md.
 import './transport/silent-logs';
-import Redis from 'ioredis';
 import { RedisHarness } from '@streamscribe/testing';
 import { randomAudio } from './transport/audio-payloads';
 import { BenchOptions, readBenchOptions } from './transport/bench-options';
@@ -33,8 +32,7 @@ interface Path {
 const RAW: Path = { name: 'raw', run: runRawLoop };
 const OURS: Path = { name: 'ours', run: runServerRedisStreams };
 
-async function main(): Promise<void> {
-  const options = readBenchOptions(process.argv.slice(2), process.env);
+async function main(options: BenchOptions): Promise<void> {
   // Own redis-server on a free port unless REDIS_URL is set (then its database 1, flushed).
   const harness = await RedisHarness.start({ ownServer: !process.env['REDIS_URL'] });
   const producer = harness.client();
@@ -45,7 +43,9 @@ async function main(): Promise<void> {
       { label: '640 B', bytes: 640, entries: options.entriesSmall },
       { label: '64 KB', bytes: 64 * 1024, entries: options.entriesLarge },
     ];
-    const rows = [['payload', 'N', 'raw chunks/s', 'ours chunks/s', 'ours/raw', 'raw p50/p99 ms', 'ours p50/p99 ms']];
+    const rows = [
+      ['payload', 'N', 'raw chunks/s', 'ours chunks/s', 'ours/raw', 'raw p50/p99 ms', 'ours p50/p99 ms'],
+    ];
     const runLines: string[] = [];
     for (const payloadCase of cases) {
       const base: BenchRun = {
@@ -66,14 +66,20 @@ async function main(): Promise<void> {
         String(payloadCase.entries),
         raw.chunksPerSecond.toFixed(0),
         ours.chunksPerSecond.toFixed(0),
-        `${((ours.chunksPerSecond / raw.chunksPerSecond) * 100).toFixed(0)}%`,
+        percent(ours.chunksPerSecond / raw.chunksPerSecond),
         `${raw.p50Ms.toFixed(1)} / ${raw.p99Ms.toFixed(1)}`,
         `${ours.p50Ms.toFixed(1)} / ${ours.p99Ms.toFixed(1)}`,
       ]);
-      for (const path of [RAW, OURS]) {
-        const rates = results[path.name].map((result) => result.chunksPerSecond.toFixed(0));
-        runLines.push(`${payloadCase.label.padEnd(6)} ${path.name.padEnd(4)} runs (chunks/s): ${rates.join(', ')}`);
-      }
+      const label = payloadCase.label.padEnd(6);
+      const perRep = (path: Path) => results[path.name].map((result) => result.chunksPerSecond.toFixed(0));
+      const pairedRatios = results.ours.map((result, rep) =>
+        percent(result.chunksPerSecond / results.raw[rep].chunksPerSecond),
+      );
+      runLines.push(
+        `${label} raw  chunks/s per rep: ${perRep(RAW).join(', ')}`,
+        `${label} ours chunks/s per rep: ${perRep(OURS).join(', ')}`,
+        `${label} ours/raw per rep:      ${pairedRatios.join(', ')}`,
+      );
     }
     console.log(
       [
@@ -84,12 +90,14 @@ async function main(): Promise<void> {
         formatTable(rows),
         '',
         'chunks/s: median over reps, from first XADD until all handled and XPENDING is 0.',
-        'latency: XADD batch sent -> handler, median over reps of each run\'s p50/p99 (under saturation: mostly queueing).',
+        "latency: XADD batch sent -> handler, median over reps of each run's p50/p99 (under saturation: mostly queueing).",
         '',
         ...runLines,
       ].join('\n'),
     );
   } finally {
+    // An external REDIS_URL keeps its database; leave it as empty as the harness found it.
+    await monitor.flushdb().catch(() => undefined);
     producer.disconnect();
     monitor.disconnect();
     await harness.close();
@@ -100,7 +108,11 @@ async function main(): Promise<void> {
  * One unmeasured run of each path (JIT, and Redis growing its memory for the first time: the first
  * 64 KB run is otherwise about half as fast), then `reps` rounds alternating which path goes first.
  */
-async function measureCase(base: BenchRun, payloadCase: PayloadCase, options: BenchOptions): Promise<Record<Path['name'], RunResult[]>> {
+async function measureCase(
+  base: BenchRun,
+  payloadCase: PayloadCase,
+  options: BenchOptions,
+): Promise<Record<Path['name'], RunResult[]>> {
   for (const path of [RAW, OURS]) await runFresh(path, base);
   const results: Record<Path['name'], RunResult[]> = { raw: [], ours: [] };
   for (let rep = 0; rep < options.reps; rep += 1) {
@@ -115,6 +127,10 @@ async function measureCase(base: BenchRun, payloadCase: PayloadCase, options: Be
   return results;
 }
 
+function percent(ratio: number): string {
+  return `${(ratio * 100).toFixed(0)}%`;
+}
+
 async function runFresh(path: Path, run: BenchRun): Promise<RunResult> {
   await run.monitor.flushdb();
   return path.run(run, RUN_TIMEOUT_MS);
@@ -126,7 +142,15 @@ const watchdog = setTimeout(() => {
 }, BENCH_TIMEOUT_MS);
 watchdog.unref();
 
-main().catch((error: unknown) => {
+let benchOptions: BenchOptions;
+try {
+  benchOptions = readBenchOptions(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(2);
+}
+
+main(benchOptions).catch((error: unknown) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });

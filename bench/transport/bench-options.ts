@@ -30,7 +30,9 @@ const SPECS: OptionSpec[] = [
   { key: 'entriesLarge', flag: 'n-64k', env: 'BENCH_N_64K', defaultValue: 3_000 },
 ];
 
-export const OPTIONS_HELP = SPECS.map(({ flag, env, defaultValue }) => `--${flag}=N (env ${env}, default ${defaultValue})`).join('\n');
+const OPTIONS_HELP = SPECS.map(
+  ({ flag, env, defaultValue }) => `--${flag}=N (env ${env}, default ${defaultValue})`,
+).join('\n');
 
 export function readBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
   const flags = new Map<string, string>();

@@ -27,7 +27,10 @@ export interface RunResult {
 }
 
 /** Sends the run's entries in pipelined batches, one batch in flight at a time. */
-export async function produceInBatches(run: BenchRun, send: (batch: EncodedFields[]) => Promise<unknown>): Promise<void> {
+export async function produceInBatches(
+  run: BenchRun,
+  send: (batch: EncodedFields[]) => Promise<unknown>,
+): Promise<void> {
   for (let first = 0; first < run.entries; first += run.batch) {
     const sentAt = performance.now().toFixed(3);
     const batch: EncodedFields[] = [];
@@ -43,14 +46,21 @@ export async function produceInBatches(run: BenchRun, send: (batch: EncodedField
  * Polls XPENDING only after the last entry was handled, every millisecond, so the end is at most
  * about one millisecond late on either path.
  */
-export async function allAcknowledgedAt(run: BenchRun, tally: DeliveryTally, timeoutMs: number): Promise<number> {
+export async function allAcknowledgedAt(
+  run: BenchRun,
+  tally: DeliveryTally,
+  timeoutMs: number,
+): Promise<number> {
   const deadline = performance.now() + timeoutMs;
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`only ${tally.handled} of ${tally.expected} entries handled after ${timeoutMs} ms`)),
+      () =>
+        reject(new Error(`only ${tally.handled} of ${tally.expected} entries handled after ${timeoutMs} ms`)),
       timeoutMs,
     );
+    // A run that failed elsewhere (the producer threw) must not keep the process alive.
+    timer.unref();
   });
   try {
     await Promise.race([tally.allHandled, timedOut]);
@@ -60,12 +70,18 @@ export async function allAcknowledgedAt(run: BenchRun, tally: DeliveryTally, tim
   for (;;) {
     const [pending] = (await run.monitor.xpending(BENCH_STREAM, BENCH_GROUP)) as [number];
     if (pending === 0) return performance.now();
-    if (performance.now() > deadline) throw new Error(`${pending} entries still pending after ${timeoutMs} ms`);
+    if (performance.now() > deadline)
+      throw new Error(`${pending} entries still pending after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
-export function runResult(entries: number, startedAt: number, finishedAt: number, tally: DeliveryTally): RunResult {
+export function runResult(
+  entries: number,
+  startedAt: number,
+  finishedAt: number,
+  tally: DeliveryTally,
+): RunResult {
   const elapsedMs = finishedAt - startedAt;
   return { elapsedMs, chunksPerSecond: (entries / elapsedMs) * 1000, latenciesMs: tally.latenciesMs };
 }

@@ -20,7 +20,8 @@ export class DeliveryTally {
   }
 
   record(sentAt: Buffer | undefined): void {
-    if (this.count < this.expected) this.latenciesMs[this.count] = performance.now() - Number(sentAt?.toString());
+    if (this.count < this.expected)
+      this.latenciesMs[this.count] = performance.now() - Number(sentAt?.toString());
     this.count += 1;
     if (this.count === this.expected) this.resolveAllHandled();
   }

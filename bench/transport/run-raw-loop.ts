@@ -1,7 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { waitUntilReady } from '@streamscribe/streams';
-import { BENCH_GROUP, BENCH_STREAM, BenchRun, RunResult, allAcknowledgedAt, produceInBatches, runResult } from './bench-run';
+import {
+  BENCH_GROUP,
+  BENCH_STREAM,
+  BenchRun,
+  RunResult,
+  allAcknowledgedAt,
+  produceInBatches,
+  runResult,
+} from './bench-run';
 import { DeliveryTally } from './delivery-tally';
 
 type XReadGroupReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
@@ -42,10 +50,16 @@ async function consume(run: BenchRun, reader: Redis, acker: Redis, tally: Delive
   while (tally.handled < run.entries) {
     const reply = (await reader.callBuffer(
       'XREADGROUP',
-      'GROUP', BENCH_GROUP, CONSUMER,
-      'COUNT', run.concurrency,
-      'BLOCK', run.blockMs,
-      'STREAMS', BENCH_STREAM, '>',
+      'GROUP',
+      BENCH_GROUP,
+      CONSUMER,
+      'COUNT',
+      run.concurrency,
+      'BLOCK',
+      run.blockMs,
+      'STREAMS',
+      BENCH_STREAM,
+      '>',
     )) as XReadGroupReply;
     for (const [, entries] of reply ?? []) {
       const ids: Buffer[] = [];

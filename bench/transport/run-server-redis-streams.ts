@@ -6,7 +6,15 @@ import type Redis from 'ioredis';
 import { createLogger } from '@streamscribe/observability';
 import { ServerRedisStreams, StreamEntry, StreamProducer, waitUntilReady } from '@streamscribe/streams';
 import { SENT_AT_FIELD } from './audio-payloads';
-import { BENCH_GROUP, BENCH_STREAM, BenchRun, RunResult, allAcknowledgedAt, produceInBatches, runResult } from './bench-run';
+import {
+  BENCH_GROUP,
+  BENCH_STREAM,
+  BenchRun,
+  RunResult,
+  allAcknowledgedAt,
+  produceInBatches,
+  runResult,
+} from './bench-run';
 import { DeliveryTally } from './delivery-tally';
 
 /** A handler that does nothing beyond noting that it ran: what remains is the transport's cost. */
@@ -23,7 +31,11 @@ class NoOpAudioHandler {
 @Module({})
 class NoOpAudioModule {
   static forTally(tally: DeliveryTally): DynamicModule {
-    return { module: NoOpAudioModule, controllers: [NoOpAudioHandler], providers: [{ provide: DeliveryTally, useValue: tally }] };
+    return {
+      module: NoOpAudioModule,
+      controllers: [NoOpAudioHandler],
+      providers: [{ provide: DeliveryTally, useValue: tally }],
+    };
   }
 }
 
@@ -38,7 +50,10 @@ export async function runServerRedisStreams(run: BenchRun, timeoutMs: number): P
     blockMs: run.blockMs,
     logger: createLogger('bench'),
   });
-  const app = await NestFactory.createMicroservice(NoOpAudioModule.forTally(tally), { strategy: server, logger: false });
+  const app = await NestFactory.createMicroservice(NoOpAudioModule.forTally(tally), {
+    strategy: server,
+    logger: false,
+  });
   await app.listen();
   try {
     const { readers } = server.unwrap<{ readers: Redis[] }>();
@@ -46,7 +61,9 @@ export async function runServerRedisStreams(run: BenchRun, timeoutMs: number): P
     const producer = new StreamProducer(run.producer);
     const startedAt = performance.now();
     const [, finishedAt] = await Promise.all([
-      produceInBatches(run, (batch) => producer.appendMany(batch.map((fields) => ({ stream: BENCH_STREAM, fields })))),
+      produceInBatches(run, (batch) =>
+        producer.appendMany(batch.map((fields) => ({ stream: BENCH_STREAM, fields }))),
+      ),
       allAcknowledgedAt(run, tally, timeoutMs),
     ]);
     return runResult(run.entries, startedAt, finishedAt, tally);

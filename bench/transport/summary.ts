@@ -16,8 +16,6 @@ export function percentile(values: Float64Array, p: number): number {
 /** One path at one payload size over all repetitions: medians across runs. */
 export interface PathSummary {
   chunksPerSecond: number;
-  minChunksPerSecond: number;
-  maxChunksPerSecond: number;
   p50Ms: number;
   p99Ms: number;
 }
@@ -26,8 +24,6 @@ export function summarize(runs: readonly RunResult[]): PathSummary {
   const rates = runs.map((run) => run.chunksPerSecond);
   return {
     chunksPerSecond: median(rates),
-    minChunksPerSecond: Math.min(...rates),
-    maxChunksPerSecond: Math.max(...rates),
     p50Ms: median(runs.map((run) => percentile(run.latenciesMs, 50))),
     p99Ms: median(runs.map((run) => percentile(run.latenciesMs, 99))),
   };
@@ -36,6 +32,11 @@ export function summarize(runs: readonly RunResult[]): PathSummary {
 /** A plain text table: the first row is the header, columns padded to their widest cell. */
 export function formatTable(rows: readonly string[][]): string {
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: readonly string[]) => row.map((cell, column) => cell.padStart(widths[column])).join('  ');
-  return [line(rows[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.slice(1).map(line)].join('\n');
+  const line = (row: readonly string[]) =>
+    row.map((cell, column) => cell.padStart(widths[column])).join('  ');
+  return [
+    line(rows[0]),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }

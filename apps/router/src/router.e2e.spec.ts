@@ -9,6 +9,9 @@ const WAV = 'audio/wav';
 type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 const json = (response: Response) => response.json() as Promise<Body>;
 
+// Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
+jest.setTimeout(30_000);
+
 describe('router + worker-deepgram end to end, on real Redis', () => {
   let harness: RedisHarness;
   let redis: Redis;

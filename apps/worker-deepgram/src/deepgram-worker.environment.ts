@@ -3,6 +3,8 @@ import { DEEPGRAM_DEFAULT_BASE_URL } from '@streamscribe/providers';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
 
 export class DeepgramWorkerEnvironment extends WorkerEnvironment {
+  override PORT = 9101;
+
   @IsNotEmpty({ message: 'DEEPGRAM_API_KEY is required: create a key at console.deepgram.com and export it' })
   DEEPGRAM_API_KEY = '';
 

@@ -4,7 +4,7 @@ import { DeepgramWorkerModule } from './deepgram-worker.module';
 
 process.env['STREAMSCRIBE_APP'] ??= 'worker-deepgram';
 
-bootstrapWorker(DeepgramWorkerModule, 9101).catch((error: unknown) => {
+bootstrapWorker(DeepgramWorkerModule).catch((error: unknown) => {
   process.stderr.write(`worker-deepgram failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 });

@@ -1,6 +1,9 @@
 import Redis from 'ioredis';
 import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
 
+// Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
+jest.setTimeout(30_000);
+
 describe('worker-deepgram process', () => {
   let harness: RedisHarness;
   let redis: Redis;
@@ -50,8 +53,16 @@ describe('worker-deepgram process', () => {
 
   describe('failures', () => {
     let worker: AppProcess;
+    const workerEnv = env({
+      RETRY_BASE_MS: '10',
+      RETRY_MAX_ATTEMPTS: '3',
+      WORKER_BLOCK_MS: '100',
+      RECLAIM_MIN_IDLE_MS: '300',
+      RECLAIM_INTERVAL_MS: '100',
+      MAX_DELIVERIES: '2',
+    });
     beforeAll(async () => {
-      worker = await AppProcess.start('worker-deepgram', env({ RETRY_BASE_MS: '10', RETRY_MAX_ATTEMPTS: '3', WORKER_BLOCK_MS: '100' }));
+      worker = await AppProcess.start('worker-deepgram', workerEnv);
     }, 30_000);
     afterAll(async () => {
       await worker.stop();
@@ -81,7 +92,7 @@ describe('worker-deepgram process', () => {
       expect(letter).toMatchObject({ garbage: 'yes', source_stream: 'audio:stream:deepgram', failed_provider: 'deepgram' });
       expect(letter['dead_letter_reason']).toMatch(/malformed stream entry: .*missing field 'session_id'/);
       await until(() => redis.xlen('transcription:results:fail-s'), (n) => n === 1);
-      expect(await pending()).toBe(0);
+      await until(pending, (n) => n === 0);
     });
 
     it('retries retryable errors with backoff, then succeeds', async () => {
@@ -90,7 +101,7 @@ describe('worker-deepgram process', () => {
       const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c2')));
       expect(fieldsOf(results.find(([, f]) => f.includes('c2'))?.[1] as string[])).toMatchObject({ text: 'third time lucky', status: 'ok' });
       expect(deepgram.requests.map((r) => r.status)).toEqual([503, 503, 200]);
-      expect(await pending()).toBe(0);
+      await until(pending, (n) => n === 0);
     });
 
     it('fails a permanent error over to the next live provider, atomically, with its history', async () => {
@@ -106,7 +117,7 @@ describe('worker-deepgram process', () => {
       });
       expect(fieldsOf(moved[0][1])['error_history']).toMatch(/deepgram:401/);
       expect(deepgram.requests).toHaveLength(1);
-      expect(await pending()).toBe(0);
+      await until(pending, (n) => n === 0);
       const failures = await redis.xrange('transcription:failures', '-', '+');
       expect(failures.map(([, f]) => fieldsOf(f)).find((f) => f['chunk_id'] === 'c3')).toMatchObject({
         failed_provider: 'deepgram',
@@ -126,7 +137,22 @@ describe('worker-deepgram process', () => {
       const letter = (await deadLetters()).map(([, f]) => fieldsOf(f)).find((f) => f['chunk_id'] === 'c4');
       expect(letter?.['error_history']).toMatch(/deepgram:500/);
       expect(deepgram.requests).toHaveLength(3);
-      expect(await pending()).toBe(0);
+      await until(pending, (n) => n === 0);
+    });
+
+    it("transcribes a killed consumer's chunks after the min-idle time, and dead-letters one delivered too often", async () => {
+      await worker.stop();
+      await chunk('c5', 'orphaned');
+      const poisonId = (await chunk('c6', 'poison')) as string;
+      // Another consumer takes both and dies without acknowledging; c6 had been delivered many times.
+      await redis.xreadgroup('GROUP', 'deepgram_workers', 'killed-consumer', 'COUNT', 10, 'STREAMS', 'audio:stream:deepgram', '>');
+      await redis.xclaim('audio:stream:deepgram', 'deepgram_workers', 'killed-consumer', 0, poisonId, 'RETRYCOUNT', 5);
+      worker = await AppProcess.start('worker-deepgram', workerEnv);
+      const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c5')));
+      expect(fieldsOf(results.find(([, f]) => f.includes('c5'))?.[1] as string[])).toMatchObject({ text: 'orphaned', status: 'ok' });
+      const letters = await until(deadLetters, (l) => l.some(([, f]) => f.includes('c6')));
+      expect(fieldsOf(letters.find(([, f]) => f.includes('c6'))?.[1] as string[])['dead_letter_reason']).toMatch(/delivered \d+ times \(MAX_DELIVERIES 2\)/);
+      await until(pending, (n) => n === 0);
     });
   });
 });

@@ -10,13 +10,13 @@ import { WorkerEnvironment } from './worker-environment';
  * Starts a worker: the stream consumer plus a small HTTP server for /metrics and /health.
  * SIGTERM or SIGINT drains (stop reading, finish in-flight chunks, leave the group) and exits 0.
  */
-export async function bootstrapWorker(module: DynamicModule, defaultPort: number): Promise<INestApplication> {
+export async function bootstrapWorker(module: DynamicModule): Promise<INestApplication> {
   const app = await NestFactory.create(module, { logger: new NestJsonLogger(), abortOnError: false });
   const env = app.get<WorkerEnvironment>(WORKER_ENVIRONMENT);
   app.connectMicroservice({ strategy: app.get<ServerRedisStreams>(REDIS_STREAMS_SERVER) });
   await app.startAllMicroservices();
-  await app.listen(env.PORT || defaultPort, '0.0.0.0');
-  createLogger('bootstrap').info({ port: env.PORT || defaultPort }, 'worker ready');
+  await app.listen(env.PORT, '0.0.0.0');
+  createLogger('bootstrap').info({ port: app.getHttpServer().address()?.port }, 'worker ready');
   exitCleanlyOnSignals(app);
   return app;
 }

@@ -37,6 +37,12 @@ export class ChunkProcessor {
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
     const provider = this.provider.name;
+    if (context.getDeliveryCount() > this.env.MAX_DELIVERIES) {
+      workerMetrics.chunks.inc({ provider, outcome: 'poison' });
+      const reason = `delivered ${context.getDeliveryCount()} times (MAX_DELIVERIES ${this.env.MAX_DELIVERIES}): every consumer that took it died or stalled`;
+      await this.settler.deadLetter(entry, reason, context, decodeOrUndefined(entry));
+      return;
+    }
     let chunk: AudioChunkEntry;
     try {
       chunk = decodeChunkEntry(entry.fields);
@@ -100,5 +106,13 @@ export class ChunkProcessor {
         stopTimer();
       }
     }
+  }
+}
+
+function decodeOrUndefined(entry: StreamEntry): AudioChunkEntry | undefined {
+  try {
+    return decodeChunkEntry(entry.fields);
+  } catch {
+    return undefined;
   }
 }

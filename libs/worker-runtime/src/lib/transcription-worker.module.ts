@@ -81,6 +81,7 @@ export class TranscriptionWorkerModule {
               presenceKeyFor: () => providerHeartbeatKey(provider),
               presenceIntervalMs: env.HEARTBEAT_INTERVAL_MS,
               drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
+              reclaim: { minIdleMs: env.RECLAIM_MIN_IDLE_MS, intervalMs: env.RECLAIM_INTERVAL_MS },
               logger: createLogger('transport').child({ provider }),
             }),
         },

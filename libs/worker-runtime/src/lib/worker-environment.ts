@@ -3,7 +3,7 @@ import { CommonEnvironment } from '@streamscribe/config';
 
 /** Settings every worker reads, on top of the common ones. */
 export class WorkerEnvironment extends CommonEnvironment {
-  /** HTTP port for /metrics and /health (each worker app has its own default). */
+  /** HTTP port for /metrics and /health; each worker app sets its own default (0: any free port). */
   @IsInt({ message: 'PORT must be an integer' }) @Min(0) @Max(65_535)
   PORT = 0;
 
@@ -50,4 +50,16 @@ export class WorkerEnvironment extends CommonEnvironment {
   /** Approximate cap on transcription:dead-letters. */
   @IsInt({ message: 'DEAD_LETTER_MAXLEN must be an integer' }) @Min(1000)
   DEAD_LETTER_MAXLEN = 100_000;
+
+  /** An entry pending this long without an ack is reclaimed from its (dead) consumer, in ms. */
+  @IsInt({ message: 'RECLAIM_MIN_IDLE_MS must be an integer' }) @Min(100)
+  RECLAIM_MIN_IDLE_MS = 60_000;
+
+  /** How often a worker sweeps for such entries, in ms. */
+  @IsInt({ message: 'RECLAIM_INTERVAL_MS must be an integer' }) @Min(10)
+  RECLAIM_INTERVAL_MS = 5000;
+
+  /** An entry delivered more often than this is a poison message: dead-lettered, not retried. */
+  @IsInt({ message: 'MAX_DELIVERIES must be an integer' }) @Min(1)
+  MAX_DELIVERIES = 5;
 }

@@ -47,5 +47,17 @@ export interface RedisStreamsServerOptions {
    * @defaultValue 10000
    */
   drainTimeoutMs?: number;
+  /**
+   * Reclaims entries other consumers (crashed, killed) left pending longer than `minIdleMs`.
+   * Off when absent.
+   */
+  reclaim?: ReclaimOptions;
   logger: Logger;
+}
+
+export interface ReclaimOptions {
+  /** Pending this long without an ack means its consumer is gone, in ms. Longer than the slowest chunk. */
+  minIdleMs: number;
+  /** How often to sweep, in ms. */
+  intervalMs: number;
 }

@@ -45,8 +45,9 @@ describe('ServerRedisStreams', () => {
     await harness.close();
   });
 
-  async function startServer(concurrency = 4) {
+  async function startServer(concurrency = 4, reclaim?: { minIdleMs: number; intervalMs: number }) {
     const server = new ServerRedisStreams({
+      reclaim,
       url: harness.url,
       groupFor: () => GROUP,
       consumer: 'test-consumer',
@@ -152,5 +153,22 @@ describe('ServerRedisStreams', () => {
     await until(async () => (await redis.exists(STREAM)) === 1, 5000);
     await new StreamProducer(redis).append(STREAM, ['name', 'after']);
     await until(() => handled.includes('after'));
+  });
+
+  it("reclaims a dead consumer's pending entries with their delivery count, and drops trimmed ghosts", async () => {
+    const seen: Array<[string, number]> = [];
+    behaviour = async (entry, ctx) => {
+      seen.push([entry.fields.get('name')?.toString() as string, ctx.getDeliveryCount()]);
+    };
+    await redis.xgroup('CREATE', STREAM, GROUP, '0', 'MKSTREAM');
+    await redis.xadd(STREAM, '*', 'name', 'orphan');
+    const ghostId = await redis.xadd(STREAM, '*', 'name', 'ghost');
+    // A consumer that reads and dies without acknowledging.
+    await redis.xreadgroup('GROUP', GROUP, 'dead-consumer', 'COUNT', 10, 'STREAMS', STREAM, '>');
+    await redis.xdel(STREAM, ghostId as string);
+    await startServer(4, { minIdleMs: 50, intervalMs: 50 });
+    await until(() => seen.length === 1);
+    expect(seen).toEqual([['orphan', 2]]);
+    await until(async () => (await pendingCount()) === 0);
   });
 });

@@ -1,9 +1,9 @@
-import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { Logger } from '@streamscribe/observability';
 import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
-import { FailureDisposition, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
+import { FailureDisposition, ReclaimOptions, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { createRedisConnection, reconnectDelayMs } from '../redis/redis-connection';
 import { AckBatcher } from './ack-batcher';
@@ -29,11 +29,18 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
   private commands?: Redis;
   private acks?: AckBatcher;
   private readonly readers = new Map<Redis, Promise<number>>();
+  /**
+   * Handlers resolved once per stream at start: Nest's getHandlerByPattern parses the pattern as
+   * JSON first (and a stream key is not JSON), which per entry cost about a quarter of the CPU.
+   */
+  private readonly handlersByStream = new Map<string, MessageHandler>();
   private readonly loops: Promise<void>[] = [];
   private readonly running = new Set<Promise<void>>();
   private slotWaiters: Array<() => void> = [];
   private presenceTimer?: NodeJS.Timeout;
   private closing?: Promise<void>;
+  /** Aborted by close(): wakes the reclaim sweeper from its sleep at once. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -77,6 +84,8 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     this.acks = new AckBatcher(this.commands);
     const streamsByGroup = new Map<string, string[]>();
     for (const stream of this.messageHandlers.keys()) {
+      const handler = this.getHandlerByPattern(stream);
+      if (handler) this.handlersByStream.set(stream, handler);
       const group = this.options.groupFor(stream);
       streamsByGroup.set(group, [...(streamsByGroup.get(group) ?? []), stream]);
     }
@@ -85,6 +94,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       this.loops.push(this.readLoop(group, streams));
     }
     this.startPresence([...streamsByGroup.keys()]);
+    if (this.options.reclaim) this.loops.push(this.reclaimLoop(streamsByGroup, this.options.reclaim));
     this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
   }
 
@@ -133,6 +143,55 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     await sleep(reconnectDelayMs(failures));
   }
 
+  /**
+   * Every intervalMs, claims entries idle past minIdleMs (XAUTOCLAIM) as far as free slots allow,
+   * and dispatches them with their delivery count from the PEL, so a handler can tell a poison
+   * message (delivered again and again) from a first try. Entries deleted or trimmed while
+   * pending come back as ids only: XAUTOCLAIM drops them from the PEL, and they are counted.
+   */
+  private async reclaimLoop(streamsByGroup: Map<string, string[]>, reclaim: ReclaimOptions): Promise<void> {
+    const cursors = new Map<string, string>();
+    while (!this.closing) {
+      await sleep(reclaim.intervalMs, this.stopping.signal);
+      for (const [group, streams] of streamsByGroup) {
+        for (const stream of streams) {
+          if (this.closing || this.inFlight >= this.concurrency) continue;
+          const key = `${stream}\u0000${group}`;
+          try {
+            cursors.set(key, await this.reclaimOnce(stream, group, cursors.get(key) ?? '0-0', reclaim.minIdleMs));
+          } catch (error) {
+            if (!this.closing) this.log.warn({ err: errorMessage(error), stream, group }, 'reclaim sweep failed');
+          }
+        }
+      }
+    }
+  }
+
+  private async reclaimOnce(stream: string, group: string, cursor: string, minIdleMs: number): Promise<string> {
+    const commands = this.commands as Redis;
+    const [next, claimed, deleted] = (await commands.callBuffer(
+      'XAUTOCLAIM', stream, group, this.options.consumer, minIdleMs, cursor, 'COUNT', this.concurrency - this.inFlight,
+    )) as [Buffer, Array<[Buffer, Buffer[] | null]>, Buffer[]];
+    if (deleted?.length) transportMetrics.ghostsRemoved.inc({ stream, group }, deleted.length);
+    const live = claimed.filter(([, fields]) => fields !== null);
+    if (live.length > 0) {
+      const deliveries = await this.deliveryCounts(stream, group, live.map(([id]) => id.toString()));
+      for (const [id, flat] of live) {
+        const entryId = id.toString();
+        transportMetrics.reclaimed.inc({ stream, group });
+        this.dispatch({ stream, id: entryId, fields: toFieldMap(flat as Buffer[]) }, group, deliveries.get(entryId) ?? 2);
+      }
+    }
+    return next.toString();
+  }
+
+  private async deliveryCounts(stream: string, group: string, ids: string[]): Promise<Map<string, number>> {
+    const rows = (await (this.commands as Redis).xpending(
+      stream, group, ids[0], ids[ids.length - 1], ids.length * 2, this.options.consumer,
+    )) as Array<[string, string, number, number]>;
+    return new Map(rows.map(([id, , , count]) => [id, Number(count)]));
+  }
+
   /** Runs one entry through its handler; the read loop and the reclaim sweeper both use this. */
   protected dispatch(entry: StreamEntry, group: string, deliveryCount: number): void {
     const context = new RedisStreamsContext([entry.stream, entry.id, group, this.options.consumer, deliveryCount]);
@@ -145,7 +204,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
 
   private async handle(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
     const labels = { stream: entry.stream, group: context.getGroup() };
-    const handler = this.getHandlerByPattern(entry.stream);
+    const handler = this.handlersByStream.get(entry.stream);
     if (!handler) {
       this.log.error({ stream: entry.stream, entryId: entry.id }, 'no handler for stream; entry left pending');
       return;
@@ -197,6 +256,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
   }
 
   private async drainAndDisconnect(): Promise<void> {
+    this.stopping.abort();
     clearInterval(this.presenceTimer);
     this.slotWaiters.splice(0).forEach((wake) => wake());
     await this.unblockReaders();
@@ -253,8 +313,14 @@ async function settleWithin(work: Promise<unknown>[], timeoutMs: number): Promis
   return finished;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 export function errorMessage(error: unknown): string {

@@ -17,4 +17,14 @@ export const transportMetrics = {
     help: 'XREADGROUP calls that failed (Redis unreachable, timeouts)',
     labelNames: ['group'] as const,
   }),
+  reclaimed: counter({
+    name: 'streamscribe_reclaimed_total',
+    help: 'Entries claimed from consumers that left them pending past the min-idle time',
+    labelNames: ['stream', 'group'] as const,
+  }),
+  ghostsRemoved: counter({
+    name: 'streamscribe_reclaim_ghosts_removed_total',
+    help: 'Pending entries whose data was deleted or trimmed, dropped from the PEL by XAUTOCLAIM',
+    labelNames: ['stream', 'group'] as const,
+  }),
 };
