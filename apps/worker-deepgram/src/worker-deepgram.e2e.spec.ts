@@ -53,7 +53,8 @@ describe('worker-deepgram process', () => {
 
   describe('failures', () => {
     let worker: AppProcess;
-    const workerEnv = env({
+    const workerEnv = () =>
+      env({
       RETRY_BASE_MS: '10',
       RETRY_MAX_ATTEMPTS: '3',
       WORKER_BLOCK_MS: '100',
@@ -62,7 +63,7 @@ describe('worker-deepgram process', () => {
       MAX_DELIVERIES: '2',
     });
     beforeAll(async () => {
-      worker = await AppProcess.start('worker-deepgram', workerEnv);
+      worker = await AppProcess.start('worker-deepgram', workerEnv());
     }, 30_000);
     afterAll(async () => {
       await worker.stop();
@@ -147,7 +148,7 @@ describe('worker-deepgram process', () => {
       // Another consumer takes both and dies without acknowledging; c6 had been delivered many times.
       await redis.xreadgroup('GROUP', 'deepgram_workers', 'killed-consumer', 'COUNT', 10, 'STREAMS', 'audio:stream:deepgram', '>');
       await redis.xclaim('audio:stream:deepgram', 'deepgram_workers', 'killed-consumer', 0, poisonId, 'RETRYCOUNT', 5);
-      worker = await AppProcess.start('worker-deepgram', workerEnv);
+      worker = await AppProcess.start('worker-deepgram', workerEnv());
       const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c5')));
       expect(fieldsOf(results.find(([, f]) => f.includes('c5'))?.[1] as string[])).toMatchObject({ text: 'orphaned', status: 'ok' });
       const letters = await until(deadLetters, (l) => l.some(([, f]) => f.includes('c6')));
