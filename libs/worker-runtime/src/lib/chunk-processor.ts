@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { AudioChunkEntry, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
 import { retryDelayMs } from '@streamscribe/fallback-policy';
 import { createLogger } from '@streamscribe/observability';
@@ -7,7 +6,7 @@ import { ProviderError, ProviderTranscript, TRANSCRIPTION_PROVIDER, Transcriptio
 import { ResultStore } from '@streamscribe/sessions';
 import { RedisStreamsContext, StreamEntry } from '@streamscribe/streams';
 import { ChunkSettler } from './chunk-settler';
-import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
+import { WORKER_ENVIRONMENT } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
 
@@ -21,19 +20,13 @@ import { workerMetrics } from './worker-metrics';
 @Injectable()
 export class ChunkProcessor {
   private readonly log = createLogger('chunk-processor');
-  private readonly results: ResultStore;
 
   constructor(
     @Inject(TRANSCRIPTION_PROVIDER) private readonly provider: TranscriptionProvider,
-    @Inject(WORKER_REDIS) redis: Redis,
     @Inject(WORKER_ENVIRONMENT) private readonly env: WorkerEnvironment,
+    private readonly results: ResultStore,
     private readonly settler: ChunkSettler,
-  ) {
-    this.results = new ResultStore(redis, {
-      sessionTtlSeconds: env.SESSION_TTL_SECONDS,
-      resultsAllMaxLen: env.RESULTS_ALL_MAXLEN,
-    });
-  }
+  ) {}
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
     const provider = this.provider.name;

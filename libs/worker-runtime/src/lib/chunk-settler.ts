@@ -31,15 +31,13 @@ import { workerMetrics } from './worker-metrics';
 @Injectable()
 export class ChunkSettler {
   private readonly log = createLogger('chunk-settler');
-  private readonly results: ResultStore;
 
   constructor(
     @Inject(TRANSCRIPTION_PROVIDER) private readonly provider: TranscriptionProvider,
     @Inject(WORKER_REDIS) private readonly redis: Redis,
     @Inject(WORKER_ENVIRONMENT) private readonly env: WorkerEnvironment,
-  ) {
-    this.results = new ResultStore(redis, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, resultsAllMaxLen: env.RESULTS_ALL_MAXLEN });
-  }
+    private readonly results: ResultStore,
+  ) {}
 
   /** The provider gave up on the chunk (permanent error, or retries exhausted). */
   async failOver(entry: StreamEntry, chunk: AudioChunkEntry, error: unknown, context: RedisStreamsContext): Promise<void> {

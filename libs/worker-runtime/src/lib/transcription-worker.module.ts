@@ -6,6 +6,7 @@ import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import { ResultStore } from '@streamscribe/sessions';
 import { ServerRedisStreams, createRedisConnection } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
@@ -89,6 +90,12 @@ export class TranscriptionWorkerModule {
           provide: READINESS_CHECKS,
           inject: [WORKER_REDIS],
           useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
+        },
+        {
+          provide: ResultStore,
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
+          useFactory: (redis: Redis, env: E) =>
+            new ResultStore(redis, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, resultsAllMaxLen: env.RESULTS_ALL_MAXLEN }),
         },
         ChunkProcessor,
         ChunkSettler,
