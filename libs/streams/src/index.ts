@@ -9,3 +9,4 @@ export * from './lib/redis/redis-connection';
 export * from './lib/server/stream-handler-error.filter';
 export * from './lib/redis/redis-script';
 export * from './lib/client/entry-mover';
+export * from './lib/load/provider-loads.reader';

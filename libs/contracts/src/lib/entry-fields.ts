@@ -22,10 +22,6 @@ export class FieldReader {
 
   constructor(private readonly fields: RawFields) {}
 
-  has(name: string): boolean {
-    return this.fields.has(name);
-  }
-
   buffer(name: string): Buffer | undefined {
     return this.fields.get(name);
   }

@@ -19,13 +19,6 @@ export function providerGroup(provider: ProviderName): string {
   return `${provider}_workers`;
 }
 
-/** The provider a stream key belongs to, or undefined for a key that is not a provider stream. */
-export function providerOfStream(stream: string): string | undefined {
-  return stream.startsWith(PROVIDER_STREAM_PREFIX)
-    ? stream.slice(PROVIDER_STREAM_PREFIX.length)
-    : undefined;
-}
-
 export function sessionResultsStream(sessionId: string): string {
   return `transcription:results:${sessionId}`;
 }

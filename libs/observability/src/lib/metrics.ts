@@ -1,7 +1,7 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * One registry per process; every lib registers its metrics here through `counter`, `gauge` and
+ * One registry per process; every lib registers its metrics here through `counter` and
  * `histogram`, which return the existing metric when asked twice (tests build many Nest apps in
  * one process).
  */
@@ -13,11 +13,6 @@ type Config<T extends string> = { name: string; help: string; labelNames?: reado
 export function counter<T extends string>(config: Config<T>): Counter<T> {
   return (metricsRegistry.getSingleMetric(config.name) as Counter<T>) ??
     new Counter({ ...config, registers: [metricsRegistry] });
-}
-
-export function gauge<T extends string>(config: Config<T>): Gauge<T> {
-  return (metricsRegistry.getSingleMetric(config.name) as Gauge<T>) ??
-    new Gauge({ ...config, registers: [metricsRegistry] });
 }
 
 export function histogram<T extends string>(config: Config<T> & { buckets?: number[] }): Histogram<T> {

@@ -1,7 +1,6 @@
 import type Redis from 'ioredis';
-import { PROVIDERS, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
 import { ProviderLoad } from '@streamscribe/fallback-policy';
-import { readGroupLoads } from '@streamscribe/streams';
+import { readProviderLoads } from '@streamscribe/streams';
 
 /**
  * The fleets' lag, pending and live consumers, read in one pipeline and reused for a short
@@ -19,23 +18,10 @@ export class ProviderLoadMonitor {
   current(): Promise<ProviderLoad[]> {
     const now = Date.now();
     if (!this.cached || now - this.cached.at > this.cacheMs) {
-      const loads = this.read();
+      const loads = readProviderLoads(this.redis, this.livenessMs);
       this.cached = { at: now, loads };
       loads.catch(() => (this.cached = undefined));
     }
     return this.cached.loads;
-  }
-
-  private async read(): Promise<ProviderLoad[]> {
-    const groups = await readGroupLoads(
-      this.redis,
-      PROVIDERS.map((provider) => ({
-        stream: providerStream(provider),
-        group: providerGroup(provider),
-        presenceKey: providerHeartbeatKey(provider),
-      })),
-      this.livenessMs,
-    );
-    return groups.map((g, i) => ({ provider: PROVIDERS[i], lag: g.lag, pending: g.pending, liveConsumers: g.liveConsumers }));
   }
 }

@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
-import { createRedisConnection, waitUntilReady } from '@streamscribe/streams';
+import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
 import { ProviderLoadMonitor } from './provider-load.monitor';
 import { RouterEnvironment } from './router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
@@ -26,7 +26,7 @@ class RouterConnections implements OnApplicationBootstrap, OnApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await this.watcher.close();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }
 
@@ -71,7 +71,7 @@ export class RouterCoreModule {
         {
           provide: READINESS_CHECKS,
           inject: [ROUTER_REDIS],
-          useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
+          useFactory: (redis: Redis): ReadinessCheck[] => [redisReadinessCheck(redis)],
         },
         TranscriptionRouterService,
         RouterConnections,

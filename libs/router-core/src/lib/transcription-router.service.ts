@@ -20,7 +20,7 @@ import {
   sessionMetaKey,
 } from '@streamscribe/contracts';
 import { RoutingReason, selectProvider } from '@streamscribe/fallback-policy';
-import { ChunkIngestor, IngestOutcome, ResultWatcher, Transcript, TranscriptReader } from '@streamscribe/sessions';
+import { ChunkIngestor, IngestOutcome, ResultWatcher, Transcript, TranscriptReader, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { ProviderLoadMonitor } from './provider-load.monitor';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
@@ -59,8 +59,7 @@ export class TranscriptionRouterService {
     private readonly loads: ProviderLoadMonitor,
     private readonly watcher: ResultWatcher,
   ) {
-    const options = { sessionTtlSeconds: env.SESSION_TTL_SECONDS, resultsAllMaxLen: env.RESULTS_ALL_MAXLEN };
-    this.ingestor = new ChunkIngestor(redis, options);
+    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
     this.reader = new TranscriptReader(redis);
   }
 

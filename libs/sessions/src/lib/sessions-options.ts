@@ -15,3 +15,8 @@ export const DEFAULT_SESSIONS_OPTIONS: SessionsOptions = {
   sessionTtlSeconds: 86_400,
   resultsAllMaxLen: 100_000,
 };
+
+/** The options from the settings every app validates (CommonEnvironment's names). */
+export function sessionsOptionsFrom(env: { SESSION_TTL_SECONDS: number; RESULTS_ALL_MAXLEN: number }): SessionsOptions {
+  return { sessionTtlSeconds: env.SESSION_TTL_SECONDS, resultsAllMaxLen: env.RESULTS_ALL_MAXLEN };
+}

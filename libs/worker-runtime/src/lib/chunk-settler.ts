@@ -5,19 +5,17 @@ import {
   DEAD_LETTER_STREAM,
   EncodedFields,
   FAILURES_STREAM,
-  PROVIDERS,
   ProviderName,
   encodeChunkEntry,
   encodeFailureEntry,
   epochSeconds,
-  providerHeartbeatKey,
   providerStream,
 } from '@streamscribe/contracts';
 import { nextProvider } from '@streamscribe/fallback-policy';
 import { createLogger } from '@streamscribe/observability';
 import { ProviderError, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ResultStore } from '@streamscribe/sessions';
-import { RedisStreamsContext, StreamEntry, moveEntry } from '@streamscribe/streams';
+import { RedisStreamsContext, StreamEntry, moveEntry, readProviderLoads } from '@streamscribe/streams';
 import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
@@ -115,11 +113,8 @@ export class ChunkSettler {
   }
 
   private async liveProviders(): Promise<Set<ProviderName>> {
-    const since = Date.now() - this.env.CONSUMER_LIVENESS_MS;
-    const pipeline = this.redis.pipeline();
-    for (const p of PROVIDERS) pipeline.zcount(providerHeartbeatKey(p), since, '+inf');
-    const counts = (await pipeline.exec()) ?? [];
-    return new Set(PROVIDERS.filter((_, i) => Number(counts[i]?.[1] ?? 0) > 0));
+    const loads = await readProviderLoads(this.redis, this.env.CONSUMER_LIVENESS_MS);
+    return new Set(loads.filter((load) => load.liveConsumers > 0).map((load) => load.provider));
   }
 
   private async recordFailure(chunk: AudioChunkEntry, error: unknown, nextStep: string): Promise<void> {

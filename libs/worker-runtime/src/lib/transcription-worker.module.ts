@@ -6,8 +6,8 @@ import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
-import { ResultStore } from '@streamscribe/sessions';
-import { ServerRedisStreams, createRedisConnection } from '@streamscribe/streams';
+import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
+import { ServerRedisStreams, closeRedis, createRedisConnection, redisReadinessCheck } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
 import { chunkControllerFor } from './chunk-controller.factory';
@@ -40,7 +40,7 @@ class WorkerLifecycle implements BeforeApplicationShutdown, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    await closeRedis(this.redis);
   }
 }
 
@@ -89,13 +89,12 @@ export class TranscriptionWorkerModule {
         {
           provide: READINESS_CHECKS,
           inject: [WORKER_REDIS],
-          useFactory: (redis: Redis): ReadinessCheck[] => [{ name: 'redis', check: async () => void (await redis.ping()) }],
+          useFactory: (redis: Redis): ReadinessCheck[] => [redisReadinessCheck(redis)],
         },
         {
           provide: ResultStore,
           inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: E) =>
-            new ResultStore(redis, { sessionTtlSeconds: env.SESSION_TTL_SECONDS, resultsAllMaxLen: env.RESULTS_ALL_MAXLEN }),
+          useFactory: (redis: Redis, env: E) => new ResultStore(redis, sessionsOptionsFrom(env)),
         },
         ChunkProcessor,
         ChunkSettler,

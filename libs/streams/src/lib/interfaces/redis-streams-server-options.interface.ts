@@ -1,18 +1,4 @@
 import type { Logger } from '@streamscribe/observability';
-import type { StreamEntry } from './stream-entry.interface';
-import type { RedisStreamsContext } from '../ctx-host/redis-streams.context';
-
-/**
- * What happened to an entry whose handler threw. `settled`: the failure policy moved or
- * acknowledged it (failover, dead letter). `pending`: left in the PEL, so a peer reclaims it.
- */
-export type FailureDisposition = 'settled' | 'pending';
-
-export type HandlerFailurePolicy = (
-  entry: StreamEntry,
-  error: unknown,
-  context: RedisStreamsContext,
-) => Promise<FailureDisposition>;
 
 export interface RedisStreamsServerOptions {
   /** Redis URL, e.g. redis://127.0.0.1:6379. */
@@ -39,8 +25,6 @@ export interface RedisStreamsServerOptions {
    * @defaultValue 2000
    */
   presenceIntervalMs?: number;
-  /** What to do with an entry whose handler threw. Default: leave it pending. */
-  onHandlerFailure?: HandlerFailurePolicy;
   /**
    * How long `close()` lets in-flight handlers finish before giving up on them (they stay pending
    * for a peer to reclaim), in ms.

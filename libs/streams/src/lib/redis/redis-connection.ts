@@ -1,5 +1,5 @@
 import Redis, { RedisOptions } from 'ioredis';
-import { Logger, maskRedisUrl } from '@streamscribe/observability';
+import { Logger, ReadinessCheck, maskRedisUrl } from '@streamscribe/observability';
 
 export interface RedisConnectionOptions {
   /** Shown in CLIENT LIST, so `redis-cli client list` tells who holds which connection. */
@@ -59,4 +59,14 @@ export async function waitUntilReady(client: Redis, timeoutMs: number): Promise<
     };
     client.once('ready', onReady);
   });
+}
+
+/** QUIT (pending replies first), or drop the socket when Redis is not there to answer. */
+export async function closeRedis(client: Redis): Promise<void> {
+  await client.quit().catch(() => client.disconnect());
+}
+
+/** Readiness: Redis answers PING on this connection. */
+export function redisReadinessCheck(client: Redis): ReadinessCheck {
+  return { name: 'redis', check: async () => void (await client.ping()) };
 }

@@ -1,9 +1,11 @@
+import type { MessageHandler } from '@nestjs/microservices';
+import type { Counter, Histogram } from 'prom-client';
 import { LATENCY_BUCKETS, counter, histogram } from '@streamscribe/observability';
 
 export const transportMetrics = {
   entries: counter({
     name: 'streamscribe_stream_entries_total',
-    help: 'Stream entries handled by this process, by outcome (acked, failed_settled, failed_pending)',
+    help: 'Stream entries handled by this process, by outcome (acked: the handler succeeded; failed_pending: it threw, the entry stays pending)',
     labelNames: ['stream', 'group', 'outcome'] as const,
   }),
   handlerSeconds: histogram({
@@ -28,3 +30,20 @@ export const transportMetrics = {
     labelNames: ['stream', 'group'] as const,
   }),
 };
+
+/** What the transport needs per entry of one stream, resolved once when it starts consuming. */
+export interface StreamBinding {
+  handler: MessageHandler;
+  handlerSeconds: Histogram.Internal<string>;
+  acked: Counter.Internal;
+  leftPending: Counter.Internal;
+}
+
+export function bindStream(stream: string, group: string, handler: MessageHandler): StreamBinding {
+  return {
+    handler,
+    handlerSeconds: transportMetrics.handlerSeconds.labels(stream, group),
+    acked: transportMetrics.entries.labels(stream, group, 'acked'),
+    leftPending: transportMetrics.entries.labels(stream, group, 'failed_pending'),
+  };
+}
