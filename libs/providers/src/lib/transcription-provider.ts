@@ -8,6 +8,30 @@ export interface TranscriptionRequest {
   channels?: number;
   /** BCP-47 language hint; providers that can detect the language do so when absent. */
   language?: string;
+  /** Per-request options; a provider ignores what it cannot do (its capabilities say which). */
+  options?: TranscriptionOptions;
+}
+
+/** Options a chunk's hints or the worker's config pass through to the provider. */
+export interface TranscriptionOptions {
+  model?: string;
+  detectLanguage?: boolean;
+  punctuate?: boolean;
+  smartFormat?: boolean;
+  diarize?: boolean;
+  utterances?: boolean;
+  keywords?: string[];
+}
+
+/** What a provider can do; the router filters candidates on these before it scores them. */
+export interface ProviderCapabilities {
+  /** BCP-47 language codes it transcribes, or 'any' for a multilingual model. */
+  languages: readonly string[] | 'any';
+  diarization: boolean;
+  wordTimestamps: boolean;
+  streaming: boolean;
+  /** Longest audio one request may carry. */
+  maxAudioSeconds: number;
 }
 
 export interface ProviderTranscript {
@@ -19,11 +43,14 @@ export interface ProviderTranscript {
   durationSeconds?: number;
   /** The provider's request id, for support tickets and error history. */
   requestId?: string;
+  /** The provider's own response, for debugging; never relied on by callers. */
+  raw?: unknown;
 }
 
 /** One provider behind the single interface every worker uses. */
 export interface TranscriptionProvider {
   readonly name: ProviderName;
+  readonly capabilities: ProviderCapabilities;
   transcribe(request: TranscriptionRequest): Promise<ProviderTranscript>;
 }
 

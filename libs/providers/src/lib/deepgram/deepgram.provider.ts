@@ -2,7 +2,7 @@ import { DeepgramClient, DeepgramError, DeepgramTimeoutError } from '@deepgram/s
 import type { WordTiming } from '@streamscribe/contracts';
 import { encodeWav } from '@streamscribe/audio';
 import { ProviderError, kindForStatus, parseRetryAfter } from '../provider-error';
-import { ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
+import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
 import { DeepgramProviderOptions } from './deepgram-provider.options';
 
 interface DeepgramWord {
@@ -32,6 +32,14 @@ interface DeepgramListenResponse {
  */
 export class DeepgramProvider implements TranscriptionProvider {
   readonly name = 'deepgram' as const;
+  readonly capabilities: ProviderCapabilities = {
+    languages: 'any',
+    diarization: true,
+    wordTimestamps: true,
+    streaming: true,
+    // Deepgram accepts up to 2 GB per pre-recorded request; 4 h is a safe bound for one chunk.
+    maxAudioSeconds: 4 * 3600,
+  };
   private readonly client: DeepgramClient;
 
   constructor(private readonly options: DeepgramProviderOptions) {
