@@ -7,3 +7,5 @@ export * from './lib/result-entry';
 export * from './lib/failure-entry';
 export * from './lib/dto/session-id';
 export * from './lib/dto/chunk-ingest.query';
+export * from './lib/dead-letter-entry';
+export * from './lib/dto/dead-letter.query';

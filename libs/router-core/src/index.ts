@@ -6,3 +6,5 @@ export * from './lib/transcription-router.service';
 export * from './lib/router-core.module';
 export * from './lib/counting-exception.filter';
 export * from './lib/http/configure-router-http';
+export * from './lib/dead-letters/dead-letter.service';
+export * from './lib/dead-letters/admin-token.guard';

@@ -10,3 +10,4 @@ export * from './lib/server/stream-handler-error.filter';
 export * from './lib/redis/redis-script';
 export * from './lib/client/entry-mover';
 export * from './lib/load/provider-loads.reader';
+export * from './lib/dead-letters/dead-letter-store';

@@ -5,6 +5,8 @@ import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
 import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
+import { AdminTokenGuard } from './dead-letters/admin-token.guard';
+import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { ProviderLoadMonitor } from './provider-load.monitor';
 import { RouterEnvironment } from './router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
@@ -74,9 +76,11 @@ export class RouterCoreModule {
           useFactory: (redis: Redis): ReadinessCheck[] => [redisReadinessCheck(redis)],
         },
         TranscriptionRouterService,
+        DeadLetterService,
+        AdminTokenGuard,
         RouterConnections,
       ],
-      exports: [TranscriptionRouterService, ROUTER_ENVIRONMENT],
+      exports: [TranscriptionRouterService, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsString, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
 
 /** The router's settings; defaults are the README's. */
@@ -33,4 +33,8 @@ export class RouterEnvironment extends CommonEnvironment {
   /** Per-command Redis timeout, so a hung Redis yields 503 instead of a hung request, in ms. */
   @IsInt({ message: 'REDIS_COMMAND_TIMEOUT_MS must be an integer' }) @Min(50)
   REDIS_COMMAND_TIMEOUT_MS = 2000;
+
+  /** Bearer token for the operator endpoints (/v1/dead-letters); empty turns them off. */
+  @IsString()
+  ADMIN_TOKEN = '';
 }

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import {
   RESULTS_ALL_STREAM,
+  ResultStatus,
   TranscriptionResultEntry,
   encodeResultEntry,
   sessionResultIndexKey,
@@ -13,14 +14,17 @@ import { SessionsOptions } from './sessions-options';
 const writeResultScript = new RedisScript('ssWriteResult', 3, WRITE_RESULT_LUA);
 
 export interface ResultWrite {
+  /** True when this call wrote the result (first write, or an "ok" superseding a "failed"). */
   created: boolean;
+  /** True when an "ok" result replaced the chunk's earlier "failed" one. */
+  superseded: boolean;
   /** Id of the result entry in the session's results stream (the first one, for a duplicate). */
   entryId: string;
 }
 
 /**
  * Writes results in the seed's format to `transcription:results:{session}` and
- * `transcription:results:all`, at most once per chunk.
+ * `transcription:results:all`, at most once per chunk (an "ok" may supersede a "failed").
  */
 export class ResultStore {
   constructor(
@@ -32,8 +36,15 @@ export class ResultStore {
     const [status, entryId] = (await writeResultScript.run(
       this.client,
       [sessionResultIndexKey(result.sessionId), sessionResultsStream(result.sessionId), RESULTS_ALL_STREAM],
-      [result.chunkId, this.options.sessionTtlSeconds, this.options.resultsAllMaxLen, ...encodeResultEntry(result)],
+      [result.chunkId, this.options.sessionTtlSeconds, this.options.resultsAllMaxLen, result.status, ...encodeResultEntry(result)],
     )) as [string, string];
-    return { created: status === 'created', entryId };
+    return { created: status !== 'duplicate', superseded: status === 'superseded', entryId };
+  }
+
+  /** The status of the chunk's result, or undefined when it has none yet. */
+  async statusOf(sessionId: string, chunkId: string): Promise<ResultStatus | undefined> {
+    const indexed = await this.client.hget(sessionResultIndexKey(sessionId), chunkId);
+    if (indexed === null) return undefined;
+    return indexed.endsWith('|failed') ? 'failed' : 'ok';
   }
 }

@@ -90,6 +90,23 @@ describe('sessions', () => {
     expect(await redis.xlen('transcription:results:s3')).toBe(3);
   });
 
+  it('lets an ok result supersede a failed one (a re-drive), and nothing supersede an ok one', async () => {
+    await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s4') });
+    const failed = await results.write({ ...result('s4', 'chunk_000000', '', 0), status: 'failed', error: 'chain exhausted' });
+    expect(failed).toMatchObject({ created: true, superseded: false });
+    expect(await results.statusOf('s4', 'chunk_000000')).toBe('failed');
+    expect(await results.write({ ...result('s4', 'chunk_000000', '', 0), status: 'failed', error: 'again' })).toMatchObject({ created: false });
+    expect((await reader.read('s4'))?.chunks[0]).toMatchObject({ status: 'failed', error: 'chain exhausted' });
+
+    const redriven = await results.write(result('s4', 'chunk_000000', 'hello', 0));
+    expect(redriven).toMatchObject({ created: true, superseded: true });
+    expect(await results.statusOf('s4', 'chunk_000000')).toBe('ok');
+    expect(await results.write(result('s4', 'chunk_000000', 'other', 0))).toMatchObject({ created: false });
+    expect(await results.write({ ...result('s4', 'chunk_000000', '', 0), status: 'failed' })).toMatchObject({ created: false });
+    expect(await reader.read('s4')).toMatchObject({ complete: true, resultCount: 1, failedCount: 0, text: 'hello' });
+    expect(await results.statusOf('s4', 'chunk_unknown')).toBeUndefined();
+  });
+
   it('knows nothing of an unknown session', async () => {
     expect(await reader.read('nobody')).toBeUndefined();
   });

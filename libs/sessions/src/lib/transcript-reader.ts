@@ -47,8 +47,8 @@ export function assembleTranscript(
   }
   for (const result of results) {
     const known = chunks.get(result.chunkId);
-    // A chunk has one result; should a duplicate ever exist, the first written stands.
-    if (known && known.status !== 'pending') continue;
+    // A chunk has one result, except that an "ok" may supersede a "failed" (a re-drive).
+    if (known && (known.status === 'ok' || (known.status === 'failed' && result.status !== 'ok'))) continue;
     chunks.set(result.chunkId, {
       chunkId: result.chunkId,
       seq: known?.seq ?? result.seq,

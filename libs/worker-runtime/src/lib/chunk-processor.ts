@@ -45,6 +45,11 @@ export class ChunkProcessor {
       await this.settler.deadLetter(entry, error.message, context);
       return;
     }
+    if (context.getDeliveryCount() > 1 && (await this.results.statusOf(chunk.sessionId, chunk.chunkId)) === 'ok') {
+      // Its owner wrote the result and died before the XACK: acknowledge, never pay twice.
+      workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
+      return;
+    }
     const startedAt = performance.now();
     let transcript: ProviderTranscript;
     try {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
+  DEAD_LETTER_FIELDS,
   DEAD_LETTER_STREAM,
   EncodedFields,
   FAILURES_STREAM,
@@ -9,6 +10,7 @@ import {
   encodeChunkEntry,
   encodeFailureEntry,
   epochSeconds,
+  isDeadLetterMetaField,
   providerStream,
 } from '@streamscribe/contracts';
 import { nextProvider } from '@streamscribe/fallback-policy';
@@ -72,44 +74,52 @@ export class ChunkSettler {
 
   /**
    * Moves the entry, with its original fields, to the dead-letter stream and, when the session is
-   * known, writes the chunk's terminal "failed" result.
+   * known, writes the chunk's terminal "failed" result first: a crash between the two leaves the
+   * entry pending with its result written, so a peer reclaims it and finishes the move, whereas
+   * the other order could leave a dead letter whose client waits forever.
    */
   async deadLetter(entry: StreamEntry, reason: string, context: RedisStreamsContext, chunk?: AudioChunkEntry): Promise<void> {
+    if (chunk) await this.writeFailedResult(chunk, reason);
     const fields: EncodedFields = [];
     for (const [name, value] of entry.fields) {
-      if (!DEAD_LETTER_META.has(name)) fields.push(name, value);
+      // A re-driven entry dead-lettered again gets fresh metadata, not its stale copy.
+      if (!isDeadLetterMetaField(name)) fields.push(name, value);
     }
     if (chunk?.errorHistory) replaceField(fields, 'error_history', chunk.errorHistory);
+    const f = DEAD_LETTER_FIELDS;
     fields.push(
-      'dead_letter_reason', reason,
-      'source_stream', context.getStream(),
-      'source_entry_id', context.getEntryId(),
-      'failed_provider', this.provider.name,
-      'dead_lettered_at', epochSeconds(),
+      f.reason, reason,
+      f.sourceStream, context.getStream(),
+      f.sourceEntryId, context.getEntryId(),
+      f.sourceGroup, context.getGroup(),
+      f.failedProvider, this.provider.name,
+      f.deadLetteredAt, epochSeconds(),
     );
-    await moveEntry(this.redis, {
+    const moved = await moveEntry(this.redis, {
       source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId() },
       target: { stream: DEAD_LETTER_STREAM, maxLen: this.env.DEAD_LETTER_MAXLEN },
       fields,
     });
     context.markSettled();
+    if (!moved) return; // a peer that reclaimed the entry settled it first
     workerMetrics.deadLetters.inc({ provider: this.provider.name, reason: chunk ? 'failed' : 'malformed' });
     this.log.error({ sessionId: chunk?.sessionId, chunkId: chunk?.chunkId, entryId: context.getEntryId(), reason }, 'chunk dead-lettered');
-    if (chunk) {
-      await this.results.write({
-        sessionId: chunk.sessionId,
-        chunkId: chunk.chunkId,
-        seq: chunk.seq,
-        status: 'failed',
-        text: '',
-        confidence: 0,
-        provider: this.provider.name,
-        processingTime: 0,
-        timestamp: Date.now() / 1000,
-        words: [],
-        error: reason,
-      });
-    }
+  }
+
+  private async writeFailedResult(chunk: AudioChunkEntry, reason: string): Promise<void> {
+    await this.results.write({
+      sessionId: chunk.sessionId,
+      chunkId: chunk.chunkId,
+      seq: chunk.seq,
+      status: 'failed',
+      text: '',
+      confidence: 0,
+      provider: this.provider.name,
+      processingTime: 0,
+      timestamp: Date.now() / 1000,
+      words: [],
+      error: reason,
+    });
   }
 
   private async liveProviders(): Promise<Set<ProviderName>> {
@@ -130,9 +140,6 @@ export class ChunkSettler {
     await this.redis.xadd(FAILURES_STREAM, 'MAXLEN', '~', this.env.FAILURES_MAXLEN, '*', ...failure);
   }
 }
-
-/** Fields a dead letter gets fresh; an entry re-driven and dead-lettered again does not keep stale ones. */
-const DEAD_LETTER_META = new Set(['dead_letter_reason', 'source_stream', 'source_entry_id', 'failed_provider', 'dead_lettered_at']);
 
 function replaceField(fields: EncodedFields, name: string, value: string): void {
   for (let i = 0; i + 1 < fields.length; i += 2) {

@@ -1,0 +1,86 @@
+/**
+ * `npm run dead-letters -- <command>`: the operator's view of `transcription:dead-letters`,
+ * straight on Redis (REDIS_URL), for when the router's endpoints are off or the router is down.
+ *
+ *   list [--count N] [--after ID]      letters, oldest first (no audio)
+ *   show ID                            one letter in full
+ *   redrive ID... [--provider P]       put letters back on a provider stream
+ *   redrive --all [--provider P] [--limit N]
+ */
+import { PROVIDERS, ProviderName } from '@streamscribe/contracts';
+import { DeadLetterStore, createRedisConnection, waitUntilReady } from '@streamscribe/streams';
+import { createLogger } from '@streamscribe/observability';
+
+interface Options {
+  command: string;
+  ids: string[];
+  flags: Map<string, string | true>;
+}
+
+function parse(argv: string[]): Options {
+  const [command = 'help', ...rest] = argv;
+  const ids: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--')) ids.push(arg);
+    else if (arg === '--all') flags.set('all', true);
+    else flags.set(arg.slice(2), rest[++i] ?? '');
+  }
+  return { command, ids, flags };
+}
+
+function numberFlag(flags: Options['flags'], name: string): number | undefined {
+  const value = flags.get(name);
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number`);
+  return Number(value);
+}
+
+function providerFlag(flags: Options['flags']): ProviderName | undefined {
+  const value = flags.get('provider');
+  if (value === undefined) return undefined;
+  if (!PROVIDERS.includes(value as ProviderName)) throw new Error(`--provider must be one of: ${PROVIDERS.join(', ')}`);
+  return value as ProviderName;
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+async function main(): Promise<number> {
+  const { command, ids, flags } = parse(process.argv.slice(2));
+  if (command === 'help' || !['list', 'show', 'redrive'].includes(command)) {
+    process.stdout.write('usage: npm run dead-letters -- list [--count N] [--after ID] | show ID | redrive (ID... | --all [--limit N]) [--provider P]\n');
+    return command === 'help' ? 0 : 2;
+  }
+  const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+  const redis = createRedisConnection(url, { name: 'dead-letters-cli', logger: createLogger('redis'), failFastWhenDisconnected: true });
+  try {
+    await waitUntilReady(redis, 5000);
+    const store = new DeadLetterStore(redis);
+    if (command === 'list') {
+      const page = await store.list({ count: numberFlag(flags, 'count'), after: flags.get('after') as string | undefined });
+      print(page);
+    } else if (command === 'show') {
+      if (ids.length !== 1) throw new Error('show takes one dead-letter id');
+      const letter = await store.get(ids[0]);
+      if (!letter) throw new Error(`no dead letter ${ids[0]}`);
+      print(letter);
+    } else {
+      const provider = providerFlag(flags);
+      if (flags.has('all') === ids.length > 0) throw new Error('redrive takes either ids or --all');
+      const outcomes = flags.has('all') ? await store.redriveAll({ provider, limit: numberFlag(flags, 'limit') }) : await store.redrive(ids, provider);
+      print({ requeued: outcomes.filter((o) => o.status === 'requeued').length, outcomes });
+    }
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    process.stderr.write(`dead-letters: ${error.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,97 @@
+import { INestApplication } from '@nestjs/common';
+import Redis from 'ioredis';
+import { AddressInfo } from 'node:net';
+import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+
+type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
+jest.setTimeout(30_000);
+
+describe('dead letters: a chunk no provider could take is listed and re-driven by an operator', () => {
+  const TOKEN = 'operator-secret';
+  let harness: RedisHarness;
+  let redis: Redis;
+  let deepgram: FakeDeepgramServer;
+  let worker: AppProcess;
+  let router: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    harness = await RedisHarness.start();
+    redis = harness.client();
+    deepgram = await FakeDeepgramServer.start();
+    worker = await AppProcess.start('worker-deepgram', {
+      REDIS_URL: harness.url,
+      DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
+      DEEPGRAM_API_URL: deepgram.url,
+      PORT: '0',
+      WORKER_BLOCK_MS: '200',
+      HEARTBEAT_INTERVAL_MS: '200',
+    });
+    Object.assign(process.env, { REDIS_URL: harness.url, ADMIN_TOKEN: TOKEN, LOAD_CACHE_MS: '0' });
+    const { createRouterApp } = await import('./create-router-app');
+    router = await createRouterApp();
+    await router.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(router.getHttpServer().address() as AddressInfo).port}`;
+  }, 60_000);
+
+  afterAll(async () => {
+    await router?.close();
+    await worker?.stop();
+    await deepgram?.close();
+    redis?.disconnect();
+    await harness?.close();
+    for (const name of ['REDIS_URL', 'ADMIN_TOKEN', 'LOAD_CACHE_MS']) delete process.env[name];
+  });
+
+  const admin = (path: string, init: RequestInit = {}, token = TOKEN) =>
+    fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...init.headers } });
+  async function transcriptUntil(sessionId: string, ok: (t: Body) => boolean): Promise<Body> {
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const transcript = (await (await fetch(`${base}/v1/sessions/${sessionId}/transcript`)).json()) as Body;
+      if (ok(transcript)) return transcript;
+      if (Date.now() > deadline) throw new Error(`transcript never settled: ${JSON.stringify(transcript)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('answers only with the admin token', async () => {
+    expect((await admin('/v1/dead-letters', {}, 'wrong')).status).toBe(401);
+    expect((await fetch(`${base}/v1/dead-letters`)).status).toBe(401);
+    expect((await admin('/v1/dead-letters?count=0')).status).toBe(400);
+    const bad = await admin('/v1/dead-letters/redrive', { method: 'POST', body: JSON.stringify({ ids: ['nope'] }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as Body).message).toMatch(/stream entry id/);
+    const empty = await admin('/v1/dead-letters/redrive', { method: 'POST', body: JSON.stringify({}) });
+    expect(empty.status).toBe(400);
+  });
+
+  it('a rejected chunk fails its transcript, shows in the list, and after a re-drive is transcribed', async () => {
+    deepgram.failNext(1, { status: 400 }); // permanent for Deepgram, and no other provider is live
+    const posted = await fetch(`${base}/v1/sessions/dl-1/chunks?provider=deepgram`, {
+      method: 'POST', headers: { 'content-type': 'audio/wav' }, body: speechWav('second chance'),
+    });
+    expect(posted.status).toBe(202);
+    const failed = await transcriptUntil('dl-1', (t) => t.complete);
+    expect(failed).toMatchObject({ failedCount: 1, text: '' });
+
+    const page = (await (await admin('/v1/dead-letters')).json()) as Body;
+    expect(page.total).toBe(1);
+    const [letter] = page.letters;
+    expect(letter).toMatchObject({ sessionId: 'dl-1', failedProvider: 'deepgram', redrivable: true, redriveCount: 0 });
+    expect(letter.reason).toMatch(/400/);
+    expect(letter).not.toHaveProperty('audio');
+    expect(((await (await admin(`/v1/dead-letters/${letter.id}`)).json()) as Body).chunkId).toBe(letter.chunkId);
+    expect((await admin('/v1/dead-letters/1-1')).status).toBe(404);
+
+    const redrive = await admin('/v1/dead-letters/redrive', { method: 'POST', body: JSON.stringify({ ids: [letter.id] }) });
+    expect(redrive.status).toBe(200);
+    expect(await redrive.json()).toMatchObject({ requeued: 1, outcomes: [{ id: letter.id, status: 'requeued', provider: 'deepgram' }] });
+    const healed = await transcriptUntil('dl-1', (t) => t.failedCount === 0 && t.complete);
+    expect(healed).toMatchObject({ resultCount: 1, text: 'second chance' });
+    expect(healed.chunks).toHaveLength(1);
+    expect(await redis.xlen('transcription:dead-letters')).toBe(0);
+  });
+});

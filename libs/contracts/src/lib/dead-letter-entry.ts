@@ -1,0 +1,84 @@
+import { AudioChunkEntry, decodeChunkEntry } from './chunk-entry';
+import { RawFields } from './entry-fields';
+import { MalformedEntryError } from './malformed-entry.error';
+import { PROVIDERS, ProviderName } from './providers';
+
+/**
+ * Fields a worker adds when it moves an entry to `transcription:dead-letters`; the entry's own
+ * fields (audio included) stay as they were, so a re-drive can put it back unchanged.
+ */
+export const DEAD_LETTER_FIELDS = {
+  reason: 'dead_letter_reason',
+  sourceStream: 'source_stream',
+  sourceEntryId: 'source_entry_id',
+  sourceGroup: 'source_group',
+  failedProvider: 'failed_provider',
+  deadLetteredAt: 'dead_lettered_at',
+} as const;
+
+/** Counts the re-drives of a chunk, so an operator sees one that keeps coming back. */
+export const REDRIVE_COUNT_FIELD = 'redrive_count';
+
+const META = new Set<string>(Object.values(DEAD_LETTER_FIELDS));
+
+export function isDeadLetterMetaField(name: string): boolean {
+  return META.has(name);
+}
+
+export interface DeadLetter {
+  /** Entry id in the dead-letter stream. */
+  id: string;
+  reason: string;
+  sourceStream?: string;
+  sourceEntryId?: string;
+  failedProvider?: string;
+  deadLetteredAt?: number;
+  sessionId?: string;
+  chunkId?: string;
+  seq?: number;
+  originalProvider?: string;
+  errorHistory?: string;
+  redriveCount: number;
+  audioBytes: number;
+  /** Whether the entry decodes as a chunk; a malformed one cannot be re-driven. */
+  redrivable: boolean;
+  /** Why it does not decode, for a malformed entry. */
+  malformed?: string;
+}
+
+export function decodeDeadLetter(id: string, fields: RawFields): DeadLetter {
+  const text = (name: string) => fields.get(name)?.toString('utf8') || undefined;
+  const f = DEAD_LETTER_FIELDS;
+  let chunk: AudioChunkEntry | undefined;
+  let malformed: string | undefined;
+  try {
+    chunk = decodeChunkEntry(fields);
+  } catch (error) {
+    if (!(error instanceof MalformedEntryError)) throw error;
+    malformed = error.message;
+  }
+  const seq = Number(text('seq'));
+  return {
+    id,
+    reason: text(f.reason) ?? '(no reason recorded)',
+    sourceStream: text(f.sourceStream),
+    sourceEntryId: text(f.sourceEntryId),
+    failedProvider: text(f.failedProvider),
+    deadLetteredAt: Number(text(f.deadLetteredAt)) || undefined,
+    sessionId: chunk?.sessionId ?? text('session_id'),
+    chunkId: chunk?.chunkId ?? text('chunk_id'),
+    seq: chunk?.seq ?? (Number.isInteger(seq) ? seq : undefined),
+    originalProvider: chunk?.originalProvider,
+    errorHistory: chunk?.errorHistory || undefined,
+    redriveCount: Number(text(REDRIVE_COUNT_FIELD)) || 0,
+    audioBytes: chunk?.audio.length ?? 0,
+    redrivable: chunk !== undefined,
+    malformed,
+  };
+}
+
+/** The provider a re-drive sends a chunk to when the operator names none: where it started. */
+export function redriveTarget(letter: DeadLetter): ProviderName | undefined {
+  const candidates = [letter.originalProvider, letter.sourceStream?.split(':').pop(), letter.failedProvider];
+  return candidates.find((name): name is ProviderName => PROVIDERS.includes(name as ProviderName));
+}

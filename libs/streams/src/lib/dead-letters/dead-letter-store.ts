@@ -1,0 +1,122 @@
+import type Redis from 'ioredis';
+import {
+  CHUNK_FIELDS,
+  DEAD_LETTER_STREAM,
+  DeadLetter,
+  EncodedFields,
+  ProviderName,
+  REDRIVE_COUNT_FIELD,
+  decodeDeadLetter,
+  fieldsFromFlat,
+  isDeadLetterMetaField,
+  providerStream,
+  redriveTarget,
+} from '@streamscribe/contracts';
+import { counter } from '@streamscribe/observability';
+import { RedisScript } from '../redis/redis-script';
+import { REDRIVE_ENTRY_LUA } from './scripts/redrive-entry-2.lua';
+
+const redriveScript = new RedisScript('ssRedriveEntry', 2, REDRIVE_ENTRY_LUA);
+
+const redriven = counter({
+  name: 'streamscribe_dead_letters_redriven_total',
+  help: 'Dead letters put back on a provider stream by an operator',
+  labelNames: ['provider'] as const,
+});
+
+export interface DeadLetterPage {
+  letters: DeadLetter[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+  /** Entries in the dead-letter stream in all. */
+  total: number;
+}
+
+export interface RedriveOutcome {
+  id: string;
+  /** `requeued` with the provider and new entry id, or why not. */
+  status: 'requeued' | 'not_found' | 'malformed' | 'no_target';
+  provider?: ProviderName;
+  entryId?: string;
+  detail?: string;
+}
+
+/**
+ * Lists the dead-letter stream and re-drives letters to a provider stream: the entry goes back
+ * with its own fields and audio, a fresh fallback chain (its attempted providers cleared) and a
+ * re-drive count, so an operator can retry after fixing a key or a provider outage. A re-driven
+ * chunk's "ok" result supersedes the "failed" one its session holds.
+ */
+export class DeadLetterStore {
+  constructor(
+    private readonly client: Redis,
+    private readonly stream: string = DEAD_LETTER_STREAM,
+  ) {}
+
+  /** Oldest first; `after` is the last id of the previous page. */
+  async list(options: { count?: number; after?: string } = {}): Promise<DeadLetterPage> {
+    const count = options.count ?? 50;
+    const [entries, total] = await Promise.all([
+      this.client.xrangeBuffer(this.stream, options.after ? `(${options.after}` : '-', '+', 'COUNT', count),
+      this.client.xlen(this.stream),
+    ]);
+    const letters = entries.map(([id, flat]) => decodeDeadLetter(id.toString(), fieldsFromFlat(flat)));
+    return { letters, total, next: letters.length === count ? letters[letters.length - 1].id : undefined };
+  }
+
+  async get(id: string): Promise<DeadLetter | undefined> {
+    const [entry] = await this.client.xrangeBuffer(this.stream, id, id);
+    return entry ? decodeDeadLetter(entry[0].toString(), fieldsFromFlat(entry[1])) : undefined;
+  }
+
+  /** Re-drives the given letters, each to `provider` or, when absent, to where it started. */
+  async redrive(ids: readonly string[], provider?: ProviderName): Promise<RedriveOutcome[]> {
+    const outcomes: RedriveOutcome[] = [];
+    for (const id of ids) outcomes.push(await this.redriveOne(id, provider));
+    return outcomes;
+  }
+
+  /** Re-drives up to `limit` letters, oldest first, skipping (and reporting) malformed ones. */
+  async redriveAll(options: { provider?: ProviderName; limit?: number } = {}): Promise<RedriveOutcome[]> {
+    const limit = options.limit ?? 1000;
+    const outcomes: RedriveOutcome[] = [];
+    let after: string | undefined;
+    while (outcomes.length < limit) {
+      const page = await this.list({ count: Math.min(100, limit - outcomes.length), after });
+      for (const letter of page.letters) outcomes.push(await this.requeue(letter, options.provider));
+      if (!page.next) break;
+      after = page.next;
+    }
+    return outcomes;
+  }
+
+  private async redriveOne(id: string, provider?: ProviderName): Promise<RedriveOutcome> {
+    const letter = await this.get(id);
+    return letter ? this.requeue(letter, provider) : { id, status: 'not_found' };
+  }
+
+  private async requeue(letter: DeadLetter, provider?: ProviderName): Promise<RedriveOutcome> {
+    const { id } = letter;
+    if (!letter.redrivable) return { id, status: 'malformed', detail: letter.malformed };
+    const target = provider ?? redriveTarget(letter);
+    if (!target) return { id, status: 'no_target', detail: 'name a provider: the letter does not say where it came from' };
+    const [raw] = await this.client.xrangeBuffer(this.stream, id, id);
+    if (!raw) return { id, status: 'not_found' };
+    const entryId = await redriveScript.run(this.client, [this.stream, providerStream(target)], [id, ...requeuedFields(raw[1], letter)]);
+    if (typeof entryId !== 'string') return { id, status: 'not_found' };
+    redriven.inc({ provider: target });
+    return { id, status: 'requeued', provider: target, entryId };
+  }
+}
+
+/** The letter's own fields without the dead-letter metadata, a cleared chain and one more re-drive. */
+function requeuedFields(flat: Buffer[], letter: DeadLetter): EncodedFields {
+  const fields: EncodedFields = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const name = flat[i].toString();
+    if (isDeadLetterMetaField(name) || name === REDRIVE_COUNT_FIELD || name === CHUNK_FIELDS.attemptedProviders) continue;
+    fields.push(name, flat[i + 1]);
+  }
+  fields.push(REDRIVE_COUNT_FIELD, String(letter.redriveCount + 1));
+  return fields;
+}
