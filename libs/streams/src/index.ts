@@ -11,3 +11,5 @@ export * from './lib/redis/redis-script';
 export * from './lib/client/entry-mover';
 export * from './lib/load/provider-loads.reader';
 export * from './lib/dead-letters/dead-letter-store';
+export * from './lib/server/stream-maintenance';
+export * from './lib/server/reclaimer';

@@ -83,6 +83,10 @@ export class TranscriptionWorkerModule {
               presenceIntervalMs: env.HEARTBEAT_INTERVAL_MS,
               drainTimeoutMs: env.DRAIN_TIMEOUT_MS,
               reclaim: { minIdleMs: env.RECLAIM_MIN_IDLE_MS, intervalMs: env.RECLAIM_INTERVAL_MS },
+              maintenance:
+                env.STREAM_MAINTENANCE_INTERVAL_MS > 0
+                  ? { intervalMs: env.STREAM_MAINTENANCE_INTERVAL_MS, trim: env.STREAM_TRIM_ACKED, reapIdleMs: env.CONSUMER_REAP_IDLE_MS }
+                  : undefined,
               logger: createLogger('transport').child({ provider }),
             }),
         },

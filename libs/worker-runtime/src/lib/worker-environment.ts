@@ -1,4 +1,4 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
 
 /** Settings every worker reads, on top of the common ones. */
@@ -62,4 +62,16 @@ export class WorkerEnvironment extends CommonEnvironment {
   /** An entry delivered more often than this is a poison message: dead-lettered, not retried. */
   @IsInt({ message: 'MAX_DELIVERIES must be an integer' }) @Min(1)
   MAX_DELIVERIES = 5;
+
+  /** How often a worker trims its stream and removes idle consumers, in ms; 0 turns both off. */
+  @IsInt({ message: 'STREAM_MAINTENANCE_INTERVAL_MS must be an integer' }) @Min(0)
+  STREAM_MAINTENANCE_INTERVAL_MS = 10_000;
+
+  /** Trim provider streams below what every group delivered and acknowledged (never anything pending). */
+  @IsBoolean({ message: 'STREAM_TRIM_ACKED must be true or false' })
+  STREAM_TRIM_ACKED = true;
+
+  /** A consumer that read nothing for this long and holds nothing pending is removed from its group, in ms. */
+  @IsInt({ message: 'CONSUMER_REAP_IDLE_MS must be an integer' }) @Min(1000)
+  CONSUMER_REAP_IDLE_MS = 600_000;
 }

@@ -36,7 +36,18 @@ export interface RedisStreamsServerOptions {
    * Off when absent.
    */
   reclaim?: ReclaimOptions;
+  /** Retention and housekeeping of the streams and groups this server consumes. Off when absent. */
+  maintenance?: MaintenanceOptions;
   logger: Logger;
+}
+
+export interface MaintenanceOptions {
+  /** How often to run, in ms. */
+  intervalMs: number;
+  /** Trim each stream below what every group delivered and acknowledged. */
+  trim: boolean;
+  /** Delete consumers (and heartbeats) idle this long with nothing pending, in ms. */
+  reapIdleMs: number;
 }
 
 export interface ReclaimOptions {

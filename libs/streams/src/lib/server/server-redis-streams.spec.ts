@@ -7,6 +7,7 @@ import { RedisHarness } from '@streamscribe/testing';
 import { StreamProducer } from '../client/stream-producer';
 import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
+import { reclaimIdleSeconds } from './reclaimer';
 import { ServerRedisStreams } from './server-redis-streams';
 
 const STREAM = 'test:stream';
@@ -170,5 +171,10 @@ describe('ServerRedisStreams', () => {
     await until(() => seen.length === 1);
     expect(seen).toEqual([['orphan', 2]]);
     await until(async () => (await pendingCount()) === 0);
+    // How long it sat with its dead owner before the claim: never less than the min-idle time.
+    const idle = (await reclaimIdleSeconds.get()).values.find((v) => v.metricName === 'streamscribe_reclaim_idle_seconds_count');
+    const idleSum = (await reclaimIdleSeconds.get()).values.find((v) => v.metricName === 'streamscribe_reclaim_idle_seconds_sum');
+    expect(idle?.value).toBe(1);
+    expect(idleSum?.value).toBeGreaterThanOrEqual(0.05);
   });
 });

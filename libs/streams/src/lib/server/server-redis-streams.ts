@@ -3,11 +3,13 @@ import type Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { Logger } from '@streamscribe/observability';
 import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
-import { ReclaimOptions, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
+import { MaintenanceOptions, ReclaimOptions, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/redis-connection';
 import { AckBatcher } from './ack-batcher';
 import { ensureGroup, isNoGroupError } from './consumer-groups';
+import { Reclaimer, toFieldMap } from './reclaimer';
+import { prunePresence, reapIdleConsumers, trimAcknowledged } from './stream-maintenance';
 import { StreamBinding, bindStream, transportMetrics } from './transport-metrics';
 
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS_TRANSPORT');
@@ -96,6 +98,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     }
     this.startPresence([...streamsByGroup.keys()]);
     if (this.options.reclaim) this.loops.push(this.reclaimLoop(streamsByGroup, this.options.reclaim));
+    if (this.options.maintenance) this.loops.push(this.maintenanceLoop(streamsByGroup, this.options.maintenance));
     this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
   }
 
@@ -145,12 +148,12 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
   }
 
   /**
-   * Every intervalMs, claims entries idle past minIdleMs (XAUTOCLAIM) as far as free slots allow,
-   * and dispatches them with their delivery count from the PEL, so a handler can tell a poison
-   * message (delivered again and again) from a first try. Entries deleted or trimmed while
-   * pending come back as ids only: XAUTOCLAIM drops them from the PEL, and they are counted.
+   * Every intervalMs, claims entries idle past minIdleMs as far as free slots allow, and
+   * dispatches them with their delivery count, so a handler can tell a poison message (delivered
+   * again and again) from a first try.
    */
   private async reclaimLoop(streamsByGroup: Map<string, string[]>, reclaim: ReclaimOptions): Promise<void> {
+    const reclaimer = new Reclaimer(this.commands as Redis, this.options.consumer, reclaim.minIdleMs);
     const cursors = new Map<string, string>();
     while (!this.closing) {
       await sleep(reclaim.intervalMs, this.stopping.signal);
@@ -159,7 +162,12 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
           if (this.closing || this.inFlight >= this.concurrency) continue;
           const key = `${stream}\u0000${group}`;
           try {
-            cursors.set(key, await this.reclaimOnce(stream, group, cursors.get(key) ?? '0-0', reclaim.minIdleMs));
+            const { next, claimed } = await reclaimer.sweep(stream, group, cursors.get(key) ?? '0-0', this.concurrency - this.inFlight);
+            cursors.set(key, next);
+            for (const { entry, deliveryCount, previousOwner, idleMs } of claimed) {
+              this.log.info({ stream, entryId: entry.id, from: previousOwner, idleMs, deliveryCount }, 'entry reclaimed');
+              this.dispatch(entry, group, deliveryCount);
+            }
           } catch (error) {
             if (!this.closing) this.log.warn({ err: errorMessage(error), stream, group }, 'reclaim sweep failed');
           }
@@ -168,29 +176,30 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     }
   }
 
-  private async reclaimOnce(stream: string, group: string, cursor: string, minIdleMs: number): Promise<string> {
+  /**
+   * Every intervalMs: trims each stream below what every group delivered and acknowledged, deletes
+   * consumers gone idle with nothing pending, and prunes stale heartbeats. Every worker runs it; the
+   * steps are single Lua calls, so replicas doing the same at once do no harm.
+   */
+  private async maintenanceLoop(streamsByGroup: Map<string, string[]>, maintenance: MaintenanceOptions): Promise<void> {
     const commands = this.commands as Redis;
-    const [next, claimed, deleted] = (await commands.callBuffer(
-      'XAUTOCLAIM', stream, group, this.options.consumer, minIdleMs, cursor, 'COUNT', this.concurrency - this.inFlight,
-    )) as [Buffer, Array<[Buffer, Buffer[] | null]>, Buffer[]];
-    if (deleted?.length) transportMetrics.ghostsRemoved.inc({ stream, group }, deleted.length);
-    const live = claimed.filter(([, fields]) => fields !== null);
-    if (live.length > 0) {
-      const deliveries = await this.deliveryCounts(stream, group, live.map(([id]) => id.toString()));
-      for (const [id, flat] of live) {
-        const entryId = id.toString();
-        transportMetrics.reclaimed.inc({ stream, group });
-        this.dispatch({ stream, id: entryId, fields: toFieldMap(flat as Buffer[]) }, group, deliveries.get(entryId) ?? 2);
+    while (!this.closing) {
+      await sleep(maintenance.intervalMs, this.stopping.signal);
+      for (const [group, streams] of streamsByGroup) {
+        if (this.closing) break;
+        try {
+          for (const stream of streams) {
+            if (maintenance.trim) await trimAcknowledged(commands, stream);
+            const reaped = await reapIdleConsumers(commands, stream, group, maintenance.reapIdleMs);
+            if (reaped.length > 0) this.log.info({ stream, group, consumers: reaped }, 'idle consumers removed from group');
+          }
+          const presenceKey = this.options.presenceKeyFor?.(group);
+          if (presenceKey) await prunePresence(commands, presenceKey, maintenance.reapIdleMs);
+        } catch (error) {
+          if (!this.closing) this.log.warn({ err: errorMessage(error), group }, 'stream maintenance failed');
+        }
       }
     }
-    return next.toString();
-  }
-
-  private async deliveryCounts(stream: string, group: string, ids: string[]): Promise<Map<string, number>> {
-    const rows = (await (this.commands as Redis).xpending(
-      stream, group, ids[0], ids[ids.length - 1], ids.length * 2, this.options.consumer,
-    )) as Array<[string, string, number, number]>;
-    return new Map(rows.map(([id, , , count]) => [id, Number(count)]));
   }
 
   /** Runs one entry through its handler; the read loop and the reclaim sweeper both use this. */
@@ -287,12 +296,6 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       if (summary.length === 0) await commands.xgroup('DELCONSUMER', stream, group, consumer).catch(() => undefined);
     }
   }
-}
-
-function toFieldMap(flat: Buffer[]): Map<string, Buffer> {
-  const fields = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i].toString(), flat[i + 1]);
-  return fields;
 }
 
 async function settleWithin(work: Promise<unknown>[], timeoutMs: number): Promise<boolean> {

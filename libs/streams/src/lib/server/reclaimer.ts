@@ -1,0 +1,74 @@
+import type Redis from 'ioredis';
+import { LATENCY_BUCKETS, histogram } from '@streamscribe/observability';
+import { StreamEntry } from '../interfaces/stream-entry.interface';
+import { transportMetrics } from './transport-metrics';
+
+export const reclaimIdleSeconds = histogram({
+  name: 'streamscribe_reclaim_idle_seconds',
+  help: 'How long a reclaimed entry sat pending since its last delivery before a peer claimed it (at least the min-idle time)',
+  labelNames: ['stream', 'group'] as const,
+  buckets: [...LATENCY_BUCKETS, 300, 600],
+});
+
+export interface ReclaimedEntry {
+  entry: StreamEntry;
+  /** Deliveries so far, this one included. */
+  deliveryCount: number;
+  /** The consumer that held it, and for how long it sat since that delivery (ms). */
+  previousOwner?: string;
+  idleMs?: number;
+}
+
+type PendingRow = [string, string, number, number];
+type AutoClaimReply = [Buffer, Array<[Buffer, Buffer[] | null]>, Buffer[]];
+
+/**
+ * One reclaim sweep step for a stream and group: XPENDING (IDLE) first, for each candidate's owner,
+ * idle time and delivery count, then XAUTOCLAIM, which re-checks the idle time atomically (two
+ * sweepers never both get an entry) and drops entries whose data was deleted or trimmed from the
+ * PEL, so they never linger as ghosts.
+ */
+export class Reclaimer {
+  constructor(
+    private readonly commands: Redis,
+    private readonly consumer: string,
+    private readonly minIdleMs: number,
+  ) {}
+
+  async sweep(stream: string, group: string, cursor: string, count: number): Promise<{ next: string; claimed: ReclaimedEntry[] }> {
+    const pending = (await this.commands.xpending(stream, group, 'IDLE', this.minIdleMs, cursor === '0-0' ? '-' : cursor, '+', count)) as PendingRow[];
+    const known = new Map(pending.map(([id, owner, idle, deliveries]) => [id, { owner, idle: Number(idle), deliveries: Number(deliveries) }]));
+    const [next, claimed, deleted] = (await this.commands.callBuffer(
+      'XAUTOCLAIM', stream, group, this.consumer, this.minIdleMs, cursor, 'COUNT', count,
+    )) as AutoClaimReply;
+    if (deleted?.length) transportMetrics.ghostsRemoved.inc({ stream, group }, deleted.length);
+    const live = claimed.filter((pair): pair is [Buffer, Buffer[]] => pair[1] !== null);
+    const missing = live.map(([id]) => id.toString()).filter((id) => !known.has(id));
+    const afterClaim = missing.length > 0 ? await this.deliveryCounts(stream, group, missing) : new Map<string, number>();
+    const result: ReclaimedEntry[] = live.map(([rawId, flat]) => {
+      const id = rawId.toString();
+      const before = known.get(id);
+      transportMetrics.reclaimed.inc({ stream, group });
+      if (before) reclaimIdleSeconds.observe({ stream, group }, before.idle / 1000);
+      return {
+        entry: { stream, id, fields: toFieldMap(flat) },
+        deliveryCount: before ? before.deliveries + 1 : (afterClaim.get(id) ?? 2),
+        previousOwner: before?.owner,
+        idleMs: before?.idle,
+      };
+    });
+    return { next: next.toString(), claimed: result };
+  }
+
+  /** Delivery counts read after the claim, for entries that became idle between the two calls. */
+  private async deliveryCounts(stream: string, group: string, ids: string[]): Promise<Map<string, number>> {
+    const rows = (await this.commands.xpending(stream, group, ids[0], ids[ids.length - 1], ids.length * 2, this.consumer)) as PendingRow[];
+    return new Map(rows.map(([id, , , count]) => [id, Number(count)]));
+  }
+}
+
+export function toFieldMap(flat: Buffer[]): Map<string, Buffer> {
+  const fields = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i].toString(), flat[i + 1]);
+  return fields;
+}
