@@ -177,4 +177,22 @@ describe('ServerRedisStreams', () => {
     expect(idle?.value).toBe(1);
     expect(idleSum?.value).toBeGreaterThanOrEqual(0.05);
   });
+
+  it('renews the lease of a slow in-flight entry, so a peer never reclaims it from a live consumer', async () => {
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    behaviour = () => slow;
+    await startServer(4, { minIdleMs: 150, intervalMs: 1000 });
+    await redis.xadd(STREAM, '*', 'name', 'slow');
+    await until(async () => (await pendingCount()) === 1);
+    // A peer sweeping with the same min-idle time for three times as long finds nothing to take.
+    const sweepUntil = Date.now() + 500;
+    while (Date.now() < sweepUntil) {
+      const [, claimed] = (await redis.xautoclaim(STREAM, GROUP, 'peer', 150, '0-0')) as [string, unknown[]];
+      expect(claimed).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    release();
+    await until(async () => (await pendingCount()) === 0);
+  });
 });

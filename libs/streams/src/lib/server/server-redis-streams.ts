@@ -8,6 +8,7 @@ import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/redis-connection';
 import { AckBatcher } from './ack-batcher';
 import { ensureGroup, isNoGroupError } from './consumer-groups';
+import { InFlightEntry, LeaseKeeper } from './lease-keeper';
 import { Reclaimer, toFieldMap } from './reclaimer';
 import { prunePresence, reapIdleConsumers, trimAcknowledged } from './stream-maintenance';
 import { StreamBinding, bindStream, transportMetrics } from './transport-metrics';
@@ -38,12 +39,16 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
    */
   private readonly bindings = new Map<string, StreamBinding>();
   private readonly loops: Promise<void>[] = [];
-  private readonly running = new Set<Promise<void>>();
+  /** Handlers in flight, with the entry each works on (for lease renewal). */
+  private readonly running = new Map<Promise<void>, InFlightEntry>();
   private slotWaiters: Array<() => void> = [];
   private presenceTimer?: NodeJS.Timeout;
   private closing?: Promise<void>;
   /** Aborted by close(): wakes the reclaim sweeper from its sleep at once. */
   private readonly stopping = new AbortController();
+  /** Aborted once the drain is over: what is still in flight then is left for peers to reclaim. */
+  private readonly releasingLeases = new AbortController();
+  private leaseRenewal?: Promise<void>;
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
@@ -97,7 +102,10 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       this.loops.push(this.readLoop(group, streams));
     }
     this.startPresence([...streamsByGroup.keys()]);
-    if (this.options.reclaim) this.loops.push(this.reclaimLoop(streamsByGroup, this.options.reclaim));
+    if (this.options.reclaim) {
+      this.loops.push(this.reclaimLoop(streamsByGroup, this.options.reclaim));
+      this.leaseRenewal = this.leaseLoop(this.options.reclaim);
+    }
     if (this.options.maintenance) this.loops.push(this.maintenanceLoop(streamsByGroup, this.options.maintenance));
     this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
   }
@@ -177,6 +185,27 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
   }
 
   /**
+   * Renews the leases of in-flight entries three times per min-idle period, so peers reclaim only
+   * from consumers that stopped (crashed, killed, partitioned), never from a slow live one.
+   * It keeps renewing during the drain (entries still running then are nobody else's yet) and
+   * stops when the drain ends, so what is left over becomes reclaimable.
+   */
+  private async leaseLoop(reclaim: ReclaimOptions): Promise<void> {
+    const keeper = new LeaseKeeper(this.commands as Redis, this.options.consumer);
+    const period = Math.max(10, Math.floor(reclaim.minIdleMs / 3));
+    while (!this.releasingLeases.signal.aborted) {
+      await sleep(period, this.releasingLeases.signal);
+      if (this.running.size === 0 || this.releasingLeases.signal.aborted) continue;
+      try {
+        const lost = await keeper.renew(this.running.values());
+        if (lost.length > 0) this.log.warn({ entryIds: lost }, 'a peer reclaimed entries still in flight here; they may be handled twice');
+      } catch (error) {
+        this.log.warn({ err: errorMessage(error) }, 'lease renewal failed');
+      }
+    }
+  }
+
+  /**
    * Every intervalMs: trims each stream below what every group delivered and acknowledged, deletes
    * consumers gone idle with nothing pending, and prunes stale heartbeats. Every worker runs it; the
    * steps are single Lua calls, so replicas doing the same at once do no harm.
@@ -209,7 +238,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       this.running.delete(run);
       this.slotWaiters.shift()?.();
     });
-    this.running.add(run);
+    this.running.set(run, { stream: entry.stream, group, id: entry.id });
   }
 
   /**
@@ -260,7 +289,9 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     this.slotWaiters.splice(0).forEach((wake) => wake());
     await this.unblockReaders();
     await Promise.allSettled(this.loops);
-    const drained = await settleWithin([...this.running], this.options.drainTimeoutMs ?? 10_000);
+    const drained = await settleWithin([...this.running.keys()], this.options.drainTimeoutMs ?? 10_000);
+    this.releasingLeases.abort();
+    await this.leaseRenewal;
     if (!drained) {
       this.log.warn({ inFlight: this.inFlight }, 'drain timed out; unfinished entries stay pending for peers to reclaim');
     }

@@ -1,0 +1,21 @@
+/**
+ * renew-leases-1.lua — resets the idle time of entries this consumer is still working on, so a
+ * peer's reclaim sweep (which takes entries idle past its min-idle time) never takes a chunk whose
+ * owner is alive but slow. Only entries still owned by this consumer are touched: one a peer has
+ * already claimed stays the peer's. XCLAIM ... JUSTID leaves the delivery count as it is.
+ *
+ * KEYS[1] the stream    ARGV[1] the group    ARGV[2] this consumer    ARGV[3..] entry ids
+ * Returns the ids whose lease was lost (no longer pending, or owned by another consumer).
+ */
+export const RENEW_LEASES_LUA = `
+local lost = {}
+for i = 3, #ARGV do
+  local row = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
+  if row and row[2] == ARGV[2] then
+    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+  else
+    lost[#lost + 1] = ARGV[i]
+  end
+end
+return lost
+`;
