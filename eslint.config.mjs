@@ -9,6 +9,8 @@ const typeRules = [
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'] },
+  // End-to-end suites (the chaos run) drive the whole system through the testing harness.
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature', 'type:testing'] },
 ];
 const scopeRules = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -40,7 +42,7 @@ export default [
   },
   {
     // Tests, benchmarks and the chaos suite may use the testing harness and print tables.
-    files: ['**/*.spec.ts', '**/*.test.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.test.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts', 'apps/chaos-e2e/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...withTesting(typeRules), ...scopeRules]),
       'no-console': 'off',

@@ -15,6 +15,12 @@ import { StreamBinding, bindStream, transportMetrics } from './transport-metrics
 
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS_TRANSPORT');
 
+interface ReclaimedForDispatch {
+  entry: StreamEntry;
+  group: string;
+  deliveryCount: number;
+}
+
 type XReadGroupReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
 
 /**
@@ -39,6 +45,8 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
    */
   private readonly bindings = new Map<string, StreamBinding>();
   private readonly loops: Promise<void>[] = [];
+  /** Claimed from stopped consumers, waiting for a free slot; they go before new entries. */
+  private readonly reclaimed: ReclaimedForDispatch[] = [];
   /** Handlers in flight, with the entry each works on (for lease renewal). */
   private readonly running = new Map<Promise<void>, InFlightEntry>();
   private slotWaiters: Array<() => void> = [];
@@ -124,7 +132,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
         reply = (await reader.callBuffer(
           'XREADGROUP',
           'GROUP', group, consumer,
-          'COUNT', this.concurrency - this.inFlight,
+          'COUNT', Math.max(1, this.concurrency - this.inFlight - this.reclaimed.length),
           'BLOCK', this.blockMs,
           'STREAMS', ...streams, ...streams.map(() => '>'),
         )) as XReadGroupReply;
@@ -167,15 +175,16 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       await sleep(reclaim.intervalMs, this.stopping.signal);
       for (const [group, streams] of streamsByGroup) {
         for (const stream of streams) {
-          if (this.closing || this.inFlight >= this.concurrency) continue;
+          if (this.closing || this.reclaimed.length >= this.concurrency) continue;
           const key = `${stream}\u0000${group}`;
           try {
-            const { next, claimed } = await reclaimer.sweep(stream, group, cursors.get(key) ?? '0-0', this.concurrency - this.inFlight);
+            const { next, claimed } = await reclaimer.sweep(stream, group, cursors.get(key) ?? '0-0', this.concurrency - this.reclaimed.length);
             cursors.set(key, next);
             for (const { entry, deliveryCount, previousOwner, idleMs } of claimed) {
               this.log.info({ stream, entryId: entry.id, from: previousOwner, idleMs, deliveryCount }, 'entry reclaimed');
-              this.dispatch(entry, group, deliveryCount);
+              this.reclaimed.push({ entry, group, deliveryCount });
             }
+            this.dispatchReclaimed();
           } catch (error) {
             if (!this.closing) this.log.warn({ err: errorMessage(error), stream, group }, 'reclaim sweep failed');
           }
@@ -195,9 +204,10 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     const period = Math.max(10, Math.floor(reclaim.minIdleMs / 3));
     while (!this.releasingLeases.signal.aborted) {
       await sleep(period, this.releasingLeases.signal);
-      if (this.running.size === 0 || this.releasingLeases.signal.aborted) continue;
+      if (this.running.size + this.reclaimed.length === 0 || this.releasingLeases.signal.aborted) continue;
       try {
-        const lost = await keeper.renew(this.running.values());
+        const held = [...this.running.values(), ...this.reclaimed.map(({ entry, group }) => ({ stream: entry.stream, group, id: entry.id }))];
+        const lost = await keeper.renew(held);
         if (lost.length > 0) this.log.warn({ entryIds: lost }, 'a peer reclaimed entries still in flight here; they may be handled twice');
       } catch (error) {
         this.log.warn({ err: errorMessage(error) }, 'lease renewal failed');
@@ -236,9 +246,21 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     const context = new RedisStreamsContext([entry.stream, entry.id, group, this.options.consumer, deliveryCount]);
     const run = this.handle(entry, context).finally(() => {
       this.running.delete(run);
+      this.dispatchReclaimed();
       this.slotWaiters.shift()?.();
     });
     this.running.set(run, { stream: entry.stream, group, id: entry.id });
+  }
+
+  /**
+   * Reclaimed entries go first into free slots: they have waited longest. Without this a worker
+   * busy with a backlog would hold them until the backlog is gone.
+   */
+  private dispatchReclaimed(): void {
+    while (this.running.size < this.concurrency && this.reclaimed.length > 0 && !this.closing) {
+      const { entry, group, deliveryCount } = this.reclaimed.shift() as ReclaimedForDispatch;
+      this.dispatch(entry, group, deliveryCount);
+    }
   }
 
   /**
@@ -264,8 +286,9 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     }
   }
 
+  /** Waits until a slot is free that no reclaimed entry is waiting for. */
   private async waitForFreeSlot(): Promise<void> {
-    while (this.inFlight >= this.concurrency && !this.closing) {
+    while (this.inFlight + this.reclaimed.length >= this.concurrency && !this.closing) {
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
   }
@@ -287,6 +310,8 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     this.stopping.abort();
     clearInterval(this.presenceTimer);
     this.slotWaiters.splice(0).forEach((wake) => wake());
+    // Claimed but not started: left pending, so a peer reclaims them once their lease lapses.
+    this.reclaimed.length = 0;
     await this.unblockReaders();
     await Promise.allSettled(this.loops);
     const drained = await settleWithin([...this.running.keys()], this.options.drainTimeoutMs ?? 10_000);

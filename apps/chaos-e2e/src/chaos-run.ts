@@ -1,0 +1,241 @@
+import Redis from 'ioredis';
+import { AppProcess, FakeDeepgramServer, InjectedFailure, RedisHarness, WorkerFleet, freePort, seededRandom, speechWav } from '@streamscribe/testing';
+import { AcceptedChunk, ChaosVerdict, countResults, judgeChaos, pendingInProviderGroups } from './chaos-verdict';
+
+export interface ChaosOptions {
+  chunks: number;
+  sessions: number;
+  workers: number;
+  /** A ready worker is SIGKILLed every this many ms (uniformly between the two), and restarted. */
+  killEveryMs: [number, number];
+  /** Share of provider calls that fail, with a mix of retryable and permanent errors. */
+  failureRate: number;
+  /** Kill Redis (SIGKILL, AOF with appendfsync always) once this share of chunks is in, and restart it. */
+  redisKillAt?: number;
+  reclaimMinIdleMs: number;
+  /** Chunks posted at once. */
+  ingestConcurrency: number;
+  /** How long, after the last chunk is in, everything may take to settle. */
+  settleTimeoutMs: number;
+  seed: number;
+  progress?: (line: string) => void;
+}
+
+export interface ChaosReport {
+  verdict: ChaosVerdict;
+  seconds: number;
+  kills: number;
+  workerIncarnations: number;
+  workerStartFailures: number;
+  redisRestarts: number;
+  ingestRetries: number;
+  providerCalls: number;
+  injectedFailures: number;
+  reclaims: number;
+  /** How long reclaimed entries sat with their dead owner, from the workers' "entry reclaimed" logs. */
+  reclaimIdleMs: { p50?: number; p99?: number; max?: number };
+  reclaimMinIdleMs: number;
+  /** Exit codes of the workers alive at the end, stopped with SIGTERM. */
+  finalExitCodes: Array<number | null>;
+}
+
+/** Retryable (5xx, 429, resets, hangs past the timeout) and permanent (400, 401) failures. */
+const FAILURE_MIX: InjectedFailure[] = [
+  { status: 500 }, { status: 502 }, { status: 503 }, { status: 429, retryAfterSeconds: 1 },
+  { kind: 'reset' }, { kind: 'hang' }, { status: 400 }, { status: 401 },
+];
+
+/**
+ * The chaos run: real redis-server (AOF, appendfsync always), a real router process and a fleet
+ * of real worker-deepgram processes against a fake Deepgram that fails and stalls at random,
+ * while workers are SIGKILLed and restarted and Redis itself is killed and restarted. Then it
+ * judges what Redis holds against every chunk the router acknowledged.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
+  const say = options.progress ?? (() => undefined);
+  const random = seededRandom(options.seed);
+  const started = Date.now();
+  const harness = await RedisHarness.start({ ownServer: true, appendOnly: true });
+  const redis = new Redis(harness.url, { maxRetriesPerRequest: null });
+  const deepgram = await FakeDeepgramServer.start();
+  deepgram.setFailureRate(options.failureRate, FAILURE_MIX, options.seed);
+  const latency = seededRandom(options.seed + 1);
+  deepgram.setLatency(() => Math.floor(latency() * 40));
+  const port = await freePort();
+  const router = await AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(port), REDIS_COMMAND_TIMEOUT_MS: '1000', LOAD_CACHE_MS: '200' });
+  const fleet = new WorkerFleet('worker-deepgram', workerEnv(harness.url, deepgram, options), options.workers);
+  let redisRestarts = 0;
+  let killing = true;
+  let killer: Promise<void> = Promise.resolve();
+  try {
+    await fleet.start();
+    say(`stack up: router on :${port}, ${options.workers} workers`);
+    killer = (async () => {
+      while (killing) {
+        const [min, max] = options.killEveryMs;
+        await sleep(min + random() * (max - min));
+        if (killing) await fleet.killOne(random);
+      }
+    })();
+
+    const accepted = new Map<string, AcceptedChunk>();
+    const ingest = new Ingestion(`http://127.0.0.1:${port}`);
+    let next = 0;
+    let redisKill: Promise<void> | undefined;
+    const killRedisAfter = options.redisKillAt === undefined ? Infinity : Math.floor(options.chunks * options.redisKillAt);
+    const poster = async () => {
+      while (next < options.chunks) {
+        const i = next++;
+        if (i === killRedisAfter) {
+          redisKill = (async () => {
+            say(`killing redis-server after ${i} chunks`);
+            await harness.kill();
+            await sleep(500);
+            await harness.restart();
+            redisRestarts += 1;
+            say('redis-server restarted from its AOF');
+          })();
+        }
+        const chunk: AcceptedChunk = { sessionId: `chaos-${i % options.sessions}`, chunkId: `c${String(i).padStart(6, '0')}`, text: `chunk ${i} says hello` };
+        await ingest.post(chunk, Math.floor(i / options.sessions));
+        accepted.set(`${chunk.sessionId}/${chunk.chunkId}`, chunk);
+        if (accepted.size % 500 === 0) say(`${accepted.size} chunks accepted, ${fleet.kills} kills so far`);
+      }
+    };
+    await Promise.all(Array.from({ length: options.ingestConcurrency }, poster));
+    await redisKill;
+    say(`all ${accepted.size} chunks accepted; waiting for results`);
+
+    const sessions = new Set([...accepted.values()].map((c) => c.sessionId));
+    const deadline = Date.now() + options.settleTimeoutMs;
+    while (Date.now() < deadline && (await countResults(redis, sessions)) < accepted.size) await sleep(250);
+    killing = false;
+    await killer;
+    // Entries whose owner wrote the result and died before its XACK are acked by the peer that reclaims them.
+    while (Date.now() < deadline + options.reclaimMinIdleMs * 5 && (await pendingInProviderGroups(redis)) > 0) await sleep(250);
+    const finalExitCodes = await fleet.stop();
+    const verdict = await judgeChaos(redis, accepted);
+    const idle = fleet.incarnations.flatMap((p) => reclaimIdleTimes(p.logs)).sort((a, b) => a - b);
+    return {
+      verdict,
+      seconds: (Date.now() - started) / 1000,
+      kills: fleet.kills,
+      workerIncarnations: fleet.incarnations.length,
+      workerStartFailures: fleet.startFailures,
+      redisRestarts,
+      ingestRetries: ingest.retries,
+      providerCalls: deepgram.requests.length,
+      injectedFailures: deepgram.requests.filter((r) => r.dropped || (r.status ?? 200) >= 400).length,
+      reclaims: idle.length,
+      reclaimIdleMs: { p50: percentile(idle, 0.5), p99: percentile(idle, 0.99), max: idle[idle.length - 1] },
+      reclaimMinIdleMs: options.reclaimMinIdleMs,
+      finalExitCodes,
+    };
+  } finally {
+    killing = false;
+    await killer.catch(() => undefined);
+    await fleet.stop().catch(() => undefined);
+    await router.stop();
+    await deepgram.close();
+    redis.disconnect();
+    await harness.close();
+  }
+}
+
+function workerEnv(redisUrl: string, deepgram: FakeDeepgramServer, options: ChaosOptions): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
+    DEEPGRAM_API_URL: deepgram.url,
+    DEEPGRAM_TIMEOUT_MS: '500',
+    PORT: '0',
+    WORKER_CONCURRENCY: '8',
+    WORKER_BLOCK_MS: '200',
+    HEARTBEAT_INTERVAL_MS: '250',
+    RETRY_MAX_ATTEMPTS: '3',
+    RETRY_BASE_MS: '20',
+    RETRY_MAX_MS: '1500',
+    RECLAIM_MIN_IDLE_MS: String(options.reclaimMinIdleMs),
+    RECLAIM_INTERVAL_MS: '200',
+    // Kills every few hundred ms can hand one chunk to several doomed workers in a row.
+    MAX_DELIVERIES: '20',
+    DRAIN_TIMEOUT_MS: '5000',
+    STREAM_MAINTENANCE_INTERVAL_MS: '500',
+  };
+}
+
+/** Posts chunks to the router, retrying 503s and connection errors with the same chunk id. */
+class Ingestion {
+  retries = 0;
+
+  constructor(private readonly base: string) {}
+
+  async post(chunk: AcceptedChunk, seq: number): Promise<void> {
+    const url = `${this.base}/v1/sessions/${chunk.sessionId}/chunks?chunkId=${chunk.chunkId}&seq=${seq}&provider=deepgram`;
+    const body = speechWav(chunk.text);
+    for (;;) {
+      let status: number;
+      let detail = '';
+      try {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body, signal: AbortSignal.timeout(5000) });
+        status = response.status;
+        detail = await response.text();
+      } catch (error) {
+        status = 0;
+        detail = (error as Error).message;
+      }
+      if (status === 200 || status === 202) return;
+      if (status !== 0 && status < 500) throw new Error(`router refused ${chunk.sessionId}/${chunk.chunkId} with ${status}: ${detail}`);
+      this.retries += 1;
+      await sleep(100);
+    }
+  }
+}
+
+function reclaimIdleTimes(logs: string): number[] {
+  const times: number[] = [];
+  for (const line of logs.split('\n')) {
+    if (!line.includes('"msg":"entry reclaimed"')) continue;
+    const idle = /"idleMs":(\d+)/.exec(line);
+    if (idle) times.push(Number(idle[1]));
+  }
+  return times;
+}
+
+function percentile(sorted: number[], p: number): number | undefined {
+  if (sorted.length === 0) return undefined;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The report as the table `npm run chaos` prints and BENCHMARKS.md records. */
+export function formatChaosReport(report: ChaosReport): string {
+  const v = report.verdict;
+  const rows: Array<[string, string | number | undefined]> = [
+    ['chunks accepted by the router', v.accepted],
+    ['chunks lost (must be 0)', v.lost],
+    ['duplicate results (must be 0)', v.duplicateResults],
+    ['transcript rows duplicated / missing (must be 0)', `${v.transcriptDuplicates} / ${v.transcriptMissing}`],
+    ['wrong text (must be 0)', v.wrongText],
+    ['dead-letter mismatches (must be 0)', v.deadLetterMismatches],
+    ['entries pending in groups at the end (must be 0)', v.pending],
+    ['transcribed (ok)', v.ok],
+    ['failed, each with one dead letter', v.failed],
+    ['dead letters', v.deadLetters],
+    ['failed results superseded by ok', v.superseded],
+    ['workers SIGKILLed / started / failed to start', `${report.kills} / ${report.workerIncarnations} / ${report.workerStartFailures}`],
+    ['redis-server kills + restarts', report.redisRestarts],
+    ['ingest retries (503s, refused connections)', report.ingestRetries],
+    ['provider calls / injected failures', `${report.providerCalls} / ${report.injectedFailures}`],
+    ['reclaims', report.reclaims],
+    ['reclaim idle p50 / p99 / max (ms)', `${report.reclaimIdleMs.p50 ?? '-'} / ${report.reclaimIdleMs.p99 ?? '-'} / ${report.reclaimIdleMs.max ?? '-'}`],
+    ['reclaim min-idle (ms)', report.reclaimMinIdleMs],
+    ['final SIGTERM exit codes', report.finalExitCodes.join(' ')],
+    ['wall time (s)', report.seconds.toFixed(1)],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
+}

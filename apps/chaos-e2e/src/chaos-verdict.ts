@@ -1,0 +1,160 @@
+import type Redis from 'ioredis';
+import {
+  DEAD_LETTER_STREAM,
+  PROVIDERS,
+  TranscriptionResultEntry,
+  decodeDeadLetter,
+  decodeResultEntry,
+  fieldsFromFlat,
+  providerGroup,
+  providerStream,
+  sessionResultIndexKey,
+  sessionResultsStream,
+} from '@streamscribe/contracts';
+import { TranscriptReader } from '@streamscribe/sessions';
+
+/** A chunk the router acknowledged (2xx), with the words its audio says. */
+export interface AcceptedChunk {
+  sessionId: string;
+  chunkId: string;
+  text: string;
+}
+
+/** What Redis holds at the end of a chaos run, against what was accepted. */
+export interface ChaosVerdict {
+  accepted: number;
+  withResult: number;
+  /** Accepted, and neither a result nor a dead letter: must be 0. */
+  lost: number;
+  ok: number;
+  failed: number;
+  /** A chunk with more than one result standing (a second "ok", or a second "failed"): must be 0. */
+  duplicateResults: number;
+  /** "failed" results later superseded by an "ok" (a chunk dead-lettered mid-crash, then transcribed). */
+  superseded: number;
+  /** An "ok" result whose text is not what the chunk's audio says: must be 0. */
+  wrongText: number;
+  /** Transcript rows beyond one per chunk, or chunks missing from it: must be 0. */
+  transcriptDuplicates: number;
+  transcriptMissing: number;
+  deadLetters: number;
+  /** A "failed" chunk without exactly one dead letter, or an "ok" chunk with one: must be 0. */
+  deadLetterMismatches: number;
+  /** Entries still pending in any provider group: must be 0. */
+  pending: number;
+  problems: string[];
+}
+
+const key = (sessionId: string, chunkId: string) => `${sessionId}/${chunkId}`;
+
+export async function pendingInProviderGroups(redis: Redis): Promise<number> {
+  let pending = 0;
+  for (const provider of PROVIDERS) {
+    if (!(await redis.exists(providerStream(provider)))) continue;
+    const summary = (await redis.xpending(providerStream(provider), providerGroup(provider)).catch(() => [0])) as [number];
+    pending += Number(summary[0]);
+  }
+  return pending;
+}
+
+export async function countResults(redis: Redis, sessionIds: Iterable<string>): Promise<number> {
+  const pipeline = redis.pipeline();
+  for (const sessionId of sessionIds) pipeline.hlen(sessionResultIndexKey(sessionId));
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.reduce((sum, [error, count]) => sum + (error ? 0 : Number(count)), 0);
+}
+
+export async function judgeChaos(redis: Redis, accepted: ReadonlyMap<string, AcceptedChunk>): Promise<ChaosVerdict> {
+  const problems: string[] = [];
+  const note = (problem: string) => problems.length < 20 && problems.push(problem);
+  const sessions = new Set([...accepted.values()].map((c) => c.sessionId));
+  const finals = new Map<string, TranscriptionResultEntry>();
+  let duplicateResults = 0;
+  let superseded = 0;
+  let transcriptDuplicates = 0;
+  let transcriptMissing = 0;
+  const reader = new TranscriptReader(redis);
+  for (const sessionId of sessions) {
+    const entries = await redis.xrangeBuffer(sessionResultsStream(sessionId), '-', '+');
+    const perChunk = new Map<string, TranscriptionResultEntry[]>();
+    for (const [, flat] of entries) {
+      const result = decodeResultEntry(fieldsFromFlat(flat));
+      perChunk.set(result.chunkId, [...(perChunk.get(result.chunkId) ?? []), result]);
+    }
+    for (const [chunkId, results] of perChunk) {
+      const oks = results.filter((r) => r.status === 'ok').length;
+      const fails = results.length - oks;
+      if (oks > 1 || (oks === 0 && fails > 1)) {
+        duplicateResults += 1;
+        note(`${key(sessionId, chunkId)} has ${oks} ok and ${fails} failed results`);
+      }
+      if (oks === 1 && fails > 0) superseded += 1;
+      finals.set(key(sessionId, chunkId), results.find((r) => r.status === 'ok') ?? results[0]);
+    }
+    const transcript = await reader.read(sessionId);
+    const ids = transcript?.chunks.map((c) => c.chunkId) ?? [];
+    transcriptDuplicates += ids.length - new Set(ids).size;
+    const expected = [...accepted.values()].filter((c) => c.sessionId === sessionId);
+    for (const chunk of expected) if (!ids.includes(chunk.chunkId)) transcriptMissing += 1;
+  }
+
+  const letters = new Map<string, number>();
+  let deadLetters = 0;
+  for (const [id, flat] of await redis.xrangeBuffer(DEAD_LETTER_STREAM, '-', '+')) {
+    const letter = decodeDeadLetter(id.toString(), fieldsFromFlat(flat));
+    deadLetters += 1;
+    const k = key(letter.sessionId ?? '?', letter.chunkId ?? '?');
+    letters.set(k, (letters.get(k) ?? 0) + 1);
+    if (!accepted.has(k)) note(`dead letter ${id} for a chunk never accepted: ${k}`);
+  }
+
+  let ok = 0;
+  let failed = 0;
+  let lost = 0;
+  let wrongText = 0;
+  let deadLetterMismatches = 0;
+  for (const [k, chunk] of accepted) {
+    const result = finals.get(k);
+    const lettered = letters.get(k) ?? 0;
+    if (!result) {
+      lost += 1;
+      note(`${k} has no result (${lettered} dead letters)`);
+      continue;
+    }
+    if (result.status === 'ok') {
+      ok += 1;
+      if (result.text !== chunk.text) {
+        wrongText += 1;
+        note(`${k} says "${result.text}", its audio says "${chunk.text}"`);
+      }
+      if (lettered !== 0) {
+        deadLetterMismatches += 1;
+        note(`${k} was transcribed and also has ${lettered} dead letters`);
+      }
+    } else {
+      failed += 1;
+      if (lettered !== 1) {
+        deadLetterMismatches += 1;
+        note(`${k} failed with ${lettered} dead letters (want exactly 1)`);
+      }
+    }
+  }
+  const pending = await pendingInProviderGroups(redis);
+  if (pending > 0) note(`${pending} entries still pending in provider groups`);
+  return {
+    accepted: accepted.size,
+    withResult: ok + failed,
+    lost,
+    ok,
+    failed,
+    duplicateResults,
+    superseded,
+    wrongText,
+    transcriptDuplicates,
+    transcriptMissing,
+    deadLetters,
+    deadLetterMismatches,
+    pending,
+    problems,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * `npm run chaos` — the full chaos run: 2,000 chunks through 3 worker processes while a random
+ * worker is SIGKILLed every few hundred ms and restarted, the fake Deepgram fails 20% of calls
+ * (5xx, 429 with Retry-After, resets, hangs, 400, 401) with random latency, and redis-server is
+ * killed once and restarted from its AOF (appendfsync always). Prints the counts; exits 1 when any
+ * must-be-zero count is not zero. Options: --chunks N --workers N --seed N.
+ */
+import { formatChaosReport, runChaos } from './chaos-run';
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+}
+
+async function main(): Promise<void> {
+  const chunks = flag('chunks', 2000);
+  const report = await runChaos({
+    chunks,
+    sessions: 20,
+    workers: flag('workers', 3),
+    killEveryMs: [200, 600],
+    failureRate: 0.2,
+    redisKillAt: 0.4,
+    reclaimMinIdleMs: flag('min-idle', 1000),
+    ingestConcurrency: 8,
+    settleTimeoutMs: 600_000,
+    seed: flag('seed', 20261125),
+    progress: (line) => console.log(`[chaos] ${line}`),
+  });
+  console.log(`\nchaos: ${chunks} chunks\n${formatChaosReport(report)}`);
+  const v = report.verdict;
+  const clean = v.lost + v.duplicateResults + v.wrongText + v.transcriptDuplicates + v.transcriptMissing + v.deadLetterMismatches + v.pending === 0;
+  if (!clean) console.log(`\nPROBLEMS:\n${v.problems.join('\n')}`);
+  process.exitCode = clean ? 0 : 1;
+}
+
+void main();

@@ -1,0 +1,70 @@
+import { AppProcess } from '../app-process';
+
+interface Slot {
+  process?: AppProcess;
+  starting?: Promise<void>;
+}
+
+/**
+ * A fixed number of worker processes where any may be SIGKILLed and is restarted at once, as a
+ * crash-looping or preempted fleet would be. Every incarnation is kept, so its logs can be read
+ * after it died.
+ */
+export class WorkerFleet {
+  readonly incarnations: AppProcess[] = [];
+  kills = 0;
+  startFailures = 0;
+  private readonly slots: Slot[];
+  private stopped = false;
+
+  constructor(
+    private readonly app: string,
+    private readonly env: Record<string, string>,
+    size: number,
+  ) {
+    this.slots = Array.from({ length: size }, () => ({}));
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => this.startSlot(slot)));
+  }
+
+  get ready(): number {
+    return this.slots.filter((slot) => slot.process).length;
+  }
+
+  /** SIGKILLs one random ready worker and starts its replacement; false when none was ready. */
+  async killOne(random: () => number): Promise<boolean> {
+    const ready = this.slots.filter((slot) => slot.process);
+    if (ready.length === 0) return false;
+    const slot = ready[Math.floor(random() * ready.length)];
+    const victim = slot.process as AppProcess;
+    slot.process = undefined;
+    await victim.stop('SIGKILL');
+    this.kills += 1;
+    slot.starting = this.startSlot(slot);
+    return true;
+  }
+
+  /** Waits for restarts in progress, then SIGTERMs every worker; resolves with their exit codes. */
+  async stop(): Promise<Array<number | null>> {
+    this.stopped = true;
+    await Promise.all(this.slots.map((slot) => slot.starting));
+    return Promise.all(this.slots.map((slot) => slot.process?.stop('SIGTERM') ?? null));
+  }
+
+  private async startSlot(slot: Slot): Promise<void> {
+    // A worker that cannot start (Redis restarting under it) is retried, as a supervisor would.
+    while (!this.stopped) {
+      try {
+        const process = await AppProcess.start(this.app, this.env, 30_000);
+        this.incarnations.push(process);
+        slot.process = process;
+        return;
+      } catch {
+        this.startFailures += 1;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+}
