@@ -57,6 +57,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   const harness = await RedisHarness.start({ ownServer: true, appendOnly: true });
   const redis = new Redis(harness.url, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined); // it reconnects by itself across the Redis restart
   const deepgram = await FakeDeepgramServer.start();
   deepgram.setFailureRate(options.failureRate, FAILURE_MIX, options.seed);
   const latency = seededRandom(options.seed + 1);

@@ -51,9 +51,13 @@ export class WorkerEnvironment extends CommonEnvironment {
   @IsInt({ message: 'DEAD_LETTER_MAXLEN must be an integer' }) @Min(1000)
   DEAD_LETTER_MAXLEN = 100_000;
 
-  /** An entry pending this long without an ack is reclaimed from its (dead) consumer, in ms. */
+  /**
+   * An entry pending this long without an ack is reclaimed from its (dead) consumer, in ms. Live
+   * workers renew the leases of their in-flight entries every third of it, so this bounds how long a
+   * crashed worker's chunks wait, not how long a chunk may take.
+   */
   @IsInt({ message: 'RECLAIM_MIN_IDLE_MS must be an integer' }) @Min(100)
-  RECLAIM_MIN_IDLE_MS = 60_000;
+  RECLAIM_MIN_IDLE_MS = 15_000;
 
   /** How often a worker sweeps for such entries, in ms. */
   @IsInt({ message: 'RECLAIM_INTERVAL_MS must be an integer' }) @Min(10)
