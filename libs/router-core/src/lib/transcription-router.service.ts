@@ -78,6 +78,7 @@ export class TranscriptionRouterService {
           audioFormat: audio.format,
           ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
           hints: hintsOf(query),
+          transcription: query.transcriptionHints(),
           fallbackProviders,
         }),
       });
@@ -103,6 +104,7 @@ export class TranscriptionRouterService {
             audio: wav,
             audioFormat: 'wav',
             hints: hintsOf(query),
+            transcription: query.transcriptionHints(),
             fallbackProviders,
           }),
         })),
@@ -169,8 +171,10 @@ function assertSessionId(sessionId: string): void {
   if (problem) throw new BadRequestException(problem);
 }
 
+/** The fallback chain, after checking the query's lists (fallback, keywords) are well-formed. */
 function fallbackOf(query: RoutingQuery): ProviderName[] {
-  const problem = query.fallbackProblem();
+  // Checked here too: every request that routes passes through, before anything is stored.
+  const problem = query.fallbackProblem() ?? query.keywordsProblem();
   if (problem) throw new BadRequestException(problem);
   return query.fallbackProviders();
 }

@@ -1,5 +1,6 @@
 import { IsInt, Matches, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
+import { IsPriceTable } from './price-table.validator';
 
 /** Settings every worker reads, on top of the common ones. */
 export class WorkerEnvironment extends CommonEnvironment {
@@ -62,4 +63,8 @@ export class WorkerEnvironment extends CommonEnvironment {
   /** An entry delivered more often than this is a poison message: dead-lettered, not retried. */
   @IsInt({ message: 'MAX_DELIVERIES must be an integer' }) @Min(1)
   MAX_DELIVERIES = 5;
+
+  /** USD per audio minute by provider and model, as JSON over the defaults (README: Cost accounting). */
+  @IsPriceTable()
+  PRICE_TABLE = '';
 }
