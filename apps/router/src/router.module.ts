@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RouterCoreModule } from '@streamscribe/router-core';
+import { CostsController } from './costs.controller';
 import { SessionsController } from './sessions.controller';
 import { TranscriptionsController } from './transcriptions.controller';
 
 @Module({
   imports: [RouterCoreModule.forRoot()],
-  controllers: [SessionsController, TranscriptionsController],
+  controllers: [SessionsController, TranscriptionsController, CostsController],
 })
 export class RouterModule {}

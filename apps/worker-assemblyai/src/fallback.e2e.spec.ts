@@ -86,6 +86,8 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
     ]);
     expect(transcript['cost']).toEqual({ totalUsd: 0.000143, byProvider: { deepgram: { usd: 0.000143, audioSeconds: 2, chunks: 1 } } });
 
+    expect(await (await fetch(`${base}/v1/costs`)).json()).toEqual(transcript['cost']);
+
     // AssemblyAI really was asked, and its failure is on record with the transcript id.
     expect(assemblyai.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}$/, '{id}')}`)).toEqual([
       'POST /v2/upload',

@@ -20,7 +20,16 @@ import {
   sessionMetaKey,
 } from '@streamscribe/contracts';
 import { RoutingReason, selectProvider } from '@streamscribe/fallback-policy';
-import { ChunkIngestor, IngestOutcome, ResultWatcher, Transcript, TranscriptReader, sessionsOptionsFrom } from '@streamscribe/sessions';
+import {
+  ChunkIngestor,
+  CostTotals,
+  IngestOutcome,
+  ResultWatcher,
+  Transcript,
+  TranscriptReader,
+  readProviderCostTotals,
+  sessionsOptionsFrom,
+} from '@streamscribe/sessions';
 import { ProviderLoadMonitor } from './provider-load.monitor';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
@@ -121,6 +130,11 @@ export class TranscriptionRouterService {
       throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first (sessions expire after SESSION_TTL_SECONDS)`);
     }
     return transcript;
+  }
+
+  /** Cost totals per provider across all sessions (each session's are in its transcript). */
+  costTotals(): Promise<CostTotals> {
+    return whileRedisAnswers(() => readProviderCostTotals(this.redis));
   }
 
   /** The transcript once complete, or as far as it got when timeoutMs runs out. */

@@ -48,6 +48,7 @@ export class FakeAssemblyAIServer {
   private transcriptErrors: string[] = [];
   private latency: LatencyFor<RecordedRequest> = 0;
   private pollsPerStage = 1;
+  private reportedDuration?: number;
   private http!: LocalHttpServer;
 
   private constructor(
@@ -98,6 +99,11 @@ export class FakeAssemblyAIServer {
     this.pollsPerStage = polls;
   }
 
+  /** Reports this `audio_duration` on completed transcripts, as if AssemblyAI heard other audio; undefined restores the truth. */
+  setReportedDuration(seconds: number | undefined): void {
+    this.reportedDuration = seconds;
+  }
+
   setLatency(latency: LatencyFor<RecordedRequest>): void {
     this.latency = latency;
   }
@@ -111,6 +117,7 @@ export class FakeAssemblyAIServer {
     this.jobs.clear();
     this.latency = 0;
     this.pollsPerStage = 1;
+    this.reportedDuration = undefined;
   }
 
   close(): Promise<void> {
@@ -176,7 +183,10 @@ export class FakeAssemblyAIServer {
     if (!job) return this.answer(res, record, 404, assemblyAIErrorBody(404));
     job.polls++;
     const status = statusAt(job, this.pollsPerStage);
-    this.answer(res, record, 200, status === 'final' ? finishedTranscript(job) : pendingTranscript(job, status as 'queued' | 'processing'));
+    if (status !== 'final') return this.answer(res, record, 200, pendingTranscript(job, status as 'queued' | 'processing'));
+    const transcript = finishedTranscript(job);
+    if (this.reportedDuration !== undefined && transcript.status === 'completed') transcript.audio_duration = this.reportedDuration;
+    this.answer(res, record, 200, transcript);
   }
 
   private play(failure: InjectedFailure, res: ServerResponse, record: RecordedRequest): void {

@@ -1,3 +1,4 @@
+import { metricsRegistry } from '@streamscribe/observability';
 import { FakeAssemblyAIServer, speechPcm, speechWav } from '@streamscribe/testing';
 import { ProviderError } from '../provider-error';
 import { AssemblyAIProvider } from './assemblyai.provider';
@@ -85,6 +86,16 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
     const transcript = await provider().transcribe({ audio: pcm, format: 'l16', sampleRate: 16000, channels: 1 });
     expect(transcript.text).toBe('pcm in');
     expect(fake.requests[0].bodyLength).toBe(pcm.length + 44);
+  });
+
+  it('keeps the duration measured from the audio, and counts a provider that reports another', async () => {
+    const mismatches = async () =>
+      (await metricsRegistry.getSingleMetric('streamscribe_audio_duration_mismatches_total')?.get())?.values.find((v) => v.labels['provider'] === 'assemblyai')?.value ?? 0;
+    const before = await mismatches();
+    fake.setReportedDuration(9);
+    const transcript = await provider().transcribe({ audio: speechWav('short', { durationSeconds: 2 }), format: 'wav' });
+    expect(transcript.durationSeconds).toBe(2);
+    expect(await mismatches()).toBe(before + 1);
   });
 
   it('rejects invalid audio without sending anything', async () => {
