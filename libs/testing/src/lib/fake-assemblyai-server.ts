@@ -183,7 +183,7 @@ export class FakeAssemblyAIServer {
     if (!job) return this.answer(res, record, 404, assemblyAIErrorBody(404));
     job.polls++;
     const status = statusAt(job, this.pollsPerStage);
-    if (status !== 'final') return this.answer(res, record, 200, pendingTranscript(job, status as 'queued' | 'processing'));
+    if (status !== 'final') return this.answer(res, record, 200, pendingTranscript(job, status));
     const transcript = finishedTranscript(job);
     if (this.reportedDuration !== undefined && transcript.status === 'completed') transcript.audio_duration = this.reportedDuration;
     this.answer(res, record, 200, transcript);

@@ -19,9 +19,9 @@ export class AssemblyAIHttpError extends Error {
 }
 
 /**
- * The SDK's services with two changes to their one HTTP method: every request carries a timeout
- * (the SDK sets none, so a hung connection would hang the chunk), and an error answer throws an
- * AssemblyAIHttpError. URLs, auth header, bodies, upload, submit and polling stay the SDK's.
+ * The SDK's own request (`fetchResponse`: URL, auth header, user agent) with a timeout — the SDK
+ * sets none, so a hung connection would hang the chunk — and an error answer thrown as an
+ * AssemblyAIHttpError.
  */
 async function checkedFetch(
   fetchResponse: (input: string, init?: RequestInit) => Promise<Response>,
@@ -42,6 +42,10 @@ async function checkedFetch(
   throw new AssemblyAIHttpError(response.status, message, parseRetryAfter(response.headers.get('retry-after')));
 }
 
+/**
+ * The SDK's services with that one HTTP method swapped in; upload, submit and polling stay the
+ * SDK's own code.
+ */
 export class AssemblyAIFiles extends FileService {
   constructor(
     params: ServiceParams,

@@ -90,6 +90,7 @@ export class AssemblyAIProvider implements TranscriptionProvider {
       ...(language ? { language_code: toAssemblyAILanguage(language) } : { language_detection: true }),
       punctuate: opts.punctuate ?? this.options.punctuate,
       format_text: opts.smartFormat ?? this.options.formatText,
+      // AssemblyAI returns utterances only as speaker turns, so asking for them means speaker labels.
       ...((opts.diarize ?? this.options.speakerLabels) || opts.utterances ? { speaker_labels: true } : {}),
       ...(keyterms.length === 0 ? {} : KEYTERM_MODELS.has(model) ? { keyterms_prompt: keyterms } : { word_boost: keyterms }),
     };

@@ -1,4 +1,4 @@
-import type { Transcript, TranscriptParams, TranscriptStatus, TranscriptWord } from 'assemblyai';
+import type { Transcript, TranscriptParams, TranscriptWord } from 'assemblyai';
 import { AudioFormatError } from '@streamscribe/audio';
 import { decodeListenAudio, readSpeechTranscriber } from '../fake-deepgram/listen-audio';
 
@@ -22,7 +22,7 @@ const DEFAULT_LANGUAGE = 'en_us';
  * The status a job shows on its `polls`-th GET: `queued` and `processing` for `pollsPerStage`
  * polls each, then `completed` or `error`.
  */
-export function statusAt(job: TranscriptJob, pollsPerStage: number): TranscriptStatus | 'final' {
+export function statusAt(job: TranscriptJob, pollsPerStage: number): 'queued' | 'processing' | 'final' {
   if (job.polls <= pollsPerStage) return 'queued';
   if (job.polls <= 2 * pollsPerStage) return 'processing';
   return 'final';
