@@ -39,6 +39,10 @@ describe('FakeAssemblyAIServer', () => {
       status: 400,
       body: { error: 'Invalid speech_model: huge' },
     });
+    expect(await call('POST', '/v2/transcript', JSON.stringify({ audio_url: 'x', speech_model: 'nano', keyterms_prompt: ['a'] }))).toEqual({
+      status: 400,
+      body: { error: 'keyterms_prompt is not supported for speech_model nano' },
+    });
     expect(await call('GET', '/v2/transcript/nope')).toEqual({ status: 404, body: { error: 'Transcript lookup error, transcript id not found' } });
     expect((await call('DELETE', '/v2/transcript')).status).toBe(404);
   });

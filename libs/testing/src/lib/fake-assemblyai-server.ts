@@ -19,6 +19,7 @@ export interface FakeAssemblyAIServerOptions {
 export type AssemblyAIEndpoint = 'upload' | 'submit' | 'poll';
 
 const SPEECH_MODELS = new Set(['best', 'nano', 'slam-1', 'universal']);
+const KEYTERM_MODELS = new Set(['slam-1', 'universal']);
 const TRANSCRIPT_PATH = /^\/v2\/transcript\/([^/]+)$/;
 const UPLOAD_PATH = /^\/upload\/([^/]+)$/;
 
@@ -165,6 +166,10 @@ export class FakeAssemblyAIServer {
     }
     if (params.speech_model && !SPEECH_MODELS.has(params.speech_model)) {
       return this.answer(res, record, 400, assemblyAIErrorBody(400, `Invalid speech_model: ${params.speech_model}`));
+    }
+    const model = params.speech_model ?? 'universal';
+    if (params.keyterms_prompt?.length && !KEYTERM_MODELS.has(model)) {
+      return this.answer(res, record, 400, assemblyAIErrorBody(400, `keyterms_prompt is not supported for speech_model ${model}`));
     }
     const uploadId = params.audio_url.startsWith(`${this.url}/upload/`) ? UPLOAD_PATH.exec(new URL(params.audio_url).pathname)?.[1] : undefined;
     const job: TranscriptJob = {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { deepgramErrorBody } from './fake-deepgram/deepgram-error-body';
 import { decodeListenAudio, readSpeechTranscriber, Transcriber } from './fake-deepgram/listen-audio';
+import { queryValue } from './fake-deepgram/listen-query';
 import { listenResponse } from './fake-deepgram/listen-response';
 import { FailurePlan } from './fake-server/failure-plan';
 import { InjectedFailure, playConnectionFailure } from './fake-server/injected-failure';
@@ -124,6 +125,10 @@ export class FakeDeepgramServer {
     if (failure) return this.play(failure, res, record, requestId);
     if (!this.authorized(req.headers.authorization)) {
       return this.answer(res, record, requestId, 401, deepgramErrorBody(401, requestId));
+    }
+    if (record.query['keywords'] !== undefined && (queryValue(record.query, 'model') ?? '').startsWith('nova-3')) {
+      const detail = 'Bad Request: Keywords are not supported for Nova-3 models. Use keyterm instead.';
+      return this.answer(res, record, requestId, 400, deepgramErrorBody(400, requestId, detail));
     }
     let audio;
     try {
