@@ -23,4 +23,16 @@ export class DeepgramWorkerEnvironment extends WorkerEnvironment {
 
   @IsIn([true, false], { message: 'DEEPGRAM_SMART_FORMAT must be true or false' })
   DEEPGRAM_SMART_FORMAT = true;
+
+  @IsIn([true, false], { message: 'DEEPGRAM_PUNCTUATE must be true or false' })
+  DEEPGRAM_PUNCTUATE = true;
+
+  @IsIn([true, false], { message: 'DEEPGRAM_DIARIZE must be true or false' })
+  DEEPGRAM_DIARIZE = false;
+
+  @IsIn([true, false], { message: 'DEEPGRAM_UTTERANCES must be true or false' })
+  DEEPGRAM_UTTERANCES = false;
+
+  /** Comma list of terms boosted on every request (keyterm on Nova-3, keywords before). */
+  DEEPGRAM_KEYTERMS = '';
 }

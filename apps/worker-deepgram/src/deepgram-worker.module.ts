@@ -1,3 +1,4 @@
+import { keywordList } from '@streamscribe/contracts';
 import { DeepgramProvider } from '@streamscribe/providers';
 import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
 import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
@@ -12,7 +13,10 @@ export const DeepgramWorkerModule = TranscriptionWorkerModule.forProvider({
       model: env.DEEPGRAM_MODEL,
       timeoutMs: env.DEEPGRAM_TIMEOUT_MS,
       language: env.DEEPGRAM_LANGUAGE || undefined,
-      punctuate: true,
+      punctuate: env.DEEPGRAM_PUNCTUATE,
       smartFormat: env.DEEPGRAM_SMART_FORMAT,
+      diarize: env.DEEPGRAM_DIARIZE,
+      utterances: env.DEEPGRAM_UTTERANCES,
+      keyterms: keywordList(env.DEEPGRAM_KEYTERMS),
     }),
 });

@@ -8,3 +8,5 @@ export * from './lib/audio-description';
 export * from './lib/inspect-audio';
 export * from './lib/split-audio';
 export * from './lib/to-wav';
+export * from './lib/provider/provider-audio';
+export * from './lib/provider/duration-check';

@@ -10,3 +10,7 @@ export * from './lib/fake-deepgram/listen-audio';
 export * from './lib/fake-deepgram-server';
 export * from './lib/app-process';
 export * from './lib/chaos/worker-fleet';
+export * from './lib/fake-server/local-http-server';
+export * from './lib/fake-assemblyai/assemblyai-error-body';
+export * from './lib/fake-assemblyai-server';
+export * from './lib/until';

@@ -87,3 +87,30 @@ describe('chunk entry codec', () => {
     }
   });
 });
+
+describe('chunk transcription hints', () => {
+  const base = newChunkEntry({
+    sessionId: 's',
+    chunkId: 'c',
+    seq: 0,
+    audio: wavBytes,
+    audioFormat: 'wav',
+    hints: { realTimeRequired: false, accuracyCritical: false, costSensitive: false },
+    fallbackProviders: [],
+  });
+
+  it('round-trips language, diarize and keywords, and leaves them out when unset', () => {
+    const flat = encodeChunkEntry({ ...base, transcription: { language: 'en-US', diarize: false, keywords: ['Redis Streams', 'Nest'] } });
+    expect(decodeChunkEntry(fieldsFromFlat(flat)).transcription).toEqual({ language: 'en-US', diarize: false, keywords: ['Redis Streams', 'Nest'] });
+    const plain = encodeChunkEntry(base);
+    expect(plain).not.toContain('language');
+    expect(decodeChunkEntry(fieldsFromFlat(plain)).transcription).toBeUndefined();
+  });
+
+  it('names bad hints', () => {
+    const flat = [...encodeChunkEntry(base), 'language', 'english please', 'keywords', 'x'.repeat(101)];
+    expect(() => decodeChunkEntry(fieldsFromFlat(flat))).toThrow(
+      /field 'language' is not a language tag: 'english please'.*field 'keywords': a keyword is longer than 100 characters/,
+    );
+  });
+});

@@ -17,6 +17,23 @@ export interface RoutingHints {
   costSensitive: boolean;
 }
 
+/**
+ * What the client asked of the transcription itself, whichever provider does it; absent fields
+ * leave the worker's settings in force.
+ */
+export interface ChunkTranscriptionHints {
+  /** BCP-47 language of the speech; absent: the provider detects it (or its worker's default). */
+  language?: string;
+  /** Label speakers on every word. */
+  diarize?: boolean;
+  /** Terms to boost (names, jargon). */
+  keywords?: string[];
+}
+
+export const LANGUAGE_PATTERN = /^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$/;
+export const MAX_KEYWORDS = 100;
+export const MAX_KEYWORD_LENGTH = 100;
+
 /** One chunk of audio on a provider stream, decoded. */
 export interface AudioChunkEntry {
   sessionId: string;
@@ -31,6 +48,7 @@ export interface AudioChunkEntry {
   sampleRate?: number;
   channels?: number;
   hints: RoutingHints;
+  transcription?: ChunkTranscriptionHints;
   fallbackProviders: ProviderName[];
   /** Providers that already tried this chunk (this system's bound on failover). */
   attemptedProviders: ProviderName[];
@@ -66,6 +84,9 @@ export const CHUNK_FIELDS = {
   deadlineMs: 'deadline_ms',
   tenant: 'tenant',
   schemaVersion: 'schema_version',
+  language: 'language',
+  diarize: 'diarize',
+  keywords: 'keywords',
 } as const;
 
 const HEX_AUDIO = /^(?:[0-9a-fA-F]{2})*$/;
@@ -99,6 +120,9 @@ export function encodeChunkEntry(chunk: AudioChunkEntry): EncodedFields {
     [f.errorHistory, chunk.errorHistory || undefined],
     [f.deadlineMs, chunk.deadlineMs],
     [f.tenant, chunk.tenant],
+    [f.language, chunk.transcription?.language],
+    [f.diarize, chunk.transcription?.diarize === undefined ? undefined : pythonBool(chunk.transcription.diarize)],
+    [f.keywords, chunk.transcription?.keywords?.length ? chunk.transcription.keywords.join(',') : undefined],
   ];
   for (const [name, value] of optional) {
     if (value !== undefined) fields.push(name, String(value));
@@ -140,6 +164,7 @@ export function decodeChunkEntry(fields: RawFields): AudioChunkEntry {
       accuracyCritical: r.flag(f.accuracyCritical),
       costSensitive: r.flag(f.costSensitive),
     },
+    transcription: readTranscriptionHints(r),
     fallbackProviders: fallback.providers,
     attemptedProviders: attempted.providers,
     originalProvider: r.optionalText(f.originalProvider) || undefined,
@@ -157,6 +182,31 @@ export function decodeChunkEntry(fields: RawFields): AudioChunkEntry {
   }
   if (r.problems.length > 0) throw new MalformedEntryError(r.problems);
   return entry;
+}
+
+function readTranscriptionHints(r: FieldReader): ChunkTranscriptionHints | undefined {
+  const f = CHUNK_FIELDS;
+  const language = r.optionalText(f.language) || undefined;
+  if (language !== undefined && !LANGUAGE_PATTERN.test(language)) {
+    r.problems.push(`field '${f.language}' is not a language tag: '${language.slice(0, 40)}'`);
+  }
+  const diarize = r.optionalText(f.diarize) ? r.flag(f.diarize) : undefined;
+  const keywords = keywordList(r.optionalText(f.keywords));
+  const problem = keywordsProblem(keywords);
+  if (problem) r.problems.push(`field '${f.keywords}': ${problem}`);
+  if (language === undefined && diarize === undefined && keywords.length === 0) return undefined;
+  return { language, diarize, ...(keywords.length > 0 ? { keywords } : {}) };
+}
+
+/** A comma list of terms (the wire form of `keywords`); blanks are dropped. */
+export function keywordList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+}
+
+export function keywordsProblem(keywords: readonly string[]): string | undefined {
+  if (keywords.length > MAX_KEYWORDS) return `at most ${MAX_KEYWORDS} keywords, got ${keywords.length}`;
+  const long = keywords.find((k) => k.length > MAX_KEYWORD_LENGTH);
+  return long ? `a keyword is longer than ${MAX_KEYWORD_LENGTH} characters: '${long.slice(0, 40)}…'` : undefined;
 }
 
 function readAudio(r: FieldReader): Buffer {
@@ -186,7 +236,7 @@ function sniffFormat(audio: Buffer): AudioFormat {
 /** A fresh chunk as the router produces it: no attempts yet, current schema. */
 export function newChunkEntry(
   init: Pick<AudioChunkEntry, 'sessionId' | 'chunkId' | 'seq' | 'audio' | 'audioFormat' | 'hints' | 'fallbackProviders'> &
-    Partial<Pick<AudioChunkEntry, 'sampleRate' | 'channels' | 'deadlineMs' | 'tenant'>>,
+    Partial<Pick<AudioChunkEntry, 'sampleRate' | 'channels' | 'deadlineMs' | 'tenant' | 'transcription'>>,
   nowMs: number = Date.now(),
 ): AudioChunkEntry {
   return {

@@ -28,7 +28,12 @@ export interface TranscriptionResultEntry {
   timestamp: number;
   words: WordTiming[];
   language?: string;
+  /** Seconds of audio, measured from the audio sent (else the provider's figure). */
   durationSeconds?: number;
+  /** The model that produced the text. */
+  model?: string;
+  /** What the transcription cost, in USD, from the price table (absent on results from before costs). */
+  costUsd?: number;
   /** Why the chunk failed, for `failed` results. */
   error?: string;
 }
@@ -47,6 +52,8 @@ export const RESULT_FIELDS = {
   language: 'language',
   durationSeconds: 'duration',
   error: 'error',
+  model: 'model',
+  costUsd: 'cost_usd',
   schemaVersion: 'schema_version',
 } as const;
 
@@ -68,6 +75,8 @@ export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFiel
   if (result.language) fields.push(f.language, result.language);
   if (result.durationSeconds !== undefined) fields.push(f.durationSeconds, String(result.durationSeconds));
   if (result.error) fields.push(f.error, result.error);
+  if (result.model) fields.push(f.model, result.model);
+  if (result.costUsd !== undefined) fields.push(f.costUsd, result.costUsd.toFixed(6));
   return fields;
 }
 
@@ -91,6 +100,8 @@ export function decodeResultEntry(fields: RawFields): TranscriptionResultEntry {
     language: r.optionalText(f.language) || undefined,
     durationSeconds: r.optionalNumber(f.durationSeconds),
     error: r.optionalText(f.error) || undefined,
+    model: r.optionalText(f.model) || undefined,
+    costUsd: r.optionalNumber(f.costUsd),
   };
   if (r.problems.length > 0) throw new MalformedEntryError(r.problems);
   return result;

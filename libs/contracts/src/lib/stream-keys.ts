@@ -38,6 +38,14 @@ export function sessionResultIndexKey(sessionId: string): string {
   return `streamscribe:session:${sessionId}:results`;
 }
 
+/** Hash: what a session's results cost, per provider (micro-USD, audio ms, chunks) and in total. */
+export function sessionCostKey(sessionId: string): string {
+  return `streamscribe:session:${sessionId}:cost`;
+}
+
+/** Hash: what every result cost, per provider, across all sessions (never expires). */
+export const PROVIDER_COST_TOTALS_KEY = 'streamscribe:cost:providers';
+
 /** Sorted set: consumer name → last heartbeat (ms); who is alive in a provider's fleet. */
 export function providerHeartbeatKey(provider: ProviderName): string {
   return `streamscribe:heartbeats:${provider}`;

@@ -20,6 +20,7 @@ export interface TranscriptionOptions {
   smartFormat?: boolean;
   diarize?: boolean;
   utterances?: boolean;
+  /** Terms to boost; sent as the provider's newest form (Deepgram `keyterm` on Nova-3, else `keywords`). */
   keywords?: string[];
 }
 
@@ -40,7 +41,10 @@ export interface ProviderTranscript {
   confidence: number;
   words: WordTiming[];
   language?: string;
+  /** Measured from the audio sent when it could be; else the provider's figure. */
   durationSeconds?: number;
+  /** The model that produced the transcript (what the price table is keyed on). */
+  model?: string;
   /** The provider's request id, for support tickets and error history. */
   requestId?: string;
   /** The provider's own response, for debugging; never relied on by callers. */
@@ -52,6 +56,11 @@ export interface TranscriptionProvider {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
   transcribe(request: TranscriptionRequest): Promise<ProviderTranscript>;
+  /**
+   * Why the provider cannot work at all right now (its last answer rejected the credentials), or
+   * undefined. A worker reports not-ready while this says something.
+   */
+  credentialsProblem?(): string | undefined;
 }
 
 export const TRANSCRIPTION_PROVIDER = Symbol('TRANSCRIPTION_PROVIDER');

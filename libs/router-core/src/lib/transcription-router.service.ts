@@ -20,7 +20,16 @@ import {
   sessionMetaKey,
 } from '@streamscribe/contracts';
 import { RoutingReason, selectProvider } from '@streamscribe/fallback-policy';
-import { ChunkIngestor, IngestOutcome, ResultWatcher, Transcript, TranscriptReader, sessionsOptionsFrom } from '@streamscribe/sessions';
+import {
+  ChunkIngestor,
+  CostTotals,
+  IngestOutcome,
+  ResultWatcher,
+  Transcript,
+  TranscriptReader,
+  readProviderCostTotals,
+  sessionsOptionsFrom,
+} from '@streamscribe/sessions';
 import { ProviderLoadMonitor } from './provider-load.monitor';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
@@ -78,6 +87,7 @@ export class TranscriptionRouterService {
           audioFormat: audio.format,
           ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
           hints: hintsOf(query),
+          transcription: query.transcriptionHints(),
           fallbackProviders,
         }),
       });
@@ -103,6 +113,7 @@ export class TranscriptionRouterService {
             audio: wav,
             audioFormat: 'wav',
             hints: hintsOf(query),
+            transcription: query.transcriptionHints(),
             fallbackProviders,
           }),
         })),
@@ -119,6 +130,11 @@ export class TranscriptionRouterService {
       throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first (sessions expire after SESSION_TTL_SECONDS)`);
     }
     return transcript;
+  }
+
+  /** Cost totals per provider across all sessions (each session's are in its transcript). */
+  costTotals(): Promise<CostTotals> {
+    return whileRedisAnswers(() => readProviderCostTotals(this.redis));
   }
 
   /** The transcript once complete, or as far as it got when timeoutMs runs out. */
@@ -169,8 +185,10 @@ function assertSessionId(sessionId: string): void {
   if (problem) throw new BadRequestException(problem);
 }
 
+/** The fallback chain, after checking the query's lists (fallback, keywords) are well-formed. */
 function fallbackOf(query: RoutingQuery): ProviderName[] {
-  const problem = query.fallbackProblem();
+  // Checked here too: every request that routes passes through, before anything is stored.
+  const problem = query.fallbackProblem() ?? query.keywordsProblem();
   if (problem) throw new BadRequestException(problem);
   return query.fallbackProviders();
 }

@@ -1,17 +1,19 @@
 import type Redis from 'ioredis';
 import {
+  PROVIDER_COST_TOTALS_KEY,
   RESULTS_ALL_STREAM,
   ResultStatus,
   TranscriptionResultEntry,
   encodeResultEntry,
+  sessionCostKey,
   sessionResultIndexKey,
   sessionResultsStream,
 } from '@streamscribe/contracts';
 import { RedisScript } from '@streamscribe/streams';
-import { WRITE_RESULT_LUA } from './scripts/write-result-3.lua';
+import { WRITE_RESULT_LUA } from './scripts/write-result-5.lua';
 import { SessionsOptions } from './sessions-options';
 
-const writeResultScript = new RedisScript('ssWriteResult', 3, WRITE_RESULT_LUA);
+const writeResultScript = new RedisScript('ssWriteResult', 5, WRITE_RESULT_LUA);
 
 export interface ResultWrite {
   /** True when this call wrote the result (first write, or an "ok" superseding a "failed"). */
@@ -24,7 +26,9 @@ export interface ResultWrite {
 
 /**
  * Writes results in the seed's format to `transcription:results:{session}` and
- * `transcription:results:all`, at most once per chunk (an "ok" may supersede a "failed").
+ * `transcription:results:all`, at most once per chunk (an "ok" may supersede a "failed"); a priced
+ * result (`costUsd`) adds to the session's and its provider's cost totals in the same Lua call, so a
+ * redelivery never counts twice.
  */
 export class ResultStore {
   constructor(
@@ -33,10 +37,26 @@ export class ResultStore {
   ) {}
 
   async write(result: TranscriptionResultEntry): Promise<ResultWrite> {
+    const priced = result.status === 'ok' && result.costUsd !== undefined;
     const [status, entryId] = (await writeResultScript.run(
       this.client,
-      [sessionResultIndexKey(result.sessionId), sessionResultsStream(result.sessionId), RESULTS_ALL_STREAM],
-      [result.chunkId, this.options.sessionTtlSeconds, this.options.resultsAllMaxLen, result.status, ...encodeResultEntry(result)],
+      [
+        sessionResultIndexKey(result.sessionId),
+        sessionResultsStream(result.sessionId),
+        RESULTS_ALL_STREAM,
+        sessionCostKey(result.sessionId),
+        PROVIDER_COST_TOTALS_KEY,
+      ],
+      [
+        result.chunkId,
+        this.options.sessionTtlSeconds,
+        this.options.resultsAllMaxLen,
+        result.provider,
+        priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
+        result.durationSeconds === undefined ? '' : Math.round(result.durationSeconds * 1000),
+        result.status,
+        ...encodeResultEntry(result),
+      ],
     )) as [string, string];
     return { created: status !== 'duplicate', superseded: status === 'superseded', entryId };
   }

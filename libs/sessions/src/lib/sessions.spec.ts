@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import { newChunkEntry, providerStream } from '@streamscribe/contracts';
 import { RedisHarness } from '@streamscribe/testing';
 import { ChunkIngestor } from './chunk-ingestor';
+import { readProviderCostTotals } from './cost-totals';
 import { ResultStore } from './result-store';
 import { DEFAULT_SESSIONS_OPTIONS } from './sessions-options';
 import { TranscriptReader } from './transcript-reader';
@@ -91,20 +92,53 @@ describe('sessions', () => {
   });
 
   it('lets an ok result supersede a failed one (a re-drive), and nothing supersede an ok one', async () => {
-    await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s4') });
-    const failed = await results.write({ ...result('s4', 'chunk_000000', '', 0), status: 'failed', error: 'chain exhausted' });
+    await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s5') });
+    const failed = await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed', error: 'chain exhausted' });
     expect(failed).toMatchObject({ created: true, superseded: false });
-    expect(await results.statusOf('s4', 'chunk_000000')).toBe('failed');
-    expect(await results.write({ ...result('s4', 'chunk_000000', '', 0), status: 'failed', error: 'again' })).toMatchObject({ created: false });
-    expect((await reader.read('s4'))?.chunks[0]).toMatchObject({ status: 'failed', error: 'chain exhausted' });
+    expect(await results.statusOf('s5', 'chunk_000000')).toBe('failed');
+    expect(await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed', error: 'again' })).toMatchObject({ created: false });
+    expect((await reader.read('s5'))?.chunks[0]).toMatchObject({ status: 'failed', error: 'chain exhausted' });
 
-    const redriven = await results.write(result('s4', 'chunk_000000', 'hello', 0));
+    const redriven = await results.write(result('s5', 'chunk_000000', 'hello', 0));
     expect(redriven).toMatchObject({ created: true, superseded: true });
-    expect(await results.statusOf('s4', 'chunk_000000')).toBe('ok');
-    expect(await results.write(result('s4', 'chunk_000000', 'other', 0))).toMatchObject({ created: false });
-    expect(await results.write({ ...result('s4', 'chunk_000000', '', 0), status: 'failed' })).toMatchObject({ created: false });
-    expect(await reader.read('s4')).toMatchObject({ complete: true, resultCount: 1, failedCount: 0, text: 'hello' });
-    expect(await results.statusOf('s4', 'chunk_unknown')).toBeUndefined();
+    expect(await results.statusOf('s5', 'chunk_000000')).toBe('ok');
+    expect(await results.write(result('s5', 'chunk_000000', 'other', 0))).toMatchObject({ created: false });
+    expect(await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed' })).toMatchObject({ created: false });
+    expect(await reader.read('s5')).toMatchObject({ complete: true, resultCount: 1, failedCount: 0, text: 'hello' });
+    expect(await results.statusOf('s5', 'chunk_unknown')).toBeUndefined();
+  });
+
+  it('adds each result\'s cost to the session and provider totals once, redelivered or not', async () => {
+    const before = await readProviderCostTotals(redis);
+    await ingestor.ingestMany([0, 1, 2].map(() => ({ provider: 'assemblyai' as const, chunk: chunk('s4') })));
+    const priced = (chunkId: string, provider: string, costUsd: number, seq: number) => ({
+      ...result('s4', chunkId, chunkId, seq),
+      provider,
+      costUsd,
+      durationSeconds: 30,
+      model: 'm',
+    });
+    await results.write(priced('chunk_000000', 'assemblyai', 0.00125, 0));
+    await results.write(priced('chunk_000000', 'assemblyai', 0.00125, 0));
+    await results.write(priced('chunk_000001', 'deepgram', 0.00215, 1));
+    await results.write({ ...result('s4', 'chunk_000002', '', 2), status: 'failed' as const, costUsd: 1 });
+    const transcript = await reader.read('s4');
+    expect(transcript?.cost).toEqual({
+      totalUsd: 0.0034,
+      byProvider: {
+        assemblyai: { usd: 0.00125, audioSeconds: 30, chunks: 1 },
+        deepgram: { usd: 0.00215, audioSeconds: 30, chunks: 1 },
+      },
+    });
+    expect(transcript?.chunks.map((c) => [c.provider, c.costUsd, c.model])).toEqual([
+      ['assemblyai', 0.00125, 'm'],
+      ['deepgram', 0.00215, 'm'],
+      ['deepgram', 1, undefined],
+    ]);
+    const after = await readProviderCostTotals(redis);
+    expect(after.byProvider['assemblyai'].usd - (before.byProvider['assemblyai']?.usd ?? 0)).toBeCloseTo(0.00125, 9);
+    expect(after.byProvider['assemblyai'].chunks - (before.byProvider['assemblyai']?.chunks ?? 0)).toBe(1);
+    expect(await redis.ttl('streamscribe:session:s4:cost')).toBeGreaterThan(0);
   });
 
   it('knows nothing of an unknown session', async () => {

@@ -4,9 +4,11 @@ import {
   decodeResultEntry,
   fieldsFromFlat,
   sessionChunksKey,
+  sessionCostKey,
   sessionMetaKey,
   sessionResultsStream,
 } from '@streamscribe/contracts';
+import { costTotalsFrom } from './cost-totals';
 import { Transcript, TranscriptChunk } from './transcript';
 
 /**
@@ -23,13 +25,15 @@ export class TranscriptReader {
       .hgetall(sessionMetaKey(sessionId))
       .hgetall(sessionChunksKey(sessionId))
       .xrangeBuffer(sessionResultsStream(sessionId), '-', '+')
+      .hgetall(sessionCostKey(sessionId))
       .exec()) ?? [];
     for (const [error] of replies) if (error) throw error;
     const meta = replies[0][1] as Record<string, string>;
     const chunkIndex = replies[1][1] as Record<string, string>;
     const entries = replies[2][1] as Array<[Buffer, Buffer[]]>;
     if (Object.keys(meta).length === 0 && entries.length === 0) return undefined;
-    return assembleTranscript(sessionId, meta, chunkIndex, entries.map(([, flat]) => decodeResultEntry(fieldsFromFlat(flat))));
+    const transcript = assembleTranscript(sessionId, meta, chunkIndex, entries.map(([, flat]) => decodeResultEntry(fieldsFromFlat(flat))));
+    return { ...transcript, cost: costTotalsFrom(replies[3][1] as Record<string, string>) };
   }
 }
 
@@ -38,7 +42,7 @@ export function assembleTranscript(
   meta: Record<string, string>,
   chunkIndex: Record<string, string>,
   results: readonly TranscriptionResultEntry[],
-): Transcript {
+): Omit<Transcript, 'cost'> {
   const chunks = new Map<string, TranscriptChunk>();
   for (const [field, value] of Object.entries(chunkIndex)) {
     if (!field.startsWith('c:')) continue;
@@ -59,6 +63,9 @@ export function assembleTranscript(
       processingTime: result.processingTime,
       words: result.words,
       language: result.language,
+      durationSeconds: result.durationSeconds,
+      model: result.model,
+      costUsd: result.costUsd,
       error: result.error,
     });
   }

@@ -1,4 +1,5 @@
 import type { ResultStatus, WordTiming } from '@streamscribe/contracts';
+import type { CostTotals } from './cost-totals';
 
 export type ChunkStatus = ResultStatus | 'pending';
 
@@ -13,6 +14,11 @@ export interface TranscriptChunk {
   processingTime?: number;
   words?: WordTiming[];
   language?: string;
+  durationSeconds?: number;
+  /** The provider's model that produced the text. */
+  model?: string;
+  /** What this chunk cost, in USD (the price table of the worker that wrote it). */
+  costUsd?: number;
   error?: string;
 }
 
@@ -27,4 +33,6 @@ export interface Transcript {
   chunks: TranscriptChunk[];
   /** The text of every transcribed chunk, in audio order, joined by spaces. */
   text: string;
+  /** What the session's results cost, in total and per provider (kept with each result write). */
+  cost: CostTotals;
 }

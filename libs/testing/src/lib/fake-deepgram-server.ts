@@ -1,13 +1,14 @@
 import { AudioFormatError } from '@streamscribe/audio';
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { deepgramErrorBody } from './fake-deepgram/deepgram-error-body';
 import { decodeListenAudio, readSpeechTranscriber, Transcriber } from './fake-deepgram/listen-audio';
+import { queryValue } from './fake-deepgram/listen-query';
 import { listenResponse } from './fake-deepgram/listen-response';
 import { FailurePlan } from './fake-server/failure-plan';
-import { InjectedFailure } from './fake-server/injected-failure';
-import { queryObject, RecordedRequest } from './fake-server/recorded-request';
+import { InjectedFailure, playConnectionFailure } from './fake-server/injected-failure';
+import { LatencyFor, LocalHttpServer, readBody } from './fake-server/local-http-server';
+import { RecordedRequest, recordOf } from './fake-server/recorded-request';
 
 export interface FakeDeepgramServerOptions {
   /** The only key accepted, as `Authorization: Token <apiKey>`. @defaultValue FakeDeepgramServer.DEFAULT_API_KEY */
@@ -17,9 +18,8 @@ export interface FakeDeepgramServerOptions {
 }
 
 /** Milliseconds to wait before answering, fixed or per request. */
-export type Latency = number | ((request: RecordedRequest) => number);
+export type Latency = LatencyFor<RecordedRequest>;
 
-const HOST = '127.0.0.1';
 const LISTEN_PATH = '/v1/listen';
 const TOKEN_AUTH = /^token\s+(.+)$/i;
 
@@ -41,38 +41,28 @@ export class FakeDeepgramServer {
 
   private readonly recorded: RecordedRequest[] = [];
   private readonly failures = new FailurePlan();
-  private readonly sleeping = new Set<() => void>();
   private latency: Latency = 0;
   private transcriber: Transcriber = readSpeechTranscriber;
-  private closing?: Promise<void>;
+  private http!: LocalHttpServer;
 
   private constructor(
-    private readonly server: Server,
     /** The accepted API key. */
     readonly apiKey: string,
-    /** Base URL, `http://127.0.0.1:PORT`, for the SDK's `baseUrl`. */
-    readonly url: string,
   ) {}
 
   static async start(opts: FakeDeepgramServerOptions = {}): Promise<FakeDeepgramServer> {
-    const server = createServer();
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(opts.port ?? 0, HOST, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = server.address() as AddressInfo;
-    const fake = new FakeDeepgramServer(
-      server,
-      opts.apiKey ?? FakeDeepgramServer.DEFAULT_API_KEY,
-      `http://${HOST}:${port}`,
+    const fake = new FakeDeepgramServer(opts.apiKey ?? FakeDeepgramServer.DEFAULT_API_KEY);
+    fake.http = await LocalHttpServer.listen(
+      opts.port ?? 0,
+      (req, res) => fake.handle(req, res),
+      (res, error) => fake.answerInternalError(res, error),
     );
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      fake.handle(req, res).catch((error: unknown) => fake.answerInternalError(res, error));
-    });
     return fake;
+  }
+
+  /** Base URL, `http://127.0.0.1:PORT`, for the SDK's `baseUrl`. */
+  get url(): string {
+    return this.http.url;
   }
 
   /** Every request received since start or the last `reset()`, oldest first. */
@@ -114,24 +104,11 @@ export class FakeDeepgramServer {
 
   /** Stops listening and destroys every connection, hanging ones included. Safe to call twice. */
   close(): Promise<void> {
-    this.closing ??= new Promise<void>((resolve) => {
-      for (const wake of this.sleeping) wake();
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
-    return this.closing;
+    return this.http.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', this.url);
-    const record: RecordedRequest = {
-      method: req.method ?? '',
-      path: url.pathname,
-      query: queryObject(url.searchParams),
-      headers: req.headers,
-      bodyLength: 0,
-      time: Date.now(),
-    };
+    const record = recordOf(req, this.url);
     this.recorded.push(record);
     const requestId = randomUUID();
     const body = await readBody(req);
@@ -141,13 +118,17 @@ export class FakeDeepgramServer {
       const detail = `the fake Deepgram server only serves POST ${LISTEN_PATH}, not ${record.method} ${record.path}`;
       return this.answer(res, record, requestId, 404, deepgramErrorBody(404, requestId, detail));
     }
-    await this.wait(record);
-    if (this.closing) return;
+    await this.http.sleep(typeof this.latency === 'function' ? this.latency(record) : this.latency);
+    if (this.http.closed) return;
 
     const failure = this.failures.next();
     if (failure) return this.play(failure, res, record, requestId);
     if (!this.authorized(req.headers.authorization)) {
       return this.answer(res, record, requestId, 401, deepgramErrorBody(401, requestId));
+    }
+    if (record.query['keywords'] !== undefined && (queryValue(record.query, 'model') ?? '').startsWith('nova-3')) {
+      const detail = 'Bad Request: Keywords are not supported for Nova-3 models. Use keyterm instead.';
+      return this.answer(res, record, requestId, 400, deepgramErrorBody(400, requestId, detail));
     }
     let audio;
     try {
@@ -171,42 +152,15 @@ export class FakeDeepgramServer {
     return TOKEN_AUTH.exec(authorization ?? '')?.[1] === this.apiKey;
   }
 
-  private async wait(record: RecordedRequest): Promise<void> {
-    const ms = typeof this.latency === 'function' ? this.latency(record) : this.latency;
-    if (!(ms > 0)) return;
-    await new Promise<void>((resolve) => {
-      const wake = () => {
-        clearTimeout(timer);
-        this.sleeping.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.sleeping.add(wake);
-    });
-  }
-
   private play(
     failure: InjectedFailure,
     res: ServerResponse,
     record: RecordedRequest,
     requestId: string,
   ): void {
-    if ('kind' in failure) {
-      record.dropped = failure.kind;
-      // A hang needs nothing more: the response is never written, and close() ends the socket.
-      if (failure.kind === 'reset') res.socket?.destroy();
-      return;
-    }
-    const headers: OutgoingHttpHeaders =
-      failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
-    this.answer(
-      res,
-      record,
-      requestId,
-      failure.status,
-      failure.body ?? deepgramErrorBody(failure.status, requestId),
-      headers,
-    );
+    const http = playConnectionFailure(failure, res.socket, record);
+    if (!http) return;
+    this.answer(res, record, requestId, http.status, http.body ?? deepgramErrorBody(http.status, requestId), http.headers);
   }
 
   private answer(
@@ -230,13 +184,4 @@ export class FakeDeepgramServer {
     res.writeHead(500, { 'content-type': 'application/json', 'dg-request-id': requestId });
     res.end(JSON.stringify(deepgramErrorBody(500, requestId, detail)));
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

@@ -6,6 +6,8 @@ import { ProviderError, ProviderTranscript, TRANSCRIPTION_PROVIDER, Transcriptio
 import { ResultStore } from '@streamscribe/sessions';
 import { RedisStreamsContext, StreamEntry } from '@streamscribe/streams';
 import { ChunkSettler } from './chunk-settler';
+import { CostAccountant } from './cost-accountant';
+import { transcriptionRequestFor } from './transcription-request';
 import { WORKER_ENVIRONMENT } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
@@ -26,6 +28,7 @@ export class ChunkProcessor {
     @Inject(WORKER_ENVIRONMENT) private readonly env: WorkerEnvironment,
     private readonly results: ResultStore,
     private readonly settler: ChunkSettler,
+    private readonly costs: CostAccountant,
   ) {}
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
@@ -59,6 +62,7 @@ export class ChunkProcessor {
       await this.settler.failOver(entry, chunk, error, context);
       return;
     }
+    const priced = this.costs.price(provider, transcript);
     const written = await this.results.write({
       sessionId: chunk.sessionId,
       chunkId: chunk.chunkId,
@@ -72,7 +76,9 @@ export class ChunkProcessor {
       words: transcript.words,
       language: transcript.language,
       durationSeconds: transcript.durationSeconds,
+      ...priced,
     });
+    if (written.created) this.costs.record(provider, priced);
     workerMetrics.chunks.inc({ provider, outcome: written.created ? 'ok' : 'duplicate' });
     workerMetrics.endToEndSeconds.observe({ provider }, Math.max(0, Date.now() / 1000 - chunk.timestamp));
     if (transcript.durationSeconds) workerMetrics.audioSeconds.inc({ provider }, transcript.durationSeconds);
@@ -84,12 +90,7 @@ export class ChunkProcessor {
     for (let attempt = 1; ; attempt++) {
       const stopTimer = workerMetrics.providerSeconds.startTimer({ provider });
       try {
-        return await this.provider.transcribe({
-          audio: chunk.audio,
-          format: chunk.audioFormat,
-          sampleRate: chunk.sampleRate,
-          channels: chunk.channels,
-        });
+        return await this.provider.transcribe(transcriptionRequestFor(chunk));
       } catch (error) {
         const retryable = !(error instanceof ProviderError) || error.kind === 'retryable';
         const delay =

@@ -11,6 +11,8 @@ import { ServerRedisStreams, closeRedis, createRedisConnection, redisReadinessCh
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
 import { chunkControllerFor } from './chunk-controller.factory';
+import { CostAccountant } from './cost-accountant';
+import { providerCredentialsCheck } from './provider-credentials.check';
 import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 
@@ -92,8 +94,11 @@ export class TranscriptionWorkerModule {
         },
         {
           provide: READINESS_CHECKS,
-          inject: [WORKER_REDIS],
-          useFactory: (redis: Redis): ReadinessCheck[] => [redisReadinessCheck(redis)],
+          inject: [WORKER_REDIS, TRANSCRIPTION_PROVIDER],
+          useFactory: (redis: Redis, transcriber: TranscriptionProvider): ReadinessCheck[] => [
+            redisReadinessCheck(redis),
+            providerCredentialsCheck(transcriber),
+          ],
         },
         {
           provide: ResultStore,
@@ -102,6 +107,7 @@ export class TranscriptionWorkerModule {
         },
         ChunkProcessor,
         ChunkSettler,
+        CostAccountant,
         WorkerLifecycle,
       ],
       exports: [REDIS_STREAMS_SERVER, WORKER_ENVIRONMENT],

@@ -1,5 +1,6 @@
 import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
+import { IsPriceTable } from './price-table.validator';
 
 /** Settings every worker reads, on top of the common ones. */
 export class WorkerEnvironment extends CommonEnvironment {
@@ -78,4 +79,7 @@ export class WorkerEnvironment extends CommonEnvironment {
   /** A consumer that read nothing for this long and holds nothing pending is removed from its group, in ms. */
   @IsInt({ message: 'CONSUMER_REAP_IDLE_MS must be an integer' }) @Min(1000)
   CONSUMER_REAP_IDLE_MS = 600_000;
+  /** USD per audio minute by provider and model, as JSON over the defaults (README: Cost accounting). */
+  @IsPriceTable()
+  PRICE_TABLE = '';
 }

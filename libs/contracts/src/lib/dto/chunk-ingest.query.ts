@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ChunkTranscriptionHints, LANGUAGE_PATTERN, keywordList, keywordsProblem } from '../chunk-entry';
 import { PROVIDERS, ProviderName, parseProviderList } from '../providers';
 import { CHUNK_ID_PATTERN } from './session-id';
 
@@ -34,6 +35,32 @@ export class RoutingQuery {
   @IsOptional()
   @Matches(/^[a-z, ]*$/i, { message: 'fallback must be a comma list of provider names' })
   fallback?: string;
+
+  /** BCP-47 language of the speech; absent: detected by the provider (or its worker's default). */
+  @IsOptional()
+  @Matches(LANGUAGE_PATTERN, { message: 'language must be a language tag such as en, en-US or de' })
+  language?: string;
+
+  /** Label speakers on every word. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'diarize must be true or false' })
+  diarize?: boolean;
+
+  /** Comma list of terms to boost (names, jargon), sent as each provider's keyterm/keyword option. */
+  @IsOptional()
+  @Matches(/^[^\n\r]*$/, { message: 'keywords must be a comma list on one line' })
+  keywords?: string;
+
+  /** What the client asked of the transcription, or a problem with it. */
+  transcriptionHints(): ChunkTranscriptionHints | undefined {
+    const keywords = keywordList(this.keywords);
+    if (this.language === undefined && this.diarize === undefined && keywords.length === 0) return undefined;
+    return { language: this.language, diarize: this.diarize, ...(keywords.length > 0 ? { keywords } : {}) };
+  }
+
+  keywordsProblem(): string | undefined {
+    const problem = keywordsProblem(keywordList(this.keywords));
+    return problem ? `keywords: ${problem}` : undefined;
+  }
 
   /** The fallback list parsed; unknown names are reported by `fallbackProblem`. */
   fallbackProviders(): ProviderName[] {

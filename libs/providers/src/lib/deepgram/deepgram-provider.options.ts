@@ -12,6 +12,12 @@ export interface DeepgramProviderOptions {
   punctuate: boolean;
   /** @defaultValue true */
   smartFormat: boolean;
+  /** Speaker labels on every word. @defaultValue false */
+  diarize?: boolean;
+  /** Deepgram's `utterances` segmentation. @defaultValue false */
+  utterances?: boolean;
+  /** Terms to boost on every request (`keyterm` on Nova-3, `keywords` on older models). */
+  keyterms?: string[];
 }
 
 export const DEEPGRAM_DEFAULT_BASE_URL = 'https://api.deepgram.com';

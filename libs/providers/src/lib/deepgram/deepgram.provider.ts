@@ -1,7 +1,10 @@
-import { DeepgramClient, DeepgramError, DeepgramTimeoutError } from '@deepgram/sdk';
+import { Deepgram, DeepgramClient, DeepgramError, DeepgramTimeoutError } from '@deepgram/sdk';
+import type { ProviderAudio } from '@streamscribe/audio';
 import type { WordTiming } from '@streamscribe/contracts';
-import { encodeWav } from '@streamscribe/audio';
 import { ProviderError, kindForStatus, parseRetryAfter } from '../provider-error';
+import { clamp01 } from '../shared/clamp01';
+import { CredentialWatch } from '../shared/credential-watch';
+import { audioFor, reconcileDuration } from '../shared/provider-audio';
 import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
 import { DeepgramProviderOptions } from './deepgram-provider.options';
 
@@ -41,6 +44,7 @@ export class DeepgramProvider implements TranscriptionProvider {
     maxAudioSeconds: 4 * 3600,
   };
   private readonly client: DeepgramClient;
+  private readonly credentials = new CredentialWatch('deepgram', 'DEEPGRAM_API_KEY');
 
   constructor(private readonly options: DeepgramProviderOptions) {
     this.client = new DeepgramClient({
@@ -51,33 +55,47 @@ export class DeepgramProvider implements TranscriptionProvider {
     });
   }
 
+  credentialsProblem(): string | undefined {
+    return this.credentials.current();
+  }
+
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
-    const language = request.language ?? this.options.language;
+    const audio = audioFor(this.name, request);
+    const query = this.queryFor(request);
     let response: DeepgramListenResponse;
     try {
       response = (await this.client.listen.v1.media.transcribeFile(
-        { data: asUploadableAudio(request), contentType: request.format === 'unknown' ? 'application/octet-stream' : 'audio/wav' },
-        {
-          model: this.options.model,
-          punctuate: this.options.punctuate,
-          smart_format: this.options.smartFormat,
-          ...(language ? { language } : { detect_language: true }),
-        },
+        { data: audio.body, contentType: audio.contentType },
+        query,
       )) as DeepgramListenResponse;
     } catch (error) {
-      throw classifyDeepgramError(error);
+      throw this.credentials.observe(classifyDeepgramError(error));
     }
-    return toTranscript(response);
+    this.credentials.succeeded();
+    // Priced on the model asked for: model_info names are Deepgram's internal ones.
+    return toTranscript(response, audio, query.model);
+  }
+
+  /** The chunk's options over the worker's settings, as Deepgram's query parameters. */
+  private queryFor(request: TranscriptionRequest): Deepgram.listen.v1.MediaTranscribeRequestOctetStream {
+    const opts = request.options ?? {};
+    const model = opts.model ?? this.options.model;
+    const language = opts.detectLanguage ? undefined : (request.language ?? this.options.language);
+    const terms = [...(this.options.keyterms ?? []), ...(opts.keywords ?? [])];
+    return {
+      model: model as Deepgram.listen.v1.MediaTranscribeRequestModel,
+      punctuate: opts.punctuate ?? this.options.punctuate,
+      smart_format: opts.smartFormat ?? this.options.smartFormat,
+      ...(language ? { language } : { detect_language: true }),
+      ...((opts.diarize ?? this.options.diarize) ? { diarize: true } : {}),
+      ...((opts.utterances ?? this.options.utterances) ? { utterances: true } : {}),
+      // Nova-3 takes `keyterm` and rejects `keywords`; older models only know `keywords`.
+      ...(terms.length === 0 ? {} : model.startsWith('nova-3') ? { keyterm: terms } : { keywords: terms }),
+    };
   }
 }
 
-/** Raw PCM goes out wrapped in a WAV header, so Deepgram never has to guess its format. */
-function asUploadableAudio(request: TranscriptionRequest): Buffer {
-  if (request.format !== 'l16') return request.audio;
-  return encodeWav(request.audio, { sampleRate: request.sampleRate ?? 16_000, channels: request.channels ?? 1 });
-}
-
-function toTranscript(response: DeepgramListenResponse): ProviderTranscript {
+function toTranscript(response: DeepgramListenResponse, audio: ProviderAudio, model: string | undefined): ProviderTranscript {
   const channel = response.results?.channels?.[0];
   const best = channel?.alternatives?.[0];
   if (!best) {
@@ -94,13 +112,16 @@ function toTranscript(response: DeepgramListenResponse): ProviderTranscript {
     confidence: w.confidence,
     ...(w.speaker === undefined ? {} : { speaker: w.speaker }),
   }));
+  const requestId = response.metadata?.request_id;
   return {
     text: best.transcript ?? '',
     confidence: clamp01(best.confidence ?? 0),
     words,
     language: channel?.detected_language,
-    durationSeconds: response.metadata?.duration,
-    requestId: response.metadata?.request_id,
+    durationSeconds: reconcileDuration('deepgram', audio, response.metadata?.duration, requestId),
+    model,
+    requestId,
+    raw: response,
   };
 }
 
@@ -134,8 +155,4 @@ export function classifyDeepgramError(error: unknown): ProviderError {
 function hintFor(statusCode: number): string {
   if (statusCode === 401 || statusCode === 403) return ' (check DEEPGRAM_API_KEY)';
   return '';
-}
-
-function clamp01(value: number): number {
-  return Math.min(1, Math.max(0, value));
 }

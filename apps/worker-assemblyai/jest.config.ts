@@ -1,0 +1,5 @@
+export default {
+  displayName: 'worker-assemblyai',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,24 @@
+import { keywordList } from '@streamscribe/contracts';
+import { AssemblyAIProvider } from '@streamscribe/providers';
+import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
+import { AssemblyAIWorkerEnvironment } from './assemblyai-worker.environment';
+
+export const AssemblyAIWorkerModule = TranscriptionWorkerModule.forProvider({
+  provider: 'assemblyai',
+  environment: AssemblyAIWorkerEnvironment,
+  createProvider: (env) => {
+    return new AssemblyAIProvider({
+      apiKey: env.ASSEMBLYAI_API_KEY,
+      baseUrl: env.ASSEMBLYAI_BASE_URL,
+      speechModel: env.ASSEMBLYAI_SPEECH_MODEL,
+      language: env.ASSEMBLYAI_LANGUAGE || undefined,
+      pollingIntervalMs: env.ASSEMBLYAI_POLLING_INTERVAL_MS,
+      pollingTimeoutMs: env.ASSEMBLYAI_POLLING_TIMEOUT_MS,
+      requestTimeoutMs: env.ASSEMBLYAI_REQUEST_TIMEOUT_MS,
+      punctuate: env.ASSEMBLYAI_PUNCTUATE,
+      formatText: env.ASSEMBLYAI_FORMAT_TEXT,
+      speakerLabels: env.ASSEMBLYAI_SPEAKER_LABELS,
+      keyterms: keywordList(env.ASSEMBLYAI_KEYTERMS),
+    });
+  },
+});

@@ -1,0 +1,122 @@
+import type { Transcript, TranscriptParams, TranscriptWord } from 'assemblyai';
+import type { WordTiming } from '@streamscribe/contracts';
+import { ProviderError } from '../provider-error';
+import { clamp01 } from '../shared/clamp01';
+import { CredentialWatch } from '../shared/credential-watch';
+import { audioFor, reconcileDuration } from '../shared/provider-audio';
+import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
+import { AssemblyAIFiles, AssemblyAITranscripts } from './assemblyai-http';
+import { AssemblyAIProviderOptions } from './assemblyai-provider.options';
+import { classifyAssemblyAIError, transcriptFailed } from './assemblyai-error';
+
+/** Models that take `keyterms_prompt`; older ones take the legacy `word_boost`. */
+const KEYTERM_MODELS = new Set(['universal', 'slam-1']);
+
+/**
+ * AssemblyAI async transcription through the official SDK (v4): upload the chunk's audio
+ * (`files.upload`), submit it (`transcripts.submit`), poll until `completed` or `error`
+ * (`transcripts.waitUntilReady`, bounded by `pollingTimeoutMs`). Words come back in milliseconds
+ * and speakers as letters; both are mapped to the fabric's seconds and numbers.
+ */
+export class AssemblyAIProvider implements TranscriptionProvider {
+  readonly name = 'assemblyai' as const;
+  readonly capabilities: ProviderCapabilities = {
+    languages: 'any',
+    diarization: true,
+    wordTimestamps: true,
+    // The async API; AssemblyAI's streaming API is a different transport this worker does not use.
+    streaming: false,
+    // AssemblyAI takes files up to 10 hours (and 2.2 GB upload).
+    maxAudioSeconds: 10 * 3600,
+  };
+  private readonly files: AssemblyAIFiles;
+  private readonly transcripts: AssemblyAITranscripts;
+  private readonly credentials = new CredentialWatch('assemblyai', 'ASSEMBLYAI_API_KEY');
+
+  constructor(private readonly options: AssemblyAIProviderOptions) {
+    const params = { apiKey: options.apiKey, baseUrl: options.baseUrl.replace(/\/+$/, '') };
+    this.files = new AssemblyAIFiles(params, options.requestTimeoutMs);
+    this.transcripts = new AssemblyAITranscripts(params, this.files, options.requestTimeoutMs);
+  }
+
+  credentialsProblem(): string | undefined {
+    return this.credentials.current();
+  }
+
+  async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
+    const audio = audioFor(this.name, request);
+    let transcriptId: string | undefined;
+    let transcript: Transcript;
+    try {
+      const uploadUrl = await this.files.upload(audio.body);
+      const queued = await this.transcripts.submit({ audio_url: uploadUrl, ...this.paramsFor(request) });
+      transcriptId = queued.id;
+      transcript = await this.transcripts.waitUntilReady(queued.id, {
+        pollingInterval: this.options.pollingIntervalMs,
+        pollingTimeout: this.options.pollingTimeoutMs,
+      });
+    } catch (error) {
+      throw this.credentials.observe(classifyAssemblyAIError(error, transcriptId));
+    }
+    this.credentials.succeeded();
+    if (transcript.status === 'error') throw transcriptFailed(transcript.id, transcript.error);
+    if (typeof transcript.text !== 'string') {
+      throw new ProviderError(`AssemblyAI transcript ${transcript.id} completed without text`, {
+        provider: this.name,
+        kind: 'retryable',
+        requestId: transcript.id,
+      });
+    }
+    return {
+      text: transcript.text,
+      confidence: clamp01(transcript.confidence ?? 0),
+      words: (transcript.words ?? []).map(toWordTiming),
+      language: transcript.language_code ?? undefined,
+      durationSeconds: reconcileDuration(this.name, audio, transcript.audio_duration ?? undefined, transcript.id),
+      model: transcript.speech_model_used ?? transcript.speech_model ?? this.options.speechModel,
+      requestId: transcript.id,
+      raw: transcript,
+    };
+  }
+
+  /** The chunk's options over the worker's settings, in AssemblyAI's parameter names. */
+  private paramsFor(request: TranscriptionRequest): Omit<TranscriptParams, 'audio_url'> {
+    const opts = request.options ?? {};
+    const model = opts.model ?? this.options.speechModel;
+    const language = opts.detectLanguage ? undefined : (request.language ?? this.options.language);
+    const keyterms = [...this.options.keyterms, ...(opts.keywords ?? [])];
+    return {
+      speech_model: model as TranscriptParams['speech_model'],
+      ...(language ? { language_code: toAssemblyAILanguage(language) } : { language_detection: true }),
+      punctuate: opts.punctuate ?? this.options.punctuate,
+      format_text: opts.smartFormat ?? this.options.formatText,
+      // AssemblyAI returns utterances only as speaker turns, so asking for them means speaker labels.
+      ...((opts.diarize ?? this.options.speakerLabels) || opts.utterances ? { speaker_labels: true } : {}),
+      ...(keyterms.length === 0 ? {} : KEYTERM_MODELS.has(model) ? { keyterms_prompt: keyterms } : { word_boost: keyterms }),
+    };
+  }
+}
+
+/** BCP-47 (`en-US`) to AssemblyAI's codes (`en_us`); its own codes pass unchanged. */
+export function toAssemblyAILanguage(language: string): string {
+  return language.toLowerCase().replace(/-/g, '_');
+}
+
+function toWordTiming(word: TranscriptWord): WordTiming {
+  const speaker = speakerNumber(word.speaker);
+  return {
+    word: word.text,
+    start: word.start / 1000,
+    end: word.end / 1000,
+    confidence: word.confidence,
+    ...(speaker === undefined ? {} : { speaker }),
+  };
+}
+
+/** AssemblyAI labels speakers A, B, C …; the fabric numbers them from 0, as Deepgram does. */
+function speakerNumber(label: string | null | undefined): number | undefined {
+  if (!label) return undefined;
+  if (/^[A-Z]$/.test(label)) return label.charCodeAt(0) - 65;
+  const n = Number(label);
+  return Number.isInteger(n) ? n : undefined;
+}

@@ -1,0 +1,44 @@
+import type Redis from 'ioredis';
+import { PROVIDER_COST_TOTALS_KEY } from '@streamscribe/contracts';
+
+export interface ProviderCost {
+  usd: number;
+  audioSeconds: number;
+  chunks: number;
+}
+
+export interface CostTotals {
+  totalUsd: number;
+  byProvider: Record<string, ProviderCost>;
+}
+
+/** Reads a cost hash as write-result-5.lua keeps it ('<provider>:micros|audio_ms|chunks'). */
+export function costTotalsFrom(hash: Record<string, string>): CostTotals {
+  const byProvider: Record<string, ProviderCost> = {};
+  let totalMicros = 0;
+  for (const [field, value] of Object.entries(hash)) {
+    const at = field.lastIndexOf(':');
+    if (at < 0) continue;
+    const provider = field.slice(0, at);
+    const entry = (byProvider[provider] ??= { usd: 0, audioSeconds: 0, chunks: 0 });
+    const n = Number(value);
+    switch (field.slice(at + 1)) {
+      case 'micros':
+        entry.usd = n / 1_000_000;
+        totalMicros += n;
+        break;
+      case 'audio_ms':
+        entry.audioSeconds = n / 1000;
+        break;
+      case 'chunks':
+        entry.chunks = n;
+        break;
+    }
+  }
+  return { totalUsd: totalMicros / 1_000_000, byProvider };
+}
+
+/** What every provider's results have cost, across all sessions, since the totals were last reset. */
+export async function readProviderCostTotals(client: Redis): Promise<CostTotals> {
+  return costTotalsFrom(await client.hgetall(PROVIDER_COST_TOTALS_KEY));
+}
