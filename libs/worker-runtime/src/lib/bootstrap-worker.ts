@@ -14,9 +14,10 @@ export async function bootstrapWorker(module: DynamicModule): Promise<INestAppli
   const app = await NestFactory.create(module, { logger: new NestJsonLogger(), abortOnError: false });
   const env = app.get<WorkerEnvironment>(WORKER_ENVIRONMENT);
   app.connectMicroservice({ strategy: app.get<ServerRedisStreams>(REDIS_STREAMS_SERVER) });
-  await app.startAllMicroservices();
+  // Health first: while the consumer waits for Redis, /health/live answers and /health/ready says why not.
   await app.listen(env.PORT, '0.0.0.0');
-  createLogger('bootstrap').info({ port: app.getHttpServer().address()?.port }, 'worker ready');
   exitCleanlyOnSignals(app);
+  await app.startAllMicroservices();
+  createLogger('bootstrap').info({ port: app.getHttpServer().address()?.port }, 'worker ready');
   return app;
 }

@@ -106,7 +106,8 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       streamsByGroup.set(group, [...(streamsByGroup.get(group) ?? []), stream]);
     }
     for (const [group, streams] of streamsByGroup) {
-      await Promise.all(streams.map((stream) => ensureGroup(this.commands as Redis, stream, group)));
+      await this.ensureGroupsPatiently(group, streams);
+      if (this.closing) return;
       this.loops.push(this.readLoop(group, streams));
     }
     this.startPresence([...streamsByGroup.keys()]);
@@ -116,6 +117,22 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     }
     if (this.options.maintenance) this.loops.push(this.maintenanceLoop(streamsByGroup, this.options.maintenance));
     this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
+  }
+
+  /**
+   * Creates the groups, waiting for Redis with backoff when it is not there yet (a worker started
+   * before Redis, or during a restart): the worker then starts late instead of crash-looping.
+   */
+  private async ensureGroupsPatiently(group: string, streams: string[]): Promise<void> {
+    for (let attempt = 1; !this.closing; attempt++) {
+      try {
+        await Promise.all(streams.map((stream) => ensureGroup(this.commands as Redis, stream, group)));
+        return;
+      } catch (error) {
+        if (attempt === 1) this.log.warn({ err: errorMessage(error), group }, 'cannot create consumer group yet; waiting for Redis');
+        await sleep(reconnectDelayMs(attempt), this.stopping.signal);
+      }
+    }
   }
 
   private async readLoop(group: string, streams: string[]): Promise<void> {
