@@ -1,3 +1,4 @@
+import { reachableCheck } from '@streamscribe/observability';
 import { DeepgramProvider } from '@streamscribe/providers';
 import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
 import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
@@ -15,4 +16,5 @@ export const DeepgramWorkerModule = TranscriptionWorkerModule.forProvider({
       punctuate: true,
       smartFormat: env.DEEPGRAM_SMART_FORMAT,
     }),
+  readinessChecks: (env) => [reachableCheck('deepgram-api', env.DEEPGRAM_API_URL)],
 });

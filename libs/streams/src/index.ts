@@ -10,3 +10,5 @@ export * from './lib/server/stream-handler-error.filter';
 export * from './lib/redis/redis-script';
 export * from './lib/client/entry-mover';
 export * from './lib/load/provider-loads.reader';
+export * from './lib/load/stream-stats.reader';
+export * from './lib/load/stream-lag.collector';

@@ -4,7 +4,8 @@ import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
-import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
+import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS } from '@streamscribe/contracts';
+import { StreamLagCollector, closeRedis, createRedisConnection, providerFleets, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
 import { ProviderLoadMonitor } from './provider-load.monitor';
 import { RouterEnvironment } from './router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
@@ -72,6 +73,19 @@ export class RouterCoreModule {
           provide: READINESS_CHECKS,
           inject: [ROUTER_REDIS],
           useFactory: (redis: Redis): ReadinessCheck[] => [redisReadinessCheck(redis)],
+        },
+        {
+          // Every fleet's lag, pending and live consumers on the router's /metrics.
+          provide: StreamLagCollector,
+          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
+          useFactory: (redis: Redis, env: RouterEnvironment) =>
+            new StreamLagCollector(redis, {
+              groups: providerFleets(PROVIDERS),
+              plainStreams: [FAILURES_STREAM, DEAD_LETTER_STREAM],
+              livenessMs: env.CONSUMER_LIVENESS_MS,
+              timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+              logger: createLogger('stream-lag'),
+            }),
         },
         TranscriptionRouterService,
         RouterConnections,
