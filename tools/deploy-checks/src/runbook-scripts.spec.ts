@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { DEAD_LETTER_STREAM, RESULTS_ALL_STREAM, providerGroup, providerStream } from '@streamscribe/contracts';
+import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { WORKSPACE_ROOT } from './grafana-dashboards';
+
+// Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
+jest.setTimeout(60_000);
+
+const REDRIVE = join(WORKSPACE_ROOT, 'scripts/ops/redrive-dead-letter.sh');
+const fieldsOf = (flat: string[]) => Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));
+
+async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('scripts/ops/redrive-dead-letter.sh (README runbook)', () => {
+  let harness: RedisHarness;
+  let redis: Redis;
+  let deepgram: FakeDeepgramServer;
+  let worker: AppProcess;
+  const redrive = (...args: string[]) => spawnSync('sh', [REDRIVE, ...args], { env: { ...process.env, REDIS_URL: harness.url }, encoding: 'utf8' });
+
+  beforeAll(async () => {
+    harness = await RedisHarness.start();
+    redis = harness.client();
+    deepgram = await FakeDeepgramServer.start();
+    worker = await AppProcess.start('worker-deepgram', {
+      REDIS_URL: harness.url,
+      PORT: '0',
+      DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
+      DEEPGRAM_API_URL: deepgram.url,
+      RETRY_BASE_MS: '10',
+      RETRY_MAX_ATTEMPTS: '2',
+      WORKER_BLOCK_MS: '100',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await deepgram?.close();
+    redis?.disconnect();
+    await harness?.close();
+  });
+
+  it('sends a dead-lettered chunk back to a provider, which transcribes it, and removes the dead letter', async () => {
+    deepgram.failNext(2, { status: 500 });
+    await redis.xadd(providerStream('deepgram'), '*', 'audio', speechWav('second chance'), 'session_id', 'redrive-s', 'chunk_id', 'c1', 'seq', '0', 'fallback_providers', 'whisper');
+    const [[letterId, letterFields]] = await until(() => redis.xrange(DEAD_LETTER_STREAM, '-', '+'), (letters) => letters.length === 1);
+    expect(fieldsOf(letterFields)).toMatchObject({ chunk_id: 'c1', failed_provider: 'deepgram' });
+
+    const run = redrive(letterId, 'deepgram');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(new RegExp(`re-drove ${letterId} to audio:stream:deepgram as \\d+-\\d+`));
+    expect(await redis.xlen(DEAD_LETTER_STREAM)).toBe(0);
+
+    const results = await until(
+      () => redis.xrange(RESULTS_ALL_STREAM, '-', '+'),
+      (entries) => entries.some(([, f]) => fieldsOf(f)['status'] === 'ok'),
+    );
+    expect(fieldsOf(results.find(([, f]) => fieldsOf(f)['status'] === 'ok')?.[1] as string[])).toMatchObject({ chunk_id: 'c1', text: 'second chance', provider: 'deepgram' });
+    await until(async () => ((await redis.xpending(providerStream('deepgram'), providerGroup('deepgram'))) as [number])[0], (n) => n === 0);
+  });
+
+  it('says what is wrong, and changes nothing, for an unknown id or provider', async () => {
+    const unknownId = redrive('1-1', 'deepgram');
+    expect(unknownId.status).toBe(1);
+    expect(unknownId.stderr).toMatch(/no dead letter 1-1 in transcription:dead-letters/);
+    const unknownProvider = redrive('1-1', 'openai');
+    expect(unknownProvider.status).toBe(64);
+    expect(unknownProvider.stderr).toMatch(/unknown provider 'openai'/);
+  });
+});
