@@ -21,7 +21,7 @@ async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeo
   }
 }
 
-describe('scripts/ops/redrive-dead-letter.sh (README runbook)', () => {
+describe('README runbook, against a running worker', () => {
   let harness: RedisHarness;
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
@@ -49,7 +49,7 @@ describe('scripts/ops/redrive-dead-letter.sh (README runbook)', () => {
     await harness?.close();
   });
 
-  it('sends a dead-lettered chunk back to a provider, which transcribes it, and removes the dead letter', async () => {
+  it('redrive-dead-letter.sh sends a dead-lettered chunk back to a provider, which transcribes it, and removes the dead letter', async () => {
     deepgram.failNext(2, { status: 500 });
     await redis.xadd(providerStream('deepgram'), '*', 'audio', speechWav('second chance'), 'session_id', 'redrive-s', 'chunk_id', 'c1', 'seq', '0', 'fallback_providers', 'whisper');
     const [[letterId, letterFields]] = await until(() => redis.xrange(DEAD_LETTER_STREAM, '-', '+'), (letters) => letters.length === 1);
@@ -68,7 +68,15 @@ describe('scripts/ops/redrive-dead-letter.sh (README runbook)', () => {
     await until(async () => ((await redis.xpending(providerStream('deepgram'), providerGroup('deepgram'))) as [number])[0], (n) => n === 0);
   });
 
-  it('says what is wrong, and changes nothing, for an unknown id or provider', async () => {
+  it("logs JSON lines that follow the chunk by session and chunk id, and never the provider's key", () => {
+    const lines = worker.logs.split('\n').filter(Boolean);
+    const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records.find((r) => r['msg'] === 'chunk dead-lettered')).toMatchObject({ level: 'error', sessionId: 'redrive-s', chunkId: 'c1', app: 'worker-deepgram' });
+    expect(records.filter((r) => r['msg'] === 'retrying')).toEqual([expect.objectContaining({ sessionId: 'redrive-s', chunkId: 'c1' })]);
+    expect(worker.logs).not.toContain(FakeDeepgramServer.DEFAULT_API_KEY);
+  });
+
+  it('redrive-dead-letter.sh says what is wrong, and changes nothing, for an unknown id or provider', async () => {
     const unknownId = redrive('1-1', 'deepgram');
     expect(unknownId.status).toBe(1);
     expect(unknownId.stderr).toMatch(/no dead letter 1-1 in transcription:dead-letters/);
