@@ -2,14 +2,14 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { BREAKER_STATE_METRIC, COST_METRIC, STREAM_METRICS } from '@streamscribe/observability';
 import { AppProcess, FakeDeepgramServer, RedisHarness, parsePrometheusText, sampleValue } from '@streamscribe/testing';
-import { Dashboard, allPanels, loadDashboards, queriesOf } from './grafana-dashboards';
+import { Dashboard, alertQueries, allPanels, loadDashboards, queriesOf } from './grafana-dashboards';
 import { familyExporting, metricNamesIn } from './promql-metric-names';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
 
 const dashboards = loadDashboards();
-const queries = [...dashboards].flatMap(([file, dashboard]) => queriesOf(file, dashboard));
+const queries = [...[...dashboards].flatMap(([file, dashboard]) => queriesOf(file, dashboard)), ...alertQueries()];
 
 /**
  * The apps whose /metrics together must export every metric a dashboard queries. Add an app
@@ -112,7 +112,7 @@ describe('Grafana dashboards', () => {
     const scrapeAll = () =>
       Promise.all(running.map(async ({ app, port }) => ({ app, metrics: parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()) })));
 
-    it('export every metric that a dashboard panel or variable queries', async () => {
+    it('export every metric that a dashboard panel, a dashboard variable or an alerting rule queries', async () => {
       const scrapes = await scrapeAll();
       const families = new Map(scrapes.flatMap(({ metrics }) => [...metrics.families]));
       const missing = queries.flatMap((query) =>

@@ -1,8 +1,10 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse } from 'yaml';
 
 export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..');
 export const DASHBOARDS_DIR = join(WORKSPACE_ROOT, 'docker/grafana/dashboards');
+export const ALERTS_FILE = join(WORKSPACE_ROOT, 'docker/prometheus/alerts.yml');
 
 /** The parts of a Grafana dashboard JSON these checks read. */
 export interface DashboardPanel {
@@ -47,4 +49,22 @@ export function queriesOf(file: string, dashboard: Dashboard): DashboardQuery[] 
     .filter((v) => v.type === 'query')
     .map((v) => ({ dashboard: file, where: `variable $${v.name}`, expr: typeof v.query === 'string' ? v.query : (v.query?.query ?? '') }));
   return [...panelQueries, ...variableQueries];
+}
+
+/** A Prometheus alerting rule, as docker/prometheus/alerts.yml and the PrometheusRule hold them. */
+export interface AlertRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+export function loadAlertGroups(): { name: string; rules: AlertRule[] }[] {
+  return (parse(readFileSync(ALERTS_FILE, 'utf8')) as { groups: { name: string; rules: AlertRule[] }[] }).groups;
+}
+
+/** Every alerting rule's expression, in the same shape as the dashboards' queries. */
+export function alertQueries(): DashboardQuery[] {
+  return loadAlertGroups().flatMap((group) => group.rules.map((rule) => ({ dashboard: 'alerts.yml', where: `alert ${rule.alert}`, expr: rule.expr })));
 }

@@ -6,7 +6,7 @@ import { PROVIDERS, ProviderName, providerGroup, providerStream } from '@streams
 import { STREAM_METRICS } from '@streamscribe/observability';
 import { RedisHarness } from '@streamscribe/testing';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
-import { WORKSPACE_ROOT } from './grafana-dashboards';
+import { WORKSPACE_ROOT, loadAlertGroups } from './grafana-dashboards';
 import { K8sObject, kustomize, kustomizeWithComponents, parseYamlDocuments, validateWithModels } from './kustomize';
 
 jest.setTimeout(60_000);
@@ -59,8 +59,8 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
   it('has only objects that validate against their schema (kubernetes-models, @kubernetes-models/keda)', () => {
     const results = validateWithModels(objects);
     expect(results.filter((r) => r.error)).toEqual([]);
-    // Only the ServiceMonitor has no model package; the next test checks it by hand.
-    expect(results.filter((r) => !r.schema).map((r) => r.kind)).toEqual(['ServiceMonitor']);
+    // Only prometheus-operator's kinds have no model package; the next tests check them by hand.
+    expect(results.filter((r) => !r.schema).map((r) => r.kind).sort()).toEqual(['PrometheusRule', 'ServiceMonitor']);
     expect(results.filter((r) => r.schema).length).toBeGreaterThan(20);
   });
 
@@ -79,6 +79,19 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
       const service = ofKind(objects, 'Service').find((s) => matches(s['spec'].selector, deployment['spec'].template.metadata.labels));
       expect({ app: deployment.metadata.name, selected: matches(selector.matchLabels, service?.metadata.labels) }).toEqual({ app: deployment.metadata.name, selected: true });
       expect(service?.['spec'].ports.some((p: { name: string }) => portNames.includes(p.name))).toBe(true);
+    }
+  });
+
+  it('has a PrometheusRule (checked by hand) with the same alerting rules as docker/prometheus/alerts.yml', () => {
+    const [rule] = ofKind(objects, 'PrometheusRule');
+    expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
+    expect(Object.keys(rule['spec'])).toEqual(['groups']);
+    const groups = loadAlertGroups();
+    expect(rule['spec'].groups).toEqual(groups);
+    for (const alert of groups.flatMap((g) => g.rules)) {
+      expect(alert).toMatchObject({ alert: expect.stringMatching(/^Streamscribe[A-Za-z]+$/), expr: expect.any(String), labels: { severity: expect.stringMatching(/^(critical|warning)$/) } });
+      expect(alert.annotations['summary']).toBeTruthy();
+      expect(alert.for ?? '1m').toMatch(/^\d+[smh]$/);
     }
   });
 
