@@ -14,9 +14,14 @@ export function reachableCheck(name: string, url: string, timeoutMs = 2000): Rea
         const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
         await response.body?.cancel();
       } catch (error) {
-        const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
-        throw new Error(`${new URL(url).origin} unreachable: ${reason}`);
+        throw new Error(`${new URL(url).origin} unreachable: ${failureReason(error)}`);
       }
     },
   };
+}
+
+/** fetch rejects with "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND, a timeout) is its cause. */
+function failureReason(error: unknown): string {
+  const failure = error as { message?: string; cause?: { message?: string; code?: string } } | undefined;
+  return failure?.cause?.message || failure?.cause?.code || failure?.message || String(error);
 }
