@@ -80,7 +80,8 @@ describe.each(COMPOSE_FILES)('docker/%s', (file) => {
 describe('docker/compose.yaml, Prometheus and Kubernetes agree on the apps', () => {
   const services = compose('compose.yaml')['services'] as Record<string, K8sObject>;
   const prometheus = parseYamlDocuments(read('prometheus/prometheus.yml'), 'prometheus.yml')[0] as K8sObject;
-  const targets: string[] = prometheus['scrape_configs'].find((c: { job_name: string }) => c.job_name === 'streamscribe').static_configs.flatMap((c: { targets: string[] }) => c.targets);
+  const job = prometheus['scrape_configs'].find((c: { job_name: string }) => c.job_name === 'streamscribe');
+  const targets: string[] = job.dns_sd_configs.flatMap((c: { names: string[]; port: number }) => c.names.map((name) => `${name}:${c.port}`));
   const deployments = kustomize(join(WORKSPACE_ROOT, 'k8s/overlays/dev-cpu')).filter((o) => o.kind === 'Deployment');
   const apps = ['router', ...PROVIDERS.map((p) => `worker-${p}`)];
 
@@ -99,5 +100,6 @@ describe('docker/compose.yaml, Prometheus and Kubernetes agree on the apps', () 
     expect(services['redis-exporter']['environment'].REDIS_EXPORTER_CHECK_STREAMS).toBe('audio:stream:*');
     expect(services['grafana']['volumes']).toEqual(expect.arrayContaining(['./grafana/provisioning:/etc/grafana/provisioning:ro', './grafana/dashboards:/etc/grafana/dashboards:ro']));
     expect(targets).toEqual(expect.arrayContaining(apps.map((app) => expect.stringMatching(new RegExp(`^${app}:`)))));
+    expect(job.relabel_configs).toContainEqual({ source_labels: ['__meta_dns_name'], target_label: 'app' });
   });
 });
