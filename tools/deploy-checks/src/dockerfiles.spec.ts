@@ -95,6 +95,13 @@ describe('docker/compose.yaml, Prometheus and Kubernetes agree on the apps', () 
     expect(container.ports[0].containerPort).toBe(Number(port));
   });
 
+  it.each(apps.filter((app) => app.startsWith('worker-')))('%s: Docker waits longer than the drain before killing it', (app) => {
+    const drainMs = Number(services[app]['environment'].DRAIN_TIMEOUT_MS);
+    const graceSeconds = Number(/^(\d+)s$/.exec(services[app]['stop_grace_period'])?.[1]);
+    expect(drainMs).toBeGreaterThan(0);
+    expect(graceSeconds * 1000).toBeGreaterThan(drainMs);
+  });
+
   it('runs Redis with AOF, redis_exporter with stream checks, and Grafana with the dashboards and datasource', () => {
     expect(services['redis']['command']).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
     expect(services['redis-exporter']['environment'].REDIS_EXPORTER_CHECK_STREAMS).toBe('audio:stream:*');

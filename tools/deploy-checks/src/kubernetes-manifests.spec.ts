@@ -117,11 +117,15 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
     }
   });
 
-  it("gives every worker a grace period longer than its preStop sleep plus its configured drain time", () => {
+  it('gives every worker a drain that covers one provider call, and a grace period longer than preStop plus drain', () => {
     const defaultDrainMs = new WorkerEnvironment().DRAIN_TIMEOUT_MS;
     for (const worker of workers) {
       const [container] = containersOf(worker);
       const drainMs = Number(settingOf(container, objects, 'DRAIN_TIMEOUT_MS') ?? defaultDrainMs);
+      // The longest chunk a drain must let finish: one whole call to the provider.
+      const provider = worker.metadata.labels?.['streamscribe.io/provider'] ?? '';
+      const providerTimeoutMs = Number(settingOf(container, objects, `${provider.toUpperCase()}_TIMEOUT_MS`) ?? 0);
+      expect({ worker: worker.metadata.name, drainCoversProviderCall: drainMs >= providerTimeoutMs }).toEqual({ worker: worker.metadata.name, drainCoversProviderCall: true });
       const graceMs = worker['spec'].template.spec.terminationGracePeriodSeconds * 1000;
       expect(preStopSeconds(container)).toBeGreaterThan(0);
       expect({ worker: worker.metadata.name, drainMs, graceExceedsDrain: graceMs > preStopSeconds(container) * 1000 + drainMs }).toEqual({

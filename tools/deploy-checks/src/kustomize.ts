@@ -12,7 +12,8 @@ export type K8sObject = { apiVersion: string; kind: string; metadata: { name: st
 const KUBECTL = process.env['KUBECTL'] ?? 'kubectl';
 
 export function parseYamlDocuments(text: string, source: string): K8sObject[] {
-  return parseAllDocuments(text).flatMap((document) => {
+  // merge: compose files share settings through YAML merge keys (<<: *anchor).
+  return parseAllDocuments(text, { merge: true }).flatMap((document) => {
     if (document.errors.length) throw new Error(`${source}: ${document.errors.map((e) => e.message).join('; ')}`);
     const value = document.toJSON() as K8sObject | null;
     return value ? [value] : [];
