@@ -16,6 +16,8 @@ const scopeRules = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:worker', onlyDependOnLibsWithTags: ['scope:shared', 'scope:worker'] },
   { sourceTag: 'scope:router', onlyDependOnLibsWithTags: ['scope:shared', 'scope:router'] },
+  // Deployment checks (tools/deploy-checks) look at the whole system: router and worker alike.
+  { sourceTag: 'scope:ops', onlyDependOnLibsWithTags: ['scope:shared', 'scope:worker', 'scope:router'] },
 ];
 const withTesting = (rules) =>
   rules.map((rule) =>
@@ -42,7 +44,7 @@ export default [
   },
   {
     // Tests, benchmarks and the chaos suite may use the testing harness and print tables.
-    files: ['**/*.spec.ts', '**/*.test.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts', 'apps/chaos-e2e/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.test.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts', 'apps/chaos-e2e/**/*.ts', 'tools/deploy-checks/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...withTesting(typeRules), ...scopeRules]),
       'no-console': 'off',

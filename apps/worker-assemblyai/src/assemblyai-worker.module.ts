@@ -1,4 +1,5 @@
 import { keywordList } from '@streamscribe/contracts';
+import { reachableCheck } from '@streamscribe/observability';
 import { AssemblyAIProvider } from '@streamscribe/providers';
 import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
 import { AssemblyAIWorkerEnvironment } from './assemblyai-worker.environment';
@@ -21,4 +22,5 @@ export const AssemblyAIWorkerModule = TranscriptionWorkerModule.forProvider({
       keyterms: keywordList(env.ASSEMBLYAI_KEYTERMS),
     });
   },
+  readinessChecks: (env) => [reachableCheck('assemblyai-api', env.ASSEMBLYAI_BASE_URL)],
 });

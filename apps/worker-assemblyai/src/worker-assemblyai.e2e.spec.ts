@@ -77,7 +77,7 @@ describe('worker-assemblyai process', () => {
         total_micros: '42',
       });
       const metrics = await (await fetch(`http://127.0.0.1:${portOf(worker)}/metrics`)).text();
-      expect(metrics).toMatch(/streamscribe_transcription_cost_usd_total\{provider="assemblyai",model="universal"\} 0\.000042/);
+      expect(metrics).toMatch(/streamscribe_cost_usd_total\{provider="assemblyai",model="universal"\} 0\.000042/);
     } finally {
       await worker.stop();
     }

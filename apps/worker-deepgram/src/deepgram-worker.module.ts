@@ -1,4 +1,5 @@
 import { keywordList } from '@streamscribe/contracts';
+import { reachableCheck } from '@streamscribe/observability';
 import { DeepgramProvider } from '@streamscribe/providers';
 import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
 import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
@@ -19,4 +20,5 @@ export const DeepgramWorkerModule = TranscriptionWorkerModule.forProvider({
       utterances: env.DEEPGRAM_UTTERANCES,
       keyterms: keywordList(env.DEEPGRAM_KEYTERMS),
     }),
+  readinessChecks: (env) => [reachableCheck('deepgram-api', env.DEEPGRAM_API_URL)],
 });

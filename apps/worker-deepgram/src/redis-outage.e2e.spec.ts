@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.

@@ -6,3 +6,6 @@ export * from './lib/health/health.controller';
 export * from './lib/observability.module';
 export * from './lib/nest-logger';
 export * from './lib/exit-cleanly-on-signals';
+export * from './lib/metric-names';
+export * from './lib/routing-and-cost-metrics';
+export * from './lib/health/reachable-check';

@@ -13,3 +13,5 @@ export * from './lib/load/provider-loads.reader';
 export * from './lib/dead-letters/dead-letter-store';
 export * from './lib/server/stream-maintenance';
 export * from './lib/server/reclaimer';
+export * from './lib/load/stream-stats.reader';
+export * from './lib/load/stream-lag.collector';

@@ -14,3 +14,4 @@ export * from './lib/fake-server/local-http-server';
 export * from './lib/fake-assemblyai/assemblyai-error-body';
 export * from './lib/fake-assemblyai-server';
 export * from './lib/until';
+export * from './lib/prometheus-exposition';

@@ -1,8 +1,8 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
- * One registry per process; every lib registers its metrics here through `counter` and
- * `histogram`, which return the existing metric when asked twice (tests build many Nest apps in
+ * One registry per process; every lib registers its metrics here through `counter`,
+ * `histogram` and `gauge`, which return the existing metric when asked twice (tests build many Nest apps in
  * one process).
  */
 export const metricsRegistry = new Registry();
@@ -18,6 +18,11 @@ export function counter<T extends string>(config: Config<T>): Counter<T> {
 export function histogram<T extends string>(config: Config<T> & { buckets?: number[] }): Histogram<T> {
   return (metricsRegistry.getSingleMetric(config.name) as Histogram<T>) ??
     new Histogram({ ...config, registers: [metricsRegistry] });
+}
+
+export function gauge<T extends string>(config: Config<T> & { collect?: (this: Gauge<T>) => Promise<void> | void }): Gauge<T> {
+  return (metricsRegistry.getSingleMetric(config.name) as Gauge<T>) ??
+    new Gauge({ ...config, registers: [metricsRegistry] });
 }
 
 /** Seconds buckets from 5 ms to 2 minutes: provider calls span that whole range. */

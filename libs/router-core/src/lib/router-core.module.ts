@@ -4,7 +4,8 @@ import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
-import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
+import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS } from '@streamscribe/contracts';
+import { StreamLagCollector, closeRedis, createRedisConnection, providerFleets, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
 import { AdminTokenGuard } from './dead-letters/admin-token.guard';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { ProviderLoadMonitor } from './provider-load.monitor';
@@ -74,6 +75,19 @@ export class RouterCoreModule {
           provide: READINESS_CHECKS,
           inject: [ROUTER_REDIS],
           useFactory: (redis: Redis): ReadinessCheck[] => [redisReadinessCheck(redis)],
+        },
+        {
+          // Every fleet's lag, pending and live consumers on the router's /metrics.
+          provide: StreamLagCollector,
+          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
+          useFactory: (redis: Redis, env: RouterEnvironment) =>
+            new StreamLagCollector(redis, {
+              groups: providerFleets(PROVIDERS),
+              plainStreams: [FAILURES_STREAM, DEAD_LETTER_STREAM],
+              livenessMs: env.CONSUMER_LIVENESS_MS,
+              timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+              logger: createLogger('stream-lag'),
+            }),
         },
         TranscriptionRouterService,
         DeadLetterService,

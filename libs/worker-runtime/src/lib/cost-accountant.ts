@@ -1,12 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ProviderName } from '@streamscribe/contracts';
-import { counter } from '@streamscribe/observability';
+import { COST_METRIC, counter } from '@streamscribe/observability';
 import { PriceTable, ProviderTranscript, costOf, parsePriceTable } from '@streamscribe/providers';
 import { WORKER_ENVIRONMENT } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 
 const costUsdTotal = counter({
-  name: 'streamscribe_transcription_cost_usd_total',
+  name: COST_METRIC,
   help: 'What transcribed audio cost, in USD, by provider and model (from PRICE_TABLE)',
   labelNames: ['provider', 'model'] as const,
 });

@@ -3,11 +3,11 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
-import { ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
+import { DEAD_LETTER_STREAM, ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
-import { ServerRedisStreams, closeRedis, createRedisConnection, redisReadinessCheck } from '@streamscribe/streams';
+import { ServerRedisStreams, StreamLagCollector, closeRedis, createRedisConnection, providerFleets, redisReadinessCheck } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
 import { chunkControllerFor } from './chunk-controller.factory';
@@ -22,7 +22,15 @@ export interface TranscriptionWorkerOptions<E extends WorkerEnvironment> {
   environment: new () => E;
   /** Builds the provider from validated settings; throw to refuse to start (say why). */
   createProvider: (env: E) => TranscriptionProvider;
+  /**
+   * Readiness beyond Redis: a cloud provider's API reachable (`reachableCheck`), a local model
+   * loaded. Shown on /health/ready next to the Redis check.
+   */
+  readinessChecks?: (env: E, provider: TranscriptionProvider) => ReadinessCheck[];
 }
+
+/** How long a /metrics scrape waits for the worker's stream read before reporting it unknown. */
+const LAG_COLLECT_TIMEOUT_MS = 2000;
 
 export const REDIS_STREAMS_SERVER = Symbol('REDIS_STREAMS_SERVER');
 
@@ -94,11 +102,25 @@ export class TranscriptionWorkerModule {
         },
         {
           provide: READINESS_CHECKS,
-          inject: [WORKER_REDIS, TRANSCRIPTION_PROVIDER],
-          useFactory: (redis: Redis, transcriber: TranscriptionProvider): ReadinessCheck[] => [
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT, TRANSCRIPTION_PROVIDER],
+          useFactory: (redis: Redis, env: E, transcriber: TranscriptionProvider): ReadinessCheck[] => [
             redisReadinessCheck(redis),
             providerCredentialsCheck(transcriber),
+            ...(options.readinessChecks?.(env, transcriber) ?? []),
           ],
+        },
+        {
+          // This fleet's own lag on its /metrics, visible even with no router running.
+          provide: StreamLagCollector,
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
+          useFactory: (redis: Redis, env: E) =>
+            new StreamLagCollector(redis, {
+              groups: providerFleets([provider]),
+              plainStreams: [DEAD_LETTER_STREAM],
+              livenessMs: env.CONSUMER_LIVENESS_MS,
+              timeoutMs: LAG_COLLECT_TIMEOUT_MS,
+              logger: createLogger('stream-lag').child({ provider }),
+            }),
         },
         {
           provide: ResultStore,

@@ -5,7 +5,8 @@ import { ProviderError } from '../provider-error';
 import { TranscriptionRequest } from '../transcription-provider';
 import { providerMetrics } from './provider-metrics';
 
-const log = createLogger('provider-audio');
+// Created on first use: a logger made at import time would miss the app name main.ts sets.
+let log: ReturnType<typeof createLogger> | undefined;
 
 /**
  * The request's audio validated and shaped for an HTTP provider (see `prepareProviderAudio`).
@@ -33,7 +34,7 @@ export function reconcileDuration(
   const check = checkDuration(audio.durationSeconds, reportedSeconds);
   if (check.mismatch) {
     providerMetrics.durationMismatches.inc({ provider });
-    log.warn(
+    (log ??= createLogger('provider-audio')).warn(
       { provider, measuredSeconds: audio.durationSeconds, reportedSeconds, requestId },
       'provider reports a different audio duration than was sent; billing the measured one',
     );

@@ -61,12 +61,13 @@ export async function readGroupLoads(
   });
 }
 
-function pairsToObject(pairs: unknown[]): Record<string, unknown> {
+/** XINFO replies are flat [name, value, name, value, ...] lists. */
+export function pairsToObject(pairs: unknown[]): Record<string, unknown> {
   const object: Record<string, unknown> = {};
   for (let i = 0; i + 1 < pairs.length; i += 2) object[String(pairs[i])] = pairs[i + 1];
   return object;
 }
 
-function toCount(value: unknown, fallback: number): number {
+export function toCount(value: unknown, fallback: number): number {
   return value === null || value === undefined ? fallback : Number(value);
 }

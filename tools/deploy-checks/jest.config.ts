@@ -1,0 +1,5 @@
+export default {
+  displayName: 'deploy-checks',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
