@@ -1,11 +1,28 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, InjectedFailure, RedisHarness, WorkerFleet, freePort, seededRandom, speechWav } from '@streamscribe/testing';
-import { AcceptedChunk, ChaosVerdict, countResults, judgeChaos, pendingInProviderGroups } from './chaos-verdict';
+import {
+  AppProcess,
+  FakeAssemblyAIServer,
+  FakeDeepgramServer,
+  InjectedFailure,
+  RedisHarness,
+  WorkerFleet,
+  WorkerSpec,
+  freePort,
+  seededRandom,
+  speechWav,
+} from '@streamscribe/testing';
+import { AcceptedChunk, ChaosVerdict, countResults, countResultsFrom, judgeChaos, pendingInProviderGroups } from './chaos-verdict';
 
 export interface ChaosOptions {
   chunks: number;
   sessions: number;
+  /** Deepgram worker processes: every chunk is posted to Deepgram first. */
   workers: number;
+  /**
+   * AssemblyAI worker processes, the fallback: a chunk Deepgram gives up on fails over to them
+   * (one atomic move), so failover runs under the same kills. 0 leaves Deepgram alone.
+   */
+  fallbackWorkers: number;
   /** A ready worker is SIGKILLed every this many ms (uniformly between the two), and restarted. */
   killEveryMs: [number, number];
   /** Share of provider calls that fail, with a mix of retryable and permanent errors. */
@@ -31,6 +48,8 @@ export interface ChaosReport {
   ingestRetries: number;
   providerCalls: number;
   injectedFailures: number;
+  /** Chunks whose result came from AssemblyAI after Deepgram gave up on them. */
+  failedOver: number;
   reclaims: number;
   /** How long reclaimed entries sat with their dead owner, from the workers' "entry reclaimed" logs. */
   reclaimIdleMs: { p50?: number; p99?: number; max?: number };
@@ -62,15 +81,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   deepgram.setFailureRate(options.failureRate, FAILURE_MIX, options.seed);
   const latency = seededRandom(options.seed + 1);
   deepgram.setLatency(() => Math.floor(latency() * 40));
+  const assemblyai = await FakeAssemblyAIServer.start();
+  assemblyai.setFailureRate(options.failureRate / 2, FAILURE_MIX, options.seed + 2);
   const port = await freePort();
   const router = await AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(port), REDIS_COMMAND_TIMEOUT_MS: '1000', LOAD_CACHE_MS: '200' });
-  const fleet = new WorkerFleet('worker-deepgram', workerEnv(harness.url, deepgram, options), options.workers);
+  const fleet = new WorkerFleet(fleetSpecs(harness.url, deepgram, assemblyai, options));
   let redisRestarts = 0;
   let killing = true;
   let killer: Promise<void> = Promise.resolve();
   try {
     await fleet.start();
-    say(`stack up: router on :${port}, ${options.workers} workers`);
+    say(`stack up: router on :${port}, ${options.workers} deepgram and ${options.fallbackWorkers} assemblyai workers`);
     killer = (async () => {
       while (killing) {
         const [min, max] = options.killEveryMs;
@@ -116,6 +137,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     while (Date.now() < deadline + options.reclaimMinIdleMs * 5 && (await pendingInProviderGroups(redis)) > 0) await sleep(250);
     const finalExitCodes = await fleet.stop();
     const verdict = await judgeChaos(redis, accepted);
+    const failedOver = await countResultsFrom(redis, sessions, 'assemblyai');
     const idle = fleet.incarnations.flatMap((p) => reclaimIdleTimes(p.logs)).sort((a, b) => a - b);
     return {
       verdict,
@@ -125,8 +147,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workerStartFailures: fleet.startFailures,
       redisRestarts,
       ingestRetries: ingest.retries,
-      providerCalls: deepgram.requests.length,
-      injectedFailures: deepgram.requests.filter((r) => r.dropped || (r.status ?? 200) >= 400).length,
+      providerCalls: deepgram.requests.length + assemblyai.requests.length,
+      injectedFailures: [...deepgram.requests, ...assemblyai.requests].filter((r) => r.dropped || (r.status ?? 200) >= 400).length,
+      failedOver,
       reclaims: idle.length,
       reclaimIdleMs: { p50: percentile(idle, 0.5), p99: percentile(idle, 0.99), max: idle[idle.length - 1] },
       reclaimMinIdleMs: options.reclaimMinIdleMs,
@@ -138,17 +161,35 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await fleet.stop().catch(() => undefined);
     await router.stop();
     await deepgram.close();
+    await assemblyai.close();
     redis.disconnect();
     await harness.close();
   }
 }
 
-function workerEnv(redisUrl: string, deepgram: FakeDeepgramServer, options: ChaosOptions): Record<string, string> {
+function fleetSpecs(redisUrl: string, deepgram: FakeDeepgramServer, assemblyai: FakeAssemblyAIServer, options: ChaosOptions): WorkerSpec[] {
+  const common = workerEnv(redisUrl, options);
+  const deepgramWorker: WorkerSpec = {
+    app: 'worker-deepgram',
+    env: { ...common, DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY, DEEPGRAM_API_URL: deepgram.url, DEEPGRAM_TIMEOUT_MS: '500' },
+  };
+  const assemblyaiWorker: WorkerSpec = {
+    app: 'worker-assemblyai',
+    env: {
+      ...common,
+      ASSEMBLYAI_API_KEY: FakeAssemblyAIServer.DEFAULT_API_KEY,
+      ASSEMBLYAI_BASE_URL: assemblyai.url,
+      ASSEMBLYAI_REQUEST_TIMEOUT_MS: '500',
+      ASSEMBLYAI_POLLING_INTERVAL_MS: '50',
+      ASSEMBLYAI_POLLING_TIMEOUT_MS: '5000',
+    },
+  };
+  return [...Array<WorkerSpec>(options.workers).fill(deepgramWorker), ...Array<WorkerSpec>(options.fallbackWorkers).fill(assemblyaiWorker)];
+}
+
+function workerEnv(redisUrl: string, options: ChaosOptions): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
-    DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
-    DEEPGRAM_API_URL: deepgram.url,
-    DEEPGRAM_TIMEOUT_MS: '500',
     PORT: '0',
     WORKER_CONCURRENCY: '8',
     WORKER_BLOCK_MS: '200',
@@ -227,10 +268,11 @@ export function formatChaosReport(report: ChaosReport): string {
     ['failed, each with one dead letter', v.failed],
     ['dead letters', v.deadLetters],
     ['failed results superseded by ok', v.superseded],
-    ['workers SIGKILLed / started / failed to start', `${report.kills} / ${report.workerIncarnations} / ${report.workerStartFailures}`],
+    ['worker processes SIGKILLed / started / failed to start', `${report.kills} / ${report.workerIncarnations} / ${report.workerStartFailures}`],
     ['redis-server kills + restarts', report.redisRestarts],
     ['ingest retries (503s, refused connections)', report.ingestRetries],
     ['provider calls / injected failures', `${report.providerCalls} / ${report.injectedFailures}`],
+    ['transcribed by the fallback (AssemblyAI) after Deepgram gave up', report.failedOver],
     ['reclaims', report.reclaims],
     ['reclaim idle p50 / p99 / max (ms)', `${report.reclaimIdleMs.p50 ?? '-'} / ${report.reclaimIdleMs.p99 ?? '-'} / ${report.reclaimIdleMs.max ?? '-'}`],
     ['reclaim min-idle (ms)', report.reclaimMinIdleMs],

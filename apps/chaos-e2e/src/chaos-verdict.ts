@@ -46,6 +46,18 @@ export interface ChaosVerdict {
 }
 
 const key = (sessionId: string, chunkId: string) => `${sessionId}/${chunkId}`;
+/** Providers format differently (AssemblyAI capitalises and punctuates): compare the words. */
+const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim();
+
+/** Chunks whose standing result came from this provider. */
+export async function countResultsFrom(redis: Redis, sessionIds: Iterable<string>, provider: string): Promise<number> {
+  let count = 0;
+  for (const sessionId of sessionIds) {
+    const transcript = await new TranscriptReader(redis).read(sessionId);
+    count += transcript?.chunks.filter((c) => c.status === 'ok' && c.provider === provider).length ?? 0;
+  }
+  return count;
+}
 
 export async function pendingInProviderGroups(redis: Redis): Promise<number> {
   let pending = 0;
@@ -123,7 +135,7 @@ export async function judgeChaos(redis: Redis, accepted: ReadonlyMap<string, Acc
     }
     if (result.status === 'ok') {
       ok += 1;
-      if (result.text !== chunk.text) {
+      if (words(result.text) !== words(chunk.text)) {
         wrongText += 1;
         note(`${k} says "${result.text}", its audio says "${chunk.text}"`);
       }

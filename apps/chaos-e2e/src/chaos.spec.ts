@@ -4,12 +4,13 @@ import { formatChaosReport, runChaos } from './chaos-run';
 // machine, so generous timeouts; the assertions are counts, never times.
 jest.setTimeout(240_000);
 
-describe('chaos: workers SIGKILLed and restarted, Redis killed and restarted, the provider failing', () => {
+describe('chaos: workers SIGKILLed and restarted, Redis killed and restarted, providers failing', () => {
   it('loses no chunk, duplicates none, dead-letters each failure once and leaves nothing pending', async () => {
     const report = await runChaos({
       chunks: 300,
       sessions: 10,
-      workers: 3,
+      workers: 2,
+      fallbackWorkers: 1,
       killEveryMs: [300, 700],
       failureRate: 0.2,
       redisKillAt: 0.4,
@@ -29,6 +30,7 @@ describe('chaos: workers SIGKILLed and restarted, Redis killed and restarted, th
     expect(report.redisRestarts).toBe(1);
     expect(report.injectedFailures).toBeGreaterThan(20);
     expect(report.reclaims).toBeGreaterThan(0);
+    expect(report.failedOver).toBeGreaterThan(0);
     expect(report.reclaimIdleMs.p50).toBeGreaterThanOrEqual(1000);
     expect(report.finalExitCodes.every((code) => code === 0)).toBe(true);
   });

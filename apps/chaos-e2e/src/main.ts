@@ -1,9 +1,10 @@
 /**
- * `npm run chaos` — the full chaos run: 2,000 chunks through 3 worker processes while a random
- * worker is SIGKILLed every few hundred ms and restarted, the fake Deepgram fails 20% of calls
- * (5xx, 429 with Retry-After, resets, hangs, 400, 401) with random latency, and redis-server is
- * killed once and restarted from its AOF (appendfsync always). Prints the counts; exits 1 when any
- * must-be-zero count is not zero. Options: --chunks N --workers N --seed N.
+ * `npm run chaos` — the full chaos run: 2,000 chunks through 3 worker processes (2 Deepgram, 1
+ * AssemblyAI as the fallback) while a random worker is SIGKILLed every few hundred ms and
+ * restarted, the fake Deepgram fails 20% of calls (5xx, 429 with Retry-After, resets, hangs, 400,
+ * 401) with random latency and the fake AssemblyAI 10%, and redis-server is killed once and
+ * restarted from its AOF (appendfsync always). Prints the counts; exits 1 when any must-be-zero
+ * count is not zero. Options: --chunks N --workers N --fallback-workers N --seed N --min-idle MS.
  */
 import { formatChaosReport, runChaos } from './chaos-run';
 
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const report = await runChaos({
     chunks,
     sessions: 20,
-    workers: flag('workers', 3),
+    workers: flag('workers', 2),
+    fallbackWorkers: flag('fallback-workers', 1),
     killEveryMs: [200, 600],
     failureRate: 0.2,
     redisKillAt: 0.4,

@@ -1,12 +1,19 @@
 import { AppProcess } from '../app-process';
 
+/** One worker process of the fleet: which app, with which settings. */
+export interface WorkerSpec {
+  app: string;
+  env: Record<string, string>;
+}
+
 interface Slot {
+  spec: WorkerSpec;
   process?: AppProcess;
   starting?: Promise<void>;
 }
 
 /**
- * A fixed number of worker processes where any may be SIGKILLed and is restarted at once, as a
+ * A fixed set of worker processes where any may be SIGKILLed and is restarted at once, as a
  * crash-looping or preempted fleet would be. Every incarnation is kept, so its logs can be read
  * after it died.
  */
@@ -17,12 +24,8 @@ export class WorkerFleet {
   private readonly slots: Slot[];
   private stopped = false;
 
-  constructor(
-    private readonly app: string,
-    private readonly env: Record<string, string>,
-    size: number,
-  ) {
-    this.slots = Array.from({ length: size }, () => ({}));
+  constructor(workers: readonly WorkerSpec[]) {
+    this.slots = workers.map((spec) => ({ spec }));
   }
 
   async start(): Promise<void> {
@@ -61,7 +64,7 @@ export class WorkerFleet {
     // A worker that cannot start (Redis restarting under it) is retried, as a supervisor would.
     while (!this.stopped) {
       try {
-        const process = await AppProcess.start(this.app, this.env, 30_000);
+        const process = await AppProcess.start(slot.spec.app, slot.spec.env, 30_000);
         this.incarnations.push(process);
         slot.process = process;
         return;
