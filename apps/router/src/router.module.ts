@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { RouterCoreModule } from '@streamscribe/router-core';
+import { ProvidersController } from './providers.controller';
 import { SessionsController } from './sessions.controller';
 import { TranscriptionsController } from './transcriptions.controller';
 
 @Module({
   imports: [RouterCoreModule.forRoot()],
-  controllers: [SessionsController, TranscriptionsController],
+  controllers: [SessionsController, TranscriptionsController, ProvidersController],
 })
 export class RouterModule {}

@@ -7,3 +7,4 @@ export * from './lib/result-entry';
 export * from './lib/failure-entry';
 export * from './lib/dto/session-id';
 export * from './lib/dto/chunk-ingest.query';
+export * from './lib/routing-keys';

@@ -1,3 +1,6 @@
-export * from './lib/select-provider';
+export * from './lib/routing/provider-profile';
+export * from './lib/routing/provider-state';
+export * from './lib/routing/capability-filter';
+export * from './lib/routing/select-provider';
 export * from './lib/failover';
 export * from './lib/retry-backoff';

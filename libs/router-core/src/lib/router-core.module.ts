@@ -5,7 +5,10 @@ import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
 import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
-import { ProviderLoadMonitor } from './provider-load.monitor';
+import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { ProviderChooser } from './provider-chooser';
+import { ProviderStateMonitor } from './provider-state.monitor';
+import { ProviderStatusService } from './provider-status.service';
 import { RouterEnvironment } from './router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
 import { TranscriptionRouterService } from './transcription-router.service';
@@ -64,19 +67,22 @@ export class RouterCoreModule {
             new ResultWatcher(createRedisConnection(env.REDIS_URL, { name: 'router:results-watcher', logger: createLogger('redis') }), createLogger('result-watcher')),
         },
         {
-          provide: ProviderLoadMonitor,
+          provide: ProviderStateMonitor,
           inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: RouterEnvironment) => new ProviderLoadMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS),
+          useFactory: (redis: Redis, env: RouterEnvironment) =>
+            new ProviderStateMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS, healthSettingsFrom(env)),
         },
         {
           provide: READINESS_CHECKS,
           inject: [ROUTER_REDIS],
           useFactory: (redis: Redis): ReadinessCheck[] => [redisReadinessCheck(redis)],
         },
+        ProviderChooser,
+        ProviderStatusService,
         TranscriptionRouterService,
         RouterConnections,
       ],
-      exports: [TranscriptionRouterService, ROUTER_ENVIRONMENT],
+      exports: [TranscriptionRouterService, ProviderStatusService, ROUTER_ENVIRONMENT],
     };
   }
 }

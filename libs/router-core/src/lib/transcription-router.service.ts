@@ -4,7 +4,6 @@ import {
   Inject,
   Injectable,
   NotFoundException,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -19,9 +18,9 @@ import {
   sessionIdProblem,
   sessionMetaKey,
 } from '@streamscribe/contracts';
-import { RoutingReason, selectProvider } from '@streamscribe/fallback-policy';
+import { RoutingReason, RoutingRequirements } from '@streamscribe/fallback-policy';
 import { ChunkIngestor, IngestOutcome, ResultWatcher, Transcript, TranscriptReader, sessionsOptionsFrom } from '@streamscribe/sessions';
-import { ProviderLoadMonitor } from './provider-load.monitor';
+import { ChosenProvider, ProviderChooser } from './provider-chooser';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
 import { routerMetrics } from './router-metrics';
@@ -56,7 +55,7 @@ export class TranscriptionRouterService {
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
-    private readonly loads: ProviderLoadMonitor,
+    private readonly chooser: ProviderChooser,
     private readonly watcher: ResultWatcher,
   ) {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
@@ -67,7 +66,7 @@ export class TranscriptionRouterService {
     assertSessionId(sessionId);
     const fallbackProviders = fallbackOf(query);
     return whileRedisAnswers(async () => {
-      const { provider, reason } = await this.route(sessionId, query, fallbackProviders);
+      const { provider, reason } = await this.route(sessionId, query, fallbackProviders, audio.durationSeconds);
       const outcome = await this.ingestor.ingest({
         provider,
         chunk: newChunkEntry({
@@ -91,7 +90,8 @@ export class TranscriptionRouterService {
     // Every piece is a standalone WAV, whatever the upload's format.
     const chunks = splitAudio(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
     return whileRedisAnswers(async () => {
-      const { provider, reason } = await this.route(sessionId, query, fallbackProviders);
+      const longest = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
+      const { provider, reason } = await this.route(sessionId, query, fallbackProviders, longest);
       await this.ingestor.expectChunks(sessionId, chunks.length);
       const outcomes = await this.ingestor.ingestMany(
         chunks.map((wav) => ({
@@ -134,22 +134,15 @@ export class TranscriptionRouterService {
     }
   }
 
-  private async route(sessionId: string, query: RoutingQuery, fallback: ProviderName[]): Promise<{ provider: ProviderName; reason: RoutingReason }> {
-    const [loads, sessionProvider] = await Promise.all([
-      this.loads.current(),
-      query.provider ? Promise.resolve(null) : this.redis.hget(sessionMetaKey(sessionId), 'provider'),
-    ]);
-    const decision = selectProvider(
-      {
-        preferred: query.provider,
-        fallback,
-        hints: hintsOf(query),
-        sessionProvider: sessionProvider && isProviderName(sessionProvider) ? sessionProvider : undefined,
-      },
-      loads,
-    );
-    if (!decision.ok) throw new ServiceUnavailableException(decision.message);
-    return decision;
+  private async route(sessionId: string, query: RoutingQuery, fallback: ProviderName[], audioSeconds: number): Promise<ChosenProvider> {
+    const sessionProvider = query.provider ? null : await this.redis.hget(sessionMetaKey(sessionId), 'provider');
+    return this.chooser.choose({
+      preferred: query.provider,
+      fallback,
+      hints: hintsOf(query),
+      sessionProvider: sessionProvider && isProviderName(sessionProvider) ? sessionProvider : undefined,
+      requirements: requirementsOf(query, audioSeconds),
+    });
   }
 
   private accepted(outcome: IngestOutcome, reason: RoutingReason): ChunkAccepted {
@@ -181,4 +174,8 @@ function hintsOf(query: RoutingQuery) {
     accuracyCritical: query.accuracyCritical ?? false,
     costSensitive: query.costSensitive ?? false,
   };
+}
+
+function requirementsOf(query: RoutingQuery, audioSeconds: number): RoutingRequirements {
+  return { language: query.language, diarization: query.diarize, wordTimestamps: query.wordTimestamps, audioSeconds };
 }

@@ -6,6 +6,7 @@ import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
 import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { ServerRedisStreams, closeRedis, createRedisConnection, redisReadinessCheck } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
@@ -95,6 +96,16 @@ export class TranscriptionWorkerModule {
           provide: ResultStore,
           inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
           useFactory: (redis: Redis, env: E) => new ResultStore(redis, sessionsOptionsFrom(env)),
+        },
+        {
+          provide: ProviderHealthRecorder,
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
+          useFactory: (redis: Redis, env: E) => {
+            const recorder = new ProviderHealthRecorder(redis, provider, healthSettingsFrom(env));
+            // Routers size this fleet's queue by its slots; a miss only makes their estimate coarser.
+            recorder.announceSlots(env.WORKER_CONCURRENCY).catch(() => undefined);
+            return recorder;
+          },
         },
         ChunkProcessor,
         ChunkSettler,
