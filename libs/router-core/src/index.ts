@@ -8,3 +8,8 @@ export * from './lib/transcription-router.service';
 export * from './lib/router-core.module';
 export * from './lib/counting-exception.filter';
 export * from './lib/http/configure-router-http';
+export * from './lib/live/live-event';
+export * from './lib/live/ordered-release';
+export * from './lib/live/live-resume';
+export * from './lib/live/session-event.feed';
+export * from './lib/live/live-transports';

@@ -6,6 +6,7 @@ import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } f
 import { ResultWatcher } from '@streamscribe/sessions';
 import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { SessionEventFeed } from './live/session-event.feed';
 import { ProviderChooser } from './provider-chooser';
 import { ProviderStateMonitor } from './provider-state.monitor';
 import { ProviderStatusService } from './provider-status.service';
@@ -79,10 +80,11 @@ export class RouterCoreModule {
         },
         ProviderChooser,
         ProviderStatusService,
+        SessionEventFeed,
         TranscriptionRouterService,
         RouterConnections,
       ],
-      exports: [TranscriptionRouterService, ProviderStatusService, ROUTER_ENVIRONMENT],
+      exports: [TranscriptionRouterService, ProviderStatusService, SessionEventFeed, ROUTER_ENVIRONMENT],
     };
   }
 }

@@ -121,6 +121,18 @@ export class TranscriptionRouterService {
     return transcript;
   }
 
+  /**
+   * Marks a live session finished: no more chunks will come, so its transcript (and live feed)
+   * is complete once every chunk posted so far has its result.
+   */
+  async endSession(sessionId: string): Promise<{ sessionId: string; chunks: number }> {
+    assertSessionId(sessionId);
+    const count = await whileRedisAnswers(() => this.redis.hget(sessionMetaKey(sessionId), 'chunk_count'));
+    if (count === null) throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`);
+    await whileRedisAnswers(() => this.ingestor.expectChunks(sessionId, Number(count)));
+    return { sessionId, chunks: Number(count) };
+  }
+
   /** The transcript once complete, or as far as it got when timeoutMs runs out. */
   async waitForTranscript(sessionId: string, timeoutMs: number): Promise<Transcript> {
     this.watcher.start();

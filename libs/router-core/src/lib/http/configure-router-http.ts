@@ -1,5 +1,6 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { CountingExceptionFilter } from '../counting-exception.filter';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
@@ -13,6 +14,8 @@ export function configureRouterHttp(app: INestApplication): void {
   const env = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
   app.use('/v1/sessions', rawAudioBody(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
   app.use('/v1/transcriptions', rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
+  // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway).
+  app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalFilters(new CountingExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   app.useGlobalPipes(
     new ValidationPipe({
