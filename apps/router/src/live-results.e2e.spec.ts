@@ -1,8 +1,7 @@
-import { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
-import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { TestRouter, startTestRouter } from './test-router';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface SseEvent {
@@ -49,7 +48,7 @@ describe('live results over SSE and WebSocket, end to end', () => {
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
   let worker: AppProcess;
-  let router: INestApplication;
+  let router: TestRouter;
   let base: string;
 
   beforeAll(async () => {
@@ -65,11 +64,8 @@ describe('live results over SSE and WebSocket, end to end', () => {
       WORKER_BLOCK_MS: '100',
       HEARTBEAT_INTERVAL_MS: '200',
     });
-    Object.assign(process.env, { REDIS_URL: harness.url, LOAD_CACHE_MS: '0' });
-    const { createRouterApp } = await import('./create-router-app');
-    router = await createRouterApp();
-    await router.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(router.getHttpServer().address() as AddressInfo).port}`;
+    router = await startTestRouter({ REDIS_URL: harness.url, LOAD_CACHE_MS: '0' });
+    base = router.base;
   }, 90_000);
 
   afterAll(async () => {
@@ -78,7 +74,6 @@ describe('live results over SSE and WebSocket, end to end', () => {
     await deepgram?.close();
     redis?.disconnect();
     await harness?.close();
-    for (const name of ['REDIS_URL', 'LOAD_CACHE_MS']) delete process.env[name];
   });
 
   const postChunk = async (sessionId: string, word: string) => {

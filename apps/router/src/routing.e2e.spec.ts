@@ -1,7 +1,6 @@
-import { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
-import { AddressInfo } from 'node:net';
 import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav, startStandInWorker } from '@streamscribe/testing';
+import { TestRouter, startTestRouter } from './test-router';
 
 /** Response bodies are read loosely typed: the assertions are what check their shape. */
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -17,7 +16,8 @@ const HEALTH = {
   BREAKER_OPEN_MS: '1500',
   BREAKER_PROBE_TIMEOUT_MS: '2000',
 };
-const WORKER = { PORT: '0', WORKER_CONCURRENCY: '4', WORKER_BLOCK_MS: '100', HEARTBEAT_INTERVAL_MS: '200', RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_MS: '10', ...HEALTH };
+const WORKER = { PORT: '0', WORKER_CONCURRENCY: '4', WORKER_BLOCK_MS: '100', HEARTBEAT_INTERVAL_MS: '200', RETRY_MAX_ATTEMPTS: '2', RETRY_BASE_MS: '10', DRAIN_TIMEOUT_MS: '500', ...HEALTH };
+const ROUTER = { LOAD_CACHE_MS: '0', HEDGE_MIN_DELAY_MS: '100', HEDGE_FACTOR: '2', ...HEALTH };
 
 /**
  * Intelligent routing end to end: the router, a Deepgram worker against the fake Deepgram, and a
@@ -30,7 +30,7 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
   let deepgram: FakeDeepgramServer;
   let standInFake: FakeDeepgramServer;
   let workers: AppProcess[] = [];
-  let router: INestApplication;
+  let router: TestRouter;
   let base: string;
   let sessions = 0;
 
@@ -44,11 +44,8 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
       AppProcess.start('worker-deepgram', { REDIS_URL: harness.url, DEEPGRAM_API_KEY: deepgram.apiKey, DEEPGRAM_API_URL: deepgram.url, ...WORKER }),
       startStandInWorker('assemblyai', standInFake, { REDIS_URL: harness.url, ...WORKER }),
     ]);
-    Object.assign(process.env, { REDIS_URL: harness.url, LOAD_CACHE_MS: '0', ...HEALTH });
-    const { createRouterApp } = await import('./create-router-app');
-    router = await createRouterApp();
-    await router.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(router.getHttpServer().address() as AddressInfo).port}`;
+    router = await startTestRouter({ REDIS_URL: harness.url, ...ROUTER });
+    base = router.base;
   }, 90_000);
 
   afterAll(async () => {
@@ -58,19 +55,18 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     await standInFake?.close();
     redis?.disconnect();
     await harness?.close();
-    for (const name of ['REDIS_URL', 'LOAD_CACHE_MS', ...Object.keys(HEALTH)]) delete process.env[name];
   });
 
   /** Posts one auto-routed chunk in a session of its own and waits for its result. */
-  async function transcribeOne(word: string): Promise<{ routedTo: string; result: Body }> {
+  async function transcribeOne(word: string, query = ''): Promise<{ sessionId: string; routedTo: string; result: Body }> {
     const sessionId = `route-${++sessions}`;
-    const response = await fetch(`${base}/v1/sessions/${sessionId}/chunks`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: speechWav(word) });
+    const response = await fetch(`${base}/v1/sessions/${sessionId}/chunks${query}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: speechWav(word) });
     const accepted = (await response.json()) as Body;
     expect(response.status).toBe(202);
     const deadline = Date.now() + 20_000;
     for (;;) {
       const transcript = (await (await fetch(`${base}/v1/sessions/${sessionId}/transcript`)).json()) as Body;
-      if (transcript.complete) return { routedTo: accepted.provider, result: transcript.chunks[0] };
+      if (transcript.complete) return { sessionId, routedTo: accepted.provider, result: transcript.chunks[0] };
       if (Date.now() > deadline) throw new Error(`no result for ${sessionId}: ${JSON.stringify(transcript)}`);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
@@ -87,6 +83,7 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     throw new Error(`routing never settled: ${JSON.stringify(seen.map((s) => [s.routedTo, s.result.provider, s.result.status]))}`);
   }
 
+  const metrics = async () => (await fetch(`${base}/metrics`)).text();
   const providerStatus = async (name: string) =>
     ((await (await fetch(`${base}/v1/providers`)).json()) as Body).providers.find((p: Body) => p.provider === name);
 
@@ -101,6 +98,26 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     expect(status.latencyPerAudioSecond.p50).toBeGreaterThan(0);
     expect(status.costSoFarUsd).toBeGreaterThan(0);
     expect(await providerStatus('assemblyai')).toMatchObject({ liveConsumers: 1, breaker: { state: 'closed' } });
+  });
+
+  it('hedging (opt-in): a chunk still without a result after p95 × HEDGE_FACTOR also goes to the next provider; the first result wins', async () => {
+    deepgram.setLatency(2000);
+    const deepgramCalls = deepgram.requests.length;
+    const hedged = await transcribeOne('hedge me', '?provider=deepgram&hedge=true');
+    expect(hedged).toMatchObject({ routedTo: 'deepgram', result: { status: 'ok', provider: 'assemblyai', text: 'hedge me' } });
+    expect(await metrics()).toMatch(/streamscribe_hedges_total\{from="deepgram",to="assemblyai"\} 1/);
+    // Deepgram still answers; its result is discarded: the session keeps exactly one, the hedge's.
+    while (deepgram.requests[deepgramCalls]?.status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await redis.xlen(`transcription:results:${hedged.sessionId}`)).toBe(1);
+    expect(await metrics()).toMatch(/streamscribe_hedge_outcomes_total\{outcome="hedge"\} 1/);
+
+    // Without the opt-in, or when the result comes in time, nothing is hedged.
+    deepgram.setLatency(0);
+    expect((await transcribeOne('no hedge', '?provider=deepgram')).result.provider).toBe('deepgram');
+    expect((await transcribeOne('in time', '?provider=deepgram&hedge=true')).result.provider).toBe('deepgram');
+    while (!/streamscribe_hedge_outcomes_total\{outcome="not_needed"\} 1/.test(await metrics())) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await metrics()).toMatch(/streamscribe_hedges_total\{from="deepgram",to="assemblyai"\} 1\n/);
   });
 
   it('moves auto-routed chunks to the faster provider when Deepgram slows down, and back when it recovers', async () => {
@@ -133,8 +150,8 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     const back = await transcribeUntil((to) => to === 'deepgram', 200);
     expect(back.at(-1)?.result).toMatchObject({ status: 'ok', provider: 'deepgram' });
     expect((await providerStatus('deepgram')).breaker.state).toBe('closed');
-    const metrics = await (await fetch(`${base}/metrics`)).text();
-    expect(metrics).toMatch(/streamscribe_breaker_state\{provider="deepgram"\} 0/);
-    expect(metrics).toMatch(/streamscribe_breaker_probes_total\{provider="deepgram",outcome="granted"\} [1-9]/);
+    const exported = await metrics();
+    expect(exported).toMatch(/streamscribe_breaker_state\{provider="deepgram"\} 0/);
+    expect(exported).toMatch(/streamscribe_breaker_probes_total\{provider="deepgram",outcome="granted"\} [1-9]/);
   });
 });

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChunkIngestQuery } from '@streamscribe/contracts';
-import { ChunkAccepted, SessionEventFeed, TranscriptionRouterService, resumePoint, streamSse, validateAudioBody } from '@streamscribe/router-core';
+import { ChunkAccepted, ConsensusReport, SessionEventFeed, TranscriptionRouterService, resumePoint, streamSse, validateAudioBody } from '@streamscribe/router-core';
 import { sessionIdProblem } from '@streamscribe/contracts';
 import type { Transcript } from '@streamscribe/sessions';
 
@@ -31,6 +31,12 @@ export class SessionsController {
   @Get(':sessionId/transcript')
   transcript(@Param('sessionId') sessionId: string): Promise<Transcript> {
     return this.router.transcript(sessionId);
+  }
+
+  /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
+  @Get(':sessionId/consensus')
+  consensus(@Param('sessionId') sessionId: string): Promise<ConsensusReport> {
+    return this.router.consensusReport(sessionId);
   }
 
   /** No more chunks will come: the session is complete once each posted chunk has its result. */

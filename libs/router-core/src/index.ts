@@ -13,3 +13,6 @@ export * from './lib/live/ordered-release';
 export * from './lib/live/live-resume';
 export * from './lib/live/session-event.feed';
 export * from './lib/live/live-transports';
+export * from './lib/consensus/consensus-report';
+export * from './lib/consensus/consensus.coordinator';
+export * from './lib/hedging/hedge.scheduler';

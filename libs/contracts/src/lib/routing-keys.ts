@@ -20,3 +20,9 @@ export function sessionConsensusKey(sessionId: string): string {
 export function consensusCorrelationSession(sessionId: string, chunkId: string): string {
   return `consensus~${sessionId}~${chunkId}`;
 }
+
+/**
+ * Stream: consensus chunks registered and not yet settled (one small entry each, no audio), deleted
+ * once their combined result is written; what is left after a router crash is there to see.
+ */
+export const CONSENSUS_REQUESTS_STREAM = 'streamscribe:consensus:requests';

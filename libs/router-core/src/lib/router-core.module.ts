@@ -6,6 +6,8 @@ import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } f
 import { ResultWatcher } from '@streamscribe/sessions';
 import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { ConsensusCoordinator } from './consensus/consensus.coordinator';
+import { HedgeScheduler } from './hedging/hedge.scheduler';
 import { SessionEventFeed } from './live/session-event.feed';
 import { ProviderChooser } from './provider-chooser';
 import { ProviderStateMonitor } from './provider-state.monitor';
@@ -81,6 +83,8 @@ export class RouterCoreModule {
         ProviderChooser,
         ProviderStatusService,
         SessionEventFeed,
+        ConsensusCoordinator,
+        HedgeScheduler,
         TranscriptionRouterService,
         RouterConnections,
       ],
