@@ -97,7 +97,8 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     expect(status).toMatchObject({ liveConsumers: 1, breaker: { state: 'closed' }, errorRate: 0, capabilities: { diarization: true } });
     expect(status.latencyPerAudioSecond.p50).toBeGreaterThan(0);
     expect(status.costSoFarUsd).toBeGreaterThan(0);
-    expect(await providerStatus('assemblyai')).toMatchObject({ liveConsumers: 1, breaker: { state: 'closed' } });
+    // Capabilities are what the fleet's workers announced: the stand-in declares Deepgram's 4 h limit.
+    expect(await providerStatus('assemblyai')).toMatchObject({ liveConsumers: 1, breaker: { state: 'closed' }, capabilities: { maxAudioSeconds: 4 * 3600 } });
   });
 
   it('hedging (opt-in): a chunk still without a result after p95 × HEDGE_FACTOR also goes to the next provider; the first result wins', async () => {

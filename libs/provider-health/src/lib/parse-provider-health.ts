@@ -1,4 +1,4 @@
-import type { BreakerState } from '@streamscribe/fallback-policy';
+import type { BreakerState, RoutingCapabilities } from '@streamscribe/fallback-policy';
 import { HealthSettings } from './health-settings';
 import { LATENCY_BUCKETS, latencyQuantile } from './latency-histogram';
 import { ProviderHealth } from './provider-health';
@@ -36,10 +36,23 @@ export function parseProviderHealth(hash: Record<string, string>, settings: Heal
     latencyPerAudioSecondP95: p95 === undefined ? undefined : p95 / 1000,
     serviceSeconds: okCount > 0 ? providerMs / 1000 / okCount : undefined,
     slotsPerConsumer: hash['slots_per_consumer'] ? Number(hash['slots_per_consumer']) : undefined,
+    capabilities: parseCapabilities(hash['capabilities']),
     audioSecondsTotal: num(hash['audio_seconds_total']),
     okTotal: num(hash['ok_total']),
     errorTotal: num(hash['error_total']),
   };
+}
+
+/** Announced capabilities, or undefined when absent or not what a worker writes. */
+function parseCapabilities(json: string | undefined): RoutingCapabilities | undefined {
+  if (!json) return undefined;
+  try {
+    const c = JSON.parse(json) as RoutingCapabilities;
+    const languagesOk = c.languages === 'any' || (Array.isArray(c.languages) && c.languages.every((l) => typeof l === 'string'));
+    return languagesOk && typeof c.maxAudioSeconds === 'number' ? c : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function num(value: string | undefined): number {

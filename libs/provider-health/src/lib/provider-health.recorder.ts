@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { ProviderName, providerHealthKey } from '@streamscribe/contracts';
-import type { BreakerState } from '@streamscribe/fallback-policy';
+import type { BreakerState, RoutingCapabilities } from '@streamscribe/fallback-policy';
 import { RedisScript } from '@streamscribe/streams';
 import { BREAKER_STATE_VALUE, breakerMetrics } from './breaker-metrics';
 import { HealthSettings } from './health-settings';
@@ -31,9 +31,12 @@ export class ProviderHealthRecorder {
     private readonly settings: HealthSettings,
   ) {}
 
-  /** Tells routers how many chunks each of this provider's consumers works on at once. */
-  async announceSlots(slotsPerConsumer: number): Promise<void> {
-    await this.client.hset(providerHealthKey(this.provider), 'slots_per_consumer', slotsPerConsumer);
+  /**
+   * Tells routers what this fleet can do and how many chunks each consumer works on at once; the
+   * routing policy prefers this to its defaults.
+   */
+  async announce(fleet: { slotsPerConsumer: number; capabilities: RoutingCapabilities }): Promise<void> {
+    await this.client.hset(providerHealthKey(this.provider), 'slots_per_consumer', fleet.slotsPerConsumer, 'capabilities', JSON.stringify(fleet.capabilities));
   }
 
   async record(outcome: ProviderOutcome, nowMs: number = Date.now()): Promise<RecordedOutcome> {

@@ -92,7 +92,8 @@ describe('provider health and circuit breakers, on real Redis', () => {
   });
 
   it('measures latency per audio second (mean, p50, p95), service time and totals', async () => {
-    await deepgram.announceSlots(8);
+    const capabilities = { languages: ['en'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: 30 };
+    await deepgram.announce({ slotsPerConsumer: 8, capabilities });
     for (let i = 0; i < 18; i++) await deepgram.record(ok(40, 2), T0 + i); // 20 ms per audio second
     for (let i = 0; i < 2; i++) await deepgram.record(ok(2000, 1), T0 + 20 + i); // slow calls: 2000 ms per audio second
     const health = (await router.readAll(T0 + 22)).deepgram;
@@ -100,7 +101,7 @@ describe('provider health and circuit breakers, on real Redis', () => {
     expect(health.latencyPerAudioSecondP50).toBeGreaterThan(0.01);
     expect(health.latencyPerAudioSecondP50).toBeLessThanOrEqual(0.02);
     expect(health.latencyPerAudioSecondP95).toBeGreaterThan(1.5);
-    expect(health).toMatchObject({ serviceSeconds: expect.closeTo((18 * 40 + 4000) / 1000 / 20, 6), slotsPerConsumer: 8, okTotal: 20, audioSecondsTotal: 38 });
+    expect(health).toMatchObject({ serviceSeconds: expect.closeTo((18 * 40 + 4000) / 1000 / 20, 6), slotsPerConsumer: 8, capabilities, okTotal: 20, audioSecondsTotal: 38 });
     expect((await router.readAll(T0 + 21)).whisper).toMatchObject({ okCount: 0, breaker: { state: 'closed' }, latencyPerAudioSecond: undefined });
   });
 });

@@ -1,4 +1,4 @@
-import type { BreakerState } from '@streamscribe/fallback-policy';
+import type { BreakerState, RoutingCapabilities } from '@streamscribe/fallback-policy';
 
 /** One provider's health over the window, as the health hash tells it. */
 export interface ProviderHealth {
@@ -22,6 +22,8 @@ export interface ProviderHealth {
   /** Mean seconds one successful call took. */
   serviceSeconds?: number;
   slotsPerConsumer?: number;
+  /** As the fleet's workers announced them. */
+  capabilities?: RoutingCapabilities;
   /** Since the hash was created. */
   audioSecondsTotal: number;
   okTotal: number;

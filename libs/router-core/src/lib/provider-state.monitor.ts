@@ -57,6 +57,7 @@ export class ProviderStateMonitor {
         latencyPerAudioSecond: h.latencyPerAudioSecond,
         serviceSeconds: h.serviceSeconds,
         slotsPerConsumer: h.slotsPerConsumer,
+        capabilities: h.capabilities,
       };
     });
     return { at, loads, health, states };

@@ -20,6 +20,7 @@ export interface ProviderStatus {
   pricePerAudioMinuteUsd: number;
   /** Audio seconds transcribed × price, since the provider's health record began. */
   costSoFarUsd: number;
+  /** As the fleet's workers announced them, else the router's defaults. */
   capabilities: RoutingCapabilities;
 }
 
@@ -53,7 +54,7 @@ export class ProviderStatusService {
           audioSecondsTotal: round(h.audioSecondsTotal) ?? 0,
           pricePerAudioMinuteUsd: profile.pricePerAudioMinuteUsd,
           costSoFarUsd: round((h.audioSecondsTotal / 60) * profile.pricePerAudioMinuteUsd, 6) ?? 0,
-          capabilities: profile.capabilities,
+          capabilities: h.capabilities ?? profile.capabilities,
         };
       }),
     };

@@ -6,6 +6,7 @@ import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } f
 import { ResultWatcher } from '@streamscribe/sessions';
 import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
 import { SessionEventFeed } from './live/session-event.feed';
@@ -85,6 +86,7 @@ export class RouterCoreModule {
         SessionEventFeed,
         ConsensusCoordinator,
         HedgeScheduler,
+        BreakerGaugeRefresher,
         TranscriptionRouterService,
         RouterConnections,
       ],

@@ -99,11 +99,12 @@ export class TranscriptionWorkerModule {
         },
         {
           provide: ProviderHealthRecorder,
-          inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: E) => {
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT, TRANSCRIPTION_PROVIDER],
+          useFactory: (redis: Redis, env: E, transcriber: TranscriptionProvider) => {
             const recorder = new ProviderHealthRecorder(redis, provider, healthSettingsFrom(env));
-            // Routers size this fleet's queue by its slots; a miss only makes their estimate coarser.
-            recorder.announceSlots(env.WORKER_CONCURRENCY).catch(() => undefined);
+            // Routers size this fleet's queue by its slots and filter on its capabilities; a miss
+            // only leaves them on their defaults.
+            recorder.announce({ slotsPerConsumer: env.WORKER_CONCURRENCY, capabilities: transcriber.capabilities }).catch(() => undefined);
             return recorder;
           },
         },

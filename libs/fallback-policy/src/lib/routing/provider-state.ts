@@ -1,4 +1,5 @@
 import type { ProviderName } from '@streamscribe/contracts';
+import type { RoutingCapabilities } from './provider-profile';
 
 /** What the router knows about one provider's fleet when it routes a chunk. */
 export interface ProviderLoad {
@@ -27,4 +28,6 @@ export interface ProviderState extends ProviderLoad {
   serviceSeconds?: number;
   /** Chunks each consumer works on at once. @defaultValue 1 */
   slotsPerConsumer?: number;
+  /** What the fleet's workers declare they can do; absent → the profile's. */
+  capabilities?: RoutingCapabilities;
 }

@@ -62,6 +62,13 @@ describe('selectProvider', () => {
     ['language: en-US is served by an English provider', request({ requirements: { language: 'en-US' } }), [idle('parakeet')], 'parakeet', 'expected_wait'],
     ['diarization: only deepgram and assemblyai', request({ requirements: { diarization: true } }), [idle('whisper'), idle('assemblyai')], 'assemblyai', 'expected_wait'],
     ['max length: whisper takes 30 s at most', request({ requirements: { audioSeconds: 45 } }), [idle('whisper'), idle('parakeet')], 'parakeet', 'expected_wait'],
+    [
+      "a fleet's declared capabilities override the profile's",
+      request({ requirements: { language: 'de' } }),
+      [idle('parakeet', { capabilities: { languages: ['en', 'de'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: 60 } }), idle('whisper', { lag: 50 })],
+      'parakeet',
+      'expected_wait',
+    ],
     // Health: breakers and liveness.
     ['an open breaker is never chosen, even when preferred', request({ preferred: 'deepgram', fallback: ['assemblyai'] }), allIdle({ deepgram: { breaker: 'open' } }), 'assemblyai', 'fallback'],
     ['an open breaker moves auto traffic', request(), allIdle({ deepgram: { breaker: 'open' } }), 'parakeet', 'expected_wait'],

@@ -1,6 +1,6 @@
 import { PROVIDERS, ProviderName, RoutingHints, providerGroup, providerStream } from '@streamscribe/contracts';
 import { RoutingRequirements, capabilityMismatch } from './capability-filter';
-import { DEFAULT_PROVIDER_PROFILES, DEFAULT_ROUTING_WEIGHTS, ProviderProfile, RoutingWeights } from './provider-profile';
+import { DEFAULT_PROVIDER_PROFILES, DEFAULT_ROUTING_WEIGHTS, ProviderProfile, RoutingCapabilities, RoutingWeights } from './provider-profile';
 import { ProviderState } from './provider-state';
 
 export interface RoutingRequest {
@@ -38,7 +38,8 @@ export const DEFAULT_ROUTING_POLICY: RoutingPolicy = { profiles: DEFAULT_PROVIDE
 
 /**
  * Picks the provider for one chunk. Candidates are first filtered by capability (language,
- * diarization, word timestamps, length, streaming for real-time) and health (live consumers, a
+ * diarization, word timestamps, length, streaming for real-time: what the fleet's workers
+ * declared, else the profile's) and health (live consumers, a
  * breaker that is not open), then scored by expected seconds to a result: the queue ahead of the
  * chunk over the fleet's slots times its measured service time, plus its measured latency per
  * audio second times the chunk's length, plus the hints' terms (price for cost, word error rate
@@ -51,11 +52,12 @@ export function selectProvider(
   policy: RoutingPolicy = DEFAULT_ROUTING_POLICY,
 ): RoutingDecision {
   const needs: RoutingRequirements = { ...request.requirements, streaming: request.hints.realTimeRequired || request.requirements?.streaming };
-  const capable = PROVIDERS.filter((p) => !capabilityMismatch(policy.profiles[p].capabilities, needs));
-  if (capable.length === 0) return { ok: false, status: 422, message: noCapableProvider(needs, policy) };
+  const byName = new Map(states.map((s) => [s.provider, s]));
+  const capabilitiesOf = (p: ProviderName) => byName.get(p)?.capabilities ?? policy.profiles[p].capabilities;
+  const capable = PROVIDERS.filter((p) => !capabilityMismatch(capabilitiesOf(p), needs));
+  if (capable.length === 0) return { ok: false, status: 422, message: noCapableProvider(needs, capabilitiesOf) };
 
   const excluded = new Set(request.exclude ?? []);
-  const byName = new Map(states.map((s) => [s.provider, s]));
   const healthy = (p: ProviderName) => {
     const state = byName.get(p);
     return !!state && state.liveConsumers > 0 && state.breaker !== 'open' && !excluded.has(p) && capable.includes(p);
@@ -131,8 +133,8 @@ function reasonOf(hints: RoutingHints): RoutingReason {
   return 'expected_wait';
 }
 
-function noCapableProvider(needs: RoutingRequirements, policy: RoutingPolicy): string {
-  const why = PROVIDERS.map((p) => `${p} ${capabilityMismatch(policy.profiles[p].capabilities, needs)}`).join('; ');
+function noCapableProvider(needs: RoutingRequirements, capabilitiesOf: (p: ProviderName) => RoutingCapabilities): string {
+  const why = PROVIDERS.map((p) => `${p} ${capabilityMismatch(capabilitiesOf(p), needs)}`).join('; ');
   return `no provider can transcribe this chunk: ${why}. Relax the requirement or split the audio`;
 }
 
