@@ -8,6 +8,7 @@ import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady 
 import { healthSettingsFrom } from '@streamscribe/provider-health';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
+import { ConsensusSweeper } from './consensus/consensus.sweeper';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
 import { SessionEventFeed } from './live/session-event.feed';
 import { ProviderChooser } from './provider-chooser';
@@ -85,6 +86,7 @@ export class RouterCoreModule {
         ProviderStatusService,
         SessionEventFeed,
         ConsensusCoordinator,
+        ConsensusSweeper,
         HedgeScheduler,
         BreakerGaugeRefresher,
         TranscriptionRouterService,

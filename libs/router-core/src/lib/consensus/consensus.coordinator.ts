@@ -6,6 +6,7 @@ import {
   ProviderName,
   consensusCorrelationSession,
   newChunkEntry,
+  parseProviderList,
   sessionConsensusKey,
 } from '@streamscribe/contracts';
 import { combineHypotheses } from '@streamscribe/fallback-policy';
@@ -24,6 +25,9 @@ const consensusChunks = counter({
 
 /** Longest a settling chunk sleeps without re-reading, should a wake-up be missed. */
 const RECHECK_MS = 1000;
+/** The sweep leaves a record this long past its deadline to the router that owns it. */
+const SWEEP_GRACE_MS = 5000;
+const SWEEP_BATCH = 200;
 
 interface Settling {
   sessionId: string;
@@ -50,6 +54,8 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
   private readonly reader: TranscriptReader;
   private readonly results: ResultStore;
   private closed = false;
+  /** Records this router is settling itself; the sweep leaves them alone. */
+  private readonly settling = new Set<string>();
 
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
@@ -87,7 +93,10 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       })),
     );
     const settling: Settling = { sessionId: chunk.sessionId, chunkId: outcome.chunkId, seq: outcome.seq, providers, deadlineMs, startedMs: Date.now(), recordId: outcome.entryId };
-    this.settle(settling).catch((error: Error) => this.log.error({ ...settling, err: error.message }, 'consensus chunk could not settle'));
+    this.settling.add(settling.recordId);
+    this.settle(settling)
+      .catch((error: Error) => this.log.error({ ...settling, err: error.message }, 'consensus chunk could not settle; the sweep will retry'))
+      .finally(() => this.settling.delete(settling.recordId));
     return outcome;
   }
 
@@ -109,11 +118,39 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     this.closed = true;
   }
 
+  /**
+   * Settles consensus chunks whose deadline passed more than `graceMs` ago and that no router in
+   * this process is settling: the ones a router that crashed, restarted or lost Redis left behind.
+   * Any router may do it; two doing it at once write the same result once (writes are idempotent).
+   */
+  async sweepOverdue(nowMs: number = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number> {
+    const records = await this.redis.xrange(CONSENSUS_REQUESTS_STREAM, '-', '+', 'COUNT', SWEEP_BATCH);
+    let settled = 0;
+    for (const [recordId, flat] of records) {
+      if (this.settling.has(recordId)) continue;
+      const s = settlingFromRecord(recordId, flat);
+      if (!s) {
+        await this.redis.xdel(CONSENSUS_REQUESTS_STREAM, recordId);
+        continue;
+      }
+      if (s.deadlineMs + graceMs > nowMs) continue;
+      await this.finish(s, await this.landed(s), true);
+      settled++;
+    }
+    return settled;
+  }
+
+  private landed(s: Settling): Promise<TranscriptChunk[]> {
+    return this.reader
+      .read(consensusCorrelationSession(s.sessionId, s.chunkId))
+      .then((transcript) => (transcript?.chunks ?? []).filter((c) => c.status !== 'pending'));
+  }
+
   private async settle(s: Settling): Promise<void> {
     this.watcher.start();
     const correlation = consensusCorrelationSession(s.sessionId, s.chunkId);
     for (;;) {
-      const landed = ((await this.reader.read(correlation))?.chunks ?? []).filter((c) => c.status !== 'pending');
+      const landed = await this.landed(s);
       const remaining = s.deadlineMs - Date.now();
       if (landed.length >= s.providers.length || remaining <= 0 || this.closed) return this.finish(s, landed, landed.length < s.providers.length);
       await this.watcher.waitForResult(correlation, Math.min(RECHECK_MS, remaining));
@@ -158,4 +195,22 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     });
     consensusChunks.inc({ outcome: answered.length === 0 ? 'none_answered' : timedOut ? 'timed_out' : 'all_answered' });
   }
+}
+
+/** A request record back into what settling needs; undefined when it is not one of ours. */
+function settlingFromRecord(recordId: string, flat: string[]): Settling | undefined {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]] = flat[i + 1];
+  const providers = parseProviderList(f['fallback_providers']).providers;
+  const deadlineMs = Number(f['deadline_ms']);
+  if (!f['session_id'] || !f['chunk_id'] || providers.length === 0 || !Number.isFinite(deadlineMs)) return undefined;
+  return {
+    sessionId: f['session_id'],
+    chunkId: f['chunk_id'],
+    seq: Number(f['seq'] ?? 0),
+    providers,
+    deadlineMs,
+    startedMs: Number(f['timestamp'] ?? 0) * 1000 || deadlineMs,
+    recordId,
+  };
 }
