@@ -96,6 +96,7 @@ describe('selectProvider', () => {
     ['nothing in Redis at all', request(), [], 503, /no transcription worker is running/],
     ['every breaker open', request(), allIdle({ deepgram: { breaker: 'open' }, whisper: { breaker: 'open' }, parakeet: { breaker: 'open' }, assemblyai: { breaker: 'open' } }), 503, /circuit breaker open/],
     ['preferred and fallbacks down', request({ preferred: 'whisper' }), [idle('deepgram')], 503, /audio:stream:whisper.*whisper_workers.*worker-whisper/],
+    ['the only provider is half-open and its probe is taken', request({ exclude: ['deepgram'] }), [idle('deepgram', { breaker: 'half_open' })], 503, /deepgram \(recovering: its one probe chunk is in flight\)/],
     ['no provider can do it', request({ requirements: { language: 'de', diarization: true, audioSeconds: 50_000 } }), allIdle(), 422, /deepgram takes at most 14400 s.*whisper cannot diarize; parakeet does not transcribe language 'de'/],
   ])('refuses when %s', (_name, req, states, status, message) => {
     const decision = selectProvider(req, states);

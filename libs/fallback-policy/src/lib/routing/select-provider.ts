@@ -75,15 +75,15 @@ export function selectProvider(
     if (healthy(request.preferred)) return chosen(request.preferred, 'preferred');
     const next = request.fallback.find(healthy);
     if (next) return chosen(next, 'fallback');
-    return { ok: false, status: 503, message: noHealthyWorkersFor([request.preferred, ...request.fallback], byName, capable) };
+    return { ok: false, status: 503, message: noHealthyWorkersFor([request.preferred, ...request.fallback], byName, capable, excluded) };
   }
   const session = request.sessionProvider;
   if (session && healthy(session) && (byName.get(session)?.breaker ?? 'closed') === 'closed') return chosen(session, 'session');
 
   const best = lowestScore(scores, policy.weights.tieSeconds);
   if (best) return chosen(best, reasonOf(request.hints));
-  if (capable.some((p) => (byName.get(p)?.liveConsumers ?? 0) > 0 && !excluded.has(p))) {
-    return { ok: false, status: 503, message: noHealthyWorkersFor(capable, byName, capable) };
+  if (capable.some((p) => (byName.get(p)?.liveConsumers ?? 0) > 0)) {
+    return { ok: false, status: 503, message: noHealthyWorkersFor(capable, byName, capable, excluded) };
   }
   return {
     ok: false,
@@ -142,12 +142,16 @@ function noHealthyWorkersFor(
   providers: readonly ProviderName[],
   states: ReadonlyMap<ProviderName, ProviderState>,
   capable: readonly ProviderName[],
+  excluded: ReadonlySet<ProviderName>,
 ): string {
   const described = providers
     .map((p) => {
       const state = states.get(p);
       if (!capable.includes(p)) return `${p} (not capable of this chunk)`;
       if (state && state.liveConsumers > 0 && state.breaker === 'open') return `${p} (circuit breaker open: it has been failing)`;
+      if (state && state.liveConsumers > 0 && excluded.has(p)) {
+        return state.breaker === 'half_open' ? `${p} (recovering: its one probe chunk is in flight)` : `${p} (excluded for this chunk)`;
+      }
       return `${p} (no live worker on ${providerStream(p)}, group ${providerGroup(p)})`;
     })
     .join(', ');
