@@ -93,6 +93,9 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     expect(seen.slice(-3).map((s) => [s.routedTo, s.result.provider, s.result.text])).toEqual([
       ['deepgram', 'deepgram', 'steady 0'], ['deepgram', 'deepgram', 'steady 1'], ['deepgram', 'deepgram', 'steady 2'],
     ]);
+    // A language requirement routes to a provider that speaks it, and reaches the provider.
+    expect(await transcribeOne('sprache', '?language=de')).toMatchObject({ routedTo: 'deepgram', result: { status: 'ok' } });
+    expect(deepgram.requests.at(-1)?.query['language']).toBe('de');
     const status = await providerStatus('deepgram');
     expect(status).toMatchObject({ liveConsumers: 1, breaker: { state: 'closed' }, errorRate: 0, capabilities: { diarization: true } });
     expect(status.latencyPerAudioSecond.p50).toBeGreaterThan(0);

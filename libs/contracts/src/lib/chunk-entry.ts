@@ -40,6 +40,8 @@ export interface AudioChunkEntry {
   errorHistory: string;
   /** Epoch ms after which the result is no longer useful to the client. */
   deadlineMs?: number;
+  /** BCP-47 language of the audio, when the client said; providers detect it otherwise. */
+  language?: string;
   tenant?: string;
   schemaVersion: number;
 }
@@ -64,6 +66,7 @@ export const CHUNK_FIELDS = {
   retryCount: 'retry_count',
   errorHistory: 'error_history',
   deadlineMs: 'deadline_ms',
+  language: 'language',
   tenant: 'tenant',
   schemaVersion: 'schema_version',
 } as const;
@@ -98,6 +101,7 @@ export function encodeChunkEntry(chunk: AudioChunkEntry): EncodedFields {
     [f.originalProvider, chunk.originalProvider],
     [f.errorHistory, chunk.errorHistory || undefined],
     [f.deadlineMs, chunk.deadlineMs],
+    [f.language, chunk.language],
     [f.tenant, chunk.tenant],
   ];
   for (const [name, value] of optional) {
@@ -146,6 +150,7 @@ export function decodeChunkEntry(fields: RawFields): AudioChunkEntry {
     retryCount: r.optionalInteger(f.retryCount) ?? 0,
     errorHistory: r.optionalText(f.errorHistory) ?? '',
     deadlineMs: r.optionalInteger(f.deadlineMs),
+    language: r.optionalText(f.language) || undefined,
     tenant: r.optionalText(f.tenant) || undefined,
     schemaVersion: r.optionalInteger(f.schemaVersion) ?? 0,
   };
@@ -186,7 +191,7 @@ function sniffFormat(audio: Buffer): AudioFormat {
 /** A fresh chunk as the router produces it: no attempts yet, current schema. */
 export function newChunkEntry(
   init: Pick<AudioChunkEntry, 'sessionId' | 'chunkId' | 'seq' | 'audio' | 'audioFormat' | 'hints' | 'fallbackProviders'> &
-    Partial<Pick<AudioChunkEntry, 'sampleRate' | 'channels' | 'deadlineMs' | 'tenant'>>,
+    Partial<Pick<AudioChunkEntry, 'sampleRate' | 'channels' | 'deadlineMs' | 'tenant' | 'language'>>,
   nowMs: number = Date.now(),
 ): AudioChunkEntry {
   return {

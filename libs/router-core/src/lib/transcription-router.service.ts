@@ -81,6 +81,7 @@ export class TranscriptionRouterService {
       ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
       hints: hintsOf(query),
       fallbackProviders,
+      language: query.language,
     });
     return whileRedisAnswers(async () => {
       if (consensus) {
@@ -102,7 +103,7 @@ export class TranscriptionRouterService {
     const chunkSeconds = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
     // Every piece is a standalone WAV, whatever the upload's format.
     const chunks = splitAudio(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
-      newChunkEntry({ sessionId, chunkId: '', seq: undefined, audio: wav, audioFormat: 'wav', hints: hintsOf(query), fallbackProviders }),
+      newChunkEntry({ sessionId, chunkId: '', seq: undefined, audio: wav, audioFormat: 'wav', hints: hintsOf(query), fallbackProviders, language: query.language }),
     );
     return whileRedisAnswers(async () => {
       if (consensus) {

@@ -88,6 +88,7 @@ export class ChunkProcessor {
           format: chunk.audioFormat,
           sampleRate: chunk.sampleRate,
           channels: chunk.channels,
+          language: chunk.language,
         });
         this.recordOutcome({ ok: true, providerMs: performance.now() - callStartedAt, audioSeconds: transcript.durationSeconds ?? chunkAudioSeconds(chunk) });
         return transcript;
