@@ -1,7 +1,6 @@
-import { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
-import { AddressInfo } from 'node:net';
 import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { TestRouter, startTestRouter } from './test-router';
 
 type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -14,7 +13,7 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
   let worker: AppProcess;
-  let router: INestApplication;
+  let router: TestRouter;
   let base: string;
 
   beforeAll(async () => {
@@ -29,11 +28,8 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
       WORKER_BLOCK_MS: '200',
       HEARTBEAT_INTERVAL_MS: '200',
     });
-    Object.assign(process.env, { REDIS_URL: harness.url, ADMIN_TOKEN: TOKEN, LOAD_CACHE_MS: '0' });
-    const { createRouterApp } = await import('./create-router-app');
-    router = await createRouterApp();
-    await router.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(router.getHttpServer().address() as AddressInfo).port}`;
+    router = await startTestRouter({ REDIS_URL: harness.url, ADMIN_TOKEN: TOKEN, LOAD_CACHE_MS: '0' });
+    base = router.base;
   }, 60_000);
 
   afterAll(async () => {
@@ -42,7 +38,6 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     await deepgram?.close();
     redis?.disconnect();
     await harness?.close();
-    for (const name of ['REDIS_URL', 'ADMIN_TOKEN', 'LOAD_CACHE_MS']) delete process.env[name];
   });
 
   const admin = (path: string, init: RequestInit = {}, token = TOKEN) =>

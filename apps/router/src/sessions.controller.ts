@@ -1,12 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { ChunkIngestQuery } from '@streamscribe/contracts';
-import { ChunkAccepted, TranscriptionRouterService, validateAudioBody } from '@streamscribe/router-core';
+import { ChunkAccepted, ConsensusReport, SessionEventFeed, TranscriptionRouterService, resumePoint, streamSse, validateAudioBody } from '@streamscribe/router-core';
+import { sessionIdProblem } from '@streamscribe/contracts';
 import type { Transcript } from '@streamscribe/sessions';
 
 @Controller('v1/sessions')
 export class SessionsController {
-  constructor(private readonly router: TranscriptionRouterService) {}
+  constructor(
+    private readonly router: TranscriptionRouterService,
+    private readonly feed: SessionEventFeed,
+  ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
   @Post(':sessionId/chunks')
@@ -27,5 +31,37 @@ export class SessionsController {
   @Get(':sessionId/transcript')
   transcript(@Param('sessionId') sessionId: string): Promise<Transcript> {
     return this.router.transcript(sessionId);
+  }
+
+  /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
+  @Get(':sessionId/consensus')
+  consensus(@Param('sessionId') sessionId: string): Promise<ConsensusReport> {
+    return this.router.consensusReport(sessionId);
+  }
+
+  /** No more chunks will come: the session is complete once each posted chunk has its result. */
+  @Post(':sessionId/end')
+  @HttpCode(200)
+  end(@Param('sessionId') sessionId: string): Promise<{ sessionId: string; chunks: number }> {
+    return this.router.endSession(sessionId);
+  }
+
+  /**
+   * Server-Sent Events: each result as it lands, in audio order, then `final`. A client that
+   * reconnects with `Last-Event-ID` (browsers do by themselves) gets what it missed, once.
+   */
+  @Get(':sessionId/events')
+  async events(
+    @Param('sessionId') sessionId: string,
+    @Headers('last-event-id') lastEventIdHeader: string | undefined,
+    @Query('lastEventId') lastEventIdQuery: string | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const problem = sessionIdProblem(sessionId);
+    if (problem) throw new BadRequestException(problem);
+    const lastSeq = resumePoint(lastEventIdHeader ?? lastEventIdQuery);
+    await this.feed.assertExists(sessionId);
+    await streamSse(this.feed, sessionId, lastSeq, request, response);
   }
 }

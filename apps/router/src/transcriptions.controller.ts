@@ -13,6 +13,8 @@ export class TranscriptionsController {
   /**
    * A whole file, split into chunks. Without `wait`: 202 with the session id. With `wait=true`:
    * 200 with the transcript once complete, or 202 with what is done when the wait runs out.
+   * With `consensus=a,b,c` every chunk goes to each listed provider and the complete answer adds
+   * the consensus report (combined text, each provider's hypothesis, agreement).
    */
   @Post()
   @HttpCode(202)
@@ -29,6 +31,7 @@ export class TranscriptionsController {
     if (!query.wait) return { ...accepted, transcriptUrl };
     const transcript = await this.router.waitForTranscript(accepted.sessionId, query.timeoutMs ?? this.env.WAIT_TIMEOUT_MS);
     if (transcript.complete) response.status(200);
-    return { ...accepted, transcriptUrl, transcript };
+    if (accepted.provider !== 'consensus' || !transcript.complete) return { ...accepted, transcriptUrl, transcript };
+    return { ...accepted, transcriptUrl, transcript, consensus: await this.router.consensusReport(accepted.sessionId) };
   }
 }

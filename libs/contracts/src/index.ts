@@ -9,3 +9,4 @@ export * from './lib/dto/session-id';
 export * from './lib/dto/chunk-ingest.query';
 export * from './lib/dead-letter-entry';
 export * from './lib/dto/dead-letter.query';
+export * from './lib/routing-keys';

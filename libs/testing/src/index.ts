@@ -15,3 +15,4 @@ export * from './lib/fake-assemblyai/assemblyai-error-body';
 export * from './lib/fake-assemblyai-server';
 export * from './lib/until';
 export * from './lib/prometheus-exposition';
+export * from './lib/stand-in-worker';

@@ -1,4 +1,4 @@
-import { IsInt, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
 
 /** Settings every app reads. Defaults are the values documented in the README. */
 export class CommonEnvironment {
@@ -13,4 +13,26 @@ export class CommonEnvironment {
   /** Approximate cap on transcription:results:all. */
   @IsInt({ message: 'RESULTS_ALL_MAXLEN must be an integer' }) @Min(1000)
   RESULTS_ALL_MAXLEN = 100_000;
+
+  // Provider health and circuit breakers: workers record, routers read; every app must agree.
+
+  /** Error rate and latency per provider are measured over this sliding window, in ms. */
+  @IsInt({ message: 'HEALTH_WINDOW_MS must be an integer' }) @Min(1000) @Max(3_600_000)
+  HEALTH_WINDOW_MS = 30_000;
+
+  /** A breaker never opens on fewer calls than this in the window. */
+  @IsInt({ message: 'BREAKER_MIN_REQUESTS must be an integer' }) @Min(1)
+  BREAKER_MIN_REQUESTS = 5;
+
+  /** Error rate (0..1) over the window that opens a provider's breaker. */
+  @IsNumber({}, { message: 'BREAKER_ERROR_RATE must be a number between 0 and 1' }) @Min(0.01) @Max(1)
+  BREAKER_ERROR_RATE = 0.5;
+
+  /** How long an opened breaker stays open before one probe chunk may go, in ms. */
+  @IsInt({ message: 'BREAKER_OPEN_MS must be an integer' }) @Min(100)
+  BREAKER_OPEN_MS = 15_000;
+
+  /** How long a claimed probe holds off the next one, in ms. */
+  @IsInt({ message: 'BREAKER_PROBE_TIMEOUT_MS must be an integer' }) @Min(100)
+  BREAKER_PROBE_TIMEOUT_MS = 10_000;
 }

@@ -16,6 +16,7 @@ describe('chunk entry codec', () => {
       channels: 1,
       hints: { realTimeRequired: true, accuracyCritical: false, costSensitive: true },
       fallbackProviders: ['whisper', 'assemblyai'],
+      transcription: { language: 'de' },
     });
     const flat = encodeChunkEntry({ ...chunk, audio: Buffer.from([0, 255, 10, 13]) });
     const decoded = decodeChunkEntry(fieldsFromFlat(flat));
@@ -28,6 +29,7 @@ describe('chunk entry codec', () => {
       sampleRate: 16000,
       hints: { realTimeRequired: true, accuracyCritical: false, costSensitive: true },
       fallbackProviders: ['whisper', 'assemblyai'],
+      transcription: { language: 'de' },
       attemptedProviders: [],
       retryCount: 0,
       schemaVersion: 1,

@@ -6,9 +6,17 @@ import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } f
 import { ResultWatcher } from '@streamscribe/sessions';
 import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS } from '@streamscribe/contracts';
 import { StreamLagCollector, closeRedis, createRedisConnection, providerFleets, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
+import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
+import { ConsensusCoordinator } from './consensus/consensus.coordinator';
+import { ConsensusSweeper } from './consensus/consensus.sweeper';
 import { AdminTokenGuard } from './dead-letters/admin-token.guard';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
-import { ProviderLoadMonitor } from './provider-load.monitor';
+import { HedgeScheduler } from './hedging/hedge.scheduler';
+import { SessionEventFeed } from './live/session-event.feed';
+import { ProviderChooser } from './provider-chooser';
+import { ProviderStateMonitor } from './provider-state.monitor';
+import { ProviderStatusService } from './provider-status.service';
 import { RouterEnvironment } from './router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
 import { TranscriptionRouterService } from './transcription-router.service';
@@ -67,9 +75,10 @@ export class RouterCoreModule {
             new ResultWatcher(createRedisConnection(env.REDIS_URL, { name: 'router:results-watcher', logger: createLogger('redis') }), createLogger('result-watcher')),
         },
         {
-          provide: ProviderLoadMonitor,
+          provide: ProviderStateMonitor,
           inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: RouterEnvironment) => new ProviderLoadMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS),
+          useFactory: (redis: Redis, env: RouterEnvironment) =>
+            new ProviderStateMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS, healthSettingsFrom(env)),
         },
         {
           provide: READINESS_CHECKS,
@@ -89,12 +98,19 @@ export class RouterCoreModule {
               logger: createLogger('stream-lag'),
             }),
         },
+        ProviderChooser,
+        ProviderStatusService,
+        SessionEventFeed,
+        ConsensusCoordinator,
+        ConsensusSweeper,
+        HedgeScheduler,
+        BreakerGaugeRefresher,
         TranscriptionRouterService,
         DeadLetterService,
         AdminTokenGuard,
         RouterConnections,
       ],
-      exports: [TranscriptionRouterService, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
+      exports: [TranscriptionRouterService, ProviderStatusService, SessionEventFeed, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
     };
   }
 }

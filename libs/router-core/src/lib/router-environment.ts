@@ -1,4 +1,4 @@
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
 
 /** The router's settings; defaults are the README's. */
@@ -33,6 +33,22 @@ export class RouterEnvironment extends CommonEnvironment {
   /** Per-command Redis timeout, so a hung Redis yields 503 instead of a hung request, in ms. */
   @IsInt({ message: 'REDIS_COMMAND_TIMEOUT_MS must be an integer' }) @Min(50)
   REDIS_COMMAND_TIMEOUT_MS = 2000;
+
+  /** Hedging: a hedged chunk also goes to the next provider after its provider's p95 latency × this. */
+  @IsNumber({}, { message: 'HEDGE_FACTOR must be a number' }) @Min(1) @Max(100)
+  HEDGE_FACTOR = 2;
+
+  /** Hedging never fires sooner than this after a chunk was queued, in ms (p95 can be tiny). */
+  @IsInt({ message: 'HEDGE_MIN_DELAY_MS must be an integer' }) @Min(10)
+  HEDGE_MIN_DELAY_MS = 500;
+
+  /** Live results: how long a later chunk's result is held for an earlier one that has not landed, in ms. */
+  @IsInt({ message: 'LIVE_HOLD_MS must be an integer' }) @Min(0) @Max(600_000)
+  LIVE_HOLD_MS = 10_000;
+
+  /** Consensus: how long to wait for every provider's hypothesis before voting on what arrived, in ms. */
+  @IsInt({ message: 'CONSENSUS_TIMEOUT_MS must be an integer' }) @Min(100) @Max(600_000)
+  CONSENSUS_TIMEOUT_MS = 30_000;
 
   /** Bearer token for the operator endpoints (/v1/dead-letters); empty turns them off. */
   @IsString()

@@ -4,12 +4,12 @@ import {
   Inject,
   Injectable,
   NotFoundException,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { AudioDescription, splitAudio } from '@streamscribe/audio';
 import {
+  AudioChunkEntry,
   ChunkIngestQuery,
   ProviderName,
   RoutingQuery,
@@ -19,7 +19,7 @@ import {
   sessionIdProblem,
   sessionMetaKey,
 } from '@streamscribe/contracts';
-import { RoutingReason, selectProvider } from '@streamscribe/fallback-policy';
+import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/fallback-policy';
 import {
   ChunkIngestor,
   CostTotals,
@@ -30,7 +30,10 @@ import {
   readProviderCostTotals,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
-import { ProviderLoadMonitor } from './provider-load.monitor';
+import { ConsensusCoordinator } from './consensus/consensus.coordinator';
+import { ConsensusReport } from './consensus/consensus-report';
+import { HedgeScheduler } from './hedging/hedge.scheduler';
+import { ProviderChooser } from './provider-chooser';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
 import { routerMetrics } from './router-metrics';
@@ -40,7 +43,7 @@ export interface ChunkAccepted {
   sessionId: string;
   chunkId: string;
   seq: number;
-  provider: ProviderName;
+  provider: ProviderName | 'consensus';
   entryId: string;
   /** True when this chunk id had been accepted before; nothing new was queued. */
   duplicate: boolean;
@@ -48,7 +51,7 @@ export interface ChunkAccepted {
 
 export interface FileAccepted {
   sessionId: string;
-  provider: ProviderName;
+  provider: ProviderName | 'consensus';
   chunks: number;
   durationSeconds: number;
 }
@@ -65,8 +68,10 @@ export class TranscriptionRouterService {
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
-    private readonly loads: ProviderLoadMonitor,
+    private readonly chooser: ProviderChooser,
     private readonly watcher: ResultWatcher,
+    private readonly consensus: ConsensusCoordinator,
+    private readonly hedges: HedgeScheduler,
   ) {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
     this.reader = new TranscriptReader(redis);
@@ -75,22 +80,27 @@ export class TranscriptionRouterService {
   async ingestChunk(sessionId: string, body: Buffer, audio: AudioDescription, query: ChunkIngestQuery): Promise<ChunkAccepted> {
     assertSessionId(sessionId);
     const fallbackProviders = fallbackOf(query);
+    const consensus = consensusOf(query);
+    const chunk = newChunkEntry({
+      sessionId,
+      chunkId: query.chunkId ?? '',
+      seq: query.seq,
+      audio: audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
+      audioFormat: audio.format,
+      ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
+      hints: hintsOf(query),
+      fallbackProviders,
+      transcription: query.transcriptionHints(),
+    });
     return whileRedisAnswers(async () => {
-      const { provider, reason } = await this.route(sessionId, query, fallbackProviders);
-      const outcome = await this.ingestor.ingest({
-        provider,
-        chunk: newChunkEntry({
-          sessionId,
-          chunkId: query.chunkId ?? '',
-          seq: query.seq,
-          audio: audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
-          audioFormat: audio.format,
-          ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
-          hints: hintsOf(query),
-          transcription: query.transcriptionHints(),
-          fallbackProviders,
-        }),
-      });
+      if (consensus) {
+        await this.consensus.assertLive(consensus);
+        return this.accepted(await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)), 'consensus');
+      }
+      const routing = await this.routingRequest(sessionId, query, fallbackProviders, audio.durationSeconds);
+      const { provider, reason } = await this.chooser.choose(routing);
+      const outcome = await this.ingestor.ingest({ provider, chunk });
+      if (query.hedge) await this.hedge(outcome, chunk, routing, audio.durationSeconds);
       return this.accepted(outcome, reason);
     });
   }
@@ -98,29 +108,40 @@ export class TranscriptionRouterService {
   async transcribeFile(body: Buffer, audio: AudioDescription, query: TranscriptionQuery): Promise<FileAccepted> {
     const sessionId = query.sessionId ?? randomUUID();
     const fallbackProviders = fallbackOf(query);
+    const consensus = consensusOf(query);
+    const chunkSeconds = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
     // Every piece is a standalone WAV, whatever the upload's format.
-    const chunks = splitAudio(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
+    const chunks = splitAudio(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
+      newChunkEntry({ sessionId, chunkId: '', seq: undefined, audio: wav, audioFormat: 'wav', hints: hintsOf(query), transcription: query.transcriptionHints(), fallbackProviders }),
+    );
     return whileRedisAnswers(async () => {
-      const { provider, reason } = await this.route(sessionId, query, fallbackProviders);
+      if (consensus) {
+        await this.consensus.assertLive(consensus);
+        await this.ingestor.expectChunks(sessionId, chunks.length);
+        // One at a time, so seqs follow the audio.
+        for (const chunk of chunks) this.accepted(await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)), 'consensus');
+        return { sessionId, provider: 'consensus' as const, chunks: chunks.length, durationSeconds: audio.durationSeconds };
+      }
+      const routing = await this.routingRequest(sessionId, query, fallbackProviders, chunkSeconds);
+      const { provider, reason } = await this.chooser.choose(routing);
       await this.ingestor.expectChunks(sessionId, chunks.length);
-      const outcomes = await this.ingestor.ingestMany(
-        chunks.map((wav) => ({
-          provider,
-          chunk: newChunkEntry({
-            sessionId,
-            chunkId: '',
-            seq: undefined,
-            audio: wav,
-            audioFormat: 'wav',
-            hints: hintsOf(query),
-            transcription: query.transcriptionHints(),
-            fallbackProviders,
-          }),
-        })),
-      );
-      outcomes.forEach((outcome) => this.accepted(outcome, reason));
+      const outcomes = await this.ingestor.ingestMany(chunks.map((chunk) => ({ provider, chunk })));
+      for (const [i, outcome] of outcomes.entries()) {
+        this.accepted(outcome, reason);
+        if (query.hedge) await this.hedge(outcome, chunks[i], routing, chunkSeconds);
+      }
       return { sessionId, provider, chunks: chunks.length, durationSeconds: audio.durationSeconds };
     });
+  }
+
+  /** What consensus made of a session's chunks: combined text, each provider's hypothesis, agreement. */
+  async consensusReport(sessionId: string): Promise<ConsensusReport> {
+    assertSessionId(sessionId);
+    const report = await whileRedisAnswers(() => this.consensus.report(sessionId));
+    if (report.chunks.length === 0) {
+      throw new NotFoundException(`session '${sessionId}' has no settled consensus chunk: post with ?consensus=deepgram,whisper,assemblyai and wait for its result`);
+    }
+    return report;
   }
 
   async transcript(sessionId: string): Promise<Transcript> {
@@ -137,6 +158,18 @@ export class TranscriptionRouterService {
     return whileRedisAnswers(() => readProviderCostTotals(this.redis));
   }
 
+  /**
+   * Marks a live session finished: no more chunks will come, so its transcript (and live feed)
+   * is complete once every chunk posted so far has its result.
+   */
+  async endSession(sessionId: string): Promise<{ sessionId: string; chunks: number }> {
+    assertSessionId(sessionId);
+    const count = await whileRedisAnswers(() => this.redis.hget(sessionMetaKey(sessionId), 'chunk_count'));
+    if (count === null) throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`);
+    await whileRedisAnswers(() => this.ingestor.expectChunks(sessionId, Number(count)));
+    return { sessionId, chunks: Number(count) };
+  }
+
   /** The transcript once complete, or as far as it got when timeoutMs runs out. */
   async waitForTranscript(sessionId: string, timeoutMs: number): Promise<Transcript> {
     this.watcher.start();
@@ -150,25 +183,27 @@ export class TranscriptionRouterService {
     }
   }
 
-  private async route(sessionId: string, query: RoutingQuery, fallback: ProviderName[]): Promise<{ provider: ProviderName; reason: RoutingReason }> {
-    const [loads, sessionProvider] = await Promise.all([
-      this.loads.current(),
-      query.provider ? Promise.resolve(null) : this.redis.hget(sessionMetaKey(sessionId), 'provider'),
-    ]);
-    const decision = selectProvider(
-      {
-        preferred: query.provider,
-        fallback,
-        hints: hintsOf(query),
-        sessionProvider: sessionProvider && isProviderName(sessionProvider) ? sessionProvider : undefined,
-      },
-      loads,
-    );
-    if (!decision.ok) throw new ServiceUnavailableException(decision.message);
-    return decision;
+  private async routingRequest(sessionId: string, query: RoutingQuery, fallback: ProviderName[], audioSeconds: number): Promise<RoutingRequest> {
+    const sessionProvider = query.provider ? null : await this.redis.hget(sessionMetaKey(sessionId), 'provider');
+    return {
+      preferred: query.provider,
+      fallback,
+      hints: hintsOf(query),
+      sessionProvider: sessionProvider && isProviderName(sessionProvider) ? sessionProvider : undefined,
+      requirements: requirementsOf(query, audioSeconds),
+    };
   }
 
-  private accepted(outcome: IngestOutcome, reason: RoutingReason): ChunkAccepted {
+  private async hedge(outcome: IngestOutcome, chunk: AudioChunkEntry, routing: RoutingRequest, audioSeconds: number): Promise<void> {
+    if (outcome.status !== 'created' || outcome.provider === 'consensus') return;
+    await this.hedges.schedule({ chunk: { ...chunk, chunkId: outcome.chunkId, seq: outcome.seq }, provider: outcome.provider, routing }, audioSeconds);
+  }
+
+  private consensusTimeout(query: RoutingQuery): number {
+    return query.consensusTimeoutMs ?? this.env.CONSENSUS_TIMEOUT_MS;
+  }
+
+  private accepted(outcome: IngestOutcome, reason: RoutingReason | 'consensus'): ChunkAccepted {
     if (outcome.status === 'seq_taken') {
       throw new ConflictException(
         `seq ${outcome.seq} of session '${outcome.sessionId}' already holds chunk '${outcome.chunkId}': send a new seq, or the same chunkId to retry that chunk`,
@@ -185,7 +220,6 @@ function assertSessionId(sessionId: string): void {
   if (problem) throw new BadRequestException(problem);
 }
 
-/** The fallback chain, after checking the query's lists (fallback, keywords) are well-formed. */
 function fallbackOf(query: RoutingQuery): ProviderName[] {
   // Checked here too: every request that routes passes through, before anything is stored.
   const problem = query.fallbackProblem() ?? query.keywordsProblem();
@@ -199,4 +233,14 @@ function hintsOf(query: RoutingQuery) {
     accuracyCritical: query.accuracyCritical ?? false,
     costSensitive: query.costSensitive ?? false,
   };
+}
+
+function consensusOf(query: RoutingQuery): ProviderName[] | undefined {
+  const problem = query.consensusProblem();
+  if (problem) throw new BadRequestException(problem);
+  return query.consensus === undefined ? undefined : query.consensusProviders();
+}
+
+function requirementsOf(query: RoutingQuery, audioSeconds: number): RoutingRequirements {
+  return { language: query.language, diarization: query.diarize, wordTimestamps: query.wordTimestamps, audioSeconds };
 }

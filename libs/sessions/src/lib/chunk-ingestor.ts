@@ -14,13 +14,16 @@ import { INGEST_CHUNK_LUA } from './scripts/ingest-chunk-3.lua';
 import { SessionsOptions } from './sessions-options';
 
 export interface IngestRequest {
-  provider: ProviderName;
+  /** Where the chunk is routed: a provider, or `consensus` (several; see `stream`). */
+  provider: ProviderName | 'consensus';
+  /** The stream the entry is appended to; the provider's stream when absent. */
+  stream?: string;
   /** The chunk; `chunkId` may be empty (derived from seq) and `seq` undefined (next in order). */
   chunk: AudioChunkEntry;
 }
 
 export type IngestOutcome =
-  | { status: 'created' | 'duplicate'; sessionId: string; seq: number; chunkId: string; entryId: string; provider: ProviderName }
+  | { status: 'created' | 'duplicate'; sessionId: string; seq: number; chunkId: string; entryId: string; provider: ProviderName | 'consensus' }
   | { status: 'seq_taken'; sessionId: string; seq: number; chunkId: string };
 
 const ingestScript = new RedisScript('ssIngestChunk', 3, INGEST_CHUNK_LUA);
@@ -70,8 +73,8 @@ export class ChunkIngestor {
   }
 }
 
-function keysFor({ provider, chunk }: IngestRequest): string[] {
-  return [sessionMetaKey(chunk.sessionId), sessionChunksKey(chunk.sessionId), providerStream(provider)];
+function keysFor({ provider, stream, chunk }: IngestRequest): string[] {
+  return [sessionMetaKey(chunk.sessionId), sessionChunksKey(chunk.sessionId), stream ?? providerStream(provider as ProviderName)];
 }
 
 function withoutFields(flat: EncodedFields, names: readonly string[]): EncodedFields {
@@ -90,6 +93,6 @@ function toOutcome(sessionId: string, [status, seq, chunkId, entryId, provider]:
     seq: Number(seq),
     chunkId,
     entryId,
-    provider: provider as ProviderName,
+    provider: provider as ProviderName | 'consensus',
   };
 }

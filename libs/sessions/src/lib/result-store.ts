@@ -63,8 +63,21 @@ export class ResultStore {
 
   /** The status of the chunk's result, or undefined when it has none yet. */
   async statusOf(sessionId: string, chunkId: string): Promise<ResultStatus | undefined> {
-    const indexed = await this.client.hget(sessionResultIndexKey(sessionId), chunkId);
-    if (indexed === null) return undefined;
-    return indexed.endsWith('|failed') ? 'failed' : 'ok';
+    return (await readIndexedResult(this.client, sessionId, chunkId))?.status;
   }
+}
+
+/** A chunk's standing result as the session's result index records it. */
+export interface IndexedResult {
+  /** Its entry in the session's results stream. */
+  entryId: string;
+  status: ResultStatus;
+}
+
+/** The chunk's standing result (the index holds "<entry id>|<status>"), or undefined. */
+export async function readIndexedResult(client: Redis, sessionId: string, chunkId: string): Promise<IndexedResult | undefined> {
+  const indexed = await client.hget(sessionResultIndexKey(sessionId), chunkId);
+  if (indexed === null) return undefined;
+  const [entryId, status] = indexed.split('|');
+  return { entryId, status: status === 'failed' ? 'failed' : 'ok' };
 }

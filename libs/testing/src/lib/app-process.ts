@@ -27,13 +27,18 @@ export class AppProcess {
   }
 
   /** Starts `apps/<app>/src/main.ts` and waits for its "ready" log line. */
-  static async start(app: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
-    const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'scripts/run-ts.js'), join(WORKSPACE_ROOT, `apps/${app}/src/main.ts`)], {
+  static start(app: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
+    return AppProcess.startEntry(app, `apps/${app}/src/main.ts`, env, readyTimeoutMs);
+  }
+
+  /** Starts any entry point of the workspace (path from its root) and waits for its "ready" log line. */
+  static async startEntry(name: string, entry: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
+    const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'scripts/run-ts.js'), join(WORKSPACE_ROOT, entry)], {
       cwd: WORKSPACE_ROOT,
       env: { ...process.env, LOG_LEVEL: 'info', JEST_WORKER_ID: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const started = new AppProcess(app, child);
+    const started = new AppProcess(name, child);
     await started.waitForOutput(/"msg":"(worker|router) ready"/, readyTimeoutMs);
     return started;
   }

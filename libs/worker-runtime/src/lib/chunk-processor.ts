@@ -3,11 +3,13 @@ import { AudioChunkEntry, MalformedEntryError, decodeChunkEntry } from '@streams
 import { retryDelayMs } from '@streamscribe/fallback-policy';
 import { createLogger } from '@streamscribe/observability';
 import { ProviderError, ProviderTranscript, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import { ProviderHealthRecorder, ProviderOutcome } from '@streamscribe/provider-health';
 import { ResultStore } from '@streamscribe/sessions';
 import { RedisStreamsContext, StreamEntry } from '@streamscribe/streams';
 import { ChunkSettler } from './chunk-settler';
 import { CostAccountant } from './cost-accountant';
 import { transcriptionRequestFor } from './transcription-request';
+import { chunkAudioSeconds, countsAgainstProvider } from './provider-outcome';
 import { WORKER_ENVIRONMENT } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
@@ -29,6 +31,7 @@ export class ChunkProcessor {
     private readonly results: ResultStore,
     private readonly settler: ChunkSettler,
     private readonly costs: CostAccountant,
+    private readonly health: ProviderHealthRecorder,
   ) {}
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
@@ -89,9 +92,13 @@ export class ChunkProcessor {
     const provider = this.provider.name;
     for (let attempt = 1; ; attempt++) {
       const stopTimer = workerMetrics.providerSeconds.startTimer({ provider });
+      const callStartedAt = performance.now();
       try {
-        return await this.provider.transcribe(transcriptionRequestFor(chunk));
+        const transcript = await this.provider.transcribe(transcriptionRequestFor(chunk));
+        this.recordOutcome({ ok: true, providerMs: performance.now() - callStartedAt, audioSeconds: transcript.durationSeconds ?? chunkAudioSeconds(chunk) });
+        return transcript;
       } catch (error) {
+        if (countsAgainstProvider(error)) this.recordOutcome({ ok: false, retryAfterMs: (error as ProviderError).retryAfterMs });
         const retryable = !(error instanceof ProviderError) || error.kind === 'retryable';
         const delay =
           retryable && attempt < this.env.RETRY_MAX_ATTEMPTS
@@ -105,6 +112,14 @@ export class ChunkProcessor {
         stopTimer();
       }
     }
+  }
+
+  /** Feeds the provider's shared health and breaker; never holds up or fails the chunk. */
+  private recordOutcome(outcome: ProviderOutcome): void {
+    this.health.record(outcome).then(
+      ({ transition }) => transition && this.log.warn({ provider: this.provider.name, breaker: transition.to, reason: transition.reason }, 'circuit breaker moved'),
+      (error: Error) => this.log.debug({ err: error.message }, 'could not record the provider outcome'),
+    );
   }
 }
 

@@ -6,6 +6,7 @@ import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { DEAD_LETTER_STREAM, ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
 import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { ServerRedisStreams, StreamLagCollector, closeRedis, createRedisConnection, providerFleets, redisReadinessCheck } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
@@ -126,6 +127,17 @@ export class TranscriptionWorkerModule {
           provide: ResultStore,
           inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
           useFactory: (redis: Redis, env: E) => new ResultStore(redis, sessionsOptionsFrom(env)),
+        },
+        {
+          provide: ProviderHealthRecorder,
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT, TRANSCRIPTION_PROVIDER],
+          useFactory: (redis: Redis, env: E, transcriber: TranscriptionProvider) => {
+            const recorder = new ProviderHealthRecorder(redis, provider, healthSettingsFrom(env));
+            // Routers size this fleet's queue by its slots and filter on its capabilities; a miss
+            // only leaves them on their defaults.
+            recorder.announce({ slotsPerConsumer: env.WORKER_CONCURRENCY, capabilities: transcriber.capabilities }).catch(() => undefined);
+            return recorder;
+          },
         },
         ChunkProcessor,
         ChunkSettler,

@@ -36,12 +36,12 @@ export class RoutingQuery {
   @Matches(/^[a-z, ]*$/i, { message: 'fallback must be a comma list of provider names' })
   fallback?: string;
 
-  /** BCP-47 language of the speech; absent: detected by the provider (or its worker's default). */
+  /** BCP-47 language of the speech: only providers that transcribe it are chosen; absent, the provider detects it. */
   @IsOptional()
   @Matches(LANGUAGE_PATTERN, { message: 'language must be a language tag such as en, en-US or de' })
   language?: string;
 
-  /** Label speakers on every word. */
+  /** Label speakers on every word: only providers that can tell speakers apart are chosen. */
   @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'diarize must be true or false' })
   diarize?: boolean;
 
@@ -49,6 +49,23 @@ export class RoutingQuery {
   @IsOptional()
   @Matches(/^[^\n\r]*$/, { message: 'keywords must be a comma list on one line' })
   keywords?: string;
+
+  /** Only providers that give word timestamps are chosen. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'wordTimestamps must be true or false' })
+  wordTimestamps?: boolean;
+
+  /** Opt-in hedging: a chunk still without a result after its provider's p95 × HEDGE_FACTOR also goes to the next provider. */
+  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'hedge must be true or false' })
+  hedge?: boolean;
+
+  /** Comma list of 2-4 providers that all transcribe the audio; their words are voted on. */
+  @IsOptional()
+  @Matches(/^[a-z, ]*$/i, { message: 'consensus must be a comma list of provider names' })
+  consensus?: string;
+
+  /** How long consensus waits for every provider before it votes on what arrived, in ms. */
+  @IsOptional() @Transform(toInteger) @IsInt({ message: 'consensusTimeoutMs must be an integer' }) @Min(100) @Max(600_000)
+  consensusTimeoutMs?: number;
 
   /** What the client asked of the transcription, or a problem with it. */
   transcriptionHints(): ChunkTranscriptionHints | undefined {
@@ -65,6 +82,20 @@ export class RoutingQuery {
   /** The fallback list parsed; unknown names are reported by `fallbackProblem`. */
   fallbackProviders(): ProviderName[] {
     return parseProviderList(this.fallback).providers;
+  }
+
+  /** The consensus providers parsed; `consensusProblem` says what is wrong with the list. */
+  consensusProviders(): ProviderName[] {
+    return parseProviderList(this.consensus).providers;
+  }
+
+  consensusProblem(): string | undefined {
+    if (this.consensus === undefined) return undefined;
+    const { providers, unknown } = parseProviderList(this.consensus);
+    if (unknown.length > 0) return `consensus names unknown providers: ${unknown.join(', ')} (known: ${PROVIDERS.join(', ')})`;
+    if (providers.length < 2) return 'consensus needs at least two different providers, e.g. consensus=deepgram,whisper,assemblyai';
+    if (this.provider || this.hedge) return 'consensus already sends the audio to every listed provider: drop provider and hedge';
+    return undefined;
   }
 
   fallbackProblem(): string | undefined {

@@ -1,0 +1,14 @@
+import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { SessionEventFeed, streamToWebSocket } from '@streamscribe/router-core';
+
+/** Live results over WebSocket: `ws://router/v1/live?sessionId=<id>&lastEventId=<seq>`. */
+@WebSocketGateway({ path: '/v1/live' })
+export class LiveResultsGateway implements OnGatewayConnection {
+  constructor(private readonly feed: SessionEventFeed) {}
+
+  handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
+    return streamToWebSocket(this.feed, socket, request.url);
+  }
+}

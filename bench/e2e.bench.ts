@@ -1,0 +1,170 @@
+// Router-to-result latency of the fabric with an instant provider, at offered loads of 100, 1,000
+// and 5,000 chunks/s, and its highest sustained throughput; beside it the same path through raw
+// ioredis calls, in the same run. `npm run bench:e2e [-- --reps=3]`; see BENCHMARKS.md.
+import './transport/silent-logs';
+import { Agent, request } from 'node:http';
+import { createServer } from 'node:net';
+import { encodeWav } from '@streamscribe/audio';
+import { AppProcess, RedisHarness } from '@streamscribe/testing';
+import { LoadResult, SendChunk, runLoad } from './e2e/load';
+import { RAW_RESULTS, RAW_STREAM } from './e2e/raw-keys';
+import { ResultTail } from './e2e/result-tail';
+import { machineInfo } from './transport/machine-info';
+import { formatTable, median } from './transport/summary';
+
+const BENCH_TIMEOUT_MS = 15 * 60_000;
+const CHUNKS_PER_SESSION = 100;
+/** 100 ms of 16 kHz mono silence as WAV: small, so the fabric is what is measured. */
+const CHUNK = encodeWav(Buffer.alloc(3200), { sampleRate: 16_000, channels: 1 });
+
+type Plan = { label: string } & ({ rate: number; seconds: number } | { rate: 'max'; total: number; inFlight: number });
+const PLANS: Plan[] = [
+  { label: '100/s', rate: 100, seconds: 3 },
+  { label: '1000/s', rate: 1000, seconds: 3 },
+  { label: '5000/s', rate: 5000, seconds: 2 },
+  { label: 'max (closed loop, 64 in flight)', rate: 'max', total: 6000, inFlight: 64 },
+];
+
+async function main(reps: number): Promise<void> {
+  const harness = await RedisHarness.start({ ownServer: !process.env['REDIS_URL'] });
+  const admin = harness.client();
+  const producer = harness.client();
+  const port = await freePort();
+  const processes: AppProcess[] = [];
+  const tails = { ours: new ResultTail(harness.client(), 'transcription:results:all'), raw: new ResultTail(harness.client(), RAW_RESULTS) };
+  try {
+    const common = { REDIS_URL: harness.url, WORKER_CONCURRENCY: '64', WORKER_BLOCK_MS: '100', PORT: '0' };
+    processes.push(await AppProcess.startEntry('instant-worker', 'bench/e2e/instant-worker.main.ts', common));
+    processes.push(await AppProcess.startEntry('raw-worker', 'bench/e2e/raw-worker.main.ts', common));
+    processes.push(await AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(port) }));
+
+    const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+    let run = 0;
+    const paths: Record<'raw' | 'ours', () => SendChunk> = {
+      ours: () => {
+        const prefix = `bench-${++run}`;
+        return (i) => postChunk(agent, port, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`);
+      },
+      raw: () => {
+        const prefix = `bench-${++run}`;
+        return async (i) => {
+          const sessionId = `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`;
+          const chunkId = `c${i}`;
+          await producer.xadd(RAW_STREAM, '*', 'audio', CHUNK, 'session_id', sessionId, 'chunk_id', chunkId, 'seq', String(i % CHUNKS_PER_SESSION), 'timestamp', String(Date.now() / 1000));
+          return { sessionId, chunkId };
+        };
+      },
+    };
+    // Warm-up (JIT, connections, Redis memory), unmeasured.
+    for (const path of ['raw', 'ours'] as const) await runLoad(paths[path](), tails[path], { rate: 'max', total: 1000, inFlight: 64 });
+
+    const results: Record<string, Record<'raw' | 'ours', LoadResult[]>> = {};
+    for (let rep = 0; rep < reps; rep++) {
+      for (const plan of PLANS) {
+        results[plan.label] ??= { raw: [], ours: [] };
+        for (const path of rep % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const)) {
+          const result = await runLoad(paths[path](), tails[path], plan);
+          results[plan.label][path].push(result);
+          // Everything is acknowledged by now: drop the audio so memory stays flat across runs.
+          await admin.xtrim('audio:stream:deepgram', 'MAXLEN', 0);
+          await admin.xtrim(RAW_STREAM, 'MAXLEN', 0);
+          process.stderr.write(
+            `rep ${rep + 1}/${reps} ${plan.label} ${path}: ${result.completed}/${result.sent} done, ${result.throughput.toFixed(0)}/s, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms\n`,
+          );
+        }
+      }
+    }
+    const rows = [['offered load', 'raw p50 / p99 ms', 'fabric p50 / p99 ms', 'overhead p50 / p99 ms', 'raw done/s', 'fabric done/s', 'fabric lost']];
+    for (const plan of PLANS) {
+      const raw = summarize(results[plan.label].raw);
+      const ours = summarize(results[plan.label].ours);
+      rows.push([
+        plan.label,
+        `${raw.p50.toFixed(1)} / ${raw.p99.toFixed(1)}`,
+        `${ours.p50.toFixed(1)} / ${ours.p99.toFixed(1)}`,
+        // Closed loop, each path runs at its own pace: the latencies are not at the same load.
+        plan.rate === 'max' ? 'n/a' : `${(ours.p50 - raw.p50).toFixed(1)} / ${(ours.p99 - raw.p99).toFixed(1)}`,
+        raw.throughput.toFixed(0),
+        ours.throughput.toFixed(0),
+        String(ours.lost),
+      ]);
+    }
+    console.log(
+      [
+        'End-to-end benchmark: router HTTP -> stream -> worker (instant provider) -> result ("fabric") vs raw ioredis XADD -> XREADGROUP -> XADD result + XACK ("raw")',
+        ...(await machineInfo(admin)),
+        `settings: reps=${reps} chunk=${CHUNK.length} B WAV, ${CHUNKS_PER_SESSION} chunks per session, worker concurrency 64, HTTP keep-alive 64 sockets`,
+        '',
+        formatTable(rows),
+        '',
+        'latency: from the send (HTTP POST started / XADD issued) to the result seen on an XREAD of the results stream; median over reps of each run\'s p50 / p99.',
+        'done/s: results per second from the first send to the last result, median over reps; under open loop it cannot exceed the offered rate.',
+        'fabric lost: chunks sent (202) without a result within 30 s after the run (summed over reps); should be 0.',
+        'max: closed loop, 64 requests outstanding; its done/s is the highest sustained throughput, its latency is queueing at that load.',
+      ].join('\n'),
+    );
+    agent.destroy();
+  } finally {
+    await tails.ours.close();
+    await tails.raw.close();
+    for (const p of processes.reverse()) await p.stop();
+    await admin.flushdb().catch(() => undefined);
+    admin.disconnect();
+    producer.disconnect();
+    await harness.close();
+  }
+}
+
+function summarize(runs: LoadResult[]) {
+  return {
+    p50: median(runs.map((r) => r.p50Ms)),
+    p99: median(runs.map((r) => r.p99Ms)),
+    throughput: median(runs.map((r) => r.throughput)),
+    lost: runs.reduce((sum, r) => sum + (r.sent - r.completed) + r.failedSends, 0),
+  };
+}
+
+function postChunk(agent: Agent, port: number, sessionId: string, chunkId: string): Promise<{ sessionId: string; chunkId: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, host: '127.0.0.1', port, method: 'POST', path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`, headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 202 ? resolve({ sessionId, chunkId }) : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(CHUNK);
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`e2e bench still running after ${BENCH_TIMEOUT_MS / 60_000} min; aborting`);
+  process.exit(1);
+}, BENCH_TIMEOUT_MS);
+watchdog.unref();
+
+const repsArg = process.argv.find((a) => a.startsWith('--reps='));
+const reps = Number(repsArg?.slice('--reps='.length) ?? process.env['BENCH_REPS'] ?? 3);
+if (!Number.isInteger(reps) || reps < 1) {
+  console.error('--reps (or BENCH_REPS) must be a positive integer');
+  process.exit(2);
+}
+main(reps).then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,33 @@
+import type { ProviderName } from '@streamscribe/contracts';
+import type { RoutingCapabilities } from './provider-profile';
+
+/** What the router knows about one provider's fleet when it routes a chunk. */
+export interface ProviderLoad {
+  provider: ProviderName;
+  /** Entries waiting in the group (not yet delivered). */
+  lag: number;
+  /** Entries delivered and not yet acknowledged. */
+  pending: number;
+  /** Consumers with a recent heartbeat. */
+  liveConsumers: number;
+}
+
+/**
+ * `closed`: healthy. `open`: failing, not chosen until its open period ends. `half_open`: the open
+ * period ended; one probe chunk may go, and its outcome closes or reopens the breaker.
+ */
+export type BreakerState = 'closed' | 'half_open' | 'open';
+
+/** A fleet's load plus what its workers measured over the health window. */
+export interface ProviderState extends ProviderLoad {
+  /** @defaultValue 'closed' */
+  breaker?: BreakerState;
+  /** Measured mean provider seconds per audio second; absent → the profile's prior. */
+  latencyPerAudioSecond?: number;
+  /** Measured mean seconds one chunk holds a worker slot; absent → prior latency × chunk length. */
+  serviceSeconds?: number;
+  /** Chunks each consumer works on at once. @defaultValue 1 */
+  slotsPerConsumer?: number;
+  /** What the fleet's workers declare they can do; absent → the profile's. */
+  capabilities?: RoutingCapabilities;
+}

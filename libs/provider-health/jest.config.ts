@@ -1,0 +1,5 @@
+export default {
+  displayName: 'provider-health',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

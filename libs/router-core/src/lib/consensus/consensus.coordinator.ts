@@ -1,0 +1,216 @@
+import { Inject, Injectable, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import type Redis from 'ioredis';
+import {
+  AudioChunkEntry,
+  CONSENSUS_REQUESTS_STREAM,
+  ProviderName,
+  consensusCorrelationSession,
+  newChunkEntry,
+  parseProviderList,
+  sessionConsensusKey,
+} from '@streamscribe/contracts';
+import { combineHypotheses } from '@streamscribe/fallback-policy';
+import { counter, createLogger } from '@streamscribe/observability';
+import { ChunkIngestor, IngestOutcome, ResultStore, ResultWatcher, TranscriptChunk, TranscriptReader, sessionsOptionsFrom } from '@streamscribe/sessions';
+import { ProviderStateMonitor } from '../provider-state.monitor';
+import { RouterEnvironment } from '../router-environment';
+import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
+import { ChunkConsensus, ConsensusReport, consensusReport } from './consensus-report';
+
+const consensusChunks = counter({
+  name: 'streamscribe_consensus_chunks_total',
+  help: 'Consensus chunks settled, by outcome (all_answered, timed_out, none_answered)',
+  labelNames: ['outcome'] as const,
+});
+
+/** Longest a settling chunk sleeps without re-reading, should a wake-up be missed. */
+const RECHECK_MS = 1000;
+/** The sweep leaves a record this long past its deadline to the router that owns it. */
+const SWEEP_GRACE_MS = 5000;
+const SWEEP_BATCH = 200;
+
+interface Settling {
+  sessionId: string;
+  chunkId: string;
+  seq: number;
+  providers: ProviderName[];
+  deadlineMs: number;
+  startedMs: number;
+  recordId: string;
+}
+
+/**
+ * Consensus: the same audio to several providers, their words voted on. The chunk is registered in
+ * its session (so transcripts and live feeds wait for it) with a small record on
+ * `streamscribe:consensus:requests`; one hypothesis request per provider goes to that provider's
+ * stream under a correlation session of its own, whose results stream is read by key — never by
+ * KEYS. When every provider has answered, or the timeout passes, the hypotheses that arrived are
+ * combined (ROVER) and written as the chunk's result; the detail goes to the session's consensus hash.
+ */
+@Injectable()
+export class ConsensusCoordinator implements OnApplicationShutdown {
+  private readonly log = createLogger('consensus');
+  private readonly ingestor: ChunkIngestor;
+  private readonly reader: TranscriptReader;
+  private readonly results: ResultStore;
+  private closed = false;
+  /** Records this router is settling itself; the sweep leaves them alone. */
+  private readonly settling = new Set<string>();
+
+  constructor(
+    @Inject(ROUTER_REDIS) private readonly redis: Redis,
+    @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
+    private readonly watcher: ResultWatcher,
+    private readonly fleets: ProviderStateMonitor,
+  ) {
+    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
+    this.reader = new TranscriptReader(redis);
+    this.results = new ResultStore(redis, sessionsOptionsFrom(env));
+  }
+
+  async submit(chunk: AudioChunkEntry, providers: ProviderName[], timeoutMs: number): Promise<IngestOutcome> {
+    const deadlineMs = Date.now() + timeoutMs;
+    const outcome = await this.ingestor.ingest({
+      provider: 'consensus',
+      stream: CONSENSUS_REQUESTS_STREAM,
+      chunk: { ...chunk, audio: Buffer.alloc(0), fallbackProviders: providers, deadlineMs },
+    });
+    // A duplicate was submitted before: its hypotheses are out and it is settling (or settled).
+    if (outcome.status !== 'created') return outcome;
+    const correlation = consensusCorrelationSession(chunk.sessionId, outcome.chunkId);
+    await this.ingestor.ingestMany(
+      providers.map((provider, i) => ({
+        provider,
+        chunk: newChunkEntry({
+          ...chunk,
+          sessionId: correlation,
+          chunkId: provider,
+          seq: i,
+          // A hypothesis must come from its own provider: no failover to another one.
+          fallbackProviders: [provider],
+          deadlineMs,
+        }),
+      })),
+    );
+    const settling: Settling = { sessionId: chunk.sessionId, chunkId: outcome.chunkId, seq: outcome.seq, providers, deadlineMs, startedMs: Date.now(), recordId: outcome.entryId };
+    this.settling.add(settling.recordId);
+    this.settle(settling)
+      .catch((error: Error) => this.log.error({ ...settling, err: error.message }, 'consensus chunk could not settle; the sweep will retry'))
+      .finally(() => this.settling.delete(settling.recordId));
+    return outcome;
+  }
+
+  /** Refuses (503) a consensus some of whose providers have no live worker: it could only time out. */
+  async assertLive(providers: readonly ProviderName[]): Promise<void> {
+    const { loads } = await this.fleets.current();
+    const down = providers.filter((p) => loads[p].liveConsumers === 0);
+    if (down.length > 0) {
+      throw new ServiceUnavailableException(`no live worker for consensus provider${down.length > 1 ? 's' : ''} ${down.join(', ')}: start worker-${down[0]} or leave it out of consensus=`);
+    }
+  }
+
+  async report(sessionId: string): Promise<ConsensusReport> {
+    const details = await this.redis.hgetall(sessionConsensusKey(sessionId));
+    return consensusReport(sessionId, Object.values(details).map((json) => JSON.parse(json) as ChunkConsensus));
+  }
+
+  onApplicationShutdown(): void {
+    this.closed = true;
+  }
+
+  /**
+   * Settles consensus chunks whose deadline passed more than `graceMs` ago and that no router in
+   * this process is settling: the ones a router that crashed, restarted or lost Redis left behind.
+   * Any router may do it; two doing it at once write the same result once (writes are idempotent).
+   */
+  async sweepOverdue(nowMs: number = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number> {
+    const records = await this.redis.xrange(CONSENSUS_REQUESTS_STREAM, '-', '+', 'COUNT', SWEEP_BATCH);
+    let settled = 0;
+    for (const [recordId, flat] of records) {
+      if (this.settling.has(recordId)) continue;
+      const s = settlingFromRecord(recordId, flat);
+      if (!s) {
+        await this.redis.xdel(CONSENSUS_REQUESTS_STREAM, recordId);
+        continue;
+      }
+      if (s.deadlineMs + graceMs > nowMs) continue;
+      await this.finish(s, await this.landed(s), true);
+      settled++;
+    }
+    return settled;
+  }
+
+  private landed(s: Settling): Promise<TranscriptChunk[]> {
+    return this.reader
+      .read(consensusCorrelationSession(s.sessionId, s.chunkId))
+      .then((transcript) => (transcript?.chunks ?? []).filter((c) => c.status !== 'pending'));
+  }
+
+  private async settle(s: Settling): Promise<void> {
+    this.watcher.start();
+    const correlation = consensusCorrelationSession(s.sessionId, s.chunkId);
+    for (;;) {
+      const landed = await this.landed(s);
+      const remaining = s.deadlineMs - Date.now();
+      if (landed.length >= s.providers.length || remaining <= 0 || this.closed) return this.finish(s, landed, landed.length < s.providers.length);
+      await this.watcher.waitForResult(correlation, Math.min(RECHECK_MS, remaining));
+    }
+  }
+
+  private async finish(s: Settling, landed: TranscriptChunk[], timedOut: boolean): Promise<void> {
+    const answered = landed.filter((c) => c.status === 'ok');
+    const combined = combineHypotheses(
+      answered.map((c) => ({ provider: c.provider ?? c.chunkId, text: c.text ?? '', confidence: c.confidence ?? 0, words: c.words })),
+    );
+    const detail: ChunkConsensus = {
+      chunkId: s.chunkId,
+      seq: s.seq,
+      providers: s.providers,
+      text: combined.text,
+      agreement: Number(combined.agreement.toFixed(4)),
+      hypotheses: landed.map((c) => ({
+        provider: c.provider ?? c.chunkId,
+        status: c.status === 'failed' ? 'failed' : 'ok',
+        text: c.text ?? '',
+        confidence: c.confidence ?? 0,
+        ...(c.error ? { error: c.error } : {}),
+      })),
+      missing: s.providers.filter((p) => !answered.some((c) => c.chunkId === p)),
+      timedOut,
+    };
+    const key = sessionConsensusKey(s.sessionId);
+    await this.redis.multi().hset(key, s.chunkId, JSON.stringify(detail)).expire(key, this.env.SESSION_TTL_SECONDS).xdel(CONSENSUS_REQUESTS_STREAM, s.recordId).exec();
+    await this.results.write({
+      sessionId: s.sessionId,
+      chunkId: s.chunkId,
+      seq: s.seq,
+      status: answered.length > 0 ? 'ok' : 'failed',
+      text: combined.text,
+      confidence: detail.agreement,
+      provider: 'consensus',
+      processingTime: (Date.now() - s.startedMs) / 1000,
+      timestamp: Date.now() / 1000,
+      words: [],
+      ...(answered.length > 0 ? {} : { error: `no consensus provider answered within the timeout (${s.providers.join(', ')})` }),
+    });
+    consensusChunks.inc({ outcome: answered.length === 0 ? 'none_answered' : timedOut ? 'timed_out' : 'all_answered' });
+  }
+}
+
+/** A request record back into what settling needs; undefined when it is not one of ours. */
+function settlingFromRecord(recordId: string, flat: string[]): Settling | undefined {
+  const f: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]] = flat[i + 1];
+  const providers = parseProviderList(f['fallback_providers']).providers;
+  const deadlineMs = Number(f['deadline_ms']);
+  if (!f['session_id'] || !f['chunk_id'] || providers.length === 0 || !Number.isFinite(deadlineMs)) return undefined;
+  return {
+    sessionId: f['session_id'],
+    chunkId: f['chunk_id'],
+    seq: Number(f['seq'] ?? 0),
+    providers,
+    deadlineMs,
+    startedMs: Number(f['timestamp'] ?? 0) * 1000 || deadlineMs,
+    recordId,
+  };
+}

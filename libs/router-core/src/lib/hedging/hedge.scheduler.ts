@@ -1,0 +1,121 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import {
+  AudioChunkEntry,
+  ProviderName,
+  RESULT_FIELDS,
+  encodeChunkEntry,
+  providerStream,
+  sessionResultIndexKey,
+  sessionResultsStream,
+} from '@streamscribe/contracts';
+import { DEFAULT_PROVIDER_PROFILES, RoutingRequest } from '@streamscribe/fallback-policy';
+import { counter, createLogger } from '@streamscribe/observability';
+import { ResultWatcher, readIndexedResult } from '@streamscribe/sessions';
+import { StreamProducer } from '@streamscribe/streams';
+import { ProviderChooser } from '../provider-chooser';
+import { ProviderStateMonitor } from '../provider-state.monitor';
+import { RouterEnvironment } from '../router-environment';
+import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
+
+const hedgeMetrics = {
+  sent: counter({
+    name: 'streamscribe_hedges_total',
+    help: 'Hedged chunks that had no result in time and were also sent to another provider, by from and to',
+    labelNames: ['from', 'to'] as const,
+  }),
+  outcomes: counter({
+    name: 'streamscribe_hedge_outcomes_total',
+    help: 'Hedged chunks by outcome: not_needed (the result came in time), original or hedge (which result won; the other was discarded), no_target, unresolved',
+    labelNames: ['outcome'] as const,
+  }),
+};
+
+/** How long after sending a hedge the router waits to learn which result won (for the counter). */
+const WINNER_WAIT_MS = 60_000;
+
+export interface HedgeRequest {
+  /** The chunk as it was queued: seq and chunk id assigned. */
+  chunk: AudioChunkEntry & { seq: number };
+  provider: ProviderName;
+  routing: RoutingRequest;
+}
+
+/**
+ * Opt-in hedging. When a hedged chunk still has no result after its provider's p95 latency (per
+ * audio second, times the chunk's length) times HEDGE_FACTOR, a copy goes to the provider the
+ * policy picks next. Both carry the same session and chunk id, so the first result written wins
+ * (result writes are idempotent per chunk) and the other is discarded by the worker that finishes
+ * second (counted there as a duplicate, and here by which side won). Timers live in this router:
+ * a restart forgets pending hedges, which costs latency, never results.
+ */
+@Injectable()
+export class HedgeScheduler implements OnApplicationShutdown {
+  private readonly log = createLogger('hedging');
+  private readonly producer: StreamProducer;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    @Inject(ROUTER_REDIS) private readonly redis: Redis,
+    @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
+    private readonly fleets: ProviderStateMonitor,
+    private readonly chooser: ProviderChooser,
+    private readonly watcher: ResultWatcher,
+  ) {
+    this.producer = new StreamProducer(redis);
+  }
+
+  /** Arms the hedge of one chunk; returns the delay it chose, in ms. */
+  async schedule(request: HedgeRequest, audioSeconds: number): Promise<number> {
+    const { health } = await this.fleets.current();
+    const p95 = health[request.provider].latencyPerAudioSecondP95 ?? DEFAULT_PROVIDER_PROFILES[request.provider].latencyPerAudioSecondPrior;
+    const delayMs = Math.max(this.env.HEDGE_MIN_DELAY_MS, Math.round(p95 * Math.max(audioSeconds, 0.1) * this.env.HEDGE_FACTOR * 1000));
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.fire(request).catch((error: Error) => this.log.warn({ chunkId: request.chunk.chunkId, err: error.message }, 'hedge failed'));
+    }, delayMs);
+    this.timers.add(timer);
+    return delayMs;
+  }
+
+  onApplicationShutdown(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async fire({ chunk, provider, routing }: HedgeRequest): Promise<void> {
+    if (await this.redis.hexists(sessionResultIndexKey(chunk.sessionId), chunk.chunkId)) {
+      hedgeMetrics.outcomes.inc({ outcome: 'not_needed' });
+      return;
+    }
+    let target: ProviderName;
+    try {
+      // The best other provider by score: neither the explicit choice nor the session's stickiness applies.
+      target = (await this.chooser.choose({ ...routing, preferred: undefined, sessionProvider: undefined, exclude: [provider] })).provider;
+    } catch {
+      hedgeMetrics.outcomes.inc({ outcome: 'no_target' });
+      return;
+    }
+    // The copy never goes back to the provider it hedges, even when it fails over.
+    await this.producer.append(providerStream(target), encodeChunkEntry({ ...chunk, attemptedProviders: [provider] }));
+    hedgeMetrics.sent.inc({ from: provider, to: target });
+    this.log.info({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, from: provider, to: target }, 'chunk hedged');
+    hedgeMetrics.outcomes.inc({ outcome: await this.winner(chunk, provider) });
+  }
+
+  /** Which result was written first: the original provider's or the hedge's. */
+  private async winner(chunk: AudioChunkEntry, original: ProviderName): Promise<'original' | 'hedge' | 'unresolved'> {
+    this.watcher.start();
+    const deadline = Date.now() + WINNER_WAIT_MS;
+    while (Date.now() < deadline) {
+      const indexed = await readIndexedResult(this.redis, chunk.sessionId, chunk.chunkId);
+      if (indexed) {
+        const [entry] = await this.redis.xrange(sessionResultsStream(chunk.sessionId), indexed.entryId, indexed.entryId);
+        const fields = entry?.[1] ?? [];
+        return fields[fields.indexOf(RESULT_FIELDS.provider) + 1] === original ? 'original' : 'hedge';
+      }
+      await this.watcher.waitForResult(chunk.sessionId, Math.min(1000, deadline - Date.now()));
+    }
+    return 'unresolved';
+  }
+}

@@ -1,0 +1,48 @@
+import type { TranscriptionResultEntry } from '@streamscribe/contracts';
+
+/**
+ * One message of a session's live feed (SSE or WebSocket).
+ * - `result`: a chunk's result, in audio order; `id` is its seq, the resume point (`Last-Event-ID`).
+ * - `gap`: an earlier chunk's result did not land within LIVE_HOLD_MS, so later ones go ahead of
+ *   it; should it land afterwards it comes as a `result` with `late: true`.
+ * - `final`: every chunk of a finished session has its result; the feed ends.
+ */
+export type LiveEvent =
+  | { event: 'result'; id?: string; data: LiveResult }
+  | { event: 'gap'; id: string; data: { seq: number; heldMs: number } }
+  | { event: 'final'; data: LiveSummary };
+
+export interface LiveResult {
+  seq?: number;
+  chunkId: string;
+  status: TranscriptionResultEntry['status'];
+  text: string;
+  confidence: number;
+  provider: string;
+  words: TranscriptionResultEntry['words'];
+  error?: string;
+  /** Landed after its hold had timed out and later chunks had gone ahead. */
+  late?: boolean;
+}
+
+export interface LiveSummary {
+  sessionId: string;
+  complete: true;
+  chunkCount: number;
+  failedCount: number;
+  text: string;
+}
+
+export function liveResultOf(result: TranscriptionResultEntry, late = false): LiveResult {
+  return {
+    seq: result.seq,
+    chunkId: result.chunkId,
+    status: result.status,
+    text: result.text,
+    confidence: result.confidence,
+    provider: result.provider,
+    words: result.words,
+    ...(result.error ? { error: result.error } : {}),
+    ...(late ? { late } : {}),
+  };
+}

@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WebSocket } from 'ws';
+import { HttpException } from '@nestjs/common';
+import { sessionIdProblem } from '@streamscribe/contracts';
+import { formatSse, resumePoint } from './live-resume';
+import { SessionEventFeed } from './session-event.feed';
+
+const SSE_KEEP_ALIVE_MS = 15_000;
+const WS_OPEN = 1;
+/** WebSocket close codes: 1000 done, 1008 the request was wrong, 1011 the server failed. */
+const WS_NORMAL = 1000;
+const WS_POLICY = 1008;
+const WS_ERROR = 1011;
+
+/**
+ * Streams a session's feed as Server-Sent Events until it is final or the client goes away. The
+ * caller has already answered any 4xx (bad id, unknown session) before this writes a header.
+ */
+export async function streamSse(feed: SessionEventFeed, sessionId: string, lastSeq: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  response.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    // Proxies that buffer (nginx) would hold events back.
+    'x-accel-buffering': 'no',
+  });
+  response.write('retry: 1000\n\n');
+  const abort = new AbortController();
+  request.on('close', () => abort.abort());
+  const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), SSE_KEEP_ALIVE_MS);
+  try {
+    for await (const event of feed.events(sessionId, lastSeq, abort.signal)) response.write(formatSse(event));
+  } catch (error) {
+    response.write(formatSse({ event: 'error', data: { message: (error as Error).message } }));
+  } finally {
+    clearInterval(keepAlive);
+    response.end();
+  }
+}
+
+/**
+ * Streams a session's feed over a WebSocket (`/v1/live?sessionId=…&lastEventId=…`), one JSON
+ * message per event (`{ event, id, data }`), and closes with 1000 after `final`.
+ */
+export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocket, requestUrl: string | undefined): Promise<void> {
+  const query = new URL(requestUrl ?? '/', 'http://router').searchParams;
+  const sessionId = query.get('sessionId') ?? '';
+  const abort = new AbortController();
+  socket.on('close', () => abort.abort());
+  try {
+    const problem = sessionId ? sessionIdProblem(sessionId) : 'sessionId is required: connect to /v1/live?sessionId=<id>';
+    if (problem) return socket.close(WS_POLICY, problem.slice(0, 120));
+    const lastSeq = resumePoint(query.get('lastEventId') ?? undefined);
+    await feed.assertExists(sessionId);
+    for await (const event of feed.events(sessionId, lastSeq, abort.signal)) {
+      if (socket.readyState !== WS_OPEN) return;
+      socket.send(JSON.stringify(event));
+    }
+    socket.close(WS_NORMAL, 'session complete');
+  } catch (error) {
+    // Close reasons are limited to 123 bytes.
+    socket.close(error instanceof HttpException && error.getStatus() < 500 ? WS_POLICY : WS_ERROR, (error as Error).message.slice(0, 120));
+  }
+}

@@ -1,0 +1,101 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { TranscriptionResultEntry, decodeResultEntry, fieldsFromFlat, sessionMetaKey, sessionResultsStream } from '@streamscribe/contracts';
+import { ResultWatcher } from '@streamscribe/sessions';
+import { whileRedisAnswers } from '../redis-unavailable';
+import { RouterEnvironment } from '../router-environment';
+import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
+import { LiveEvent } from './live-event';
+import { OrderedRelease } from './ordered-release';
+
+/** Longest a feed sleeps without re-reading, should a wake-up from the watcher be missed. */
+const RECHECK_MS = 1000;
+
+/**
+ * A session's results as they land, in audio order, for SSE and WebSocket clients alike. It reads
+ * the session's results stream from the start (to know what the client has and what the session
+ * holds), releases what comes after the client's resume point in seq order, and ends with a
+ * `final` event once a finished session (a whole file, or a live one ended by the client) has a
+ * result for every chunk. One XREAD loop per router (ResultWatcher) wakes every feed.
+ */
+@Injectable()
+export class SessionEventFeed {
+  constructor(
+    @Inject(ROUTER_REDIS) private readonly redis: Redis,
+    @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
+    private readonly watcher: ResultWatcher,
+  ) {}
+
+  /** Throws 404 when Redis knows nothing of the session, so transports can answer before streaming. */
+  async assertExists(sessionId: string): Promise<void> {
+    const [metaKeys, results] = await whileRedisAnswers(() =>
+      Promise.all([this.redis.exists(sessionMetaKey(sessionId)), this.redis.exists(sessionResultsStream(sessionId))]),
+    );
+    if (metaKeys + results === 0) {
+      throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`);
+    }
+  }
+
+  /** The events after `lastSeq` (-1: from the start) until the session is final or `signal` aborts. */
+  async *events(sessionId: string, lastSeq: number, signal: AbortSignal): AsyncGenerator<LiveEvent> {
+    this.watcher.start();
+    const release = new OrderedRelease(lastSeq, this.env.LIVE_HOLD_MS);
+    const landed = new Map<string, TranscriptionResultEntry>();
+    let cursor = '-';
+    while (!signal.aborted) {
+      const { expectedChunks, entries } = await this.readSince(sessionId, cursor);
+      const now = Date.now();
+      for (const [id, result] of entries) {
+        cursor = `(${id}`;
+        if (landed.has(result.chunkId)) continue;
+        landed.set(result.chunkId, result);
+        yield* release.add(result, now);
+      }
+      yield* release.release(now);
+      if (expectedChunks !== undefined && landed.size >= expectedChunks && release.holding === 0) {
+        yield { event: 'final', data: summarize(sessionId, [...landed.values()]) };
+        return;
+      }
+      const wait = Math.min(RECHECK_MS, release.msUntilDue(Date.now()) ?? RECHECK_MS);
+      await untilAborted(this.watcher.waitForResult(sessionId, wait), signal);
+    }
+  }
+
+  private async readSince(sessionId: string, cursor: string) {
+    const replies = (await this.redis
+      .pipeline()
+      .hget(sessionMetaKey(sessionId), 'expected_chunks')
+      .xrangeBuffer(sessionResultsStream(sessionId), cursor, '+')
+      .exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const expected = replies[0][1] as string | null;
+    const raw = replies[1][1] as Array<[Buffer, Buffer[]]>;
+    return {
+      expectedChunks: expected === null ? undefined : Number(expected),
+      entries: raw.map(([id, flat]) => [id.toString(), decodeResultEntry(fieldsFromFlat(flat))] as const),
+    };
+  }
+}
+
+function summarize(sessionId: string, results: TranscriptionResultEntry[]) {
+  const ordered = [...results].sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
+  return {
+    sessionId,
+    complete: true as const,
+    chunkCount: ordered.length,
+    failedCount: ordered.filter((r) => r.status === 'failed').length,
+    text: ordered.filter((r) => r.status === 'ok' && r.text).map((r) => r.text.trim()).join(' '),
+  };
+}
+
+function untilAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done);
+    wait.then(done);
+  });
+}

@@ -1,0 +1,38 @@
+import { Injectable, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { ProviderName } from '@streamscribe/contracts';
+import { RoutingReason, RoutingRequest, selectProvider } from '@streamscribe/fallback-policy';
+import { ProviderStateMonitor } from './provider-state.monitor';
+
+export interface ChosenProvider {
+  provider: ProviderName;
+  reason: RoutingReason;
+  /** This chunk is the probe of a half-open breaker. */
+  probe: boolean;
+}
+
+/**
+ * Runs the routing policy on the current fleet snapshot. When the policy picks a half-open
+ * provider, the chunk goes there only if this router wins its probe slot; otherwise the policy
+ * runs again without it, so a recovering provider gets one chunk at a time, not a flood.
+ */
+@Injectable()
+export class ProviderChooser {
+  constructor(private readonly fleets: ProviderStateMonitor) {}
+
+  async choose(request: RoutingRequest): Promise<ChosenProvider> {
+    const { states } = await this.fleets.current();
+    const exclude = [...(request.exclude ?? [])];
+    for (;;) {
+      const decision = selectProvider({ ...request, exclude }, states);
+      if (!decision.ok) {
+        throw decision.status === 422 ? new UnprocessableEntityException(decision.message) : new ServiceUnavailableException(decision.message);
+      }
+      if (!decision.probe) return decision;
+      if (await this.fleets.health.claimProbe(decision.provider)) {
+        this.fleets.invalidate();
+        return decision;
+      }
+      exclude.push(decision.provider);
+    }
+  }
+}
