@@ -1,0 +1,13 @@
+/** INFERENCE_DEVICE=cuda on a machine whose CUDA execution provider does not load. */
+export class CudaUnavailableError extends Error {
+  constructor(cause: unknown) {
+    const reason = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+    super(
+      `INFERENCE_DEVICE=cuda but ONNX Runtime's CUDA execution provider did not load (${reason}). ` +
+        'Install CUDA 12 and cuDNN 9 with onnxruntime-node\'s CUDA binaries (npm install with onnxruntime-node-install=cuda12, ' +
+        'or use the GPU image), or set INFERENCE_DEVICE=auto to fall back to CPU or INFERENCE_DEVICE=cpu.',
+      { cause },
+    );
+    this.name = 'CudaUnavailableError';
+  }
+}
