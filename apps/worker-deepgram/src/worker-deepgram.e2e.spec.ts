@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, eventually as until, fieldsOf, speechWav } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(30_000);
@@ -70,18 +70,8 @@ describe('worker-deepgram process', () => {
     });
     afterEach(() => deepgram.reset());
 
-    const fieldsOf = (flat: string[]) => Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));
     const chunk = (chunkId: string, text: string, extra: string[] = []) =>
       redis.xadd('audio:stream:deepgram', '*', 'audio', speechWav(text), 'session_id', 'fail-s', 'chunk_id', chunkId, 'seq', chunkId.replace(/\D/g, ''), ...extra);
-    async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await read();
-        if (ok(value)) return value;
-        if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-        await new Promise((resolve) => setTimeout(resolve, 30));
-      }
-    }
     const pending = async () => ((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0];
     const deadLetters = () => redis.xrange('transcription:dead-letters', '-', '+');
 

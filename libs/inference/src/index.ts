@@ -12,3 +12,5 @@ export * from './lib/whisper/whisper.provider';
 export * from './lib/parakeet/parakeet-model-files';
 export * from './lib/parakeet/parakeet-engine';
 export * from './lib/parakeet/parakeet.provider';
+export * from './lib/batching/inference-metrics';
+export * from './lib/settings/load-self-hosted-provider';

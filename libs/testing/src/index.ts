@@ -10,3 +10,4 @@ export * from './lib/fake-deepgram/listen-audio';
 export * from './lib/fake-deepgram-server';
 export * from './lib/app-process';
 export * from './lib/tiny-models';
+export * from './lib/stream-results';

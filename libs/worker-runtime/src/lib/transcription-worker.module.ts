@@ -18,8 +18,8 @@ export interface TranscriptionWorkerOptions<E extends WorkerEnvironment> {
   provider: ProviderName;
   /** The app's settings class (WorkerEnvironment plus its provider's variables). */
   environment: new () => E;
-  /** Builds the provider from validated settings; throw to refuse to start (say why). */
-  createProvider: (env: E) => TranscriptionProvider;
+  /** Builds the provider from validated settings (async: e.g. load a model first); throw to refuse to start (say why). */
+  createProvider: (env: E) => TranscriptionProvider | Promise<TranscriptionProvider>;
 }
 
 export const REDIS_STREAMS_SERVER = Symbol('REDIS_STREAMS_SERVER');

@@ -1,6 +1,7 @@
 import type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '@streamscribe/providers';
 import { MODEL_SAMPLE_RATE, toModelInput } from '../audio/to-model-input';
 import type { BatchedProviderOptions } from '../batching/batched-provider-options';
+import { observedBatch } from '../batching/inference-metrics';
 import { MicroBatcher } from '../batching/micro-batcher';
 import { inferenceError } from '../runtime/inference-errors';
 import type { ParakeetEngine, ParakeetResult } from './parakeet-engine';
@@ -16,7 +17,7 @@ export class ParakeetProvider implements TranscriptionProvider {
 
   constructor(engine: ParakeetEngine, options: BatchedProviderOptions) {
     this.capabilities = { languages: ['en'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: options.maxAudioSeconds ?? 120 };
-    this.batcher = new MicroBatcher((waveforms) => engine.transcribeBatch(waveforms), options.batch);
+    this.batcher = new MicroBatcher(observedBatch(this.name, (waveforms) => engine.transcribeBatch(waveforms)), options.batch);
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {

@@ -1,6 +1,7 @@
 import type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '@streamscribe/providers';
 import { MODEL_SAMPLE_RATE, toModelInput } from '../audio/to-model-input';
 import type { BatchedProviderOptions } from '../batching/batched-provider-options';
+import { observedBatch } from '../batching/inference-metrics';
 import { MicroBatcher } from '../batching/micro-batcher';
 import { inferenceError } from '../runtime/inference-errors';
 import { geometricMeanProbability } from '../runtime/scores';
@@ -36,7 +37,7 @@ export class WhisperProvider implements TranscriptionProvider {
       streaming: false,
       maxAudioSeconds: options.maxAudioSeconds ?? 600,
     };
-    this.batcher = new MicroBatcher((windows) => engine.transcribeBatch(windows), options.batch);
+    this.batcher = new MicroBatcher(observedBatch(this.name, (windows) => engine.transcribeBatch(windows)), options.batch);
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
