@@ -14,3 +14,7 @@ export * from './lib/parakeet/parakeet-engine';
 export * from './lib/parakeet/parakeet.provider';
 export * from './lib/batching/inference-metrics';
 export * from './lib/settings/load-self-hosted-provider';
+export * from './lib/download/model-catalog';
+export * from './lib/download/hub-downloader';
+export * from './lib/download/hub-unreachable.error';
+export * from './lib/download/progress-bar';

@@ -11,3 +11,4 @@ export * from './lib/fake-deepgram-server';
 export * from './lib/app-process';
 export * from './lib/tiny-models';
 export * from './lib/stream-results';
+export * from './lib/fake-hugging-face-hub';
