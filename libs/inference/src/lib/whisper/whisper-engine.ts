@@ -34,14 +34,17 @@ export class WhisperEngine {
   readonly tokens: WhisperSpecialTokens;
   readonly tokenizer: ByteLevelBpeDecoder;
 
+  private readonly decoder: WhisperGreedyDecoder;
+
   private constructor(
     readonly files: WhisperModelFiles,
     private readonly encoder: InferenceSession,
-    private readonly decoder: WhisperGreedyDecoder,
+    decoderSession: InferenceSession,
   ) {
     this.features = new WhisperLogMel(files.features);
     this.tokens = new WhisperSpecialTokens(files.generation);
     this.tokenizer = new ByteLevelBpeDecoder(files.tokenizer);
+    this.decoder = new WhisperGreedyDecoder(decoderSession, files.config, this.tokens);
   }
 
   static async load(dir: string, sessions: OnnxSessionFactory, dtype: WhisperDtype = 'fp32'): Promise<WhisperEngine> {
@@ -50,8 +53,7 @@ export class WhisperEngine {
       throw new Error(`${dir}: preprocessor_config.json has ${files.features.feature_size} mel bins but config.json ${files.config.num_mel_bins}`);
     }
     const encoder = await sessions.create(files.encoderPath);
-    const decoderSession = await sessions.create(files.decoderPath);
-    return new WhisperEngine(files, encoder, new WhisperGreedyDecoder(decoderSession, files.config, new WhisperSpecialTokens(files.generation)));
+    return new WhisperEngine(files, encoder, await sessions.create(files.decoderPath));
   }
 
   /** Seconds of audio one window holds (30 for every Whisper). */
