@@ -2,7 +2,7 @@ import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import type { OnnxSessionFactory } from '../runtime/onnx-session.factory';
 import { WhisperLogMel } from '../features/whisper-log-mel';
 import { ByteLevelBpeDecoder } from './byte-level-bpe-decoder';
-import { WhisperGreedyDecoder } from './whisper-greedy-decoder';
+import { DecodedTokens, WhisperGreedyDecoder } from './whisper-greedy-decoder';
 import { WhisperDtype, WhisperModelFiles, loadWhisperModelFiles } from './whisper-model-files';
 import { WhisperSpecialTokens } from './whisper-special-tokens';
 import { WindowTranscript, windowTranscript } from './whisper-transcript';
@@ -67,38 +67,54 @@ export class WhisperEngine {
   }
 
   async transcribeBatch(windows: WhisperWindow[]): Promise<WindowResult[]> {
-    const encoded = await this.encode(windows.map((w) => this.features.compute(w.samples)));
-    const results: WindowResult[] = [];
-    for (const [i, window] of windows.entries()) results.push(await this.decodeWindow(window, encoded(i)));
-    return results;
-  }
-
-  private async decodeWindow(window: WhisperWindow, states: Tensor): Promise<WindowResult> {
-    const language = window.language ?? (await this.decoder.detectLanguage(states));
-    const prompt = this.tokens.prompt(language, window.task, window.timestamps);
-    const decoded = await this.decoder.decode(states, prompt, {
-      timestamps: window.timestamps,
-      maxNewTokens: this.files.config.max_target_positions,
-      fixedSteps: window.fixedSteps,
+    const states = await this.encode(windows.map((w) => this.features.compute(w.samples)));
+    const languages = windows.map((w) => w.language);
+    const undetected = indicesWhere(windows, (w) => w.language === undefined);
+    if (undetected.length > 0) {
+      const found = await this.decoder.detectLanguages(rowsOf(states, undetected));
+      undetected.forEach((index, i) => (languages[index] = found[i]));
+    }
+    const prompts = windows.map((w, i) => this.tokens.prompt(languages[i], w.task, w.timestamps));
+    const decoded: DecodedTokens[] = [];
+    // One decoder batch per prompt length (the merged decoder has no attention mask to pad with).
+    for (const length of new Set(prompts.map((p) => p.length))) {
+      const group = indicesWhere(prompts, (p) => p.length === length);
+      const options = group.map((i) => ({ timestamps: windows[i].timestamps, maxNewTokens: this.files.config.max_target_positions, fixedSteps: windows[i].fixedSteps }));
+      const results = await this.decoder.decode(rowsOf(states, group), group.map((i) => prompts[i]), options);
+      group.forEach((index, i) => (decoded[index] = results[i]));
+    }
+    return windows.map((w, i) => {
+      const duration = w.samples.length / this.files.features.sampling_rate;
+      return { ...windowTranscript(decoded[i], w.offsetSeconds, duration, this.tokenizer, this.tokens), language: languages[i] };
     });
-    const duration = window.samples.length / this.files.features.sampling_rate;
-    return { ...windowTranscript(decoded, window.offsetSeconds, duration, this.tokenizer, this.tokens), language };
   }
 
-  /** Runs the encoder once over the stacked features; returns each item's hidden states. */
-  private async encode(features: Float32Array[]): Promise<(index: number) => Tensor> {
+  /** Runs the encoder once over the stacked features: [B, positions, width]. */
+  private async encode(features: Float32Array[]): Promise<Tensor> {
     const { feature_size: bins, nb_max_frames: frames } = this.files.features;
     const stacked = new Float32Array(features.length * bins * frames);
     features.forEach((f, i) => stacked.set(f, i * bins * frames));
     const { last_hidden_state: states } = await this.encoder.run({ input_features: new Tensor('float32', stacked, [features.length, bins, frames]) });
-    const [, positions, width] = states.dims;
-    const data = states.data as Float32Array;
-    const size = positions * width;
-    return (index) => new Tensor('float32', data.subarray(index * size, (index + 1) * size), [1, positions, width]);
+    return states;
   }
 
   /** English for an English-only model (no language tokens); detection otherwise. */
   private defaultLanguage(): string | undefined {
     return this.tokens.languages.has('en') ? 'en' : undefined;
   }
+}
+
+function indicesWhere<T>(items: T[], predicate: (item: T) => boolean): number[] {
+  return items.flatMap((item, i) => (predicate(item) ? [i] : []));
+}
+
+/** The given rows of a [B, …] tensor (the tensor itself when that is all of them, in order). */
+function rowsOf(states: Tensor, rows: number[]): Tensor {
+  const [batch, ...rest] = states.dims;
+  if (rows.length === batch && rows.every((row, i) => row === i)) return states;
+  const size = rest.reduce((a, b) => a * b, 1);
+  const data = states.data as Float32Array;
+  const out = new Float32Array(rows.length * size);
+  rows.forEach((row, i) => out.set(data.subarray(row * size, (row + 1) * size), i * size));
+  return new Tensor('float32', out, [rows.length, ...rest]);
 }

@@ -22,10 +22,13 @@ export interface DecodedTokens {
 type Feeds = Record<string, Tensor>;
 
 /**
- * Greedy decoding with the merged decoder's KV cache: the first run takes the whole prompt with
- * empty past tensors and use_cache_branch=false (the decoder projects the encoder states into
- * cross-attention keys/values); later runs take one token, the grown self-attention cache and
- * those first cross-attention keys/values (exports return empty ones on the cached branch).
+ * Greedy decoding with the merged decoder's KV cache, for a batch of windows at once: the first
+ * run takes the prompts (all of one length: the merged decoder has no attention mask) with empty
+ * past tensors and use_cache_branch=false, so the decoder projects the encoder states into
+ * cross-attention keys/values; later runs take one token per window, the grown self-attention
+ * cache and those first cross-attention keys/values (exports return empty ones on the cached
+ * branch). One run per step serves every window; a window that has finished is fed end-of-text
+ * until the last one finishes, and its outputs are ignored.
  */
 export class WhisperGreedyDecoder {
   private readonly layers: number;
@@ -42,46 +45,63 @@ export class WhisperGreedyDecoder {
     this.headDim = config.d_model / config.decoder_attention_heads;
   }
 
-  /** The language token the model finds most likely after start-of-transcript. */
-  async detectLanguage(encoderStates: Tensor): Promise<string | undefined> {
-    if (this.tokens.languages.size === 0) return undefined;
-    const { logits } = await this.step(encoderStates, [this.tokens.startOfTranscript], undefined);
-    let best: [string, number] | undefined;
-    for (const [code, id] of this.tokens.languages) if (!best || logits[id] > best[1]) best = [code, logits[id]];
-    return best?.[0];
+  /** Per window of encoderStates [B, …], the language token most likely after start-of-transcript. */
+  async detectLanguages(encoderStates: Tensor): Promise<(string | undefined)[]> {
+    const batch = encoderStates.dims[0];
+    if (this.tokens.languages.size === 0) return Array.from({ length: batch }, () => undefined);
+    const { logits } = await this.step(encoderStates, Array.from({ length: batch }, () => [this.tokens.startOfTranscript]), undefined);
+    return logits.map((row) => {
+      let best: [string, number] | undefined;
+      for (const [code, id] of this.tokens.languages) if (!best || row[id] > best[1]) best = [code, row[id]];
+      return best?.[0];
+    });
   }
 
-  async decode(encoderStates: Tensor, prompt: number[], options: GreedyDecodeOptions): Promise<DecodedTokens> {
-    const limit = Math.min(options.fixedSteps ?? options.maxNewTokens, this.config.max_target_positions - prompt.length);
-    const generated: number[] = [];
-    const logProbs: number[] = [];
+  /** Decodes each window of encoderStates [B, …] from its prompt; prompts must share one length. */
+  async decode(encoderStates: Tensor, prompts: number[][], options: GreedyDecodeOptions[]): Promise<DecodedTokens[]> {
+    const promptLength = prompts[0].length;
+    if (prompts.some((p) => p.length !== promptLength)) throw new RangeError('one decoder batch needs prompts of one length');
+    const limits = options.map((o) => Math.min(o.fixedSteps ?? o.maxNewTokens, this.config.max_target_positions - promptLength));
+    const results: DecodedTokens[] = prompts.map(() => ({ tokens: [], logProbs: [] }));
+    const done = limits.map((limit) => limit <= 0);
     let cache: Feeds | undefined;
-    let input = prompt;
-    while (generated.length < limit) {
-      const step = await this.step(encoderStates, input, cache);
+    let inputs = prompts;
+    while (done.includes(false)) {
+      const step = await this.step(encoderStates, inputs, cache);
       cache = step.cache;
-      if (options.fixedSteps === undefined) applyWhisperLogitsRules(step.logits, generated, this.tokens, options.timestamps);
-      const next = argmax(step.logits);
-      if (next === this.tokens.endOfText && options.fixedSteps === undefined) break;
-      generated.push(next);
-      logProbs.push(logSoftmax(step.logits)[next]);
-      input = [next];
+      inputs = step.logits.map((logits, b) => {
+        if (done[b]) return [this.tokens.endOfText];
+        const { fixedSteps, timestamps } = options[b];
+        const generated = results[b].tokens;
+        if (fixedSteps === undefined) applyWhisperLogitsRules(logits, generated, this.tokens, timestamps);
+        const next = argmax(logits);
+        if (next === this.tokens.endOfText && fixedSteps === undefined) {
+          done[b] = true;
+        } else {
+          generated.push(next);
+          results[b].logProbs.push(logSoftmax(logits)[next]);
+          done[b] = generated.length >= limits[b];
+        }
+        return [next];
+      });
     }
-    return { tokens: generated, logProbs };
+    return results;
   }
 
-  /** One decoder run: the last position's logits and the cache for the next run. */
-  private async step(encoderStates: Tensor, inputIds: number[], cache: Feeds | undefined): Promise<{ logits: Float32Array; cache: Feeds }> {
+  /** One decoder run: each window's logits at its last input position, and the cache for the next run. */
+  private async step(encoderStates: Tensor, inputIds: number[][], cache: Feeds | undefined): Promise<{ logits: Float32Array[]; cache: Feeds }> {
+    const batch = inputIds.length;
+    const length = inputIds[0].length;
     const feeds: Feeds = {
-      input_ids: new Tensor('int64', BigInt64Array.from(inputIds, BigInt), [1, inputIds.length]),
+      input_ids: new Tensor('int64', BigInt64Array.from(inputIds.flat(), BigInt), [batch, length]),
       encoder_hidden_states: encoderStates,
       use_cache_branch: new Tensor('bool', [cache !== undefined], [1]),
-      ...(cache ?? this.emptyCache()),
+      ...(cache ?? this.emptyCache(batch)),
     };
     const outputs = await this.session.run(feeds);
-    const logits = outputs['logits'];
-    const vocab = logits.dims[2];
-    const last = (logits.data as Float32Array).slice((inputIds.length - 1) * vocab, inputIds.length * vocab);
+    const all = outputs['logits'].data as Float32Array;
+    const vocab = outputs['logits'].dims[2];
+    const logits = Array.from({ length: batch }, (_, b) => all.slice(((b + 1) * length - 1) * vocab, (b + 1) * length * vocab));
     const next: Feeds = {};
     for (let i = 0; i < this.layers; i++) {
       for (const part of ['key', 'value']) {
@@ -90,11 +110,11 @@ export class WhisperGreedyDecoder {
         next[`past_key_values.${i}.encoder.${part}`] = cache?.[`past_key_values.${i}.encoder.${part}`] ?? outputs[`present.${i}.encoder.${part}`];
       }
     }
-    return { logits: last, cache: next };
+    return { logits, cache: next };
   }
 
-  private emptyCache(): Feeds {
-    const empty = new Tensor('float32', new Float32Array(0), [1, this.heads, 0, this.headDim]);
+  private emptyCache(batch: number): Feeds {
+    const empty = new Tensor('float32', new Float32Array(0), [batch, this.heads, 0, this.headDim]);
     const feeds: Feeds = {};
     for (let i = 0; i < this.layers; i++) {
       for (const kind of ['decoder', 'encoder']) for (const part of ['key', 'value']) feeds[`past_key_values.${i}.${kind}.${part}`] = empty;
