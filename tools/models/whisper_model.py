@@ -3,6 +3,7 @@ last_hidden_state) and `onnx/decoder_model_merged.onnx` (input_ids, encoder_hidd
 past_key_values.{i}.{decoder,encoder}.{key,value}, use_cache_branch -> logits, present.*), with
 the same tensor names, symbolic dims and dtypes as optimum's merged export."""
 import numpy as np
+from onnx import numpy_helper
 
 from onnx_graph import BOOL, FLOAT, INT64, Graph, save_model, tensor
 
@@ -91,10 +92,13 @@ def build_merged_decoder(dims, rng, path, position_bias=None):
 
 
 def cross_attention_cache(g, layer, d, heads, head_dim):
-    """The merged export's If: with the cache, reuse the past encoder keys/values; without it,
-    project encoder_hidden_states. Both branches see the outer graph's weights."""
+    """The merged export's If: without the cache, project encoder_hidden_states (both branches see
+    the outer graph's weights); with it, output constant empty tensors, as optimum's merged exports
+    do — callers keep the first run's encoder keys/values (copying them every step would cost a
+    batch's whole cross-attention cache per token)."""
     with_cache = Graph(g.rng, prefix=f"cached{layer}_")
-    cached = [with_cache.op("Identity", [f"past_key_values.{layer}.encoder.{part}"]) for part in ("key", "value")]
+    empty = np.zeros((1, heads, 0, head_dim), dtype=np.float32)
+    cached = [with_cache.op("Constant", [], value=numpy_helper.from_array(empty, f"cached{layer}_empty_{part}")) for part in ("key", "value")]
     fresh = Graph(g.rng, prefix=f"fresh{layer}_")
     projected = [
         fresh.split_heads(fresh.linear("encoder_hidden_states", d, d, f"dec{layer}_xk", bias=False), heads, head_dim),
