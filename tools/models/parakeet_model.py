@@ -20,8 +20,14 @@ def build_preprocessor(dims, rng, path):
     wave = g.op("Unsqueeze", ["waveforms", g.const([1], "ax1", np.int64)])
     filtered = g.op("Conv", [wave, g.weight((mels, 1, WINDOW), "filterbank", std=0.05)], strides=[HOP], pads=[WINDOW // 2, WINDOW // 2])
     power = g.op("Add", [g.op("Mul", [filtered, filtered]), g.const(1e-5, "eps")])
-    g.op("Log", [power], ["features"])
-    g.op("Add", [g.op("Div", ["waveforms_lens", g.const(HOP, "hop", np.int64)]), g.const(1, "one", np.int64)], ["features_lens"])
+    lens = g.op("Add", [g.op("Div", ["waveforms_lens", g.const(HOP, "hop", np.int64)]), g.const(1, "one", np.int64)], ["features_lens"])
+    # Frames past an item's length are zero, as NeMo pads them: a batch item's features then
+    # match the same audio alone.
+    frames = g.op("Squeeze", [g.op("Shape", [power], start=2, end=3), g.const([0], "ax0", np.int64)])
+    frame_index = g.op("Unsqueeze", [g.op("Range", [g.const(0, "zero", np.int64), frames, g.const(1, "step", np.int64)]), g.const([0], "ax0_again", np.int64)])
+    valid = g.op("Less", [frame_index, g.op("Unsqueeze", [lens, g.const([1], "ax1_again", np.int64)])])  # [B, T]
+    mask = g.op("Unsqueeze", [g.op("Cast", [valid], to=1), g.const([1], "ax1_mask", np.int64)])  # [B, 1, T]
+    g.op("Mul", [g.op("Log", [power]), mask], ["features"])
     save_model(
         g,
         [tensor("waveforms", FLOAT, ["batch_size", "samples"]), tensor("waveforms_lens", INT64, ["batch_size"])],

@@ -37,6 +37,21 @@ describe('ParakeetEngine on the tiny export', () => {
     expect(results[3].text).toBe('the quick brown fox jumps over a lazy dog');
   });
 
+  it('decodes a batch exactly as one item at a time', async () => {
+    const waveforms = [noise(2.2, 3), noise(0.7, 4), noise(3.9, 5)];
+    const together = await engine.transcribeBatch(waveforms);
+    for (const [i, waveform] of waveforms.entries()) {
+      const [alone] = await engine.transcribeBatch([waveform]);
+      const timing = (r: typeof alone) => r.words.map(({ word, start, end }) => [word, start, end]);
+      expect(timing(together[i])).toEqual(timing(alone));
+      // Batched float sums round differently (1e-13); items differ by far more than 1e-9, since
+      // their audio reaches the random part of the joint.
+      together[i].words.forEach((w, j) => expect(w.confidence).toBeCloseTo(alone.words[j].confidence, 9));
+      expect(together[i].confidence).toBeCloseTo(alone.confidence, 9);
+    }
+    expect(new Set(together.map((r) => r.confidence.toFixed(9))).size).toBe(3);
+  });
+
   it('gives an empty text and zero confidence for no audio at all', async () => {
     const [result] = await engine.transcribeBatch([new Float32Array(0)]);
     expect(result).toMatchObject({ text: '', words: [], confidence: 0 });

@@ -17,8 +17,8 @@ export interface ParakeetResult {
 
 /**
  * Parakeet TDT on ONNX Runtime: the preprocessor and encoder run once per batch over the padded
- * waveforms (each item's length goes with it), then the TDT loop decodes each item over its own
- * encoded length only.
+ * waveforms (each item's length goes with it), then the TDT loop decodes the batch together, each
+ * item over its own encoded length only.
  */
 export class ParakeetEngine {
   private constructor(
@@ -49,12 +49,8 @@ export class ParakeetEngine {
   /** Empty waveforms get an empty result without a model run (NeMo would still emit a frame). */
   async transcribeBatch(waveforms: Float32Array[]): Promise<ParakeetResult[]> {
     const audible = waveforms.filter((w) => w.length > 0);
-    const frames = audible.length > 0 ? await this.encode(audible) : [];
-    const results: ParakeetResult[] = [];
-    for (const waveform of waveforms) {
-      results.push(waveform.length === 0 ? { text: '', words: [], confidence: 0 } : this.toResult(await this.decoder.decode(frames.shift() ?? [])));
-    }
-    return results;
+    const decoded = audible.length > 0 ? await this.decoder.decode(await this.encode(audible)) : [];
+    return waveforms.map((w) => (w.length === 0 ? { text: '', words: [], confidence: 0 } : this.toResult(decoded.shift() ?? [])));
   }
 
   /** Preprocessor + encoder over the batch; each item's encoder frames up to its own length. */
