@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: the router plus a worker for every configured provider, against REDIS_URL
 // (default redis://127.0.0.1:6379). When nothing answers there and redis-server is on the PATH,
-// starts one with its data in ./.data. Ctrl-C (or SIGTERM) drains every app, then stops.
+// starts one with its data in ./.data. With no provider configured, offers to download the default
+// local Whisper model. Ctrl-C (or SIGTERM) drains every app, then stops.
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const net = require('node:net');
+const os = require('node:os');
 const path = require('node:path');
+const readline = require('node:readline');
 
 const root = path.join(__dirname, '..');
 const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -67,8 +70,46 @@ function startApp(app) {
   });
 }
 
+/** The files that make a downloaded Whisper export usable (as worker-whisper checks them). */
+const LOCAL_MODEL = { name: 'whisper-base', megabytes: 290, files: ['config.json', 'tokenizer.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'] };
+
+/** Where `npm run models:download` puts a model by default (defaultModelDir in libs/inference). */
+function defaultModelDir(name) {
+  const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(process.env.STREAMSCRIBE_MODELS_DIR || path.join(cache, 'streamscribe', 'models'), name);
+}
+
+function ask(question) {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  return new Promise((resolve) => rl.question(question, (answer) => (rl.close(), resolve(answer))));
+}
+
+/**
+ * With no cloud key and no local model configured, a local Whisper is the way to a working
+ * system: use the default model when it is already downloaded, else offer to download it
+ * (on a terminal; elsewhere say how).
+ */
+async function offerLocalModel() {
+  const dir = defaultModelDir(LOCAL_MODEL.name);
+  if (LOCAL_MODEL.files.every((file) => existsSync(path.join(dir, file)))) {
+    process.env.WHISPER_MODEL_DIR = dir;
+    say(`no provider is configured: running worker-whisper on the ${LOCAL_MODEL.name} already in ${dir}`);
+    return;
+  }
+  const hint = `set a cloud key, or run \`npm run models:download -- ${LOCAL_MODEL.name}\` and set WHISPER_MODEL_DIR`;
+  if (!process.stdin.isTTY) return say(`no provider is configured: ${hint}`);
+  const answer = await ask(`No provider is configured. Download ${LOCAL_MODEL.name} (about ${LOCAL_MODEL.megabytes} MB) from the Hugging Face hub into ${dir} and transcribe locally? [y/N] `);
+  if (!/^y(es)?$/i.test(answer.trim())) return say(`not downloading: ${hint}`);
+  const download = spawnSync(process.execPath, [path.join(__dirname, 'run-ts.js'), path.join(__dirname, 'models-download.ts'), LOCAL_MODEL.name, '--dir', dir], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (download.status === 0) process.env.WHISPER_MODEL_DIR = dir;
+}
+
 async function main() {
   const redis = await ensureRedis();
+  if (!WORKERS.some((w) => w.configured())) await offerLocalModel();
   const workers = WORKERS.filter((w) => w.configured());
   for (const w of WORKERS.filter((w) => !w.configured())) say(`${w.app} not started: set ${w.hint} to enable it`);
   if (workers.length === 0) say('no provider is configured: the router will answer 503 until a worker runs');

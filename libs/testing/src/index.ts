@@ -16,3 +16,6 @@ export * from './lib/fake-assemblyai-server';
 export * from './lib/until';
 export * from './lib/prometheus-exposition';
 export * from './lib/stand-in-worker';
+export * from './lib/tiny-models';
+export * from './lib/stream-results';
+export * from './lib/fake-hugging-face-hub';

@@ -21,8 +21,8 @@ export interface TranscriptionWorkerOptions<E extends WorkerEnvironment> {
   provider: ProviderName;
   /** The app's settings class (WorkerEnvironment plus its provider's variables). */
   environment: new () => E;
-  /** Builds the provider from validated settings; throw to refuse to start (say why). */
-  createProvider: (env: E) => TranscriptionProvider;
+  /** Builds the provider from validated settings (async: e.g. load a model first); throw to refuse to start (say why). */
+  createProvider: (env: E) => TranscriptionProvider | Promise<TranscriptionProvider>;
   /**
    * Readiness beyond Redis: a cloud provider's API reachable (`reachableCheck`), a local model
    * loaded. Shown on /health/ready next to the Redis check.

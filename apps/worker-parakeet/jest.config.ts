@@ -1,0 +1,5 @@
+export default {
+  displayName: 'worker-parakeet',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

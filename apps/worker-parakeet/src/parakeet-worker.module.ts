@@ -1,0 +1,9 @@
+import { loadParakeetProvider } from '@streamscribe/inference';
+import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
+import { ParakeetWorkerEnvironment } from './parakeet-worker.environment';
+
+export const ParakeetWorkerModule = TranscriptionWorkerModule.forProvider({
+  provider: 'parakeet',
+  environment: ParakeetWorkerEnvironment,
+  createProvider: (env) => loadParakeetProvider(env),
+});

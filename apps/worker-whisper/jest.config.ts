@@ -1,0 +1,5 @@
+export default {
+  displayName: 'worker-whisper',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,9 @@
+import { loadWhisperProvider } from '@streamscribe/inference';
+import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
+import { WhisperWorkerEnvironment } from './whisper-worker.environment';
+
+export const WhisperWorkerModule = TranscriptionWorkerModule.forProvider({
+  provider: 'whisper',
+  environment: WhisperWorkerEnvironment,
+  createProvider: (env) => loadWhisperProvider(env),
+});

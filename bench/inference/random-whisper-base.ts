@@ -1,0 +1,26 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * A Whisper-base-shaped export with random weights (~290 MB): generated on first use by
+ * tools/models/generate_models.py into BENCH_MODEL_DIR (default: the OS temp folder), never
+ * committed. Random weights decode nonsense, so the benchmark fixes the decode steps.
+ */
+export function randomWhisperBase(): string {
+  const dir = process.env['BENCH_MODEL_DIR'] || join(tmpdir(), 'streamscribe-bench', 'whisper-base-random');
+  if (existsSync(join(dir, 'onnx', 'decoder_model_merged.onnx'))) return dir;
+  const python = process.env['PYTHON'] || '/usr/bin/python3';
+  process.stderr.write(`generating a random-weight Whisper-base export in ${dir} (once)\n`);
+  const result = spawnSync(python, [join(ROOT, 'tools/models/generate_models.py'), 'whisper-base', '--out', dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.status !== 0) {
+    throw new Error(
+      `${python} tools/models/generate_models.py failed (status ${result.status}): it needs numpy and onnx ` +
+        '(Debian: apt-get install python3-onnx python3-numpy; elsewhere pip install onnx numpy, and set PYTHON)',
+    );
+  }
+  return dir;
+}

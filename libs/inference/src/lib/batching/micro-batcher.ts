@@ -1,0 +1,69 @@
+export interface MicroBatcherOptions {
+  /** Most items one batch holds. @defaultValue 8 */
+  maxBatchSize: number;
+  /** How long the first item of a batch waits for others, in ms. @defaultValue 10 */
+  maxWaitMs: number;
+}
+
+interface Pending<I, O> {
+  item: I;
+  resolve: (output: O) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers concurrent requests into batches: a batch runs when it holds maxBatchSize items or its
+ * first item has waited maxWaitMs. One batch runs at a time (the model is the bottleneck); items
+ * that arrive meanwhile form the next one, which runs as soon as the current one ends. `run` returns one output per item, in order; when it
+ * throws, every item of that batch is rejected with the error.
+ */
+export class MicroBatcher<I, O> {
+  private queue: Pending<I, O>[] = [];
+  private timer?: NodeJS.Timeout;
+  private running = false;
+
+  constructor(
+    private readonly run: (items: I[]) => Promise<O[]>,
+    private readonly options: MicroBatcherOptions,
+  ) {
+    if (!Number.isInteger(options.maxBatchSize) || options.maxBatchSize < 1) {
+      throw new RangeError(`maxBatchSize must be a positive integer, got ${options.maxBatchSize}`);
+    }
+    if (!(options.maxWaitMs >= 0)) throw new RangeError(`maxWaitMs must be ≥ 0, got ${options.maxWaitMs}`);
+  }
+
+  submit(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.running) return;
+    if (this.queue.length >= this.options.maxBatchSize) {
+      this.flush();
+    } else if (this.queue.length > 0 && !this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.maxWaitMs);
+    }
+  }
+
+  private flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.queue.splice(0, this.options.maxBatchSize);
+    if (batch.length === 0) return;
+    this.running = true;
+    this.run(batch.map((p) => p.item))
+      .then((outputs) => {
+        if (outputs.length !== batch.length) throw new Error(`batch of ${batch.length} produced ${outputs.length} outputs`);
+        batch.forEach((p, i) => p.resolve(outputs[i]));
+      })
+      .catch((error: unknown) => batch.forEach((p) => p.reject(error)))
+      .finally(() => {
+        this.running = false;
+        // What arrived while the model ran has waited long enough: run it now.
+        if (this.queue.length > 0) this.flush();
+      });
+  }
+}

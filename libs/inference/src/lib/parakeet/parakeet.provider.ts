@@ -1,0 +1,36 @@
+import type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '@streamscribe/providers';
+import { MODEL_SAMPLE_RATE, toModelInput } from '../audio/to-model-input';
+import type { BatchedProviderOptions } from '../batching/batched-provider-options';
+import { observedBatch } from '../batching/inference-metrics';
+import { MicroBatcher } from '../batching/micro-batcher';
+import { inferenceError } from '../runtime/inference-errors';
+import type { ParakeetEngine, ParakeetResult } from './parakeet-engine';
+
+/**
+ * Parakeet TDT (English) behind the provider interface; chunks in flight share encoder runs.
+ * maxAudioSeconds defaults to 120: the encoder's attention grows with the square of the length.
+ */
+export class ParakeetProvider implements TranscriptionProvider {
+  readonly name = 'parakeet' as const;
+  readonly capabilities: ProviderCapabilities;
+  private readonly batcher: MicroBatcher<Float32Array, ParakeetResult>;
+
+  constructor(engine: ParakeetEngine, options: BatchedProviderOptions) {
+    this.capabilities = { languages: ['en'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: options.maxAudioSeconds ?? 120 };
+    this.batcher = new MicroBatcher(observedBatch(this.name, (waveforms) => engine.transcribeBatch(waveforms)), options.batch);
+  }
+
+  async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
+    try {
+      const samples = toModelInput(request);
+      const seconds = samples.length / MODEL_SAMPLE_RATE;
+      if (seconds > this.capabilities.maxAudioSeconds) {
+        throw new RangeError(`chunk is ${seconds.toFixed(1)} s; parakeet takes at most ${this.capabilities.maxAudioSeconds} s per chunk`);
+      }
+      const result = await this.batcher.submit(samples);
+      return { ...result, language: 'en', durationSeconds: seconds };
+    } catch (error) {
+      throw inferenceError(this.name, error);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+/** log(softmax(x)) in double precision, stable for large logits. */
+export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  const logSum = max + Math.log(sum);
+  return Float64Array.from({ length: logits.length }, (_, i) => logits[i] - logSum);
+}
+
+/** Index of the largest value in [from, to). */
+export function argmax(values: ArrayLike<number>, from = 0, to = values.length): number {
+  let best = from;
+  for (let i = from + 1; i < to; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+/** exp(mean log p): a 0..1 confidence comparable with the cloud providers'; 0 for no tokens. */
+export function geometricMeanProbability(logProbs: readonly number[]): number {
+  if (logProbs.length === 0) return 0;
+  const mean = logProbs.reduce((sum, p) => sum + p, 0) / logProbs.length;
+  return Math.min(1, Math.max(0, Math.exp(mean)));
+}

@@ -1,0 +1,28 @@
+import { join } from 'node:path';
+
+const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+
+/**
+ * The committed test models (`tools/models/generate_models.py tiny`): the public exports' tensor
+ * names, shapes and dtypes, with weights built so greedy decoding yields known text.
+ */
+export function tinyModelDir(model: 'whisper' | 'parakeet'): string {
+  return join(WORKSPACE_ROOT, 'tools/models/tiny', model);
+}
+
+/** What the tiny Whisper decodes any audio to (≤ 30 s; each further 30 s window repeats it). */
+export const TINY_WHISPER_TEXT = 'hello world from streamscribe café';
+/** The language the tiny Whisper's detection finds. */
+export const TINY_WHISPER_DETECTED_LANGUAGE = 'fr';
+
+/**
+ * The tiny Parakeet emits one word piece of this chain per 4 encoder frames (0.32 s), so the
+ * text depends on the audio's length: 1 s → 'the quick brown', 2 s → 'the quick brown fox jumps'.
+ */
+export function tinyParakeetText(seconds: number): string {
+  const pieces = ['▁the', '▁qu', 'ick', '▁brown', '▁fox', '▁jump', 's', '▁over', '▁a', '▁lazy', '▁dog'];
+  const features = Math.floor(seconds * 16000 / 160) + 1;
+  const encoderFrames = Math.ceil(features / 8);
+  const emitted = Math.min(pieces.length, Math.ceil(encoderFrames / 4));
+  return pieces.slice(0, emitted).join('').replace(/▁/g, ' ').trim();
+}

@@ -1,0 +1,116 @@
+"""Whisper in the onnx-community export layout: `onnx/encoder_model.onnx` (input_features ->
+last_hidden_state) and `onnx/decoder_model_merged.onnx` (input_ids, encoder_hidden_states,
+past_key_values.{i}.{decoder,encoder}.{key,value}, use_cache_branch -> logits, present.*), with
+the same tensor names, symbolic dims and dtypes as optimum's merged export."""
+import numpy as np
+from onnx import numpy_helper
+
+from onnx_graph import BOOL, FLOAT, INT64, Graph, save_model, tensor
+
+
+def build_encoder(dims, rng, path):
+    d, heads, n_mels = dims["d_model"], dims["heads"], dims["n_mels"]
+    head_dim = d // heads
+    g = Graph(rng)
+    h = g.op("Conv", ["input_features", g.weight((d, n_mels, 3), "conv1_w"), g.const(np.zeros(d), "conv1_b")], pads=[1, 1])
+    h = g.gelu(h)
+    h = g.op("Conv", [h, g.weight((d, d, 3), "conv2_w"), g.const(np.zeros(d), "conv2_b")], pads=[1, 1], strides=[2])
+    h = g.op("Transpose", [g.gelu(h)], perm=[0, 2, 1])
+    h = g.op("Add", [h, g.weight((dims["audio_ctx"], d), "enc_pos", std=0.1)])
+    for layer in range(dims["encoder_layers"]):
+        a = g.layer_norm(h, d, f"enc{layer}_ln1")
+        q = g.split_heads(g.linear(a, d, d, f"enc{layer}_q"), heads, head_dim)
+        k = g.split_heads(g.linear(a, d, d, f"enc{layer}_k", bias=False), heads, head_dim)
+        v = g.split_heads(g.linear(a, d, d, f"enc{layer}_v"), heads, head_dim)
+        h = g.op("Add", [h, g.linear(g.merge_heads(g.attend(q, k, v, head_dim), d), d, d, f"enc{layer}_o")])
+        h = g.op("Add", [h, g.mlp(g.layer_norm(h, d, f"enc{layer}_ln2"), d, dims["ffn"], f"enc{layer}")])
+    g.layer_norm(h, d, "enc_ln_post", out="last_hidden_state")
+    save_model(
+        g,
+        [tensor("input_features", FLOAT, ["batch_size", "feature_size", "encoder_sequence_length"])],
+        [tensor("last_hidden_state", FLOAT, ["batch_size", "encoder_sequence_length / 2", d])],
+        path,
+    )
+
+
+def build_merged_decoder(dims, rng, path, position_bias=None):
+    """position_bias: optional [max_target_positions, vocab] logits added by decoder position, so a
+    test model decodes to a known token sequence whatever the (random) transformer says."""
+    d, heads, vocab = dims["d_model"], dims["heads"], dims["vocab"]
+    head_dim = d // heads
+    layers = dims["decoder_layers"]
+    g = Graph(rng)
+    first_past = "past_key_values.0.decoder.key"
+    scalar = lambda x: g.op("Squeeze", [x, g.const([0], "axis0", np.int64)])  # noqa: E731
+    past_len = scalar(g.op("Shape", [first_past], start=2, end=3))
+    seq_len = scalar(g.op("Shape", ["input_ids"], start=1, end=2))
+    total = g.op("Add", [past_len, seq_len])
+    one = g.const(1, "one_i", np.int64)
+    positions = g.op("Range", [past_len, total, one])
+    key_positions = g.op("Range", [g.const(0, "zero_i", np.int64), total, one])
+    allowed = g.op(
+        "LessOrEqual",
+        [g.op("Unsqueeze", [key_positions, g.const([0], "ax0", np.int64)]), g.op("Unsqueeze", [positions, g.const([1], "ax1", np.int64)])],
+    )
+    causal_mask = g.op("Where", [allowed, g.const(0.0, "zero_f"), g.const(-1e9, "neg_inf")])
+
+    token_embedding = g.weight((vocab, d), "embed_tokens")
+    h = g.op("Add", [g.op("Gather", [token_embedding, "input_ids"]), g.op("Gather", [g.weight((dims["text_ctx"], d), "embed_positions", std=0.01), positions])])
+    for i in range(layers):
+        a = g.layer_norm(h, d, f"dec{i}_ln1")
+        q = g.split_heads(g.linear(a, d, d, f"dec{i}_q"), heads, head_dim)
+        k_new = g.split_heads(g.linear(a, d, d, f"dec{i}_k", bias=False), heads, head_dim)
+        v_new = g.split_heads(g.linear(a, d, d, f"dec{i}_v"), heads, head_dim)
+        k = g.op("Concat", [f"past_key_values.{i}.decoder.key", k_new], [f"present.{i}.decoder.key"], axis=2)
+        v = g.op("Concat", [f"past_key_values.{i}.decoder.value", v_new], [f"present.{i}.decoder.value"], axis=2)
+        h = g.op("Add", [h, g.linear(g.merge_heads(g.attend(q, k, v, head_dim, causal_mask), d), d, d, f"dec{i}_o")])
+
+        a = g.layer_norm(h, d, f"dec{i}_ln2")
+        q = g.split_heads(g.linear(a, d, d, f"dec{i}_xq"), heads, head_dim)
+        cross_k, cross_v = cross_attention_cache(g, i, d, heads, head_dim)
+        h = g.op("Add", [h, g.linear(g.merge_heads(g.attend(q, cross_k, cross_v, head_dim), d), d, d, f"dec{i}_xo")])
+        h = g.op("Add", [h, g.mlp(g.layer_norm(h, d, f"dec{i}_ln3"), d, dims["ffn"], f"dec{i}")])
+    h = g.layer_norm(h, d, "dec_ln")
+    logits_out = "logits" if position_bias is None else "transformer_logits"
+    logits = g.op("MatMul", [h, g.op("Transpose", [token_embedding], perm=[1, 0])], [logits_out])
+    if position_bias is not None:
+        g.op("Add", [logits, g.op("Gather", [g.const(position_bias, "position_bias"), positions])], ["logits"])
+
+    inputs = [
+        tensor("input_ids", INT64, ["batch_size", "decoder_sequence_length"]),
+        tensor("encoder_hidden_states", FLOAT, ["batch_size", "encoder_sequence_length / 2", d]),
+    ]
+    for i in range(layers):
+        for kind, length in (("decoder", "past_decoder_sequence_length"), ("encoder", "encoder_sequence_length_out")):
+            inputs += [tensor(f"past_key_values.{i}.{kind}.{part}", FLOAT, ["batch_size", heads, length, head_dim]) for part in ("key", "value")]
+    inputs.append(tensor("use_cache_branch", BOOL, [1]))
+    outputs = [tensor("logits", FLOAT, ["batch_size", "decoder_sequence_length", vocab])]
+    for i in range(layers):
+        outputs += [tensor(f"present.{i}.decoder.{part}", FLOAT, ["batch_size", heads, "past_decoder_sequence_length + 1", head_dim]) for part in ("key", "value")]
+        outputs += [tensor(f"present.{i}.encoder.{part}", FLOAT, ["batch_size", heads, "encoder_sequence_length_out", head_dim]) for part in ("key", "value")]
+    save_model(g, inputs, outputs, path)
+
+
+def cross_attention_cache(g, layer, d, heads, head_dim):
+    """The merged export's If: without the cache, project encoder_hidden_states (both branches see
+    the outer graph's weights); with it, output constant empty tensors, as optimum's merged exports
+    do — callers keep the first run's encoder keys/values (copying them every step would cost a
+    batch's whole cross-attention cache per token)."""
+    with_cache = Graph(g.rng, prefix=f"cached{layer}_")
+    empty = np.zeros((1, heads, 0, head_dim), dtype=np.float32)
+    cached = [with_cache.op("Constant", [], value=numpy_helper.from_array(empty, f"cached{layer}_empty_{part}")) for part in ("key", "value")]
+    fresh = Graph(g.rng, prefix=f"fresh{layer}_")
+    projected = [
+        fresh.split_heads(fresh.linear("encoder_hidden_states", d, d, f"dec{layer}_xk", bias=False), heads, head_dim),
+        fresh.split_heads(fresh.linear("encoder_hidden_states", d, d, f"dec{layer}_xv"), heads, head_dim),
+    ]
+    g.initializers += with_cache.initializers + fresh.initializers
+    branch_outputs = lambda names: [tensor(n, FLOAT, None) for n in names]  # noqa: E731
+    return g.op(
+        "If",
+        ["use_cache_branch"],
+        [f"present.{layer}.encoder.key", f"present.{layer}.encoder.value"],
+        then_branch=with_cache.subgraph(f"with_past_{layer}", branch_outputs(cached)),
+        else_branch=fresh.subgraph(f"without_past_{layer}", branch_outputs(projected)),
+    )
+
