@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { BREAKER_STATE_METRIC, COST_METRIC, STREAM_METRICS } from '@streamscribe/observability';
-import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, parsePrometheusText, sampleValue } from '@streamscribe/testing';
+import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, parsePrometheusText, sampleValue, tinyModelDir } from '@streamscribe/testing';
 import { Dashboard, alertQueries, allPanels, loadDashboards, queriesOf } from './grafana-dashboards';
 import { familyExporting, metricNamesIn } from './promql-metric-names';
 
@@ -45,6 +45,17 @@ const APPS: ScrapedApp[] = [
       ASSEMBLYAI_BASE_URL: assemblyaiUrl,
       CONSUMER_NAME: 'dashboards-check-assemblyai',
     }),
+  },
+  {
+    // The committed tiny models: same code path and metrics as real exports.
+    app: 'worker-whisper',
+    provider: 'whisper',
+    env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: String(port), WHISPER_MODEL_DIR: tinyModelDir('whisper'), INFERENCE_DEVICE: 'cpu' }),
+  },
+  {
+    app: 'worker-parakeet',
+    provider: 'parakeet',
+    env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: String(port), PARAKEET_MODEL_DIR: tinyModelDir('parakeet'), INFERENCE_DEVICE: 'cpu' }),
   },
 ];
 
