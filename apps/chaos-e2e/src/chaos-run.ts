@@ -48,6 +48,7 @@ export interface ChaosReport {
   ingestRetries: number;
   providerCalls: number;
   injectedFailures: number;
+  ingestRetryReasons: Array<[string, number]>;
   /** Chunks whose result came from AssemblyAI after Deepgram gave up on them. */
   failedOver: number;
   reclaims: number;
@@ -151,6 +152,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workerStartFailures: fleet.startFailures,
       redisRestarts,
       ingestRetries: ingest.retries,
+      ingestRetryReasons: [...ingest.retryReasons].sort((a, b) => b[1] - a[1]),
       providerCalls: deepgram.requests.length + assemblyai.requests.length,
       injectedFailures: [...deepgram.requests, ...assemblyai.requests].filter((r) => r.dropped || (r.status ?? 200) >= 400).length,
       failedOver,
@@ -214,11 +216,15 @@ function workerEnv(redisUrl: string, options: ChaosOptions): Record<string, stri
 /** Posts chunks to the router, retrying 503s and connection errors with the same chunk id. */
 class Ingestion {
   retries = 0;
+  /** Retries by why the router refused: status and the start of its message. */
+  readonly retryReasons = new Map<string, number>();
 
   constructor(private readonly base: string) {}
 
   async post(chunk: AcceptedChunk, seq: number): Promise<void> {
-    const url = `${this.base}/v1/sessions/${chunk.sessionId}/chunks?chunkId=${chunk.chunkId}&seq=${seq}&provider=deepgram`;
+    // Deepgram first; while its breaker is open the router sends a chunk straight to AssemblyAI,
+    // and a chunk that fails at one of the two fails over to the other.
+    const url = `${this.base}/v1/sessions/${chunk.sessionId}/chunks?chunkId=${chunk.chunkId}&seq=${seq}&provider=deepgram&fallback=assemblyai,deepgram`;
     const body = speechWav(chunk.text);
     for (;;) {
       let status: number;
@@ -234,6 +240,8 @@ class Ingestion {
       if (status === 200 || status === 202) return;
       if (status !== 0 && status < 500) throw new Error(`router refused ${chunk.sessionId}/${chunk.chunkId} with ${status}: ${detail}`);
       this.retries += 1;
+      const reason = `${status || 'no connection'}: ${retryReason(detail)}`;
+      this.retryReasons.set(reason, (this.retryReasons.get(reason) ?? 0) + 1);
       await sleep(100);
     }
   }
@@ -262,6 +270,17 @@ function idleStats(values: number[]): IdleStats {
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
 }
 
+/** The router's message without ids and numbers, so refusals of one kind count together. */
+function retryReason(detail: string): string {
+  let message = detail;
+  try {
+    message = (JSON.parse(detail) as { message?: string }).message ?? detail;
+  } catch {
+    // not JSON: a connection error's text
+  }
+  return message.replace(/\d+/g, 'N').slice(0, 90);
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -287,7 +306,7 @@ export function formatChaosReport(report: ChaosReport): string {
     ['redis-server kills + restarts', report.redisRestarts],
     ['ingest retries (503s, refused connections)', report.ingestRetries],
     ['provider calls / injected failures', `${report.providerCalls} / ${report.injectedFailures}`],
-    ['transcribed by the fallback (AssemblyAI) after Deepgram gave up', report.failedOver],
+    ['transcribed by AssemblyAI (failed over, or routed there while the Deepgram breaker was open)', report.failedOver],
     ['reclaims', report.reclaims],
     ['reclaim idle p50 / p99 / max (ms), all streams', formatIdle(report.reclaimIdleMs)],
     ['  the same, Deepgram stream (a live peer always there)', formatIdle(report.reclaimIdleMsWithPeers)],
@@ -296,5 +315,7 @@ export function formatChaosReport(report: ChaosReport): string {
     ['wall time (s)', report.seconds.toFixed(1)],
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
-  return rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
+  const table = rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
+  const reasons = report.ingestRetryReasons.map(([reason, count]) => `  ${String(count).padStart(6)}  ${reason}`).join('\n');
+  return reasons ? `${table}\ningest retries by reason:\n${reasons}` : table;
 }
