@@ -278,7 +278,7 @@ function retryReason(detail: string): string {
   } catch {
     // not JSON: a connection error's text
   }
-  return message.replace(/\d+/g, 'N').slice(0, 90);
+  return message.replace(/\d+/g, 'N').slice(0, 200);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -75,7 +75,7 @@ export function selectProvider(
     if (healthy(request.preferred)) return chosen(request.preferred, 'preferred');
     const next = request.fallback.find(healthy);
     if (next) return chosen(next, 'fallback');
-    return { ok: false, status: 503, message: noHealthyWorkersFor([request.preferred, ...request.fallback], byName, capable, excluded) };
+    return { ok: false, status: 503, message: noHealthyWorkersFor([...new Set([request.preferred, ...request.fallback])], byName, capable, excluded) };
   }
   const session = request.sessionProvider;
   if (session && healthy(session) && (byName.get(session)?.breaker ?? 'closed') === 'closed') return chosen(session, 'session');
