@@ -3,14 +3,15 @@ import type Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { Logger } from '@streamscribe/observability';
 import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
-import { MaintenanceOptions, ReclaimOptions, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
+import { ReclaimOptions, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/redis-connection';
 import { AckBatcher } from './ack-batcher';
+import { errorMessage, sleep } from './loop-utils';
 import { ensureGroup, isNoGroupError } from './consumer-groups';
 import { InFlightEntry, LeaseKeeper } from './lease-keeper';
 import { Reclaimer, toFieldMap } from './reclaimer';
-import { prunePresence, reapIdleConsumers, trimAcknowledged } from './stream-maintenance';
+import { maintainStreams } from './stream-maintenance';
 import { StreamBinding, bindStream, transportMetrics } from './transport-metrics';
 
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS_TRANSPORT');
@@ -115,7 +116,10 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       this.loops.push(this.reclaimLoop(streamsByGroup, this.options.reclaim));
       this.leaseRenewal = this.leaseLoop(this.options.reclaim);
     }
-    if (this.options.maintenance) this.loops.push(this.maintenanceLoop(streamsByGroup, this.options.maintenance));
+    if (this.options.maintenance) {
+      const keep = { commands: this.commands, presenceKeyFor: this.options.presenceKeyFor, log: this.log, stopping: this.stopping.signal };
+      this.loops.push(maintainStreams(streamsByGroup, this.options.maintenance, keep));
+    }
     this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
   }
 
@@ -228,32 +232,6 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
         if (lost.length > 0) this.log.warn({ entryIds: lost }, 'a peer reclaimed entries still in flight here; they may be handled twice');
       } catch (error) {
         this.log.warn({ err: errorMessage(error) }, 'lease renewal failed');
-      }
-    }
-  }
-
-  /**
-   * Every intervalMs: trims each stream below what every group delivered and acknowledged, deletes
-   * consumers gone idle with nothing pending, and prunes stale heartbeats. Every worker runs it; the
-   * steps are single Lua calls, so replicas doing the same at once do no harm.
-   */
-  private async maintenanceLoop(streamsByGroup: Map<string, string[]>, maintenance: MaintenanceOptions): Promise<void> {
-    const commands = this.commands as Redis;
-    while (!this.closing) {
-      await sleep(maintenance.intervalMs, this.stopping.signal);
-      for (const [group, streams] of streamsByGroup) {
-        if (this.closing) break;
-        try {
-          for (const stream of streams) {
-            if (maintenance.trim) await trimAcknowledged(commands, stream);
-            const reaped = await reapIdleConsumers(commands, stream, group, maintenance.reapIdleMs);
-            if (reaped.length > 0) this.log.info({ stream, group, consumers: reaped }, 'idle consumers removed from group');
-          }
-          const presenceKey = this.options.presenceKeyFor?.(group);
-          if (presenceKey) await prunePresence(commands, presenceKey, maintenance.reapIdleMs);
-        } catch (error) {
-          if (!this.closing) this.log.warn({ err: errorMessage(error), group }, 'stream maintenance failed');
-        }
       }
     }
   }
@@ -377,18 +355,4 @@ async function settleWithin(work: Promise<unknown>[], timeoutMs: number): Promis
   const finished = await Promise.race([Promise.allSettled(work).then(() => true as const), timeout]);
   clearTimeout(timer);
   return finished;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

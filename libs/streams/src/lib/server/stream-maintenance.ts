@@ -1,8 +1,10 @@
 import type Redis from 'ioredis';
-import { counter } from '@streamscribe/observability';
+import { Logger, counter } from '@streamscribe/observability';
+import { MaintenanceOptions } from '../interfaces/redis-streams-server-options.interface';
 import { RedisScript } from '../redis/redis-script';
 import { REAP_CONSUMERS_LUA } from './scripts/reap-consumers-2.lua';
 import { TRIM_ACKED_LUA } from './scripts/trim-acked-1.lua';
+import { errorMessage, sleep } from './loop-utils';
 
 const trimAckedScript = new RedisScript('ssTrimAcked', 1, TRIM_ACKED_LUA);
 const reapConsumersScript = new RedisScript('ssReapConsumers', 1, REAP_CONSUMERS_LUA);
@@ -37,4 +39,37 @@ export async function reapIdleConsumers(client: Redis, stream: string, group: st
 /** Drops heartbeats older than `olderThanMs` from a presence set, so it holds only recent consumers. */
 export async function prunePresence(client: Redis, key: string, olderThanMs: number): Promise<number> {
   return client.zremrangebyscore(key, '-inf', Date.now() - olderThanMs);
+}
+
+export interface MaintenanceContext {
+  commands: Redis;
+  presenceKeyFor?: (group: string) => string;
+  log: Logger;
+  /** Aborted when the server closes: the loop ends. */
+  stopping: AbortSignal;
+}
+
+/**
+ * Every intervalMs: trims each stream below what every group delivered and acknowledged, deletes
+ * consumers gone idle with nothing pending, and prunes stale heartbeats. Every worker runs it; the
+ * steps are single Lua calls, so replicas doing the same at once do no harm.
+ */
+export async function maintainStreams(streamsByGroup: Map<string, string[]>, options: MaintenanceOptions, ctx: MaintenanceContext): Promise<void> {
+  while (!ctx.stopping.aborted) {
+    await sleep(options.intervalMs, ctx.stopping);
+    for (const [group, streams] of streamsByGroup) {
+      if (ctx.stopping.aborted) break;
+      try {
+        for (const stream of streams) {
+          if (options.trim) await trimAcknowledged(ctx.commands, stream);
+          const reaped = await reapIdleConsumers(ctx.commands, stream, group, options.reapIdleMs);
+          if (reaped.length > 0) ctx.log.info({ stream, group, consumers: reaped }, 'idle consumers removed from group');
+        }
+        const presenceKey = ctx.presenceKeyFor?.(group);
+        if (presenceKey) await prunePresence(ctx.commands, presenceKey, options.reapIdleMs);
+      } catch (error) {
+        if (!ctx.stopping.aborted) ctx.log.warn({ err: errorMessage(error), group }, 'stream maintenance failed');
+      }
+    }
+  }
 }
