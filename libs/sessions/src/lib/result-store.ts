@@ -37,7 +37,8 @@ export class ResultStore {
   ) {}
 
   async write(result: TranscriptionResultEntry): Promise<ResultWrite> {
-    const priced = result.status === 'ok' && result.costUsd !== undefined;
+    // A non-finite cost or duration (a provider reporting NaN) is left out, never written half.
+    const priced = result.status === 'ok' && result.costUsd !== undefined && Number.isFinite(result.costUsd);
     const [status, entryId] = (await writeResultScript.run(
       this.client,
       [
@@ -53,7 +54,7 @@ export class ResultStore {
         this.options.resultsAllMaxLen,
         result.provider,
         priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
-        result.durationSeconds === undefined ? '' : Math.round(result.durationSeconds * 1000),
+        result.durationSeconds === undefined || !Number.isFinite(result.durationSeconds) ? '' : Math.round(result.durationSeconds * 1000),
         result.status,
         ...encodeResultEntry(result),
       ],

@@ -141,6 +141,13 @@ describe('sessions', () => {
     expect(await redis.ttl('streamscribe:session:s4:cost')).toBeGreaterThan(0);
   });
 
+  it('writes a result whose cost or duration is not a finite number without counting it, never half', async () => {
+    await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s6') });
+    const written = await results.write({ ...result('s6', 'chunk_000000', 'x', 0), costUsd: Number.NaN, durationSeconds: Number.POSITIVE_INFINITY });
+    expect(written.created).toBe(true);
+    expect(await redis.hgetall('streamscribe:session:s6:cost')).toEqual({});
+  });
+
   it('knows nothing of an unknown session', async () => {
     expect(await reader.read('nobody')).toBeUndefined();
   });

@@ -36,12 +36,6 @@ export class ChunkProcessor {
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
     const provider = this.provider.name;
-    if (context.getDeliveryCount() > this.env.MAX_DELIVERIES) {
-      workerMetrics.chunks.inc({ provider, outcome: 'poison' });
-      const reason = `delivered ${context.getDeliveryCount()} times (MAX_DELIVERIES ${this.env.MAX_DELIVERIES}): every consumer that took it died or stalled`;
-      await this.settler.deadLetter(entry, reason, context, decodeOrUndefined(entry));
-      return;
-    }
     let chunk: AudioChunkEntry;
     try {
       chunk = decodeChunkEntry(entry.fields);
@@ -51,9 +45,16 @@ export class ChunkProcessor {
       await this.settler.deadLetter(entry, error.message, context);
       return;
     }
-    if (context.getDeliveryCount() > 1 && (await this.results.statusOf(chunk.sessionId, chunk.chunkId)) === 'ok') {
-      // Its owner wrote the result and died before the XACK: acknowledge, never pay twice.
+    if ((await this.results.statusOf(chunk.sessionId, chunk.chunkId)) === 'ok') {
+      // Already transcribed: an owner that died before its XACK, a hedge's other copy, a re-drive
+      // of a chunk that was finished meanwhile. Acknowledge; never pay twice.
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
+      return;
+    }
+    if (context.getDeliveryCount() > this.env.MAX_DELIVERIES) {
+      workerMetrics.chunks.inc({ provider, outcome: 'poison' });
+      const reason = `delivered ${context.getDeliveryCount()} times (MAX_DELIVERIES ${this.env.MAX_DELIVERIES}): every consumer that took it died or stalled`;
+      await this.settler.deadLetter(entry, reason, context, chunk);
       return;
     }
     const startedAt = performance.now();
@@ -120,13 +121,5 @@ export class ChunkProcessor {
       ({ transition }) => transition && this.log.warn({ provider: this.provider.name, breaker: transition.to, reason: transition.reason }, 'circuit breaker moved'),
       (error: Error) => this.log.debug({ err: error.message }, 'could not record the provider outcome'),
     );
-  }
-}
-
-function decodeOrUndefined(entry: StreamEntry): AudioChunkEntry | undefined {
-  try {
-    return decodeChunkEntry(entry.fields);
-  } catch {
-    return undefined;
   }
 }

@@ -62,12 +62,13 @@ export class ChunkSettler {
       originalProvider: chunk.originalProvider ?? current,
       errorHistory: history,
     };
-    await moveEntry(this.redis, {
-      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId() },
+    const moved = await moveEntry(this.redis, {
+      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId(), consumer: context.getConsumer() },
       target: { stream: providerStream(decision.next) },
       fields: encodeChunkEntry(successor),
     });
     context.markSettled();
+    if (!moved) return; // a peer that reclaimed the entry has it now
     workerMetrics.failovers.inc({ from: current, to: decision.next });
     this.log.warn({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, to: decision.next, err: item }, 'chunk failed over');
   }
@@ -96,7 +97,7 @@ export class ChunkSettler {
       f.deadLetteredAt, epochSeconds(),
     );
     const moved = await moveEntry(this.redis, {
-      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId() },
+      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId(), consumer: context.getConsumer() },
       target: { stream: DEAD_LETTER_STREAM, maxLen: this.env.DEAD_LETTER_MAXLEN },
       fields,
     });

@@ -19,6 +19,15 @@
  * Returns { 'created' | 'superseded' | 'duplicate', result entry id in the session stream }.
  */
 export const WRITE_RESULT_LUA = `
+-- Checked before anything is written: a script that fails halfway is not rolled back.
+local function badInteger(value)
+  if value == '' then return false end
+  local n = tonumber(value)
+  return n == nil or n ~= n or n == math.huge or n == -math.huge or math.floor(n) ~= n
+end
+if badInteger(ARGV[5]) or badInteger(ARGV[6]) then
+  return redis.error_reply('ERR cost micros and audio ms must be integers, got ' .. ARGV[5] .. ' and ' .. ARGV[6])
+end
 local existing = redis.call('HGET', KEYS[1], ARGV[1])
 local outcome = 'created'
 if existing then

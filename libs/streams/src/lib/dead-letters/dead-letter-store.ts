@@ -76,15 +76,22 @@ export class DeadLetterStore {
     return outcomes;
   }
 
-  /** Re-drives up to `limit` letters, oldest first, skipping (and reporting) malformed ones. */
+  /**
+   * Re-drives up to `limit` letters, oldest first, skipping (and reporting) malformed ones. Only
+   * letters that were there when it started: one that fails again at once is dead-lettered anew
+   * at the end of the stream, and must not be re-driven again by the same call.
+   */
   async redriveAll(options: { provider?: ProviderName; limit?: number } = {}): Promise<RedriveOutcome[]> {
     const limit = options.limit ?? 1000;
+    const [newest] = await this.client.xrevrange(this.stream, '+', '-', 'COUNT', 1);
+    if (!newest) return [];
     const outcomes: RedriveOutcome[] = [];
     let after: string | undefined;
     while (outcomes.length < limit) {
       const page = await this.list({ count: Math.min(100, limit - outcomes.length), after });
-      for (const letter of page.letters) outcomes.push(await this.requeue(letter, options.provider));
-      if (!page.next) break;
+      const due = page.letters.filter((letter) => !isAfter(letter.id, newest[0]));
+      for (const letter of due) outcomes.push(await this.requeue(letter, options.provider));
+      if (!page.next || due.length < page.letters.length) break;
       after = page.next;
     }
     return outcomes;
@@ -119,4 +126,11 @@ function requeuedFields(flat: Buffer[], letter: DeadLetter): EncodedFields {
   }
   fields.push(REDRIVE_COUNT_FIELD, String(letter.redriveCount + 1));
   return fields;
+}
+
+/** Whether stream id `a` comes after `b` (compared as the two integers they are). */
+function isAfter(a: string, b: string): boolean {
+  const [msA, seqA] = a.split('-').map(BigInt);
+  const [msB, seqB] = b.split('-').map(BigInt);
+  return msA !== msB ? msA > msB : seqA > seqB;
 }

@@ -28,8 +28,11 @@ export class LeaseKeeper {
     private readonly consumer: string,
   ) {}
 
-  /** Renews the leases of these entries; returns the ids whose lease was already lost. */
-  async renew(entries: Iterable<InFlightEntry>): Promise<string[]> {
+  /**
+   * Renews the leases of these entries; returns the ids whose lease was lost. `stillHeld` filters
+   * out entries that finished (acked, moved) while the renewal ran: those were not lost.
+   */
+  async renew(entries: Iterable<InFlightEntry>, stillHeld: (id: string) => boolean = () => true): Promise<string[]> {
     const byStream = new Map<string, InFlightEntry[]>();
     for (const entry of entries) {
       const key = `${entry.stream}\u0000${entry.group}`;
@@ -38,7 +41,8 @@ export class LeaseKeeper {
     const lost: string[] = [];
     for (const group of byStream.values()) {
       const { stream, group: name } = group[0];
-      const ids = (await renewLeasesScript.run(this.commands, [stream], [name, this.consumer, ...group.map((e) => e.id)])) as string[];
+      const answered = (await renewLeasesScript.run(this.commands, [stream], [name, this.consumer, ...group.map((e) => e.id)])) as string[];
+      const ids = answered.filter(stillHeld);
       if (ids.length > 0) leasesLost.inc({ stream, group: name }, ids.length);
       lost.push(...ids);
     }

@@ -60,10 +60,20 @@ export class Reclaimer {
     return { next: next.toString(), claimed: result };
   }
 
-  /** Delivery counts read after the claim, for entries that became idle between the two calls. */
+  /**
+   * Delivery counts read after the claim, for entries that became idle between the two calls: one
+   * XPENDING per id (a range could be filled by this consumer's other entries).
+   */
   private async deliveryCounts(stream: string, group: string, ids: string[]): Promise<Map<string, number>> {
-    const rows = (await this.commands.xpending(stream, group, ids[0], ids[ids.length - 1], ids.length * 2, this.consumer)) as PendingRow[];
-    return new Map(rows.map(([id, , , count]) => [id, Number(count)]));
+    const pipeline = this.commands.pipeline();
+    for (const id of ids) pipeline.xpending(stream, group, id, id, 1);
+    const replies = (await pipeline.exec()) ?? [];
+    const counts = new Map<string, number>();
+    for (const [error, rows] of replies) {
+      const [row] = (error ? [] : rows) as PendingRow[];
+      if (row) counts.set(row[0], Number(row[3]));
+    }
+    return counts;
   }
 }
 

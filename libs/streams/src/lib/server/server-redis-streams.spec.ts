@@ -195,4 +195,25 @@ describe('ServerRedisStreams', () => {
     release();
     await until(async () => (await pendingCount()) === 0);
   });
+
+  it('never exceeds its concurrency when reclaimed entries and a blocked read meet', async () => {
+    let running = 0;
+    let most = 0;
+    const done: string[] = [];
+    behaviour = async (entry) => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      running -= 1;
+      done.push(entry.fields.get('name')?.toString() as string);
+    };
+    await redis.xgroup('CREATE', STREAM, GROUP, '0', 'MKSTREAM');
+    for (const name of ['dead-1', 'dead-2']) await redis.xadd(STREAM, '*', 'name', name);
+    await redis.xreadgroup('GROUP', GROUP, 'dead-consumer', 'COUNT', 10, 'STREAMS', STREAM, '>');
+    await startServer(2, { minIdleMs: 50, intervalMs: 20 });
+    for (const name of ['new-1', 'new-2', 'new-3']) await redis.xadd(STREAM, '*', 'name', name);
+    await until(() => done.length === 5);
+    expect(most).toBeLessThanOrEqual(2);
+    expect([...done].sort()).toEqual(['dead-1', 'dead-2', 'new-1', 'new-2', 'new-3']);
+  });
 });

@@ -16,6 +16,9 @@ import { StreamBinding, bindStream, transportMetrics } from './transport-metrics
 
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS_TRANSPORT');
 
+/** How long past the drain timeout the acks, group leave and QUIT may take. */
+const DRAIN_MARGIN_MS = 5000;
+
 interface ReclaimedForDispatch {
   entry: StreamEntry;
   group: string;
@@ -46,6 +49,8 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
    */
   private readonly bindings = new Map<string, StreamBinding>();
   private readonly loops: Promise<void>[] = [];
+  /** Slots a blocked XREADGROUP may fill when it returns. */
+  private reservedForReads = 0;
   /** Claimed from stopped consumers, waiting for a free slot; they go before new entries. */
   private readonly reclaimed: ReclaimedForDispatch[] = [];
   /** Handlers in flight, with the entry each works on (for lease renewal). */
@@ -88,6 +93,11 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
 
   unwrap<T>(): T {
     return { commands: this.commands, readers: [...this.readers.keys()] } as T;
+  }
+
+  /** Whether this process still works on (or has queued) the entry. */
+  private holds(id: string): boolean {
+    return [...this.running.values()].some((e) => e.id === id) || this.reclaimed.some(({ entry }) => entry.id === id);
   }
 
   /** Entries being handled right now by this process. */
@@ -148,12 +158,16 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     while (!this.closing) {
       await this.waitForFreeSlot();
       if (this.closing) break;
+      // The slots this read may fill stay reserved while it blocks, so reclaimed entries started
+      // meanwhile cannot push the process over its concurrency when the read returns.
+      const count = Math.max(1, this.concurrency - this.inFlight - this.reservedForReads - this.reclaimed.length);
+      this.reservedForReads += count;
       let reply: XReadGroupReply;
       try {
         reply = (await reader.callBuffer(
           'XREADGROUP',
           'GROUP', group, consumer,
-          'COUNT', Math.max(1, this.concurrency - this.inFlight - this.reclaimed.length),
+          'COUNT', count,
           'BLOCK', this.blockMs,
           'STREAMS', ...streams, ...streams.map(() => '>'),
         )) as XReadGroupReply;
@@ -163,12 +177,16 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
         failures += 1;
         await this.recoverFromReadError(error, group, streams, failures);
         continue;
+      } finally {
+        this.reservedForReads -= count;
       }
+      this.slotWaiters.shift()?.(); // another group's read loop may use what this one did not
       for (const [stream, entries] of reply ?? []) {
         for (const [id, flat] of entries) {
           this.dispatch({ stream: stream.toString(), id: id.toString(), fields: toFieldMap(flat) }, group, 1);
         }
       }
+      this.dispatchReclaimed();
     }
   }
 
@@ -176,7 +194,11 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     if (isNoGroupError(error)) {
       // The stream or group vanished (Redis restarted without persistence, or someone deleted it).
       this.log.warn({ group }, 'consumer group missing; recreating it');
-      await Promise.all(streams.map((stream) => ensureGroup(this.commands as Redis, stream, group))).catch(() => undefined);
+      const recreated = await Promise.all(streams.map((stream) => ensureGroup(this.commands as Redis, stream, group))).then(
+        () => true,
+        () => false,
+      );
+      if (!recreated) await sleep(reconnectDelayMs(failures));
       return;
     }
     transportMetrics.readErrors.inc({ group });
@@ -196,16 +218,22 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       await sleep(reclaim.intervalMs, this.stopping.signal);
       for (const [group, streams] of streamsByGroup) {
         for (const stream of streams) {
-          if (this.closing || this.reclaimed.length >= this.concurrency) continue;
+          // As many as there are free slots; a busy worker still takes one per sweep (it goes before
+          // new reads), so a saturated fleet drains a dead worker's chunks, but no worker hoards them.
+          const room = this.concurrency - this.running.size - this.reclaimed.length;
+          const count = room > 0 ? room : this.reclaimed.length === 0 ? 1 : 0;
+          if (this.closing || count === 0) continue;
           const key = `${stream}\u0000${group}`;
           try {
-            const { next, claimed } = await reclaimer.sweep(stream, group, cursors.get(key) ?? '0-0', this.concurrency - this.reclaimed.length);
+            const { next, claimed } = await reclaimer.sweep(stream, group, cursors.get(key) ?? '0-0', count);
             cursors.set(key, next);
             for (const { entry, deliveryCount, previousOwner, idleMs } of claimed) {
               this.log.info({ stream, entryId: entry.id, from: previousOwner, idleMs, deliveryCount }, 'entry reclaimed');
               this.reclaimed.push({ entry, group, deliveryCount });
             }
             this.dispatchReclaimed();
+            // Slots held by a blocked read: end the read now rather than after WORKER_BLOCK_MS.
+            if (this.reclaimed.length > 0 && this.reservedForReads > 0) await this.wakeReaders();
           } catch (error) {
             if (!this.closing) this.log.warn({ err: errorMessage(error), stream, group }, 'reclaim sweep failed');
           }
@@ -228,7 +256,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       if (this.running.size + this.reclaimed.length === 0 || this.releasingLeases.signal.aborted) continue;
       try {
         const held = [...this.running.values(), ...this.reclaimed.map(({ entry, group }) => ({ stream: entry.stream, group, id: entry.id }))];
-        const lost = await keeper.renew(held);
+        const lost = await keeper.renew(held, (id) => this.holds(id));
         if (lost.length > 0) this.log.warn({ entryIds: lost }, 'a peer reclaimed entries still in flight here; they may be handled twice');
       } catch (error) {
         this.log.warn({ err: errorMessage(error) }, 'lease renewal failed');
@@ -252,7 +280,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
    * busy with a backlog would hold them until the backlog is gone.
    */
   private dispatchReclaimed(): void {
-    while (this.running.size < this.concurrency && this.reclaimed.length > 0 && !this.closing) {
+    while (this.running.size + this.reservedForReads < this.concurrency && this.reclaimed.length > 0 && !this.closing) {
       const { entry, group, deliveryCount } = this.reclaimed.shift() as ReclaimedForDispatch;
       this.dispatch(entry, group, deliveryCount);
     }
@@ -283,7 +311,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
 
   /** Waits until a slot is free that no reclaimed entry is waiting for. */
   private async waitForFreeSlot(): Promise<void> {
-    while (this.inFlight + this.reclaimed.length >= this.concurrency && !this.closing) {
+    while (this.inFlight + this.reservedForReads + this.reclaimed.length >= this.concurrency && !this.closing) {
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
   }
@@ -301,7 +329,21 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     this.presenceTimer.unref();
   }
 
+  /**
+   * The drain, bounded: with Redis unreachable, a command can wait in the offline queue forever,
+   * so past the drain timeout (plus a margin for the acks) the connections are simply dropped.
+   * Entries still pending then stay pending for peers: nothing is lost, the process just exits.
+   */
   private async drainAndDisconnect(): Promise<void> {
+    const finished = await settleWithin([this.drain()], (this.options.drainTimeoutMs ?? 10_000) + DRAIN_MARGIN_MS);
+    if (finished) return;
+    this.log.warn('drain did not finish in time (Redis unreachable?); dropping the connections');
+    this.releasingLeases.abort();
+    for (const reader of this.readers.keys()) reader.disconnect();
+    this.commands?.disconnect();
+  }
+
+  private async drain(): Promise<void> {
     this.stopping.abort();
     clearInterval(this.presenceTimer);
     this.slotWaiters.splice(0).forEach((wake) => wake());
@@ -320,6 +362,14 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
     for (const reader of this.readers.keys()) reader.disconnect();
     if (this.commands) await closeRedis(this.commands);
     this.log.info('stopped consuming');
+  }
+
+  /** Ends blocked reads at once (they return nothing); the read loops go round again. */
+  private async wakeReaders(): Promise<void> {
+    for (const clientId of this.readers.values()) {
+      const id = await clientId.catch(() => undefined);
+      if (id !== undefined) await this.commands?.client('UNBLOCK', id, 'TIMEOUT').catch(() => undefined);
+    }
   }
 
   private async unblockReaders(): Promise<void> {

@@ -64,6 +64,28 @@ describe('stream maintenance', () => {
     expect(await trimAcknowledged(redis, STREAM)).toBeGreaterThanOrEqual(8);
   });
 
+  it('compares ids exactly: a pending entry with a sequence number above 2^53 is never trimmed', async () => {
+    for (let seq = 1; seq <= 7; seq++) await redis.xadd(STREAM, `1-${seq}`, 'n', String(seq));
+    const huge = '1-9007199254740995'; // 2^53 + 3: a Lua double would round it up
+    await redis.xadd(STREAM, huge, 'n', 'huge');
+    await redis.xadd(STREAM, '2-1', 'n', 'after');
+    await redis.xgroup('CREATE', STREAM, 'g', '0');
+    const delivered = await read('g', 'c', 10);
+    await redis.xack(STREAM, 'g', ...delivered.filter((id) => id !== huge));
+    await trimAcknowledged(redis, STREAM);
+    expect(await remaining()).toContain(huge);
+    expect((await redis.xpending(STREAM, 'g', '-', '+', 10)).map((row) => (row as string[])[0])).toEqual([huge]);
+  });
+
+  it('copes with the largest possible id as last delivered', async () => {
+    await redis.xadd(STREAM, '5-1', 'n', '1');
+    await redis.xadd(STREAM, '5-18446744073709551615', 'n', 'max');
+    await redis.xgroup('CREATE', STREAM, 'g', '0');
+    await redis.xack(STREAM, 'g', ...(await read('g', 'c', 10)));
+    await expect(trimAcknowledged(redis, STREAM)).resolves.toBeGreaterThanOrEqual(0);
+    expect(await remaining()).toContain('5-18446744073709551615');
+  });
+
   it('reaps idle consumers that hold nothing, never one with pending entries', async () => {
     await append(5);
     await redis.xgroup('CREATE', STREAM, 'g', '0');

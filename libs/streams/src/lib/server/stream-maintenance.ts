@@ -59,17 +59,24 @@ export async function maintainStreams(streamsByGroup: Map<string, string[]>, opt
     await sleep(options.intervalMs, ctx.stopping);
     for (const [group, streams] of streamsByGroup) {
       if (ctx.stopping.aborted) break;
-      try {
-        for (const stream of streams) {
-          if (options.trim) await trimAcknowledged(ctx.commands, stream);
+      // Each step on its own: a stream that cannot be trimmed must not stop reaping and pruning.
+      for (const stream of streams) {
+        if (options.trim) await attempt(ctx, { stream, step: 'trim' }, () => trimAcknowledged(ctx.commands, stream));
+        await attempt(ctx, { stream, group, step: 'reap consumers' }, async () => {
           const reaped = await reapIdleConsumers(ctx.commands, stream, group, options.reapIdleMs);
           if (reaped.length > 0) ctx.log.info({ stream, group, consumers: reaped }, 'idle consumers removed from group');
-        }
-        const presenceKey = ctx.presenceKeyFor?.(group);
-        if (presenceKey) await prunePresence(ctx.commands, presenceKey, options.reapIdleMs);
-      } catch (error) {
-        if (!ctx.stopping.aborted) ctx.log.warn({ err: errorMessage(error), group }, 'stream maintenance failed');
+        });
       }
+      const presenceKey = ctx.presenceKeyFor?.(group);
+      if (presenceKey) await attempt(ctx, { group, step: 'prune heartbeats' }, () => prunePresence(ctx.commands, presenceKey, options.reapIdleMs));
     }
+  }
+}
+
+async function attempt(ctx: MaintenanceContext, where: Record<string, string>, step: () => Promise<unknown>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (!ctx.stopping.aborted) ctx.log.warn({ err: errorMessage(error), ...where }, 'stream maintenance step failed');
   }
 }

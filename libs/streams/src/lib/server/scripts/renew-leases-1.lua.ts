@@ -5,14 +5,15 @@
  * already claimed stays the peer's. XCLAIM ... JUSTID leaves the delivery count as it is.
  *
  * KEYS[1] the stream    ARGV[1] the group    ARGV[2] this consumer    ARGV[3..] entry ids
- * Returns the ids whose lease was lost (no longer pending, or owned by another consumer).
+ * Returns the ids whose lease was lost: no longer pending, owned by another consumer, or deleted
+ * from the stream (XCLAIM then drops it from the PEL and returns nothing).
  */
 export const RENEW_LEASES_LUA = `
 local lost = {}
 for i = 3, #ARGV do
   local row = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
   if row and row[2] == ARGV[2] then
-    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID')
+    if #redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'JUSTID') == 0 then lost[#lost + 1] = ARGV[i] end
   else
     lost[#lost + 1] = ARGV[i]
   end
