@@ -1,7 +1,6 @@
-import { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
-import { AddressInfo } from 'node:net';
 import { AppProcess, FakeDeepgramServer, RedisHarness, speechPcm, speechWav } from '@streamscribe/testing';
+import { TestRouter, startTestRouter } from './test-router';
 
 const WAV = 'audio/wav';
 
@@ -17,7 +16,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
   let worker: AppProcess;
-  let router: INestApplication;
+  let router: TestRouter;
   let base: string;
 
   beforeAll(async () => {
@@ -33,15 +32,13 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       WORKER_BLOCK_MS: '200',
       HEARTBEAT_INTERVAL_MS: '200',
     });
-    process.env['REDIS_URL'] = harness.url;
-    process.env['MAX_CHUNK_BYTES'] = String(256 * 1024);
-    process.env['REDIS_COMMAND_TIMEOUT_MS'] = '500';
-    process.env['LOAD_CACHE_MS'] = '0';
-    // Imported only now: the module reads its settings (REDIS_URL above) when it is loaded.
-    const { createRouterApp } = await import('./create-router-app');
-    router = await createRouterApp();
-    await router.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(router.getHttpServer().address() as AddressInfo).port}`;
+    router = await startTestRouter({
+      REDIS_URL: harness.url,
+      MAX_CHUNK_BYTES: String(256 * 1024),
+      REDIS_COMMAND_TIMEOUT_MS: '500',
+      LOAD_CACHE_MS: '0',
+    });
+    base = router.base;
   }, 60_000);
 
   afterEach(() => deepgram.reset());
@@ -52,7 +49,6 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     await deepgram?.close();
     redis?.disconnect();
     await harness?.close();
-    for (const name of ['REDIS_URL', 'MAX_CHUNK_BYTES', 'REDIS_COMMAND_TIMEOUT_MS', 'LOAD_CACHE_MS']) delete process.env[name];
   });
 
   const postChunk = (sessionId: string, body: Buffer, query = '', contentType = WAV) =>
