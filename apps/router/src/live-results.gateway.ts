@@ -9,6 +9,7 @@ export class LiveResultsGateway implements OnGatewayConnection {
   constructor(private readonly feed: SessionEventFeed) {}
 
   handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
-    return streamToWebSocket(this.feed, socket, request.url);
+    // Nest drops this promise: a rejection here would be unhandled and end the process.
+    return streamToWebSocket(this.feed, socket, request.url).catch(() => socket.terminate());
   }
 }

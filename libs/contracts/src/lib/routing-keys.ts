@@ -26,3 +26,11 @@ export function consensusCorrelationSession(sessionId: string, chunkId: string):
  * once their combined result is written; what is left after a router crash is there to see.
  */
 export const CONSENSUS_REQUESTS_STREAM = 'streamscribe:consensus:requests';
+
+/**
+ * String, set NX with an expiry by the router settling a consensus request: two routers (or a
+ * router and a sweep) never settle one chunk twice; a settler that dies lets it expire and retry.
+ */
+export function consensusClaimKey(recordId: string): string {
+  return `streamscribe:consensus:claim:${recordId}`;
+}

@@ -64,10 +64,16 @@ describe('provider health and circuit breakers, on real Redis', () => {
   });
 
   it("opens for as long as a provider's Retry-After asks, on the first such error", async () => {
-    const opened = await deepgram.record({ ok: false, retryAfterMs: 30_000 }, T0);
-    expect(opened.transition?.reason).toMatch(/retry after 30000 ms/);
-    expect((await router.readAll(T0 + 29_999)).deepgram.breaker.state).toBe('open');
-    expect((await router.readAll(T0 + 30_000)).deepgram.breaker.state).toBe('half_open');
+    const opened = await deepgram.record({ ok: false, retryAfterMs: 15_000 }, T0);
+    expect(opened.transition?.reason).toMatch(/retry after 15000 ms/);
+    expect((await router.readAll(T0 + 14_999)).deepgram.breaker.state).toBe('open');
+    expect((await router.readAll(T0 + 15_000)).deepgram.breaker.state).toBe('half_open');
+  });
+
+  it('caps a Retry-After at four open periods, so one stray header cannot shut a provider for a day', async () => {
+    const opened = await deepgram.record({ ok: false, retryAfterMs: 86_400_000 }, T0);
+    expect(opened.transition?.reason).toMatch(new RegExp(`retry after ${4 * settings.openMs} ms`));
+    expect((await router.readAll(T0 + 4 * settings.openMs)).deepgram.breaker.state).toBe('half_open');
   });
 
   it('half-open: one probe at a time; a success closes it and clears the old errors', async () => {

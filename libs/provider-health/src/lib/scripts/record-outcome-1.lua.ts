@@ -12,13 +12,24 @@
  * Slot i is field 's<i>' (its start, ms) with 's<i>:ok', 's<i>:err', 's<i>:ms', 's<i>:audio' and
  * 's<i>:h<k>'; a slot whose start is stale is cleared before reuse.
  * Breaker: closed → open (for open ms) when errors / outcomes over the window reach the threshold
- * with at least min requests; any error carrying a Retry-After opens it for that long. Open →
+ * with at least min requests; any error carrying a Retry-After opens it for that long, but at most
+ * four times the open time (one stray "Retry-After: 86400" must not pin a provider shut for a day:
+ * the half-open probe then asks again). Open →
  * (after open_until) half-open: the next success closes it, the next error reopens it.
  * Returns { state, open_until, transition ('' when none), reason }.
  */
 export const RECORD_OUTCOME_LUA = `
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
+-- Non-finite figures (a provider reporting NaN) count as 0: checked before any write, since a
+-- script that fails halfway is not rolled back.
+local function finiteOrZero(value)
+  local n = tonumber(value)
+  if n == nil or n ~= n or n == math.huge or n == -math.huge then return '0' end
+  return value
+end
+local providerMs = finiteOrZero(ARGV[3])
+local audioSeconds = finiteOrZero(ARGV[4])
 local ok = ARGV[2] == 'ok'
 local windowMs = tonumber(ARGV[7])
 local slots = tonumber(ARGV[8])
@@ -34,11 +45,11 @@ if tonumber(redis.call('HGET', key, slot) or '-1') ~= start then
 end
 if ok then
   redis.call('HINCRBY', key, slot .. ':ok', 1)
-  redis.call('HINCRBYFLOAT', key, slot .. ':ms', ARGV[3])
-  redis.call('HINCRBYFLOAT', key, slot .. ':audio', ARGV[4])
+  redis.call('HINCRBYFLOAT', key, slot .. ':ms', providerMs)
+  redis.call('HINCRBYFLOAT', key, slot .. ':audio', audioSeconds)
   redis.call('HINCRBY', key, slot .. ':h' .. ARGV[5], 1)
   redis.call('HINCRBY', key, 'ok_total', 1)
-  redis.call('HINCRBYFLOAT', key, 'audio_seconds_total', ARGV[4])
+  redis.call('HINCRBYFLOAT', key, 'audio_seconds_total', audioSeconds)
 else
   redis.call('HINCRBY', key, slot .. ':err', 1)
   redis.call('HINCRBY', key, 'error_total', 1)
@@ -67,7 +78,7 @@ if ok then
   return {state, tostring(openUntil), '', ''}
 end
 
-local retryAfter = tonumber(ARGV[6])
+local retryAfter = math.min(tonumber(ARGV[6]), 4 * tonumber(ARGV[11]))
 if retryAfter > 0 and now + retryAfter > openUntil then
   return open(now + retryAfter, 'the provider asked to retry after ' .. retryAfter .. ' ms')
 end

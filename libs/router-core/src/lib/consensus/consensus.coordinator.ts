@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
   CONSENSUS_REQUESTS_STREAM,
+  consensusClaimKey,
   ProviderName,
   consensusCorrelationSession,
   newChunkEntry,
@@ -28,6 +29,8 @@ const RECHECK_MS = 1000;
 /** The sweep leaves a record this long past its deadline to the router that owns it. */
 const SWEEP_GRACE_MS = 5000;
 const SWEEP_BATCH = 200;
+/** How long a settling router holds its claim on a chunk: longer than writing its result takes. */
+const CLAIM_MS = 30_000;
 
 interface Settling {
   sessionId: string;
@@ -134,8 +137,7 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
         continue;
       }
       if (s.deadlineMs + graceMs > nowMs) continue;
-      await this.finish(s, await this.landed(s), true);
-      settled++;
+      if (await this.finish(s, await this.landed(s), true)) settled++;
     }
     return settled;
   }
@@ -152,12 +154,24 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     for (;;) {
       const landed = await this.landed(s);
       const remaining = s.deadlineMs - Date.now();
-      if (landed.length >= s.providers.length || remaining <= 0 || this.closed) return this.finish(s, landed, landed.length < s.providers.length);
+      // Shutting down: leave it to another router's sweep rather than settle on a partial answer.
+      if (this.closed) return;
+      if (landed.length >= s.providers.length || remaining <= 0) {
+        await this.finish(s, landed, landed.length < s.providers.length);
+        return;
+      }
       await this.watcher.waitForResult(correlation, Math.min(RECHECK_MS, remaining));
     }
   }
 
-  private async finish(s: Settling, landed: TranscriptChunk[], timedOut: boolean): Promise<void> {
+  /**
+   * Settles one chunk: claim it (so no other router or sweep settles it too), write its result
+   * (idempotent), then its detail and the removal of its request record. A crash before the write
+   * leaves the record for the sweep once the claim expires; never the other way round.
+   */
+  private async finish(s: Settling, landed: TranscriptChunk[], timedOut: boolean): Promise<boolean> {
+    const claimed = await this.redis.set(consensusClaimKey(s.recordId), String(process.pid), 'PX', CLAIM_MS, 'NX');
+    if (claimed !== 'OK') return false;
     const answered = landed.filter((c) => c.status === 'ok');
     const combined = combineHypotheses(
       answered.map((c) => ({ provider: c.provider ?? c.chunkId, text: c.text ?? '', confidence: c.confidence ?? 0, words: c.words })),
@@ -178,8 +192,6 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       missing: s.providers.filter((p) => !answered.some((c) => c.chunkId === p)),
       timedOut,
     };
-    const key = sessionConsensusKey(s.sessionId);
-    await this.redis.multi().hset(key, s.chunkId, JSON.stringify(detail)).expire(key, this.env.SESSION_TTL_SECONDS).xdel(CONSENSUS_REQUESTS_STREAM, s.recordId).exec();
     await this.results.write({
       sessionId: s.sessionId,
       chunkId: s.chunkId,
@@ -193,7 +205,10 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       words: [],
       ...(answered.length > 0 ? {} : { error: `no consensus provider answered within the timeout (${s.providers.join(', ')})` }),
     });
+    const key = sessionConsensusKey(s.sessionId);
+    await this.redis.multi().hset(key, s.chunkId, JSON.stringify(detail)).expire(key, this.env.SESSION_TTL_SECONDS).xdel(CONSENSUS_REQUESTS_STREAM, s.recordId).exec();
     consensusChunks.inc({ outcome: answered.length === 0 ? 'none_answered' : timedOut ? 'timed_out' : 'all_answered' });
+    return true;
   }
 }
 

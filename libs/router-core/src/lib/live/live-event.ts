@@ -3,13 +3,14 @@ import type { TranscriptionResultEntry } from '@streamscribe/contracts';
 /**
  * One message of a session's live feed (SSE or WebSocket).
  * - `result`: a chunk's result, in audio order; `id` is its seq, the resume point (`Last-Event-ID`).
- * - `gap`: an earlier chunk's result did not land within LIVE_HOLD_MS, so later ones go ahead of
- *   it; should it land afterwards it comes as a `result` with `late: true`.
+ * - `gap`: earlier chunks' results (seqs `seq` through `through`) did not land within LIVE_HOLD_MS,
+ *   so later ones go ahead of them; `id` is `through`. Should one land afterwards it comes as a
+ *   `result` with `late: true`.
  * - `final`: every chunk of a finished session has its result; the feed ends.
  */
 export type LiveEvent =
   | { event: 'result'; id?: string; data: LiveResult }
-  | { event: 'gap'; id: string; data: { seq: number; heldMs: number } }
+  | { event: 'gap'; id: string; data: { seq: number; through: number; heldMs: number } }
   | { event: 'final'; data: LiveSummary };
 
 export interface LiveResult {
@@ -23,6 +24,8 @@ export interface LiveResult {
   error?: string;
   /** Landed after its hold had timed out and later chunks had gone ahead. */
   late?: boolean;
+  /** Replaces the chunk's earlier "failed" result (a re-drive, a hedge, a peer that finished it). */
+  supersedes?: boolean;
 }
 
 export interface LiveSummary {

@@ -16,7 +16,7 @@ const WS_ERROR = 1011;
  * Streams a session's feed as Server-Sent Events until it is final or the client goes away. The
  * caller has already answered any 4xx (bad id, unknown session) before this writes a header.
  */
-export async function streamSse(feed: SessionEventFeed, sessionId: string, lastSeq: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function streamSse(feed: SessionEventFeed, sessionId: string, lastSeq: number, _request: IncomingMessage, response: ServerResponse): Promise<void> {
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -26,7 +26,9 @@ export async function streamSse(feed: SessionEventFeed, sessionId: string, lastS
   });
   response.write('retry: 1000\n\n');
   const abort = new AbortController();
-  request.on('close', () => abort.abort());
+  // The response's close, not the request's: a GET that carried an (empty) body has its request
+  // stream consumed already, and that emits 'close' at once.
+  response.on('close', () => abort.abort());
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), SSE_KEEP_ALIVE_MS);
   try {
     for await (const event of feed.events(sessionId, lastSeq, abort.signal)) response.write(formatSse(event));
@@ -49,7 +51,7 @@ export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocke
   socket.on('close', () => abort.abort());
   try {
     const problem = sessionId ? sessionIdProblem(sessionId) : 'sessionId is required: connect to /v1/live?sessionId=<id>';
-    if (problem) return socket.close(WS_POLICY, problem.slice(0, 120));
+    if (problem) return closeSafely(socket, WS_POLICY, problem);
     const lastSeq = resumePoint(query.get('lastEventId') ?? undefined);
     await feed.assertExists(sessionId);
     for await (const event of feed.events(sessionId, lastSeq, abort.signal)) {
@@ -58,7 +60,22 @@ export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocke
     }
     socket.close(WS_NORMAL, 'session complete');
   } catch (error) {
-    // Close reasons are limited to 123 bytes.
-    socket.close(error instanceof HttpException && error.getStatus() < 500 ? WS_POLICY : WS_ERROR, (error as Error).message.slice(0, 120));
+    closeSafely(socket, error instanceof HttpException && error.getStatus() < 500 ? WS_POLICY : WS_ERROR, (error as Error).message);
+  }
+}
+
+/**
+ * Closes with a reason cut to the 123 bytes a close frame allows (by bytes: a reason cut by
+ * characters can still be too long, and ws then throws). Never throws: a socket that cannot be
+ * closed cleanly is terminated.
+ */
+function closeSafely(socket: WebSocket, code: number, reason: string): void {
+  let bytes = Buffer.from(reason, 'utf8').subarray(0, 123);
+  // Do not end inside a multi-byte character.
+  while (bytes.length > 0 && bytes.toString('utf8').endsWith('\uFFFD')) bytes = bytes.subarray(0, bytes.length - 1);
+  try {
+    socket.close(code, bytes.toString('utf8'));
+  } catch {
+    socket.terminate();
   }
 }

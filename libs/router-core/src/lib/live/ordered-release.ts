@@ -4,11 +4,20 @@ import { LiveEvent, liveResultOf } from './live-event';
 /**
  * Releases a session's results in audio order whatever order they land in: a result waits until
  * every earlier seq has been released, or until it has waited `holdMs`, when the missing seqs are
- * released as gaps. Pure (time is passed in), so the ordering rules are tested without a clock.
+ * released as one gap (a range, however many seqs it spans: seqs need not be dense). A result
+ * that lands for a gapped seq later goes out once, marked late; so does one for a seq the client
+ * resumed past without it ever having landed. Pure (time is passed in), so the ordering rules are
+ * tested without a clock.
  */
 export class OrderedRelease {
   private readonly held = new Map<number, TranscriptionResultEntry>();
-  private readonly gaps = new Set<number>();
+  /** Released as gaps, inclusive ranges. */
+  private readonly gaps: Array<[number, number]> = [];
+  /** Seqs whose late result went out already. */
+  private readonly sentLate = new Set<number>();
+  /** Seqs at or below the resume point that had a result when the client resumed. */
+  private resumedWith?: Set<number>;
+  private readonly resumePoint: number;
   /** Since when the head of the queue has been blocked by a missing seq. */
   private blockedSince?: number;
 
@@ -16,7 +25,9 @@ export class OrderedRelease {
   constructor(
     private releasedThrough: number,
     private readonly holdMs: number,
-  ) {}
+  ) {
+    this.resumePoint = releasedThrough;
+  }
 
   get lastReleasedSeq(): number {
     return this.releasedThrough;
@@ -26,15 +37,38 @@ export class OrderedRelease {
     return this.held.size;
   }
 
+  /**
+   * After the first read of a resumed feed: which seqs up to the resume point had results then.
+   * Any other seq up to it that lands later was missing when the client went away: it goes out
+   * as late rather than being taken for one the client has.
+   */
+  resumedWithSeqs(seqs: Iterable<number>): void {
+    this.resumedWith = new Set([...seqs].filter((seq) => seq <= this.resumePoint));
+  }
+
   /** Takes a landed result; returns what can go out now. */
   add(result: TranscriptionResultEntry, nowMs: number): LiveEvent[] {
     if (result.seq === undefined) return [{ event: 'result', data: liveResultOf(result) }];
     if (result.seq <= this.releasedThrough) {
-      if (!this.gaps.delete(result.seq)) return [];
+      if (!this.missedByClient(result.seq)) return [];
+      this.sentLate.add(result.seq);
       return [{ event: 'result', id: String(this.releasedThrough), data: liveResultOf(result, true) }];
     }
     this.held.set(result.seq, result);
     return this.release(nowMs);
+  }
+
+  /**
+   * An "ok" that superseded a chunk's "failed" result (a re-drive, a hedge, a peer finishing it):
+   * replaces the held one, or goes out at once marked late when the failed one went out already.
+   */
+  supersede(result: TranscriptionResultEntry): LiveEvent[] {
+    if (result.seq !== undefined && this.held.has(result.seq)) {
+      this.held.set(result.seq, result);
+      return [];
+    }
+    const id = result.seq === undefined ? undefined : String(this.releasedThrough);
+    return [{ event: 'result', ...(id ? { id } : {}), data: { ...liveResultOf(result, true), supersedes: true } }];
   }
 
   /** Releases whatever is due: the next seqs in order, and gaps whose hold ran out. */
@@ -53,9 +87,10 @@ export class OrderedRelease {
       this.blockedSince ??= nowMs;
       const heldMs = nowMs - this.blockedSince;
       if (heldMs < this.holdMs) break;
-      this.gaps.add(next);
-      this.releasedThrough = next;
-      events.push({ event: 'gap', id: String(next), data: { seq: next, heldMs } });
+      const through = Math.min(...this.held.keys()) - 1;
+      this.gaps.push([next, through]);
+      this.releasedThrough = through;
+      events.push({ event: 'gap', id: String(through), data: { seq: next, through, heldMs } });
     }
     if (this.held.size === 0) this.blockedSince = undefined;
     return events;
@@ -65,5 +100,11 @@ export class OrderedRelease {
   msUntilDue(nowMs: number): number | undefined {
     if (this.blockedSince === undefined) return undefined;
     return Math.max(0, this.blockedSince + this.holdMs - nowMs);
+  }
+
+  private missedByClient(seq: number): boolean {
+    if (this.sentLate.has(seq)) return false;
+    if (this.gaps.some(([from, to]) => from <= seq && seq <= to)) return true;
+    return this.resumedWith !== undefined && seq <= this.resumePoint && !this.resumedWith.has(seq);
   }
 }

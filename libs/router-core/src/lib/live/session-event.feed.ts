@@ -42,14 +42,27 @@ export class SessionEventFeed {
     const release = new OrderedRelease(lastSeq, this.env.LIVE_HOLD_MS);
     const landed = new Map<string, TranscriptionResultEntry>();
     let cursor = '-';
+    let firstRead = true;
     while (!signal.aborted) {
       const { expectedChunks, entries } = await this.readSince(sessionId, cursor);
       const now = Date.now();
       for (const [id, result] of entries) {
         cursor = `(${id}`;
-        if (landed.has(result.chunkId)) continue;
+        const earlier = landed.get(result.chunkId);
+        if (earlier) {
+          // A chunk has one standing result; an "ok" may only replace a "failed" (ResultStore's rule).
+          if (earlier.status === 'failed' && result.status === 'ok') {
+            landed.set(result.chunkId, result);
+            yield* release.supersede(result);
+          }
+          continue;
+        }
         landed.set(result.chunkId, result);
         yield* release.add(result, now);
+      }
+      if (firstRead) {
+        release.resumedWithSeqs([...landed.values()].flatMap((r) => (r.seq === undefined ? [] : [r.seq])));
+        firstRead = false;
       }
       yield* release.release(now);
       if (expectedChunks !== undefined && landed.size >= expectedChunks && release.holding === 0) {
