@@ -54,7 +54,7 @@ describe('worker-assemblyai process', () => {
         status: 'ok',
         provider: 'assemblyai',
         text: 'Hello from AssemblyAI.',
-        language: 'en_gb',
+        language: 'en_uk',
         model: 'universal',
         duration: '1',
         // 1 s at 0.0025 USD per minute.
@@ -66,7 +66,7 @@ describe('worker-assemblyai process', () => {
         { word: 'AssemblyAI.', start: 0.667, end: 1, confidence: 0.98, speaker: 0 },
       ]);
       expect(assemblyai.requests.find((r) => r.path === '/v2/transcript')?.json).toMatchObject({
-        language_code: 'en_gb',
+        language_code: 'en_uk',
         speaker_labels: true,
         keyterms_prompt: ['AssemblyAI', 'Redis'],
       });

@@ -36,7 +36,9 @@ export class ResultStore {
     private readonly options: SessionsOptions,
   ) {}
 
-  async write(result: TranscriptionResultEntry): Promise<ResultWrite> {
+  async write(entry: TranscriptionResultEntry): Promise<ResultWrite> {
+    // A non-finite confidence would be written as "NaN" and make the whole transcript unreadable.
+    const result = Number.isFinite(entry.confidence) ? entry : { ...entry, confidence: 0 };
     // A non-finite cost or duration (a provider reporting NaN) is left out, never written half.
     const priced = result.status === 'ok' && result.costUsd !== undefined && Number.isFinite(result.costUsd);
     const [status, entryId] = (await writeResultScript.run(

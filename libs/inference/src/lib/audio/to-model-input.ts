@@ -3,17 +3,29 @@ import type { TranscriptionRequest } from '@streamscribe/providers';
 
 export const MODEL_SAMPLE_RATE = 16000;
 
+/** Sample rates audio may have: below, a few bytes would resample into gigabytes; above, nobody records. */
+const MIN_SAMPLE_RATE = 4000;
+const MAX_SAMPLE_RATE = 192_000;
+
 /**
  * A request's audio as the models take it: 16 kHz mono float32 in [-1, 1], decoded in memory
  * (WAV of any supported sample format, or raw l16), channels averaged, linearly resampled.
  *
- * @throws AudioFormatError when the audio cannot be read.
+ * @throws AudioFormatError when the audio cannot be read, its sample rate is implausible, or it
+ *   is longer than `maxAudioSeconds` (all permanent for this provider).
  */
-export function toModelInput(request: TranscriptionRequest): Float32Array {
+export function toModelInput(request: TranscriptionRequest, maxAudioSeconds = Infinity): Float32Array {
   if (request.format === 'unknown') throw new AudioFormatError('audio format unknown: send WAV or audio/l16');
   const contentType =
     request.format === 'wav' ? 'audio/wav' : `audio/l16; rate=${request.sampleRate ?? MODEL_SAMPLE_RATE}; channels=${request.channels ?? 1}`;
   const description = inspectAudio(request.audio, contentType);
+  // Checked before decoding: both bound the memory and time one chunk can take.
+  if (description.sampleRate < MIN_SAMPLE_RATE || description.sampleRate > MAX_SAMPLE_RATE) {
+    throw new AudioFormatError(`sample rate ${description.sampleRate} Hz is outside ${MIN_SAMPLE_RATE}-${MAX_SAMPLE_RATE} Hz`);
+  }
+  if (description.durationSeconds > maxAudioSeconds) {
+    throw new AudioFormatError(`${description.durationSeconds.toFixed(1)} s of audio is longer than this model takes in one chunk (${maxAudioSeconds} s)`);
+  }
   return resample(toMonoFloat(samplesOf(request.audio, description), description), description.sampleRate, MODEL_SAMPLE_RATE);
 }
 

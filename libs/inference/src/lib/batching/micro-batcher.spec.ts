@@ -55,6 +55,19 @@ describe('MicroBatcher', () => {
     await expect(batcher.submit(3)).resolves.toBe(3);
   });
 
+  it('runs the items of a failed batch one by one, so only the bad one is rejected', async () => {
+    const runs: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      runs.push(items);
+      if (items.includes(2)) throw new Error('item 2 is bad');
+      return items.map((n) => n * 10);
+    }, { maxBatchSize: 3, maxWaitMs: 0 });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(outcomes[0]).toMatchObject({ value: 10 });
+    expect(runs).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
   it('refuses nonsense options', () => {
     expect(() => new MicroBatcher(async (x: number[]) => x, { maxBatchSize: 0, maxWaitMs: 1 })).toThrow(/maxBatchSize must be a positive integer, got 0/);
     expect(() => new MicroBatcher(async (x: number[]) => x, { maxBatchSize: 1, maxWaitMs: -1 })).toThrow(/maxWaitMs must be ≥ 0/);

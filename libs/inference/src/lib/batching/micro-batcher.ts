@@ -14,8 +14,8 @@ interface Pending<I, O> {
 /**
  * Gathers concurrent requests into batches: a batch runs when it holds maxBatchSize items or its
  * first item has waited maxWaitMs. One batch runs at a time (the model is the bottleneck); items
- * that arrive meanwhile form the next one, which runs as soon as the current one ends. `run` returns one output per item, in order; when it
- * throws, every item of that batch is rejected with the error.
+ * that arrive meanwhile form the next one, which runs as soon as the current one ends. `run` returns one output per item, in order; when a
+ * batch of several fails, each of its items is run alone, so only the one that fails is rejected.
  */
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
@@ -54,16 +54,29 @@ export class MicroBatcher<I, O> {
     const batch = this.queue.splice(0, this.options.maxBatchSize);
     if (batch.length === 0) return;
     this.running = true;
-    this.run(batch.map((p) => p.item))
-      .then((outputs) => {
-        if (outputs.length !== batch.length) throw new Error(`batch of ${batch.length} produced ${outputs.length} outputs`);
-        batch.forEach((p, i) => p.resolve(outputs[i]));
-      })
-      .catch((error: unknown) => batch.forEach((p) => p.reject(error)))
+    this.runBatch(batch.map((p) => p.item))
+      .then(
+        (outputs) => batch.forEach((p, i) => p.resolve(outputs[i])),
+        // One bad item must not fail its neighbours: run each alone, so only the culprit rejects.
+        (error: unknown) => (batch.length === 1 ? batch[0].reject(error) : this.oneByOne(batch)),
+      )
       .finally(() => {
         this.running = false;
         // What arrived while the model ran has waited long enough: run it now.
         if (this.queue.length > 0) this.flush();
       });
+  }
+
+  /** `run`, with a synchronous throw turned into a rejection and the output count checked. */
+  private async runBatch(items: I[]): Promise<O[]> {
+    const outputs = await Promise.resolve().then(() => this.run(items));
+    if (outputs.length !== items.length) throw new Error(`batch of ${items.length} produced ${outputs.length} outputs`);
+    return outputs;
+  }
+
+  private async oneByOne(batch: Pending<I, O>[]): Promise<void> {
+    for (const pending of batch) {
+      await this.runBatch([pending.item]).then(([output]) => pending.resolve(output), pending.reject);
+    }
   }
 }

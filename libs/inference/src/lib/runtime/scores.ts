@@ -19,5 +19,6 @@ export function argmax(values: ArrayLike<number>, from = 0, to = values.length):
 export function geometricMeanProbability(logProbs: readonly number[]): number {
   if (logProbs.length === 0) return 0;
   const mean = logProbs.reduce((sum, p) => sum + p, 0) / logProbs.length;
-  return Math.min(1, Math.max(0, Math.exp(mean)));
+  const probability = Math.exp(mean);
+  return Number.isFinite(probability) ? Math.min(1, Math.max(0, probability)) : 0;
 }

@@ -36,6 +36,11 @@ export class WhisperSpecialTokens {
     return (timestampId - this.timestampBegin) * 0.02;
   }
 
+  /** Whether the model can be told to transcribe this language (an English-only model knows none). */
+  knows(language: string): boolean {
+    return this.languages.has(language);
+  }
+
   languageOf(id: number): string | undefined {
     for (const [code, languageId] of this.languages) if (languageId === id) return code;
     return undefined;

@@ -42,9 +42,9 @@ export class WhisperProvider implements TranscriptionProvider {
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
     try {
-      const samples = toModelInput(request);
+      const samples = toModelInput(request, this.capabilities.maxAudioSeconds);
       if (samples.length === 0) return { text: '', confidence: 0, words: [], durationSeconds: 0 };
-      const language = request.options?.detectLanguage ? undefined : (request.language?.split('-')[0] ?? this.options.language);
+      const language = request.options?.detectLanguage ? undefined : this.languageFor(request.language);
       const results = await Promise.all(this.windows(samples, language).map((w) => this.batcher.submit(w)));
       const logProbs = results.flatMap((r) => r.logProbs);
       return {
@@ -58,6 +58,16 @@ export class WhisperProvider implements TranscriptionProvider {
     } catch (error) {
       throw inferenceError(this.name, error);
     }
+  }
+
+  /**
+   * The model's language code for a BCP-47 or AssemblyAI-style tag (`en-US`, `EN`, `en_us` → `en`);
+   * one the model does not know is detected instead, so one chunk's tag cannot fail its batch.
+   */
+  private languageFor(tag: string | undefined): string | undefined {
+    if (tag === undefined) return this.options.language;
+    const code = tag.toLowerCase().split(/[-_]/)[0];
+    return this.engine.tokens.knows(code) ? code : undefined;
   }
 
   private windows(samples: Float32Array, language: string | undefined): WhisperWindow[] {

@@ -32,7 +32,8 @@ async function checkedFetch(
   const response = await fetchResponse(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   if (response.status < 400) return response;
   const text = await response.text().catch(() => '');
-  let message = text || `HTTP ${response.status} ${response.statusText}`;
+  // Bounded: an HTML error page from a load balancer goes into error_history and the logs.
+  let message = text.slice(0, 200) || `HTTP ${response.status} ${response.statusText}`;
   try {
     const body = JSON.parse(text) as { error?: unknown };
     if (typeof body.error === 'string') message = body.error;

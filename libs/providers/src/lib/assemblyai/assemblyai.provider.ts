@@ -97,9 +97,17 @@ export class AssemblyAIProvider implements TranscriptionProvider {
   }
 }
 
-/** BCP-47 (`en-US`) to AssemblyAI's codes (`en_us`); its own codes pass unchanged. */
+/**
+ * BCP-47 (`en-US`) to AssemblyAI's codes. AssemblyAI has regional codes only for English
+ * (`en_us`, `en_uk`, `en_au`); for any other region, the base language (`de-DE` → `de`), which
+ * AssemblyAI accepts. Its own codes pass unchanged.
+ */
 export function toAssemblyAILanguage(language: string): string {
-  return language.toLowerCase().replace(/-/g, '_');
+  const [base, region] = language.toLowerCase().split(/[-_]/);
+  if (region === undefined) return base;
+  if (base !== 'en') return base;
+  const english: Record<string, string> = { us: 'en_us', gb: 'en_uk', uk: 'en_uk', au: 'en_au' };
+  return english[region] ?? 'en';
 }
 
 function toWordTiming(word: TranscriptWord): WordTiming {

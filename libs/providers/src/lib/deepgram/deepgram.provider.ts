@@ -63,13 +63,16 @@ export class DeepgramProvider implements TranscriptionProvider {
     const audio = audioFor(this.name, request);
     const query = this.queryFor(request);
     let response: DeepgramListenResponse;
+    // The SDK's own timeout stops at the response headers; this one also bounds a stalled body.
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
     try {
       response = (await this.client.listen.v1.media.transcribeFile(
         { data: audio.body, contentType: audio.contentType },
         query,
+        { abortSignal: deadline },
       )) as DeepgramListenResponse;
     } catch (error) {
-      throw this.credentials.observe(classifyDeepgramError(error));
+      throw this.credentials.observe(deadline.aborted ? deepgramTimeout(error) : classifyDeepgramError(error));
     }
     this.credentials.succeeded();
     // Priced on the model asked for: model_info names are Deepgram's internal ones.
@@ -125,12 +128,14 @@ function toTranscript(response: DeepgramListenResponse, audio: ProviderAudio, mo
   };
 }
 
+function deepgramTimeout(cause: unknown): ProviderError {
+  return new ProviderError('Deepgram timed out (DEEPGRAM_TIMEOUT_MS)', { provider: 'deepgram', kind: 'retryable', cause });
+}
+
 export function classifyDeepgramError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   // SDK 5 aborts a slow request with the string 'timeout' as the cause, not a DeepgramTimeoutError.
-  if (error instanceof DeepgramTimeoutError || (error instanceof DeepgramError && error.cause === 'timeout')) {
-    return new ProviderError('Deepgram timed out (DEEPGRAM_TIMEOUT_MS)', { provider: 'deepgram', kind: 'retryable', cause: error });
-  }
+  if (error instanceof DeepgramTimeoutError || (error instanceof DeepgramError && error.cause === 'timeout')) return deepgramTimeout(error);
   if (error instanceof DeepgramError && error.statusCode !== undefined) {
     const headers = error.rawResponse?.headers;
     const body = error.body as { err_msg?: string; err_code?: string; request_id?: string } | undefined;

@@ -58,8 +58,10 @@ export function parsePriceTable(json: string): PriceTable {
 /** What `seconds` of audio cost on this provider and model (the provider's `*` price when the model is not listed). */
 export function costOf(table: PriceTable, provider: ProviderName, model: string | undefined, seconds: number): Cost {
   const prices = table[provider];
-  const rate = (model !== undefined ? prices[model] : undefined) ?? prices['*'] ?? 0;
-  const micros = Math.round((Math.max(0, seconds) / 60) * rate * 1_000_000);
+  // Own keys only: a model named "constructor" must not find Object.prototype's.
+  const own = (name: string) => (Object.hasOwn(prices, name) ? prices[name] : undefined);
+  const rate = (model !== undefined ? own(model) : undefined) ?? own('*') ?? 0;
+  const micros = Number.isFinite(seconds) ? Math.round((Math.max(0, seconds) / 60) * rate * 1_000_000) : 0;
   return { usd: micros / 1_000_000, micros, rate };
 }
 
