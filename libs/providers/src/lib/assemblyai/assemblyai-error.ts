@@ -1,7 +1,7 @@
 import { ProviderError, kindForStatus } from '../provider-error';
 import { AssemblyAIHttpError } from './assemblyai-http';
 
-/** The SDK's `waitUntilReady` throws exactly this when `pollingTimeout` runs out. */
+/** The SDK's `waitUntilReady` throws exactly this when `pollingTimeout` runs out (should a caller use it). */
 const POLLING_TIMEOUT_MESSAGE = 'Polling timeout';
 
 /**
@@ -25,16 +25,20 @@ export function classifyAssemblyAIError(error: unknown, transcriptId?: string): 
   if (name === 'TimeoutError') {
     return new ProviderError('AssemblyAI request timed out (ASSEMBLYAI_REQUEST_TIMEOUT_MS)', { ...details, kind: 'retryable' });
   }
-  if (message === POLLING_TIMEOUT_MESSAGE) {
-    // The job is still running there; submitting it again would pay twice and likely wait as long.
-    return new ProviderError('AssemblyAI did not finish the transcript within ASSEMBLYAI_POLLING_TIMEOUT_MS; failing over', {
-      ...details,
-      kind: 'permanent',
-    });
-  }
+  if (message === POLLING_TIMEOUT_MESSAGE) return pollingTimedOut(transcriptId, error);
   // No answer at all (refused, reset, DNS): retryable.
   const cause = (error as { cause?: { code?: string } }).cause;
   return new ProviderError(`AssemblyAI unreachable: ${cause?.code ?? message}`, { ...details, kind: 'retryable' });
+}
+
+/** The job is still running there; submitting it again would pay twice and likely wait as long. */
+export function pollingTimedOut(transcriptId: string | undefined, cause?: unknown): ProviderError {
+  return new ProviderError('AssemblyAI did not finish the transcript within ASSEMBLYAI_POLLING_TIMEOUT_MS; failing over', {
+    provider: 'assemblyai',
+    requestId: transcriptId,
+    cause,
+    kind: 'permanent',
+  });
 }
 
 /** A transcript that ended in `status: error`: the audio or the params are at fault, so permanent. */

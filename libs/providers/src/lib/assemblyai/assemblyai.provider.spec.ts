@@ -140,7 +140,7 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
     ['upload', { status: 502 }, 'retryable', 502],
     ['submit', { status: 500, body: { error: 'Internal server error' } }, 'retryable', 500],
     ['submit', { status: 400, body: { error: 'Invalid language_code: xx' } }, 'permanent', 400],
-    ['poll', { status: 503 }, 'retryable', 503],
+    ['poll', { status: 401 }, 'permanent', 401],
   ] as const)('classifies %s answering %j', async (endpoint, injected, kind, statusCode) => {
     fake.failNext(1, injected, endpoint);
     const error = await failure(provider().transcribe({ audio: speechWav('x'), format: 'wav' }));
@@ -159,11 +159,20 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
       kind: 'retryable',
       message: 'AssemblyAI request timed out (ASSEMBLYAI_REQUEST_TIMEOUT_MS)',
     });
-    fake.failNext(1, { kind: 'reset' }, 'poll');
+    fake.failNext(1, { kind: 'reset' }, 'upload');
     await expect(provider().transcribe({ audio: speechWav('x'), format: 'wav' })).rejects.toMatchObject({
       kind: 'retryable',
       message: expect.stringMatching(/^AssemblyAI unreachable/),
     });
+  });
+
+  it('polls a submitted job again after a failed poll (5xx, reset): one upload, one job, never paid twice', async () => {
+    fake.failNext(1, { status: 503 }, 'poll');
+    fake.failNext(1, { kind: 'reset' }, 'poll');
+    const transcript = await provider({ pollingIntervalMs: 10 }).transcribe({ audio: speechWav('polled again'), format: 'wav' });
+    expect(transcript.text).toMatch(/polled again/i);
+    expect(fake.requests.filter((r) => r.path === '/v2/upload')).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/v2/transcript')).toHaveLength(1);
   });
 
   it('gives up on a transcript that does not finish within the polling timeout, and fails it over', async () => {

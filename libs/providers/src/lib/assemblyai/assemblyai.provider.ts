@@ -7,7 +7,7 @@ import { audioFor, reconcileDuration } from '../shared/provider-audio';
 import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
 import { AssemblyAIFiles, AssemblyAITranscripts } from './assemblyai-http';
 import { AssemblyAIProviderOptions } from './assemblyai-provider.options';
-import { classifyAssemblyAIError, transcriptFailed } from './assemblyai-error';
+import { classifyAssemblyAIError, pollingTimedOut, transcriptFailed } from './assemblyai-error';
 
 /** Models that take `keyterms_prompt`; older ones take the legacy `word_boost`. */
 const KEYTERM_MODELS = new Set(['universal', 'slam-1']);
@@ -15,7 +15,7 @@ const KEYTERM_MODELS = new Set(['universal', 'slam-1']);
 /**
  * AssemblyAI async transcription through the official SDK (v4): upload the chunk's audio
  * (`files.upload`), submit it (`transcripts.submit`), poll until `completed` or `error`
- * (`transcripts.waitUntilReady`, bounded by `pollingTimeoutMs`). Words come back in milliseconds
+ * (`transcripts.get`, bounded by `pollingTimeoutMs`). Words come back in milliseconds
  * and speakers as letters; both are mapped to the fabric's seconds and numbers.
  */
 export class AssemblyAIProvider implements TranscriptionProvider {
@@ -51,10 +51,7 @@ export class AssemblyAIProvider implements TranscriptionProvider {
       const uploadUrl = await this.files.upload(audio.body);
       const queued = await this.transcripts.submit({ audio_url: uploadUrl, ...this.paramsFor(request) });
       transcriptId = queued.id;
-      transcript = await this.transcripts.waitUntilReady(queued.id, {
-        pollingInterval: this.options.pollingIntervalMs,
-        pollingTimeout: this.options.pollingTimeoutMs,
-      });
+      transcript = await this.waitForTranscript(queued.id);
     } catch (error) {
       throw this.credentials.observe(classifyAssemblyAIError(error, transcriptId));
     }
@@ -77,6 +74,25 @@ export class AssemblyAIProvider implements TranscriptionProvider {
       requestId: transcript.id,
       raw: transcript,
     };
+  }
+
+  /**
+   * Polls the submitted job until it completes or errs, within ASSEMBLYAI_POLLING_TIMEOUT_MS. A poll
+   * that fails retryably (a 5xx, a reset, a timeout) is polled again: the job itself is fine, and
+   * failing the chunk here would upload and submit it again, and pay for it twice.
+   */
+  private async waitForTranscript(id: string): Promise<Transcript> {
+    const deadline = Date.now() + this.options.pollingTimeoutMs;
+    for (;;) {
+      try {
+        const transcript = await this.transcripts.get(id);
+        if (transcript.status === 'completed' || transcript.status === 'error') return transcript;
+      } catch (error) {
+        if (classifyAssemblyAIError(error, id).kind !== 'retryable') throw error;
+      }
+      if (Date.now() + this.options.pollingIntervalMs > deadline) throw pollingTimedOut(id);
+      await new Promise((resolve) => setTimeout(resolve, this.options.pollingIntervalMs));
+    }
   }
 
   /** The chunk's options over the worker's settings, in AssemblyAI's parameter names. */
