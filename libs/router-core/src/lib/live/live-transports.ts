@@ -6,6 +6,8 @@ import { formatSse, resumePoint } from './live-resume';
 import { SessionEventFeed } from './session-event.feed';
 
 const SSE_KEEP_ALIVE_MS = 15_000;
+/** A WebSocket peer that does not answer a ping within this long is gone (no FIN ever came). */
+const WS_PING_MS = 30_000;
 const WS_OPEN = 1;
 /** WebSocket close codes: 1000 done, 1008 the request was wrong, 1011 the server failed. */
 const WS_NORMAL = 1000;
@@ -48,7 +50,17 @@ export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocke
   const query = new URL(requestUrl ?? '/', 'http://router').searchParams;
   const sessionId = query.get('sessionId') ?? '';
   const abort = new AbortController();
-  socket.on('close', () => abort.abort());
+  let alive = true;
+  socket.on('pong', () => (alive = true));
+  const heartbeat = setInterval(() => {
+    if (!alive) return socket.terminate(); // 'close' follows, which ends the feed
+    alive = false;
+    socket.ping();
+  }, WS_PING_MS);
+  socket.on('close', () => {
+    clearInterval(heartbeat);
+    abort.abort();
+  });
   try {
     const problem = sessionId ? sessionIdProblem(sessionId) : 'sessionId is required: connect to /v1/live?sessionId=<id>';
     if (problem) return closeSafely(socket, WS_POLICY, problem);
