@@ -33,32 +33,43 @@ export async function readGroupLoads(
   livenessMs: number,
   nowMs: number = Date.now(),
 ): Promise<GroupLoad[]> {
+  // Stale heartbeats are pruned by the workers' stream maintenance, not on this (hot) read.
   const pipeline = client.pipeline();
   for (const q of queries) {
     pipeline.xinfo('GROUPS', q.stream);
     pipeline.zcount(q.presenceKey, nowMs - livenessMs, '+inf');
     pipeline.xlen(q.stream);
-    // Heartbeats of consumers dead for long are garbage; keep the set small.
-    pipeline.zremrangebyscore(q.presenceKey, '-inf', nowMs - livenessMs * 10);
   }
   const replies = (await pipeline.exec()) ?? [];
   return queries.map((q, i) => {
-    const [groupsError, groups] = replies[i * 4];
-    const [liveError, live] = replies[i * 4 + 1];
-    const [, length] = replies[i * 4 + 2];
+    const [liveError, live] = replies[i * 3 + 1];
+    const [, length] = replies[i * 3 + 2];
     if (liveError) throw liveError;
-    if (groupsError && !/no such key/i.test(groupsError.message)) throw groupsError;
-    const info = ((groups as unknown[][] | undefined) ?? []).map(pairsToObject).find((g) => g['name'] === q.group);
-    return {
-      stream: q.stream,
-      group: q.group,
-      exists: info !== undefined,
-      lag: info ? toCount(info['lag'], Number(length ?? 0)) : Number(length ?? 0),
-      pending: info ? toCount(info['pending'], 0) : 0,
-      consumers: info ? toCount(info['consumers'], 0) : 0,
-      liveConsumers: Number(live ?? 0),
-    };
+    return groupLoadFrom(q, replies[i * 3], Number(length ?? 0), Number(live ?? 0));
   });
+}
+
+/**
+ * One group's load from its stream's XINFO GROUPS reply (error or value, as a pipeline answers),
+ * the stream's length and its live consumers. A missing stream or group is `exists: false`.
+ */
+export function groupLoadFrom(q: GroupLoadQuery, [error, groups]: [Error | null, unknown], length: number, liveConsumers: number): GroupLoad {
+  if (error && !isMissing(error)) throw error;
+  const info = error ? undefined : ((groups as unknown[][] | undefined) ?? []).map(pairsToObject).find((g) => g['name'] === q.group);
+  return {
+    stream: q.stream,
+    group: q.group,
+    exists: info !== undefined,
+    lag: info ? toCount(info['lag'], length) : length,
+    pending: info ? toCount(info['pending'], 0) : 0,
+    consumers: info ? toCount(info['consumers'], 0) : 0,
+    liveConsumers,
+  };
+}
+
+/** "no such key" (no stream yet) and NOGROUP (no group yet) mean "not there", not "broken". */
+export function isMissing(error: Error): boolean {
+  return /no such key|NOGROUP/i.test(error.message);
 }
 
 /** XINFO replies are flat [name, value, name, value, ...] lists. */

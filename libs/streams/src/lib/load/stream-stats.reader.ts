@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { ProviderName, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
-import { pairsToObject, toCount } from './group-load.reader';
+import { groupLoadFrom, isMissing, pairsToObject } from './group-load.reader';
 
 /** A consumer group to report on, named by the provider whose fleet it is. */
 export interface WatchedGroup {
@@ -67,26 +67,19 @@ export async function readStreamStats(
 
   const stats = groups.map((g, i): GroupStats => {
     const [lengthError, length] = replies[i * PER_GROUP];
-    const [groupsError, groupReplies] = replies[i * PER_GROUP + 1];
     const [consumersError, consumerReplies] = replies[i * PER_GROUP + 2];
     const [liveError, live] = replies[i * PER_GROUP + 3];
     if (lengthError) throw lengthError;
     if (liveError) throw liveError;
-    for (const error of [groupsError, consumersError]) if (error && !isMissing(error)) throw error;
-    const info = groupsError
-      ? undefined
-      : ((groupReplies as unknown[][]) ?? []).map(pairsToObject).find((entry) => entry['name'] === g.group);
+    if (consumersError && !isMissing(consumersError)) throw consumersError;
     const streamLength = Number(length ?? 0);
-    if (!info || consumersError) return { ...g, length: streamLength, exists: false, lag: 0, pending: 0, consumers: 0, liveConsumers: 0, idlePending: 0 };
+    const load = groupLoadFrom(g, replies[i * PER_GROUP + 1] as [Error | null, unknown], streamLength, Number(live ?? 0));
+    if (!load.exists || consumersError) return { ...g, length: streamLength, exists: false, lag: 0, pending: 0, consumers: 0, liveConsumers: 0, idlePending: 0 };
     const consumers = ((consumerReplies as unknown[][]) ?? []).map(pairsToObject);
     return {
       ...g,
+      ...load,
       length: streamLength,
-      exists: true,
-      lag: toCount(info['lag'], streamLength),
-      pending: toCount(info['pending'], 0),
-      consumers: toCount(info['consumers'], 0),
-      liveConsumers: Number(live ?? 0),
       idlePending: consumers.filter((c) => Number(c['idle']) > livenessMs).reduce((sum, c) => sum + Number(c['pending'] ?? 0), 0),
     };
   });
@@ -98,9 +91,4 @@ export async function readStreamStats(
     streamLengths.set(stream, Number(length ?? 0));
   });
   return { groups: stats, streamLengths };
-}
-
-/** "no such key" (no stream yet) and NOGROUP (no group yet) mean "not there", not "broken". */
-function isMissing(error: Error): boolean {
-  return /no such key|NOGROUP/i.test(error.message);
 }
