@@ -7,6 +7,7 @@ import {
   RedisHarness,
   WorkerFleet,
   WorkerSpec,
+  deepgramWorkerEnv,
   freePort,
   seededRandom,
   speechWav,
@@ -176,10 +177,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
 function fleetSpecs(redisUrl: string, deepgram: FakeDeepgramServer, assemblyai: FakeAssemblyAIServer, options: ChaosOptions): WorkerSpec[] {
   const common = workerEnv(redisUrl, options);
-  const deepgramWorker: WorkerSpec = {
-    app: 'worker-deepgram',
-    env: { ...common, DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY, DEEPGRAM_API_URL: deepgram.url, DEEPGRAM_TIMEOUT_MS: '500' },
-  };
+  const deepgramWorker: WorkerSpec = { app: 'worker-deepgram', env: deepgramWorkerEnv(redisUrl, deepgram, { ...common, DEEPGRAM_TIMEOUT_MS: '500' }) };
   const assemblyaiWorker: WorkerSpec = {
     app: 'worker-assemblyai',
     env: {

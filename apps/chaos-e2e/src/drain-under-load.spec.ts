@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, readSpeechTranscriber, speechWav } from '@streamscribe/testing';
+import { FakeDeepgramServer, RedisHarness, readSpeechTranscriber, speechWav, startDeepgramWorker, until } from '@streamscribe/testing';
 import { countResults } from './chaos-verdict';
 
 // Real processes on a 2-core machine: generous timeouts; assertions are counts, never times.
@@ -30,10 +30,7 @@ describe('SIGTERM under load', () => {
   });
 
   const startWorker = (name: string, env: Record<string, string>) =>
-    AppProcess.start('worker-deepgram', {
-      REDIS_URL: harness.url, DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY, DEEPGRAM_API_URL: deepgram.url,
-      PORT: '0', CONSUMER_NAME: name, WORKER_CONCURRENCY: '8', WORKER_BLOCK_MS: '200', RECLAIM_INTERVAL_MS: '200', ...env,
-    });
+    startDeepgramWorker(harness.url, deepgram, { CONSUMER_NAME: name, WORKER_CONCURRENCY: '8', WORKER_BLOCK_MS: '200', RECLAIM_INTERVAL_MS: '200', ...env });
   async function enqueue(count: number): Promise<void> {
     const pipeline = redis.pipeline();
     for (let i = 0; i < count; i++) {
@@ -41,27 +38,22 @@ describe('SIGTERM under load', () => {
     }
     await pipeline.exec();
   }
-  async function until(condition: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-      if (Date.now() > deadline) throw new Error('condition not met in time');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
+  const results = () => countResults(redis, ['drain']);
+  const pending = async () => ((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0];
   const transcribedTwice = () => [...calls].filter(([, n]) => n > 1).map(([text]) => text);
 
   it('finishes in-flight chunks, exits 0, and no chunk is transcribed twice', async () => {
     deepgram.setLatency(60);
     const [a, b] = [await startWorker('drain-a', { RECLAIM_MIN_IDLE_MS: '1000' }), await startWorker('drain-b', { RECLAIM_MIN_IDLE_MS: '1000' })];
     await enqueue(200);
-    await until(async () => (await countResults(redis, ['drain'])) >= 40);
+    await until(results, (n) => n >= 40, 60_000);
     expect(await a.stop('SIGTERM')).toBe(0);
     expect(a.logs).not.toMatch(/drain timed out/);
-    await until(async () => (await countResults(redis, ['drain'])) === 200);
+    await until(results, (n) => n === 200, 60_000);
     expect(calls.size).toBe(200);
     expect(transcribedTwice()).toEqual([]);
     expect(await b.stop('SIGTERM')).toBe(0);
-    expect(((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0]).toBe(0);
+    expect(await pending()).toBe(0);
     // The drained worker left its group: it holds nothing.
     const consumers = ((await redis.xinfo('CONSUMERS', 'audio:stream:deepgram', 'deepgram_workers')) as string[][]).map((c) => c[1]);
     expect(consumers).not.toContain('drain-a');
@@ -71,15 +63,15 @@ describe('SIGTERM under load', () => {
     deepgram.setLatency(4000);
     const slow = await startWorker('slow', { DRAIN_TIMEOUT_MS: '300', RECLAIM_MIN_IDLE_MS: '1500' });
     await enqueue(8);
-    await until(async () => ((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0] === 8);
+    await until(pending, (n) => n === 8, 60_000);
     expect(await slow.stop('SIGTERM')).toBe(0);
     expect(slow.logs).toMatch(/drain timed out/);
     // Not acked, not lost: still pending, owned by the consumer that left.
-    expect(((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0]).toBe(8);
+    expect(await pending()).toBe(8);
     deepgram.setLatency(0);
     const peer = await startWorker('peer', { RECLAIM_MIN_IDLE_MS: '1500' });
-    await until(async () => (await countResults(redis, ['drain'])) === 8);
+    await until(results, (n) => n === 8, 60_000);
     expect(await peer.stop('SIGTERM')).toBe(0);
-    expect(((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0]).toBe(0);
+    expect(await pending()).toBe(0);
   });
 });

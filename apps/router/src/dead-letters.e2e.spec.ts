@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav, startDeepgramWorker } from '@streamscribe/testing';
 import { TestRouter, startTestRouter } from './test-router';
 
 type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -20,14 +20,7 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     harness = await RedisHarness.start();
     redis = harness.client();
     deepgram = await FakeDeepgramServer.start();
-    worker = await AppProcess.start('worker-deepgram', {
-      REDIS_URL: harness.url,
-      DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
-      DEEPGRAM_API_URL: deepgram.url,
-      PORT: '0',
-      WORKER_BLOCK_MS: '200',
-      HEARTBEAT_INTERVAL_MS: '200',
-    });
+    worker = await startDeepgramWorker(harness.url, deepgram, { WORKER_BLOCK_MS: '200', HEARTBEAT_INTERVAL_MS: '200' });
     router = await startTestRouter({ REDIS_URL: harness.url, ADMIN_TOKEN: TOKEN, LOAD_CACHE_MS: '0' });
     base = router.base;
   }, 60_000);

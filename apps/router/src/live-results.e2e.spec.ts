@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import WebSocket from 'ws';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav, startDeepgramWorker } from '@streamscribe/testing';
 import { TestRouter, startTestRouter } from './test-router';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -55,15 +55,7 @@ describe('live results over SSE and WebSocket, end to end', () => {
     harness = await RedisHarness.start();
     redis = harness.client();
     deepgram = await FakeDeepgramServer.start();
-    worker = await AppProcess.start('worker-deepgram', {
-      REDIS_URL: harness.url,
-      DEEPGRAM_API_KEY: deepgram.apiKey,
-      DEEPGRAM_API_URL: deepgram.url,
-      PORT: '0',
-      WORKER_CONCURRENCY: '8',
-      WORKER_BLOCK_MS: '100',
-      HEARTBEAT_INTERVAL_MS: '200',
-    });
+    worker = await startDeepgramWorker(harness.url, deepgram, { WORKER_CONCURRENCY: '8', WORKER_BLOCK_MS: '100', HEARTBEAT_INTERVAL_MS: '200' });
     router = await startTestRouter({ REDIS_URL: harness.url, LOAD_CACHE_MS: '0' });
     base = router.base;
   }, 90_000);

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechPcm, speechWav } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, speechPcm, speechWav, startDeepgramWorker } from '@streamscribe/testing';
 import { TestRouter, startTestRouter } from './test-router';
 
 const WAV = 'audio/wav';
@@ -23,15 +23,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     harness = await RedisHarness.start({ ownServer: true, appendOnly: true });
     redis = harness.client();
     deepgram = await FakeDeepgramServer.start();
-    worker = await AppProcess.start('worker-deepgram', {
-      REDIS_URL: harness.url,
-      DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
-      DEEPGRAM_API_URL: deepgram.url,
-      PORT: '0',
-      WORKER_CONCURRENCY: '4',
-      WORKER_BLOCK_MS: '200',
-      HEARTBEAT_INTERVAL_MS: '200',
-    });
+    worker = await startDeepgramWorker(harness.url, deepgram, { WORKER_CONCURRENCY: '4', WORKER_BLOCK_MS: '200', HEARTBEAT_INTERVAL_MS: '200' });
     router = await startTestRouter({
       REDIS_URL: harness.url,
       MAX_CHUNK_BYTES: String(256 * 1024),

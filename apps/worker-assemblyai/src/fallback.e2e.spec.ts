@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, fieldsOf, freePort, speechWav } from '@streamscribe/testing';
+import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, fieldsOf, freePort, speechWav, startDeepgramWorker } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
@@ -29,12 +29,7 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
         ASSEMBLYAI_BASE_URL: assemblyai.url,
         ASSEMBLYAI_POLLING_INTERVAL_MS: '50',
       }),
-      AppProcess.start('worker-deepgram', {
-        ...common,
-        PORT: '0',
-        DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
-        DEEPGRAM_API_URL: deepgram.url,
-      }),
+      startDeepgramWorker(harness.url, deepgram, common),
       AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(routerPort), LOAD_CACHE_MS: '0' }),
     ]);
     base = `http://127.0.0.1:${routerPort}`;

@@ -1,4 +1,4 @@
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, deepgramWorkerEnv, speechWav } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
@@ -18,10 +18,7 @@ describe('worker-deepgram and Redis outages', () => {
 
   it('started while Redis is down, waits for it (health answering) and then consumes', async () => {
     await harness.stop();
-    const starting = AppProcess.start('worker-deepgram', {
-      REDIS_URL: harness.url, DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY, DEEPGRAM_API_URL: deepgram.url,
-      PORT: '0', CONSUMER_NAME: 'patient', WORKER_BLOCK_MS: '200',
-    }, 45_000);
+    const starting = AppProcess.start('worker-deepgram', deepgramWorkerEnv(harness.url, deepgram, { CONSUMER_NAME: 'patient', WORKER_BLOCK_MS: '200' }), 45_000);
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await harness.restart();
     const worker = await starting;

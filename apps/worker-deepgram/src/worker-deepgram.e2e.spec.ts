@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, fieldsOf, speechWav, until } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, deepgramWorkerEnv, fieldsOf, speechWav, until } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(30_000);
@@ -20,14 +20,8 @@ describe('worker-deepgram process', () => {
     await harness.close();
   });
 
-  const env = (overrides: Record<string, string> = {}) => ({
-    REDIS_URL: harness.url,
-    DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
-    DEEPGRAM_API_URL: deepgram.url,
-    PORT: '0',
-    CONSUMER_NAME: 'deepgram-test-consumer',
-    ...overrides,
-  });
+  const env = (overrides: Record<string, string> = {}) =>
+    deepgramWorkerEnv(harness.url, deepgram, { CONSUMER_NAME: 'deepgram-test-consumer', ...overrides });
 
   it('refuses to start without an API key, and says which variable to set', async () => {
     await expect(AppProcess.start('worker-deepgram', env({ DEEPGRAM_API_KEY: '' }))).rejects.toThrow(

@@ -19,3 +19,4 @@ export * from './lib/stand-in-worker';
 export * from './lib/tiny-models';
 export * from './lib/stream-results';
 export * from './lib/fake-hugging-face-hub';
+export * from './lib/deepgram-worker';

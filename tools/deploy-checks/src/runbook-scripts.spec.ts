@@ -2,25 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { DEAD_LETTER_STREAM, RESULTS_ALL_STREAM, providerGroup, providerStream } from '@streamscribe/contracts';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, fieldsOf, speechWav, startDeepgramWorker, until } from '@streamscribe/testing';
 import { WORKSPACE_ROOT } from './grafana-dashboards';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
 
 const DEAD_LETTERS_CLI = ['scripts/run-ts.js', 'apps/router/src/cli/dead-letters.ts'].map((path) => join(WORKSPACE_ROOT, path));
-const fieldsOf = (flat: string[]) => Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));
-
-async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('README runbook, against a running worker', () => {
   let harness: RedisHarness;
   let redis: Redis;
@@ -34,15 +22,7 @@ describe('README runbook, against a running worker', () => {
     harness = await RedisHarness.start();
     redis = harness.client();
     deepgram = await FakeDeepgramServer.start();
-    worker = await AppProcess.start('worker-deepgram', {
-      REDIS_URL: harness.url,
-      PORT: '0',
-      DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
-      DEEPGRAM_API_URL: deepgram.url,
-      RETRY_BASE_MS: '10',
-      RETRY_MAX_ATTEMPTS: '2',
-      WORKER_BLOCK_MS: '100',
-    });
+    worker = await startDeepgramWorker(harness.url, deepgram, { RETRY_BASE_MS: '10', RETRY_MAX_ATTEMPTS: '2', WORKER_BLOCK_MS: '100' });
   }, 60_000);
   afterAll(async () => {
     await worker?.stop();
