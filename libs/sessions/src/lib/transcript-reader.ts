@@ -2,6 +2,7 @@ import type Redis from 'ioredis';
 import {
   TranscriptionResultEntry,
   decodeResultEntry,
+  resultSupersedes,
   fieldsFromFlat,
   sessionChunksKey,
   sessionCostKey,
@@ -51,8 +52,7 @@ export function assembleTranscript(
   }
   for (const result of results) {
     const known = chunks.get(result.chunkId);
-    // A chunk has one result, except that an "ok" may supersede a "failed" (a re-drive).
-    if (known && (known.status === 'ok' || (known.status === 'failed' && result.status !== 'ok'))) continue;
+    if (known && known.status !== 'pending' && !resultSupersedes(known.status, result.status)) continue;
     chunks.set(result.chunkId, {
       chunkId: result.chunkId,
       seq: known?.seq ?? result.seq,

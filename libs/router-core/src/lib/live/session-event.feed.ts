@@ -1,7 +1,7 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { TranscriptionResultEntry, decodeResultEntry, fieldsFromFlat, sessionMetaKey, sessionResultsStream } from '@streamscribe/contracts';
-import { ResultWatcher } from '@streamscribe/sessions';
+import { TranscriptionResultEntry, decodeResultEntry, fieldsFromFlat, resultSupersedes, sessionMetaKey, sessionResultsStream } from '@streamscribe/contracts';
+import { ResultWatcher, assembleTranscript } from '@streamscribe/sessions';
 import { whileRedisAnswers } from '../redis-unavailable';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
@@ -50,8 +50,7 @@ export class SessionEventFeed {
         cursor = `(${id}`;
         const earlier = landed.get(result.chunkId);
         if (earlier) {
-          // A chunk has one standing result; an "ok" may only replace a "failed" (ResultStore's rule).
-          if (earlier.status === 'failed' && result.status === 'ok') {
+          if (resultSupersedes(earlier.status, result.status)) {
             landed.set(result.chunkId, result);
             yield* release.supersede(result);
           }
@@ -66,7 +65,8 @@ export class SessionEventFeed {
       }
       yield* release.release(now);
       if (expectedChunks !== undefined && landed.size >= expectedChunks && release.holding === 0) {
-        yield { event: 'final', data: summarize(sessionId, [...landed.values()]) };
+        const { chunkCount, failedCount, text } = assembleTranscript(sessionId, {}, {}, [...landed.values()]);
+        yield { event: 'final', data: { sessionId, complete: true, chunkCount, failedCount, text } };
         return;
       }
       const wait = Math.min(RECHECK_MS, release.msUntilDue(Date.now()) ?? RECHECK_MS);
@@ -88,17 +88,6 @@ export class SessionEventFeed {
       entries: raw.map(([id, flat]) => [id.toString(), decodeResultEntry(fieldsFromFlat(flat))] as const),
     };
   }
-}
-
-function summarize(sessionId: string, results: TranscriptionResultEntry[]) {
-  const ordered = [...results].sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
-  return {
-    sessionId,
-    complete: true as const,
-    chunkCount: ordered.length,
-    failedCount: ordered.filter((r) => r.status === 'failed').length,
-    text: ordered.filter((r) => r.status === 'ok' && r.text).map((r) => r.text.trim()).join(' '),
-  };
 }
 
 function untilAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
