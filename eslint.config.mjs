@@ -43,8 +43,9 @@ export default [
     },
   },
   {
-    // Tests, benchmarks and the chaos suite may use the testing harness and print tables.
-    files: ['**/*.spec.ts', '**/*.test.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts', 'apps/chaos-e2e/**/*.ts', 'tools/deploy-checks/**/*.ts'],
+    // Tests, benchmarks, the chaos suite and apps' test fixtures (src/testing) may use the testing
+    // harness and print tables.
+    files: ['**/*.spec.ts', '**/*.test.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts', 'apps/chaos-e2e/**/*.ts', 'tools/deploy-checks/**/*.ts', 'apps/*/src/testing/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...withTesting(typeRules), ...scopeRules]),
       'no-console': 'off',

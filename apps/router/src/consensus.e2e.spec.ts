@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { AppProcess, FakeDeepgramServer, RedisHarness, readSpeechTranscriber, speechWav, startStandInWorker } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './test-router';
+import { TestRouter, startTestRouter } from './testing/router-stack';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

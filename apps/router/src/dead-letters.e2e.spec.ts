@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav, startDeepgramWorker } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './test-router';
+import { FakeDeepgramServer, speechWav } from '@streamscribe/testing';
+import { RouterStack, startRouterStack } from './testing/router-stack';
 
 type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -9,29 +9,16 @@ jest.setTimeout(30_000);
 
 describe('dead letters: a chunk no provider could take is listed and re-driven by an operator', () => {
   const TOKEN = 'operator-secret';
-  let harness: RedisHarness;
+  let stack: RouterStack;
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
-  let worker: AppProcess;
-  let router: TestRouter;
   let base: string;
 
   beforeAll(async () => {
-    harness = await RedisHarness.start();
-    redis = harness.client();
-    deepgram = await FakeDeepgramServer.start();
-    worker = await startDeepgramWorker(harness.url, deepgram, { WORKER_BLOCK_MS: '200', HEARTBEAT_INTERVAL_MS: '200' });
-    router = await startTestRouter({ REDIS_URL: harness.url, ADMIN_TOKEN: TOKEN, LOAD_CACHE_MS: '0' });
-    base = router.base;
+    stack = await startRouterStack({ worker: { WORKER_BLOCK_MS: '200' }, router: { ADMIN_TOKEN: TOKEN } });
+    ({ redis, deepgram, base } = stack);
   }, 60_000);
-
-  afterAll(async () => {
-    await router?.close();
-    await worker?.stop();
-    await deepgram?.close();
-    redis?.disconnect();
-    await harness?.close();
-  });
+  afterAll(() => stack?.close());
 
   const admin = (path: string, init: RequestInit = {}, token = TOKEN) =>
     fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...init.headers } });

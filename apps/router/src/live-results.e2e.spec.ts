@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import WebSocket from 'ws';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav, startDeepgramWorker } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './test-router';
+import { FakeDeepgramServer, speechWav } from '@streamscribe/testing';
+import { RouterStack, startRouterStack } from './testing/router-stack';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface SseEvent {
@@ -44,29 +44,16 @@ async function readSse(response: Response, abort: AbortController, stop: (events
 }
 
 describe('live results over SSE and WebSocket, end to end', () => {
-  let harness: RedisHarness;
+  let stack: RouterStack;
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
-  let worker: AppProcess;
-  let router: TestRouter;
   let base: string;
 
   beforeAll(async () => {
-    harness = await RedisHarness.start();
-    redis = harness.client();
-    deepgram = await FakeDeepgramServer.start();
-    worker = await startDeepgramWorker(harness.url, deepgram, { WORKER_CONCURRENCY: '8', WORKER_BLOCK_MS: '100', HEARTBEAT_INTERVAL_MS: '200' });
-    router = await startTestRouter({ REDIS_URL: harness.url, LOAD_CACHE_MS: '0' });
-    base = router.base;
+    stack = await startRouterStack({ worker: { WORKER_CONCURRENCY: '8', WORKER_BLOCK_MS: '100' } });
+    ({ redis, deepgram, base } = stack);
   }, 90_000);
-
-  afterAll(async () => {
-    await router?.close();
-    await worker?.stop();
-    await deepgram?.close();
-    redis?.disconnect();
-    await harness?.close();
-  });
+  afterAll(() => stack?.close());
 
   const postChunk = async (sessionId: string, word: string) => {
     const response = await fetch(`${base}/v1/sessions/${sessionId}/chunks`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: speechWav(word) });

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, speechPcm, speechWav, startDeepgramWorker } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './test-router';
+import { FakeDeepgramServer, RedisHarness, speechPcm, speechWav } from '@streamscribe/testing';
+import { RouterStack, startRouterStack } from './testing/router-stack';
 
 const WAV = 'audio/wav';
 
@@ -12,36 +12,22 @@ const json = (response: Response) => response.json() as Promise<Body>;
 jest.setTimeout(30_000);
 
 describe('router + worker-deepgram end to end, on real Redis', () => {
+  let stack: RouterStack;
   let harness: RedisHarness;
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
-  let worker: AppProcess;
-  let router: TestRouter;
   let base: string;
 
   beforeAll(async () => {
-    harness = await RedisHarness.start({ ownServer: true, appendOnly: true });
-    redis = harness.client();
-    deepgram = await FakeDeepgramServer.start();
-    worker = await startDeepgramWorker(harness.url, deepgram, { WORKER_CONCURRENCY: '4', WORKER_BLOCK_MS: '200', HEARTBEAT_INTERVAL_MS: '200' });
-    router = await startTestRouter({
-      REDIS_URL: harness.url,
-      MAX_CHUNK_BYTES: String(256 * 1024),
-      REDIS_COMMAND_TIMEOUT_MS: '500',
-      LOAD_CACHE_MS: '0',
+    stack = await startRouterStack({
+      harness: { ownServer: true, appendOnly: true },
+      worker: { WORKER_CONCURRENCY: '4', WORKER_BLOCK_MS: '200' },
+      router: { MAX_CHUNK_BYTES: String(256 * 1024), REDIS_COMMAND_TIMEOUT_MS: '500' },
     });
-    base = router.base;
+    ({ harness, redis, deepgram, base } = stack);
   }, 60_000);
-
   afterEach(() => deepgram.reset());
-
-  afterAll(async () => {
-    await router?.close();
-    await worker?.stop();
-    await deepgram?.close();
-    redis?.disconnect();
-    await harness?.close();
-  });
+  afterAll(() => stack?.close());
 
   const postChunk = (sessionId: string, body: Buffer, query = '', contentType = WAV) =>
     fetch(`${base}/v1/sessions/${sessionId}/chunks${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav, startStandInWorker } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './test-router';
+import { TestRouter, startTestRouter } from './testing/router-stack';
 
 /** Response bodies are read loosely typed: the assertions are what check their shape. */
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
