@@ -1,11 +1,17 @@
-/** Sleeps `ms`, or less when `signal` aborts (a loop told to stop wakes at once). */
+/**
+ * Sleeps `ms`, or less when `signal` aborts (a loop told to stop wakes at once). The abort
+ * listener is removed when the sleep ends: loops sleep on one signal thousands of times.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const wake = () => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', wake);
       resolve();
-    });
+    };
+    const timer = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake);
   });
 }
 
