@@ -1,16 +1,5 @@
-import type { ProviderName } from '@streamscribe/contracts';
+import type { ProviderLoad } from '@streamscribe/contracts';
 import type { RoutingCapabilities } from './provider-profile';
-
-/** What the router knows about one provider's fleet when it routes a chunk. */
-export interface ProviderLoad {
-  provider: ProviderName;
-  /** Entries waiting in the group (not yet delivered). */
-  lag: number;
-  /** Entries delivered and not yet acknowledged. */
-  pending: number;
-  /** Consumers with a recent heartbeat. */
-  liveConsumers: number;
-}
 
 /**
  * `closed`: healthy. `open`: failing, not chosen until its open period ends. `half_open`: the open

@@ -1,13 +1,10 @@
+import type { BreakerState } from '@streamscribe/fallback-policy';
+import { asStrings, defineScript } from '@streamscribe/redis';
+
 /**
- * record-outcome-1.lua — counts one provider call in the current time slot of the provider's
+ * record-outcome — counts one provider call in the current time slot of the provider's
  * health hash and moves its circuit breaker, atomically, so every worker and router replica sees
  * one breaker.
- *
- * KEYS[1] provider health hash
- * ARGV[1] now (ms)   ARGV[2] 'ok' | 'error'   ARGV[3] provider ms   ARGV[4] audio seconds
- * ARGV[5] latency bucket index   ARGV[6] Retry-After ms (0: none)   ARGV[7] window ms
- * ARGV[8] slots   ARGV[9] min requests   ARGV[10] error rate threshold   ARGV[11] open ms
- * ARGV[12] latency bucket count
  *
  * Slot i is field 's<i>' (its start, ms) with 's<i>:ok', 's<i>:err', 's<i>:ms', 's<i>:audio' and
  * 's<i>:h<k>'; a slot whose start is stale is cleared before reuse.
@@ -18,7 +15,26 @@
  * (after open_until) half-open: the next success closes it, the next error reopens it.
  * Returns { state, open_until, transition ('' when none), reason }.
  */
-export const RECORD_OUTCOME_LUA = `
+export const recordOutcomeScript = defineScript({
+  name: 'ssRecordOutcome',
+  keys: [
+    'health', // the provider's health hash
+  ],
+  args: [
+    'nowMs',
+    "outcome", // 'ok' | 'error'
+    'providerMs',
+    'audioSeconds',
+    'latencyBucket', // index of the call's latency bucket
+    'retryAfterMs', // 0: none
+    'windowMs',
+    'slots',
+    'minRequests',
+    'errorRateThreshold',
+    'openMs',
+    'latencyBucketCount',
+  ],
+  lua: `
 local key = KEYS[1]
 local now = tonumber(ARGV[1])
 -- Non-finite figures (a provider reporting NaN) count as 0: checked before any write, since a
@@ -105,4 +121,21 @@ if total >= tonumber(ARGV[9]) and errCount / total >= tonumber(ARGV[10]) then
   return open(now + tonumber(ARGV[11]), string.format('%d of %d calls failed in the last %d ms', errCount, total, windowMs))
 end
 return {state, '0', '', ''}
-`;
+`,
+  decode: decodeBreakerReply,
+});
+
+/** The breaker after the call, and its move, when this call moved it. */
+export interface BreakerReply {
+  state: BreakerState;
+  openUntilMs: number;
+  transition?: 'open' | 'closed';
+  reason: string;
+}
+
+function decodeBreakerReply(reply: unknown): BreakerReply {
+  const [state, openUntil, transition, reason] = asStrings(reply);
+  if (state !== 'closed' && state !== 'open' && state !== 'half_open') throw new Error(`unexpected breaker state ${state}`);
+  if (transition !== '' && transition !== 'open' && transition !== 'closed') throw new Error(`unexpected breaker transition ${transition}`);
+  return { state, openUntilMs: Number(openUntil), transition: transition || undefined, reason };
+}

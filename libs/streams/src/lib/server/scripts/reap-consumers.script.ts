@@ -1,14 +1,22 @@
+import { asStrings, defineScript } from '@streamscribe/redis';
+
 /**
- * reap-consumers-2.lua — deletes consumers that hold nothing pending and have not read for
- * ARGV[1] ms: workers SIGKILLed or scaled away, whose entries peers already reclaimed. Without
+ * reap-consumers — deletes consumers that hold nothing pending and have not read for
+ * `idleMs`: workers SIGKILLed or scaled away, whose entries peers already reclaimed. Without
  * this a fleet that churns pods grows its group's consumer list forever. Checked and deleted in
  * one step, so an entry delivered in between cannot be dropped from the PEL; a live consumer
  * deleted by mistake is recreated by its next XREADGROUP.
  *
- * KEYS[1] the stream    ARGV[1] idle threshold (ms)    ARGV[2] the group
  * Returns the names of the consumers deleted.
  */
-export const REAP_CONSUMERS_LUA = `
+export const reapConsumersScript = defineScript({
+  name: 'ssReapConsumers',
+  keys: ['stream'],
+  args: [
+    'idleMs', // consumers idle longer than this (and holding nothing) go
+    'group',
+  ],
+  lua: `
 local reaped = {}
 for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[2])) do
   local info = {}
@@ -19,4 +27,6 @@ for _, consumer in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[2])) do
   end
 end
 return reaped
-`;
+`,
+  decode: asStrings,
+});

@@ -1,17 +1,29 @@
+import { asScriptStatus, asStrings, defineScript } from '@streamscribe/redis';
+
 /**
- * ingest-chunk-3.lua — registers a chunk in its session and appends it to a provider stream, in
+ * ingest-chunk — registers a chunk in its session and appends it to a provider stream, in
  * one step, so a chunk is either in both or in neither.
- *
- * KEYS[1] session meta hash     KEYS[2] session chunks hash     KEYS[3] provider stream
- * ARGV[1] chunk id ('' = derive from seq)     ARGV[2] seq ('' = next in arrival order)
- * ARGV[3] provider     ARGV[4] now (ms)     ARGV[5] session TTL (s)
- * ARGV[6..] the entry's field/value pairs, without seq and chunk_id (added here)
  *
  * Returns { status, seq, chunk id, entry id, provider }, status being 'created', 'duplicate'
  * (this chunk id was ingested before: nothing is written) or 'seq_taken' (another chunk holds seq).
  * The chunks hash maps 'c:<chunk id>' to 'seq|entry id|provider' and 's:<seq>' to the chunk id.
  */
-export const INGEST_CHUNK_LUA = `
+export const ingestChunkScript = defineScript({
+  name: 'ssIngestChunk',
+  keys: [
+    'meta', // the session's meta hash
+    'chunks', // the session's chunks hash
+    'stream', // the provider stream
+  ],
+  args: [
+    "chunkId", // '' = derive from seq
+    "seq", // '' = next in arrival order
+    'provider',
+    'nowMs',
+    'ttlSeconds', // the session's TTL
+  ],
+  rest: 'the entry\'s field/value pairs, without seq and chunk_id (added here)',
+  lua: `
 local chunkId = ARGV[1]
 if chunkId ~= '' then
   local existing = redis.call('HGET', KEYS[2], 'c:' .. chunkId)
@@ -48,4 +60,18 @@ redis.call('HINCRBY', KEYS[1], 'chunk_count', 1)
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return {'created', tostring(seq), chunkId, entryId, ARGV[3]}
-`;
+`,
+  decode: decodeIngestReply,
+});
+
+export type IngestReply =
+  | { status: 'created' | 'duplicate'; seq: number; chunkId: string; entryId: string; provider: string }
+  | { status: 'seq_taken'; seq: number; chunkId: string };
+
+function decodeIngestReply(reply: unknown): IngestReply {
+  const [rawStatus, seq, chunkId, entryId, provider] = asStrings(reply);
+  const status = asScriptStatus(rawStatus);
+  if (status === 'seq_taken') return { status, seq: Number(seq), chunkId };
+  if (status === 'superseded') throw new Error('ingest-chunk never supersedes');
+  return { status, seq: Number(seq), chunkId, entryId, provider };
+}

@@ -1,5 +1,7 @@
+import { asNumber, defineScript } from '@streamscribe/redis';
+
 /**
- * trim-acked-1.lua — trims a stream below what every consumer group has both delivered and
+ * trim-acked — trims a stream below what every consumer group has both delivered and
  * acknowledged, and never further. For each group the bound is the lower of its oldest pending
  * entry and its last-delivered id (the latter is kept itself: one entry more, but no id arithmetic,
  * which in Lua's doubles would round sequence numbers above 2^53 and overflow at 2^64-1). XTRIM
@@ -9,10 +11,14 @@
  * Ids are compared as strings of their two decimal parts (shorter is smaller, then lexically), so
  * every valid id compares exactly.
  *
- * KEYS[1] the stream
  * Returns the number of entries removed.
  */
-export const TRIM_ACKED_LUA = `
+export const trimAckedScript = defineScript({
+  name: 'ssTrimAcked',
+  keys: ['stream'],
+  args: [
+  ],
+  lua: `
 local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
 if #groups == 0 then return 0 end
 local function lessDecimal(a, b)
@@ -37,4 +43,6 @@ for _, group in ipairs(groups) do
   if floor == nil or less(bound, floor) then floor = bound end
 end
 return redis.call('XTRIM', KEYS[1], 'MINID', '~', floor)
-`;
+`,
+  decode: asNumber,
+});

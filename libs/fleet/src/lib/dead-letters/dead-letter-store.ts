@@ -13,10 +13,8 @@ import {
   redriveTarget,
 } from '@streamscribe/contracts';
 import { counter } from '@streamscribe/observability';
-import { RedisScript } from '../redis/redis-script';
-import { REDRIVE_ENTRY_LUA } from './scripts/redrive-entry-2.lua';
+import { redriveEntryScript } from './scripts/redrive-entry.script';
 
-const redriveScript = new RedisScript('ssRedriveEntry', 2, REDRIVE_ENTRY_LUA);
 
 const redriven = counter({
   name: 'streamscribe_dead_letters_redriven_total',
@@ -107,8 +105,8 @@ export class DeadLetterStore {
     if (!letter.redrivable) return { id, status: 'malformed', detail: letter.malformed };
     const target = provider ?? redriveTarget(letter);
     if (!target) return { id, status: 'no_target', detail: 'name a provider: the letter does not say where it came from' };
-    const entryId = await redriveScript.run(this.client, [this.stream, providerStream(target)], [id, ...requeuedFields(flat, letter)]);
-    if (typeof entryId !== 'string') return { id, status: 'not_found' };
+    const entryId = await redriveEntryScript.run(this.client, { deadLetters: this.stream, target: providerStream(target) }, { letterId: id }, requeuedFields(flat, letter));
+    if (entryId === null) return { id, status: 'not_found' };
     redriven.inc({ provider: target });
     return { id, status: 'requeued', provider: target, entryId };
   }

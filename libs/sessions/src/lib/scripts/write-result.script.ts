@@ -1,24 +1,38 @@
+import { asScriptStatus, asStrings, defineScript } from '@streamscribe/redis';
+
 /**
- * write-result-5.lua — writes a chunk's result once, and adds what it cost to the session's and
+ * write-result — writes a chunk's result once, and adds what it cost to the session's and
  * the provider's totals in the same step. A redelivered chunk (a reclaim after a crash between the
  * result write and the XACK) finds its chunk id in the index and writes nothing — and so never
  * counts its cost twice. The one exception: an "ok" result supersedes a "failed" one, so a chunk
  * re-driven from the dead-letter stream (or finished by a peer after its owner gave up) ends with
  * its transcript; readers take the index's entry.
  *
- * KEYS[1] session result index hash (chunk id → "<result entry id>|<status>")
- * KEYS[2] session results stream    KEYS[3] transcription:results:all
- * KEYS[4] session cost hash         KEYS[5] per-provider cost totals hash (all sessions)
- * ARGV[1] chunk id    ARGV[2] session TTL (s)    ARGV[3] approximate MAXLEN of results:all
- * ARGV[4] provider    ARGV[5] cost in micro-USD ('' when not priced)    ARGV[6] audio ms ('' when unknown)
- * ARGV[7] the result's status ('ok' | 'failed')    ARGV[8..] the result's field/value pairs
- *
  * Both cost hashes hold, per provider, '<provider>:micros', '<provider>:audio_ms' and
  * '<provider>:chunks'; the session's also 'total_micros'.
  *
  * Returns { 'created' | 'superseded' | 'duplicate', result entry id in the session stream }.
  */
-export const WRITE_RESULT_LUA = `
+export const writeResultScript = defineScript({
+  name: 'ssWriteResult',
+  keys: [
+    'index', // the session's result index hash: chunk id → "<result entry id>|<status>"
+    'sessionResults', // the session's results stream
+    'allResults', // transcription:results:all
+    'sessionCost', // the session's cost hash
+    'providerCost', // per-provider cost totals (all sessions)
+  ],
+  args: [
+    'chunkId',
+    'ttlSeconds', // the session's TTL
+    'allMaxLen', // approximate MAXLEN of results:all
+    'provider',
+    "costMicros", // '' when not priced
+    "audioMs", // '' when unknown
+    "status", // 'ok' | 'failed'
+  ],
+  rest: "the result's field/value pairs",
+  lua: `
 -- Checked before anything is written: a script that fails halfway is not rolled back.
 local function badInteger(value)
   if value == '' then return false end
@@ -57,4 +71,19 @@ if ARGV[5] ~= '' then
   redis.call('EXPIRE', KEYS[4], ARGV[2])
 end
 return {outcome, id}
-`;
+`,
+  decode: decodeWriteReply,
+});
+
+export interface WriteResultReply {
+  status: 'created' | 'superseded' | 'duplicate';
+  /** The result's entry in the session stream (the standing one, for a duplicate). */
+  entryId: string;
+}
+
+function decodeWriteReply(reply: unknown): WriteResultReply {
+  const [rawStatus, entryId] = asStrings(reply);
+  const status = asScriptStatus(rawStatus);
+  if (status === 'seq_taken') throw new Error('write-result never answers seq_taken');
+  return { status, entryId };
+}

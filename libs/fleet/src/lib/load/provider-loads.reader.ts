@@ -1,6 +1,5 @@
 import type Redis from 'ioredis';
-import { PROVIDERS, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
-import type { ProviderLoad } from '@streamscribe/fallback-policy';
+import { PROVIDERS, ProviderLoad, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
 import { readGroupLoads } from './group-load.reader';
 
 /** Every provider fleet's lag, pending and live consumers, in one pipeline. */

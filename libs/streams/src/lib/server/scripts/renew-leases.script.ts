@@ -1,14 +1,23 @@
+import { asStrings, defineScript } from '@streamscribe/redis';
+
 /**
- * renew-leases-1.lua — resets the idle time of entries this consumer is still working on, so a
+ * renew-leases — resets the idle time of entries this consumer is still working on, so a
  * peer's reclaim sweep (which takes entries idle past its min-idle time) never takes a chunk whose
  * owner is alive but slow. Only entries still owned by this consumer are touched: one a peer has
  * already claimed stays the peer's. XCLAIM ... JUSTID leaves the delivery count as it is.
  *
- * KEYS[1] the stream    ARGV[1] the group    ARGV[2] this consumer    ARGV[3..] entry ids
  * Returns the ids whose lease was lost: no longer pending, owned by another consumer, or deleted
  * from the stream (XCLAIM then drops it from the PEL and returns nothing).
  */
-export const RENEW_LEASES_LUA = `
+export const renewLeasesScript = defineScript({
+  name: 'ssRenewLeases',
+  keys: ['stream'],
+  args: [
+    'group',
+    'consumer', // this consumer: only its own entries are renewed
+  ],
+  rest: 'entry ids',
+  lua: `
 local lost = {}
 for i = 3, #ARGV do
   local row = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1)[1]
@@ -19,4 +28,6 @@ for i = 3, #ARGV do
   end
 end
 return lost
-`;
+`,
+  decode: asStrings,
+});
