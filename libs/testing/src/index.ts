@@ -9,7 +9,7 @@ export { AppProcess } from './lib/app-process';
 export { WorkerFleet } from './lib/chaos/worker-fleet';
 export type { WorkerSpec } from './lib/chaos/worker-fleet';
 export { FakeAssemblyAIServer } from './lib/fake-assemblyai-server';
-export { fieldsOf, until } from './lib/until';
+export { until } from './lib/until';
 export { parsePrometheusText, sampleValue } from './lib/prometheus-exposition';
 export { startStandInWorker } from './lib/stand-in-worker';
 export { TINY_WHISPER_DETECTED_LANGUAGE, TINY_WHISPER_TEXT, tinyModelDir, tinyParakeetText } from './lib/tiny-models';

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { ProviderName, providerHealthKey } from '@streamscribe/contracts';
-import type { BreakerState, RoutingCapabilities } from '@streamscribe/fallback-policy';
+import type { BreakerState, RoutingCapabilities } from '@streamscribe/routing-policy';
 import { BREAKER_STATE_VALUE, breakerMetrics } from './breaker-metrics';
 import { HealthSettings } from './health-settings';
 import { LATENCY_BUCKETS, latencyBucket } from './latency-histogram';

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { PROVIDERS, ProviderLoad, ProviderName } from '@streamscribe/contracts';
-import { ProviderState } from '@streamscribe/fallback-policy';
+import { ProviderState } from '@streamscribe/routing-policy';
 import { HealthSettings, ProviderHealth, ProviderHealthReader } from '@streamscribe/provider-health';
 import { readProviderLoads } from '@streamscribe/fleet';
 

@@ -8,6 +8,7 @@ import {
   providerStream,
   sessionChunksKey,
   sessionMetaKey,
+  withoutFields,
 } from '@streamscribe/contracts';
 import { IngestReply, ingestChunkScript } from './scripts/ingest-chunk.script';
 import { SessionsOptions } from './sessions-options';
@@ -75,15 +76,7 @@ function keysFor({ provider, stream, chunk }: IngestRequest) {
 
 /** The entry's fields; seq and chunk id are left out, since the script assigns them. */
 function entryFieldsOf({ chunk }: IngestRequest): EncodedFields {
-  return withoutFields(encodeChunkEntry(chunk), [CHUNK_FIELDS.seq, CHUNK_FIELDS.chunkId]);
-}
-
-function withoutFields(flat: EncodedFields, names: readonly string[]): EncodedFields {
-  const kept: EncodedFields = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    if (!names.includes(flat[i].toString())) kept.push(flat[i], flat[i + 1]);
-  }
-  return kept;
+  return withoutFields(encodeChunkEntry(chunk), (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId);
 }
 
 function toOutcome(sessionId: string, reply: IngestReply): IngestOutcome {

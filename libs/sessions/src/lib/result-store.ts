@@ -22,7 +22,7 @@ export interface ResultWrite {
 }
 
 /**
- * Writes results in the seed's format to `transcription:results:{session}` and
+ * Writes results in the classic wire format to `transcription:results:{session}` and
  * `transcription:results:all`, at most once per chunk (an "ok" may supersede a "failed"); a priced
  * result (`costUsd`) adds to the session's and its provider's cost totals in the same Lua call, so a
  * redelivery never counts twice.

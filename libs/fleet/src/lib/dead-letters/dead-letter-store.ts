@@ -11,10 +11,10 @@ import {
   isDeadLetterMetaField,
   providerStream,
   redriveTarget,
+  withoutFields,
 } from '@streamscribe/contracts';
 import { counter } from '@streamscribe/observability';
 import { redriveEntryScript } from './scripts/redrive-entry.script';
-
 
 const redriven = counter({
   name: 'streamscribe_dead_letters_redriven_total',
@@ -119,12 +119,7 @@ interface ReadLetter {
 
 /** The letter's own fields without the dead-letter metadata, a cleared chain and one more re-drive. */
 function requeuedFields(flat: Buffer[], letter: DeadLetter): EncodedFields {
-  const fields: EncodedFields = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const name = flat[i].toString();
-    if (isDeadLetterMetaField(name) || name === REDRIVE_COUNT_FIELD || name === CHUNK_FIELDS.attemptedProviders) continue;
-    fields.push(name, flat[i + 1]);
-  }
+  const fields = withoutFields(flat, (name) => isDeadLetterMetaField(name) || name === REDRIVE_COUNT_FIELD || name === CHUNK_FIELDS.attemptedProviders);
   fields.push(REDRIVE_COUNT_FIELD, String(letter.redriveCount + 1));
   return fields;
 }

@@ -1,4 +1,6 @@
 import type Redis from 'ioredis';
+import { recordFromPairs } from '@streamscribe/contracts';
+import { isMissingStreamOrGroup } from '@streamscribe/redis';
 
 export interface GroupLoadQuery {
   stream: string;
@@ -23,7 +25,7 @@ export interface GroupLoad {
 }
 
 /**
- * Reads the load of several groups in one pipeline. `lag` is what the seed's XLEN should have
+ * Reads the load of several groups in one pipeline. `lag` is what the classic guide's XLEN should have
  * been: entries waiting, not entries ever written. Redis reports a null lag when it cannot compute
  * it (after XDEL/XTRIM past the group's position); then the stream length bounds it from above.
  */
@@ -54,8 +56,8 @@ export async function readGroupLoads(
  * the stream's length and its live consumers. A missing stream or group is `exists: false`.
  */
 export function groupLoadFrom(q: GroupLoadQuery, [error, groups]: [Error | null, unknown], length: number, liveConsumers: number): GroupLoad {
-  if (error && !isMissing(error)) throw error;
-  const info = error ? undefined : ((groups as unknown[][] | undefined) ?? []).map(pairsToObject).find((g) => g['name'] === q.group);
+  if (error && !isMissingStreamOrGroup(error)) throw error;
+  const info = error ? undefined : ((groups as unknown[][] | undefined) ?? []).map(recordFromPairs).find((g) => g['name'] === q.group);
   return {
     stream: q.stream,
     group: q.group,
@@ -67,17 +69,6 @@ export function groupLoadFrom(q: GroupLoadQuery, [error, groups]: [Error | null,
   };
 }
 
-/** "no such key" (no stream yet) and NOGROUP (no group yet) mean "not there", not "broken". */
-export function isMissing(error: Error): boolean {
-  return /no such key|NOGROUP/i.test(error.message);
-}
-
-/** XINFO replies are flat [name, value, name, value, ...] lists. */
-export function pairsToObject(pairs: unknown[]): Record<string, unknown> {
-  const object: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < pairs.length; i += 2) object[String(pairs[i])] = pairs[i + 1];
-  return object;
-}
 
 export function toCount(value: unknown, fallback: number): number {
   return value === null || value === undefined ? fallback : Number(value);

@@ -1,9 +1,8 @@
 import Redis from 'ioredis';
 import { AddressInfo, Socket, createServer } from 'node:net';
-import { DEAD_LETTER_STREAM, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
+import { DEAD_LETTER_STREAM, providerGroup, providerHeartbeatKey, providerStream, recordFromPairs } from '@streamscribe/contracts';
 import { STREAM_METRICS, createLogger, metricsRegistry } from '@streamscribe/observability';
 import { RedisHarness, parsePrometheusText, sampleValue } from '@streamscribe/testing';
-import { pairsToObject } from './group-load.reader';
 import { StreamLagCollector } from './stream-lag.collector';
 import { providerFleets } from './stream-stats.reader';
 
@@ -36,7 +35,7 @@ describe('StreamLagCollector', () => {
 
   const scrape = async () => parsePrometheusText(await metricsRegistry.metrics());
   const groupInfo = async (stream: string, group: string) =>
-    ((await redis.xinfo('GROUPS', stream)) as unknown[][]).map(pairsToObject).find((g) => g['name'] === group) ?? {};
+    ((await redis.xinfo('GROUPS', stream)) as unknown[][]).map(recordFromPairs).find((g) => g['name'] === group) ?? {};
 
   it('exports what XINFO GROUPS says for a group with a backlog, in flight work and a dead consumer', async () => {
     await redis.xgroup('CREATE', DEEPGRAM, DEEPGRAM_GROUP, '0', 'MKSTREAM');

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
-import { ProviderName, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
-import { groupLoadFrom, isMissing, pairsToObject } from './group-load.reader';
+import { ProviderName, providerGroup, providerHeartbeatKey, providerStream, recordFromPairs } from '@streamscribe/contracts';
+import { isMissingStreamOrGroup } from '@streamscribe/redis';
+import { groupLoadFrom } from './group-load.reader';
 
 /** A consumer group to report on, named by the provider whose fleet it is. */
 export interface WatchedGroup {
@@ -71,11 +72,11 @@ export async function readStreamStats(
     const [liveError, live] = replies[i * PER_GROUP + 3];
     if (lengthError) throw lengthError;
     if (liveError) throw liveError;
-    if (consumersError && !isMissing(consumersError)) throw consumersError;
+    if (consumersError && !isMissingStreamOrGroup(consumersError)) throw consumersError;
     const streamLength = Number(length ?? 0);
     const load = groupLoadFrom(g, replies[i * PER_GROUP + 1] as [Error | null, unknown], streamLength, Number(live ?? 0));
     if (!load.exists || consumersError) return { ...g, length: streamLength, exists: false, lag: 0, pending: 0, consumers: 0, liveConsumers: 0, idlePending: 0 };
-    const consumers = ((consumerReplies as unknown[][]) ?? []).map(pairsToObject);
+    const consumers = ((consumerReplies as unknown[][]) ?? []).map(recordFromPairs);
     return {
       ...g,
       ...load,

@@ -1,4 +1,4 @@
-import type { BreakerState } from '@streamscribe/fallback-policy';
+import type { BreakerState } from '@streamscribe/routing-policy';
 import { asStrings, defineScript } from '@streamscribe/redis';
 
 /**

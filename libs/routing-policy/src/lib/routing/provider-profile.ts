@@ -27,7 +27,7 @@ export interface ProviderProfile {
 }
 
 /**
- * Defaults chosen so that, with nothing measured and equal load, the seed's rules still hold:
+ * Defaults chosen so that, with nothing measured and equal load, the classic rules still hold:
  * real-time → deepgram (fastest streaming provider), accuracy → whisper (lowest WER), cost →
  * whisper (cheapest). Measured latency and queues then move traffic away from those defaults.
  */

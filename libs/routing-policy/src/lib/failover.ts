@@ -1,6 +1,6 @@
 import { ProviderName } from '@streamscribe/contracts';
 
-/** The seed's default chains, used when a chunk names no fallback providers of its own. */
+/** The classic default chains, used when a chunk names no fallback providers of its own. */
 export const DEFAULT_FALLBACK_CHAINS: Readonly<Record<ProviderName, readonly ProviderName[]>> = {
   deepgram: ['whisper', 'assemblyai'],
   whisper: ['deepgram', 'assemblyai'],
@@ -25,7 +25,7 @@ export type FailoverDecision =
 /**
  * Where a chunk goes after `current` gave up on it: the first provider of its chain that has not
  * tried it yet and has a live consumer. Every provider is tried at most once, so a chunk can
- * never bounce between providers (the seed's whisper → deepgram → whisper loop).
+ * never bounce between providers (the original guide's whisper → deepgram → whisper loop).
  */
 export function nextProvider(request: FailoverRequest): FailoverDecision {
   const chain = request.chain.length > 0 ? request.chain : DEFAULT_FALLBACK_CHAINS[request.current];

@@ -6,5 +6,3 @@ export { selectProvider } from './lib/routing/select-provider';
 export type { RoutingReason, RoutingRequest } from './lib/routing/select-provider';
 export { nextProvider } from './lib/failover';
 export { retryDelayMs } from './lib/retry-backoff';
-export { combineHypotheses } from './lib/consensus/rover';
-export type { Consensus } from './lib/consensus/rover';

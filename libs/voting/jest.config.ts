@@ -1,5 +1,5 @@
 export default {
-  displayName: 'fallback-policy',
+  displayName: 'voting',
   preset: '../../jest.preset.js',
   rootDir: '.',
 };

@@ -44,7 +44,7 @@ export const DEFAULT_ROUTING_POLICY: RoutingPolicy = { profiles: DEFAULT_PROVIDE
  * chunk over the fleet's slots times its measured service time, plus its measured latency per
  * audio second times the chunk's length, plus the hints' terms (price for cost, word error rate
  * for accuracy). An explicit provider wins over scores, and a session stays on its provider
- * while that provider is healthy (the seed split live sessions across providers).
+ * while that provider is healthy (the original Python guide split live sessions across providers).
  */
 export function selectProvider(
   request: RoutingRequest,

@@ -10,7 +10,7 @@ describe('nextProvider', () => {
     });
   });
 
-  it("uses the seed's default chain when the chunk has none", () => {
+  it("uses the classic default chain when the chunk has none", () => {
     expect(nextProvider({ current: 'parakeet', chain: [], attempted: [], live: allLive })).toEqual({ next: 'whisper' });
   });
 

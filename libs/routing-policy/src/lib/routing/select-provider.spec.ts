@@ -19,7 +19,7 @@ type Row = [name: string, req: RoutingRequest, states: ProviderState[], provider
 
 describe('selectProvider', () => {
   const rows: Row[] = [
-    // The seed's rules are the defaults' meaning: with nothing measured and equal load they still hold.
+    // The classic rules are the defaults' meaning: with nothing measured and equal load they still hold.
     ['nothing measured, equal load: deepgram (lowest prior latency)', request(), allIdle(), 'deepgram', 'expected_wait'],
     ['real-time: deepgram', request({ hints: { ...noHints, realTimeRequired: true } }), allIdle(), 'deepgram', 'real_time'],
     ['accuracy: whisper (lowest expected WER)', request({ hints: { ...noHints, accuracyCritical: true } }), allIdle(), 'whisper', 'accuracy'],

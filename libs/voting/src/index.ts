@@ -1,0 +1,2 @@
+export { combineHypotheses } from './lib/rover';
+export type { Consensus } from './lib/rover';
