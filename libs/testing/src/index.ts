@@ -20,3 +20,5 @@ export * from './lib/tiny-models';
 export * from './lib/stream-results';
 export * from './lib/fake-hugging-face-hub';
 export * from './lib/deepgram-worker';
+export { describeTranscriptionProvider } from './lib/providers/describe-transcription-provider';
+export type { ProviderConformanceHarness, ProviderConformanceSetup } from './lib/providers/describe-transcription-provider';
