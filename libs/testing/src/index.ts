@@ -22,3 +22,6 @@ export * from './lib/fake-hugging-face-hub';
 export * from './lib/deepgram-worker';
 export { describeTranscriptionProvider } from './lib/providers/describe-transcription-provider';
 export type { ProviderConformanceHarness, ProviderConformanceSetup } from './lib/providers/describe-transcription-provider';
+export { FAKE_TRANSCRIPT, FakeTranscriptionProvider } from './lib/providers/fake-transcription-provider';
+export { deliverEntry } from './lib/stream-delivery';
+export type { ConsumerSeat, DeliveredEntry } from './lib/stream-delivery';
