@@ -1,4 +1,5 @@
 import { encodeWav } from '@streamscribe/audio';
+import type { ProviderName } from '@streamscribe/contracts';
 import type { InjectedFailure } from '../fake-server/injected-failure';
 import { SPEECH_SAMPLE_RATE, speechPcm, speechWav } from '../test-speech';
 import type {
@@ -48,13 +49,14 @@ const ANY_LANGUAGE_SAMPLE = ['en', 'de', 'fr', 'es'];
  * transcribed at its stated rate and channel count; capabilities that hold when exercised; and
  * backend failures classified as retryable or permanent.
  */
-export function describeTranscriptionProvider(name: string, setup: ProviderConformanceSetup): void {
+export function describeTranscriptionProvider(name: ProviderName, setup: ProviderConformanceSetup): void {
   describe(`${name} conforms to the TranscriptionProvider contract`, () => {
-    let harness: ProviderConformanceHarness<never>;
+    // Narrowed to the backend's faults where they are played, below.
+    let harness: ProviderConformanceHarness<InjectedFailure> | ProviderConformanceHarness<Error>;
     const provider = () => harness.provider;
 
     beforeAll(async () => {
-      harness = (await setup.start()) as ProviderConformanceHarness<never>;
+      harness = await setup.start();
       const limit = harness.provider.capabilities.maxAudioSeconds;
       if (limit > MAX_TESTED_AUDIO_SECONDS) {
         throw new Error(
@@ -240,7 +242,10 @@ export function describeTranscriptionProvider(name: string, setup: ProviderConfo
 }
 
 /** Cloud providers: the fake API fails the way real ones do. */
-function describeHttpFaults(name: string, harness: () => ProviderConformanceHarness<InjectedFailure>): void {
+function describeHttpFaults(
+  name: ProviderName,
+  harness: () => ProviderConformanceHarness<InjectedFailure>,
+): void {
   describe('classifies what its API answers: outages and throttling retryable, refusals permanent', () => {
     it.each<[string, InjectedFailure, 'retryable' | 'permanent', number | undefined]>([
       ['a 500', { status: 500 }, 'retryable', 500],
@@ -274,7 +279,7 @@ function describeHttpFaults(name: string, harness: () => ProviderConformanceHarn
 }
 
 /** Local models: a runtime fault may pass, unreadable input never will. */
-function describeModelFaults(name: string, harness: () => ProviderConformanceHarness<Error>): void {
+function describeModelFaults(name: ProviderName, harness: () => ProviderConformanceHarness<Error>): void {
   describe('classifies what goes wrong: runtime faults retryable, corrupt input permanent', () => {
     it('a fault of the runtime (out of memory) is retryable', async () => {
       harness().failNextCall(new Error('CUDA failure 2: out of memory'));
