@@ -4,6 +4,7 @@ import {
   DEAD_LETTER_STREAM,
   EncodedFields,
   FAILURES_STREAM,
+  PROVIDER_COST_TOTALS_KEY,
   ProviderName,
   decodeChunkEntry,
   decodeDeadLetter,
@@ -216,6 +217,53 @@ describe('ChunkProcessor', () => {
       await processor().process(entry, context);
       expect(provider.requests).toHaveLength(1);
       expect(await results.statusOf('session-1', 'chunk-1')).toBe('ok');
+    });
+    it('leaves a transcript without a duration unpriced, and feeds health the length measured from the chunk', async () => {
+      provider.answerNext({ durationSeconds: undefined });
+      const { entry, context } = await deliver(encodeChunkEntry(chunk()));
+      await processor().process(entry, context);
+
+      const [result] = await sessionResults();
+      expect(result).toMatchObject({ status: 'ok', costUsd: undefined, durationSeconds: undefined });
+      await until(
+        () => healthTotal('ok_total'),
+        (n) => n === 1,
+      );
+      expect(Number(await redis.hget(providerHealthKey(PROVIDER), 'audio_seconds_total'))).toBeCloseTo(2);
+    });
+
+    it("writes nothing more, and adds no cost, when another copy's result landed while the provider worked", async () => {
+      let release!: () => void;
+      provider.answerNext(
+        { text: 'late copy' },
+        { waitFor: new Promise<void>((resolve) => (release = resolve)) },
+      );
+      const { entry, context } = await deliver(encodeChunkEntry(chunk()));
+      const processing = processor().process(entry, context);
+      await until(
+        async () => provider.requests.length,
+        (n) => n === 1,
+      );
+      await results.write({
+        sessionId: 'session-1',
+        chunkId: 'chunk-1',
+        seq: 0,
+        status: 'ok',
+        text: 'hedge copy',
+        confidence: 0.9,
+        provider: 'assemblyai',
+        processingTime: 1,
+        timestamp: 1,
+        words: [],
+      });
+      release();
+      await processing;
+
+      expect(await sessionResults()).toEqual([
+        expect.objectContaining({ text: 'hedge copy', provider: 'assemblyai' }),
+      ]);
+      expect(await redis.hget(PROVIDER_COST_TOTALS_KEY, `${PROVIDER}:chunks`)).toBeNull();
+      expect(context.isSettled()).toBe(false);
     });
   });
 

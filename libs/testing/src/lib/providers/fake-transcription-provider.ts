@@ -6,7 +6,7 @@ import type {
   TranscriptionProviderShape,
 } from './transcription-provider-shape';
 
-type Step = { transcript: ProviderTranscriptShape } | { error: unknown };
+type Step = { transcript: ProviderTranscriptShape; waitFor?: Promise<unknown> } | { error: unknown };
 
 /** What an unscripted call answers. */
 export const FAKE_TRANSCRIPT: ProviderTranscriptShape = {
@@ -46,9 +46,12 @@ export class FakeTranscriptionProvider implements TranscriptionProviderShape {
     };
   }
 
-  /** The next call answers this (over FAKE_TRANSCRIPT). */
-  answerNext(transcript: Partial<ProviderTranscriptShape>): this {
-    this.script.push({ transcript: { ...FAKE_TRANSCRIPT, ...transcript } });
+  /**
+   * The next call answers this (over FAKE_TRANSCRIPT); with `waitFor`, only once that settles, so a
+   * test can act while the call is in flight.
+   */
+  answerNext(transcript: Partial<ProviderTranscriptShape>, opts: { waitFor?: Promise<unknown> } = {}): this {
+    this.script.push({ transcript: { ...FAKE_TRANSCRIPT, ...transcript }, waitFor: opts.waitFor });
     return this;
   }
 
@@ -66,7 +69,9 @@ export class FakeTranscriptionProvider implements TranscriptionProviderShape {
   async transcribe(request: ProviderRequestShape): Promise<ProviderTranscriptShape> {
     this.requests.push(request);
     const step = this.script.shift();
-    if (step && 'error' in step) throw step.error;
-    return step?.transcript ?? FAKE_TRANSCRIPT;
+    if (!step) return FAKE_TRANSCRIPT;
+    if ('error' in step) throw step.error;
+    await step.waitFor;
+    return step.transcript;
   }
 }
