@@ -43,7 +43,6 @@ export class WhisperProvider implements TranscriptionProvider {
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
     try {
       const samples = toModelInput(request, this.capabilities.maxAudioSeconds);
-      if (samples.length === 0) return { text: '', confidence: 0, words: [], durationSeconds: 0 };
       const language = request.options?.detectLanguage ? undefined : this.languageFor(request.language);
       const results = await Promise.all(this.windows(samples, language).map((w) => this.batcher.submit(w)));
       const logProbs = results.flatMap((r) => r.logProbs);
