@@ -1,6 +1,7 @@
 export * from './lib/router-environment';
 export * from './lib/tokens';
 export * from './lib/audio-validation';
+export { AudioIntake } from './lib/audio-intake/audio-intake.service';
 export * from './lib/provider-state.monitor';
 export * from './lib/provider-chooser';
 export * from './lib/provider-status.service';

@@ -7,6 +7,7 @@ import { ResultWatcher } from '@streamscribe/sessions';
 import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS } from '@streamscribe/contracts';
 import { StreamLagCollector, closeRedis, createRedisConnection, providerFleets, redisReadinessCheck, waitUntilReady } from '@streamscribe/streams';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { AudioIntake } from './audio-intake/audio-intake.service';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusSweeper } from './consensus/consensus.sweeper';
@@ -109,8 +110,9 @@ export class RouterCoreModule {
         DeadLetterService,
         AdminTokenGuard,
         RouterConnections,
+        AudioIntake,
       ],
-      exports: [TranscriptionRouterService, ProviderStatusService, SessionEventFeed, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
+      exports: [AudioIntake, TranscriptionRouterService, ProviderStatusService, SessionEventFeed, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
     };
   }
 }
