@@ -144,8 +144,8 @@ function* processWords(words: string[]): Generator<string> {
           value = multiplier;
         }
       } else {
-        const before = (value / 1000n) * 1000n;
-        const residual = value % 1000n;
+        const before: bigint = (value / 1000n) * 1000n;
+        const residual: bigint = value % 1000n;
         value = before + residual * multiplier;
       }
     } else if (MULTIPLIERS_SUFFIXED.has(current)) {
@@ -160,8 +160,8 @@ function* processWords(words: string[]): Generator<string> {
           yield output(`${multiplier}${suffix}`);
         }
       } else {
-        const before = (value / 1000n) * 1000n;
-        const residual = value % 1000n;
+        const before: bigint = (value / 1000n) * 1000n;
+        const residual: bigint = value % 1000n;
         value = before + residual * multiplier;
         yield output(`${value}${suffix}`);
       }
