@@ -1,6 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import Redis from 'ioredis';
-import { AppProcess, RedisHarness, TINY_WHISPER_TEXT, tinyModelDir } from '@streamscribe/testing';
+import {
+  AppProcess,
+  RedisHarness,
+  TINY_WHISPER_TEXT,
+  sessionResults,
+  tinyModelDir,
+} from '@streamscribe/testing';
 import { TestRouter, startTestRouter } from './testing/router-stack';
 
 // Real processes (redis-server, worker-whisper on ONNX Runtime, ffmpeg under the router) on a
@@ -55,18 +61,19 @@ describe('compressed audio transcribed by the local worker, through the router',
     await harness?.close();
   });
 
+  // Made before any request: encoding blocks this process, and a keep-alive connection left idle
+  // past the router's keep-alive timeout meanwhile could be closed just as the next request goes.
+  const files = {
+    mp3: speech(['-c:a', 'libmp3lame', '-b:a', '48k', '-f', 'mp3']),
+    opus: speech(['-ar', '48000', '-c:a', 'libopus', '-b:a', '24k', '-f', 'ogg']),
+  };
+
   it.each([
-    ['an mp3', 'compressed-mp3', 'audio/mpeg', ['-c:a', 'libmp3lame', '-b:a', '48k', '-f', 'mp3']],
-    [
-      'an ogg/opus file',
-      'compressed-opus',
-      'audio/ogg; codecs=opus',
-      ['-ar', '48000', '-c:a', 'libopus', '-b:a', '24k', '-f', 'ogg'],
-    ],
+    ['an mp3', 'compressed-mp3', 'audio/mpeg', files.mp3],
+    ['an ogg/opus file', 'compressed-opus', 'audio/ogg; codecs=opus', files.opus],
   ])(
     '%s is decoded, measured, split and transcribed by worker-whisper',
-    async (_name, sessionId, contentType, encoder) => {
-      const file = speech(encoder);
+    async (_name, sessionId, contentType, file) => {
       const response = await fetch(
         `${router.base}/v1/transcriptions?wait=true&provider=whisper&chunkSeconds=2&sessionId=${sessionId}`,
         {
@@ -103,4 +110,29 @@ describe('compressed audio transcribed by the local worker, through the router',
       for (const fields of ours) expect(fields[fields.indexOf('audio_format') + 1]).toBe('wav');
     },
   );
+
+  it("decodes in the worker too: an mp3 written as the seed's Python producer writes it (hex, no format)", async () => {
+    await redis.xadd(
+      'audio:stream:whisper',
+      '*',
+      'chunk_data',
+      files.mp3.toString('hex'),
+      'session_id',
+      'seed-mp3',
+      'chunk_id',
+      'chunk_001',
+      'timestamp',
+      String(Date.now() / 1000),
+      'real_time_required',
+      'False',
+      'accuracy_critical',
+      'False',
+      'cost_sensitive',
+      'False',
+      'fallback_providers',
+      '',
+    );
+    const result = (await sessionResults(redis, 'seed-mp3', 1)).get('chunk_001');
+    expect(result).toMatchObject({ text: TINY_WHISPER_TEXT, provider: 'whisper', status: 'ok' });
+  });
 });
