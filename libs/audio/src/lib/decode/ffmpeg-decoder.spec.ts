@@ -8,6 +8,7 @@ import { AudioTooLongError } from './audio-too-long.error';
 import { CompressedFormat, sniffCompressedFormat } from './compressed-format';
 import { FfmpegDecoder } from './ffmpeg-decoder';
 import { FfmpegUnavailableError } from './ffmpeg-unavailable.error';
+import { mp4IndexFirst } from './mp4-index-first';
 
 // Real ffmpeg (Debian's package; .ci/run installs it). Inputs are made here by ffmpeg's own
 // encoders from its sine source, so each format is what a real client would send.
@@ -88,6 +89,19 @@ describe('FfmpegDecoder', () => {
       expect(peak).toBeGreaterThan(1000);
     },
   );
+
+  it('decodes an m4a whose index comes after its audio, as phones write it', async () => {
+    // 20 s is past what ffmpeg can read from a pipe with the index last ("partial file").
+    const m4a = encode('m4a', 'sine=frequency=440:duration=20', 16000);
+    const moov = m4a.indexOf('moov', 0, 'latin1');
+    expect(moov).toBeGreaterThan(m4a.indexOf('mdat', 0, 'latin1'));
+    const indexFirst = mp4IndexFirst(m4a);
+    expect(indexFirst.indexOf('moov', 0, 'latin1')).toBeLessThan(indexFirst.indexOf('mdat', 0, 'latin1'));
+    expect(mp4IndexFirst(indexFirst)).toBe(indexFirst);
+    const decoded = await decoder.decode(m4a, 'm4a');
+    expect(decoded.durationSeconds).toBeGreaterThan(19.95);
+    expect(decoded.durationSeconds).toBeLessThan(20.1);
+  });
 
   it('decodes from a stream as it arrives', async () => {
     const audio = encode('mp3', 'sine=frequency=440:duration=3');

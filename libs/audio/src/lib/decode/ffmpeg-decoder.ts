@@ -4,6 +4,7 @@ import { AudioFormatError } from '../audio-format.error';
 import { AudioTooLongError } from './audio-too-long.error';
 import { CompressedFormat, FFMPEG_DEMUXER } from './compressed-format';
 import { FfmpegUnavailableError } from './ffmpeg-unavailable.error';
+import { mp4IndexFirst } from './mp4-index-first';
 
 export interface FfmpegDecoderOptions {
   /** The ffmpeg binary: a name looked up on the PATH, or a path. @defaultValue 'ffmpeg' */
@@ -58,6 +59,9 @@ export class FfmpegDecoder {
    * @throws AudioFormatError when ffmpeg cannot decode the input as `format`, it decodes to
    *   nothing, or the wall-clock limit passes.
    * @throws the signal's reason when `signal` aborts.
+   *
+   * An m4a given as a Buffer has its index moved first (`mp4IndexFirst`); a streamed one must
+   * already have it first (`-movflags +faststart`), as ffmpeg cannot seek back in a pipe.
    */
   decode(input: Buffer | Readable, format: CompressedFormat, signal?: AbortSignal): Promise<DecodedPcm> {
     signal?.throwIfAborted();
@@ -123,7 +127,7 @@ export class FfmpegDecoder {
         });
       });
 
-      if (Buffer.isBuffer(input)) child.stdin.end(input);
+      if (Buffer.isBuffer(input)) child.stdin.end(format === 'm4a' ? mp4IndexFirst(input) : input);
       else {
         input.on('error', (error) =>
           finish(new AudioFormatError(`reading the audio failed: ${error.message}`)),
