@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { TranscriptionQuery } from '@streamscribe/contracts';
-import { AudioIntake, ROUTER_ENVIRONMENT, RouterEnvironment, TranscriptionRouterService } from '@streamscribe/router-core';
+import { AudioIntake, clientGone, ROUTER_ENVIRONMENT, RouterEnvironment, TranscriptionRouterService } from '@streamscribe/router-core';
 
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
@@ -25,7 +25,7 @@ export class TranscriptionsController {
     @Body() rawBody: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { body, audio } = await this.intake.read(rawBody, contentType, 'file');
+    const { body, audio } = await this.intake.read(rawBody, contentType, 'file', clientGone(response));
     const accepted = await this.router.transcribeFile(body, audio, query);
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);

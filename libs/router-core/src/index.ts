@@ -2,6 +2,7 @@ export * from './lib/router-environment';
 export * from './lib/tokens';
 export * from './lib/audio-validation';
 export { AudioIntake } from './lib/audio-intake/audio-intake.service';
+export { clientGone } from './lib/audio-intake/client-gone';
 export * from './lib/provider-state.monitor';
 export * from './lib/provider-chooser';
 export * from './lib/provider-status.service';

@@ -64,7 +64,8 @@ export class FfmpegDecoder {
    * already have it first (`-movflags +faststart`), as ffmpeg cannot seek back in a pipe.
    */
   decode(input: Buffer | Readable, format: CompressedFormat, signal?: AbortSignal): Promise<DecodedPcm> {
-    signal?.throwIfAborted();
+    if (signal?.aborted)
+      return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error('decode aborted'));
     const maxBytes = Math.floor(this.maxSeconds * DECODED_SAMPLE_RATE) * 2;
     return new Promise<DecodedPcm>((resolve, reject) => {
       const child = spawn(this.ffmpegPath, ffmpegArguments(format), { stdio: ['pipe', 'pipe', 'pipe'] });

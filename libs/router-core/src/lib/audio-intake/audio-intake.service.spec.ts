@@ -71,6 +71,14 @@ describe('AudioIntake', () => {
     expectAboutMp3Length(audio.durationSeconds);
   });
 
+  it("stops decoding when the client's signal aborts, rejecting with its reason", async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('client left'));
+    await expect(
+      new AudioIntake(settings()).read(mp3, 'audio/mpeg', 'file', controller.signal),
+    ).rejects.toThrow('client left');
+  });
+
   it('passes WAV and l16 to the existing validation, without ffmpeg', async () => {
     const wav = encodeWav(Buffer.alloc(3200), { sampleRate: 16000, channels: 1 });
     const { body, audio } = await new AudioIntake(settings({ FFMPEG_PATH: '/nonexistent/ffmpeg' })).read(

@@ -49,10 +49,12 @@ export class AudioIntake {
     this.decoders = { file: decoder(env.MAX_FILE_BYTES), chunk: decoder(env.MAX_CHUNK_BYTES) };
   }
 
+  /** `signal` (see `clientGone`) stops a decode whose client has left; it rejects with the signal's reason. */
   async read(
     body: unknown,
     contentType: string | undefined,
     endpoint: IntakeEndpoint,
+    signal?: AbortSignal,
   ): Promise<{ body: Buffer; audio: AudioDescription }> {
     const declared = compressedFormatOf(contentType);
     if (declared === undefined) return validateAudioBody(body, contentType);
@@ -60,7 +62,11 @@ export class AudioIntake {
       throw new BadRequestException('audio body is empty: send the audio bytes as the request body');
     }
     try {
-      const decoded = await this.decoders[endpoint].decode(body, sniffCompressedFormat(body) ?? declared);
+      const decoded = await this.decoders[endpoint].decode(
+        body,
+        sniffCompressedFormat(body) ?? declared,
+        signal,
+      );
       return {
         body: decoded.pcm,
         audio: {
