@@ -8,7 +8,7 @@ describe('clientGone', () => {
   it('aborts with 499 when the client disconnects before its answer, and not after an answer', async () => {
     const signals: AbortSignal[] = [];
     const answered = new Promise<void>((resolve) => {
-      const server = createServer((req, res) => {
+      const server = createServer((_request, res) => {
         signals.push(clientGone(res as unknown as Response));
         // The first request is answered; the second is left waiting, as a long decode would be.
         if (signals.length === 1) res.end('ok', () => resolve());
