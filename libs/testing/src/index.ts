@@ -1,6 +1,6 @@
 export { freePort, RedisHarness } from './lib/redis-harness';
 export type { RedisHarnessOptions } from './lib/redis-harness';
-export { speechPcm, speechWav } from './lib/test-speech';
+export { readSpeech, speechPcm, speechWav } from './lib/test-speech';
 export type { InjectedFailure } from './lib/fake-server/injected-failure';
 export { seededRandom } from './lib/fake-server/seeded-random';
 export { readSpeechTranscriber } from './lib/fake-deepgram/listen-audio';
