@@ -54,7 +54,11 @@ export class ConnectionEvents {
     this.closing = true;
   }
 
-  private attach(client: Redis, role: RedisStreamsConnection, { event, listener }: (typeof this.listeners)[number]): void {
+  private attach(
+    client: Redis,
+    role: RedisStreamsConnection,
+    { event, listener }: (typeof this.listeners)[number],
+  ): void {
     client.on(event, (...args: unknown[]) => listener(role, ...args));
   }
 

@@ -61,17 +61,25 @@ export class GroupReader {
     const { group, consumer, streams, blockMs, gate, stopping } = this.options;
     let failures = 0;
     while (!stopping.aborted) {
-      await gate.waitForFreeSlot();
-      if (stopping.aborted) break;
-      const count = gate.reserveForRead();
+      const count = await gate.reserveForRead();
+      if (stopping.aborted) {
+        gate.endRead(count);
+        break;
+      }
       let reply: XReadGroupReply;
       try {
         reply = (await this.connection.callBuffer(
           'XREADGROUP',
-          'GROUP', group, consumer,
-          'COUNT', count,
-          'BLOCK', blockMs,
-          'STREAMS', ...streams, ...streams.map(() => '>'),
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          count,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          ...streams,
+          ...streams.map(() => '>'),
         )) as XReadGroupReply;
         failures = 0;
       } catch (error) {
@@ -83,7 +91,8 @@ export class GroupReader {
         gate.endRead(count);
       }
       for (const [stream, entries] of reply ?? []) {
-        for (const [id, flat] of entries) this.options.deliver({ stream: stream.toString(), id: id.toString(), fields: toFieldMap(flat) });
+        for (const [id, flat] of entries)
+          this.options.deliver({ stream: stream.toString(), id: id.toString(), fields: toFieldMap(flat) });
       }
       this.options.afterRead();
     }
@@ -121,7 +130,8 @@ export class GroupReader {
       return;
     }
     transportMetrics.readErrors.inc({ group });
-    if (failures === 1) log.warn({ err: errorMessage(error), group }, 'XREADGROUP failed; retrying with backoff');
+    if (failures === 1)
+      log.warn({ err: errorMessage(error), group }, 'XREADGROUP failed; retrying with backoff');
     await sleep(retryDelayMs(failures), stopping);
   }
 }

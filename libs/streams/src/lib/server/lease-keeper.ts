@@ -75,9 +75,14 @@ export class LeaseKeeper {
       const held = [...this.inFlight.values(), ...queued()];
       if (held.length === 0 || released.aborted) continue;
       try {
-        const holds = (id: string) => [...this.inFlight.values(), ...queued()].some((entry) => entry.id === id);
+        const holds = (id: string) =>
+          [...this.inFlight.values(), ...queued()].some((entry) => entry.id === id);
         const lost = await this.renew(commands, held, holds);
-        if (lost.length > 0) this.log.warn({ entryIds: lost }, 'a peer reclaimed entries still in flight here; they may be handled twice');
+        if (lost.length > 0)
+          this.log.warn(
+            { entryIds: lost },
+            'a peer reclaimed entries still in flight here; they may be handled twice',
+          );
       } catch (error) {
         this.log.warn({ err: errorMessage(error) }, 'lease renewal failed');
       }
@@ -88,7 +93,11 @@ export class LeaseKeeper {
    * Renews the leases of these entries; returns the ids whose lease was lost. `stillHeld` filters
    * out entries that finished (acked, moved) while the renewal ran: those were not lost.
    */
-  private async renew(commands: Redis, entries: InFlightEntry[], stillHeld: (id: string) => boolean): Promise<string[]> {
+  private async renew(
+    commands: Redis,
+    entries: InFlightEntry[],
+    stillHeld: (id: string) => boolean,
+  ): Promise<string[]> {
     const byStream = new Map<string, InFlightEntry[]>();
     for (const entry of entries) {
       const key = `${entry.stream}\u0000${entry.group}`;
@@ -97,7 +106,12 @@ export class LeaseKeeper {
     const lost: string[] = [];
     for (const group of byStream.values()) {
       const { stream, group: name } = group[0];
-      const answered = await renewLeasesScript.run(commands, { stream }, { group: name, consumer: this.consumer }, group.map((e) => e.id));
+      const answered = await renewLeasesScript.run(
+        commands,
+        { stream },
+        { group: name, consumer: this.consumer },
+        group.map((e) => e.id),
+      );
       const ids = answered.filter(stillHeld);
       if (ids.length > 0) leasesLost.inc({ stream, group: name }, ids.length);
       lost.push(...ids);

@@ -55,10 +55,18 @@ export class ReclaimSweeper {
     if (stopping.aborted || count === 0) return;
     const key = `${stream}\u0000${group}`;
     try {
-      const { next, claimed } = await this.reclaimer.sweep(stream, group, this.cursors.get(key) ?? '0-0', count);
+      const { next, claimed } = await this.reclaimer.sweep(
+        stream,
+        group,
+        this.cursors.get(key) ?? '0-0',
+        count,
+      );
       this.cursors.set(key, next);
       for (const { entry, deliveryCount, previousOwner, idleMs } of claimed) {
-        log.info({ stream, entryId: entry.id, from: previousOwner, idleMs, deliveryCount }, 'entry reclaimed');
+        log.info(
+          { stream, entryId: entry.id, from: previousOwner, idleMs, deliveryCount },
+          'entry reclaimed',
+        );
       }
       gate.queueReclaimed(claimed.map(({ entry, deliveryCount }) => ({ entry, group, deliveryCount })));
       this.options.dispatchReclaimed();

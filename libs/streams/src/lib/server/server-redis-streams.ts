@@ -2,16 +2,19 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
 import { Logger } from '@streamscribe/observability';
-import { closeRedis, createRedisConnection, ensureGroup, reconnectDelayMs } from '@streamscribe/redis';
+import { closeRedis, createRedisConnection, reconnectDelayMs } from '@streamscribe/redis';
 import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
-import { RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
+import {
+  ReclaimOptions,
+  RedisStreamsServerOptions,
+} from '../interfaces/redis-streams-server-options.interface';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { AckBatcher } from './ack-batcher';
 import { ConnectionEvents, RedisStreamsEvents, RedisStreamsStatus } from './connection-events';
-import { ConsumerPresence } from './consumer-presence';
+import { GroupMembership } from './group-membership';
 import { GroupReader } from './group-reader';
 import { LeaseKeeper } from './lease-keeper';
-import { errorMessage, settleWithin, sleep } from './loop-utils';
+import { errorMessage, settleWithin } from './loop-utils';
 import { ReclaimSweeper, ReclaimedForDispatch } from './reclaim-sweeper';
 import { SlotGate } from './slot-gate';
 import { maintainStreams } from './stream-maintenance';
@@ -39,7 +42,7 @@ export class ServerRedisStreams
   private readonly log: Logger;
   private commands?: Redis;
   private acks?: AckBatcher;
-  private presence?: ConsumerPresence;
+  private membership?: GroupMembership;
   private readonly readers: GroupReader[] = [];
   /**
    * Per stream, resolved once at start: the handler (Nest's getHandlerByPattern parses the pattern
@@ -107,59 +110,67 @@ export class ServerRedisStreams
     const commands = createRedisConnection(url, { name: `${consumer}:commands`, logger: this.log });
     this.commands = this.connections.watch(commands, 'commands');
     this.acks = new AckBatcher(commands);
+    const stopping = this.stopping.signal;
+    const { groupFor } = this.options;
+    this.membership = new GroupMembership({
+      commands,
+      consumer,
+      groupFor,
+      presenceKeyFor,
+      stopping,
+      log: this.log,
+    });
     const streamsByGroup = new Map<string, string[]>();
     for (const stream of this.messageHandlers.keys()) {
-      const group = this.options.groupFor(stream);
+      const group = groupFor(stream);
       const handler = this.getHandlerByPattern(stream);
       if (handler) this.bindings.set(stream, bindStream(stream, group, handler));
       streamsByGroup.set(group, [...(streamsByGroup.get(group) ?? []), stream]);
     }
     for (const [group, streams] of streamsByGroup) {
-      await this.ensureGroupsPatiently(group, streams);
+      await this.membership.join(group, streams);
       if (this.closing) return;
       this.loops.push(this.startReader(group, streams).run());
     }
-    if (presenceKeyFor) {
-      this.presence = new ConsumerPresence(commands, consumer, presenceKeyFor);
-      this.presence.start([...streamsByGroup.keys()], this.options.presenceIntervalMs ?? 2000);
-    }
-    if (reclaim) {
-      const sweeper = new ReclaimSweeper({
-        commands, consumer, reclaim, gate: this.gate, stopping: this.stopping.signal, log: this.log,
-        dispatchReclaimed: () => this.dispatchReclaimed(),
-        wakeReaders: () => this.wakeReaders(),
-      });
-      this.loops.push(sweeper.run(streamsByGroup));
-      const queued = () => this.gate.queued.map(({ entry, group }) => ({ stream: entry.stream, group, id: entry.id }));
-      this.leases.start({ commands, minIdleMs: reclaim.minIdleMs, queued });
-    }
+    this.membership.startHeartbeat([...streamsByGroup.keys()], this.options.presenceIntervalMs ?? 2000);
+    if (reclaim) this.startReclaiming(commands, streamsByGroup);
     if (maintenance) {
-      const keep = { commands, presenceKeyFor, log: this.log, stopping: this.stopping.signal };
+      const keep = { commands, presenceKeyFor, log: this.log, stopping };
       this.loops.push(maintainStreams(streamsByGroup, maintenance, keep));
     }
     this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
   }
 
-  /**
-   * Creates the groups, waiting for Redis with backoff when it is not there yet (a worker started
-   * before Redis, or during a restart): the worker then starts late instead of crash-looping.
-   */
-  private async ensureGroupsPatiently(group: string, streams: string[]): Promise<void> {
-    for (let attempt = 1; !this.closing; attempt++) {
-      try {
-        await Promise.all(streams.map((stream) => ensureGroup(this.commands as Redis, stream, group)));
-        return;
-      } catch (error) {
-        if (attempt === 1) this.log.warn({ err: errorMessage(error), group }, 'cannot create consumer group yet; waiting for Redis');
-        await sleep(reconnectDelayMs(attempt), this.stopping.signal);
-      }
-    }
+  /** Claims what stopped consumers left pending, and keeps this consumer's own entries from looking so. */
+  private startReclaiming(commands: Redis, streamsByGroup: Map<string, string[]>): void {
+    const reclaim = this.options.reclaim as ReclaimOptions;
+    const sweeper = new ReclaimSweeper({
+      commands,
+      consumer: this.options.consumer,
+      reclaim,
+      gate: this.gate,
+      stopping: this.stopping.signal,
+      log: this.log,
+      dispatchReclaimed: () => this.dispatchReclaimed(),
+      wakeReaders: () => this.wakeReaders(),
+    });
+    this.loops.push(sweeper.run(streamsByGroup));
+    const queued = () =>
+      this.gate.queued.map(({ entry, group }) => ({ stream: entry.stream, group, id: entry.id }));
+    this.leases.start({ commands, minIdleMs: reclaim.minIdleMs, queued });
   }
 
   private startReader(group: string, streams: string[]): GroupReader {
     const reader = new GroupReader({
-      url: this.options.url, consumer: this.options.consumer, group, streams, blockMs: this.blockMs,
-      commands: this.commands as Redis, gate: this.gate, stopping: this.stopping.signal, log: this.log,
+      url: this.options.url,
+      consumer: this.options.consumer,
+      group,
+      streams,
+      blockMs: this.blockMs,
+      commands: this.commands as Redis,
+      gate: this.gate,
+      stopping: this.stopping.signal,
+      log: this.log,
       deliver: (entry) => this.dispatch(entry, group, 1),
       afterRead: () => this.dispatchReclaimed(),
       retryDelayMs: (failures) => this.readRetryDelayMs(failures),
@@ -171,12 +182,20 @@ export class ServerRedisStreams
 
   /** Runs one entry through its handler; the read loops and the reclaim sweeper both use this. */
   protected dispatch(entry: StreamEntry, group: string, deliveryCount: number): void {
-    const context = new RedisStreamsContext([entry.stream, entry.id, group, this.options.consumer, deliveryCount]);
+    const context = new RedisStreamsContext([
+      entry.stream,
+      entry.id,
+      group,
+      this.options.consumer,
+      deliveryCount,
+    ]);
     const finished = () => {
       this.dispatchReclaimed();
       this.gate.slotFreed();
     };
-    this.leases.hold({ stream: entry.stream, group, id: entry.id }, this.handle(entry, context)).then(finished, finished);
+    this.leases
+      .hold({ stream: entry.stream, group, id: entry.id }, this.handle(entry, context))
+      .then(finished, finished);
   }
 
   /**
@@ -196,17 +215,25 @@ export class ServerRedisStreams
   private async handle(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
     const binding = this.bindings.get(entry.stream);
     if (!binding) {
-      this.log.error({ stream: entry.stream, entryId: entry.id }, 'no handler for stream; entry left pending');
+      this.log.error(
+        { stream: entry.stream, entryId: entry.id },
+        'no handler for stream; entry left pending',
+      );
       return;
     }
     const stopTimer = binding.handlerSeconds.startTimer();
     try {
-      await lastValueFrom(this.transformToObservable(await binding.handler(entry, context)), { defaultValue: undefined });
+      await lastValueFrom(this.transformToObservable(await binding.handler(entry, context)), {
+        defaultValue: undefined,
+      });
       if (!context.isSettled()) await this.acks?.ack(entry.stream, context.getGroup(), entry.id);
       binding.acked.inc();
     } catch (error) {
       binding.leftPending.inc();
-      this.log.warn({ err: errorMessage(error), stream: entry.stream, entryId: entry.id }, 'handler failed; entry left pending');
+      this.log.warn(
+        { err: errorMessage(error), stream: entry.stream, entryId: entry.id },
+        'handler failed; entry left pending',
+      );
     } finally {
       stopTimer();
     }
@@ -224,7 +251,10 @@ export class ServerRedisStreams
    */
   private async drainAndDisconnect(): Promise<void> {
     this.connections.close();
-    const finished = await settleWithin([this.drain()], (this.options.drainTimeoutMs ?? 10_000) + DRAIN_MARGIN_MS);
+    const finished = await settleWithin(
+      [this.drain()],
+      (this.options.drainTimeoutMs ?? 10_000) + DRAIN_MARGIN_MS,
+    );
     if (finished) return;
     this.log.warn('drain did not finish in time (Redis unreachable?); dropping the connections');
     void this.leases.stop();
@@ -234,7 +264,7 @@ export class ServerRedisStreams
 
   private async drain(): Promise<void> {
     this.stopping.abort();
-    this.presence?.stop();
+    this.membership?.stopHeartbeat();
     // Claimed but not started: left pending, so a peer reclaims them once their lease lapses.
     this.gate.close();
     await this.wakeReaders();
@@ -242,27 +272,15 @@ export class ServerRedisStreams
     const drained = await this.leases.settle(this.options.drainTimeoutMs ?? 10_000);
     await this.leases.stop();
     if (!drained) {
-      this.log.warn({ inFlight: this.inFlight }, 'drain timed out; unfinished entries stay pending for peers to reclaim');
+      this.log.warn(
+        { inFlight: this.inFlight },
+        'drain timed out; unfinished entries stay pending for peers to reclaim',
+      );
     }
     await this.acks?.settle();
-    await this.leaveGroups(drained);
+    await this.membership?.leave([...this.messageHandlers.keys()], drained);
     for (const reader of this.readers) reader.disconnect();
     if (this.commands) await closeRedis(this.commands);
     this.log.info('stopped consuming');
-  }
-
-  /** Leaves presence, and the groups where this consumer holds nothing pending. */
-  private async leaveGroups(drained: boolean): Promise<void> {
-    const commands = this.commands;
-    if (!commands || commands.status !== 'ready') return;
-    const { consumer } = this.options;
-    for (const stream of this.messageHandlers.keys()) {
-      const group = this.options.groupFor(stream);
-      await this.presence?.leave(group);
-      if (!drained) continue;
-      const summary = (await commands.xpending(stream, group, '-', '+', 1, consumer).catch(() => [null])) as unknown[];
-      // XGROUP DELCONSUMER would drop the consumer's pending entries; only leave when it holds none.
-      if (summary.length === 0) await commands.xgroup('DELCONSUMER', stream, group, consumer).catch(() => undefined);
-    }
   }
 }

@@ -29,20 +29,18 @@ export class SlotGate<Reclaimed> {
     return this.queue;
   }
 
-  /** Resolves once a slot is free that no queued reclaimed entry waits for, or the gate closed. */
-  async waitForFreeSlot(): Promise<void> {
-    while (this.inFlight() + this.reserved + this.queue.length >= this.concurrency && !this.closed) {
+  /**
+   * Waits for slots that nobody holds (no handler, no queued reclaimed entry, no other read), then
+   * reserves all of them for one read, in the same step, so two readers never count the same free
+   * slot. They stay reserved while the read blocks, so reclaimed entries started meanwhile cannot
+   * push the process over its concurrency when the read returns. 0 once the gate is closed.
+   */
+  async reserveForRead(): Promise<number> {
+    while (this.free() <= 0 && !this.closed) {
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
-  }
-
-  /**
-   * Reserves what a read may fill: every slot nobody holds (at least one). The slots stay reserved
-   * while the read blocks, so reclaimed entries started meanwhile cannot push the process over its
-   * concurrency when the read returns.
-   */
-  reserveForRead(): number {
-    const count = Math.max(1, this.concurrency - this.inFlight() - this.reserved - this.queue.length);
+    if (this.closed) return 0;
+    const count = this.free();
     this.reserved += count;
     return count;
   }
@@ -77,6 +75,11 @@ export class SlotGate<Reclaimed> {
   /** Reclaimed entries wait for slots a blocked read holds: ending that read frees them now. */
   get readHoldsReclaimed(): boolean {
     return this.queue.length > 0 && this.reserved > 0;
+  }
+
+  /** Slots that neither handlers, nor reads, nor queued reclaimed entries hold. */
+  private free(): number {
+    return this.concurrency - this.inFlight() - this.reserved - this.queue.length;
   }
 
   /** A handler finished (or a read returned): one waiting reader looks again. */
