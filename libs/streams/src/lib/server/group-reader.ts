@@ -37,20 +37,29 @@ type XReadGroupReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
  */
 export class GroupReader {
   private readonly connection: Redis;
-  /** Lets wake() end a blocked XREADGROUP with CLIENT UNBLOCK. */
-  private clientId: Promise<number>;
+  /** Lets wake() end a blocked XREADGROUP with CLIENT UNBLOCK; unknown until the connection says. */
+  private clientId?: number;
 
   constructor(private readonly options: GroupReaderOptions) {
     const { url, consumer, log } = options;
     this.connection = options.watch(createRedisConnection(url, { name: `${consumer}:reader`, logger: log }));
     // Asked before the first XREADGROUP is queued, so the answer never waits behind a blocked read.
-    this.clientId = this.connection.client('ID') as Promise<number>;
+    this.learnClientId();
     let connectedBefore = false;
-    // A reconnected client has a new id: UNBLOCK with the old one would silently do nothing.
+    // A reconnected client has a new id: UNBLOCK with the old one would do nothing, or end another
+    // client's read. (After a reconnect the answer may wait behind a resent read, up to blockMs.)
     this.connection.on('ready', () => {
-      if (connectedBefore) this.clientId = this.connection.client('ID') as Promise<number>;
+      if (connectedBefore) this.learnClientId();
       connectedBefore = true;
     });
+  }
+
+  private learnClientId(): void {
+    this.clientId = undefined;
+    (this.connection.client('ID') as Promise<number>).then(
+      (id) => (this.clientId = id),
+      () => undefined,
+    );
   }
 
   get redis(): Redis {
@@ -99,18 +108,21 @@ export class GroupReader {
   }
 
   /**
-   * Ends a blocked XREADGROUP now (it returns nothing; the loop goes round again): CLIENT UNBLOCK
-   * from the commands connection, or, when that cannot be done (the reader not connected, its id
-   * unknown, the commands connection down), by dropping the reader's connection, which then
-   * reconnects unless the server is stopping.
+   * Ends a blocked XREADGROUP now (it returns nothing; the loop goes round again) with CLIENT
+   * UNBLOCK from the commands connection. When that cannot be done (the reader not connected, its
+   * id unknown, the commands connection down): a stopping server drops the reader's connection,
+   * since nothing else would end the read; a running one leaves it, as the read ends by itself
+   * within blockMs, and dropping a connection that is coming back would only restart its reconnect.
    */
   async wake(): Promise<void> {
     const { commands, stopping } = this.options;
-    const drop = () => this.connection.disconnect(!stopping.aborted);
-    if (this.connection.status !== 'ready' || commands.status !== 'ready') return drop();
-    const id = await this.clientId.catch(() => undefined);
-    if (id === undefined) return drop();
-    await commands.client('UNBLOCK', id, 'TIMEOUT').catch(drop);
+    const cannot = () => {
+      if (stopping.aborted) this.connection.disconnect();
+    };
+    const id = this.clientId;
+    if (id === undefined || this.connection.status !== 'ready' || commands.status !== 'ready')
+      return cannot();
+    await commands.client('UNBLOCK', id, 'TIMEOUT').catch(cannot);
   }
 
   disconnect(): void {

@@ -1,6 +1,5 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type Redis from 'ioredis';
-import { lastValueFrom } from 'rxjs';
 import { Logger } from '@streamscribe/observability';
 import { closeRedis, createRedisConnection, reconnectDelayMs } from '@streamscribe/redis';
 import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
@@ -9,16 +8,15 @@ import {
   RedisStreamsServerOptions,
 } from '../interfaces/redis-streams-server-options.interface';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
-import { AckBatcher } from './ack-batcher';
 import { ConnectionEvents, RedisStreamsEvents, RedisStreamsStatus } from './connection-events';
+import { EntryRunner } from './entry-runner';
 import { GroupMembership } from './group-membership';
 import { GroupReader } from './group-reader';
 import { LeaseKeeper } from './lease-keeper';
-import { errorMessage, settleWithin } from './loop-utils';
+import { settleWithin } from './loop-utils';
 import { ReclaimSweeper, ReclaimedForDispatch } from './reclaim-sweeper';
 import { SlotGate } from './slot-gate';
 import { maintainStreams } from './stream-maintenance';
-import { StreamBinding, bindStream } from './transport-metrics';
 
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS_TRANSPORT');
 
@@ -41,15 +39,9 @@ export class ServerRedisStreams
   private readonly blockMs: number;
   private readonly log: Logger;
   private commands?: Redis;
-  private acks?: AckBatcher;
+  private runner?: EntryRunner;
   private membership?: GroupMembership;
   private readonly readers: GroupReader[] = [];
-  /**
-   * Per stream, resolved once at start: the handler (Nest's getHandlerByPattern parses the pattern
-   * as JSON first, and a stream key is not JSON — per entry that cost about a quarter of the CPU)
-   * and the metric children (label sets hashed once, not per entry).
-   */
-  private readonly bindings = new Map<string, StreamBinding>();
   private readonly loops: Promise<void>[] = [];
   private readonly leases: LeaseKeeper;
   private readonly gate: SlotGate<ReclaimedForDispatch>;
@@ -109,7 +101,8 @@ export class ServerRedisStreams
     const { url, consumer, reclaim, maintenance, presenceKeyFor } = this.options;
     const commands = createRedisConnection(url, { name: `${consumer}:commands`, logger: this.log });
     this.commands = this.connections.watch(commands, 'commands');
-    this.acks = new AckBatcher(commands);
+    const runner = new EntryRunner(commands, (result) => this.transformToObservable(result), this.log);
+    this.runner = runner;
     const stopping = this.stopping.signal;
     const { groupFor } = this.options;
     this.membership = new GroupMembership({
@@ -124,7 +117,7 @@ export class ServerRedisStreams
     for (const stream of this.messageHandlers.keys()) {
       const group = groupFor(stream);
       const handler = this.getHandlerByPattern(stream);
-      if (handler) this.bindings.set(stream, bindStream(stream, group, handler));
+      if (handler) runner.bind(stream, group, handler);
       streamsByGroup.set(group, [...(streamsByGroup.get(group) ?? []), stream]);
     }
     for (const [group, streams] of streamsByGroup) {
@@ -194,7 +187,7 @@ export class ServerRedisStreams
       this.gate.slotFreed();
     };
     this.leases
-      .hold({ stream: entry.stream, group, id: entry.id }, this.handle(entry, context))
+      .hold({ stream: entry.stream, group, id: entry.id }, (this.runner as EntryRunner).run(entry, context))
       .then(finished, finished);
   }
 
@@ -205,37 +198,6 @@ export class ServerRedisStreams
   private dispatchReclaimed(): void {
     for (let next = this.gate.takeReclaimed(); next; next = this.gate.takeReclaimed()) {
       this.dispatch(next.entry, next.group, next.deliveryCount);
-    }
-  }
-
-  /**
-   * Acks after the handler succeeded (unless it settled the entry itself). A handler that throws
-   * leaves the entry pending: a peer's reclaim sweep retries it, and its delivery count grows.
-   */
-  private async handle(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
-    const binding = this.bindings.get(entry.stream);
-    if (!binding) {
-      this.log.error(
-        { stream: entry.stream, entryId: entry.id },
-        'no handler for stream; entry left pending',
-      );
-      return;
-    }
-    const stopTimer = binding.handlerSeconds.startTimer();
-    try {
-      await lastValueFrom(this.transformToObservable(await binding.handler(entry, context)), {
-        defaultValue: undefined,
-      });
-      if (!context.isSettled()) await this.acks?.ack(entry.stream, context.getGroup(), entry.id);
-      binding.acked.inc();
-    } catch (error) {
-      binding.leftPending.inc();
-      this.log.warn(
-        { err: errorMessage(error), stream: entry.stream, entryId: entry.id },
-        'handler failed; entry left pending',
-      );
-    } finally {
-      stopTimer();
     }
   }
 
@@ -277,7 +239,7 @@ export class ServerRedisStreams
         'drain timed out; unfinished entries stay pending for peers to reclaim',
       );
     }
-    await this.acks?.settle();
+    await this.runner?.settleAcks();
     await this.membership?.leave([...this.messageHandlers.keys()], drained);
     for (const reader of this.readers) reader.disconnect();
     if (this.commands) await closeRedis(this.commands);
