@@ -56,23 +56,28 @@ describe('LeaseKeeper', () => {
   it('counts work as in flight until it settles, and says whether it settled in time', async () => {
     const [first, second] = await delivered(2);
     let finish!: () => void;
-    const slow = keeper.hold(first, new Promise<void>((resolve) => (finish = resolve)));
-    void keeper.hold(second, Promise.resolve());
+    const released: string[] = [];
+    keeper.hold(first, new Promise<void>((resolve) => (finish = resolve)), () => released.push('first'));
+    keeper.hold(second, Promise.resolve(), () => released.push(`second, ${keeper.size} left`));
     expect(keeper.size).toBe(2);
     await until(
       async () => keeper.size,
       (size) => size === 1,
     );
+    expect(released).toEqual(['second, 1 left']);
     await expect(keeper.settle(20)).resolves.toBe(false);
     finish();
-    await slow;
-    expect(keeper.size).toBe(0);
+    await until(
+      async () => keeper.size,
+      (size) => size === 0,
+    );
+    expect(released).toEqual(['second, 1 left', 'first']);
     await expect(keeper.settle(20)).resolves.toBe(true);
   });
 
   it('renews in-flight and queued entries until stopped, so a peer reclaims them only after', async () => {
     const [running, queued] = await delivered(2);
-    void keeper.hold(running, new Promise<void>(() => undefined));
+    keeper.hold(running, new Promise<void>(() => undefined));
     keeper.start({ commands: redis, minIdleMs: MIN_IDLE_MS, queued: () => [queued] });
     // A peer sweeping with the same min-idle time for three times as long finds nothing to take.
     const sweepUntil = Date.now() + 3 * MIN_IDLE_MS;
@@ -90,7 +95,7 @@ describe('LeaseKeeper', () => {
 
   it('counts the entries a peer took while they were still in flight here', async () => {
     const [entry] = await delivered(1);
-    void keeper.hold(entry, new Promise<void>(() => undefined));
+    keeper.hold(entry, new Promise<void>(() => undefined));
     await redis.xclaim(STREAM, GROUP, 'peer', 0, entry.id);
     const lostBefore = await lostCount();
     keeper.start({ commands: redis, minIdleMs: 30, queued: () => [] });

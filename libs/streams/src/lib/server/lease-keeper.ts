@@ -45,11 +45,17 @@ export class LeaseKeeper {
     return this.inFlight.size;
   }
 
-  /** Counts `work` as in flight on `entry` until it settles; the result settles once it no longer counts. */
-  hold(entry: InFlightEntry, work: Promise<void>): Promise<void> {
-    const held = work.finally(() => this.inFlight.delete(held));
+  /**
+   * Counts `work` as in flight on `entry` until it settles; then `settled` runs (the entry no
+   * longer counts by then). `work` is expected never to reject: its failures are its own to report.
+   */
+  hold(entry: InFlightEntry, work: Promise<void>, settled: () => void = () => undefined): void {
+    const release = () => {
+      this.inFlight.delete(held);
+      settled();
+    };
+    const held = work.then(release, release);
     this.inFlight.set(held, entry);
-    return held;
   }
 
   /** Waits up to timeoutMs for the work in flight now; false when some was still running then. */

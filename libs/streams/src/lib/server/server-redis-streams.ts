@@ -182,13 +182,11 @@ export class ServerRedisStreams
       this.options.consumer,
       deliveryCount,
     ]);
-    const finished = () => {
+    const work = (this.runner as EntryRunner).run(entry, context);
+    this.leases.hold({ stream: entry.stream, group, id: entry.id }, work, () => {
       this.dispatchReclaimed();
       this.gate.slotFreed();
-    };
-    this.leases
-      .hold({ stream: entry.stream, group, id: entry.id }, (this.runner as EntryRunner).run(entry, context))
-      .then(finished, finished);
+    });
   }
 
   /**
