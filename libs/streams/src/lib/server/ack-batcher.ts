@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { streamGroupKey } from './stream-group-key';
 
 /**
  * Collects XACKs issued in the same tick and sends one XACK per stream and group. Under load this
@@ -12,7 +13,7 @@ export class AckBatcher {
   constructor(private readonly client: Redis) {}
 
   ack(stream: string, group: string, id: string): Promise<void> {
-    const key = `${stream}\u0000${group}`;
+    const key = streamGroupKey(stream, group);
     let batch = this.queued.get(key);
     if (!batch) {
       batch = { stream, group, ids: [], done: [], failed: [] };

@@ -18,3 +18,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Waits for `work` to settle, up to timeoutMs; false when it had not settled by then. */
+export async function settleWithin(work: Promise<unknown>[], timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const finished = await Promise.race([Promise.allSettled(work).then(() => true as const), timeout]);
+  clearTimeout(timer);
+  return finished;
+}

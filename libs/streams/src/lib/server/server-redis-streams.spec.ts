@@ -46,8 +46,12 @@ describe('ServerRedisStreams', () => {
     await harness.close();
   });
 
-  async function startServer(concurrency = 4, reclaim?: { minIdleMs: number; intervalMs: number }) {
-    const server = new ServerRedisStreams({
+  async function startServer(
+    concurrency = 4,
+    reclaim?: { minIdleMs: number; intervalMs: number },
+    Strategy: typeof ServerRedisStreams = ServerRedisStreams,
+  ) {
+    const server = new Strategy({
       reclaim,
       url: harness.url,
       groupFor: () => GROUP,
@@ -216,4 +220,26 @@ describe('ServerRedisStreams', () => {
     expect(most).toBeLessThanOrEqual(2);
     expect([...done].sort()).toEqual(['dead-1', 'dead-2', 'new-1', 'new-2', 'new-3']);
   });
+
+  it('closes at once while its reader sleeps off a read error, however long the backoff', async () => {
+    let enteredBackoff!: () => void;
+    const inBackoff = new Promise<void>((resolve) => (enteredBackoff = resolve));
+    class LongBackoffServer extends ServerRedisStreams {
+      protected override readRetryDelayMs(): number {
+        enteredBackoff();
+        return 600_000;
+      }
+    }
+    await startServer(4, undefined, LongBackoffServer);
+    // The stream key turns into a string: every XREADGROUP on it fails from now on.
+    await redis.del(STREAM);
+    await redis.set(STREAM, 'not a stream');
+    await inBackoff;
+    const closed = app?.close().then(() => 'closed');
+    app = undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const stillAsleep = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still in backoff'), 10_000)));
+    expect(await Promise.race([closed, stillAsleep])).toBe('closed');
+    clearTimeout(timer);
+  }, 20_000);
 });

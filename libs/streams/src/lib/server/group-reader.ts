@@ -1,0 +1,149 @@
+import type Redis from 'ioredis';
+import { fieldsFromFlat } from '@streamscribe/contracts';
+import { Logger } from '@streamscribe/observability';
+import { createRedisConnection, ensureGroup, isNoGroupError } from '@streamscribe/redis';
+import { StreamEntry } from '../interfaces/stream-entry.interface';
+import { errorMessage, sleep } from './loop-utils';
+import { SlotGate } from './slot-gate';
+import { transportMetrics } from './transport-metrics';
+
+export interface GroupReaderOptions {
+  url: string;
+  consumer: string;
+  group: string;
+  streams: string[];
+  blockMs: number;
+  /** For acks and group management; never blocked, so it can CLIENT UNBLOCK the reader. */
+  commands: Redis;
+  gate: SlotGate<unknown>;
+  /** Aborted by close(): the loop stops, and a backoff sleep ends at once. */
+  stopping: AbortSignal;
+  /** Starts a handler on a new entry (at once: the gate counts it from then on). */
+  deliver: (entry: StreamEntry) => void;
+  /** Called after each read's entries are started: queued reclaimed entries may fit now. */
+  afterRead: () => void;
+  /** Backoff before the next read after `failures` failed ones in a row, in ms. */
+  retryDelayMs: (failures: number) => number;
+  /** Opened connections are handed here, so the server's `on()` listeners and status see them. */
+  watch: (client: Redis) => Redis;
+  log: Logger;
+}
+
+type XReadGroupReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
+
+/**
+ * One consumer group's blocking XREADGROUP loop, on its own connection, so a blocked read never
+ * delays an ack. It reads only into slots the gate reserved for it.
+ */
+export class GroupReader {
+  private readonly connection: Redis;
+  /** Lets wake() end a blocked XREADGROUP with CLIENT UNBLOCK; unknown until the connection says. */
+  private clientId?: number;
+
+  constructor(private readonly options: GroupReaderOptions) {
+    const { url, consumer, log } = options;
+    this.connection = options.watch(createRedisConnection(url, { name: `${consumer}:reader`, logger: log }));
+    // Asked before the first XREADGROUP is queued, so the answer never waits behind a blocked read.
+    this.learnClientId();
+    let connectedBefore = false;
+    // A reconnected client has a new id: UNBLOCK with the old one would do nothing, or end another
+    // client's read. (After a reconnect the answer may wait behind a resent read, up to blockMs.)
+    this.connection.on('ready', () => {
+      if (connectedBefore) this.learnClientId();
+      connectedBefore = true;
+    });
+  }
+
+  private learnClientId(): void {
+    this.clientId = undefined;
+    (this.connection.client('ID') as Promise<number>).then(
+      (id) => (this.clientId = id),
+      () => undefined,
+    );
+  }
+
+  get redis(): Redis {
+    return this.connection;
+  }
+
+  async run(): Promise<void> {
+    const { group, consumer, streams, blockMs, gate, stopping } = this.options;
+    let failures = 0;
+    while (!stopping.aborted) {
+      const count = await gate.reserveForRead();
+      if (stopping.aborted) {
+        gate.endRead(count);
+        break;
+      }
+      let reply: XReadGroupReply;
+      try {
+        reply = (await this.connection.callBuffer(
+          'XREADGROUP',
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          count,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          ...streams,
+          ...streams.map(() => '>'),
+        )) as XReadGroupReply;
+        failures = 0;
+      } catch (error) {
+        if (stopping.aborted) break;
+        failures += 1;
+        await this.recoverFromReadError(error, failures);
+        continue;
+      } finally {
+        gate.endRead(count);
+      }
+      for (const [stream, entries] of reply ?? []) {
+        for (const [id, flat] of entries)
+          this.options.deliver({ stream: stream.toString(), id: id.toString(), fields: fieldsFromFlat(flat) });
+      }
+      this.options.afterRead();
+    }
+  }
+
+  /**
+   * Ends a blocked XREADGROUP now (it returns nothing; the loop goes round again) with CLIENT
+   * UNBLOCK from the commands connection. When that cannot be done (the reader not connected, its
+   * id unknown, the commands connection down): a stopping server drops the reader's connection,
+   * since nothing else would end the read; a running one leaves it, as the read ends by itself
+   * within blockMs, and dropping a connection that is coming back would only restart its reconnect.
+   */
+  async wake(): Promise<void> {
+    const { commands, stopping } = this.options;
+    const cannot = () => {
+      if (stopping.aborted) this.connection.disconnect();
+    };
+    const id = this.clientId;
+    if (id === undefined || this.connection.status !== 'ready' || commands.status !== 'ready')
+      return cannot();
+    await commands.client('UNBLOCK', id, 'TIMEOUT').catch(cannot);
+  }
+
+  disconnect(): void {
+    this.connection.disconnect();
+  }
+
+  private async recoverFromReadError(error: unknown, failures: number): Promise<void> {
+    const { group, streams, commands, stopping, log, retryDelayMs } = this.options;
+    if (isNoGroupError(error)) {
+      // The stream or group vanished (Redis restarted without persistence, or someone deleted it).
+      log.warn({ group }, 'consumer group missing; recreating it');
+      const recreated = await Promise.all(streams.map((stream) => ensureGroup(commands, stream, group))).then(
+        () => true,
+        () => false,
+      );
+      if (!recreated) await sleep(retryDelayMs(failures), stopping);
+      return;
+    }
+    transportMetrics.readErrors.inc({ group });
+    if (failures === 1)
+      log.warn({ err: errorMessage(error), group }, 'XREADGROUP failed; retrying with backoff');
+    await sleep(retryDelayMs(failures), stopping);
+  }
+}
