@@ -20,3 +20,7 @@ export * from './lib/tiny-models';
 export * from './lib/stream-results';
 export * from './lib/fake-hugging-face-hub';
 export * from './lib/deepgram-worker';
+export { generateAsrCases } from './lib/sctk/asr-hypotheses';
+export type { AsrCase, ScoredWord } from './lib/sctk/asr-hypotheses';
+export { runSctkRover, scoreWithSclite, sctkTool } from './lib/sctk/sctk-tools';
+export type { RoverSettings, WordErrors } from './lib/sctk/sctk-tools';
