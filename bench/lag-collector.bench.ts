@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type Redis from 'ioredis';
 import { PROVIDERS, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
 import { createLogger, metricsRegistry } from '@streamscribe/observability';
-import { StreamLagCollector, providerFleets } from '@streamscribe/streams';
+import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import { RedisHarness } from '@streamscribe/testing';
 import { machineInfo } from './transport/machine-info';
 import { formatTable, median } from './transport/summary';

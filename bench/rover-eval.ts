@@ -7,7 +7,7 @@ import {
   ConsensusOptions,
   Hypothesis,
   normalizeWord,
-} from '@streamscribe/fallback-policy';
+} from '@streamscribe/voting';
 import { AsrCase, generateAsrCases, runSctkRover, scoreWithSclite } from '@streamscribe/testing';
 
 const flag = (name: string, fallback: number) =>

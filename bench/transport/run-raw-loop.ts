@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { waitUntilReady } from '@streamscribe/streams';
+import { waitUntilReady } from '@streamscribe/redis';
 import {
   BENCH_GROUP,
   BENCH_STREAM,

@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import { createLogger } from '@streamscribe/observability';
-import { ServerRedisStreams, StreamEntry, StreamProducer, waitUntilReady } from '@streamscribe/streams';
+import { waitUntilReady } from '@streamscribe/redis';
+import { ServerRedisStreams, StreamEntry, StreamProducer } from '@streamscribe/streams';
 import { SENT_AT_FIELD } from './audio-payloads';
 import {
   BENCH_GROUP,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { DeadLetter, DeadLetterListQuery, RedriveRequest } from '@streamscribe/contracts';
 import { AdminTokenGuard, DeadLetterService } from '@streamscribe/router-core';
-import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/streams';
+import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/fleet';
 
 /** Operator endpoints: what is in `transcription:dead-letters`, and putting it back. */
 @Controller('v1/dead-letters')

@@ -73,10 +73,10 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     expect(deepgram.requests.at(-1)?.headers['authorization']).toBe(`Token ${FakeDeepgramServer.DEFAULT_API_KEY}`);
   });
 
-  it("processes an entry written exactly as the seed's Python producer writes it", async () => {
+  it("processes an entry written exactly as the classic Python producer writes it", async () => {
     await redis.xadd(
       'audio:stream:deepgram', '*',
-      'chunk_data', speechWav('seed compatible').toString('hex'),
+      'chunk_data', speechWav('classic compatible').toString('hex'),
       'session_id', 'session_123',
       'chunk_id', 'chunk_001',
       'timestamp', String(Date.now() / 1000),
@@ -92,7 +92,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const fields = Object.fromEntries(results[0][1].reduce<string[][]>((pairs, v, i, all) => (i % 2 ? pairs : [...pairs, [v, all[i + 1]]]), []));
-    expect(fields).toMatchObject({ text: 'seed compatible', provider: 'deepgram', chunk_id: 'chunk_001', session_id: 'session_123' });
+    expect(fields).toMatchObject({ text: 'classic compatible', provider: 'deepgram', chunk_id: 'chunk_001', session_id: 'session_123' });
     for (const seedField of ['confidence', 'processing_time', 'timestamp']) expect(Number(fields[seedField])).not.toBeNaN();
     const all = await redis.xrevrange('transcription:results:all', '+', '-', 'COUNT', 10);
     expect(all.some(([, f]) => f.includes('session_123'))).toBe(true);
@@ -110,7 +110,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     expect(body).toMatchObject({ sessionId: 'file-1', chunks: 3, provider: 'deepgram', transcript: { complete: true, text: 'one two three' } });
   });
 
-  it("shows the truth through the seed's monitoring commands: the group has nothing pending", async () => {
+  it("shows the truth through the classic monitoring commands: the group has nothing pending", async () => {
     await transcriptWhenComplete('ordered-1');
     const groups = (await redis.xinfo('GROUPS', 'audio:stream:deepgram')) as unknown[][];
     const group = Object.fromEntries(groups[0].reduce<unknown[][]>((pairs, v, i, all) => (i % 2 ? pairs : [...pairs, [v, all[i + 1]]]), []));

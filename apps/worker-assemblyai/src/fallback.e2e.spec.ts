@@ -1,5 +1,6 @@
+import { recordFromPairs } from '@streamscribe/contracts';
 import Redis from 'ioredis';
-import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, fieldsOf, freePort, speechWav, startDeepgramWorker } from '@streamscribe/testing';
+import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, freePort, speechWav, startDeepgramWorker } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
@@ -91,7 +92,7 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
       'GET /v2/transcript/{id}',
       'GET /v2/transcript/{id}',
     ]);
-    const failures = (await redis.xrange('transcription:failures', '-', '+')).map(([, f]) => fieldsOf(f));
+    const failures = (await redis.xrange('transcription:failures', '-', '+')).map(([, f]) => recordFromPairs(f));
     expect(failures).toEqual([
       expect.objectContaining({
         failed_provider: 'assemblyai',

@@ -1,5 +1,6 @@
+import { recordFromPairs } from '@streamscribe/contracts';
 import Redis from 'ioredis';
-import { AppProcess, FakeAssemblyAIServer, RedisHarness, fieldsOf, speechWav, until } from '@streamscribe/testing';
+import { AppProcess, FakeAssemblyAIServer, RedisHarness, speechWav, until } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(30_000);
@@ -39,7 +40,7 @@ describe('worker-assemblyai process', () => {
   const chunk = (sessionId: string, chunkId: string, text: string, extra: string[] = []) =>
     redis.xadd('audio:stream:assemblyai', '*', 'audio', speechWav(text), 'audio_format', 'wav', 'session_id', sessionId, 'chunk_id', chunkId, 'seq', '0', ...extra);
   const resultOf = async (sessionId: string) =>
-    (await until(() => redis.xrange(`transcription:results:${sessionId}`, '-', '+'), (r) => r.length > 0)).map(([, f]) => fieldsOf(f))[0];
+    (await until(() => redis.xrange(`transcription:results:${sessionId}`, '-', '+'), (r) => r.length > 0)).map(([, f]) => recordFromPairs(f))[0];
 
   it('refuses to start without an API key, and says which variable to set', async () => {
     await expect(AppProcess.start('worker-assemblyai', env({ ASSEMBLYAI_API_KEY: '' }))).rejects.toThrow(/ASSEMBLYAI_API_KEY is required/);

@@ -1,5 +1,6 @@
+import { recordFromPairs } from '@streamscribe/contracts';
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, deepgramWorkerEnv, fieldsOf, speechWav, until } from '@streamscribe/testing';
+import { AppProcess, FakeDeepgramServer, RedisHarness, deepgramWorkerEnv, speechWav, until } from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(30_000);
@@ -73,7 +74,7 @@ describe('worker-deepgram process', () => {
       const poisonId = await redis.xadd('audio:stream:deepgram', '*', 'garbage', 'yes', 'chunk_data', 'not hex');
       await chunk('c1', 'after the poison');
       const letters = await until(deadLetters, (l) => l.some(([, f]) => f.includes(poisonId as string)));
-      const letter = fieldsOf(letters.find(([, f]) => f.includes(poisonId as string))?.[1] as string[]);
+      const letter = recordFromPairs(letters.find(([, f]) => f.includes(poisonId as string))?.[1] as string[]);
       expect(letter).toMatchObject({ garbage: 'yes', source_stream: 'audio:stream:deepgram', failed_provider: 'deepgram' });
       expect(letter['dead_letter_reason']).toMatch(/malformed stream entry: .*missing field 'session_id'/);
       await until(() => redis.xlen('transcription:results:fail-s'), (n) => n === 1);
@@ -84,7 +85,7 @@ describe('worker-deepgram process', () => {
       deepgram.failNext(2, { status: 503 });
       await chunk('c2', 'third time lucky');
       const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c2')));
-      expect(fieldsOf(results.find(([, f]) => f.includes('c2'))?.[1] as string[])).toMatchObject({ text: 'third time lucky', status: 'ok' });
+      expect(recordFromPairs(results.find(([, f]) => f.includes('c2'))?.[1] as string[])).toMatchObject({ text: 'third time lucky', status: 'ok' });
       expect(deepgram.requests.map((r) => r.status)).toEqual([503, 503, 200]);
       await until(pending, (n) => n === 0);
     });
@@ -94,17 +95,17 @@ describe('worker-deepgram process', () => {
       deepgram.failNext(1, { status: 401 });
       await chunk('c3', 'to assemblyai', ['fallback_providers', 'assemblyai']);
       const moved = await until(() => redis.xrange('audio:stream:assemblyai', '-', '+'), (e) => e.length === 1);
-      expect(fieldsOf(moved[0][1])).toMatchObject({
+      expect(recordFromPairs(moved[0][1])).toMatchObject({
         chunk_id: 'c3',
         attempted_providers: 'deepgram',
         retry_count: '1',
         original_provider: 'deepgram',
       });
-      expect(fieldsOf(moved[0][1])['error_history']).toMatch(/deepgram:401/);
+      expect(recordFromPairs(moved[0][1])['error_history']).toMatch(/deepgram:401/);
       expect(deepgram.requests).toHaveLength(1);
       await until(pending, (n) => n === 0);
       const failures = await redis.xrange('transcription:failures', '-', '+');
-      expect(failures.map(([, f]) => fieldsOf(f)).find((f) => f['chunk_id'] === 'c3')).toMatchObject({
+      expect(failures.map(([, f]) => recordFromPairs(f)).find((f) => f['chunk_id'] === 'c3')).toMatchObject({
         failed_provider: 'deepgram',
         error_class: 'permanent',
         next_step: 'assemblyai',
@@ -116,10 +117,10 @@ describe('worker-deepgram process', () => {
       deepgram.failNext(3, { status: 500 });
       await chunk('c4', 'nowhere to go', ['fallback_providers', 'whisper']);
       const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c4')));
-      const result = fieldsOf(results.find(([, f]) => f.includes('c4'))?.[1] as string[]);
+      const result = recordFromPairs(results.find(([, f]) => f.includes('c4'))?.[1] as string[]);
       expect(result).toMatchObject({ status: 'failed', provider: 'deepgram' });
       expect(result['error']).toMatch(/no live worker for the untried providers \(whisper\).*deepgram:500/);
-      const letter = (await deadLetters()).map(([, f]) => fieldsOf(f)).find((f) => f['chunk_id'] === 'c4');
+      const letter = (await deadLetters()).map(([, f]) => recordFromPairs(f)).find((f) => f['chunk_id'] === 'c4');
       expect(letter?.['error_history']).toMatch(/deepgram:500/);
       expect(deepgram.requests).toHaveLength(3);
       await until(pending, (n) => n === 0);
@@ -134,9 +135,9 @@ describe('worker-deepgram process', () => {
       await redis.xclaim('audio:stream:deepgram', 'deepgram_workers', 'killed-consumer', 0, poisonId, 'RETRYCOUNT', 5);
       worker = await AppProcess.start('worker-deepgram', workerEnv());
       const results = await until(() => redis.xrange('transcription:results:fail-s', '-', '+'), (r) => r.some(([, f]) => f.includes('c5')));
-      expect(fieldsOf(results.find(([, f]) => f.includes('c5'))?.[1] as string[])).toMatchObject({ text: 'orphaned', status: 'ok' });
+      expect(recordFromPairs(results.find(([, f]) => f.includes('c5'))?.[1] as string[])).toMatchObject({ text: 'orphaned', status: 'ok' });
       const letters = await until(deadLetters, (l) => l.some(([, f]) => f.includes('c6')));
-      expect(fieldsOf(letters.find(([, f]) => f.includes('c6'))?.[1] as string[])['dead_letter_reason']).toMatch(/delivered \d+ times \(MAX_DELIVERIES 2\)/);
+      expect(recordFromPairs(letters.find(([, f]) => f.includes('c6'))?.[1] as string[])['dead_letter_reason']).toMatch(/delivered \d+ times \(MAX_DELIVERIES 2\)/);
       await until(pending, (n) => n === 0);
     });
   });

@@ -1,8 +1,9 @@
+import { recordFromPairs } from '@streamscribe/contracts';
 import Redis from 'ioredis';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, RedisHarness, TINY_WHISPER_DETECTED_LANGUAGE, TINY_WHISPER_TEXT, fieldsOf, loggedPort, sessionResults, speechWav, tinyModelDir } from '@streamscribe/testing';
+import { AppProcess, RedisHarness, TINY_WHISPER_DETECTED_LANGUAGE, TINY_WHISPER_TEXT, loggedPort, sessionResults, speechWav, tinyModelDir } from '@streamscribe/testing';
 
 // Real processes and real ONNX Runtime sessions on a 2-core machine: generous timeouts, never
 // wall-clock assertions.
@@ -94,7 +95,7 @@ describe('worker-whisper process on the tiny Whisper export', () => {
       expect(result).toMatchObject({ status: 'failed', provider: 'whisper' });
       expect(result?.['error']).toMatch(/WAV header truncated/);
       const failures = await redis.xrange('transcription:failures', '-', '+');
-      expect(failures.map(([, f]) => fieldsOf(f)).filter((f) => f['chunk_id'] === 'bad1')).toEqual([
+      expect(failures.map(([, f]) => recordFromPairs(f)).filter((f) => f['chunk_id'] === 'bad1')).toEqual([
         expect.objectContaining({ failed_provider: 'whisper', error_class: 'permanent' }),
       ]);
     });

@@ -1,3 +1,3 @@
-export * from './lib/validate-environment';
-export * from './lib/common-environment';
-export * from './lib/settings-from-config';
+export { validateEnvironment } from './lib/validate-environment';
+export { CommonEnvironment } from './lib/common-environment';
+export { settingsFromConfig } from './lib/settings-from-config';

@@ -1,7 +1,7 @@
-export * from './lib/health-settings';
-export * from './lib/latency-histogram';
-export * from './lib/provider-health';
-export * from './lib/parse-provider-health';
-export * from './lib/breaker-metrics';
-export * from './lib/provider-health.recorder';
-export * from './lib/provider-health.reader';
+export { healthSettingsFrom } from './lib/health-settings';
+export type { HealthSettings } from './lib/health-settings';
+export { LATENCY_BUCKETS } from './lib/latency-histogram';
+export type { ProviderHealth } from './lib/provider-health';
+export { ProviderHealthRecorder } from './lib/provider-health.recorder';
+export type { ProviderOutcome } from './lib/provider-health.recorder';
+export { ProviderHealthReader } from './lib/provider-health.reader';

@@ -1,7 +1,9 @@
-export * from './lib/sessions-options';
-export * from './lib/chunk-ingestor';
-export * from './lib/result-store';
-export * from './lib/result-watcher';
-export * from './lib/transcript';
-export * from './lib/transcript-reader';
-export * from './lib/cost-totals';
+export { DEFAULT_SESSIONS_OPTIONS, sessionsOptionsFrom } from './lib/sessions-options';
+export { ChunkIngestor } from './lib/chunk-ingestor';
+export type { IngestOutcome } from './lib/chunk-ingestor';
+export { readIndexedResult, ResultStore } from './lib/result-store';
+export { ResultWatcher } from './lib/result-watcher';
+export type { Transcript, TranscriptChunk } from './lib/transcript';
+export { assembleTranscript, TranscriptReader } from './lib/transcript-reader';
+export { readProviderCostTotals } from './lib/cost-totals';
+export type { CostTotals } from './lib/cost-totals';

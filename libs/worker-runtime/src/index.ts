@@ -1,7 +1,3 @@
-export * from './lib/worker-environment';
-export * from './lib/tokens';
-export * from './lib/chunk-processor';
-export * from './lib/transcription-worker.module';
-export * from './lib/bootstrap-worker';
-export * from './lib/chunk-settler';
-export * from './lib/cost-accountant';
+export { WorkerEnvironment } from './lib/worker-environment';
+export { TranscriptionWorkerModule } from './lib/transcription-worker.module';
+export { bootstrapWorker } from './lib/bootstrap-worker';

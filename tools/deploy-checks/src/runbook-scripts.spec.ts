@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { DEAD_LETTER_STREAM, RESULTS_ALL_STREAM, providerGroup, providerStream } from '@streamscribe/contracts';
-import { AppProcess, FakeDeepgramServer, RedisHarness, fieldsOf, speechWav, startDeepgramWorker, until } from '@streamscribe/testing';
+import { DEAD_LETTER_STREAM, RESULTS_ALL_STREAM, providerGroup, providerStream, recordFromPairs } from '@streamscribe/contracts';
+import { AppProcess, FakeDeepgramServer, RedisHarness, speechWav, startDeepgramWorker, until } from '@streamscribe/testing';
 import { WORKSPACE_ROOT } from './grafana-dashboards';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
@@ -35,7 +35,7 @@ describe('README runbook, against a running worker', () => {
     deepgram.failNext(2, { status: 500 });
     await redis.xadd(providerStream('deepgram'), '*', 'audio', speechWav('second chance'), 'session_id', 'redrive-s', 'chunk_id', 'c1', 'seq', '0', 'fallback_providers', 'whisper');
     const [[letterId, letterFields]] = await until(() => redis.xrange(DEAD_LETTER_STREAM, '-', '+'), (letters) => letters.length === 1);
-    expect(fieldsOf(letterFields)).toMatchObject({ chunk_id: 'c1', failed_provider: 'deepgram' });
+    expect(recordFromPairs(letterFields)).toMatchObject({ chunk_id: 'c1', failed_provider: 'deepgram' });
 
     const list = deadLetters('list');
     expect(list.status).toBe(0);
@@ -47,9 +47,9 @@ describe('README runbook, against a running worker', () => {
 
     const results = await until(
       () => redis.xrange(RESULTS_ALL_STREAM, '-', '+'),
-      (entries) => entries.some(([, f]) => fieldsOf(f)['status'] === 'ok'),
+      (entries) => entries.some(([, f]) => recordFromPairs(f)['status'] === 'ok'),
     );
-    expect(fieldsOf(results.find(([, f]) => fieldsOf(f)['status'] === 'ok')?.[1] as string[])).toMatchObject({ chunk_id: 'c1', text: 'second chance', provider: 'deepgram' });
+    expect(recordFromPairs(results.find(([, f]) => recordFromPairs(f)['status'] === 'ok')?.[1] as string[])).toMatchObject({ chunk_id: 'c1', text: 'second chance', provider: 'deepgram' });
     await until(async () => ((await redis.xpending(providerStream('deepgram'), providerGroup('deepgram'))) as [number])[0], (n) => n === 0);
   });
 

@@ -8,7 +8,8 @@
  *   redrive --all [--provider P] [--limit N]
  */
 import { PROVIDERS, ProviderName } from '@streamscribe/contracts';
-import { DeadLetterStore, createRedisConnection, waitUntilReady } from '@streamscribe/streams';
+import { DeadLetterStore } from '@streamscribe/fleet';
+import { createRedisConnection, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
 
 interface Options {

@@ -1,4 +1,5 @@
 import { ValidationError, validateSync } from 'class-validator';
+import { parseBoolean } from '@streamscribe/contracts';
 
 type EnvironmentClass<T> = new () => T;
 
@@ -24,11 +25,7 @@ export function validateEnvironment<T extends object>(cls: EnvironmentClass<T>, 
 function convertLike(defaultValue: unknown, value: unknown): unknown {
   if (typeof value !== 'string') return value;
   if (typeof defaultValue === 'number') return /^-?\d+(\.\d+)?$/.test(value.trim()) ? Number(value) : value;
-  if (typeof defaultValue === 'boolean') {
-    const lowered = value.trim().toLowerCase();
-    if (lowered === 'true' || lowered === '1') return true;
-    if (lowered === 'false' || lowered === '0') return false;
-  }
+  if (typeof defaultValue === 'boolean') return parseBoolean(value) ?? value;
   return value;
 }
 

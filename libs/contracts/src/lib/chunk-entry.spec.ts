@@ -1,5 +1,5 @@
 import { decodeChunkEntry, encodeChunkEntry, newChunkEntry } from './chunk-entry';
-import { fieldsFromFlat } from './entry-fields';
+import { fieldsFromFlat } from './field-list';
 import { MalformedEntryError } from './malformed-entry.error';
 
 const wavBytes = Buffer.concat([Buffer.from('RIFF\0\0\0\0WAVE', 'latin1'), Buffer.from([0, 1, 2, 255])]);
@@ -37,7 +37,7 @@ describe('chunk entry codec', () => {
     expect(flat).not.toContain('chunk_data');
   });
 
-  it("decodes an entry exactly as the seed's Python producer writes it", () => {
+  it("decodes an entry exactly as the classic Python producer writes it", () => {
     const seedFields = fieldsFromFlat([
       'chunk_data', wavBytes.toString('hex'),
       'session_id', 'session_123',
@@ -57,7 +57,7 @@ describe('chunk entry codec', () => {
     expect(decoded.fallbackProviders).toEqual(['whisper', 'assemblyai']);
   });
 
-  it("decodes a seed fallback entry with original_provider, retry_count and error_history", () => {
+  it("decodes a classic fallback entry with original_provider, retry_count and error_history", () => {
     const decoded = decodeChunkEntry(
       fieldsFromFlat([
         'chunk_data', '00ff',

@@ -1,11 +1,5 @@
-import {
-  EncodedFields,
-  FieldReader,
-  RawFields,
-  SCHEMA_VERSION,
-  epochSeconds,
-  pythonBool,
-} from './entry-fields';
+import { FieldReader, RawFields, SCHEMA_VERSION, epochSeconds, pythonBool } from './entry-fields';
+import { EncodedFields } from './field-list';
 import { MalformedEntryError } from './malformed-entry.error';
 import { ProviderName, parseProviderList } from './providers';
 
@@ -38,7 +32,7 @@ export const MAX_KEYWORD_LENGTH = 100;
 export interface AudioChunkEntry {
   sessionId: string;
   chunkId: string;
-  /** Position in the session's audio; absent only on entries written by the seed's producer. */
+  /** Position in the session's audio; absent only on entries written by the classic producer. */
   seq?: number;
   /** Seconds since the epoch when the chunk was produced. */
   timestamp: number;
@@ -54,7 +48,7 @@ export interface AudioChunkEntry {
   attemptedProviders: ProviderName[];
   originalProvider?: string;
   retryCount: number;
-  /** The seed's `;provider:error` history, kept verbatim. */
+  /** The classic `;provider:error` history, kept verbatim. */
   errorHistory: string;
   /** Epoch ms after which the result is no longer useful to the client. */
   deadlineMs?: number;
@@ -62,7 +56,7 @@ export interface AudioChunkEntry {
   schemaVersion: number;
 }
 
-/** Field names: the seed's, plus this system's additions. */
+/** Field names: the classic format's, plus this system's additions. */
 export const CHUNK_FIELDS = {
   audio: 'audio',
   hexAudio: 'chunk_data',
@@ -93,8 +87,8 @@ const HEX_AUDIO = /^(?:[0-9a-fA-F]{2})*$/;
 const AUDIO_FORMATS: readonly AudioFormat[] = ['wav', 'l16', 'unknown'];
 
 /**
- * Encodes a chunk for XADD. Audio goes out as raw bytes in `audio` (half the size of the seed's
- * hex `chunk_data`); the seed's other fields keep their names and formats.
+ * Encodes a chunk for XADD. Audio goes out as raw bytes in `audio` (half the size of the classic format's
+ * hex `chunk_data`); its other fields keep their names and formats.
  */
 export function encodeChunkEntry(chunk: AudioChunkEntry): EncodedFields {
   const f = CHUNK_FIELDS;
@@ -131,7 +125,7 @@ export function encodeChunkEntry(chunk: AudioChunkEntry): EncodedFields {
 }
 
 /**
- * Decodes a provider-stream entry written by this system or by the seed's Python producer.
+ * Decodes a provider-stream entry written by this system or by the classic Python producer.
  * Throws MalformedEntryError naming every problem found.
  */
 export function decodeChunkEntry(fields: RawFields): AudioChunkEntry {

@@ -1,20 +1,12 @@
+import { parseBoolean } from './parse-boolean';
+
 /**
- * Helpers shared by the entry codecs. Stream entries arrive as a flat list of field/value pairs
- * (Buffers, so audio stays binary-safe); encoders produce the same flat list for XADD.
+ * Helpers shared by the entry codecs, which read the fields `fieldsFromFlat` (field-list.ts) made
+ * of a stream entry.
  */
-export type EncodedFields = Array<string | Buffer>;
 export type RawFields = ReadonlyMap<string, Buffer>;
 
 export const SCHEMA_VERSION = 1;
-
-export function fieldsFromFlat(flat: ReadonlyArray<Buffer | string>): Map<string, Buffer> {
-  const fields = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    const value = flat[i + 1];
-    fields.set(flat[i].toString(), Buffer.isBuffer(value) ? value : Buffer.from(value));
-  }
-  return fields;
-}
 
 /** Reads text fields and collects every problem, so one error can name them all. */
 export class FieldReader {
@@ -59,13 +51,12 @@ export class FieldReader {
     return value;
   }
 
-  /** Booleans as the seed writes them (Python's `str(bool)`: "True"/"False"), or true/false/1/0. */
+  /** Booleans as the classic producer writes them (Python's `str(bool)`: "True"/"False"), or true/false/1/0. */
   flag(name: string): boolean {
     const raw = this.optionalText(name);
     if (raw === undefined || raw === '') return false;
-    const lowered = raw.toLowerCase();
-    if (lowered === 'true' || lowered === '1') return true;
-    if (lowered === 'false' || lowered === '0') return false;
+    const value = parseBoolean(raw);
+    if (value !== undefined) return value;
     this.problems.push(`field '${name}' is not a boolean: '${raw.slice(0, 40)}'`);
     return false;
   }
@@ -75,7 +66,7 @@ export function pythonBool(value: boolean): string {
   return value ? 'True' : 'False';
 }
 
-/** Seconds since the epoch as a float, like Python's `time.time()` in the seed. */
+/** Seconds since the epoch as a float, like Python's `time.time()` in the classic Python guide. */
 export function epochSeconds(nowMs: number = Date.now()): string {
   return (nowMs / 1000).toFixed(6);
 }

@@ -1,6 +1,7 @@
-import { EncodedFields, epochSeconds } from './entry-fields';
+import { epochSeconds } from './entry-fields';
+import { EncodedFields } from './field-list';
 
-/** One failed provider attempt, as the seed records it in `transcription:failures`. */
+/** One failed provider attempt, as the classic wire format records it in `transcription:failures`. */
 export interface FailureEntry {
   failedProvider: string;
   sessionId: string;

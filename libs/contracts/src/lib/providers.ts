@@ -1,4 +1,4 @@
-/** The transcription providers this fabric routes between, as the seed names them. */
+/** The transcription providers this fabric routes between, as the classic wire format names them. */
 export const PROVIDERS = ['deepgram', 'whisper', 'parakeet', 'assemblyai'] as const;
 
 export type ProviderName = (typeof PROVIDERS)[number];
@@ -8,7 +8,7 @@ export function isProviderName(value: string): value is ProviderName {
 }
 
 /**
- * Parses a comma list of provider names (the seed's `fallback_providers` format).
+ * Parses a comma list of provider names (the classic `fallback_providers` format).
  * Empty items are skipped, so `""` and `"deepgram,"` are fine; unknown names are reported
  * together so a caller can say exactly what was wrong.
  */

@@ -1,4 +1,4 @@
-import { fieldsFromFlat } from './entry-fields';
+import { fieldsFromFlat } from './field-list';
 import { decodeResultEntry, encodeResultEntry, TranscriptionResultEntry } from './result-entry';
 
 describe('result entry codec', () => {
@@ -25,8 +25,8 @@ describe('result entry codec', () => {
     expect(decodeResultEntry(fieldsFromFlat(flat))).toEqual({ ...result, costUsd: 0.000063, processingTime: 1.25 });
   });
 
-  it("reads the seed's results and results written before costs existed", () => {
-    const seed = fieldsFromFlat(['text', 'hi', 'confidence', '0.8', 'provider', 'deepgram', 'processing_time', '0.2', 'chunk_id', 'c1', 'session_id', 's', 'timestamp', '1']);
-    expect(decodeResultEntry(seed)).toMatchObject({ status: 'ok', text: 'hi', words: [], costUsd: undefined, model: undefined });
+  it("reads the classic results and results written before costs existed", () => {
+    const classic = fieldsFromFlat(['text', 'hi', 'confidence', '0.8', 'provider', 'deepgram', 'processing_time', '0.2', 'chunk_id', 'c1', 'session_id', 's', 'timestamp', '1']);
+    expect(decodeResultEntry(classic)).toMatchObject({ status: 'ok', text: 'hi', words: [], costUsd: undefined, model: undefined });
   });
 });

@@ -1,4 +1,5 @@
-import { EncodedFields, FieldReader, RawFields, SCHEMA_VERSION } from './entry-fields';
+import { FieldReader, RawFields, SCHEMA_VERSION } from './entry-fields';
+import { EncodedFields } from './field-list';
 import { MalformedEntryError } from './malformed-entry.error';
 
 export interface WordTiming {
@@ -30,7 +31,7 @@ export interface TranscriptionResultEntry {
   /** Normalized to 0..1 so results from different providers compare. */
   confidence: number;
   provider: string;
-  /** Seconds the provider call took (the seed's `processing_time`). */
+  /** Seconds the provider call took (the classic `processing_time`). */
   processingTime: number;
   /** Seconds since the epoch when the result was written. */
   timestamp: number;
@@ -88,7 +89,7 @@ export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFiel
   return fields;
 }
 
-/** Decodes a result entry, including the seed's own (which lack status, seq and words). */
+/** Decodes a result entry, including classic results (which lack status, seq and words). */
 export function decodeResultEntry(fields: RawFields): TranscriptionResultEntry {
   const r = new FieldReader(fields);
   const f = RESULT_FIELDS;

@@ -1,7 +1,7 @@
 import type { ProviderName } from './providers';
 
 /**
- * Redis key names. The provider streams, groups and result/failure streams keep the seed's names
+ * Redis key names. The provider streams, groups and result/failure streams keep the classic names
  * so its producer and monitoring commands work unchanged; keys this system adds live under
  * `streamscribe:`.
  */

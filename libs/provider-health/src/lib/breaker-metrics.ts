@@ -1,6 +1,6 @@
 import { Gauge } from 'prom-client';
 import { counter, metricsRegistry } from '@streamscribe/observability';
-import type { BreakerState } from '@streamscribe/fallback-policy';
+import type { BreakerState } from '@streamscribe/routing-policy';
 
 const BREAKER_STATE_NAME = 'streamscribe_breaker_state';
 

@@ -1,4 +1,4 @@
-import type { BreakerState, RoutingCapabilities } from '@streamscribe/fallback-policy';
+import type { BreakerState, RoutingCapabilities } from '@streamscribe/routing-policy';
 import { HealthSettings } from './health-settings';
 import { LATENCY_BUCKETS, latencyQuantile } from './latency-histogram';
 import { ProviderHealth } from './provider-health';

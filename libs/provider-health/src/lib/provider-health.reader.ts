@@ -1,13 +1,10 @@
 import type Redis from 'ioredis';
 import { PROVIDERS, ProviderName, providerHealthKey } from '@streamscribe/contracts';
-import { RedisScript } from '@streamscribe/streams';
 import { BREAKER_STATE_VALUE, breakerMetrics } from './breaker-metrics';
 import { HealthSettings } from './health-settings';
 import { parseProviderHealth } from './parse-provider-health';
 import { ProviderHealth } from './provider-health';
-import { CLAIM_PROBE_LUA } from './scripts/claim-probe-1.lua';
-
-const claimProbeScript = new RedisScript('ssClaimProbe', 1, CLAIM_PROBE_LUA);
+import { claimProbeScript } from './scripts/claim-probe.script';
 
 /** The router's side of provider health: reads every provider's hash, and claims probes. */
 export class ProviderHealthReader {
@@ -33,7 +30,7 @@ export class ProviderHealthReader {
 
   /** Claims the half-open probe of `provider`: true when this chunk may go to it. */
   async claimProbe(provider: ProviderName, nowMs: number = Date.now()): Promise<boolean> {
-    const granted = (await claimProbeScript.run(this.client, [providerHealthKey(provider)], [nowMs, this.settings.probeTimeoutMs])) === 1;
+    const granted = await claimProbeScript.run(this.client, { health: providerHealthKey(provider) }, { nowMs, probeTimeoutMs: this.settings.probeTimeoutMs });
     breakerMetrics.probes.inc({ provider, outcome: granted ? 'granted' : 'refused' });
     return granted;
   }

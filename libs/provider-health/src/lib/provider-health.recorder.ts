@@ -1,13 +1,10 @@
 import type Redis from 'ioredis';
 import { ProviderName, providerHealthKey } from '@streamscribe/contracts';
-import type { BreakerState, RoutingCapabilities } from '@streamscribe/fallback-policy';
-import { RedisScript } from '@streamscribe/streams';
+import type { BreakerState, RoutingCapabilities } from '@streamscribe/routing-policy';
 import { BREAKER_STATE_VALUE, breakerMetrics } from './breaker-metrics';
 import { HealthSettings } from './health-settings';
 import { LATENCY_BUCKETS, latencyBucket } from './latency-histogram';
-import { RECORD_OUTCOME_LUA } from './scripts/record-outcome-1.lua';
-
-const recordOutcomeScript = new RedisScript('ssRecordOutcome', 1, RECORD_OUTCOME_LUA);
+import { recordOutcomeScript } from './scripts/record-outcome.script';
 
 /** One provider call, as the worker saw it. */
 export type ProviderOutcome =
@@ -42,24 +39,24 @@ export class ProviderHealthRecorder {
   async record(outcome: ProviderOutcome, nowMs: number = Date.now()): Promise<RecordedOutcome> {
     const s = this.settings;
     const msPerAudioSecond = outcome.ok && outcome.audioSeconds > 0 ? outcome.providerMs / outcome.audioSeconds : 0;
-    const [state, , transition, reason] = (await recordOutcomeScript.run(
+    const { state, transition, reason } = await recordOutcomeScript.run(
       this.client,
-      [providerHealthKey(this.provider)],
-      [
+      { health: providerHealthKey(this.provider) },
+      {
         nowMs,
-        outcome.ok ? 'ok' : 'error',
-        outcome.ok ? outcome.providerMs.toFixed(3) : 0,
-        outcome.ok ? outcome.audioSeconds.toFixed(4) : 0,
-        latencyBucket(msPerAudioSecond),
-        outcome.ok ? 0 : Math.max(0, Math.round(outcome.retryAfterMs ?? 0)),
-        s.windowMs,
-        s.slots,
-        s.minRequests,
-        s.errorRate,
-        s.openMs,
-        LATENCY_BUCKETS,
-      ],
-    )) as [BreakerState, string, '' | 'open' | 'closed', string];
+        outcome: outcome.ok ? 'ok' : 'error',
+        providerMs: outcome.ok ? outcome.providerMs.toFixed(3) : 0,
+        audioSeconds: outcome.ok ? outcome.audioSeconds.toFixed(4) : 0,
+        latencyBucket: latencyBucket(msPerAudioSecond),
+        retryAfterMs: outcome.ok ? 0 : Math.max(0, Math.round(outcome.retryAfterMs ?? 0)),
+        windowMs: s.windowMs,
+        slots: s.slots,
+        minRequests: s.minRequests,
+        errorRateThreshold: s.errorRate,
+        openMs: s.openMs,
+        latencyBucketCount: LATENCY_BUCKETS,
+      },
+    );
     breakerMetrics.state.set({ provider: this.provider }, BREAKER_STATE_VALUE[state]);
     if (!transition) return { state };
     breakerMetrics.transitions.inc({ provider: this.provider, to: transition });

@@ -1,4 +1,4 @@
-import type { BreakerState, RoutingCapabilities } from '@streamscribe/fallback-policy';
+import type { BreakerState, RoutingCapabilities } from '@streamscribe/routing-policy';
 
 /** One provider's health over the window, as the health hash tells it. */
 export interface ProviderHealth {

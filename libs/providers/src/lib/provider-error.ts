@@ -35,7 +35,7 @@ export class ProviderError extends Error {
     this.requestId = details.requestId;
   }
 
-  /** One line for the seed's `error_history`: provider, status, request id and message. */
+  /** One line for the classic `error_history`: provider, status, request id and message. */
   toHistoryItem(): string {
     const status = this.statusCode === undefined ? this.kind : `${this.statusCode}`;
     const request = this.requestId ? ` req=${this.requestId}` : '';

@@ -1,6 +1,6 @@
 import { Injectable, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
 import { ProviderName } from '@streamscribe/contracts';
-import { RoutingReason, RoutingRequest, selectProvider } from '@streamscribe/fallback-policy';
+import { RoutingReason, RoutingRequest, selectProvider } from '@streamscribe/routing-policy';
 import { ProviderStateMonitor } from './provider-state.monitor';
 
 export interface ChosenProvider {

@@ -1,8 +1,8 @@
 import type Redis from 'ioredis';
-import { PROVIDERS, ProviderName } from '@streamscribe/contracts';
-import { ProviderLoad, ProviderState } from '@streamscribe/fallback-policy';
+import { PROVIDERS, ProviderLoad, ProviderName } from '@streamscribe/contracts';
+import { ProviderState } from '@streamscribe/routing-policy';
 import { HealthSettings, ProviderHealth, ProviderHealthReader } from '@streamscribe/provider-health';
-import { readProviderLoads } from '@streamscribe/streams';
+import { readProviderLoads } from '@streamscribe/fleet';
 
 /** One reading of every fleet: load from the streams, health and breaker from the health hashes. */
 export interface FleetSnapshot {

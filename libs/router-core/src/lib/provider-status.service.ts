@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PROVIDERS, ProviderName } from '@streamscribe/contracts';
-import { BreakerState, DEFAULT_PROVIDER_PROFILES, RoutingCapabilities } from '@streamscribe/fallback-policy';
+import { BreakerState, DEFAULT_PROVIDER_PROFILES, RoutingCapabilities } from '@streamscribe/routing-policy';
 import { ProviderStateMonitor } from './provider-state.monitor';
 import { whileRedisAnswers } from './redis-unavailable';
 

@@ -19,7 +19,7 @@ import {
   sessionIdProblem,
   sessionMetaKey,
 } from '@streamscribe/contracts';
-import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/fallback-policy';
+import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/routing-policy';
 import {
   ChunkIngestor,
   CostTotals,

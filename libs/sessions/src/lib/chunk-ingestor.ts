@@ -8,9 +8,9 @@ import {
   providerStream,
   sessionChunksKey,
   sessionMetaKey,
+  withoutFields,
 } from '@streamscribe/contracts';
-import { RedisScript } from '@streamscribe/streams';
-import { INGEST_CHUNK_LUA } from './scripts/ingest-chunk-3.lua';
+import { IngestReply, ingestChunkScript } from './scripts/ingest-chunk.script';
 import { SessionsOptions } from './sessions-options';
 
 export interface IngestRequest {
@@ -26,8 +26,6 @@ export type IngestOutcome =
   | { status: 'created' | 'duplicate'; sessionId: string; seq: number; chunkId: string; entryId: string; provider: ProviderName | 'consensus' }
   | { status: 'seq_taken'; sessionId: string; seq: number; chunkId: string };
 
-const ingestScript = new RedisScript('ssIngestChunk', 3, INGEST_CHUNK_LUA);
-
 /**
  * Accepts chunks into sessions: assigns sequence numbers in arrival order, makes re-posting a
  * chunk id idempotent and appends the entry to the provider's stream, atomically (one Lua call).
@@ -39,19 +37,19 @@ export class ChunkIngestor {
   ) {}
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
-    const reply = await ingestScript.run(this.client, keysFor(request), this.argsFor(request));
-    return toOutcome(request.chunk.sessionId, reply as string[]);
+    const reply = await ingestChunkScript.run(this.client, keysFor(request), this.argsFor(request), entryFieldsOf(request));
+    return toOutcome(request.chunk.sessionId, reply);
   }
 
   /** Ingests many chunks in one pipeline (a whole file), in order. */
   async ingestMany(requests: readonly IngestRequest[]): Promise<IngestOutcome[]> {
-    ingestScript.define(this.client);
+    ingestChunkScript.define(this.client);
     const pipeline = this.client.pipeline();
-    for (const request of requests) ingestScript.queue(pipeline, keysFor(request), this.argsFor(request));
+    for (const request of requests) ingestChunkScript.queue(pipeline, keysFor(request), this.argsFor(request), entryFieldsOf(request));
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply], i) => {
       if (error) throw error;
-      return toOutcome(requests[i].chunk.sessionId, reply as string[]);
+      return toOutcome(requests[i].chunk.sessionId, ingestChunkScript.decode(reply));
     });
   }
 
@@ -61,38 +59,27 @@ export class ChunkIngestor {
     await this.client.multi().hset(meta, 'expected_chunks', count).expire(meta, this.options.sessionTtlSeconds).exec();
   }
 
-  private argsFor({ provider, chunk }: IngestRequest): Array<string | Buffer | number> {
-    return [
-      chunk.chunkId,
-      chunk.seq === undefined ? '' : chunk.seq,
+  private argsFor({ provider, chunk }: IngestRequest) {
+    return {
+      chunkId: chunk.chunkId,
+      seq: chunk.seq === undefined ? '' : chunk.seq,
       provider,
-      Date.now(),
-      this.options.sessionTtlSeconds,
-      ...withoutFields(encodeChunkEntry(chunk), [CHUNK_FIELDS.seq, CHUNK_FIELDS.chunkId]),
-    ];
+      nowMs: Date.now(),
+      ttlSeconds: this.options.sessionTtlSeconds,
+    };
   }
 }
 
-function keysFor({ provider, stream, chunk }: IngestRequest): string[] {
-  return [sessionMetaKey(chunk.sessionId), sessionChunksKey(chunk.sessionId), stream ?? providerStream(provider as ProviderName)];
+function keysFor({ provider, stream, chunk }: IngestRequest) {
+  return { meta: sessionMetaKey(chunk.sessionId), chunks: sessionChunksKey(chunk.sessionId), stream: stream ?? providerStream(provider as ProviderName) };
 }
 
-function withoutFields(flat: EncodedFields, names: readonly string[]): EncodedFields {
-  const kept: EncodedFields = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) {
-    if (!names.includes(flat[i].toString())) kept.push(flat[i], flat[i + 1]);
-  }
-  return kept;
+/** The entry's fields; seq and chunk id are left out, since the script assigns them. */
+function entryFieldsOf({ chunk }: IngestRequest): EncodedFields {
+  return withoutFields(encodeChunkEntry(chunk), (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId);
 }
 
-function toOutcome(sessionId: string, [status, seq, chunkId, entryId, provider]: string[]): IngestOutcome {
-  if (status === 'seq_taken') return { status, sessionId, seq: Number(seq), chunkId };
-  return {
-    status: status as 'created' | 'duplicate',
-    sessionId,
-    seq: Number(seq),
-    chunkId,
-    entryId,
-    provider: provider as ProviderName | 'consensus',
-  };
+function toOutcome(sessionId: string, reply: IngestReply): IngestOutcome {
+  if (reply.status === 'seq_taken') return { ...reply, sessionId };
+  return { ...reply, sessionId, provider: reply.provider as ProviderName | 'consensus' };
 }

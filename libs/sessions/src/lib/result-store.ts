@@ -9,11 +9,8 @@ import {
   sessionResultIndexKey,
   sessionResultsStream,
 } from '@streamscribe/contracts';
-import { RedisScript } from '@streamscribe/streams';
-import { WRITE_RESULT_LUA } from './scripts/write-result-5.lua';
+import { writeResultScript } from './scripts/write-result.script';
 import { SessionsOptions } from './sessions-options';
-
-const writeResultScript = new RedisScript('ssWriteResult', 5, WRITE_RESULT_LUA);
 
 export interface ResultWrite {
   /** True when this call wrote the result (first write, or an "ok" superseding a "failed"). */
@@ -25,7 +22,7 @@ export interface ResultWrite {
 }
 
 /**
- * Writes results in the seed's format to `transcription:results:{session}` and
+ * Writes results in the classic wire format to `transcription:results:{session}` and
  * `transcription:results:all`, at most once per chunk (an "ok" may supersede a "failed"); a priced
  * result (`costUsd`) adds to the session's and its provider's cost totals in the same Lua call, so a
  * redelivery never counts twice.
@@ -41,26 +38,26 @@ export class ResultStore {
     const result = Number.isFinite(entry.confidence) ? entry : { ...entry, confidence: 0 };
     // A non-finite cost or duration (a provider reporting NaN) is left out, never written half.
     const priced = result.status === 'ok' && result.costUsd !== undefined && Number.isFinite(result.costUsd);
-    const [status, entryId] = (await writeResultScript.run(
+    const { status, entryId } = await writeResultScript.run(
       this.client,
-      [
-        sessionResultIndexKey(result.sessionId),
-        sessionResultsStream(result.sessionId),
-        RESULTS_ALL_STREAM,
-        sessionCostKey(result.sessionId),
-        PROVIDER_COST_TOTALS_KEY,
-      ],
-      [
-        result.chunkId,
-        this.options.sessionTtlSeconds,
-        this.options.resultsAllMaxLen,
-        result.provider,
-        priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
-        result.durationSeconds === undefined || !Number.isFinite(result.durationSeconds) ? '' : Math.round(result.durationSeconds * 1000),
-        result.status,
-        ...encodeResultEntry(result),
-      ],
-    )) as [string, string];
+      {
+        index: sessionResultIndexKey(result.sessionId),
+        sessionResults: sessionResultsStream(result.sessionId),
+        allResults: RESULTS_ALL_STREAM,
+        sessionCost: sessionCostKey(result.sessionId),
+        providerCost: PROVIDER_COST_TOTALS_KEY,
+      },
+      {
+        chunkId: result.chunkId,
+        ttlSeconds: this.options.sessionTtlSeconds,
+        allMaxLen: this.options.resultsAllMaxLen,
+        provider: result.provider,
+        costMicros: priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
+        audioMs: result.durationSeconds === undefined || !Number.isFinite(result.durationSeconds) ? '' : Math.round(result.durationSeconds * 1000),
+        status: result.status,
+      },
+      encodeResultEntry(result),
+    );
     return { created: status !== 'duplicate', superseded: status === 'superseded', entryId };
   }
 

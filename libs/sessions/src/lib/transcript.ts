@@ -29,7 +29,7 @@ export interface Transcript {
   chunkCount: number;
   resultCount: number;
   failedCount: number;
-  /** Chunks in audio order (by seq); chunks the seed's producer wrote, without seq, come last. */
+  /** Chunks in audio order (by seq); chunks the classic producer wrote, without seq, come last. */
   chunks: TranscriptChunk[];
   /** The text of every transcribed chunk, in audio order, joined by spaces. */
   text: string;

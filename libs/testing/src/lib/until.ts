@@ -11,8 +11,3 @@ export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean
     await new Promise((resolve) => setTimeout(resolve, 30));
   }
 }
-
-/** A stream entry's flat field list as an object (`['a', '1', 'b', '2']` → `{ a: '1', b: '2' }`). */
-export function fieldsOf(flat: readonly string[]): Record<string, string> {
-  return Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));
-}

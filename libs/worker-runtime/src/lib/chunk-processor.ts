@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AudioChunkEntry, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
-import { retryDelayMs } from '@streamscribe/fallback-policy';
+import { retryDelayMs } from '@streamscribe/routing-policy';
 import { createLogger } from '@streamscribe/observability';
 import { ProviderError, ProviderTranscript, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ProviderHealthRecorder, ProviderOutcome } from '@streamscribe/provider-health';
@@ -15,7 +15,7 @@ import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
 
 /**
- * One chunk, start to finish: decode the entry (the seed's or ours), transcribe it with this
+ * One chunk, start to finish: decode the entry (classic or ours), transcribe it with this
  * worker's provider — retrying retryable errors with backoff, within RETRY_MAX_ATTEMPTS — and
  * write the result once. A chunk the provider gives up on fails over to the next provider of its
  * chain; a malformed entry or an exhausted chain goes to the dead-letter stream. Either way the

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
+  CHUNK_FIELDS,
   DEAD_LETTER_FIELDS,
   DEAD_LETTER_STREAM,
   EncodedFields,
@@ -12,12 +13,14 @@ import {
   epochSeconds,
   isDeadLetterMetaField,
   providerStream,
+  setField,
 } from '@streamscribe/contracts';
-import { nextProvider } from '@streamscribe/fallback-policy';
+import { nextProvider } from '@streamscribe/routing-policy';
 import { createLogger } from '@streamscribe/observability';
 import { ProviderError, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ResultStore } from '@streamscribe/sessions';
-import { RedisStreamsContext, StreamEntry, moveEntry, readProviderLoads } from '@streamscribe/streams';
+import { readProviderLoads } from '@streamscribe/fleet';
+import { RedisStreamsContext, StreamEntry, moveEntry } from '@streamscribe/streams';
 import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
@@ -86,7 +89,7 @@ export class ChunkSettler {
       // A re-driven entry dead-lettered again gets fresh metadata, not its stale copy.
       if (!isDeadLetterMetaField(name)) fields.push(name, value);
     }
-    if (chunk?.errorHistory) replaceField(fields, 'error_history', chunk.errorHistory);
+    if (chunk?.errorHistory) setField(fields, CHUNK_FIELDS.errorHistory, chunk.errorHistory);
     const f = DEAD_LETTER_FIELDS;
     fields.push(
       f.reason, reason,
@@ -140,14 +143,4 @@ export class ChunkSettler {
     });
     await this.redis.xadd(FAILURES_STREAM, 'MAXLEN', '~', this.env.FAILURES_MAXLEN, '*', ...failure);
   }
-}
-
-function replaceField(fields: EncodedFields, name: string, value: string): void {
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === name) {
-      fields[i + 1] = value;
-      return;
-    }
-  }
-  fields.push(name, value);
 }

@@ -8,7 +8,9 @@ import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } f
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
 import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
-import { ServerRedisStreams, StreamLagCollector, closeRedis, createRedisConnection, providerFleets, redisReadinessCheck } from '@streamscribe/streams';
+import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
+import { closeRedis, createRedisConnection, redisReadinessCheck } from '@streamscribe/redis';
+import { ServerRedisStreams } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
 import { chunkControllerFor } from './chunk-controller.factory';

@@ -30,7 +30,7 @@ const L16_BYTES_PER_SAMPLE = 2;
  *   through unchanged, since every provider reads WAV natively;
  * - `l16` (raw signed 16-bit little-endian PCM) must be whole frames and have a sample rate; it is
  *   wrapped in a WAV header so the provider never guesses its layout;
- * - `unknown` (the seed's producer writes whatever it recorded: mp3, ogg, flac …) is passed through
+ * - `unknown` (the classic producer writes whatever it recorded: mp3, ogg, flac …) is passed through
  *   as-is for the provider to sniff; its duration comes from the provider.
  *
  * @throws AudioFormatError naming what is wrong with the audio.

@@ -1,15 +1,15 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ChunkTranscriptionHints, LANGUAGE_PATTERN, keywordList, keywordsProblem } from '../chunk-entry';
+import { parseBoolean } from '../parse-boolean';
 import { PROVIDERS, ProviderName, parseProviderList } from '../providers';
 import { CHUNK_ID_PATTERN } from './session-id';
 
 const toBoolean = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') return value;
-  const lowered = value.toLowerCase();
-  if (lowered === 'true' || lowered === '1' || lowered === '') return true;
-  if (lowered === 'false' || lowered === '0') return false;
-  return value;
+  // A bare flag (`?realTimeRequired`) means true.
+  if (value.trim() === '') return true;
+  return parseBoolean(value) ?? value;
 };
 
 const toInteger = ({ value }: { value: unknown }) =>

@@ -2,15 +2,17 @@ import { Inject, Injectable, OnApplicationShutdown, ServiceUnavailableException 
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
+  CHUNK_FIELDS,
   CONSENSUS_REQUESTS_STREAM,
   consensusClaimKey,
   ProviderName,
   consensusCorrelationSession,
   newChunkEntry,
   parseProviderList,
+  recordFromPairs,
   sessionConsensusKey,
 } from '@streamscribe/contracts';
-import { combineHypotheses } from '@streamscribe/fallback-policy';
+import { combineHypotheses } from '@streamscribe/voting';
 import { counter, createLogger } from '@streamscribe/observability';
 import { ChunkIngestor, IngestOutcome, ResultStore, ResultWatcher, TranscriptChunk, TranscriptReader, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { ProviderStateMonitor } from '../provider-state.monitor';
@@ -214,18 +216,18 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
 
 /** A request record back into what settling needs; undefined when it is not one of ours. */
 function settlingFromRecord(recordId: string, flat: string[]): Settling | undefined {
-  const f: Record<string, string> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]] = flat[i + 1];
-  const providers = parseProviderList(f['fallback_providers']).providers;
-  const deadlineMs = Number(f['deadline_ms']);
-  if (!f['session_id'] || !f['chunk_id'] || providers.length === 0 || !Number.isFinite(deadlineMs)) return undefined;
+  const f = recordFromPairs(flat);
+  const names = CHUNK_FIELDS;
+  const providers = parseProviderList(f[names.fallbackProviders]).providers;
+  const deadlineMs = Number(f[names.deadlineMs]);
+  if (!f[names.sessionId] || !f[names.chunkId] || providers.length === 0 || !Number.isFinite(deadlineMs)) return undefined;
   return {
-    sessionId: f['session_id'],
-    chunkId: f['chunk_id'],
-    seq: Number(f['seq'] ?? 0),
+    sessionId: f[names.sessionId],
+    chunkId: f[names.chunkId],
+    seq: Number(f[names.seq] ?? 0),
     providers,
     deadlineMs,
-    startedMs: Number(f['timestamp'] ?? 0) * 1000 || deadlineMs,
+    startedMs: Number(f[names.timestamp] ?? 0) * 1000 || deadlineMs,
     recordId,
   };
 }

@@ -2,7 +2,7 @@ import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { DeadLetter, DeadLetterListQuery, RedriveRequest } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
-import { DeadLetterPage, DeadLetterStore, RedriveOutcome } from '@streamscribe/streams';
+import { DeadLetterPage, DeadLetterStore, RedriveOutcome } from '@streamscribe/fleet';
 import { whileRedisAnswers } from '../redis-unavailable';
 import { ROUTER_REDIS } from '../tokens';
 

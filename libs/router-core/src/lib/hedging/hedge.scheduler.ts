@@ -9,7 +9,7 @@ import {
   sessionResultIndexKey,
   sessionResultsStream,
 } from '@streamscribe/contracts';
-import { DEFAULT_PROVIDER_PROFILES, RoutingRequest } from '@streamscribe/fallback-policy';
+import { DEFAULT_PROVIDER_PROFILES, RoutingRequest } from '@streamscribe/routing-policy';
 import { counter, createLogger } from '@streamscribe/observability';
 import { ResultWatcher, readIndexedResult } from '@streamscribe/sessions';
 import { StreamProducer } from '@streamscribe/streams';

@@ -77,7 +77,7 @@ describe('OrderedRelease', () => {
     expect(release.add(result(1), 0).map((e) => ('data' in e && 'text' in e.data ? e.data.text : ''))).toEqual(['t1', 'ok now']);
   });
 
-  it('passes results without seq (the seed producer\'s) straight through', () => {
+  it('passes results without seq (the classic producer\'s) straight through', () => {
     const release = new OrderedRelease(-1, 1000);
     expect(release.add(result(undefined), 0)).toEqual([{ event: 'result', data: expect.objectContaining({ chunkId: 'cundefined' }) }]);
   });

@@ -1,9 +1,6 @@
 import type Redis from 'ioredis';
 import type { EncodedFields } from '@streamscribe/contracts';
-import { RedisScript } from '../redis/redis-script';
-import { MOVE_ENTRY_LUA } from './scripts/move-entry-2.lua';
-
-const moveEntryScript = new RedisScript('ssMoveEntry', 2, MOVE_ENTRY_LUA);
+import { moveEntryScript } from './scripts/move-entry.script';
 
 export interface EntryMove {
   /** `consumer`: only move when this consumer still holds the entry (its lease was not lost). */
@@ -19,8 +16,9 @@ export interface EntryMove {
 export async function moveEntry(client: Redis, move: EntryMove): Promise<string | undefined> {
   const id = await moveEntryScript.run(
     client,
-    [move.source.stream, move.target.stream],
-    [move.source.group, move.source.id, move.target.maxLen ?? '', move.source.consumer ?? '', ...move.fields],
+    { source: move.source.stream, target: move.target.stream },
+    { group: move.source.group, entryId: move.source.id, targetMaxLen: move.target.maxLen ?? '', holder: move.source.consumer ?? '' },
+    move.fields,
   );
-  return typeof id === 'string' ? id : undefined;
+  return id ?? undefined;
 }

@@ -1,9 +1,6 @@
 import type Redis from 'ioredis';
 import { counter } from '@streamscribe/observability';
-import { RedisScript } from '../redis/redis-script';
-import { RENEW_LEASES_LUA } from './scripts/renew-leases-1.lua';
-
-const renewLeasesScript = new RedisScript('ssRenewLeases', 1, RENEW_LEASES_LUA);
+import { renewLeasesScript } from './scripts/renew-leases.script';
 
 const leasesLost = counter({
   name: 'streamscribe_leases_lost_total',
@@ -41,7 +38,7 @@ export class LeaseKeeper {
     const lost: string[] = [];
     for (const group of byStream.values()) {
       const { stream, group: name } = group[0];
-      const answered = (await renewLeasesScript.run(this.commands, [stream], [name, this.consumer, ...group.map((e) => e.id)])) as string[];
+      const answered = await renewLeasesScript.run(this.commands, { stream }, { group: name, consumer: this.consumer }, group.map((e) => e.id));
       const ids = answered.filter(stillHeld);
       if (ids.length > 0) leasesLost.inc({ stream, group: name }, ids.length);
       lost.push(...ids);

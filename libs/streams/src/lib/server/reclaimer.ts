@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { fieldsFromFlat } from '@streamscribe/contracts';
 import { LATENCY_BUCKETS, histogram } from '@streamscribe/observability';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { transportMetrics } from './transport-metrics';
@@ -51,7 +52,7 @@ export class Reclaimer {
       transportMetrics.reclaimed.inc({ stream, group });
       if (before) reclaimIdleSeconds.observe({ stream, group }, before.idle / 1000);
       return {
-        entry: { stream, id, fields: toFieldMap(flat) },
+        entry: { stream, id, fields: fieldsFromFlat(flat) },
         deliveryCount: before ? before.deliveries + 1 : (afterClaim.get(id) ?? 2),
         previousOwner: before?.owner,
         idleMs: before?.idle,
@@ -75,10 +76,4 @@ export class Reclaimer {
     }
     return counts;
   }
-}
-
-export function toFieldMap(flat: Buffer[]): Map<string, Buffer> {
-  const fields = new Map<string, Buffer>();
-  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(flat[i].toString(), flat[i + 1]);
-  return fields;
 }

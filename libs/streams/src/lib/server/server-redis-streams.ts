@@ -1,16 +1,16 @@
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import { lastValueFrom } from 'rxjs';
+import { fieldsFromFlat } from '@streamscribe/contracts';
 import { Logger } from '@streamscribe/observability';
 import { RedisStreamsContext } from '../ctx-host/redis-streams.context';
 import { ReclaimOptions, RedisStreamsServerOptions } from '../interfaces/redis-streams-server-options.interface';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
-import { closeRedis, createRedisConnection, reconnectDelayMs } from '../redis/redis-connection';
+import { closeRedis, createRedisConnection, ensureGroup, isNoGroupError, reconnectDelayMs } from '@streamscribe/redis';
 import { AckBatcher } from './ack-batcher';
 import { errorMessage, sleep } from './loop-utils';
-import { ensureGroup, isNoGroupError } from './consumer-groups';
 import { InFlightEntry, LeaseKeeper } from './lease-keeper';
-import { Reclaimer, toFieldMap } from './reclaimer';
+import { Reclaimer } from './reclaimer';
 import { maintainStreams } from './stream-maintenance';
 import { StreamBinding, bindStream, transportMetrics } from './transport-metrics';
 
@@ -183,7 +183,7 @@ export class ServerRedisStreams extends Server implements CustomTransportStrateg
       this.slotWaiters.shift()?.(); // another group's read loop may use what this one did not
       for (const [stream, entries] of reply ?? []) {
         for (const [id, flat] of entries) {
-          this.dispatch({ stream: stream.toString(), id: id.toString(), fields: toFieldMap(flat) }, group, 1);
+          this.dispatch({ stream: stream.toString(), id: id.toString(), fields: fieldsFromFlat(flat) }, group, 1);
         }
       }
       this.dispatchReclaimed();

@@ -1,13 +1,9 @@
 import type Redis from 'ioredis';
 import { Logger, counter } from '@streamscribe/observability';
 import { MaintenanceOptions } from '../interfaces/redis-streams-server-options.interface';
-import { RedisScript } from '../redis/redis-script';
-import { REAP_CONSUMERS_LUA } from './scripts/reap-consumers-2.lua';
-import { TRIM_ACKED_LUA } from './scripts/trim-acked-1.lua';
+import { reapConsumersScript } from './scripts/reap-consumers.script';
+import { trimAckedScript } from './scripts/trim-acked.script';
 import { errorMessage, sleep } from './loop-utils';
-
-const trimAckedScript = new RedisScript('ssTrimAcked', 1, TRIM_ACKED_LUA);
-const reapConsumersScript = new RedisScript('ssReapConsumers', 1, REAP_CONSUMERS_LUA);
 
 export const maintenanceMetrics = {
   trimmed: counter({
@@ -24,14 +20,14 @@ export const maintenanceMetrics = {
 
 /** Trims a stream to what is still unacknowledged or undelivered; returns the entries removed. */
 export async function trimAcknowledged(client: Redis, stream: string): Promise<number> {
-  const removed = Number(await trimAckedScript.run(client, [stream], []));
+  const removed = await trimAckedScript.run(client, { stream }, {});
   if (removed > 0) maintenanceMetrics.trimmed.inc({ stream }, removed);
   return removed;
 }
 
 /** Deletes the group's consumers idle past `idleMs` with nothing pending; returns their names. */
 export async function reapIdleConsumers(client: Redis, stream: string, group: string, idleMs: number): Promise<string[]> {
-  const reaped = (await reapConsumersScript.run(client, [stream], [idleMs, group])) as string[];
+  const reaped = await reapConsumersScript.run(client, { stream }, { idleMs, group });
   if (reaped.length > 0) maintenanceMetrics.reaped.inc({ stream, group }, reaped.length);
   return reaped;
 }

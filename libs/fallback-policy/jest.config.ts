@@ -1,5 +1,0 @@
-export default {
-  displayName: 'fallback-policy',
-  preset: '../../jest.preset.js',
-  rootDir: '.',
-};

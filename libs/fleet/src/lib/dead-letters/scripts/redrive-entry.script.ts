@@ -1,0 +1,24 @@
+import { asStringOrNull, defineScript } from '@streamscribe/redis';
+
+/**
+ * redrive-entry — takes an entry out of the dead-letter stream and appends it to a provider
+ * stream in one step. XDEL first: of two operators re-driving the same letter at once, only one
+ * re-queues it.
+ *
+ * Returns the new entry's id, or false when the letter was already gone.
+ */
+export const redriveEntryScript = defineScript({
+  name: 'ssRedriveEntry',
+  keys: ['deadLetters', 'target'],
+  args: [
+    'letterId',
+  ],
+  rest: "the re-queued entry's field/value pairs",
+  lua: `
+if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return false end
+local fields = {}
+for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
+return redis.call('XADD', KEYS[2], '*', unpack(fields))
+`,
+  decode: asStringOrNull,
+});

@@ -1,0 +1,7 @@
+export { closeRedis, createRedisConnection, reconnectDelayMs, redisReadinessCheck, waitUntilReady } from './lib/redis-connection';
+export type { RedisConnectionOptions } from './lib/redis-connection';
+export { ensureGroup, isMissingStreamOrGroup, isNoGroupError } from './lib/consumer-groups';
+export { RedisScript, defineScript } from './lib/redis-script';
+export type { ScriptArg, ScriptDefinition } from './lib/redis-script';
+export { SCRIPT_STATUSES, asNumber, asScriptStatus, asStringOrNull, asStrings } from './lib/script-replies';
+export type { ScriptStatus } from './lib/script-replies';

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'routing-policy',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

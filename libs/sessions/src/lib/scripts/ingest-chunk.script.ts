@@ -1,0 +1,77 @@
+import { asScriptStatus, asStrings, defineScript } from '@streamscribe/redis';
+
+/**
+ * ingest-chunk — registers a chunk in its session and appends it to a provider stream, in
+ * one step, so a chunk is either in both or in neither.
+ *
+ * Returns { status, seq, chunk id, entry id, provider }, status being 'created', 'duplicate'
+ * (this chunk id was ingested before: nothing is written) or 'seq_taken' (another chunk holds seq).
+ * The chunks hash maps 'c:<chunk id>' to 'seq|entry id|provider' and 's:<seq>' to the chunk id.
+ */
+export const ingestChunkScript = defineScript({
+  name: 'ssIngestChunk',
+  keys: [
+    'meta', // the session's meta hash
+    'chunks', // the session's chunks hash
+    'stream', // the provider stream
+  ],
+  args: [
+    "chunkId", // '' = derive from seq
+    "seq", // '' = next in arrival order
+    'provider',
+    'nowMs',
+    'ttlSeconds', // the session's TTL
+  ],
+  rest: 'the entry\'s field/value pairs, without seq and chunk_id (added here)',
+  lua: `
+local chunkId = ARGV[1]
+if chunkId ~= '' then
+  local existing = redis.call('HGET', KEYS[2], 'c:' .. chunkId)
+  if existing then
+    local seq, entryId, provider = string.match(existing, '^(%d+)|([^|]*)|(.*)$')
+    return {'duplicate', seq, chunkId, entryId, provider}
+  end
+end
+local seq
+if ARGV[2] == '' then
+  seq = redis.call('HINCRBY', KEYS[1], 'next_seq', 1) - 1
+  while redis.call('HEXISTS', KEYS[2], 's:' .. seq) == 1 do
+    seq = redis.call('HINCRBY', KEYS[1], 'next_seq', 1) - 1
+  end
+else
+  seq = tonumber(ARGV[2])
+  local holder = redis.call('HGET', KEYS[2], 's:' .. seq)
+  if holder then return {'seq_taken', tostring(seq), holder, '', ''} end
+  local nextSeq = tonumber(redis.call('HGET', KEYS[1], 'next_seq') or '0')
+  if seq >= nextSeq then redis.call('HSET', KEYS[1], 'next_seq', seq + 1) end
+end
+if chunkId == '' then chunkId = string.format('chunk_%06d', seq) end
+local fields = {}
+for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+fields[#fields + 1] = 'seq'
+fields[#fields + 1] = tostring(seq)
+fields[#fields + 1] = 'chunk_id'
+fields[#fields + 1] = chunkId
+local entryId = redis.call('XADD', KEYS[3], '*', unpack(fields))
+redis.call('HSET', KEYS[2], 'c:' .. chunkId, seq .. '|' .. entryId .. '|' .. ARGV[3], 's:' .. seq, chunkId)
+redis.call('HSETNX', KEYS[1], 'created_ms', ARGV[4])
+redis.call('HSET', KEYS[1], 'provider', ARGV[3], 'updated_ms', ARGV[4])
+redis.call('HINCRBY', KEYS[1], 'chunk_count', 1)
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+return {'created', tostring(seq), chunkId, entryId, ARGV[3]}
+`,
+  decode: decodeIngestReply,
+});
+
+export type IngestReply =
+  | { status: 'created' | 'duplicate'; seq: number; chunkId: string; entryId: string; provider: string }
+  | { status: 'seq_taken'; seq: number; chunkId: string };
+
+function decodeIngestReply(reply: unknown): IngestReply {
+  const [rawStatus, seq, chunkId, entryId, provider] = asStrings(reply);
+  const status = asScriptStatus(rawStatus);
+  if (status === 'seq_taken') return { status, seq: Number(seq), chunkId };
+  if (status === 'superseded') throw new Error('ingest-chunk never supersedes');
+  return { status, seq: Number(seq), chunkId, entryId, provider };
+}

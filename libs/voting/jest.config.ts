@@ -1,0 +1,5 @@
+export default {
+  displayName: 'voting',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
