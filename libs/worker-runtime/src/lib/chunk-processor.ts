@@ -45,7 +45,7 @@ export class ChunkProcessor {
       await this.settler.deadLetter(entry, error.message, context);
       return;
     }
-    if ((await this.results.statusOf(chunk.sessionId, chunk.chunkId)) === 'ok') {
+    if ((await this.results.statusOf(chunk, provider)) === 'ok') {
       // Already transcribed: an owner that died before its XACK, a hedge's other copy, a re-drive
       // of a chunk that was finished meanwhile. Acknowledge; never pay twice.
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
