@@ -4,7 +4,9 @@ import {
   RESULTS_ALL_STREAM,
   ResultStatus,
   TranscriptionResultEntry,
+  RESULT_FIELDS,
   encodeResultEntry,
+  recordFromPairs,
   resultIndexField,
   sessionCostKey,
   sessionResultIndexKey,
@@ -60,6 +62,19 @@ export class ResultStore {
       encodeResultEntry(result),
     );
     return { created: status !== 'duplicate', superseded: status === 'superseded', entryId };
+  }
+
+  /**
+   * Whether `provider` already wrote a result for the chunk straight to the session's results
+   * stream, since stream id `sinceId` (the chunk entry's id: results come after it), bypassing the
+   * index: what a classic consumer (the guide's code) in our group does. Reads only that tail.
+   */
+  async wroteWithoutIndex(chunk: { sessionId: string; chunkId: string }, provider: string, sinceId: string): Promise<boolean> {
+    const entries = await this.client.xrange(sessionResultsStream(chunk.sessionId), sinceId, '+');
+    return entries.some(([, flat]) => {
+      const fields = recordFromPairs(flat);
+      return fields[RESULT_FIELDS.chunkId] === chunk.chunkId && fields[RESULT_FIELDS.provider] === provider && fields[RESULT_FIELDS.status] !== 'failed';
+    });
   }
 
   /**

@@ -51,6 +51,13 @@ export class ChunkProcessor {
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
       return;
     }
+    if (context.getDeliveryCount() > 1 && (await this.results.wroteWithoutIndex(chunk, provider, context.getEntryId()))) {
+      // Reclaimed from a classic consumer (the guide's code) that transcribed it and wrote its
+      // result but never acknowledged: the guide calls xack(group, stream, id), arguments swapped,
+      // so its entries all stay pending. Acknowledge for it; never transcribe twice.
+      workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
+      return;
+    }
     if (context.getDeliveryCount() > this.env.MAX_DELIVERIES) {
       workerMetrics.chunks.inc({ provider, outcome: 'poison' });
       const reason = `delivered ${context.getDeliveryCount()} times (MAX_DELIVERIES ${this.env.MAX_DELIVERIES}): every consumer that took it died or stalled`;
