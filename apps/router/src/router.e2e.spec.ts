@@ -131,7 +131,8 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       ['an unknown fallback provider', speechWav('x'), '?fallback=deepgram,otter', WAV, 400, /otter/],
       ['a bad seq', speechWav('x'), '?seq=-1', WAV, 400, /seq/],
       ['an unknown query parameter', speechWav('x'), '?speed=fast', WAV, 400, /speed/],
-      ['an unsupported content type', speechWav('x'), '', 'audio/mpeg', 415, /audio\/wav/],
+      ['an unsupported content type', speechWav('x'), '', 'text/plain', 415, /audio\/wav .*audio\/mpeg, audio\/ogg/],
+      ['a WAV labelled as mp3', speechWav('x'), '', 'audio/mpeg', 400, /could not decode the audio as mp3/],
     ])('%s', async (_name, body, query, contentType, status, message) => {
       const before = await redis.dbsize();
       const lengthBefore = await redis.xlen('audio:stream:deepgram');

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChunkIngestQuery } from '@streamscribe/contracts';
-import { ChunkAccepted, ConsensusReport, SessionEventFeed, TranscriptionRouterService, resumePoint, streamSse, validateAudioBody } from '@streamscribe/router-core';
+import { AudioIntake, clientGone, ChunkAccepted, ConsensusReport, SessionEventFeed, TranscriptionRouterService, resumePoint, streamSse } from '@streamscribe/router-core';
 import { sessionIdProblem } from '@streamscribe/contracts';
 import type { Transcript } from '@streamscribe/sessions';
 
@@ -9,6 +9,7 @@ import type { Transcript } from '@streamscribe/sessions';
 export class SessionsController {
   constructor(
     private readonly router: TranscriptionRouterService,
+    private readonly intake: AudioIntake,
     private readonly feed: SessionEventFeed,
   ) {}
 
@@ -22,7 +23,7 @@ export class SessionsController {
     @Body() rawBody: unknown,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ChunkAccepted> {
-    const { body, audio } = validateAudioBody(rawBody, contentType);
+    const { body, audio } = await this.intake.read(rawBody, contentType, 'chunk', clientGone(response));
     const accepted = await this.router.ingestChunk(sessionId, body, audio, query);
     if (accepted.duplicate) response.status(200);
     return accepted;

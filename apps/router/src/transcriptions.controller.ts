@@ -1,12 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { TranscriptionQuery } from '@streamscribe/contracts';
-import { ROUTER_ENVIRONMENT, RouterEnvironment, TranscriptionRouterService, validateAudioBody } from '@streamscribe/router-core';
+import { AudioIntake, clientGone, ROUTER_ENVIRONMENT, RouterEnvironment, TranscriptionRouterService } from '@streamscribe/router-core';
 
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
   constructor(
     private readonly router: TranscriptionRouterService,
+    private readonly intake: AudioIntake,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
   ) {}
 
@@ -24,7 +25,7 @@ export class TranscriptionsController {
     @Body() rawBody: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { body, audio } = validateAudioBody(rawBody, contentType);
+    const { body, audio } = await this.intake.read(rawBody, contentType, 'file', clientGone(response));
     const accepted = await this.router.transcribeFile(body, audio, query);
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);

@@ -1,4 +1,4 @@
-export { healthSettingsFrom } from './lib/health-settings';
+export { DEFAULT_HEALTH_SETTINGS, healthSettingsFrom } from './lib/health-settings';
 export type { HealthSettings } from './lib/health-settings';
 export { LATENCY_BUCKETS } from './lib/latency-histogram';
 export type { ProviderHealth } from './lib/provider-health';

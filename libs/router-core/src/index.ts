@@ -1,6 +1,7 @@
 export { RouterEnvironment } from './lib/router-environment';
 export { ROUTER_ENVIRONMENT } from './lib/tokens';
-export { validateAudioBody } from './lib/audio-validation';
+export { AudioIntake } from './lib/audio-intake/audio-intake.service';
+export { clientGone } from './lib/audio-intake/client-gone';
 export { ProviderStatusService } from './lib/provider-status.service';
 export type { ProviderStatus } from './lib/provider-status.service';
 export { TranscriptionRouterService } from './lib/transcription-router.service';

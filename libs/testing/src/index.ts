@@ -1,6 +1,6 @@
 export { freePort, RedisHarness } from './lib/redis-harness';
 export type { RedisHarnessOptions } from './lib/redis-harness';
-export { speechPcm, speechWav } from './lib/test-speech';
+export { readSpeech, speechPcm, speechWav } from './lib/test-speech';
 export type { InjectedFailure } from './lib/fake-server/injected-failure';
 export { seededRandom } from './lib/fake-server/seeded-random';
 export { readSpeechTranscriber } from './lib/fake-deepgram/listen-audio';
@@ -16,6 +16,11 @@ export { TINY_WHISPER_DETECTED_LANGUAGE, TINY_WHISPER_TEXT, tinyModelDir, tinyPa
 export { loggedPort, sessionResults } from './lib/stream-results';
 export { FakeHuggingFaceHub } from './lib/fake-hugging-face-hub';
 export { deepgramWorkerEnv, startDeepgramWorker } from './lib/deepgram-worker';
+export { describeTranscriptionProvider } from './lib/providers/describe-transcription-provider';
+export type { ProviderConformanceHarness, ProviderConformanceSetup } from './lib/providers/describe-transcription-provider';
+export { FAKE_TRANSCRIPT, FakeTranscriptionProvider } from './lib/providers/fake-transcription-provider';
+export { deliverEntry } from './lib/stream-delivery';
+export type { ConsumerSeat, DeliveredEntry } from './lib/stream-delivery';
 export { generateAsrCases } from './lib/sctk/asr-hypotheses';
 export type { AsrCase, ScoredWord } from './lib/sctk/asr-hypotheses';
 export { runSctkRover, scoreWithSclite, sctkTool } from './lib/sctk/sctk-tools';

@@ -55,6 +55,13 @@ export interface ProviderTranscript {
 export interface TranscriptionProvider {
   readonly name: ProviderName;
   readonly capabilities: ProviderCapabilities;
+  /**
+   * @throws ProviderError `permanent`, before any call, for audio that cannot be transcribed as
+   *   declared: malformed, l16 without its sample rate, without any samples, or longer than
+   *   `capabilities.maxAudioSeconds`. For what the backend answers, `retryable` or `permanent` as
+   *   ProviderErrorKind says. Every provider runs the same conformance suite on this
+   *   (`describeTranscriptionProvider`, libs/testing).
+   */
   transcribe(request: TranscriptionRequest): Promise<ProviderTranscript>;
   /**
    * Why the provider cannot work at all right now (its last answer rejected the credentials), or

@@ -8,6 +8,7 @@ import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS, chunkWireFrom } from '@
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady, warnIfRedisMayEvict } from '@streamscribe/redis';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { AudioIntake } from './audio-intake/audio-intake.service';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusSweeper } from './consensus/consensus.sweeper';
@@ -113,8 +114,9 @@ export class RouterCoreModule {
         DeadLetterService,
         AdminTokenGuard,
         RouterConnections,
+        AudioIntake,
       ],
-      exports: [TranscriptionRouterService, ProviderStatusService, SessionEventFeed, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
+      exports: [AudioIntake, TranscriptionRouterService, ProviderStatusService, SessionEventFeed, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
     };
   }
 }

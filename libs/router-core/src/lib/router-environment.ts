@@ -60,6 +60,14 @@ export class RouterEnvironment extends CommonEnvironment {
   })
   CONSENSUS_PROVIDER_ORDER = '';
 
+  /** ffmpeg, which decodes compressed uploads (mp3, ogg/opus, flac, m4a/aac, webm): a name on the PATH or a path. */
+  @IsString()
+  FFMPEG_PATH = 'ffmpeg';
+
+  /** Wall-clock limit for decoding one compressed upload, in ms; past it ffmpeg is killed and the request gets 400. */
+  @IsInt({ message: 'DECODE_TIMEOUT_MS must be an integer' }) @Min(100) @Max(600_000)
+  DECODE_TIMEOUT_MS = 120_000;
+
   /** Bearer token for the operator endpoints (/v1/dead-letters); empty turns them off. */
   @IsString()
   ADMIN_TOKEN = '';

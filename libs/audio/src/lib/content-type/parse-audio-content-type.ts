@@ -14,7 +14,7 @@ const WAV_MEDIA_TYPES: ReadonlySet<string> = new Set([
 ]);
 const L16_MEDIA_TYPE = 'audio/l16';
 const ACCEPTED =
-  'send audio/wav (also audio/wave, audio/x-wav, audio/vnd.wave) or audio/l16; rate=16000; channels=1';
+  'send audio/wav (also audio/wave, audio/x-wav, audio/vnd.wave) or audio/l16; rate=16000; channels=1, or compressed audio where ffmpeg decodes it (audio/mpeg, audio/ogg, audio/flac, audio/mp4, audio/aac, audio/webm)';
 
 /**
  * Reads an audio Content-Type. `audio/l16` takes optional `rate` (default 16000) and `channels`

@@ -1,5 +1,6 @@
 import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import type { WordTiming } from '@streamscribe/contracts';
+import { MODEL_SAMPLE_RATE } from '../audio/to-model-input';
 import type { OnnxSessionFactory } from '../runtime/onnx-session.factory';
 import { geometricMeanProbability } from '../runtime/scores';
 import { ParakeetModelFiles, loadParakeetModelFiles } from './parakeet-model-files';
@@ -50,7 +51,7 @@ export class ParakeetEngine {
   async transcribeBatch(waveforms: Float32Array[]): Promise<ParakeetResult[]> {
     const audible = waveforms.filter((w) => w.length > 0);
     const decoded = audible.length > 0 ? await this.decoder.decode(await this.encode(audible)) : [];
-    return waveforms.map((w) => (w.length === 0 ? { text: '', words: [], confidence: 0 } : this.toResult(decoded.shift() ?? [])));
+    return waveforms.map((w) => (w.length === 0 ? { text: '', words: [], confidence: 0 } : this.toResult(decoded.shift() ?? [], w.length / MODEL_SAMPLE_RATE)));
   }
 
   /** Preprocessor + encoder over the batch; each item's encoder frames up to its own length. */
@@ -76,7 +77,12 @@ export class ParakeetEngine {
     );
   }
 
-  private toResult(tokens: TdtToken[]): ParakeetResult {
+  /**
+   * Words from the tokens, timed by encoder frame. The last encoder frame reaches past the audio
+   * (frames are padded up to a whole 80 ms) and a TDT duration may skip beyond it, so times are
+   * capped at the audio's end: a word must not overlap the next chunk of a session.
+   */
+  private toResult(tokens: TdtToken[], audioSeconds: number): ParakeetResult {
     const words: WordTiming[] = [];
     let group: TdtToken[] = [];
     const flush = () => {
@@ -85,8 +91,8 @@ export class ParakeetEngine {
         const last = group[group.length - 1];
         words.push({
           word: text,
-          start: round(group[0].frame * this.frameSeconds),
-          end: round((last.frame + Math.max(last.duration, 1)) * this.frameSeconds),
+          start: round(Math.min(group[0].frame * this.frameSeconds, audioSeconds)),
+          end: round(Math.min((last.frame + Math.max(last.duration, 1)) * this.frameSeconds, audioSeconds)),
           confidence: geometricMeanProbability(group.map((t) => t.logProb)),
         });
       }

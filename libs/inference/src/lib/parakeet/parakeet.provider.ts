@@ -1,5 +1,6 @@
 import type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '@streamscribe/providers';
-import { MODEL_SAMPLE_RATE, toModelInput } from '../audio/to-model-input';
+import { decodeModelInput } from '../audio/decode-model-input';
+import { MODEL_SAMPLE_RATE } from '../audio/to-model-input';
 import type { BatchedProviderOptions } from '../batching/batched-provider-options';
 import { observedBatch } from '../batching/inference-metrics';
 import { MicroBatcher } from '../batching/micro-batcher';
@@ -23,7 +24,7 @@ export class ParakeetProvider implements TranscriptionProvider {
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
     try {
       // Too long is permanent for this provider (an AudioFormatError): the chunk fails over.
-      const samples = toModelInput(request, this.capabilities.maxAudioSeconds);
+      const samples = await decodeModelInput(request, this.capabilities.maxAudioSeconds);
       const seconds = samples.length / MODEL_SAMPLE_RATE;
       const result = await this.batcher.submit(samples);
       return { ...result, language: 'en', durationSeconds: seconds };

@@ -1,5 +1,6 @@
 import type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '@streamscribe/providers';
-import { MODEL_SAMPLE_RATE, toModelInput } from '../audio/to-model-input';
+import { decodeModelInput } from '../audio/decode-model-input';
+import { MODEL_SAMPLE_RATE } from '../audio/to-model-input';
 import type { BatchedProviderOptions } from '../batching/batched-provider-options';
 import { observedBatch } from '../batching/inference-metrics';
 import { MicroBatcher } from '../batching/micro-batcher';
@@ -42,8 +43,7 @@ export class WhisperProvider implements TranscriptionProvider {
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
     try {
-      const samples = toModelInput(request, this.capabilities.maxAudioSeconds);
-      if (samples.length === 0) return { text: '', confidence: 0, words: [], durationSeconds: 0 };
+      const samples = await decodeModelInput(request, this.capabilities.maxAudioSeconds);
       const language = request.options?.detectLanguage ? undefined : this.languageFor(request.language);
       const results = await Promise.all(this.windows(samples, language).map((w) => this.batcher.submit(w)));
       const logProbs = results.flatMap((r) => r.logProbs);

@@ -20,6 +20,11 @@ export interface AssemblyAIProviderOptions {
   speakerLabels: boolean;
   /** Terms to boost on every request, as `keyterms_prompt` (universal, slam-1) or `word_boost`. */
   keyterms: string[];
+  /** Longest audio sent in one request; longer is refused unsent. @defaultValue 36000 (10 h) */
+  maxAudioSeconds?: number;
 }
 
 export const ASSEMBLYAI_DEFAULT_BASE_URL = 'https://api.assemblyai.com';
+
+/** AssemblyAI takes files up to 10 hours (and 2.2 GB per upload). */
+export const ASSEMBLYAI_DEFAULT_MAX_AUDIO_SECONDS = 10 * 3600;

@@ -6,7 +6,7 @@ import { CredentialWatch } from '../shared/credential-watch';
 import { audioFor, reconcileDuration } from '../shared/provider-audio';
 import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
 import { AssemblyAIFiles, AssemblyAITranscripts } from './assemblyai-http';
-import { AssemblyAIProviderOptions } from './assemblyai-provider.options';
+import { ASSEMBLYAI_DEFAULT_MAX_AUDIO_SECONDS, AssemblyAIProviderOptions } from './assemblyai-provider.options';
 import { classifyAssemblyAIError, pollingTimedOut, transcriptFailed } from './assemblyai-error';
 
 /** Models that take `keyterms_prompt`; older ones take the legacy `word_boost`. */
@@ -20,20 +20,20 @@ const KEYTERM_MODELS = new Set(['universal', 'slam-1']);
  */
 export class AssemblyAIProvider implements TranscriptionProvider {
   readonly name = 'assemblyai' as const;
-  readonly capabilities: ProviderCapabilities = {
-    languages: 'any',
-    diarization: true,
-    wordTimestamps: true,
-    // The async API; AssemblyAI's streaming API is a different transport this worker does not use.
-    streaming: false,
-    // AssemblyAI takes files up to 10 hours (and 2.2 GB upload).
-    maxAudioSeconds: 10 * 3600,
-  };
+  readonly capabilities: ProviderCapabilities;
   private readonly files: AssemblyAIFiles;
   private readonly transcripts: AssemblyAITranscripts;
   private readonly credentials = new CredentialWatch('assemblyai', 'ASSEMBLYAI_API_KEY');
 
   constructor(private readonly options: AssemblyAIProviderOptions) {
+    this.capabilities = {
+      languages: 'any',
+      diarization: true,
+      wordTimestamps: true,
+      // The async API; AssemblyAI's streaming API is a different transport this worker does not use.
+      streaming: false,
+      maxAudioSeconds: options.maxAudioSeconds ?? ASSEMBLYAI_DEFAULT_MAX_AUDIO_SECONDS,
+    };
     const params = { apiKey: options.apiKey, baseUrl: options.baseUrl.replace(/\/+$/, '') };
     this.files = new AssemblyAIFiles(params, options.requestTimeoutMs);
     this.transcripts = new AssemblyAITranscripts(params, this.files, options.requestTimeoutMs);
@@ -44,7 +44,7 @@ export class AssemblyAIProvider implements TranscriptionProvider {
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
-    const audio = audioFor(this.name, request);
+    const audio = audioFor(this.name, request, this.capabilities.maxAudioSeconds);
     let transcriptId: string | undefined;
     let transcript: Transcript;
     try {

@@ -6,7 +6,7 @@ import { clamp01 } from '../shared/clamp01';
 import { CredentialWatch } from '../shared/credential-watch';
 import { audioFor, reconcileDuration } from '../shared/provider-audio';
 import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
-import { DeepgramProviderOptions } from './deepgram-provider.options';
+import { DEEPGRAM_DEFAULT_MAX_AUDIO_SECONDS, DeepgramProviderOptions } from './deepgram-provider.options';
 
 interface DeepgramWord {
   word: string;
@@ -35,18 +35,18 @@ interface DeepgramListenResponse {
  */
 export class DeepgramProvider implements TranscriptionProvider {
   readonly name = 'deepgram' as const;
-  readonly capabilities: ProviderCapabilities = {
-    languages: 'any',
-    diarization: true,
-    wordTimestamps: true,
-    streaming: true,
-    // Deepgram accepts up to 2 GB per pre-recorded request; 4 h is a safe bound for one chunk.
-    maxAudioSeconds: 4 * 3600,
-  };
+  readonly capabilities: ProviderCapabilities;
   private readonly client: DeepgramClient;
   private readonly credentials = new CredentialWatch('deepgram', 'DEEPGRAM_API_KEY');
 
   constructor(private readonly options: DeepgramProviderOptions) {
+    this.capabilities = {
+      languages: 'any',
+      diarization: true,
+      wordTimestamps: true,
+      streaming: true,
+      maxAudioSeconds: options.maxAudioSeconds ?? DEEPGRAM_DEFAULT_MAX_AUDIO_SECONDS,
+    };
     this.client = new DeepgramClient({
       apiKey: options.apiKey,
       baseUrl: options.baseUrl,
@@ -60,7 +60,7 @@ export class DeepgramProvider implements TranscriptionProvider {
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {
-    const audio = audioFor(this.name, request);
+    const audio = audioFor(this.name, request, this.capabilities.maxAudioSeconds);
     const query = this.queryFor(request);
     let response: DeepgramListenResponse;
     // The SDK's own timeout stops at the response headers; this one also bounds a stalled body.

@@ -10,15 +10,25 @@ let log: ReturnType<typeof createLogger> | undefined;
 
 /**
  * The request's audio validated and shaped for an HTTP provider (see `prepareProviderAudio`).
- * Audio that cannot be valid is a permanent error: nothing is sent, and no provider would take it.
+ * Audio that cannot be valid, or is longer than the provider takes in one request, is a permanent
+ * error: nothing is sent, and the provider would not take it on a retry. (Audio of a format this
+ * system does not parse has no measured length; the provider itself judges it.)
  */
-export function audioFor(provider: ProviderName, request: TranscriptionRequest): ProviderAudio {
+export function audioFor(provider: ProviderName, request: TranscriptionRequest, maxAudioSeconds: number): ProviderAudio {
+  let audio: ProviderAudio;
   try {
-    return prepareProviderAudio({ audio: request.audio, format: request.format, sampleRate: request.sampleRate, channels: request.channels });
+    audio = prepareProviderAudio({ audio: request.audio, format: request.format, sampleRate: request.sampleRate, channels: request.channels });
   } catch (error) {
     if (!(error instanceof AudioFormatError)) throw error;
     throw new ProviderError(`invalid audio, not sent to ${provider}: ${error.message}`, { provider, kind: 'permanent', cause: error });
   }
+  if (audio.durationSeconds !== undefined && audio.durationSeconds > maxAudioSeconds) {
+    throw new ProviderError(
+      `audio too long, not sent to ${provider}: ${audio.durationSeconds.toFixed(1)} s is over its ${maxAudioSeconds} s per request; send shorter chunks`,
+      { provider, kind: 'permanent' },
+    );
+  }
+  return audio;
 }
 
 /**

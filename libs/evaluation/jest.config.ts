@@ -1,0 +1,5 @@
+export default {
+  displayName: 'evaluation',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

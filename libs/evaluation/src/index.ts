@@ -1,0 +1,11 @@
+export { normaliseEnglishText } from './lib/normalise/english-text-normaliser';
+export { alignWords, wordErrorRate, poolErrors } from './lib/wer/align-words';
+export type { WordErrors } from './lib/wer/align-words';
+export { readCorpus, AUDIO_EXTENSIONS } from './lib/corpus/read-corpus';
+export type { CorpusItem } from './lib/corpus/read-corpus';
+export { evaluateCorpus } from './lib/run/evaluate-corpus';
+export type { CorpusScore, CorpusTranscriber, FileScore, Heard } from './lib/run/evaluate-corpus';
+export { ProviderTranscriber } from './lib/run/provider-transcriber';
+export type { SpeechToText } from './lib/run/provider-transcriber';
+export { RouterTranscriber } from './lib/run/router-transcriber';
+export { formatCorpusScore } from './lib/run/format-corpus-score';

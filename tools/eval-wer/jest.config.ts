@@ -1,0 +1,5 @@
+export default {
+  displayName: 'eval-wer',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
