@@ -100,7 +100,7 @@ function ctmLine(
 }
 
 /** Word errors as NIST's sclite counts them (substitutions + deletions + insertions). */
-export interface WordErrors {
+export interface ScliteScore {
   errors: number;
   referenceWords: number;
 }
@@ -109,7 +109,7 @@ export interface WordErrors {
 export function scoreWithSclite(
   references: ReadonlyMap<string, readonly string[]>,
   hypotheses: ReadonlyMap<string, readonly string[]>,
-): WordErrors {
+): ScliteScore {
   const sclite = sctkTool('sclite');
   const dir = mkdtempSync(join(tmpdir(), 'sctk-sclite-'));
   try {
