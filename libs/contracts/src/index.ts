@@ -7,9 +7,11 @@ export { fieldsFromFlat, recordFromPairs, setField, withoutFields } from './lib/
 export type { EncodedFields } from './lib/field-list';
 export { parseBoolean } from './lib/parse-boolean';
 export { MalformedEntryError } from './lib/malformed-entry.error';
+export { audioFieldsFor, CHUNK_AUDIO_FIELD_CHOICES, chunkWireFrom, DEFAULT_CHUNK_WIRE, withChunkAudioFields } from './lib/chunk-wire';
+export type { ChunkAudioFields, ChunkWireSettings } from './lib/chunk-wire';
 export { CHUNK_FIELDS, decodeChunkEntry, encodeChunkEntry, keywordList, keywordsProblem, newChunkEntry } from './lib/chunk-entry';
 export type { AudioChunkEntry, AudioFormat, RoutingHints } from './lib/chunk-entry';
-export { decodeResultEntry, encodeResultEntry, RESULT_FIELDS, resultSupersedes } from './lib/result-entry';
+export { decodeResultEntry, encodeResultEntry, RESULT_FIELDS, resultIndexField, resultSupersedes } from './lib/result-entry';
 export type { ResultStatus, TranscriptionResultEntry, WordTiming } from './lib/result-entry';
 export { encodeFailureEntry } from './lib/failure-entry';
 export { sessionIdProblem } from './lib/dto/session-id';

@@ -5,3 +5,5 @@ export { RedisScript, defineScript } from './lib/redis-script';
 export type { ScriptArg, ScriptDefinition } from './lib/redis-script';
 export { SCRIPT_STATUSES, asNumber, asScriptStatus, asStringOrNull, asStrings } from './lib/script-replies';
 export type { ScriptStatus } from './lib/script-replies';
+export { readEvictionVerdict, warnIfRedisMayEvict } from './lib/eviction-policy.check';
+export type { EvictionVerdict } from './lib/eviction-policy.check';

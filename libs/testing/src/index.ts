@@ -21,3 +21,9 @@ export type { ProviderConformanceHarness, ProviderConformanceSetup } from './lib
 export { FAKE_TRANSCRIPT, FakeTranscriptionProvider } from './lib/providers/fake-transcription-provider';
 export { deliverEntry } from './lib/stream-delivery';
 export type { ConsumerSeat, DeliveredEntry } from './lib/stream-delivery';
+export { generateAsrCases } from './lib/sctk/asr-hypotheses';
+export type { AsrCase, ScoredWord } from './lib/sctk/asr-hypotheses';
+export { runSctkRover, scoreWithSclite, sctkTool } from './lib/sctk/sctk-tools';
+export type { RoverSettings, ScliteScore } from './lib/sctk/sctk-tools';
+export { ClassicGuideProcess, requireClassicGuidePython } from './lib/classic-guide/classic-guide-process';
+export type { ClassicConsensusRun, ClassicGuideResult } from './lib/classic-guide/classic-guide-process';

@@ -1,2 +1,2 @@
-export { combineHypotheses } from './lib/rover';
-export type { Consensus } from './lib/rover';
+export { combineHypotheses, normalizeWord } from './lib/rover';
+export type { Consensus, ConsensusMode, ConsensusOptions, Hypothesis } from './lib/rover';

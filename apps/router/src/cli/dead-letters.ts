@@ -7,7 +7,8 @@
  *   redrive ID... [--provider P]       put letters back on a provider stream
  *   redrive --all [--provider P] [--limit N]
  */
-import { PROVIDERS, ProviderName } from '@streamscribe/contracts';
+import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
+import { DEAD_LETTER_STREAM, PROVIDERS, ProviderName, chunkWireFrom } from '@streamscribe/contracts';
 import { DeadLetterStore } from '@streamscribe/fleet';
 import { createRedisConnection, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
@@ -57,7 +58,8 @@ async function main(): Promise<number> {
   const redis = createRedisConnection(url, { name: 'dead-letters-cli', logger: createLogger('redis'), failFastWhenDisconnected: true });
   try {
     await waitUntilReady(redis, 5000);
-    const store = new DeadLetterStore(redis);
+    // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS).
+    const store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(validateEnvironment(CommonEnvironment, process.env)));
     if (command === 'list') {
       const page = await store.list({ count: numberFlag(flags, 'count'), after: flags.get('after') as string | undefined });
       print(page);

@@ -1,4 +1,5 @@
-import { IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { CHUNK_AUDIO_FIELD_CHOICES } from '@streamscribe/contracts';
 
 /** Settings every app reads. Defaults are the values documented in the README. */
 export class CommonEnvironment {
@@ -35,4 +36,16 @@ export class CommonEnvironment {
   /** How long a claimed probe holds off the next one, in ms. */
   @IsInt({ message: 'BREAKER_PROBE_TIMEOUT_MS must be an integer' }) @Min(100)
   BREAKER_PROBE_TIMEOUT_MS = 10_000;
+
+  // The classic wire format, both ways: every app that writes chunk entries must agree.
+
+  /** Audio fields of the chunk entries streamscribe writes to provider streams (ChunkAudioFields). */
+  @IsIn(CHUNK_AUDIO_FIELD_CHOICES, { message: 'CHUNK_AUDIO_FIELDS must be audio, chunk_data or both' })
+  CHUNK_AUDIO_FIELDS = 'audio';
+
+  /** Providers whose fleets are, or include, classic consumers (comma list): routed to without heartbeats, sent chunk_data. */
+  @Matches(/^\s*((deepgram|whisper|parakeet|assemblyai)\s*(,\s*(deepgram|whisper|parakeet|assemblyai)\s*)*)?$/, {
+    message: 'CLASSIC_FLEETS must be a comma list of deepgram, whisper, parakeet, assemblyai (or empty)',
+  })
+  CLASSIC_FLEETS = '';
 }

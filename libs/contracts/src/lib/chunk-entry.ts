@@ -1,4 +1,5 @@
 import { FieldReader, RawFields, SCHEMA_VERSION, epochSeconds, pythonBool } from './entry-fields';
+import { ChunkAudioFields, HEX_AUDIO_FIELD, RAW_AUDIO_FIELD, audioFieldPairs } from './chunk-wire';
 import { EncodedFields } from './field-list';
 import { MalformedEntryError } from './malformed-entry.error';
 import { ProviderName, parseProviderList } from './providers';
@@ -58,8 +59,8 @@ export interface AudioChunkEntry {
 
 /** Field names: the classic format's, plus this system's additions. */
 export const CHUNK_FIELDS = {
-  audio: 'audio',
-  hexAudio: 'chunk_data',
+  audio: RAW_AUDIO_FIELD,
+  hexAudio: HEX_AUDIO_FIELD,
   sessionId: 'session_id',
   chunkId: 'chunk_id',
   seq: 'seq',
@@ -88,12 +89,13 @@ const AUDIO_FORMATS: readonly AudioFormat[] = ['wav', 'l16', 'unknown'];
 
 /**
  * Encodes a chunk for XADD. Audio goes out as raw bytes in `audio` (half the size of the classic format's
- * hex `chunk_data`); its other fields keep their names and formats.
+ * hex `chunk_data`) unless `audioFields` asks for `chunk_data` or both (see `ChunkAudioFields`); its
+ * other fields keep their names and formats.
  */
-export function encodeChunkEntry(chunk: AudioChunkEntry): EncodedFields {
+export function encodeChunkEntry(chunk: AudioChunkEntry, audioFields: ChunkAudioFields = 'audio'): EncodedFields {
   const f = CHUNK_FIELDS;
   const fields: EncodedFields = [
-    f.audio, chunk.audio,
+    ...audioFieldPairs(chunk.audio, audioFields),
     f.sessionId, chunk.sessionId,
     f.chunkId, chunk.chunkId,
     f.timestamp, String(chunk.timestamp),

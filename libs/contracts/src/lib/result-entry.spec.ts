@@ -1,5 +1,5 @@
 import { fieldsFromFlat } from './field-list';
-import { decodeResultEntry, encodeResultEntry, TranscriptionResultEntry } from './result-entry';
+import { decodeResultEntry, encodeResultEntry, resultIndexField, TranscriptionResultEntry } from './result-entry';
 
 describe('result entry codec', () => {
   const result: TranscriptionResultEntry = {
@@ -28,5 +28,16 @@ describe('result entry codec', () => {
   it("reads the classic results and results written before costs existed", () => {
     const classic = fieldsFromFlat(['text', 'hi', 'confidence', '0.8', 'provider', 'deepgram', 'processing_time', '0.2', 'chunk_id', 'c1', 'session_id', 's', 'timestamp', '1']);
     expect(decodeResultEntry(classic)).toMatchObject({ status: 'ok', text: 'hi', words: [], costUsd: undefined, model: undefined });
+  });
+  it('a failed result always carries an error field (to a classic reader it is empty text, confidence 0)', () => {
+    const failed = { sessionId: 's', chunkId: 'c', status: 'failed' as const, text: '', confidence: 0, provider: 'deepgram', processingTime: 0, timestamp: 1, words: [] };
+    expect(fieldsFromFlat(encodeResultEntry(failed)).get('error')?.toString()).toBe('failed (no reason recorded)');
+    expect(fieldsFromFlat(encodeResultEntry({ ...failed, error: 'deepgram:401' })).get('error')?.toString()).toBe('deepgram:401');
+    expect(fieldsFromFlat(encodeResultEntry({ ...failed, status: 'ok', text: 'hi' })).has('error')).toBe(false);
+  });
+
+  it('indexes ours once per chunk and classic entries once per chunk and provider', () => {
+    expect(resultIndexField({ chunkId: 'c1', seq: 3, provider: 'whisper' })).toBe('c1');
+    expect(resultIndexField({ chunkId: 'c1', provider: 'whisper' })).toBe('c1@whisper');
   });
 });

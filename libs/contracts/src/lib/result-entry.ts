@@ -22,6 +22,17 @@ export function resultSupersedes(standing: ResultStatus, incoming: ResultStatus)
   return standing === 'failed' && incoming === 'ok';
 }
 
+/**
+ * The field of the session's result index (and so the unit of "written once") for a result. Ours
+ * (with a `seq`): the chunk, whichever provider answers: hedges, failovers and redeliveries must
+ * not add a second result. A classic entry (no `seq`): the chunk and the provider, because the
+ * guide's consensus sends one chunk id to several providers' streams under one session and reads
+ * every provider's result back. Transcripts and live feeds still show one result per chunk.
+ */
+export function resultIndexField(result: { chunkId: string; seq?: number; provider: string }): string {
+  return result.seq === undefined ? `${result.chunkId}@${result.provider}` : result.chunkId;
+}
+
 export interface TranscriptionResultEntry {
   sessionId: string;
   chunkId: string;
@@ -43,7 +54,7 @@ export interface TranscriptionResultEntry {
   model?: string;
   /** What the transcription cost, in USD, from the price table (absent on results from before costs). */
   costUsd?: number;
-  /** Why the chunk failed, for `failed` results. */
+  /** Why the chunk failed: always set on `failed` results (a classic reader sees empty text, confidence 0). */
   error?: string;
 }
 
@@ -83,7 +94,8 @@ export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFiel
   if (result.seq !== undefined) fields.push(f.seq, String(result.seq));
   if (result.language) fields.push(f.language, result.language);
   if (result.durationSeconds !== undefined) fields.push(f.durationSeconds, String(result.durationSeconds));
-  if (result.error) fields.push(f.error, result.error);
+  // A failed result reads to a classic reader as empty text with confidence 0: `error` says it failed.
+  if (result.error || result.status === 'failed') fields.push(f.error, result.error || 'failed (no reason recorded)');
   if (result.model) fields.push(f.model, result.model);
   if (result.costUsd !== undefined) fields.push(f.costUsd, result.costUsd.toFixed(6));
   return fields;

@@ -27,6 +27,8 @@ export class ProviderStateMonitor {
     private readonly livenessMs: number,
     private readonly cacheMs: number,
     settings: HealthSettings,
+    /** Fleets of classic consumers (CLASSIC_FLEETS): live without our heartbeat. */
+    private readonly classicFleets: readonly ProviderName[] = [],
   ) {
     this.health = new ProviderHealthReader(redis, settings);
   }
@@ -47,7 +49,7 @@ export class ProviderStateMonitor {
   }
 
   private async read(at: number): Promise<FleetSnapshot> {
-    const [loadList, health] = await Promise.all([readProviderLoads(this.redis, this.livenessMs), this.health.readAll(at)]);
+    const [loadList, health] = await Promise.all([readProviderLoads(this.redis, this.livenessMs, this.classicFleets), this.health.readAll(at)]);
     const loads = Object.fromEntries(loadList.map((l) => [l.provider, l])) as Record<ProviderName, ProviderLoad>;
     const states = PROVIDERS.map((provider): ProviderState => {
       const h = health[provider];

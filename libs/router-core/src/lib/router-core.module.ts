@@ -4,9 +4,9 @@ import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
-import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS } from '@streamscribe/contracts';
+import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS, chunkWireFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
-import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady } from '@streamscribe/redis';
+import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady, warnIfRedisMayEvict } from '@streamscribe/redis';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
 import { AudioIntake } from './audio-intake/audio-intake.service';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
@@ -32,9 +32,12 @@ class RouterConnections implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Gives Redis a moment before taking traffic; a router without Redis still starts (and answers 503). */
   async onApplicationBootstrap(): Promise<void> {
-    await waitUntilReady(this.redis, 5000).catch((error: Error) =>
-      createLogger('redis').warn({ err: error.message }, 'starting without Redis; requests get 503 until it answers'),
+    const log = createLogger('redis');
+    const ready = await waitUntilReady(this.redis, 5000).then(
+      () => true,
+      (error: Error) => log.warn({ err: error.message }, 'starting without Redis; requests get 503 until it answers'),
     );
+    if (ready) await warnIfRedisMayEvict(this.redis, log);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -80,7 +83,7 @@ export class RouterCoreModule {
           provide: ProviderStateMonitor,
           inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
           useFactory: (redis: Redis, env: RouterEnvironment) =>
-            new ProviderStateMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS, healthSettingsFrom(env)),
+            new ProviderStateMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS, healthSettingsFrom(env), chunkWireFrom(env).classicFleets),
         },
         {
           provide: READINESS_CHECKS,

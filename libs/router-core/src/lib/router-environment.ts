@@ -1,4 +1,4 @@
-import { IsInt, IsNumber, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
 
 /** The router's settings; defaults are the README's. */
@@ -49,6 +49,16 @@ export class RouterEnvironment extends CommonEnvironment {
   /** Consensus: how long to wait for every provider's hypothesis before voting on what arrived, in ms. */
   @IsInt({ message: 'CONSENSUS_TIMEOUT_MS must be an integer' }) @Min(100) @Max(600_000)
   CONSENSUS_TIMEOUT_MS = 30_000;
+
+  /** Consensus: the vote's confidence for "nothing here" (ConsensusOptions.nullConfidence; 0.5 = an average word). */
+  @IsNumber({}, { message: 'CONSENSUS_NULL_CONFIDENCE must be a number between 0 and 1' }) @Min(0) @Max(1)
+  CONSENSUS_NULL_CONFIDENCE = 0.45;
+
+  /** Consensus: providers in order of trust, the last tie-breaker (comma list); empty: the request's `consensus=` order. */
+  @Matches(/^\s*((deepgram|whisper|parakeet|assemblyai)\s*(,\s*(deepgram|whisper|parakeet|assemblyai)\s*)*)?$/, {
+    message: 'CONSENSUS_PROVIDER_ORDER must be a comma list of deepgram, whisper, parakeet, assemblyai (or empty)',
+  })
+  CONSENSUS_PROVIDER_ORDER = '';
 
   /** ffmpeg, which decodes compressed uploads (mp3, ogg/opus, flac, m4a/aac, webm): a name on the PATH or a path. */
   @IsString()

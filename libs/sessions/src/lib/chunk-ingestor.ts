@@ -4,6 +4,7 @@ import {
   CHUNK_FIELDS,
   EncodedFields,
   ProviderName,
+  audioFieldsFor,
   encodeChunkEntry,
   providerStream,
   sessionChunksKey,
@@ -37,7 +38,7 @@ export class ChunkIngestor {
   ) {}
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
-    const reply = await ingestChunkScript.run(this.client, keysFor(request), this.argsFor(request), entryFieldsOf(request));
+    const reply = await ingestChunkScript.run(this.client, keysFor(request), this.argsFor(request), this.entryFieldsOf(request));
     return toOutcome(request.chunk.sessionId, reply);
   }
 
@@ -45,7 +46,7 @@ export class ChunkIngestor {
   async ingestMany(requests: readonly IngestRequest[]): Promise<IngestOutcome[]> {
     ingestChunkScript.define(this.client);
     const pipeline = this.client.pipeline();
-    for (const request of requests) ingestChunkScript.queue(pipeline, keysFor(request), this.argsFor(request), entryFieldsOf(request));
+    for (const request of requests) ingestChunkScript.queue(pipeline, keysFor(request), this.argsFor(request), this.entryFieldsOf(request));
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply], i) => {
       if (error) throw error;
@@ -57,6 +58,13 @@ export class ChunkIngestor {
   async expectChunks(sessionId: string, count: number): Promise<void> {
     const meta = sessionMetaKey(sessionId);
     await this.client.multi().hset(meta, 'expected_chunks', count).expire(meta, this.options.sessionTtlSeconds).exec();
+  }
+
+  /** The entry's fields; seq and chunk id are left out, since the script assigns them. */
+  private entryFieldsOf({ provider, chunk }: IngestRequest): EncodedFields {
+    // A consensus record carries no audio; a provider stream gets the audio fields its fleet reads.
+    const audioFields = provider === 'consensus' ? 'audio' : audioFieldsFor(provider, this.options.chunkWire);
+    return withoutFields(encodeChunkEntry(chunk, audioFields), (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId);
   }
 
   private argsFor({ provider, chunk }: IngestRequest) {
@@ -72,11 +80,6 @@ export class ChunkIngestor {
 
 function keysFor({ provider, stream, chunk }: IngestRequest) {
   return { meta: sessionMetaKey(chunk.sessionId), chunks: sessionChunksKey(chunk.sessionId), stream: stream ?? providerStream(provider as ProviderName) };
-}
-
-/** The entry's fields; seq and chunk id are left out, since the script assigns them. */
-function entryFieldsOf({ chunk }: IngestRequest): EncodedFields {
-  return withoutFields(encodeChunkEntry(chunk), (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId);
 }
 
 function toOutcome(sessionId: string, reply: IngestReply): IngestOutcome {

@@ -4,7 +4,10 @@ import {
   RESULTS_ALL_STREAM,
   ResultStatus,
   TranscriptionResultEntry,
+  RESULT_FIELDS,
   encodeResultEntry,
+  recordFromPairs,
+  resultIndexField,
   sessionCostKey,
   sessionResultIndexKey,
   sessionResultsStream,
@@ -48,7 +51,7 @@ export class ResultStore {
         providerCost: PROVIDER_COST_TOTALS_KEY,
       },
       {
-        chunkId: result.chunkId,
+        chunkId: resultIndexField(result),
         ttlSeconds: this.options.sessionTtlSeconds,
         allMaxLen: this.options.resultsAllMaxLen,
         provider: result.provider,
@@ -61,9 +64,25 @@ export class ResultStore {
     return { created: status !== 'duplicate', superseded: status === 'superseded', entryId };
   }
 
-  /** The status of the chunk's result, or undefined when it has none yet. */
-  async statusOf(sessionId: string, chunkId: string): Promise<ResultStatus | undefined> {
-    return (await readIndexedResult(this.client, sessionId, chunkId))?.status;
+  /**
+   * Whether `provider` already wrote a result for the chunk straight to the session's results
+   * stream, since stream id `sinceId` (the chunk entry's id: results come after it), bypassing the
+   * index: what a classic consumer (the guide's code) in our group does. Reads only that tail.
+   */
+  async wroteWithoutIndex(chunk: { sessionId: string; chunkId: string }, provider: string, sinceId: string): Promise<boolean> {
+    const entries = await this.client.xrange(sessionResultsStream(chunk.sessionId), sinceId, '+');
+    return entries.some(([, flat]) => {
+      const fields = recordFromPairs(flat);
+      return fields[RESULT_FIELDS.chunkId] === chunk.chunkId && fields[RESULT_FIELDS.provider] === provider && fields[RESULT_FIELDS.status] !== 'failed';
+    });
+  }
+
+  /**
+   * The status of the chunk's result, or undefined when it has none yet: for a classic entry
+   * (no `seq`), of `provider`'s result (see `resultIndexField`).
+   */
+  async statusOf(chunk: { sessionId: string; chunkId: string; seq?: number }, provider: string): Promise<ResultStatus | undefined> {
+    return (await readIndexedResult(this.client, chunk.sessionId, resultIndexField({ ...chunk, provider })))?.status;
   }
 }
 
@@ -74,9 +93,12 @@ export interface IndexedResult {
   status: ResultStatus;
 }
 
-/** The chunk's standing result (the index holds "<entry id>|<status>"), or undefined. */
-export async function readIndexedResult(client: Redis, sessionId: string, chunkId: string): Promise<IndexedResult | undefined> {
-  const indexed = await client.hget(sessionResultIndexKey(sessionId), chunkId);
+/**
+ * The standing result at an index field (the index holds "<entry id>|<status>"), or undefined;
+ * the field is the chunk id for our chunks, see `resultIndexField`.
+ */
+export async function readIndexedResult(client: Redis, sessionId: string, indexField: string): Promise<IndexedResult | undefined> {
+  const indexed = await client.hget(sessionResultIndexKey(sessionId), indexField);
   if (indexed === null) return undefined;
   const [entryId, status] = indexed.split('|');
   return { entryId, status: status === 'failed' ? 'failed' : 'ok' };

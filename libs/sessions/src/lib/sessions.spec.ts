@@ -95,17 +95,32 @@ describe('sessions', () => {
     await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s5') });
     const failed = await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed', error: 'chain exhausted' });
     expect(failed).toMatchObject({ created: true, superseded: false });
-    expect(await results.statusOf('s5', 'chunk_000000')).toBe('failed');
+    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_000000', seq: 0 }, 'deepgram')).toBe('failed');
     expect(await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed', error: 'again' })).toMatchObject({ created: false });
     expect((await reader.read('s5'))?.chunks[0]).toMatchObject({ status: 'failed', error: 'chain exhausted' });
 
     const redriven = await results.write(result('s5', 'chunk_000000', 'hello', 0));
     expect(redriven).toMatchObject({ created: true, superseded: true });
-    expect(await results.statusOf('s5', 'chunk_000000')).toBe('ok');
+    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_000000', seq: 0 }, 'deepgram')).toBe('ok');
     expect(await results.write(result('s5', 'chunk_000000', 'other', 0))).toMatchObject({ created: false });
     expect(await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed' })).toMatchObject({ created: false });
     expect(await reader.read('s5')).toMatchObject({ complete: true, resultCount: 1, failedCount: 0, text: 'hello' });
-    expect(await results.statusOf('s5', 'chunk_unknown')).toBeUndefined();
+    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_unknown', seq: 0 }, 'deepgram')).toBeUndefined();
+  });
+
+  it('keeps one result per provider for a classic entry (no seq), as the guide\'s consensus reads them; the transcript shows one', async () => {
+    const classic = (provider: string, text: string) => ({ ...result('s6', 'consensus_1', text, 0), seq: undefined, provider });
+    expect(await results.write(classic('deepgram', 'hello'))).toMatchObject({ created: true });
+    expect(await results.write(classic('whisper', 'hallo'))).toMatchObject({ created: true });
+    expect(await results.write(classic('whisper', 'again'))).toMatchObject({ created: false });
+    expect(await redis.xlen('transcription:results:s6')).toBe(2);
+    expect(await results.statusOf({ sessionId: 's6', chunkId: 'consensus_1' }, 'whisper')).toBe('ok');
+    expect(await results.statusOf({ sessionId: 's6', chunkId: 'consensus_1' }, 'parakeet')).toBeUndefined();
+    expect(await reader.read('s6')).toMatchObject({ chunkCount: 1, resultCount: 1, text: 'hello' });
+    // Ours (with a seq) stay once per chunk, whichever provider answers.
+    await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s7') });
+    expect(await results.write(result('s7', 'chunk_000000', 'one', 0))).toMatchObject({ created: true });
+    expect(await results.write({ ...result('s7', 'chunk_000000', 'uno', 0), provider: 'whisper' })).toMatchObject({ created: false });
   });
 
   it('adds each result\'s cost to the session and provider totals once, redelivered or not', async () => {

@@ -46,9 +46,16 @@ export class ChunkProcessor {
       await this.settler.deadLetter(entry, error.message, context);
       return;
     }
-    if ((await this.results.statusOf(chunk.sessionId, chunk.chunkId)) === 'ok') {
+    if ((await this.results.statusOf(chunk, provider)) === 'ok') {
       // Already transcribed: an owner that died before its XACK, a hedge's other copy, a re-drive
       // of a chunk that was finished meanwhile. Acknowledge; never pay twice.
+      workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
+      return;
+    }
+    if (context.getDeliveryCount() > 1 && (await this.results.wroteWithoutIndex(chunk, provider, context.getEntryId()))) {
+      // Reclaimed from a classic consumer (the guide's code) that transcribed it and wrote its
+      // result but never acknowledged: the guide calls xack(group, stream, id), arguments swapped,
+      // so its entries all stay pending. Acknowledge for it; never transcribe twice.
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
       return;
     }

@@ -8,6 +8,8 @@ import {
   EncodedFields,
   FAILURES_STREAM,
   ProviderName,
+  audioFieldsFor,
+  chunkWireFrom,
   encodeChunkEntry,
   encodeFailureEntry,
   epochSeconds,
@@ -68,7 +70,7 @@ export class ChunkSettler {
     const moved = await moveEntry(this.redis, {
       source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId(), consumer: context.getConsumer() },
       target: { stream: providerStream(decision.next) },
-      fields: encodeChunkEntry(successor),
+      fields: encodeChunkEntry(successor, audioFieldsFor(decision.next, chunkWireFrom(this.env))),
     });
     context.markSettled();
     if (!moved) return; // a peer that reclaimed the entry has it now
@@ -127,7 +129,7 @@ export class ChunkSettler {
   }
 
   private async liveProviders(): Promise<Set<ProviderName>> {
-    const loads = await readProviderLoads(this.redis, this.env.CONSUMER_LIVENESS_MS);
+    const loads = await readProviderLoads(this.redis, this.env.CONSUMER_LIVENESS_MS, chunkWireFrom(this.env).classicFleets);
     return new Set(loads.filter((load) => load.liveConsumers > 0).map((load) => load.provider));
   }
 

@@ -1,4 +1,4 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown, BeforeApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
@@ -9,7 +9,7 @@ import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/pro
 import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
 import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
-import { closeRedis, createRedisConnection, redisReadinessCheck } from '@streamscribe/redis';
+import { closeRedis, createRedisConnection, redisReadinessCheck, warnIfRedisMayEvict } from '@streamscribe/redis';
 import { ServerRedisStreams } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
@@ -42,11 +42,16 @@ export const REDIS_STREAMS_SERVER = Symbol('REDIS_STREAMS_SERVER');
  * closes microservices, and in-flight chunks still need the results connection.
  */
 @Injectable()
-class WorkerLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
+class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(REDIS_STREAMS_SERVER) private readonly server: ServerRedisStreams,
     @Inject(WORKER_REDIS) private readonly redis: Redis,
   ) {}
+
+  /** Not awaited: the check waits for Redis, and the worker must start (and say why) without it. */
+  onApplicationBootstrap(): void {
+    void warnIfRedisMayEvict(this.redis, createLogger('redis'));
+  }
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.server.close();

@@ -68,4 +68,20 @@ describe('DeadLetterStore', () => {
     expect(last[1][1]).toEqual(expect.arrayContaining(['redrive_count', '3']));
     expect(await redis.xlen(DEAD_LETTER_STREAM)).toBe(1);
   });
+
+  it('re-drives as the target fleet reads audio: chunk_data for a classic fleet, raw audio elsewhere', async () => {
+    const classicAware = new DeadLetterStore(redis, DEAD_LETTER_STREAM, { audioFields: 'audio', classicFleets: ['whisper'] });
+    await classicAware.redrive([await letter('c0')], 'whisper');
+    await classicAware.redrive([await letter('c1')], 'deepgram');
+    const names = async (provider: 'whisper' | 'deepgram') => {
+      const [[, flat]] = await redis.xrangeBuffer(providerStream(provider), '-', '+');
+      return Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v.toString(), flat[i + 1]]])));
+    };
+    const toWhisper = await names('whisper');
+    expect(toWhisper).not.toHaveProperty('audio');
+    expect(Buffer.from(toWhisper['chunk_data'].toString(), 'hex')).toEqual(speechWav('hello'));
+    const toDeepgram = await names('deepgram');
+    expect(toDeepgram['audio']).toEqual(speechWav('hello'));
+    expect(toDeepgram).not.toHaveProperty('chunk_data');
+  });
 });

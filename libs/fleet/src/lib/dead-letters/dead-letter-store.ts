@@ -1,7 +1,9 @@
 import type Redis from 'ioredis';
 import {
   CHUNK_FIELDS,
+  ChunkWireSettings,
   DEAD_LETTER_STREAM,
+  DEFAULT_CHUNK_WIRE,
   DeadLetter,
   EncodedFields,
   ProviderName,
@@ -9,8 +11,10 @@ import {
   decodeDeadLetter,
   fieldsFromFlat,
   isDeadLetterMetaField,
+  audioFieldsFor,
   providerStream,
   redriveTarget,
+  withChunkAudioFields,
   withoutFields,
 } from '@streamscribe/contracts';
 import { counter } from '@streamscribe/observability';
@@ -49,6 +53,8 @@ export class DeadLetterStore {
   constructor(
     private readonly client: Redis,
     private readonly stream: string = DEAD_LETTER_STREAM,
+    /** A re-driven letter's audio is re-written as the fields its target's fleet reads. */
+    private readonly chunkWire: ChunkWireSettings = DEFAULT_CHUNK_WIRE,
   ) {}
 
   /** Oldest first; `after` is the last id of the previous page. */
@@ -105,7 +111,7 @@ export class DeadLetterStore {
     if (!letter.redrivable) return { id, status: 'malformed', detail: letter.malformed };
     const target = provider ?? redriveTarget(letter);
     if (!target) return { id, status: 'no_target', detail: 'name a provider: the letter does not say where it came from' };
-    const entryId = await redriveEntryScript.run(this.client, { deadLetters: this.stream, target: providerStream(target) }, { letterId: id }, requeuedFields(flat, letter));
+    const entryId = await redriveEntryScript.run(this.client, { deadLetters: this.stream, target: providerStream(target) }, { letterId: id }, withChunkAudioFields(requeuedFields(flat, letter), audioFieldsFor(target, this.chunkWire)));
     if (entryId === null) return { id, status: 'not_found' };
     redriven.inc({ provider: target });
     return { id, status: 'requeued', provider: target, entryId };

@@ -1,9 +1,15 @@
 import type Redis from 'ioredis';
-import { PROVIDERS, ProviderLoad, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
+import { PROVIDERS, ProviderLoad, ProviderName, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
 import { readGroupLoads } from './group-load.reader';
 
-/** Every provider fleet's lag, pending and live consumers, in one pipeline. */
-export async function readProviderLoads(client: Redis, livenessMs: number): Promise<ProviderLoad[]> {
+/**
+ * Every provider fleet's lag, pending and live consumers, in one pipeline. A classic fleet (code
+ * written to the guide) writes no heartbeat, and Redis registers a consumer in the group only once
+ * it has been handed an entry, so nothing in Redis shows an idle one alive: a fleet the operator
+ * names in `classicFleets` counts as live, with as many consumers as the group has registered
+ * (at least one).
+ */
+export async function readProviderLoads(client: Redis, livenessMs: number, classicFleets: readonly ProviderName[] = []): Promise<ProviderLoad[]> {
   const groups = await readGroupLoads(
     client,
     PROVIDERS.map((provider) => ({
@@ -13,5 +19,9 @@ export async function readProviderLoads(client: Redis, livenessMs: number): Prom
     })),
     livenessMs,
   );
-  return groups.map((g, i) => ({ provider: PROVIDERS[i], lag: g.lag, pending: g.pending, liveConsumers: g.liveConsumers }));
+  return groups.map((g, i) => {
+    const provider = PROVIDERS[i];
+    const liveConsumers = classicFleets.includes(provider) ? Math.max(g.liveConsumers, g.consumers, 1) : g.liveConsumers;
+    return { provider, lag: g.lag, pending: g.pending, liveConsumers };
+  });
 }

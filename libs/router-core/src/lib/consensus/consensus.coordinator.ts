@@ -175,8 +175,10 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     const claimed = await this.redis.set(consensusClaimKey(s.recordId), String(process.pid), 'PX', CLAIM_MS, 'NX');
     if (claimed !== 'OK') return false;
     const answered = landed.filter((c) => c.status === 'ok');
+    const configuredOrder = parseProviderList(this.env.CONSENSUS_PROVIDER_ORDER).providers;
     const combined = combineHypotheses(
       answered.map((c) => ({ provider: c.provider ?? c.chunkId, text: c.text ?? '', confidence: c.confidence ?? 0, words: c.words })),
+      { nullConfidence: this.env.CONSENSUS_NULL_CONFIDENCE, providerOrder: configuredOrder.length > 0 ? configuredOrder : s.providers },
     );
     const detail: ChunkConsensus = {
       chunkId: s.chunkId,

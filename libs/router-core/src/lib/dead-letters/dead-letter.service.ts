@@ -1,10 +1,11 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { DeadLetter, DeadLetterListQuery, RedriveRequest } from '@streamscribe/contracts';
+import { DEAD_LETTER_STREAM, DeadLetter, DeadLetterListQuery, RedriveRequest, chunkWireFrom } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
 import { DeadLetterPage, DeadLetterStore, RedriveOutcome } from '@streamscribe/fleet';
 import { whileRedisAnswers } from '../redis-unavailable';
-import { ROUTER_REDIS } from '../tokens';
+import { RouterEnvironment } from '../router-environment';
+import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
 
 /** The dead-letter endpoints: list letters, look at one, re-drive some or all. */
 @Injectable()
@@ -12,8 +13,8 @@ export class DeadLetterService {
   private readonly store: DeadLetterStore;
   private readonly log = createLogger('dead-letters');
 
-  constructor(@Inject(ROUTER_REDIS) redis: Redis) {
-    this.store = new DeadLetterStore(redis);
+  constructor(@Inject(ROUTER_REDIS) redis: Redis, @Inject(ROUTER_ENVIRONMENT) env: RouterEnvironment) {
+    this.store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(env));
   }
 
   list(query: DeadLetterListQuery): Promise<DeadLetterPage> {

@@ -4,6 +4,8 @@ import {
   AudioChunkEntry,
   ProviderName,
   RESULT_FIELDS,
+  audioFieldsFor,
+  chunkWireFrom,
   encodeChunkEntry,
   providerStream,
   sessionResultIndexKey,
@@ -97,7 +99,10 @@ export class HedgeScheduler implements OnApplicationShutdown {
       return;
     }
     // The copy never goes back to the provider it hedges, even when it fails over.
-    await this.producer.append(providerStream(target), encodeChunkEntry({ ...chunk, attemptedProviders: [provider] }));
+    await this.producer.append(
+      providerStream(target),
+      encodeChunkEntry({ ...chunk, attemptedProviders: [provider] }, audioFieldsFor(target, chunkWireFrom(this.env))),
+    );
     hedgeMetrics.sent.inc({ from: provider, to: target });
     this.log.info({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, from: provider, to: target }, 'chunk hedged');
     hedgeMetrics.outcomes.inc({ outcome: await this.winner(chunk, provider) });

@@ -16,14 +16,14 @@ import { asScriptStatus, asStrings, defineScript } from '@streamscribe/redis';
 export const writeResultScript = defineScript({
   name: 'ssWriteResult',
   keys: [
-    'index', // the session's result index hash: chunk id → "<result entry id>|<status>"
+    'index', // the session's result index hash: index field → "<result entry id>|<status>"
     'sessionResults', // the session's results stream
     'allResults', // transcription:results:all
     'sessionCost', // the session's cost hash
     'providerCost', // per-provider cost totals (all sessions)
   ],
   args: [
-    'chunkId',
+    'chunkId', // the index field: the chunk id, or "<chunk id>@<provider>" for a classic entry (resultIndexField)
     'ttlSeconds', // the session's TTL
     'allMaxLen', // approximate MAXLEN of results:all
     'provider',

@@ -1,0 +1,63 @@
+import type Redis from 'ioredis';
+import type { Logger } from '@streamscribe/observability';
+
+/** What the server's `maxmemory-policy` means for this system's keys. */
+export type EvictionVerdict =
+  | { kind: 'safe'; policy: string }
+  /** allkeys-*: provider streams, their consumer groups and pending lists can be evicted. */
+  | { kind: 'evicts-streams'; policy: string }
+  /** volatile-*: keys with a TTL (session results, indexes, meta) can go before their TTL. */
+  | { kind: 'evicts-sessions'; policy: string }
+  /** CONFIG GET refused (an ACL without +config|get, a renamed command): nothing known. */
+  | { kind: 'unknown'; reason: string };
+
+/** Reads `maxmemory-policy` and says what it would evict. Never throws. */
+export async function readEvictionVerdict(client: Redis): Promise<EvictionVerdict> {
+  let reply: unknown;
+  try {
+    reply = await client.config('GET', 'maxmemory-policy');
+  } catch (error) {
+    return { kind: 'unknown', reason: (error as Error).message };
+  }
+  const pairs = Array.isArray(reply) ? (reply as unknown[]) : [];
+  const policy = typeof pairs[1] === 'string' ? (pairs[1] as string) : undefined;
+  if (policy === undefined)
+    return { kind: 'unknown', reason: 'CONFIG GET maxmemory-policy returned nothing' };
+  if (policy.startsWith('allkeys-')) return { kind: 'evicts-streams', policy };
+  if (policy.startsWith('volatile-')) return { kind: 'evicts-sessions', policy };
+  return { kind: 'safe', policy };
+}
+
+/**
+ * Warns at startup when Redis may evict what this system cannot lose. The classic guide advises
+ * `allkeys-lru`: under memory pressure Redis would then drop whole provider streams with their
+ * consumer groups and pending entries, silently. Run `noeviction` and alert on memory instead
+ * (README, operations). A server that refuses CONFIG GET (least-privilege ACL) is reported once.
+ */
+export async function warnIfRedisMayEvict(client: Redis, log: Logger): Promise<EvictionVerdict> {
+  const verdict = await readEvictionVerdict(client);
+  const fix = 'set `maxmemory-policy noeviction` and alert on used_memory (README, operations)';
+  switch (verdict.kind) {
+    case 'evicts-streams':
+      log.warn(
+        { maxmemoryPolicy: verdict.policy },
+        `Redis may evict provider streams, consumer groups and pending entries under memory pressure: ${fix}`,
+      );
+      break;
+    case 'evicts-sessions':
+      log.warn(
+        { maxmemoryPolicy: verdict.policy },
+        `Redis may evict session results and indexes (they carry a TTL) before they expire: ${fix}`,
+      );
+      break;
+    case 'unknown':
+      log.info(
+        { reason: verdict.reason },
+        'maxmemory-policy check skipped: this connection may not run CONFIG GET (grant +config|get to see the warning when eviction is on)',
+      );
+      break;
+    case 'safe':
+      break;
+  }
+  return verdict;
+}
