@@ -37,13 +37,15 @@ export const REDIS_STREAMS_SERVER = Symbol('REDIS_STREAMS_SERVER');
 
 /**
  * Drains the transport before anything else shuts down: Nest runs shutdown hooks before it
- * closes microservices, and in-flight chunks still need the results connection.
+ * closes microservices, and in-flight chunks still need the results connection and the provider
+ * (a self-hosted model's engine thread), which close after it.
  */
 @Injectable()
 class WorkerLifecycle implements BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(REDIS_STREAMS_SERVER) private readonly server: ServerRedisStreams,
     @Inject(WORKER_REDIS) private readonly redis: Redis,
+    @Inject(TRANSCRIPTION_PROVIDER) private readonly transcriber: TranscriptionProvider,
   ) {}
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -51,6 +53,7 @@ class WorkerLifecycle implements BeforeApplicationShutdown, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.transcriber.close?.();
     await closeRedis(this.redis);
   }
 }
