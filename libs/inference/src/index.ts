@@ -18,3 +18,5 @@ export * from './lib/download/model-catalog';
 export * from './lib/download/hub-downloader';
 export * from './lib/download/hub-unreachable.error';
 export * from './lib/download/progress-bar';
+export { EngineThread } from './lib/threads/engine-thread';
+export { WhisperThreadEngine } from './lib/threads/whisper-thread-engine';
