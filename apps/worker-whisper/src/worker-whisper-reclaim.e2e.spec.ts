@@ -3,7 +3,8 @@ import {
   AppProcess,
   RedisHarness,
   TINY_WHISPER_TEXT,
-  sessionResults,
+  loggedPort,
+  fieldsOf,
   speechWav,
   tinyModelDir,
   until,
@@ -12,7 +13,7 @@ import {
 // Two real worker-whisper processes on the tiny export and a real redis-server: start-up loads a
 // model in an engine thread, so timeouts are generous; the only time bound checked is the one the
 // reclaim design promises, read from Redis's own idle time in the peer's "entry reclaimed" log.
-jest.setTimeout(90_000);
+jest.setTimeout(240_000);
 
 const MIN_IDLE_MS = 3000;
 const SWEEP_MS = 500;
@@ -64,15 +65,11 @@ describe('worker-whisper SIGKILLed mid-batch', () => {
   };
 
   it("a peer takes the dead worker's chunks within min-idle plus one sweep and transcribes them", async () => {
-    // The victim gathers a batch for up to a minute: the chunks sit in its micro-batcher, read and
-    // leased, when it dies.
-    const victim = await start('whisper-victim', {
-      INFERENCE_BATCH_WAIT_MS: '60000',
-      INFERENCE_BATCH_SIZE: '8',
-    });
+    const [a, b] = await Promise.all([start('whisper-a'), start('whisper-b')]);
+    // 3 chunks of 120 s: 12 windows, two model batches, seconds of work in the engine thread.
     const chunk = (id: string) => [
       'audio',
-      speechWav('ignored by the tiny model', { durationSeconds: 2 }),
+      speechWav('ignored by the tiny model', { durationSeconds: 120 }),
       'session_id',
       'reclaim-s',
       'chunk_id',
@@ -80,26 +77,42 @@ describe('worker-whisper SIGKILLed mid-batch', () => {
       'seq',
       id.slice(1),
     ];
+    // One MULTI, so the first blocked XREADGROUP hands all three to one worker: the victim.
     await redis
       .multi()
       .xadd('audio:stream:whisper', '*', ...chunk('c1'))
       .xadd('audio:stream:whisper', '*', ...chunk('c2'))
       .xadd('audio:stream:whisper', '*', ...chunk('c3'))
       .exec();
-    await until(owners, (o) => o.length === 3 && o.every((owner) => owner === 'whisper-victim'));
+    const [owner] = await until(owners, (o) => o.length === 3 && new Set(o).size === 1);
+    const [victim, peer] = owner === 'whisper-a' ? [a, b] : [b, a];
 
-    // The peer starts only now, so it cannot have read the chunks itself; it reclaims them.
-    const peer = await start('whisper-peer');
+    // Mid-batch: the victim's first model batch has started (the batch-size histogram counts a
+    // batch as it starts) and no chunk is finished yet.
+    const batchesStarted = async () => {
+      const metrics = await (await fetch(`http://127.0.0.1:${loggedPort(victim.logs)}/metrics`)).text();
+      return Number(
+        /streamscribe_inference_batch_size_count\{provider="whisper"\} (\d+)/.exec(metrics)?.[1] ?? 0,
+      );
+    };
+    await until(batchesStarted, (n) => n >= 1);
+    expect(await redis.xlen('transcription:results:reclaim-s')).toBe(0);
     await victim.stop('SIGKILL');
 
-    const results = await sessionResults(redis, 'reclaim-s', 3);
+    const entries = await until(
+      () => redis.xrange('transcription:results:reclaim-s', '-', '+'),
+      (r) => r.length >= 3,
+      120_000,
+    );
+    const results = new Map(entries.map(([, flat]) => fieldsOf(flat)).map((f) => [f['chunk_id'], f]));
+    const text = Array.from({ length: 4 }, () => TINY_WHISPER_TEXT).join(' ');
     for (const id of ['c1', 'c2', 'c3'])
-      expect(results.get(id)).toMatchObject({ text: TINY_WHISPER_TEXT, status: 'ok', provider: 'whisper' });
+      expect(results.get(id)).toMatchObject({ text, status: 'ok', provider: 'whisper' });
     const reclaims = peer.logs
       .split('\n')
       .filter((line) => line.includes('"msg":"entry reclaimed"'))
       .map((line) => JSON.parse(line) as { from: string; idleMs: number });
-    expect(reclaims.map((r) => r.from)).toEqual(['whisper-victim', 'whisper-victim', 'whisper-victim']);
+    expect(reclaims.map((r) => r.from)).toEqual([owner, owner, owner]);
     for (const { idleMs } of reclaims) {
       expect(idleMs).toBeGreaterThanOrEqual(MIN_IDLE_MS);
       expect(idleMs).toBeLessThanOrEqual(MIN_IDLE_MS + SWEEP_MS + SCHEDULING_SLACK_MS);
