@@ -4,10 +4,10 @@
 // (in-thread) and in an engine thread as the workers run it (worker-thread), same audio, same fixed
 // decode steps; event-loop delay (perf_hooks.monitorEventLoopDelay) measured during each path.
 // `npm run bench:inference [-- --reps=3 --chunks=8 --seconds=10 --steps=32 --batch-sizes=1,8
-//   --modes=in-thread,worker-thread --dtype=fp32]`; see BENCHMARKS.md.
+//   --modes=in-thread,worker-thread --dtypes=fp32,fp16,int8]`; see BENCHMARKS.md.
 import './transport/silent-logs';
 import os from 'node:os';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import {
   EngineThread,
   OnnxSessionFactory,
@@ -64,38 +64,48 @@ function loadAverage(): string {
     .join(' ');
 }
 
-interface Engine {
-  transcribeBatch(windows: WhisperWindow[]): Promise<WindowResult[]>;
+interface LoopDelay {
+  p50: number;
+  p99: number;
+  max: number;
 }
 
 interface Path {
   name: string;
-  mode: Mode;
-  batch: number;
   run: () => Promise<unknown>;
   walls: number[];
-  /** Event-loop delay over the measured runs only (warm-up excluded). */
-  loop: IntervalHistogram;
+  /** Event-loop delay of each measured run (a fresh monitor per run: one re-enabled after a
+   * pause would count the pause as delay). */
+  loops: LoopDelay[];
 }
 
-async function loadEngines(dir: string, dtype: WhisperDtype, session: SessionSettings, modes: Mode[]) {
-  const engines = new Map<Mode, Engine>();
-  let device: string | undefined;
-  let thread: EngineThread<WhisperWindow, WindowResult> | undefined;
-  if (modes.includes('in-thread')) {
+async function loadEngine(dir: string, dtype: WhisperDtype, session: SessionSettings, mode: Mode) {
+  if (mode === 'in-thread') {
     const sessions = new OnnxSessionFactory(session, createLogger('bench'));
-    engines.set('in-thread', await WhisperEngine.load(dir, sessions, dtype));
-    device = sessions.activeDevice;
+    const engine = await WhisperEngine.load(dir, sessions, dtype);
+    return { engine, device: sessions.activeDevice, close: async () => undefined };
   }
-  if (modes.includes('worker-thread')) {
-    thread = await EngineThread.start<WhisperWindow, WindowResult>(
-      { kind: 'whisper', dir, dtype, session },
-      createLogger('bench'),
-    );
-    engines.set('worker-thread', new WhisperThreadEngine(loadWhisperModelFiles(dir, dtype), thread));
-    device ??= thread.activeDevice;
-  }
-  return { engines, device, close: () => thread?.close() };
+  const thread = await EngineThread.start<WhisperWindow, WindowResult>(
+    { kind: 'whisper', dir, dtype, session },
+    createLogger('bench'),
+  );
+  return {
+    engine: new WhisperThreadEngine(loadWhisperModelFiles(dir, dtype), thread),
+    device: thread.activeDevice,
+    close: () => thread.close(),
+  };
+}
+
+async function measured(path: Path): Promise<number> {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const start = performance.now();
+  await path.run();
+  const wall = (performance.now() - start) / 1000;
+  loop.disable();
+  path.walls.push(wall);
+  path.loops.push({ p50: loop.percentile(50), p99: loop.percentile(99), max: loop.max });
+  return wall;
 }
 
 async function main(): Promise<void> {
@@ -107,17 +117,16 @@ async function main(): Promise<void> {
   if (batchSizes.some((b) => !Number.isInteger(b) || b < 1 || b > chunks))
     throw new Error(`--batch-sizes must be integers from 1 to --chunks (${chunks})`);
   const modes = listOption<Mode>('modes', MODES.join(','), MODES);
-  const dtype = listOption<WhisperDtype>(
-    'dtype',
+  const dtypes = listOption<WhisperDtype>(
+    'dtypes',
     'fp32',
     Object.keys(WHISPER_DTYPE_SUFFIXES) as WhisperDtype[],
-  )[0];
+  );
   const device = (process.env['INFERENCE_DEVICE'] ?? 'cpu') as InferenceDevice;
   const threads = Number(process.env['INFERENCE_INTRA_OP_THREADS'] ?? 0);
   const loadBefore = loadAverage();
-  const dir = randomWhisperBase(dtype);
+  const dir = dtypes.map((dtype) => randomWhisperBase(dtype))[0];
   const session: SessionSettings = { device, intraOpThreads: threads, graphOptimization: 'all' };
-  const loaded = await loadEngines(dir, dtype, session, modes);
   const windows: WhisperWindow[] = Array.from({ length: chunks }, (_, i) => ({
     samples: chunkAudio(seconds, i + 1),
     offsetSeconds: 0,
@@ -126,56 +135,61 @@ async function main(): Promise<void> {
     timestamps: false,
     fixedSteps: steps,
   }));
-  const paths: Path[] = modes.flatMap((mode) =>
-    batchSizes.map((batch) => {
-      const engine = loaded.engines.get(mode) as Engine;
-      const groups = Array.from({ length: Math.ceil(chunks / batch) }, (_, i) =>
-        windows.slice(i * batch, (i + 1) * batch),
-      );
-      return {
-        name: `batch ${batch}, ${mode}`,
-        mode,
-        batch,
-        run: () =>
-          groups.reduce<Promise<unknown>>(
-            (previous, group) => previous.then(() => engine.transcribeBatch(group)),
-            Promise.resolve(),
-          ),
-        walls: [],
-        loop: monitorEventLoopDelay({ resolution: 5 }),
-      };
-    }),
-  );
+  const paths: Path[] = [];
+  const closers: (() => Promise<unknown>)[] = [];
+  let activeDevice: string | undefined;
+  for (const dtype of dtypes) {
+    for (const mode of modes) {
+      const loaded = await loadEngine(dir, dtype, session, mode);
+      activeDevice ??= loaded.device;
+      closers.push(loaded.close);
+      for (const batch of batchSizes) {
+        const groups = Array.from({ length: Math.ceil(chunks / batch) }, (_, i) =>
+          windows.slice(i * batch, (i + 1) * batch),
+        );
+        paths.push({
+          name: `${dtypes.length > 1 ? `${dtype}, ` : ''}batch ${batch}, ${mode}`,
+          run: () =>
+            groups.reduce<Promise<unknown>>(
+              (previous, group) => previous.then(() => loaded.engine.transcribeBatch(group)),
+              Promise.resolve(),
+            ),
+          walls: [],
+          loops: [],
+        });
+      }
+    }
+  }
   for (const path of paths) await path.run(); // warm-up, unmeasured
   for (let rep = 0; rep < reps; rep++) {
     // Alternate the order, so drift (thermal, neighbours) hits every path alike.
     for (const path of rep % 2 === 0 ? paths : [...paths].reverse()) {
-      path.loop.enable();
-      const start = performance.now();
-      await path.run();
-      const wall = (performance.now() - start) / 1000;
-      path.loop.disable();
-      path.walls.push(wall);
+      const wall = await measured(path);
       process.stderr.write(`rep ${rep + 1}/${reps} ${path.name}: ${wall.toFixed(2)} s\n`);
     }
   }
-  await loaded.close();
+  await Promise.all(closers.map((close) => close()));
   const audio = chunks * seconds;
   const base = median(paths[0].walls);
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
   const cpus = os.cpus();
   const lines = [
-    `device: ${loaded.device} (INFERENCE_DEVICE=${device}); threads per operator: ${threads || 'one per core'}; cpu: ${cpus[0]?.model ?? 'unknown'} (${os.availableParallelism()} cores); node ${process.version}`,
-    `model: Whisper-base shape, random weights, ${dtype} (${dir}); ${chunks} chunks × ${seconds} s = ${audio} s of audio; ${steps} decode steps per chunk; ${reps} reps (median)`,
+    `device: ${activeDevice} (INFERENCE_DEVICE=${device}); threads per operator: ${threads || 'one per core'}; cpu: ${cpus[0]?.model ?? 'unknown'} (${os.availableParallelism()} cores); node ${process.version}`,
+    `model: Whisper-base shape, random weights, ${dtypes.join('/')} (${dir}); ${chunks} chunks × ${seconds} s = ${audio} s of audio; ${steps} decode steps per chunk; ${reps} reps (median)`,
     '',
     `| path | wall s (median) | audio s / wall s | RTF (wall / audio) | vs ${paths[0].name} | event-loop delay p50 ms | p99 ms | max ms |`,
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...paths.map((p) => {
       const wall = median(p.walls);
-      return `| ${p.name} | ${wall.toFixed(2)} | ${(audio / wall).toFixed(2)} | ${(wall / audio).toFixed(3)} | ${(base / wall).toFixed(2)}× | ${ms(p.loop.percentile(50))} | ${ms(p.loop.percentile(99))} | ${ms(p.loop.max)} |`;
+      const loop = `${ms(median(p.loops.map((l) => l.p50)))} | ${ms(median(p.loops.map((l) => l.p99)))} | ${ms(Math.max(...p.loops.map((l) => l.max)))}`;
+      return `| ${p.name} | ${wall.toFixed(2)} | ${(audio / wall).toFixed(2)} | ${(wall / audio).toFixed(3)} | ${(base / wall).toFixed(2)}× | ${loop} |`;
     }),
     '',
-    ...paths.map((p) => `${p.name} per rep: ${p.walls.map((w) => w.toFixed(2)).join(', ')} s`),
+    'event-loop delay: per run, median over the reps (max: the largest of any run)',
+    ...paths.map(
+      (p) =>
+        `${p.name} per rep: ${p.walls.map((w) => w.toFixed(2)).join(', ')} s; p99 ${p.loops.map((l) => ms(l.p99)).join(', ')} ms`,
+    ),
     `load average before / after: ${loadBefore} / ${loadAverage()} (other processes on this machine skew single reps)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
