@@ -70,7 +70,10 @@ export class EngineThread<I, O> {
     const worker = this.worker;
     this.worker = undefined;
     this.failInFlight(new Error('the inference thread was closed: the worker is shutting down'));
-    await worker?.terminate();
+    if (!worker) return;
+    const { threadId } = worker;
+    await worker.terminate();
+    this.log.info({ threadId }, 'inference thread terminated');
   }
 
   private spawn(): Promise<void> {
