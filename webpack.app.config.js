@@ -1,10 +1,12 @@
 // The one webpack config behind every app's inferred `build` target (@nx/webpack/plugin): bundles
 // the workspace libs into dist/apps/<app>/main.js, keeps node_modules external (the runtime image
 // installs them), and skips minification so stack traces and Nest class names stay readable.
+// `threads` adds bundles beside main.js for worker threads the app starts by file name (the
+// self-hosted workers' inference thread: libs/inference's engine-thread-entry.ts looks for it).
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('node:path');
 
-module.exports = function appWebpackConfig(appDir, app) {
+module.exports = function appWebpackConfig(appDir, app, threads = []) {
   return {
     output: { path: join(__dirname, 'dist/apps', app) },
     devtool: 'source-map',
@@ -13,6 +15,7 @@ module.exports = function appWebpackConfig(appDir, app) {
         target: 'node',
         compiler: 'tsc',
         main: join(appDir, 'src/main.ts'),
+        additionalEntryPoints: threads.map(({ name, source }) => ({ entryName: name, entryPath: join(__dirname, source) })),
         tsConfig: join(appDir, 'tsconfig.app.json'),
         outputHashing: 'none',
         generatePackageJson: false,
@@ -23,3 +26,6 @@ module.exports = function appWebpackConfig(appDir, app) {
     ],
   };
 };
+
+/** The inference thread of worker-whisper and worker-parakeet, bundled as inference-thread.js. */
+module.exports.INFERENCE_THREAD = { name: 'inference-thread', source: 'libs/inference/src/lib/threads/engine-thread.main.ts' };

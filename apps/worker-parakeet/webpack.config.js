@@ -1,1 +1,3 @@
-module.exports = require('../../webpack.app.config.js')(__dirname, 'worker-parakeet');
+const appWebpackConfig = require('../../webpack.app.config.js');
+
+module.exports = appWebpackConfig(__dirname, 'worker-parakeet', [appWebpackConfig.INFERENCE_THREAD]);

@@ -4,8 +4,9 @@
   /usr/bin/python3 tools/models/generate_models.py tiny [--out tools/models/tiny]
       The committed test models: a few hundred KB, deterministic (fixed seeds), decoding to known
       text (see TINY_WHISPER_TEXT / TINY_PARAKEET_CHAIN and libs/testing's tiny-models.ts).
-  /usr/bin/python3 tools/models/generate_models.py whisper-base --out DIR
+  /usr/bin/python3 tools/models/generate_models.py whisper-base --out DIR [--dtypes fp16,int8]
       Whisper-base dimensions with random weights (~290 MB): for benchmarks, never committed.
+      --dtypes adds those weight variants (dtype_variants.py); the tiny Whisper always has both.
 
 Needs numpy and onnx (Debian: apt-get install python3-onnx python3-numpy)."""
 import argparse
@@ -17,6 +18,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import dtype_variants  # noqa: E402
 import parakeet_model  # noqa: E402
 import whisper_model  # noqa: E402
 
@@ -154,15 +156,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("kind", choices=["tiny", "whisper-base"])
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--dtypes", default="", help="whisper-base: comma list of weight variants to add (fp16, int8)")
     args = parser.parse_args()
+    dtypes = [d for d in args.dtypes.split(",") if d]
+    unknown = [d for d in dtypes if d not in dtype_variants.SUFFIXES]
+    if unknown:
+        parser.error(f"--dtypes: {', '.join(unknown)} not one of {', '.join(dtype_variants.SUFFIXES)}")
     if args.kind == "tiny":
         out = args.out or Path(__file__).parent / "tiny"
         write_whisper(out / "whisper", TINY_WHISPER, np.random.default_rng(5), tiny=True)
+        dtype_variants.write_variants(out / "whisper" / "onnx")
         write_parakeet(out / "parakeet", np.random.default_rng(7))
     else:
         if not args.out:
             parser.error("whisper-base needs --out DIR (it is ~290 MB: keep it out of the repository)")
-        write_whisper(args.out, WHISPER_BASE, np.random.default_rng(11), tiny=False)
+        if not (args.out / "onnx" / "decoder_model_merged.onnx").exists():
+            write_whisper(args.out, WHISPER_BASE, np.random.default_rng(11), tiny=False)
+        dtype_variants.write_variants(args.out / "onnx", dtypes=dtypes)
     print(f"wrote {args.kind} models to {args.out or out}")
 
 

@@ -68,6 +68,8 @@ export interface TranscriptionProvider {
    * undefined. A worker reports not-ready while this says something.
    */
   credentialsProblem?(): string | undefined;
+  /** Releases what the provider holds (a self-hosted model's engine thread); called once the worker has drained. */
+  close?(): Promise<void>;
 }
 
 export const TRANSCRIPTION_PROVIDER = Symbol('TRANSCRIPTION_PROVIDER');

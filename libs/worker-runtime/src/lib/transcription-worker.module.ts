@@ -39,13 +39,15 @@ export const REDIS_STREAMS_SERVER = Symbol('REDIS_STREAMS_SERVER');
 
 /**
  * Drains the transport before anything else shuts down: Nest runs shutdown hooks before it
- * closes microservices, and in-flight chunks still need the results connection.
+ * closes microservices, and in-flight chunks still need the results connection and the provider
+ * (a self-hosted model's engine thread), which close after it.
  */
 @Injectable()
 class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(
     @Inject(REDIS_STREAMS_SERVER) private readonly server: ServerRedisStreams,
     @Inject(WORKER_REDIS) private readonly redis: Redis,
+    @Inject(TRANSCRIPTION_PROVIDER) private readonly transcriber: TranscriptionProvider,
   ) {}
 
   /** Not awaited: the check waits for Redis, and the worker must start (and say why) without it. */
@@ -58,6 +60,7 @@ class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.transcriber.close?.();
     await closeRedis(this.redis);
   }
 }

@@ -1,3 +1,4 @@
+import { EngineThreadExitedError } from '../threads/engine-thread-exited.error';
 import { MicroBatcher } from './micro-batcher';
 
 describe('MicroBatcher', () => {
@@ -66,6 +67,17 @@ describe('MicroBatcher', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(outcomes[0]).toMatchObject({ value: 10 });
     expect(runs).toEqual([[1, 2, 3], [1], [2], [3]]);
+  });
+
+  it('fails every item at once, without reruns, on an error that failed the whole batch (a dead engine thread)', async () => {
+    const runs: number[][] = [];
+    const batcher = new MicroBatcher(async (items: number[]) => {
+      runs.push(items);
+      throw new EngineThreadExitedError('exit code 1');
+    }, { maxBatchSize: 3, maxWaitMs: 0 });
+    const outcomes = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(runs).toEqual([[1, 2, 3]]);
   });
 
   it('refuses nonsense options', () => {

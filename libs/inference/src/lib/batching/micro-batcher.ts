@@ -5,6 +5,11 @@ export interface MicroBatcherOptions {
   maxWaitMs: number;
 }
 
+/** An error marked `failsWholeBatch` (EngineThreadExitedError) is not retried item by item. */
+function failsWholeBatch(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { failsWholeBatch?: unknown }).failsWholeBatch === true;
+}
+
 interface Pending<I, O> {
   item: I;
   resolve: (output: O) => void;
@@ -15,7 +20,8 @@ interface Pending<I, O> {
  * Gathers concurrent requests into batches: a batch runs when it holds maxBatchSize items or its
  * first item has waited maxWaitMs. One batch runs at a time (the model is the bottleneck); items
  * that arrive meanwhile form the next one, which runs as soon as the current one ends. `run` returns one output per item, in order; when a
- * batch of several fails, each of its items is run alone, so only the one that fails is rejected.
+ * batch of several fails, each of its items is run alone, so only the one that fails is rejected,
+ * unless the error says it failed the whole batch.
  */
 export class MicroBatcher<I, O> {
   private queue: Pending<I, O>[] = [];
@@ -58,7 +64,8 @@ export class MicroBatcher<I, O> {
       .then(
         (outputs) => batch.forEach((p, i) => p.resolve(outputs[i])),
         // One bad item must not fail its neighbours: run each alone, so only the culprit rejects.
-        (error: unknown) => (batch.length === 1 ? batch[0].reject(error) : this.oneByOne(batch)),
+        // An error that says the whole batch failed (the engine thread died) fails every item.
+        (error: unknown) => (batch.length === 1 || failsWholeBatch(error) ? batch.forEach((p) => p.reject(error)) : this.oneByOne(batch)),
       )
       .finally(() => {
         this.running = false;

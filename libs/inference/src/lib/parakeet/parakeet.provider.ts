@@ -7,6 +7,9 @@ import { MicroBatcher } from '../batching/micro-batcher';
 import { inferenceError } from '../runtime/inference-errors';
 import type { ParakeetEngine, ParakeetResult } from './parakeet-engine';
 
+/** ParakeetEngine on this thread, or one in an engine thread (the workers); close() releases it. */
+export type ParakeetBatchEngine = Pick<ParakeetEngine, 'transcribeBatch'> & { close?(): Promise<void> };
+
 /**
  * Parakeet TDT (English) behind the provider interface; chunks in flight share encoder runs.
  * maxAudioSeconds defaults to 120: the encoder's attention grows with the square of the length.
@@ -16,9 +19,16 @@ export class ParakeetProvider implements TranscriptionProvider {
   readonly capabilities: ProviderCapabilities;
   private readonly batcher: MicroBatcher<Float32Array, ParakeetResult>;
 
-  constructor(engine: ParakeetEngine, options: BatchedProviderOptions) {
+  constructor(
+    private readonly engine: ParakeetBatchEngine,
+    options: BatchedProviderOptions,
+  ) {
     this.capabilities = { languages: ['en'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: options.maxAudioSeconds ?? 120 };
     this.batcher = new MicroBatcher(observedBatch(this.name, (waveforms) => engine.transcribeBatch(waveforms)), options.batch);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close?.();
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {

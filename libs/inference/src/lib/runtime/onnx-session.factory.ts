@@ -1,6 +1,7 @@
 import { InferenceSession } from 'onnxruntime-node';
 import type { Logger } from '@streamscribe/observability';
 import { CudaUnavailableError } from './cuda-unavailable.error';
+import { Float16IoSession } from './float16-io-session';
 import { SessionSettings } from './inference-device';
 
 export type ActiveDevice = 'cuda' | 'cpu';
@@ -23,7 +24,13 @@ export class OnnxSessionFactory {
     return this.device;
   }
 
+  /** A session on the chosen device; an fp16 export's comes wrapped to take and give float32. */
   async create(modelPath: string): Promise<InferenceSession> {
+    const session = await this.createOnDevice(modelPath);
+    return Float16IoSession.needed(session) ? new Float16IoSession(session) : session;
+  }
+
+  private async createOnDevice(modelPath: string): Promise<InferenceSession> {
     if (this.device) return InferenceSession.create(modelPath, this.options(this.device));
     if (this.settings.device === 'cpu') return this.settle('cpu', modelPath);
     try {

@@ -1,10 +1,14 @@
 import { createLogger } from '@streamscribe/observability';
 import type { TranscriptionProvider } from '@streamscribe/providers';
-import { OnnxSessionFactory } from '../runtime/onnx-session.factory';
-import { ParakeetEngine } from '../parakeet/parakeet-engine';
+import { loadParakeetModelFiles } from '../parakeet/parakeet-model-files';
+import type { ParakeetResult } from '../parakeet/parakeet-engine';
 import { ParakeetProvider } from '../parakeet/parakeet.provider';
-import { WhisperEngine } from '../whisper/whisper-engine';
-import type { WhisperDtype } from '../whisper/whisper-model-files';
+import type { EngineSpec } from '../threads/engine-spec';
+import { EngineThread } from '../threads/engine-thread';
+import { ownedSamples } from '../threads/transferable-samples';
+import { WhisperThreadEngine } from '../threads/whisper-thread-engine';
+import type { WhisperWindow, WindowResult } from '../whisper/whisper-engine';
+import { WhisperDtype, loadWhisperModelFiles } from '../whisper/whisper-model-files';
 import { WhisperProvider } from '../whisper/whisper.provider';
 import { InferenceSettings, batchOptionsFrom, sessionSettingsFrom } from './with-inference-settings';
 
@@ -22,22 +26,24 @@ export interface ParakeetSettings extends InferenceSettings {
 }
 
 /**
- * Loads the model and warms it up before returning, so a worker that says it is ready (and
- * answers /health/ready) has paid for session creation and the first run already.
+ * Starts the engine thread, which loads the model and warms it up before this resolves, so a
+ * worker that says it is ready (and answers /health/ready) has paid for session creation and the
+ * first run already.
  */
-async function loadWarm<E extends { warmUp(): Promise<void> }>(provider: string, dir: string, load: (sessions: OnnxSessionFactory) => Promise<E>, settings: InferenceSettings): Promise<E> {
-  const log = createLogger('inference').child({ provider });
-  const sessions = new OnnxSessionFactory(sessionSettingsFrom(settings), log);
-  const started = performance.now();
-  const engine = await load(sessions);
-  await engine.warmUp();
-  log.info({ modelDir: dir, device: sessions.activeDevice, ms: Math.round(performance.now() - started) }, 'model loaded and warmed up');
-  return engine;
+function startEngineThread<I, O>(spec: EngineSpec): Promise<EngineThread<I, O>> {
+  return EngineThread.start<I, O>(spec, createLogger('inference').child({ provider: spec.kind }));
 }
 
 export async function loadWhisperProvider(env: WhisperSettings): Promise<TranscriptionProvider> {
-  const engine = await loadWarm('whisper', env.WHISPER_MODEL_DIR, (s) => WhisperEngine.load(env.WHISPER_MODEL_DIR, s, env.WHISPER_MODEL_DTYPE), env);
-  return new WhisperProvider(engine, {
+  // Read here first: a directory that lacks files fails the start at once, naming them.
+  const files = loadWhisperModelFiles(env.WHISPER_MODEL_DIR, env.WHISPER_MODEL_DTYPE);
+  const thread = await startEngineThread<WhisperWindow, WindowResult>({
+    kind: 'whisper',
+    dir: env.WHISPER_MODEL_DIR,
+    dtype: env.WHISPER_MODEL_DTYPE,
+    session: sessionSettingsFrom(env),
+  });
+  return new WhisperProvider(new WhisperThreadEngine(files, thread), {
     language: env.WHISPER_LANGUAGE || undefined,
     task: env.WHISPER_TASK,
     timestamps: env.WHISPER_TIMESTAMPS,
@@ -46,6 +52,22 @@ export async function loadWhisperProvider(env: WhisperSettings): Promise<Transcr
 }
 
 export async function loadParakeetProvider(env: ParakeetSettings): Promise<TranscriptionProvider> {
-  const engine = await loadWarm('parakeet', env.PARAKEET_MODEL_DIR, (s) => ParakeetEngine.load(env.PARAKEET_MODEL_DIR, s, env.PARAKEET_QUANTIZED), env);
-  return new ParakeetProvider(engine, { batch: batchOptionsFrom(env) });
+  loadParakeetModelFiles(env.PARAKEET_MODEL_DIR, env.PARAKEET_QUANTIZED);
+  const thread = await startEngineThread<Float32Array, ParakeetResult>({
+    kind: 'parakeet',
+    dir: env.PARAKEET_MODEL_DIR,
+    quantized: env.PARAKEET_QUANTIZED,
+    session: sessionSettingsFrom(env),
+  });
+  const transcribeBatch = (waveforms: Float32Array[]) => {
+    const owned = waveforms.map(ownedSamples);
+    return thread.run(
+      owned.map((o) => o.samples),
+      owned.map((o) => o.buffer),
+    );
+  };
+  return new ParakeetProvider(
+    { transcribeBatch, close: () => thread.close() },
+    { batch: batchOptionsFrom(env) },
+  );
 }

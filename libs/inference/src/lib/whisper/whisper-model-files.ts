@@ -3,8 +3,11 @@ import { readJson, requireModelFiles } from '../runtime/model-files';
 import type { WhisperFeatureConfig } from '../features/whisper-log-mel';
 import type { TokenizerJson } from './byte-level-bpe-decoder';
 
-/** Weight variants of the onnx-community exports, by their file-name suffix. */
-export const WHISPER_DTYPE_SUFFIXES = { fp32: '', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', bnb4: '_bnb4' } as const;
+/**
+ * Weight variants of the onnx-community exports, by their file-name suffix. fp16 exports take and
+ * give float16 tensors; the session factory converts at the boundary (Float16IoSession).
+ */
+export const WHISPER_DTYPE_SUFFIXES = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', bnb4: '_bnb4' } as const;
 export type WhisperDtype = keyof typeof WHISPER_DTYPE_SUFFIXES;
 
 export interface WhisperConfig {

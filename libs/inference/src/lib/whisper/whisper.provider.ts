@@ -8,6 +8,12 @@ import { inferenceError } from '../runtime/inference-errors';
 import { geometricMeanProbability } from '../runtime/scores';
 import type { WhisperEngine, WhisperWindow, WindowResult } from './whisper-engine';
 
+/**
+ * What the provider needs of an engine: WhisperEngine on this thread, or WhisperThreadEngine in an
+ * engine thread (the workers). close() releases it when the worker shuts down.
+ */
+export type WhisperBatchEngine = Pick<WhisperEngine, 'tokens' | 'windowSeconds' | 'transcribeBatch'> & { close?(): Promise<void> };
+
 /** maxAudioSeconds defaults to 600 (audio is decoded in 30 s windows). */
 export interface WhisperProviderOptions extends BatchedProviderOptions {
   /** Language code to force; undefined detects it per window. */
@@ -27,7 +33,7 @@ export class WhisperProvider implements TranscriptionProvider {
   private readonly batcher: MicroBatcher<WhisperWindow, WindowResult>;
 
   constructor(
-    private readonly engine: WhisperEngine,
+    private readonly engine: WhisperBatchEngine,
     private readonly options: WhisperProviderOptions,
   ) {
     const languages = [...engine.tokens.languages.keys()];
@@ -39,6 +45,10 @@ export class WhisperProvider implements TranscriptionProvider {
       maxAudioSeconds: options.maxAudioSeconds ?? 600,
     };
     this.batcher = new MicroBatcher(observedBatch(this.name, (windows) => engine.transcribeBatch(windows)), options.batch);
+  }
+
+  async close(): Promise<void> {
+    await this.engine.close?.();
   }
 
   async transcribe(request: TranscriptionRequest): Promise<ProviderTranscript> {

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'gpu-check',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
