@@ -22,3 +22,18 @@ export function geometricMeanProbability(logProbs: readonly number[]): number {
   const probability = Math.exp(mean);
   return Number.isFinite(probability) ? Math.min(1, Math.max(0, probability)) : 0;
 }
+
+/** Indices of the k largest values, largest first (ties: lower index first). */
+export function topK(values: ArrayLike<number>, k: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (best.length === k && values[i] <= values[best[k - 1]]) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0 && values[best[at - 1]] < values[i]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
+}

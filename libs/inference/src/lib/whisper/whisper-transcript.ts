@@ -1,7 +1,7 @@
 import type { WordTiming } from '@streamscribe/contracts';
 import { geometricMeanProbability } from '../runtime/scores';
 import type { ByteLevelBpeDecoder } from './byte-level-bpe-decoder';
-import type { DecodedTokens } from './whisper-greedy-decoder';
+import type { DecodedTokens } from './decoding/whisper-decoded-tokens';
 import type { WhisperSpecialTokens } from './whisper-special-tokens';
 
 export interface WhisperSegment {
@@ -23,12 +23,14 @@ export interface WindowTranscript {
  * (without timestamps, or without a closing one, a segment runs to the window's end). Words
  * start at tokens with a leading space; Whisper gives no word times, so they are spread over
  * their segment by length. A word's confidence is the geometric mean of its tokens' probabilities.
+ * A window the decoder judged silence has no text.
  */
 export function windowTranscript(decoded: DecodedTokens, offsetSeconds: number, durationSeconds: number, tokenizer: ByteLevelBpeDecoder, tokens: WhisperSpecialTokens): WindowTranscript {
   const segments: WhisperSegment[] = [];
   const words: WordTiming[] = [];
   const logProbs: number[] = [];
   let start = 0;
+  if (decoded.silent) return { text: '', segments, words, logProbs };
   let current: { ids: number[]; logProbs: number[] } = { ids: [], logProbs: [] };
   const close = (end: number) => {
     if (current.ids.length > 0) {
