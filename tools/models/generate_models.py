@@ -107,8 +107,9 @@ def write_whisper(out, dims, rng, tiny):
                   "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": merges},
     })
     bias = tiny_whisper_position_bias(dims, vocab, specials) if tiny else None
+    next_bias = tiny_whisper_next_token_bias(dims, specials) if tiny else None
     whisper_model.build_encoder(dims, rng, out / "onnx" / "encoder_model.onnx")
-    whisper_model.build_merged_decoder(dims, rng, out / "onnx" / "decoder_model_merged.onnx", bias)
+    whisper_model.build_merged_decoder(dims, rng, out / "onnx" / "decoder_model_merged.onnx", bias, next_bias)
 
 
 def tiny_whisper_position_bias(dims, vocab, specials):
@@ -127,7 +128,25 @@ def tiny_whisper_position_bias(dims, vocab, specials):
         for rank, token in enumerate(choices):
             bias[position, specials.get(token, token) if isinstance(token, str) else token] = 10.0 - 5.0 * rank
     bias[4 + len(words):, specials["<|endoftext|>"]] = 10.0
+    # The beam-search trap (see tiny_whisper_next_token_bias): <|0.98|> a close second to <|1.00|>.
+    bias[3 + len(words), specials["<|0.98|>"]] = 9.7
     return bias
+
+
+def tiny_whisper_next_token_bias(dims, specials):
+    """Logits added by the current input token, so the tiny Whisper's beam search and greedy
+    decoding differ in a known way (with timestamps): after <|1.00|>, <|endoftext|> (10) has a
+    rival, <|1.50|> (9.5), so the closing <|1.00|> then <|endoftext|> is the greedy path but not the
+    likeliest; after <|0.98|>, <|endoftext|> is certain, so beam search ends the segment at 0.98 s.
+    Returns (token -> row index, rows [R, vocab]); row 0 adds nothing."""
+    follow = {"<|1.00|>": {"<|1.50|>": 9.5}, "<|0.98|>": {"<|endoftext|>": 20.0}}
+    index = np.zeros(dims["vocab"], dtype=np.int64)
+    rows = np.zeros((len(follow) + 1, dims["vocab"]), dtype=np.float32)
+    for row, (previous, logits) in enumerate(follow.items(), start=1):
+        index[specials[previous]] = row
+        for token, logit in logits.items():
+            rows[row, specials[token]] = logit
+    return index, rows
 
 
 def write_parakeet(out, rng):

@@ -33,9 +33,11 @@ def build_encoder(dims, rng, path):
     )
 
 
-def build_merged_decoder(dims, rng, path, position_bias=None):
+def build_merged_decoder(dims, rng, path, position_bias=None, next_token_bias=None):
     """position_bias: optional [max_target_positions, vocab] logits added by decoder position, so a
-    test model decodes to a known token sequence whatever the (random) transformer says."""
+    test model decodes to a known token sequence whatever the (random) transformer says.
+    next_token_bias: optional (index [vocab], rows [R, vocab]): rows[index[input token]] is added
+    too, so what comes next can depend on the token before (as no position bias can)."""
     d, heads, vocab = dims["d_model"], dims["heads"], dims["vocab"]
     head_dim = d // heads
     layers = dims["decoder_layers"]
@@ -71,10 +73,14 @@ def build_merged_decoder(dims, rng, path, position_bias=None):
         h = g.op("Add", [h, g.linear(g.merge_heads(g.attend(q, cross_k, cross_v, head_dim), d), d, d, f"dec{i}_xo")])
         h = g.op("Add", [h, g.mlp(g.layer_norm(h, d, f"dec{i}_ln3"), d, dims["ffn"], f"dec{i}")])
     h = g.layer_norm(h, d, "dec_ln")
-    logits_out = "logits" if position_bias is None else "transformer_logits"
-    logits = g.op("MatMul", [h, g.op("Transpose", [token_embedding], perm=[1, 0])], [logits_out])
+    logits = g.op("MatMul", [h, g.op("Transpose", [token_embedding], perm=[1, 0])], ["transformer_logits"])
     if position_bias is not None:
-        g.op("Add", [logits, g.op("Gather", [g.const(position_bias, "position_bias"), positions])], ["logits"])
+        logits = g.op("Add", [logits, g.op("Gather", [g.const(position_bias, "position_bias"), positions])], ["position_logits"])
+    if next_token_bias is not None:
+        index, rows = next_token_bias
+        row_of_input = g.op("Gather", [g.const(index, "next_token_index", np.int64), "input_ids"])
+        logits = g.op("Add", [logits, g.op("Gather", [g.const(rows, "next_token_rows"), row_of_input])], ["next_token_logits"])
+    g.op("Identity", [logits], ["logits"])
 
     inputs = [
         tensor("input_ids", INT64, ["batch_size", "decoder_sequence_length"]),

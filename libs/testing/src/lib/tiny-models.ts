@@ -26,3 +26,11 @@ export function tinyParakeetText(seconds: number): string {
   const emitted = Math.min(pieces.length, Math.ceil(encoderFrames / 4));
   return pieces.slice(0, emitted).join('').replace(/▁/g, ' ').trim();
 }
+
+/**
+ * With timestamps, the tiny Whisper's segment ends at <|1.00|> when decoded greedily, but beam
+ * search finds the likelier <|0.98|> (tools/models/generate_models.py tiny_whisper_next_token_bias:
+ * after <|1.00|>, end-of-text has a rival; after <|0.98|> it is certain).
+ */
+export const TINY_WHISPER_GREEDY_SEGMENT_END = 1;
+export const TINY_WHISPER_BEAM_SEGMENT_END = 0.98;

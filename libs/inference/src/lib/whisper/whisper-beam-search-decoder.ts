@@ -46,14 +46,24 @@ export class WhisperBeamSearchDecoder {
   ) {}
 
   /** Decodes each window of encoderStates [B, …] from its prompt; prompts must share one length. */
-  async decode(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[], pass: BeamSearchPass): Promise<DecodedTokens[]> {
+  async decode(
+    encoderStates: Tensor,
+    prompts: number[][],
+    options: WindowDecodeOptions[],
+    pass: BeamSearchPass,
+  ): Promise<DecodedTokens[]> {
     const k = pass.beamSize;
     const maxCandidates = Math.max(1, Math.round(k * pass.patience));
     const first = await this.decoder.run(encoderStates, prompts, undefined, true);
     const noSpeech = first.firstLogits.map((logits) => Math.exp(logSoftmax(logits)[this.tokens.noSpeech]));
     const searches: WindowSearch[] = options.map((o, b) => {
       const limit = generationLimit(o, prompts[0].length, this.maxTargetPositions);
-      return { live: [{ tokens: [], logProbs: [], sumLogProb: 0, attention: [], row: b }], finished: [], done: limit <= 0, limit };
+      return {
+        live: [{ tokens: [], logProbs: [], sumLogProb: 0, attention: [], row: b }],
+        finished: [],
+        done: limit <= 0,
+        limit,
+      };
     });
     let { logits, attention, cache } = first;
     let rowsPerWindow = 1;
@@ -63,28 +73,61 @@ export class WhisperBeamSearchDecoder {
       });
       if (searches.every((s) => s.done)) break;
       // Rows stay grouped by window, so a window's rows keep sharing its cross-attention cache.
-      const sources = searches.flatMap((s, b) => Array.from({ length: k }, (_, j) => (s.done ? b * rowsPerWindow : s.live[j].row)));
-      const inputs = searches.flatMap((s) => Array.from({ length: k }, (_, j) => [s.done ? this.tokens.endOfText : (s.live[j].tokens.at(-1) as number)]));
+      const sources = searches.flatMap((s, b) =>
+        Array.from({ length: k }, (_, j) => (s.done ? b * rowsPerWindow : s.live[j].row)),
+      );
+      const inputs = searches.flatMap((s) =>
+        Array.from({ length: k }, (_, j) => [
+          s.done ? this.tokens.endOfText : (s.live[j].tokens.at(-1) as number),
+        ]),
+      );
       cache = this.decoder.selectRows(cache, sources, rowsPerWindow === k);
       ({ logits, attention, cache } = await this.decoder.run(encoderStates, inputs, cache, true));
       searches.forEach((s, b) => s.live.forEach((beam, j) => (beam.row = b * k + j)));
       rowsPerWindow = k;
     }
     return searches.map((s, b) => {
-      const best = s.finished[bestCandidate(s.finished.map((c) => ({ sumLogProb: c.sumLogProb, length: c.tokens.length })), pass.lengthPenalty)];
+      const best =
+        s.finished[
+          bestCandidate(
+            s.finished.map((c) => ({ sumLogProb: c.sumLogProb, length: c.tokens.length })),
+            pass.lengthPenalty,
+          )
+        ];
       const result = best ?? { tokens: [], logProbs: [], sumLogProb: 0, attention: [] };
-      return { tokens: result.tokens, logProbs: result.logProbs, sumLogProb: result.sumLogProb, temperature: 0, noSpeechProb: noSpeech[b], attention: first.attention ? result.attention : undefined };
+      return {
+        tokens: result.tokens,
+        logProbs: result.logProbs,
+        sumLogProb: result.sumLogProb,
+        temperature: 0,
+        noSpeechProb: noSpeech[b],
+        attention: first.attention ? result.attention : undefined,
+      };
     });
   }
 
   /** One step of one window: its next beams from its live beams' logits (rows of this run). */
-  private advance(search: WindowSearch, logits: Float32Array[], attention: Float32Array[][] | undefined, options: WindowDecodeOptions, k: number, maxCandidates: number): void {
+  private advance(
+    search: WindowSearch,
+    logits: Float32Array[],
+    attention: Float32Array[][] | undefined,
+    options: WindowDecodeOptions,
+    k: number,
+    maxCandidates: number,
+  ): void {
     const candidates: { parent: Beam; token: number; logProb: number; sumLogProb: number }[] = [];
     for (const parent of search.live) {
       const row = logits[parent.row];
-      if (options.fixedSteps === undefined) applyWhisperLogitsRules(row, parent.tokens, this.tokens, options.timestamps);
+      if (options.fixedSteps === undefined)
+        applyWhisperLogitsRules(row, parent.tokens, this.tokens, options.timestamps);
       const logProbs = logSoftmax(row);
-      for (const token of topK(logProbs, k + 1)) candidates.push({ parent, token, logProb: logProbs[token], sumLogProb: parent.sumLogProb + logProbs[token] });
+      for (const token of topK(logProbs, k + 1))
+        candidates.push({
+          parent,
+          token,
+          logProb: logProbs[token],
+          sumLogProb: parent.sumLogProb + logProbs[token],
+        });
     }
     candidates.sort((a, b) => b.sumLogProb - a.sumLogProb);
     const live: Beam[] = [];
@@ -93,9 +136,21 @@ export class WhisperBeamSearchDecoder {
       if (sumLogProb === -Infinity) break;
       const stepAttention = attention ? [...parent.attention, attention[parent.row]] : [];
       if (token === this.tokens.endOfText && options.fixedSteps === undefined) {
-        finished.push({ tokens: parent.tokens, logProbs: parent.logProbs, sumLogProb, attention: stepAttention, row: parent.row });
+        finished.push({
+          tokens: parent.tokens,
+          logProbs: parent.logProbs,
+          sumLogProb,
+          attention: stepAttention,
+          row: parent.row,
+        });
       } else {
-        live.push({ tokens: [...parent.tokens, token], logProbs: [...parent.logProbs, logProb], sumLogProb, attention: stepAttention, row: parent.row });
+        live.push({
+          tokens: [...parent.tokens, token],
+          logProbs: [...parent.logProbs, logProb],
+          sumLogProb,
+          attention: stepAttention,
+          row: parent.row,
+        });
         if (live.length === k) break;
       }
     }

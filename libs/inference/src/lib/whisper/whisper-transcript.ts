@@ -1,7 +1,8 @@
 import type { WordTiming } from '@streamscribe/contracts';
 import { geometricMeanProbability } from '../runtime/scores';
 import type { ByteLevelBpeDecoder } from './byte-level-bpe-decoder';
-import type { DecodedTokens } from './decoding/whisper-decoded-tokens';
+import { compressionRatio } from './decoding/temperature-fallback';
+import { DecodedTokens, averageLogProb } from './decoding/whisper-decoded-tokens';
 import type { WhisperSpecialTokens } from './whisper-special-tokens';
 
 export interface WhisperSegment {
@@ -16,6 +17,8 @@ export interface WindowTranscript {
   words: WordTiming[];
   /** Natural-log probabilities of the text tokens. */
   logProbs: number[];
+  /** How the window was decoded, as faster-whisper reports it per segment. */
+  decoding: { temperature: number; avgLogProb: number; compressionRatio: number; noSpeechProb: number };
 }
 
 /**
@@ -30,7 +33,8 @@ export function windowTranscript(decoded: DecodedTokens, offsetSeconds: number, 
   const words: WordTiming[] = [];
   const logProbs: number[] = [];
   let start = 0;
-  if (decoded.silent) return { text: '', segments, words, logProbs };
+  const decoding = { temperature: decoded.temperature, avgLogProb: averageLogProb(decoded), compressionRatio: 0, noSpeechProb: decoded.noSpeechProb };
+  if (decoded.silent) return { text: '', segments, words, logProbs, decoding };
   let current: { ids: number[]; logProbs: number[] } = { ids: [], logProbs: [] };
   const close = (end: number) => {
     if (current.ids.length > 0) {
@@ -52,7 +56,8 @@ export function windowTranscript(decoded: DecodedTokens, offsetSeconds: number, 
     }
   });
   close(durationSeconds);
-  return { text: segments.map((s) => s.text).join(' ').trim(), segments, words, logProbs };
+  const text = segments.map((s) => s.text).join(' ').trim();
+  return { text, segments, words, logProbs, decoding: { ...decoding, compressionRatio: compressionRatio(text) } };
 }
 
 function spreadWords(tokens: { ids: number[]; logProbs: number[] }, segment: WhisperSegment, tokenizer: ByteLevelBpeDecoder): WordTiming[] {

@@ -29,7 +29,11 @@ export class WhisperWindowDecoder {
     private readonly tokens: WhisperSpecialTokens,
     private readonly tokenizer: ByteLevelBpeDecoder,
   ) {
-    this.session = new WhisperDecoderSession(decoderSession, config, alignmentHeadsOf(generation.alignment_heads, decoderSession.outputNames));
+    this.session = new WhisperDecoderSession(
+      decoderSession,
+      config,
+      alignmentHeadsOf(generation.alignment_heads, decoderSession.outputNames),
+    );
     this.greedy = new WhisperGreedyDecoder(this.session, tokens, config.max_target_positions);
     this.beam = new WhisperBeamSearchDecoder(this.session, tokens, config.max_target_positions);
   }
@@ -43,7 +47,11 @@ export class WhisperWindowDecoder {
   async detectLanguages(encoderStates: Tensor): Promise<(string | undefined)[]> {
     const batch = encoderStates.dims[0];
     if (this.tokens.languages.size === 0) return Array.from({ length: batch }, () => undefined);
-    const { logits } = await this.session.run(encoderStates, Array.from({ length: batch }, () => [this.tokens.startOfTranscript]), undefined);
+    const { logits } = await this.session.run(
+      encoderStates,
+      Array.from({ length: batch }, () => [this.tokens.startOfTranscript]),
+      undefined,
+    );
     return logits.map((row) => {
       let best: [string, number] | undefined;
       for (const [code, id] of this.tokens.languages) if (!best || row[id] > best[1]) best = [code, row[id]];
@@ -52,8 +60,13 @@ export class WhisperWindowDecoder {
   }
 
   /** Decodes each window of encoderStates [B, …] from its prompt; prompts must share one length. */
-  async decode(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[]): Promise<DecodedTokens[]> {
-    if (prompts.some((p) => p.length !== prompts[0].length)) throw new RangeError('one decoder batch needs prompts of one length');
+  async decode(
+    encoderStates: Tensor,
+    prompts: number[][],
+    options: WindowDecodeOptions[],
+  ): Promise<DecodedTokens[]> {
+    if (prompts.some((p) => p.length !== prompts[0].length))
+      throw new RangeError('one decoder batch needs prompts of one length');
     const decoded: DecodedTokens[] = [];
     const groups = new Map<string, number[]>();
     options.forEach((o, i) => {
@@ -61,13 +74,23 @@ export class WhisperWindowDecoder {
       groups.set(key, [...(groups.get(key) ?? []), i]);
     });
     for (const group of groups.values()) {
-      const results = await this.decodeWithFallback(selectRows(encoderStates, group), group.map((i) => prompts[i]), group.map((i) => options[i]), options[group[0]].decoding ?? GREEDY_DECODING);
+      const results = await this.decodeWithFallback(
+        selectRows(encoderStates, group),
+        group.map((i) => prompts[i]),
+        group.map((i) => options[i]),
+        options[group[0]].decoding ?? GREEDY_DECODING,
+      );
       group.forEach((index, i) => (decoded[index] = results[i]));
     }
     return decoded;
   }
 
-  private async decodeWithFallback(states: Tensor, prompts: number[][], options: WindowDecodeOptions[], decoding: WhisperDecodingOptions): Promise<DecodedTokens[]> {
+  private async decodeWithFallback(
+    states: Tensor,
+    prompts: number[][],
+    options: WindowDecodeOptions[],
+    decoding: WhisperDecodingOptions,
+  ): Promise<DecodedTokens[]> {
     const attempts: DecodedTokens[][] = prompts.map(() => []);
     let pending = prompts.map((_, i) => i);
     for (const [step, temperature] of decoding.temperatures.entries()) {
@@ -77,9 +100,16 @@ export class WhisperWindowDecoder {
       const results =
         temperature === 0 && decoding.beamSize > 1
           ? await this.beam.decode(rows, subPrompts, subOptions, decoding)
-          : await this.greedy.decode(rows, subPrompts, subOptions, { temperature, samples: decoding.bestOf, seed: decoding.seed + step, lengthPenalty: decoding.lengthPenalty });
+          : await this.greedy.decode(rows, subPrompts, subOptions, {
+              temperature,
+              samples: decoding.bestOf,
+              seed: decoding.seed + step,
+              lengthPenalty: decoding.lengthPenalty,
+            });
       pending.forEach((i, j) => attempts[i].push(results[j]));
-      pending = pending.filter((i, j) => options[i].fixedSteps === undefined && needsFallback(this.quality(results[j]), decoding));
+      pending = pending.filter(
+        (i, j) => options[i].fixedSteps === undefined && needsFallback(this.quality(results[j]), decoding),
+      );
       if (pending.length === 0) break;
     }
     return attempts.map((tried) => {
@@ -103,11 +133,17 @@ export class WhisperWindowDecoder {
 
   private quality(decoded: DecodedTokens): DecodeQuality {
     const text = this.tokenizer.decode(decoded.tokens.filter((id) => id < this.tokens.endOfText));
-    return { compressionRatio: compressionRatio(text), avgLogProb: averageLogProb(decoded), noSpeechProb: decoded.noSpeechProb };
+    return {
+      compressionRatio: compressionRatio(text),
+      avgLogProb: averageLogProb(decoded),
+      noSpeechProb: decoded.noSpeechProb,
+    };
   }
 }
 
 /** The given rows of a [B, …] tensor (the tensor itself when that is all of them, in order). */
 function selectRows(states: Tensor, rows: number[]): Tensor {
-  return rows.length === states.dims[0] && rows.every((row, i) => row === i) ? states : gatherRows(states, rows);
+  return rows.length === states.dims[0] && rows.every((row, i) => row === i)
+    ? states
+    : gatherRows(states, rows);
 }

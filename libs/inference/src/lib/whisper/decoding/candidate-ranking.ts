@@ -8,7 +8,10 @@ export function rankingScore(sumLogProb: number, length: number, lengthPenalty: 
 }
 
 /** Index of the best-ranked candidate (the first of equals). */
-export function bestCandidate(candidates: readonly { sumLogProb: number; length: number }[], lengthPenalty: number): number {
+export function bestCandidate(
+  candidates: readonly { sumLogProb: number; length: number }[],
+  lengthPenalty: number,
+): number {
   let best = 0;
   let bestScore = -Infinity;
   candidates.forEach((c, i) => {

@@ -23,13 +23,16 @@ export function compressionRatio(text: string): number {
  * sample would only invent words.
  */
 export function needsFallback(quality: DecodeQuality, options: WhisperDecodingOptions): boolean {
-  const repetitive = options.compressionRatioThreshold !== undefined && quality.compressionRatio > options.compressionRatioThreshold;
+  const repetitive =
+    options.compressionRatioThreshold !== undefined &&
+    quality.compressionRatio > options.compressionRatioThreshold;
   const improbable = options.logProbThreshold !== undefined && quality.avgLogProb < options.logProbThreshold;
   return (repetitive || improbable) && !isSilence(quality, options);
 }
 
 /** openai/whisper's no-speech rule: <|nospeech|> likely and the text improbable. */
 export function isSilence(quality: DecodeQuality, options: WhisperDecodingOptions): boolean {
-  if (options.noSpeechThreshold === undefined || quality.noSpeechProb <= options.noSpeechThreshold) return false;
+  if (options.noSpeechThreshold === undefined || quality.noSpeechProb <= options.noSpeechThreshold)
+    return false;
   return options.logProbThreshold !== undefined && quality.avgLogProb < options.logProbThreshold;
 }

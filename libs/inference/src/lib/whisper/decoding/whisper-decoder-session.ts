@@ -47,7 +47,8 @@ export class WhisperDecoderSession {
     this.attentionLayers = [...new Set((alignmentHeads ?? []).map(([layer]) => layer))];
     this.fetches = ['logits'];
     for (let i = 0; i < this.layers; i++) {
-      for (const kind of ['decoder', 'encoder']) for (const part of ['key', 'value']) this.fetches.push(`present.${i}.${kind}.${part}`);
+      for (const kind of ['decoder', 'encoder'])
+        for (const part of ['key', 'value']) this.fetches.push(`present.${i}.${kind}.${part}`);
     }
   }
 
@@ -56,7 +57,12 @@ export class WhisperDecoderSession {
    * attention mask). encoderStates has one row per window on the first run; later runs ignore it.
    * withAttention fetches the alignment heads' cross-attention too (a timestamped export only).
    */
-  async run(encoderStates: Tensor, inputIds: number[][], cache: DecoderCache | undefined, withAttention = false): Promise<DecoderStepResult> {
+  async run(
+    encoderStates: Tensor,
+    inputIds: number[][],
+    cache: DecoderCache | undefined,
+    withAttention = false,
+  ): Promise<DecoderStepResult> {
     const rows = inputIds.length;
     const length = inputIds[0].length;
     const feeds: DecoderCache = {
@@ -66,18 +72,25 @@ export class WhisperDecoderSession {
       ...(cache ?? this.emptyCache(rows)),
     };
     const attending = withAttention && this.alignmentHeads !== undefined;
-    const fetches = attending ? [...this.fetches, ...this.attentionLayers.map((layer) => `cross_attentions.${layer}`)] : this.fetches;
+    const fetches = attending
+      ? [...this.fetches, ...this.attentionLayers.map((layer) => `cross_attentions.${layer}`)]
+      : this.fetches;
     const outputs = await this.session.run(feeds, fetches);
     const all = outputs['logits'].data as Float32Array;
     const vocab = outputs['logits'].dims[2];
-    const logits = Array.from({ length: rows }, (_, r) => all.slice(((r + 1) * length - 1) * vocab, (r + 1) * length * vocab));
-    const firstLogits = Array.from({ length: rows }, (_, r) => all.subarray(r * length * vocab, (r * length + 1) * vocab));
+    const logits = Array.from({ length: rows }, (_, r) =>
+      all.slice(((r + 1) * length - 1) * vocab, (r + 1) * length * vocab),
+    );
+    const firstLogits = Array.from({ length: rows }, (_, r) =>
+      all.subarray(r * length * vocab, (r * length + 1) * vocab),
+    );
     const next: DecoderCache = {};
     for (let i = 0; i < this.layers; i++) {
       for (const part of ['key', 'value']) {
         next[`past_key_values.${i}.decoder.${part}`] = outputs[`present.${i}.decoder.${part}`];
         // The cross-attention cache is what the first run computed.
-        next[`past_key_values.${i}.encoder.${part}`] = cache?.[`past_key_values.${i}.encoder.${part}`] ?? outputs[`present.${i}.encoder.${part}`];
+        next[`past_key_values.${i}.encoder.${part}`] =
+          cache?.[`past_key_values.${i}.encoder.${part}`] ?? outputs[`present.${i}.encoder.${part}`];
       }
     }
     const attention = attending ? this.lastPositionAttention(outputs, rows) : undefined;
@@ -90,9 +103,14 @@ export class WhisperDecoderSession {
    * cross-attention keys/values, so reordering beams within windows never needs to move them.
    */
   selectRows(cache: DecoderCache, sources: readonly number[], selfOnly: boolean): DecoderCache {
-    if (sources.every((source, i) => source === i) && cache[`past_key_values.0.decoder.key`].dims[0] === sources.length) return cache;
+    if (
+      sources.every((source, i) => source === i) &&
+      cache[`past_key_values.0.decoder.key`].dims[0] === sources.length
+    )
+      return cache;
     const next: DecoderCache = {};
-    for (const [name, tensor] of Object.entries(cache)) next[name] = selfOnly && name.includes('.encoder.') ? tensor : gatherRows(tensor, sources);
+    for (const [name, tensor] of Object.entries(cache))
+      next[name] = selfOnly && name.includes('.encoder.') ? tensor : gatherRows(tensor, sources);
     return next;
   }
 
@@ -113,7 +131,8 @@ export class WhisperDecoderSession {
     const empty = new Tensor('float32', new Float32Array(0), [rows, this.heads, 0, this.headDim]);
     const feeds: DecoderCache = {};
     for (let i = 0; i < this.layers; i++) {
-      for (const kind of ['decoder', 'encoder']) for (const part of ['key', 'value']) feeds[`past_key_values.${i}.${kind}.${part}`] = empty;
+      for (const kind of ['decoder', 'encoder'])
+        for (const part of ['key', 'value']) feeds[`past_key_values.${i}.${kind}.${part}`] = empty;
     }
     return feeds;
   }

@@ -34,7 +34,14 @@ export interface WhisperDecodingOptions {
 }
 
 /** One greedy pass, no fallback: what the engine does when a window names no options. */
-export const GREEDY_DECODING: WhisperDecodingOptions = { beamSize: 1, patience: 1, lengthPenalty: 1, temperatures: [0], bestOf: 1, seed: 0 };
+export const GREEDY_DECODING: WhisperDecodingOptions = {
+  beamSize: 1,
+  patience: 1,
+  lengthPenalty: 1,
+  temperatures: [0],
+  bestOf: 1,
+  seed: 0,
+};
 
 /** faster-whisper's transcribe() defaults, which the classic Python worker ran with. */
 export const FASTER_WHISPER_DECODING: WhisperDecodingOptions = {

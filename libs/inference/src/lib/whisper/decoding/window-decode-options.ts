@@ -12,6 +12,10 @@ export interface WindowDecodeOptions {
 }
 
 /** Tokens a window may still generate after a prompt of promptLength. */
-export function generationLimit(options: WindowDecodeOptions, promptLength: number, maxTargetPositions: number): number {
+export function generationLimit(
+  options: WindowDecodeOptions,
+  promptLength: number,
+  maxTargetPositions: number,
+): number {
   return Math.min(options.fixedSteps ?? options.maxNewTokens, maxTargetPositions - promptLength);
 }
