@@ -5,6 +5,7 @@ import { observedBatch } from '../batching/inference-metrics';
 import { MicroBatcher } from '../batching/micro-batcher';
 import { inferenceError } from '../runtime/inference-errors';
 import { geometricMeanProbability } from '../runtime/scores';
+import type { WhisperDecodingOptions } from './decoding/whisper-decoding-options';
 import type { WhisperEngine, WhisperWindow, WindowResult } from './whisper-engine';
 
 /** maxAudioSeconds defaults to 600 (audio is decoded in 30 s windows). */
@@ -14,6 +15,8 @@ export interface WhisperProviderOptions extends BatchedProviderOptions {
   task: 'transcribe' | 'translate';
   /** Ask the model for segment timestamps (word times then follow segments). */
   timestamps: boolean;
+  /** Beam search and temperature fallback (the worker passes its WHISPER_* settings); undefined decodes greedily. */
+  decoding?: WhisperDecodingOptions;
 }
 
 /**
@@ -79,6 +82,7 @@ export class WhisperProvider implements TranscriptionProvider {
       language,
       task: this.options.task,
       timestamps: this.options.timestamps,
+      decoding: this.options.decoding,
     }));
   }
 }
