@@ -1,11 +1,13 @@
 // Whisper throughput on ONNX Runtime: audio seconds transcribed per wall second (the inverse of
 // the real-time factor) for a Whisper-base-shaped export with random weights, one window per
-// encoder run (batch 1) against 8 windows per run (batch 8), same audio, same fixed decode steps.
+// encoder run (batch 1) against 8 windows per run (batch 8), same audio, same fixed decode steps;
+// then the same two with beam search (5 beams per window) against greedy decoding.
 // `npm run bench:inference [-- --reps=3 --chunks=8 --seconds=10 --steps=32]`; see BENCHMARKS.md.
 import './transport/silent-logs';
 import os from 'node:os';
 import { OnnxSessionFactory, WhisperEngine, WhisperWindow, type InferenceDevice } from '@streamscribe/inference';
 import { createLogger } from '@streamscribe/observability';
+import { beamPaths, beamSummary } from './inference/decoding-paths';
 import { randomWhisperBase } from './inference/random-whisper-base';
 
 function option(name: string, fallback: number): number {
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
   const paths = {
     'batch 1': () => windows.reduce<Promise<unknown>>((previous, w) => previous.then(() => engine.transcribeBatch([w])), Promise.resolve()),
     [`batch ${chunks}`]: () => engine.transcribeBatch(windows),
+    ...beamPaths(engine, windows),
   };
   const names = Object.keys(paths);
   const walls: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
     '',
     ...names.map((name) => `${name} per rep: ${walls[name].map((w) => w.toFixed(2)).join(', ')} s`),
     `per-rep ratio (batch 1 wall / batch ${chunks} wall, same rep): ${walls['batch 1'].map((w, i) => (w / walls[names[1]][i]).toFixed(2)).join(', ')}`,
+    ...beamSummary(walls, chunks, median),
     `load average before / after: ${loadBefore} / ${loadAverage()} (other processes on this machine skew single reps)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
