@@ -8,10 +8,12 @@ const ROOT = join(__dirname, '..', '..');
 /**
  * A Whisper-base-shaped export with random weights (~290 MB): generated on first use by
  * tools/models/generate_models.py into BENCH_MODEL_DIR (default: the OS temp folder), never
- * committed. Random weights decode nonsense, so the benchmark fixes the decode steps.
+ * committed. Random weights decode nonsense, so the benchmark fixes the decode steps. The folder
+ * name carries a version: -v2 attends to the cached cross-attention keys/values on cached decoder
+ * runs (the first version ignored them, so its decoder steps were too cheap).
  */
 export function randomWhisperBase(): string {
-  const dir = process.env['BENCH_MODEL_DIR'] || join(tmpdir(), 'streamscribe-bench', 'whisper-base-random');
+  const dir = process.env['BENCH_MODEL_DIR'] || join(tmpdir(), 'streamscribe-bench', 'whisper-base-random-v2');
   if (existsSync(join(dir, 'onnx', 'decoder_model_merged.onnx'))) return dir;
   const python = process.env['PYTHON'] || '/usr/bin/python3';
   process.stderr.write(`generating a random-weight Whisper-base export in ${dir} (once)\n`);

@@ -5,8 +5,10 @@ const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
 /**
  * The committed test models (`tools/models/generate_models.py tiny`): the public exports' tensor
  * names, shapes and dtypes, with weights built so greedy decoding yields known text.
+ * `whisper-timestamped` is the tiny Whisper as onnx-community's `*_timestamped` exports are made:
+ * its decoder also outputs cross-attentions and generation_config.json names alignment heads.
  */
-export function tinyModelDir(model: 'whisper' | 'parakeet'): string {
+export function tinyModelDir(model: 'whisper' | 'whisper-timestamped' | 'parakeet'): string {
   return join(WORKSPACE_ROOT, 'tools/models/tiny', model);
 }
 
@@ -34,3 +36,12 @@ export function tinyParakeetText(seconds: number): string {
  */
 export const TINY_WHISPER_GREEDY_SEGMENT_END = 1;
 export const TINY_WHISPER_BEAM_SEGMENT_END = 0.98;
+
+/** Word times (s) the timestamped tiny Whisper's alignment head gives for TINY_WHISPER_TEXT. */
+export const TINY_WHISPER_ALIGNED_WORDS = [
+  { word: 'hello', start: 0, end: 0.4 },
+  { word: 'world', start: 0.4, end: 0.7 },
+  { word: 'from', start: 0.7, end: 0.9 },
+  { word: 'streamscribe', start: 0.9, end: 1.3 },
+  { word: 'café', start: 1.3, end: 1.78 },
+];
