@@ -93,7 +93,8 @@ export class WhisperWindowDecoder {
   ): Promise<DecodedTokens[]> {
     const attempts: DecodedTokens[][] = prompts.map(() => []);
     let pending = prompts.map((_, i) => i);
-    for (const [step, temperature] of decoding.temperatures.entries()) {
+    const ladder = decoding.temperatures.length > 0 ? decoding.temperatures : [0];
+    for (const [step, temperature] of ladder.entries()) {
       const rows = selectRows(states, pending);
       const subPrompts = pending.map((i) => prompts[i]);
       const subOptions = pending.map((i) => options[i]);
