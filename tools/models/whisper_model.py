@@ -73,11 +73,10 @@ def build_merged_decoder(dims, rng, path, position_bias=None, next_token_bias=No
 
         a = g.layer_norm(h, d, f"dec{i}_ln2")
         q = g.split_heads(g.linear(a, d, d, f"dec{i}_xq"), heads, head_dim)
-        cross_k, cross_v = cross_attention_cache(g, i, d, heads, head_dim)
         held = alignment is not None and alignment["head"][0] == i
         mask = alignment_mask(g, dims, positions, alignment) if held else None
-        weights_out = f"cross_attentions.{i}" if alignment is not None else None
-        h = g.op("Add", [h, g.linear(g.merge_heads(g.attend(q, cross_k, cross_v, head_dim, mask, weights_out), d), d, d, f"dec{i}_xo")])
+        attended = cross_attention(g, i, q, d, heads, head_dim, mask, with_weights=alignment is not None)
+        h = g.op("Add", [h, g.linear(attended, d, d, f"dec{i}_xo")])
         h = g.op("Add", [h, g.mlp(g.layer_norm(h, d, f"dec{i}_ln3"), d, dims["ffn"], f"dec{i}")])
     h = g.layer_norm(h, d, "dec_ln")
     logits = g.op("MatMul", [h, g.op("Transpose", [token_embedding], perm=[1, 0])], ["transformer_logits"])
@@ -120,29 +119,42 @@ def alignment_mask(g, dims, positions, alignment):
     return g.op("Mul", [g.op("Unsqueeze", [box, g.const([0], "ax0_box", np.int64)]), g.const(head_mask, "head_mask")])
 
 
-def cross_attention_cache(g, layer, d, heads, head_dim):
-    """The merged export's If: without the cache, project encoder_hidden_states (both branches see
-    the outer graph's weights) and output them as present.*.encoder.*; with it, attend to
-    past_key_values.*.encoder.* and output constant empty tensors, as optimum's merged exports do —
-    callers keep the first run's encoder keys/values (copying them every step would cost a batch's
-    whole cross-attention cache per token). Returns the keys and values to attend to."""
+def cross_attention(g, layer, q, d, heads, head_dim, mask, with_weights):
+    """The merged export's If over the cross-attention: without the cache, project
+    encoder_hidden_states (both branches see the outer graph's weights), attend to them and output
+    them as present.*.encoder.*; with it, attend to past_key_values.*.encoder.* where they are (no
+    copy) and output constant empty tensors, as optimum's merged exports do — callers keep the first
+    run's encoder keys/values (copying them every step would cost a batch's whole cross-attention
+    cache per token). Returns the attention's output [B, S, d]; with_weights also outputs
+    cross_attentions.{layer}, the weights after the softmax."""
+    def attend(branch, k, v):
+        weights = f"{branch.prefix}weights" if with_weights else None
+        merged = branch.merge_heads(branch.attend(q, k, v, head_dim, mask, weights), d)
+        return [merged] + ([weights] if with_weights else [])
+
     with_cache = Graph(g.rng, prefix=f"cached{layer}_")
     empty = np.zeros((1, heads, 0, head_dim), dtype=np.float32)
-    cached = [with_cache.op("Identity", [f"past_key_values.{layer}.encoder.{part}"]) for part in ("key", "value")]
+    past = [f"past_key_values.{layer}.encoder.{part}" for part in ("key", "value")]
+    cached_attention = attend(with_cache, *past)
+    cached = [cached_attention[0]]
     cached += [with_cache.op("Constant", [], value=numpy_helper.from_array(empty, f"cached{layer}_empty_{part}")) for part in ("key", "value")]
+    cached += cached_attention[1:]
     fresh = Graph(g.rng, prefix=f"fresh{layer}_")
     projected = [
         fresh.split_heads(fresh.linear("encoder_hidden_states", d, d, f"dec{layer}_xk", bias=False), heads, head_dim),
         fresh.split_heads(fresh.linear("encoder_hidden_states", d, d, f"dec{layer}_xv"), heads, head_dim),
     ]
-    projected += [fresh.op("Identity", [name]) for name in projected]
+    fresh_attention = attend(fresh, *projected)
+    computed = [fresh_attention[0], *projected, *fresh_attention[1:]]
     g.initializers += with_cache.initializers + fresh.initializers
     branch_outputs = lambda names: [tensor(n, FLOAT, None) for n in names]  # noqa: E731
-    attend_k, attend_v, _, _ = g.op(
+    outputs = [f"cross_attended_{layer}", f"present.{layer}.encoder.key", f"present.{layer}.encoder.value"]
+    outputs += [f"cross_attentions.{layer}"] if with_weights else []
+    results = g.op(
         "If",
         ["use_cache_branch"],
-        [f"cross_k_{layer}", f"cross_v_{layer}", f"present.{layer}.encoder.key", f"present.{layer}.encoder.value"],
+        outputs,
         then_branch=with_cache.subgraph(f"with_past_{layer}", branch_outputs(cached)),
-        else_branch=fresh.subgraph(f"without_past_{layer}", branch_outputs(projected)),
+        else_branch=fresh.subgraph(f"without_past_{layer}", branch_outputs(computed)),
     )
-    return attend_k, attend_v
+    return results[0]
