@@ -1,6 +1,7 @@
 import type { Tensor } from 'onnxruntime-node';
-import { logSoftmax, topK } from '../runtime/scores';
+import { logSumExp, topK } from '../runtime/scores';
 import { bestCandidate } from './decoding/candidate-ranking';
+import type { ScratchLease } from './decoding/cache-scratch';
 import type { DecodedTokens } from './decoding/whisper-decoded-tokens';
 import type { WhisperDecoderSession } from './decoding/whisper-decoder-session';
 import { WindowDecodeOptions, generationLimit } from './decoding/window-decode-options';
@@ -52,10 +53,27 @@ export class WhisperBeamSearchDecoder {
     options: WindowDecodeOptions[],
     pass: BeamSearchPass,
   ): Promise<DecodedTokens[]> {
+    const scratch = this.decoder.lendScratch();
+    try {
+      return await this.search(encoderStates, prompts, options, pass, scratch);
+    } finally {
+      scratch?.release();
+    }
+  }
+
+  private async search(
+    encoderStates: Tensor,
+    prompts: number[][],
+    options: WindowDecodeOptions[],
+    pass: BeamSearchPass,
+    scratch: ScratchLease | undefined,
+  ): Promise<DecodedTokens[]> {
     const k = pass.beamSize;
     const maxCandidates = Math.max(1, Math.round(k * pass.patience));
     const first = await this.decoder.run(encoderStates, prompts, undefined, true);
-    const noSpeech = first.firstLogits.map((logits) => Math.exp(logSoftmax(logits)[this.tokens.noSpeech]));
+    const noSpeech = first.firstLogits.map((logits) =>
+      Math.exp(logits[this.tokens.noSpeech] - logSumExp(logits)),
+    );
     const searches: WindowSearch[] = options.map((o, b) => {
       const limit = generationLimit(o, prompts[0].length, this.maxTargetPositions);
       return {
@@ -81,7 +99,7 @@ export class WhisperBeamSearchDecoder {
           s.done ? this.tokens.endOfText : (s.live[j].tokens.at(-1) as number),
         ]),
       );
-      cache = this.decoder.selectRows(cache, sources, rowsPerWindow === k);
+      cache = this.decoder.selectRows(cache, sources, rowsPerWindow === k, scratch);
       ({ logits, attention, cache } = await this.decoder.run(encoderStates, inputs, cache, true));
       searches.forEach((s, b) => s.live.forEach((beam, j) => (beam.row = b * k + j)));
       rowsPerWindow = k;
@@ -120,14 +138,12 @@ export class WhisperBeamSearchDecoder {
       const row = logits[parent.row];
       if (options.fixedSteps === undefined)
         applyWhisperLogitsRules(row, parent.tokens, this.tokens, options.timestamps);
-      const logProbs = logSoftmax(row);
-      for (const token of topK(logProbs, k + 1))
-        candidates.push({
-          parent,
-          token,
-          logProb: logProbs[token],
-          sumLogProb: parent.sumLogProb + logProbs[token],
-        });
+      // Log-softmax keeps the order of the logits: the likeliest tokens are the largest logits.
+      const logSum = logSumExp(row);
+      for (const token of topK(row, k + 1)) {
+        const logProb = row[token] - logSum;
+        candidates.push({ parent, token, logProb, sumLogProb: parent.sumLogProb + logProb });
+      }
     }
     candidates.sort((a, b) => b.sumLogProb - a.sumLogProb);
     const live: Beam[] = [];

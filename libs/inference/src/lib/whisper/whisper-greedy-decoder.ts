@@ -1,7 +1,8 @@
 import type { Tensor } from 'onnxruntime-node';
-import { argmax, logSoftmax } from '../runtime/scores';
+import { argmax, logSumExp } from '../runtime/scores';
 import { sampleIndex, seededRandom } from '../runtime/seeded-random';
 import { bestCandidate } from './decoding/candidate-ranking';
+import type { ScratchLease } from './decoding/cache-scratch';
 import type { DecodedTokens } from './decoding/whisper-decoded-tokens';
 import type { DecoderCache, WhisperDecoderSession } from './decoding/whisper-decoder-session';
 import { WindowDecodeOptions, generationLimit } from './decoding/window-decode-options';
@@ -42,15 +43,24 @@ export class WhisperGreedyDecoder {
 
   /** Decodes each window of encoderStates [B, …] from its prompt; prompts must share one length. */
   async decode(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[], pass: SamplingPass): Promise<DecodedTokens[]> {
+    const scratch = this.decoder.lendScratch();
+    try {
+      return await this.search(encoderStates, prompts, options, pass, scratch);
+    } finally {
+      scratch?.release();
+    }
+  }
+
+  private async search(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[], pass: SamplingPass, scratch: ScratchLease | undefined): Promise<DecodedTokens[]> {
     const n = pass.temperature > 0 ? pass.samples : 1;
     const limits = options.map((o) => generationLimit(o, prompts[0].length, this.maxTargetPositions));
     const randoms = prompts.map(() => seededRandom(pass.seed));
     const rows: Row[] = Array.from({ length: prompts.length * n }, (_, r) => ({ tokens: [], logProbs: [], sumLogProb: 0, attention: [], done: limits[Math.floor(r / n)] <= 0 }));
     const windowOf = (r: number) => Math.floor(r / n);
     const first = await this.decoder.run(encoderStates, prompts, undefined, true);
-    const noSpeech = first.firstLogits.map((logits) => Math.exp(logSoftmax(logits)[this.tokens.noSpeech]));
+    const noSpeech = first.firstLogits.map((logits) => Math.exp(logits[this.tokens.noSpeech] - logSumExp(logits)));
     const firstAttention = first.attention;
-    let cache: DecoderCache = this.decoder.selectRows(first.cache, rows.map((_, r) => windowOf(r)), false);
+    let cache: DecoderCache = this.decoder.selectRows(first.cache, rows.map((_, r) => windowOf(r)), false, scratch);
     let logits = rows.map((_, r) => first.logits[windowOf(r)]);
     let attention = firstAttention ? rows.map((_, r) => firstAttention[windowOf(r)]) : undefined;
     for (;;) {
@@ -74,7 +84,7 @@ export class WhisperGreedyDecoder {
     const { fixedSteps, timestamps } = options;
     if (fixedSteps === undefined) applyWhisperLogitsRules(logits, row.tokens, this.tokens, timestamps);
     const next = temperature > 0 ? sampleIndex(logits, temperature, random) : argmax(logits);
-    const logProb = logSoftmax(logits)[next];
+    const logProb = logits[next] - logSumExp(logits);
     if (attention) row.attention.push(attention);
     if (next === this.tokens.endOfText && fixedSteps === undefined) {
       row.sumLogProb += logProb;

@@ -13,8 +13,16 @@ describe('temperature fallback', () => {
     ['a fluent result', fine, false],
     ['a repetition loop', { ...fine, compressionRatio: 2.5 }, true],
     ['an improbable result', { ...fine, avgLogProb: -1.2 }, true],
-    ['improbable silence (no retry: a hotter sample would invent words)', { ...fine, avgLogProb: -1.2, noSpeechProb: 0.7 }, false],
-    ['a loop over likely silence that is probable (retried)', { ...fine, compressionRatio: 2.5, noSpeechProb: 0.7 }, true],
+    [
+      'improbable silence (no retry: a hotter sample would invent words)',
+      { ...fine, avgLogProb: -1.2, noSpeechProb: 0.7 },
+      false,
+    ],
+    [
+      'a loop over likely silence that is probable (retried)',
+      { ...fine, compressionRatio: 2.5, noSpeechProb: 0.7 },
+      true,
+    ],
   ])('with the faster-whisper defaults, %s needs fallback: %s', (_, quality, expected) => {
     expect(needsFallback(quality, FASTER_WHISPER_DECODING)).toBe(expected);
   });

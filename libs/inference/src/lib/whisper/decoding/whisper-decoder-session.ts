@@ -1,5 +1,6 @@
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { WhisperConfig } from '../whisper-model-files';
+import { CacheScratch, ScratchLease } from './cache-scratch';
 import { gatherRows } from './gather-rows';
 
 export type DecoderCache = Record<string, Tensor>;
@@ -34,6 +35,7 @@ export class WhisperDecoderSession {
   private readonly headDim: number;
   private readonly fetches: string[];
   private readonly attentionLayers: number[];
+  private readonly scratch = new CacheScratch();
 
   constructor(
     private readonly session: InferenceSession,
@@ -101,17 +103,37 @@ export class WhisperDecoderSession {
    * The cache with its rows taken from `sources` (row i of the result is row sources[i]).
    * selfOnly keeps the cross-attention entries as they are: beams of one window share their
    * cross-attention keys/values, so reordering beams within windows never needs to move them.
+   * Copied cross-attention entries go into the scratch buffers when a lease is given.
    */
-  selectRows(cache: DecoderCache, sources: readonly number[], selfOnly: boolean): DecoderCache {
+  selectRows(
+    cache: DecoderCache,
+    sources: readonly number[],
+    selfOnly: boolean,
+    scratch?: ScratchLease,
+  ): DecoderCache {
     if (
       sources.every((source, i) => source === i) &&
       cache[`past_key_values.0.decoder.key`].dims[0] === sources.length
     )
       return cache;
     const next: DecoderCache = {};
-    for (const [name, tensor] of Object.entries(cache))
-      next[name] = selfOnly && name.includes('.encoder.') ? tensor : gatherRows(tensor, sources);
+    for (const [name, tensor] of Object.entries(cache)) {
+      const crossAttention = name.includes('.encoder.');
+      next[name] =
+        selfOnly && crossAttention
+          ? tensor
+          : gatherRows(
+              tensor,
+              sources,
+              crossAttention && scratch ? (length) => scratch.buffer(name, length) : undefined,
+            );
+    }
     return next;
+  }
+
+  /** The scratch buffers for one decode's copied cross-attention caches (undefined while another decode holds them). */
+  lendScratch(): ScratchLease | undefined {
+    return this.scratch.lend();
   }
 
   /** [rows, heads, 1 or prompt length, frames] per layer → per row, per alignment head, the last position's frames. */
