@@ -2,9 +2,10 @@
 // seconds transcribed per wall second (the inverse of the real-time factor) for a Whisper-base-shaped
 // export with random weights, at several batch sizes, with the engine on the event loop's own thread
 // (in-thread) and in an engine thread as the workers run it (worker-thread), same audio, same fixed
-// decode steps; event-loop delay (perf_hooks.monitorEventLoopDelay) measured during each path.
+// decode steps, greedy and with beam search (5 beams per window); event-loop delay
+// (perf_hooks.monitorEventLoopDelay) measured during each path.
 // `npm run bench:inference [-- --reps=3 --chunks=8 --seconds=10 --steps=32 --batch-sizes=1,8
-//   --modes=in-thread,worker-thread --dtypes=fp32,fp16,int8]`; see BENCHMARKS.md.
+//   --modes=in-thread,worker-thread --dtypes=fp32,fp16,int8 --decodings=greedy,beam5]`; see BENCHMARKS.md.
 import './transport/silent-logs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -22,6 +23,7 @@ import {
   type SessionSettings,
 } from '@streamscribe/inference';
 import { createLogger } from '@streamscribe/observability';
+import { DECODINGS, Decoding, beamSummary, decodingLabel, windowsFor } from './inference/decoding-paths';
 import { randomWhisperBase } from './inference/random-whisper-base';
 
 const MODES = ['in-thread', 'worker-thread'] as const;
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
   if (batchSizes.some((b) => !Number.isInteger(b) || b < 1 || b > chunks))
     throw new Error(`--batch-sizes must be integers from 1 to --chunks (${chunks})`);
   const modes = listOption<Mode>('modes', MODES.join(','), MODES);
+  const decodings = listOption<Decoding>('decodings', DECODINGS.join(','), DECODINGS);
   const dtypes = listOption<WhisperDtype>(
     'dtypes',
     'fp32',
@@ -143,20 +146,23 @@ async function main(): Promise<void> {
       const loaded = await loadEngine(dir, dtype, session, mode);
       activeDevice ??= loaded.device;
       closers.push(loaded.close);
-      for (const batch of batchSizes) {
-        const groups = Array.from({ length: Math.ceil(chunks / batch) }, (_, i) =>
-          windows.slice(i * batch, (i + 1) * batch),
-        );
-        paths.push({
-          name: `${dtypes.length > 1 ? `${dtype}, ` : ''}batch ${batch}, ${mode}`,
-          run: () =>
-            groups.reduce<Promise<unknown>>(
-              (previous, group) => previous.then(() => loaded.engine.transcribeBatch(group)),
-              Promise.resolve(),
-            ),
-          walls: [],
-          loops: [],
-        });
+      for (const decoding of decodings) {
+        const decoded = windowsFor(decoding, windows);
+        for (const batch of batchSizes) {
+          const groups = Array.from({ length: Math.ceil(chunks / batch) }, (_, i) =>
+            decoded.slice(i * batch, (i + 1) * batch),
+          );
+          paths.push({
+            name: `${decodingLabel(decoding)}${dtypes.length > 1 ? `${dtype}, ` : ''}batch ${batch}, ${mode}`,
+            run: () =>
+              groups.reduce<Promise<unknown>>(
+                (previous, group) => previous.then(() => loaded.engine.transcribeBatch(group)),
+                Promise.resolve(),
+              ),
+            walls: [],
+            loops: [],
+          });
+        }
       }
     }
   }
@@ -190,6 +196,7 @@ async function main(): Promise<void> {
       (p) =>
         `${p.name} per rep: ${p.walls.map((w) => w.toFixed(2)).join(', ')} s; p99 ${p.loops.map((l) => ms(l.p99)).join(', ')} ms`,
     ),
+    ...beamSummary(paths, median),
     `load average before / after: ${loadBefore} / ${loadAverage()} (other processes on this machine skew single reps)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -69,7 +69,7 @@ def write_json(path, value):
     path.write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
-def write_whisper(out, dims, rng, tiny):
+def write_whisper(out, dims, rng, tiny, timestamped=False):
     vocab, merges = whisper_tokenizer(TINY_WHISPER_WORDS if tiny else [])
     specials = whisper_specials(len(vocab) if tiny else 50257)
     dims = {**dims, "vocab": dims.get("vocab") or len(vocab) + len(specials)}
@@ -92,6 +92,7 @@ def write_whisper(out, dims, rng, tiny):
         "prev_sot_token_id": specials["<|startofprev|>"], "return_timestamps": False,
         "suppress_tokens": ids(["<|startoflm|>", "<|startofprev|>", "<|nospeech|>"]),
         "task_to_id": {"transcribe": specials["<|transcribe|>"], "translate": specials["<|translate|>"]},
+        **({"alignment_heads": [list(TINY_ALIGNMENT_HEAD)]} if timestamped else {}),
     })
     write_json(out / "preprocessor_config.json", {
         "chunk_length": 30, "feature_extractor_type": "WhisperFeatureExtractor", "feature_size": dims["n_mels"],
@@ -109,8 +110,10 @@ def write_whisper(out, dims, rng, tiny):
                   "end_of_word_suffix": "", "fuse_unk": False, "byte_fallback": False, "vocab": vocab, "merges": merges},
     })
     bias = tiny_whisper_position_bias(dims, vocab, specials) if tiny else None
+    next_bias = tiny_whisper_next_token_bias(dims, specials) if tiny else None
     whisper_model.build_encoder(dims, rng, out / "onnx" / "encoder_model.onnx")
-    whisper_model.build_merged_decoder(dims, rng, out / "onnx" / "decoder_model_merged.onnx", bias)
+    alignment = {"head": TINY_ALIGNMENT_HEAD, "spans": tiny_whisper_alignment_spans(dims)} if timestamped else None
+    whisper_model.build_merged_decoder(dims, rng, out / "onnx" / "decoder_model_merged.onnx", bias, next_bias, alignment)
 
 
 def tiny_whisper_position_bias(dims, vocab, specials):
@@ -129,7 +132,45 @@ def tiny_whisper_position_bias(dims, vocab, specials):
         for rank, token in enumerate(choices):
             bias[position, specials.get(token, token) if isinstance(token, str) else token] = 10.0 - 5.0 * rank
     bias[4 + len(words):, specials["<|endoftext|>"]] = 10.0
+    # The beam-search trap (see tiny_whisper_next_token_bias): <|0.98|> a close second to <|1.00|>.
+    bias[3 + len(words), specials["<|0.98|>"]] = 9.7
     return bias
+
+
+def tiny_whisper_next_token_bias(dims, specials):
+    """Logits added by the current input token, so the tiny Whisper's beam search and greedy
+    decoding differ in a known way (with timestamps): after <|1.00|>, <|endoftext|> (10) has a
+    rival, <|1.50|> (9.5), so the closing <|1.00|> then <|endoftext|> is the greedy path but not the
+    likeliest; after <|0.98|>, <|endoftext|> is certain, so beam search ends the segment at 0.98 s.
+    Returns (token -> row index, rows [R, vocab]); row 0 adds nothing."""
+    follow = {"<|1.00|>": {"<|1.50|>": 9.5}, "<|0.98|>": {"<|endoftext|>": 20.0}}
+    index = np.zeros(dims["vocab"], dtype=np.int64)
+    rows = np.zeros((len(follow) + 1, dims["vocab"]), dtype=np.float32)
+    for row, (previous, logits) in enumerate(follow.items(), start=1):
+        index[specials[previous]] = row
+        for token, logit in logits.items():
+            rows[row, specials[token]] = logit
+    return index, rows
+
+
+# The timestamped tiny Whisper's alignment head, and the encoder frame (0.02 s each) where the
+# decoder position predicting each text token starts attending: hello 0.00 s, world 0.40, from
+# 0.70, stream 0.90, scribe 1.10, caf 1.30, the two bytes of é 1.46 and 1.62; end-of-text 1.78.
+TINY_ALIGNMENT_HEAD = (1, 0)
+TINY_ALIGNMENT_STARTS = [0, 20, 35, 45, 55, 65, 73, 81, 89]
+
+
+def tiny_whisper_alignment_spans(dims):
+    """Decoder position -> [start, end) frames; text tokens are predicted from position 3 on (the
+    timestamped prompt's <|0.00|> comes from position 2), end-of-text from position 11 or 12."""
+    starts = np.zeros(dims["text_ctx"], dtype=np.float32)
+    ends = np.full(dims["text_ctx"], 20, dtype=np.float32)
+    bounds = TINY_ALIGNMENT_STARTS + [dims["audio_ctx"]]
+    for k, (start, end) in enumerate(zip(bounds, bounds[1:])):
+        starts[3 + k], ends[3 + k] = start, end
+    starts[3 + len(TINY_ALIGNMENT_STARTS):] = TINY_ALIGNMENT_STARTS[-1]
+    ends[3 + len(TINY_ALIGNMENT_STARTS):] = dims["audio_ctx"]
+    return starts, ends
 
 
 def write_parakeet(out, rng):
@@ -166,6 +207,7 @@ def main():
         out = args.out or Path(__file__).parent / "tiny"
         write_whisper(out / "whisper", TINY_WHISPER, np.random.default_rng(5), tiny=True)
         dtype_variants.write_variants(out / "whisper" / "onnx")
+        write_whisper(out / "whisper-timestamped", TINY_WHISPER, np.random.default_rng(5), tiny=True, timestamped=True)
         write_parakeet(out / "parakeet", np.random.default_rng(7))
     else:
         if not args.out:

@@ -60,13 +60,15 @@ class Graph:
         back = self.op("Transpose", [x], perm=[0, 2, 1, 3])
         return self.op("Reshape", [back, self.const([0, 0, d_model], "model_shape", np.int64)])
 
-    def attend(self, q, k, v, head_dim, mask=None):
-        """Scaled dot-product attention on [B, H, S, D] tensors; mask is additive."""
+    def attend(self, q, k, v, head_dim, mask=None, weights_out=None):
+        """Scaled dot-product attention on [B, H, S, D] tensors; mask is additive; weights_out names
+        the attention weights (after the softmax) so a graph can output them."""
         kt = self.op("Transpose", [k], perm=[0, 1, 3, 2])
         scores = self.op("Mul", [self.op("MatMul", [q, kt]), self.const(1 / np.sqrt(head_dim), "scale")])
         if mask is not None:
             scores = self.op("Add", [scores, mask])
-        return self.op("MatMul", [self.op("Softmax", [scores], axis=-1), v])
+        weights = self.op("Softmax", [scores], [weights_out] if weights_out else None, axis=-1)
+        return self.op("MatMul", [weights, v])
 
     def mlp(self, x, d_model, d_ff, hint):
         hidden = self.gelu(self.linear(x, d_model, d_ff, f"{hint}_fc1"))

@@ -1,10 +1,10 @@
 import { IsIn, IsNotEmpty, Matches } from 'class-validator';
-import { WHISPER_DTYPE_SUFFIXES, WhisperDtype, WhisperSettings, withInferenceSettings } from '@streamscribe/inference';
+import { WHISPER_DTYPE_SUFFIXES, WhisperDtype, WhisperSettings, withInferenceSettings, withWhisperDecodingSettings } from '@streamscribe/inference';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
 
 const DTYPES = Object.keys(WHISPER_DTYPE_SUFFIXES);
 
-export class WhisperWorkerEnvironment extends withInferenceSettings(WorkerEnvironment) implements WhisperSettings {
+export class WhisperWorkerEnvironment extends withWhisperDecodingSettings(withInferenceSettings(WorkerEnvironment)) implements WhisperSettings {
   override PORT = 9102;
 
   @IsNotEmpty({ message: 'WHISPER_MODEL_DIR is required: run `npm run models:download -- whisper-base` and set it to the folder it prints' })

@@ -12,7 +12,15 @@ export { FakeAssemblyAIServer } from './lib/fake-assemblyai-server';
 export { until } from './lib/until';
 export { parsePrometheusText, sampleValue } from './lib/prometheus-exposition';
 export { startStandInWorker } from './lib/stand-in-worker';
-export { TINY_WHISPER_DETECTED_LANGUAGE, TINY_WHISPER_TEXT, tinyModelDir, tinyParakeetText } from './lib/tiny-models';
+export {
+  TINY_WHISPER_ALIGNED_WORDS,
+  TINY_WHISPER_BEAM_SEGMENT_END,
+  TINY_WHISPER_DETECTED_LANGUAGE,
+  TINY_WHISPER_GREEDY_SEGMENT_END,
+  TINY_WHISPER_TEXT,
+  tinyModelDir,
+  tinyParakeetText,
+} from './lib/tiny-models';
 export { loggedPort, sessionResults } from './lib/stream-results';
 export { FakeHuggingFaceHub } from './lib/fake-hugging-face-hub';
 export { deepgramWorkerEnv, startDeepgramWorker } from './lib/deepgram-worker';

@@ -6,6 +6,7 @@ import {
   loadParakeetProvider,
   loadWhisperProvider,
   withInferenceSettings,
+  withWhisperDecodingSettings,
 } from '@streamscribe/inference';
 import {
   ASSEMBLYAI_DEFAULT_BASE_URL,
@@ -55,7 +56,7 @@ class AssemblyAISettings {
 
 const DTYPES = Object.keys(WHISPER_DTYPE_SUFFIXES);
 
-class WhisperSettings extends withInferenceSettings(class {}) {
+class WhisperSettings extends withWhisperDecodingSettings(withInferenceSettings(class {})) {
   @IsNotEmpty({
     message:
       'WHISPER_MODEL_DIR is required for --provider whisper: run `npm run models:download -- whisper-base` and set it to the folder it prints',

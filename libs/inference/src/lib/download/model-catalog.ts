@@ -16,6 +16,8 @@ export interface CatalogModel {
 const WHISPER_REPOS: Record<string, { repo: string; megabytes: number }> = {
   'whisper-tiny': { repo: 'onnx-community/whisper-tiny', megabytes: 150 },
   'whisper-base': { repo: 'onnx-community/whisper-base', megabytes: 290 },
+  // Also outputs cross-attentions, and names alignment heads: word times from the alignment.
+  'whisper-base-timestamped': { repo: 'onnx-community/whisper-base_timestamped', megabytes: 290 },
   'whisper-small': { repo: 'onnx-community/whisper-small', megabytes: 970 },
   'whisper-large-v3-turbo': { repo: 'onnx-community/whisper-large-v3-turbo', megabytes: 3300 },
 };

@@ -1,11 +1,19 @@
-/** log(softmax(x)) in double precision, stable for large logits. */
-export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+/** log(sum(exp(x))) in double precision, stable for large logits: logits[i] minus it is log softmax. */
+export function logSumExp(logits: ArrayLike<number>): number {
   let max = -Infinity;
   for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  if (max === -Infinity) return -Infinity;
   let sum = 0;
   for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  const logSum = max + Math.log(sum);
-  return Float64Array.from({ length: logits.length }, (_, i) => logits[i] - logSum);
+  return max + Math.log(sum);
+}
+
+/** log(softmax(x)) in double precision, stable for large logits. */
+export function logSoftmax(logits: ArrayLike<number>): Float64Array {
+  const logSum = logSumExp(logits);
+  const out = new Float64Array(logits.length);
+  for (let i = 0; i < logits.length; i++) out[i] = logits[i] - logSum;
+  return out;
 }
 
 /** Index of the largest value in [from, to). */
@@ -21,4 +29,19 @@ export function geometricMeanProbability(logProbs: readonly number[]): number {
   const mean = logProbs.reduce((sum, p) => sum + p, 0) / logProbs.length;
   const probability = Math.exp(mean);
   return Number.isFinite(probability) ? Math.min(1, Math.max(0, probability)) : 0;
+}
+
+/** Indices of the k largest values, largest first (ties: lower index first). */
+export function topK(values: ArrayLike<number>, k: number): number[] {
+  const best: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    if (best.length === k && values[i] <= values[best[k - 1]]) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0 && values[best[at - 1]] < values[i]) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = i;
+  }
+  return best;
 }

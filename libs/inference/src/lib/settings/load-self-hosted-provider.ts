@@ -11,8 +11,9 @@ import type { WhisperWindow, WindowResult } from '../whisper/whisper-engine';
 import { WhisperDtype, loadWhisperModelFiles } from '../whisper/whisper-model-files';
 import { WhisperProvider } from '../whisper/whisper.provider';
 import { InferenceSettings, batchOptionsFrom, sessionSettingsFrom } from './with-inference-settings';
+import { WhisperDecodingSettings, whisperDecodingFrom } from './with-whisper-decoding-settings';
 
-export interface WhisperSettings extends InferenceSettings {
+export interface WhisperSettings extends InferenceSettings, WhisperDecodingSettings {
   WHISPER_MODEL_DIR: string;
   WHISPER_MODEL_DTYPE: WhisperDtype;
   WHISPER_LANGUAGE: string;
@@ -47,6 +48,7 @@ export async function loadWhisperProvider(env: WhisperSettings): Promise<Transcr
     language: env.WHISPER_LANGUAGE || undefined,
     task: env.WHISPER_TASK,
     timestamps: env.WHISPER_TIMESTAMPS,
+    decoding: whisperDecodingFrom(env),
     batch: batchOptionsFrom(env),
   });
 }

@@ -2,10 +2,12 @@ import { Tensor, type InferenceSession } from 'onnxruntime-node';
 import type { OnnxSessionFactory } from '../runtime/onnx-session.factory';
 import { WhisperLogMel } from '../features/whisper-log-mel';
 import { ByteLevelBpeDecoder } from './byte-level-bpe-decoder';
-import { DecodedTokens, WhisperGreedyDecoder } from './whisper-greedy-decoder';
+import type { DecodedTokens } from './decoding/whisper-decoded-tokens';
+import type { WhisperDecodingOptions } from './decoding/whisper-decoding-options';
 import { WhisperDtype, WhisperModelFiles, loadWhisperModelFiles } from './whisper-model-files';
 import { WhisperSpecialTokens } from './whisper-special-tokens';
 import { WindowTranscript, windowTranscript } from './whisper-transcript';
+import { WhisperWindowDecoder } from './whisper-window-decoder';
 
 /** One ≤ 30 s window of audio to transcribe, with its decoding choices. */
 export interface WhisperWindow {
@@ -16,8 +18,10 @@ export interface WhisperWindow {
   language?: string;
   task: 'transcribe' | 'translate';
   timestamps: boolean;
-  /** Benchmarks only: see GreedyDecodeOptions.fixedSteps. */
+  /** Benchmarks only: see WindowDecodeOptions.fixedSteps. */
   fixedSteps?: number;
+  /** Beam search, temperature fallback; undefined decodes greedily, once. */
+  decoding?: WhisperDecodingOptions;
 }
 
 export interface WindowResult extends WindowTranscript {
@@ -26,15 +30,15 @@ export interface WindowResult extends WindowTranscript {
 
 /**
  * Whisper on ONNX Runtime: log-mel features per window, one encoder run for a batch of windows
- * (padded to 30 s, as Whisper always is), then greedy decoding per window with its own true
- * duration for the segment times.
+ * (padded to 30 s, as Whisper always is), then decoding (greedy, or beam search with temperature
+ * fallback, as each window asks) with each window's own true duration for the segment times.
  */
 export class WhisperEngine {
   readonly features: WhisperLogMel;
   readonly tokens: WhisperSpecialTokens;
   readonly tokenizer: ByteLevelBpeDecoder;
 
-  private readonly decoder: WhisperGreedyDecoder;
+  private readonly decoder: WhisperWindowDecoder;
 
   private constructor(
     readonly files: WhisperModelFiles,
@@ -44,7 +48,7 @@ export class WhisperEngine {
     this.features = new WhisperLogMel(files.features);
     this.tokens = new WhisperSpecialTokens(files.generation);
     this.tokenizer = new ByteLevelBpeDecoder(files.tokenizer);
-    this.decoder = new WhisperGreedyDecoder(decoderSession, files.config, this.tokens);
+    this.decoder = new WhisperWindowDecoder(decoderSession, files.config, files.generation, this.tokens, this.tokenizer);
   }
 
   static async load(dir: string, sessions: OnnxSessionFactory, dtype: WhisperDtype = 'fp32'): Promise<WhisperEngine> {
@@ -79,7 +83,7 @@ export class WhisperEngine {
     // One decoder batch per prompt length (the merged decoder has no attention mask to pad with).
     for (const length of new Set(prompts.map((p) => p.length))) {
       const group = indicesWhere(prompts, (p) => p.length === length);
-      const options = group.map((i) => ({ timestamps: windows[i].timestamps, maxNewTokens: this.files.config.max_target_positions, fixedSteps: windows[i].fixedSteps }));
+      const options = group.map((i) => ({ timestamps: windows[i].timestamps, maxNewTokens: this.files.config.max_target_positions, fixedSteps: windows[i].fixedSteps, decoding: windows[i].decoding }));
       const results = await this.decoder.decode(rowsOf(states, group), group.map((i) => prompts[i]), options);
       group.forEach((index, i) => (decoded[index] = results[i]));
     }

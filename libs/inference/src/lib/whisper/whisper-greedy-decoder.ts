@@ -1,124 +1,100 @@
-import { InferenceSession, Tensor } from 'onnxruntime-node';
-import { argmax, logSoftmax } from '../runtime/scores';
+import type { Tensor } from 'onnxruntime-node';
+import { argmax, logSumExp } from '../runtime/scores';
+import { sampleIndex, seededRandom } from '../runtime/seeded-random';
+import { bestCandidate } from './decoding/candidate-ranking';
+import type { ScratchLease } from './decoding/cache-scratch';
+import type { DecodedTokens } from './decoding/whisper-decoded-tokens';
+import type { DecoderCache, WhisperDecoderSession } from './decoding/whisper-decoder-session';
+import { WindowDecodeOptions, generationLimit } from './decoding/window-decode-options';
 import { applyWhisperLogitsRules } from './whisper-logits-rules';
-import type { WhisperConfig } from './whisper-model-files';
 import type { WhisperSpecialTokens } from './whisper-special-tokens';
 
-export interface GreedyDecodeOptions {
-  timestamps: boolean;
-  /** Stop after this many generated tokens (the model's context bounds it too). */
-  maxNewTokens: number;
-  /** Benchmarks only: generate exactly this many tokens, ignoring end-of-text, so runs compare. */
-  fixedSteps?: number;
+/** One greedy or sampling pass over a batch of windows. */
+export interface SamplingPass {
+  /** 0 takes the most likely token; above 0 samples from softmax(logits / temperature). */
+  temperature: number;
+  /** Samples per window (openai's best_of), the best of which is kept; 1 at temperature 0. */
+  samples: number;
+  /** Seeds each window's generator, so its samples do not depend on the rest of the batch. */
+  seed: number;
+  lengthPenalty: number;
 }
 
-export interface DecodedTokens {
-  /** Generated tokens after the prompt, without the final end-of-text. */
+interface Row {
   tokens: number[];
-  /** Natural-log probability of each of those tokens when it was chosen. */
   logProbs: number[];
+  sumLogProb: number;
+  attention: Float32Array[][];
+  done: boolean;
 }
-
-type Feeds = Record<string, Tensor>;
 
 /**
- * Greedy decoding with the merged decoder's KV cache, for a batch of windows at once: the first
- * run takes the prompts (all of one length: the merged decoder has no attention mask) with empty
- * past tensors and use_cache_branch=false, so the decoder projects the encoder states into
- * cross-attention keys/values; later runs take one token per window, the grown self-attention
- * cache and those first cross-attention keys/values (exports return empty ones on the cached
- * branch). One run per step serves every window; a window that has finished is fed end-of-text
- * until the last one finishes, and its outputs are ignored.
+ * Greedy decoding (and, above temperature 0, sampling) for a batch of windows at once: one
+ * decoder run per step serves every row. A window with several samples runs its prompt once and
+ * copies the cache to its sample rows. A row that has finished is fed end-of-text until the last
+ * one finishes, and its outputs are ignored.
  */
 export class WhisperGreedyDecoder {
-  private readonly layers: number;
-  private readonly heads: number;
-  private readonly headDim: number;
-
   constructor(
-    private readonly session: InferenceSession,
-    private readonly config: WhisperConfig,
+    private readonly decoder: WhisperDecoderSession,
     private readonly tokens: WhisperSpecialTokens,
-  ) {
-    this.layers = config.decoder_layers;
-    this.heads = config.decoder_attention_heads;
-    this.headDim = config.d_model / config.decoder_attention_heads;
+    private readonly maxTargetPositions: number,
+  ) {}
+
+  /** Decodes each window of encoderStates [B, …] from its prompt; prompts must share one length. */
+  async decode(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[], pass: SamplingPass): Promise<DecodedTokens[]> {
+    const scratch = this.decoder.lendScratch();
+    try {
+      return await this.search(encoderStates, prompts, options, pass, scratch);
+    } finally {
+      scratch?.release();
+    }
   }
 
-  /** Per window of encoderStates [B, …], the language token most likely after start-of-transcript. */
-  async detectLanguages(encoderStates: Tensor): Promise<(string | undefined)[]> {
-    const batch = encoderStates.dims[0];
-    if (this.tokens.languages.size === 0) return Array.from({ length: batch }, () => undefined);
-    const { logits } = await this.step(encoderStates, Array.from({ length: batch }, () => [this.tokens.startOfTranscript]), undefined);
-    return logits.map((row) => {
-      let best: [string, number] | undefined;
-      for (const [code, id] of this.tokens.languages) if (!best || row[id] > best[1]) best = [code, row[id]];
-      return best?.[0];
+  private async search(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[], pass: SamplingPass, scratch: ScratchLease | undefined): Promise<DecodedTokens[]> {
+    const n = pass.temperature > 0 ? pass.samples : 1;
+    const limits = options.map((o) => generationLimit(o, prompts[0].length, this.maxTargetPositions));
+    const randoms = prompts.map(() => seededRandom(pass.seed));
+    const rows: Row[] = Array.from({ length: prompts.length * n }, (_, r) => ({ tokens: [], logProbs: [], sumLogProb: 0, attention: [], done: limits[Math.floor(r / n)] <= 0 }));
+    const windowOf = (r: number) => Math.floor(r / n);
+    const first = await this.decoder.run(encoderStates, prompts, undefined, true);
+    const noSpeech = first.firstLogits.map((logits) => Math.exp(logits[this.tokens.noSpeech] - logSumExp(logits)));
+    const firstAttention = first.attention;
+    let cache: DecoderCache = this.decoder.selectRows(first.cache, rows.map((_, r) => windowOf(r)), false, scratch);
+    let logits = rows.map((_, r) => first.logits[windowOf(r)]);
+    let attention = firstAttention ? rows.map((_, r) => firstAttention[windowOf(r)]) : undefined;
+    for (;;) {
+      const inputs = rows.map((row, r) => {
+        const b = windowOf(r);
+        return [row.done ? this.tokens.endOfText : this.choose(row, logits[r], attention?.[r], options[b], limits[b], pass.temperature, randoms[b])];
+      });
+      if (rows.every((row) => row.done)) break;
+      const next = await this.decoder.run(encoderStates, inputs, cache, true);
+      ({ cache, logits, attention } = next);
+    }
+    return prompts.map((_, b) => {
+      const samples = rows.slice(b * n, (b + 1) * n);
+      const best = samples[bestCandidate(samples.map((s) => ({ sumLogProb: s.sumLogProb, length: s.tokens.length })), pass.lengthPenalty)];
+      return { tokens: best.tokens, logProbs: best.logProbs, sumLogProb: best.sumLogProb, temperature: pass.temperature, noSpeechProb: noSpeech[b], attention: firstAttention ? best.attention : undefined };
     });
   }
 
-  /** Decodes each window of encoderStates [B, …] from its prompt; prompts must share one length. */
-  async decode(encoderStates: Tensor, prompts: number[][], options: GreedyDecodeOptions[]): Promise<DecodedTokens[]> {
-    const promptLength = prompts[0].length;
-    if (prompts.some((p) => p.length !== promptLength)) throw new RangeError('one decoder batch needs prompts of one length');
-    const limits = options.map((o) => Math.min(o.fixedSteps ?? o.maxNewTokens, this.config.max_target_positions - promptLength));
-    const results: DecodedTokens[] = prompts.map(() => ({ tokens: [], logProbs: [] }));
-    const done = limits.map((limit) => limit <= 0);
-    let cache: Feeds | undefined;
-    let inputs = prompts;
-    while (done.includes(false)) {
-      const step = await this.step(encoderStates, inputs, cache);
-      cache = step.cache;
-      inputs = step.logits.map((logits, b) => {
-        if (done[b]) return [this.tokens.endOfText];
-        const { fixedSteps, timestamps } = options[b];
-        const generated = results[b].tokens;
-        if (fixedSteps === undefined) applyWhisperLogitsRules(logits, generated, this.tokens, timestamps);
-        const next = argmax(logits);
-        if (next === this.tokens.endOfText && fixedSteps === undefined) {
-          done[b] = true;
-        } else {
-          generated.push(next);
-          results[b].logProbs.push(logSoftmax(logits)[next]);
-          done[b] = generated.length >= limits[b];
-        }
-        return [next];
-      });
+  /** Picks a row's next token, records it and whether the row is done; returns the token to feed. */
+  private choose(row: Row, logits: Float32Array, attention: Float32Array[] | undefined, options: WindowDecodeOptions, limit: number, temperature: number, random: () => number): number {
+    const { fixedSteps, timestamps } = options;
+    if (fixedSteps === undefined) applyWhisperLogitsRules(logits, row.tokens, this.tokens, timestamps);
+    const next = temperature > 0 ? sampleIndex(logits, temperature, random) : argmax(logits);
+    const logProb = logits[next] - logSumExp(logits);
+    if (attention) row.attention.push(attention);
+    if (next === this.tokens.endOfText && fixedSteps === undefined) {
+      row.sumLogProb += logProb;
+      row.done = true;
+    } else {
+      row.tokens.push(next);
+      row.logProbs.push(logProb);
+      row.sumLogProb += logProb;
+      row.done = row.tokens.length >= limit;
     }
-    return results;
-  }
-
-  /** One decoder run: each window's logits at its last input position, and the cache for the next run. */
-  private async step(encoderStates: Tensor, inputIds: number[][], cache: Feeds | undefined): Promise<{ logits: Float32Array[]; cache: Feeds }> {
-    const batch = inputIds.length;
-    const length = inputIds[0].length;
-    const feeds: Feeds = {
-      input_ids: new Tensor('int64', BigInt64Array.from(inputIds.flat(), BigInt), [batch, length]),
-      encoder_hidden_states: encoderStates,
-      use_cache_branch: new Tensor('bool', [cache !== undefined], [1]),
-      ...(cache ?? this.emptyCache(batch)),
-    };
-    const outputs = await this.session.run(feeds);
-    const all = outputs['logits'].data as Float32Array;
-    const vocab = outputs['logits'].dims[2];
-    const logits = Array.from({ length: batch }, (_, b) => all.slice(((b + 1) * length - 1) * vocab, (b + 1) * length * vocab));
-    const next: Feeds = {};
-    for (let i = 0; i < this.layers; i++) {
-      for (const part of ['key', 'value']) {
-        next[`past_key_values.${i}.decoder.${part}`] = outputs[`present.${i}.decoder.${part}`];
-        // The cross-attention cache is what the first run computed.
-        next[`past_key_values.${i}.encoder.${part}`] = cache?.[`past_key_values.${i}.encoder.${part}`] ?? outputs[`present.${i}.encoder.${part}`];
-      }
-    }
-    return { logits, cache: next };
-  }
-
-  private emptyCache(batch: number): Feeds {
-    const empty = new Tensor('float32', new Float32Array(0), [batch, this.heads, 0, this.headDim]);
-    const feeds: Feeds = {};
-    for (let i = 0; i < this.layers; i++) {
-      for (const kind of ['decoder', 'encoder']) for (const part of ['key', 'value']) feeds[`past_key_values.${i}.${kind}.${part}`] = empty;
-    }
-    return feeds;
+    return next;
   }
 }

@@ -30,6 +30,8 @@ export interface WhisperGenerationConfig {
   begin_suppress_tokens?: number[];
   max_initial_timestamp_index?: number;
   is_multilingual?: boolean;
+  /** [decoder layer, head] pairs whose cross-attention follows the words in time. */
+  alignment_heads?: [number, number][];
 }
 
 export interface WhisperModelFiles {

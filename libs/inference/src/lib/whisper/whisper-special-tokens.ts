@@ -5,6 +5,8 @@ export class WhisperSpecialTokens {
   readonly endOfText: number;
   readonly startOfTranscript: number;
   readonly noTimestamps: number;
+  /** `<|nospeech|>`, just before `<|notimestamps|>` in every Whisper vocabulary (as transformers assumes). */
+  readonly noSpeech: number;
   /** `<|0.00|>`; each next id is 0.02 s later. */
   readonly timestampBegin: number;
   readonly transcribe?: number;
@@ -19,6 +21,7 @@ export class WhisperSpecialTokens {
     this.endOfText = generation.eos_token_id;
     this.startOfTranscript = generation.decoder_start_token_id;
     this.noTimestamps = generation.no_timestamps_token_id;
+    this.noSpeech = generation.no_timestamps_token_id - 1;
     this.timestampBegin = generation.no_timestamps_token_id + 1;
     this.transcribe = generation.task_to_id?.['transcribe'];
     this.translate = generation.task_to_id?.['translate'];

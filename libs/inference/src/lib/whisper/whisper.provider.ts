@@ -6,6 +6,7 @@ import { observedBatch } from '../batching/inference-metrics';
 import { MicroBatcher } from '../batching/micro-batcher';
 import { inferenceError } from '../runtime/inference-errors';
 import { geometricMeanProbability } from '../runtime/scores';
+import type { WhisperDecodingOptions } from './decoding/whisper-decoding-options';
 import type { WhisperEngine, WhisperWindow, WindowResult } from './whisper-engine';
 
 /**
@@ -21,6 +22,8 @@ export interface WhisperProviderOptions extends BatchedProviderOptions {
   task: 'transcribe' | 'translate';
   /** Ask the model for segment timestamps (word times then follow segments). */
   timestamps: boolean;
+  /** Beam search and temperature fallback (the worker passes its WHISPER_* settings); undefined decodes greedily. */
+  decoding?: WhisperDecodingOptions;
 }
 
 /**
@@ -89,6 +92,7 @@ export class WhisperProvider implements TranscriptionProvider {
       language,
       task: this.options.task,
       timestamps: this.options.timestamps,
+      decoding: this.options.decoding,
     }));
   }
 }
