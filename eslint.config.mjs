@@ -5,12 +5,33 @@ import nx from '@nx/eslint-plugin';
 const typeRules = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:contracts', 'type:util'] },
-  { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access'] },
-  { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'] },
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'] },
+  {
+    sourceTag: 'type:data-access',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access'],
+  },
+  {
+    sourceTag: 'type:feature',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'],
+  },
+  {
+    sourceTag: 'type:app',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'],
+  },
+  {
+    sourceTag: 'type:testing',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature'],
+  },
   // End-to-end suites (the chaos run) drive the whole system through the testing harness.
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:data-access', 'type:feature', 'type:testing'] },
+  {
+    sourceTag: 'type:e2e',
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:util',
+      'type:data-access',
+      'type:feature',
+      'type:testing',
+    ],
+  },
 ];
 const scopeRules = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
@@ -45,7 +66,16 @@ export default [
   {
     // Tests, benchmarks, the chaos suite and apps' test fixtures (src/testing) may use the testing
     // harness and print tables.
-    files: ['**/*.spec.ts', '**/*.test.ts', 'bench/**/*.ts', 'libs/testing/**/*.ts', 'scripts/**/*.ts', 'apps/chaos-e2e/**/*.ts', 'tools/deploy-checks/**/*.ts', 'apps/*/src/testing/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.test.ts',
+      'bench/**/*.ts',
+      'libs/testing/**/*.ts',
+      'scripts/**/*.ts',
+      'apps/chaos-e2e/**/*.ts',
+      'tools/deploy-checks/**/*.ts',
+      'apps/*/src/testing/**/*.ts',
+    ],
     rules: {
       '@nx/enforce-module-boundaries': boundaries([...withTesting(typeRules), ...scopeRules]),
       'no-console': 'off',

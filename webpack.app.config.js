@@ -15,7 +15,10 @@ module.exports = function appWebpackConfig(appDir, app, threads = []) {
         target: 'node',
         compiler: 'tsc',
         main: join(appDir, 'src/main.ts'),
-        additionalEntryPoints: threads.map(({ name, source }) => ({ entryName: name, entryPath: join(__dirname, source) })),
+        additionalEntryPoints: threads.map(({ name, source }) => ({
+          entryName: name,
+          entryPath: join(__dirname, source),
+        })),
         tsConfig: join(appDir, 'tsconfig.app.json'),
         outputHashing: 'none',
         generatePackageJson: false,
@@ -28,4 +31,7 @@ module.exports = function appWebpackConfig(appDir, app, threads = []) {
 };
 
 /** The inference thread of worker-whisper and worker-parakeet, bundled as inference-thread.js. */
-module.exports.INFERENCE_THREAD = { name: 'inference-thread', source: 'libs/inference/src/lib/threads/engine-thread.main.ts' };
+module.exports.INFERENCE_THREAD = {
+  name: 'inference-thread',
+  source: 'libs/inference/src/lib/threads/engine-thread.main.ts',
+};

@@ -17,7 +17,9 @@ const CHUNKS_PER_SESSION = 100;
 /** 100 ms of 16 kHz mono silence as WAV: small, so the fabric is what is measured. */
 const CHUNK = encodeWav(Buffer.alloc(3200), { sampleRate: 16_000, channels: 1 });
 
-type Plan = { label: string } & ({ rate: number; seconds: number } | { rate: 'max'; total: number; inFlight: number });
+type Plan = { label: string } & (
+  { rate: number; seconds: number } | { rate: 'max'; total: number; inFlight: number }
+);
 const PLANS: Plan[] = [
   { label: '100/s', rate: 100, seconds: 3 },
   { label: '1000/s', rate: 1000, seconds: 3 },
@@ -31,7 +33,10 @@ async function main(reps: number): Promise<void> {
   const producer = harness.client();
   const port = await freePort();
   const processes: AppProcess[] = [];
-  const tails = { ours: new ResultTail(harness.client(), 'transcription:results:all'), raw: new ResultTail(harness.client(), RAW_RESULTS) };
+  const tails = {
+    ours: new ResultTail(harness.client(), 'transcription:results:all'),
+    raw: new ResultTail(harness.client(), RAW_RESULTS),
+  };
   try {
     const common = { REDIS_URL: harness.url, WORKER_CONCURRENCY: '64', WORKER_BLOCK_MS: '100', PORT: '0' };
     processes.push(await AppProcess.startEntry('instant-worker', 'bench/e2e/instant-worker.main.ts', common));
@@ -50,13 +55,27 @@ async function main(reps: number): Promise<void> {
         return async (i) => {
           const sessionId = `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`;
           const chunkId = `c${i}`;
-          await producer.xadd(RAW_STREAM, '*', 'audio', CHUNK, 'session_id', sessionId, 'chunk_id', chunkId, 'seq', String(i % CHUNKS_PER_SESSION), 'timestamp', String(Date.now() / 1000));
+          await producer.xadd(
+            RAW_STREAM,
+            '*',
+            'audio',
+            CHUNK,
+            'session_id',
+            sessionId,
+            'chunk_id',
+            chunkId,
+            'seq',
+            String(i % CHUNKS_PER_SESSION),
+            'timestamp',
+            String(Date.now() / 1000),
+          );
           return { sessionId, chunkId };
         };
       },
     };
     // Warm-up (JIT, connections, Redis memory), unmeasured.
-    for (const path of ['raw', 'ours'] as const) await runLoad(paths[path](), tails[path], { rate: 'max', total: 1000, inFlight: 64 });
+    for (const path of ['raw', 'ours'] as const)
+      await runLoad(paths[path](), tails[path], { rate: 'max', total: 1000, inFlight: 64 });
 
     const results: Record<string, Record<'raw' | 'ours', LoadResult[]>> = {};
     for (let rep = 0; rep < reps; rep++) {
@@ -74,7 +93,17 @@ async function main(reps: number): Promise<void> {
         }
       }
     }
-    const rows = [['offered load', 'raw p50 / p99 ms', 'fabric p50 / p99 ms', 'overhead p50 / p99 ms', 'raw done/s', 'fabric done/s', 'fabric lost']];
+    const rows = [
+      [
+        'offered load',
+        'raw p50 / p99 ms',
+        'fabric p50 / p99 ms',
+        'overhead p50 / p99 ms',
+        'raw done/s',
+        'fabric done/s',
+        'fabric lost',
+      ],
+    ];
     for (const plan of PLANS) {
       const raw = summarize(results[plan.label].raw);
       const ours = summarize(results[plan.label].ours);
@@ -83,7 +112,9 @@ async function main(reps: number): Promise<void> {
         `${raw.p50.toFixed(1)} / ${raw.p99.toFixed(1)}`,
         `${ours.p50.toFixed(1)} / ${ours.p99.toFixed(1)}`,
         // Closed loop, each path runs at its own pace: the latencies are not at the same load.
-        plan.rate === 'max' ? 'n/a' : `${(ours.p50 - raw.p50).toFixed(1)} / ${(ours.p99 - raw.p99).toFixed(1)}`,
+        plan.rate === 'max'
+          ? 'n/a'
+          : `${(ours.p50 - raw.p50).toFixed(1)} / ${(ours.p99 - raw.p99).toFixed(1)}`,
         raw.throughput.toFixed(0),
         ours.throughput.toFixed(0),
         String(ours.lost),
@@ -97,7 +128,7 @@ async function main(reps: number): Promise<void> {
         '',
         formatTable(rows),
         '',
-        'latency: from the send (HTTP POST started / XADD issued) to the result seen on an XREAD of the results stream; median over reps of each run\'s p50 / p99.',
+        "latency: from the send (HTTP POST started / XADD issued) to the result seen on an XREAD of the results stream; median over reps of each run's p50 / p99.",
         'done/s: results per second from the first send to the last result, median over reps; under open loop it cannot exceed the offered rate.',
         'fabric lost: chunks sent (202) without a result within 30 s after the run (summed over reps); should be 0.',
         'max: closed loop, 64 requests outstanding; its done/s is the highest sustained throughput, its latency is queueing at that load.',
@@ -124,13 +155,29 @@ function summarize(runs: LoadResult[]) {
   };
 }
 
-function postChunk(agent: Agent, port: number, sessionId: string, chunkId: string): Promise<{ sessionId: string; chunkId: string }> {
+function postChunk(
+  agent: Agent,
+  port: number,
+  sessionId: string,
+  chunkId: string,
+): Promise<{ sessionId: string; chunkId: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      { agent, host: '127.0.0.1', port, method: 'POST', path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`, headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length } },
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`,
+        headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length },
+      },
       (res) => {
         res.resume();
-        res.on('end', () => (res.statusCode === 202 ? resolve({ sessionId, chunkId }) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('end', () =>
+          res.statusCode === 202
+            ? resolve({ sessionId, chunkId })
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
       },
     );
     req.on('error', reject);

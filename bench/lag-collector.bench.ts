@@ -13,7 +13,8 @@ import { machineInfo } from './transport/machine-info';
 import { formatTable, median } from './transport/summary';
 
 const LIVENESS_MS = 10_000;
-const flag = (name: string, fallback: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const flag = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const REPS = flag('reps', 5);
 const ITERATIONS = flag('iterations', 300);
 const ENTRIES = flag('entries', 10_000);
@@ -30,7 +31,16 @@ async function backlog(redis: Redis): Promise<void> {
       await pipeline.exec();
     }
     for (let c = 0; c < CONSUMERS; c++) {
-      await redis.xreadgroup('GROUP', providerGroup(provider), `consumer-${c}`, 'COUNT', 4, 'STREAMS', stream, '>');
+      await redis.xreadgroup(
+        'GROUP',
+        providerGroup(provider),
+        `consumer-${c}`,
+        'COUNT',
+        4,
+        'STREAMS',
+        stream,
+        '>',
+      );
       await redis.zadd(providerHeartbeatKey(provider), Date.now(), `consumer-${c}`);
     }
   }
@@ -62,7 +72,12 @@ async function timePerCall(fn: () => Promise<unknown>): Promise<number> {
 async function main(): Promise<void> {
   const harness = await RedisHarness.start({ ownServer: !process.env['REDIS_URL'] });
   const redis = harness.client();
-  const collector = new StreamLagCollector(redis, { groups: providerFleets(PROVIDERS), livenessMs: LIVENESS_MS, timeoutMs: 5000, logger: createLogger('bench') });
+  const collector = new StreamLagCollector(redis, {
+    groups: providerFleets(PROVIDERS),
+    livenessMs: LIVENESS_MS,
+    timeoutMs: 5000,
+    logger: createLogger('bench'),
+  });
   try {
     await backlog(redis);
     const paths: Record<string, () => Promise<unknown>> = {
@@ -78,7 +93,9 @@ async function main(): Promise<void> {
         }
       },
     };
-    const results: Record<string, number[]> = Object.fromEntries(Object.keys(paths).map((name) => [name, []]));
+    const results: Record<string, number[]> = Object.fromEntries(
+      Object.keys(paths).map((name) => [name, []]),
+    );
     for (const fn of Object.values(paths)) await timePerCall(fn); // warm-up, discarded
     for (let rep = 0; rep < REPS; rep++) {
       for (const [name, fn] of Object.entries(paths)) results[name].push(await timePerCall(fn));
@@ -87,9 +104,17 @@ async function main(): Promise<void> {
     const rows = [
       ['path', 'median µs/call', 'vs its baseline'],
       ['raw pipeline (baseline)', medians['raw pipeline (baseline)'].toFixed(0), '1.00'],
-      ['collector.read()', medians['collector.read()'].toFixed(0), (medians['collector.read()'] / medians['raw pipeline (baseline)']).toFixed(2)],
+      [
+        'collector.read()',
+        medians['collector.read()'].toFixed(0),
+        (medians['collector.read()'] / medians['raw pipeline (baseline)']).toFixed(2),
+      ],
       ['scrape without collector', medians['scrape without collector'].toFixed(0), '1.00'],
-      ['scrape with collector', medians['scrape with collector'].toFixed(0), (medians['scrape with collector'] / medians['scrape without collector']).toFixed(2)],
+      [
+        'scrape with collector',
+        medians['scrape with collector'].toFixed(0),
+        (medians['scrape with collector'] / medians['scrape without collector']).toFixed(2),
+      ],
     ];
     process.stdout.write(
       [
@@ -108,6 +133,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`lag-collector bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `lag-collector bench failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -2,12 +2,7 @@
 // realistic substitutions, insertions, deletions and confidences; seeded, so every run sees the
 // same cases). All outputs are scored by NIST's sclite. `npm run eval:rover [-- --cases=3000
 // --seed=17 --empty=0.03]`; needs Debian's `sctk`. See BENCHMARKS.md.
-import {
-  combineHypotheses,
-  ConsensusOptions,
-  Hypothesis,
-  normalizeWord,
-} from '@streamscribe/voting';
+import { combineHypotheses, ConsensusOptions, Hypothesis, normalizeWord } from '@streamscribe/voting';
 import { AsrCase, generateAsrCases, runSctkRover, scoreWithSclite } from '@streamscribe/testing';
 
 const flag = (name: string, fallback: number) =>

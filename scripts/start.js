@@ -15,14 +15,32 @@ const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
 /** A worker app runs when its provider is configured; the variable says how. */
 const WORKERS = [
-  { app: 'worker-deepgram', configured: () => Boolean(process.env.DEEPGRAM_API_KEY), hint: 'DEEPGRAM_API_KEY' },
-  { app: 'worker-assemblyai', configured: () => Boolean(process.env.ASSEMBLYAI_API_KEY), hint: 'ASSEMBLYAI_API_KEY' },
-  { app: 'worker-whisper', configured: () => Boolean(process.env.WHISPER_MODEL_DIR), hint: 'WHISPER_MODEL_DIR' },
-  { app: 'worker-parakeet', configured: () => Boolean(process.env.PARAKEET_MODEL_DIR), hint: 'PARAKEET_MODEL_DIR' },
+  {
+    app: 'worker-deepgram',
+    configured: () => Boolean(process.env.DEEPGRAM_API_KEY),
+    hint: 'DEEPGRAM_API_KEY',
+  },
+  {
+    app: 'worker-assemblyai',
+    configured: () => Boolean(process.env.ASSEMBLYAI_API_KEY),
+    hint: 'ASSEMBLYAI_API_KEY',
+  },
+  {
+    app: 'worker-whisper',
+    configured: () => Boolean(process.env.WHISPER_MODEL_DIR),
+    hint: 'WHISPER_MODEL_DIR',
+  },
+  {
+    app: 'worker-parakeet',
+    configured: () => Boolean(process.env.PARAKEET_MODEL_DIR),
+    hint: 'PARAKEET_MODEL_DIR',
+  },
 ].filter(({ app }) => existsSync(path.join(root, 'apps', app, 'src/main.ts')));
 
 function say(message) {
-  process.stdout.write(`${JSON.stringify({ level: 'info', time: new Date().toISOString(), component: 'npm-start', msg: message })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', time: new Date().toISOString(), component: 'npm-start', msg: message })}\n`,
+  );
 }
 
 function ping(url) {
@@ -46,13 +64,19 @@ async function ensureRedis() {
   const { hostname, port } = new URL(redisUrl);
   const local = ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(hostname);
   if (!local || spawnSync('redis-server', ['--version']).status !== 0) {
-    throw new Error(`nothing answers at ${redisUrl}: start Redis 7 there, or install redis-server and leave REDIS_URL unset`);
+    throw new Error(
+      `nothing answers at ${redisUrl}: start Redis 7 there, or install redis-server and leave REDIS_URL unset`,
+    );
   }
   const dataDir = path.join(root, '.data');
   mkdirSync(dataDir, { recursive: true });
-  const server = spawn('redis-server', ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes'], {
-    stdio: 'ignore',
-  });
+  const server = spawn(
+    'redis-server',
+    ['--port', port || '6379', '--bind', '127.0.0.1', '--dir', dataDir, '--appendonly', 'yes'],
+    {
+      stdio: 'ignore',
+    },
+  );
   for (let i = 0; i < 100 && !(await ping(redisUrl)); i++) await new Promise((r) => setTimeout(r, 50));
   if (!(await ping(redisUrl))) throw new Error('redis-server did not start; run it by hand to see why');
   say(`no Redis answered at ${redisUrl}: started redis-server (AOF on) with its data in ./.data`);
@@ -63,15 +87,23 @@ function startApp(app) {
   const env = { ...process.env, REDIS_URL: redisUrl, STREAMSCRIBE_APP: app };
   // PORT is the router's; each worker keeps its own default port for /metrics and /health.
   if (app !== 'router') delete env.PORT;
-  return spawn(process.execPath, [path.join(__dirname, 'run-ts.js'), path.join(root, 'apps', app, 'src/main.ts')], {
-    cwd: root,
-    env,
-    stdio: 'inherit',
-  });
+  return spawn(
+    process.execPath,
+    [path.join(__dirname, 'run-ts.js'), path.join(root, 'apps', app, 'src/main.ts')],
+    {
+      cwd: root,
+      env,
+      stdio: 'inherit',
+    },
+  );
 }
 
 /** The files that make a downloaded Whisper export usable (as worker-whisper checks them). */
-const LOCAL_MODEL = { name: 'whisper-base', megabytes: 290, files: ['config.json', 'tokenizer.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'] };
+const LOCAL_MODEL = {
+  name: 'whisper-base',
+  megabytes: 290,
+  files: ['config.json', 'tokenizer.json', 'onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'],
+};
 
 /** Where `npm run models:download` puts a model by default (defaultModelDir in libs/inference). */
 function defaultModelDir(name) {
@@ -98,12 +130,24 @@ async function offerLocalModel() {
   }
   const hint = `set a cloud key, or run \`npm run models:download -- ${LOCAL_MODEL.name}\` and set WHISPER_MODEL_DIR`;
   if (!process.stdin.isTTY) return say(`no provider is configured: ${hint}`);
-  const answer = await ask(`No provider is configured. Download ${LOCAL_MODEL.name} (about ${LOCAL_MODEL.megabytes} MB) from the Hugging Face hub into ${dir} and transcribe locally? [y/N] `);
+  const answer = await ask(
+    `No provider is configured. Download ${LOCAL_MODEL.name} (about ${LOCAL_MODEL.megabytes} MB) from the Hugging Face hub into ${dir} and transcribe locally? [y/N] `,
+  );
   if (!/^y(es)?$/i.test(answer.trim())) return say(`not downloading: ${hint}`);
-  const download = spawnSync(process.execPath, [path.join(__dirname, 'run-ts.js'), path.join(__dirname, 'models-download.ts'), LOCAL_MODEL.name, '--dir', dir], {
-    cwd: root,
-    stdio: 'inherit',
-  });
+  const download = spawnSync(
+    process.execPath,
+    [
+      path.join(__dirname, 'run-ts.js'),
+      path.join(__dirname, 'models-download.ts'),
+      LOCAL_MODEL.name,
+      '--dir',
+      dir,
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  );
   if (download.status === 0) process.env.WHISPER_MODEL_DIR = dir;
 }
 
@@ -111,7 +155,8 @@ async function main() {
   const redis = await ensureRedis();
   if (!WORKERS.some((w) => w.configured())) await offerLocalModel();
   const workers = WORKERS.filter((w) => w.configured());
-  for (const w of WORKERS.filter((w) => !w.configured())) say(`${w.app} not started: set ${w.hint} to enable it`);
+  for (const w of WORKERS.filter((w) => !w.configured()))
+    say(`${w.app} not started: set ${w.hint} to enable it`);
   if (workers.length === 0) say('no provider is configured: the router will answer 503 until a worker runs');
   const children = [startApp('router'), ...workers.map((w) => startApp(w.app))];
   let stopping = false;
@@ -142,7 +187,7 @@ async function main() {
     child.once('exit', (code) => {
       if (!stopping) {
         say(`an app exited (code ${code}); stopping the others`);
-        void stopAll(code === 0 ? 1 : code ?? 1);
+        void stopAll(code === 0 ? 1 : (code ?? 1));
       }
     });
   }

@@ -7,7 +7,13 @@ import { TranscriptionWorkerModule, WorkerEnvironment, bootstrapWorker } from '@
 
 class InstantProvider implements TranscriptionProvider {
   readonly name = 'deepgram' as const;
-  readonly capabilities = { languages: 'any' as const, diarization: false, wordTimestamps: false, streaming: true, maxAudioSeconds: 3600 };
+  readonly capabilities = {
+    languages: 'any' as const,
+    diarization: false,
+    wordTimestamps: false,
+    streaming: true,
+    maxAudioSeconds: 3600,
+  };
 
   async transcribe(): Promise<ProviderTranscript> {
     return { text: 'instant', confidence: 1, words: [], durationSeconds: 0.1 };
@@ -15,8 +21,14 @@ class InstantProvider implements TranscriptionProvider {
 }
 
 bootstrapWorker(
-  TranscriptionWorkerModule.forProvider({ provider: 'deepgram', environment: WorkerEnvironment, createProvider: () => new InstantProvider() }),
+  TranscriptionWorkerModule.forProvider({
+    provider: 'deepgram',
+    environment: WorkerEnvironment,
+    createProvider: () => new InstantProvider(),
+  }),
 ).catch((error: unknown) => {
-  process.stderr.write(`instant worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `instant worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -68,7 +68,8 @@ export async function runLoad(
     last = Math.max(last, seen);
   }
   latencies.sort((a, b) => a - b);
-  const rank = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(p * latencies.length) - 1))] ?? NaN;
+  const rank = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil(p * latencies.length) - 1))] ?? NaN;
   return {
     offered: plan.rate,
     sent: sentAt.size,

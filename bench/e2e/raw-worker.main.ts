@@ -12,16 +12,36 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => (running = false));
   process.stdout.write(`${JSON.stringify({ msg: 'worker ready' })}\n`);
   while (running) {
-    const reply = (await reader.xreadgroup('GROUP', RAW_GROUP, 'raw-1', 'COUNT', 64, 'BLOCK', 100, 'STREAMS', RAW_STREAM, '>')) as
-      | Array<[string, Array<[string, string[]]>]>
-      | null;
+    const reply = (await reader.xreadgroup(
+      'GROUP',
+      RAW_GROUP,
+      'raw-1',
+      'COUNT',
+      64,
+      'BLOCK',
+      100,
+      'STREAMS',
+      RAW_STREAM,
+      '>',
+    )) as Array<[string, Array<[string, string[]]>]> | null;
     const entries = reply?.[0]?.[1] ?? [];
     if (entries.length === 0) continue;
     const pipeline = writer.pipeline();
     for (const [, fields] of entries) {
       const chunkId = fields[fields.indexOf('chunk_id') + 1];
       const sessionId = fields[fields.indexOf('session_id') + 1];
-      pipeline.xadd(RAW_RESULTS, '*', 'session_id', sessionId, 'chunk_id', chunkId, 'text', 'instant', 'confidence', '1');
+      pipeline.xadd(
+        RAW_RESULTS,
+        '*',
+        'session_id',
+        sessionId,
+        'chunk_id',
+        chunkId,
+        'text',
+        'instant',
+        'confidence',
+        '1',
+      );
     }
     pipeline.xack(RAW_STREAM, RAW_GROUP, ...entries.map(([id]) => id));
     await pipeline.exec();

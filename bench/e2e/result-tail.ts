@@ -24,11 +24,22 @@ export class ResultTail {
   private async follow(): Promise<void> {
     let lastId = '$';
     while (this.running) {
-      const reply = (await this.client.xread('COUNT', 1000, 'BLOCK', 50, 'STREAMS', this.stream, lastId)) as Array<[string, Array<[string, string[]]>]> | null;
+      const reply = (await this.client.xread(
+        'COUNT',
+        1000,
+        'BLOCK',
+        50,
+        'STREAMS',
+        this.stream,
+        lastId,
+      )) as Array<[string, Array<[string, string[]]>]> | null;
       const now = performance.now();
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
         lastId = id;
-        this.seenAt.set(`${fields[fields.indexOf('session_id') + 1]}/${fields[fields.indexOf('chunk_id') + 1]}`, now);
+        this.seenAt.set(
+          `${fields[fields.indexOf('session_id') + 1]}/${fields[fields.indexOf('chunk_id') + 1]}`,
+          now,
+        );
       }
     }
   }

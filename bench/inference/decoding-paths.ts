@@ -1,4 +1,8 @@
-import { FASTER_WHISPER_DECODING, type WhisperDecodingOptions, type WhisperWindow } from '@streamscribe/inference';
+import {
+  FASTER_WHISPER_DECODING,
+  type WhisperDecodingOptions,
+  type WhisperWindow,
+} from '@streamscribe/inference';
 
 export const DECODINGS = ['greedy', 'beam5'] as const;
 export type Decoding = (typeof DECODINGS)[number];
@@ -32,6 +36,8 @@ export function beamSummary(
       const greedy = paths.find((p) => p.name === beam.name.slice(prefix.length));
       if (!greedy) return [];
       const perRep = beam.walls.map((w, i) => (w / greedy.walls[i]).toFixed(2)).join(', ');
-      return [`${beam.name} / ${greedy.name} wall: ${(median(beam.walls) / median(greedy.walls)).toFixed(2)}× (per rep ${perRep})`];
+      return [
+        `${beam.name} / ${greedy.name} wall: ${(median(beam.walls) / median(greedy.walls)).toFixed(2)}× (per rep ${perRep})`,
+      ];
     });
 }

@@ -15,12 +15,24 @@ const ROOT = join(__dirname, '..', '..');
  * decoder runs (the first version ignored them, so its decoder steps were too cheap).
  */
 export function randomWhisperBase(dtype: WhisperDtype = 'fp32'): string {
-  const dir = process.env['BENCH_MODEL_DIR'] || join(tmpdir(), 'streamscribe-bench', 'whisper-base-random-v2');
+  const dir =
+    process.env['BENCH_MODEL_DIR'] || join(tmpdir(), 'streamscribe-bench', 'whisper-base-random-v2');
   if (existsSync(join(dir, 'onnx', `decoder_model_merged${WHISPER_DTYPE_SUFFIXES[dtype]}.onnx`))) return dir;
-  if (dtype !== 'fp32' && dtype !== 'fp16' && dtype !== 'int8') throw new Error(`the benchmark generates fp32, fp16 and int8 weights, not ${dtype}`);
+  if (dtype !== 'fp32' && dtype !== 'fp16' && dtype !== 'int8')
+    throw new Error(`the benchmark generates fp32, fp16 and int8 weights, not ${dtype}`);
   const python = process.env['PYTHON'] || '/usr/bin/python3';
   process.stderr.write(`generating a random-weight Whisper-base export in ${dir} (once)\n`);
-  const result = spawnSync(python, [join(ROOT, 'tools/models/generate_models.py'), 'whisper-base', '--out', dir, ...(dtype === 'fp32' ? [] : ['--dtypes', dtype])], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(
+    python,
+    [
+      join(ROOT, 'tools/models/generate_models.py'),
+      'whisper-base',
+      '--out',
+      dir,
+      ...(dtype === 'fp32' ? [] : ['--dtypes', dtype]),
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   if (result.status !== 0) {
     throw new Error(
       `${python} tools/models/generate_models.py failed (status ${result.status}): it needs numpy and onnx ` +

@@ -12,7 +12,14 @@ import {
   seededRandom,
   speechWav,
 } from '@streamscribe/testing';
-import { AcceptedChunk, ChaosVerdict, countResults, countResultsFrom, judgeChaos, pendingInProviderGroups } from './chaos-verdict';
+import {
+  AcceptedChunk,
+  ChaosVerdict,
+  countResults,
+  countResultsFrom,
+  judgeChaos,
+  pendingInProviderGroups,
+} from './chaos-verdict';
 
 export interface ChaosOptions {
   chunks: number;
@@ -64,8 +71,14 @@ export interface ChaosReport {
 
 /** Retryable (5xx, 429, resets, hangs past the timeout) and permanent (400, 401) failures. */
 const FAILURE_MIX: InjectedFailure[] = [
-  { status: 500 }, { status: 502 }, { status: 503 }, { status: 429, retryAfterSeconds: 1 },
-  { kind: 'reset' }, { kind: 'hang' }, { status: 400 }, { status: 401 },
+  { status: 500 },
+  { status: 502 },
+  { status: 503 },
+  { status: 429, retryAfterSeconds: 1 },
+  { kind: 'reset' },
+  { kind: 'hang' },
+  { status: 400 },
+  { status: 401 },
 ];
 
 /**
@@ -88,14 +101,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const assemblyai = await FakeAssemblyAIServer.start();
   assemblyai.setFailureRate(options.failureRate / 2, FAILURE_MIX, options.seed + 2);
   const port = await freePort();
-  const router = await AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(port), REDIS_COMMAND_TIMEOUT_MS: '1000', LOAD_CACHE_MS: '200' });
+  const router = await AppProcess.start('router', {
+    REDIS_URL: harness.url,
+    PORT: String(port),
+    REDIS_COMMAND_TIMEOUT_MS: '1000',
+    LOAD_CACHE_MS: '200',
+  });
   const fleet = new WorkerFleet(fleetSpecs(harness.url, deepgram, assemblyai, options));
   let redisRestarts = 0;
   let killing = true;
   let killer: Promise<void> = Promise.resolve();
   try {
     await fleet.start();
-    say(`stack up: router on :${port}, ${options.workers} deepgram and ${options.fallbackWorkers} assemblyai workers`);
+    say(
+      `stack up: router on :${port}, ${options.workers} deepgram and ${options.fallbackWorkers} assemblyai workers`,
+    );
     killer = (async () => {
       while (killing) {
         const [min, max] = options.killEveryMs;
@@ -108,7 +128,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const ingest = new Ingestion(`http://127.0.0.1:${port}`);
     let next = 0;
     let redisKill: Promise<void> | undefined;
-    const killRedisAfter = options.redisKillAt === undefined ? Infinity : Math.floor(options.chunks * options.redisKillAt);
+    const killRedisAfter =
+      options.redisKillAt === undefined ? Infinity : Math.floor(options.chunks * options.redisKillAt);
     const poster = async () => {
       while (next < options.chunks) {
         const i = next++;
@@ -122,7 +143,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             say('redis-server restarted from its AOF');
           })();
         }
-        const chunk: AcceptedChunk = { sessionId: `chaos-${i % options.sessions}`, chunkId: `c${String(i).padStart(6, '0')}`, text: `chunk ${i} says hello` };
+        const chunk: AcceptedChunk = {
+          sessionId: `chaos-${i % options.sessions}`,
+          chunkId: `c${String(i).padStart(6, '0')}`,
+          text: `chunk ${i} says hello`,
+        };
         await ingest.post(chunk, Math.floor(i / options.sessions));
         accepted.set(`${chunk.sessionId}/${chunk.chunkId}`, chunk);
         if (accepted.size % 500 === 0) say(`${accepted.size} chunks accepted, ${fleet.kills} kills so far`);
@@ -138,7 +163,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     killing = false;
     await killer;
     // Entries whose owner wrote the result and died before its XACK are acked by the peer that reclaims them.
-    while (Date.now() < deadline + options.reclaimMinIdleMs * 5 && (await pendingInProviderGroups(redis)) > 0) await sleep(250);
+    while (Date.now() < deadline + options.reclaimMinIdleMs * 5 && (await pendingInProviderGroups(redis)) > 0)
+      await sleep(250);
     const finalExitCodes = await fleet.stop();
     const verdict = await judgeChaos(redis, accepted);
     const failedOver = await countResultsFrom(redis, sessions, 'assemblyai');
@@ -155,7 +181,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ingestRetries: ingest.retries,
       ingestRetryReasons: [...ingest.retryReasons].sort((a, b) => b[1] - a[1]),
       providerCalls: deepgram.requests.length + assemblyai.requests.length,
-      injectedFailures: [...deepgram.requests, ...assemblyai.requests].filter((r) => r.dropped || (r.status ?? 200) >= 400).length,
+      injectedFailures: [...deepgram.requests, ...assemblyai.requests].filter(
+        (r) => r.dropped || (r.status ?? 200) >= 400,
+      ).length,
       failedOver,
       reclaims: idle.length,
       reclaimIdleMs: idleStats(idle),
@@ -175,9 +203,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-function fleetSpecs(redisUrl: string, deepgram: FakeDeepgramServer, assemblyai: FakeAssemblyAIServer, options: ChaosOptions): WorkerSpec[] {
+function fleetSpecs(
+  redisUrl: string,
+  deepgram: FakeDeepgramServer,
+  assemblyai: FakeAssemblyAIServer,
+  options: ChaosOptions,
+): WorkerSpec[] {
   const common = workerEnv(redisUrl, options);
-  const deepgramWorker: WorkerSpec = { app: 'worker-deepgram', env: deepgramWorkerEnv(redisUrl, deepgram, { ...common, DEEPGRAM_TIMEOUT_MS: '500' }) };
+  const deepgramWorker: WorkerSpec = {
+    app: 'worker-deepgram',
+    env: deepgramWorkerEnv(redisUrl, deepgram, { ...common, DEEPGRAM_TIMEOUT_MS: '500' }),
+  };
   const assemblyaiWorker: WorkerSpec = {
     app: 'worker-assemblyai',
     env: {
@@ -189,7 +225,10 @@ function fleetSpecs(redisUrl: string, deepgram: FakeDeepgramServer, assemblyai: 
       ASSEMBLYAI_POLLING_TIMEOUT_MS: '5000',
     },
   };
-  return [...Array<WorkerSpec>(options.workers).fill(deepgramWorker), ...Array<WorkerSpec>(options.fallbackWorkers).fill(assemblyaiWorker)];
+  return [
+    ...Array<WorkerSpec>(options.workers).fill(deepgramWorker),
+    ...Array<WorkerSpec>(options.fallbackWorkers).fill(assemblyaiWorker),
+  ];
 }
 
 function workerEnv(redisUrl: string, options: ChaosOptions): Record<string, string> {
@@ -228,7 +267,12 @@ class Ingestion {
       let status: number;
       let detail = '';
       try {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body, signal: AbortSignal.timeout(5000) });
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'audio/wav' },
+          body,
+          signal: AbortSignal.timeout(5000),
+        });
         status = response.status;
         detail = await response.text();
       } catch (error) {
@@ -236,7 +280,8 @@ class Ingestion {
         detail = (error as Error).message;
       }
       if (status === 200 || status === 202) return;
-      if (status !== 0 && status < 500) throw new Error(`router refused ${chunk.sessionId}/${chunk.chunkId} with ${status}: ${detail}`);
+      if (status !== 0 && status < 500)
+        throw new Error(`router refused ${chunk.sessionId}/${chunk.chunkId} with ${status}: ${detail}`);
       this.retries += 1;
       const reason = `${status || 'no connection'}: ${retryReason(detail)}`;
       this.retryReasons.set(reason, (this.retryReasons.get(reason) ?? 0) + 1);
@@ -264,7 +309,8 @@ function reclaimsIn(logs: string): Array<{ stream: string; idleMs: number }> {
 
 function idleStats(values: number[]): IdleStats {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (p: number) => (sorted.length === 0 ? undefined : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]);
+  const at = (p: number) =>
+    sorted.length === 0 ? undefined : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
   return { p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] };
 }
 
@@ -292,7 +338,10 @@ export function formatChaosReport(report: ChaosReport): string {
     ['chunks accepted by the router', v.accepted],
     ['chunks lost (must be 0)', v.lost],
     ['duplicate results (must be 0)', v.duplicateResults],
-    ['transcript rows duplicated / missing (must be 0)', `${v.transcriptDuplicates} / ${v.transcriptMissing}`],
+    [
+      'transcript rows duplicated / missing (must be 0)',
+      `${v.transcriptDuplicates} / ${v.transcriptMissing}`,
+    ],
     ['wrong text (must be 0)', v.wrongText],
     ['dead-letter mismatches (must be 0)', v.deadLetterMismatches],
     ['entries pending in groups at the end (must be 0)', v.pending],
@@ -300,11 +349,17 @@ export function formatChaosReport(report: ChaosReport): string {
     ['failed, each with one dead letter', v.failed],
     ['dead letters', v.deadLetters],
     ['failed results superseded by ok', v.superseded],
-    ['worker processes SIGKILLed / started / failed to start', `${report.kills} / ${report.workerIncarnations} / ${report.workerStartFailures}`],
+    [
+      'worker processes SIGKILLed / started / failed to start',
+      `${report.kills} / ${report.workerIncarnations} / ${report.workerStartFailures}`,
+    ],
     ['redis-server kills + restarts', report.redisRestarts],
     ['ingest retries (503s, refused connections)', report.ingestRetries],
     ['provider calls / injected failures', `${report.providerCalls} / ${report.injectedFailures}`],
-    ['transcribed by AssemblyAI (failed over, or routed there while the Deepgram breaker was open)', report.failedOver],
+    [
+      'transcribed by AssemblyAI (failed over, or routed there while the Deepgram breaker was open)',
+      report.failedOver,
+    ],
     ['reclaims', report.reclaims],
     ['reclaim idle p50 / p99 / max (ms), all streams', formatIdle(report.reclaimIdleMs)],
     ['  the same, Deepgram stream (a live peer always there)', formatIdle(report.reclaimIdleMsWithPeers)],
@@ -314,6 +369,8 @@ export function formatChaosReport(report: ChaosReport): string {
   ];
   const width = Math.max(...rows.map(([name]) => name.length));
   const table = rows.map(([name, value]) => `${name.padEnd(width)}  ${value}`).join('\n');
-  const reasons = report.ingestRetryReasons.map(([reason, count]) => `  ${String(count).padStart(6)}  ${reason}`).join('\n');
+  const reasons = report.ingestRetryReasons
+    .map(([reason, count]) => `  ${String(count).padStart(6)}  ${reason}`)
+    .join('\n');
   return reasons ? `${table}\ningest retries by reason:\n${reasons}` : table;
 }

@@ -47,10 +47,18 @@ export interface ChaosVerdict {
 
 const key = (sessionId: string, chunkId: string) => `${sessionId}/${chunkId}`;
 /** Providers format differently (AssemblyAI capitalises and punctuates): compare the words. */
-const words = (text: string) => text.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim();
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, '')
+    .trim();
 
 /** Chunks whose standing result came from this provider. */
-export async function countResultsFrom(redis: Redis, sessionIds: Iterable<string>, provider: string): Promise<number> {
+export async function countResultsFrom(
+  redis: Redis,
+  sessionIds: Iterable<string>,
+  provider: string,
+): Promise<number> {
   let count = 0;
   for (const sessionId of sessionIds) {
     const transcript = await new TranscriptReader(redis).read(sessionId);
@@ -63,7 +71,9 @@ export async function pendingInProviderGroups(redis: Redis): Promise<number> {
   let pending = 0;
   for (const provider of PROVIDERS) {
     if (!(await redis.exists(providerStream(provider)))) continue;
-    const summary = (await redis.xpending(providerStream(provider), providerGroup(provider)).catch(() => [0])) as [number];
+    const summary = (await redis
+      .xpending(providerStream(provider), providerGroup(provider))
+      .catch(() => [0])) as [number];
     pending += Number(summary[0]);
   }
   return pending;
@@ -76,7 +86,10 @@ export async function countResults(redis: Redis, sessionIds: Iterable<string>): 
   return replies.reduce((sum, [error, count]) => sum + (error ? 0 : Number(count)), 0);
 }
 
-export async function judgeChaos(redis: Redis, accepted: ReadonlyMap<string, AcceptedChunk>): Promise<ChaosVerdict> {
+export async function judgeChaos(
+  redis: Redis,
+  accepted: ReadonlyMap<string, AcceptedChunk>,
+): Promise<ChaosVerdict> {
   const problems: string[] = [];
   const note = (problem: string) => problems.length < 20 && problems.push(problem);
   const sessions = new Set([...accepted.values()].map((c) => c.sessionId));

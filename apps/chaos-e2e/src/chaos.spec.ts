@@ -22,7 +22,17 @@ describe('chaos: workers SIGKILLed and restarted, Redis killed and restarted, pr
     console.log(`chaos (fast variant)\n${formatChaosReport(report)}`);
     const v = report.verdict;
     expect(v.problems).toEqual([]);
-    expect(v).toMatchObject({ accepted: 300, withResult: 300, lost: 0, duplicateResults: 0, wrongText: 0, transcriptDuplicates: 0, transcriptMissing: 0, deadLetterMismatches: 0, pending: 0 });
+    expect(v).toMatchObject({
+      accepted: 300,
+      withResult: 300,
+      lost: 0,
+      duplicateResults: 0,
+      wrongText: 0,
+      transcriptDuplicates: 0,
+      transcriptMissing: 0,
+      deadLetterMismatches: 0,
+      pending: 0,
+    });
     expect(v.failed).toBe(v.deadLetters);
     // The run really was chaotic: workers died holding chunks that peers then reclaimed,
     // Redis restarted, and the provider failed.

@@ -1,5 +1,12 @@
 import Redis from 'ioredis';
-import { FakeDeepgramServer, RedisHarness, readSpeechTranscriber, speechWav, startDeepgramWorker, until } from '@streamscribe/testing';
+import {
+  FakeDeepgramServer,
+  RedisHarness,
+  readSpeechTranscriber,
+  speechWav,
+  startDeepgramWorker,
+  until,
+} from '@streamscribe/testing';
 import { countResults } from './chaos-verdict';
 
 // Real processes on a 2-core machine: generous timeouts; assertions are counts, never times.
@@ -30,21 +37,42 @@ describe('SIGTERM under load', () => {
   });
 
   const startWorker = (name: string, env: Record<string, string>) =>
-    startDeepgramWorker(harness.url, deepgram, { CONSUMER_NAME: name, WORKER_CONCURRENCY: '8', WORKER_BLOCK_MS: '200', RECLAIM_INTERVAL_MS: '200', ...env });
+    startDeepgramWorker(harness.url, deepgram, {
+      CONSUMER_NAME: name,
+      WORKER_CONCURRENCY: '8',
+      WORKER_BLOCK_MS: '200',
+      RECLAIM_INTERVAL_MS: '200',
+      ...env,
+    });
   async function enqueue(count: number): Promise<void> {
     const pipeline = redis.pipeline();
     for (let i = 0; i < count; i++) {
-      pipeline.xadd('audio:stream:deepgram', '*', 'audio', speechWav(`load ${i}`), 'session_id', 'drain', 'chunk_id', `c${i}`, 'seq', String(i));
+      pipeline.xadd(
+        'audio:stream:deepgram',
+        '*',
+        'audio',
+        speechWav(`load ${i}`),
+        'session_id',
+        'drain',
+        'chunk_id',
+        `c${i}`,
+        'seq',
+        String(i),
+      );
     }
     await pipeline.exec();
   }
   const results = () => countResults(redis, ['drain']);
-  const pending = async () => ((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0];
+  const pending = async () =>
+    ((await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number])[0];
   const transcribedTwice = () => [...calls].filter(([, n]) => n > 1).map(([text]) => text);
 
   it('finishes in-flight chunks, exits 0, and no chunk is transcribed twice', async () => {
     deepgram.setLatency(60);
-    const [a, b] = [await startWorker('drain-a', { RECLAIM_MIN_IDLE_MS: '1000' }), await startWorker('drain-b', { RECLAIM_MIN_IDLE_MS: '1000' })];
+    const [a, b] = [
+      await startWorker('drain-a', { RECLAIM_MIN_IDLE_MS: '1000' }),
+      await startWorker('drain-b', { RECLAIM_MIN_IDLE_MS: '1000' }),
+    ];
     await enqueue(200);
     await until(results, (n) => n >= 40, 60_000);
     expect(await a.stop('SIGTERM')).toBe(0);
@@ -55,7 +83,9 @@ describe('SIGTERM under load', () => {
     expect(await b.stop('SIGTERM')).toBe(0);
     expect(await pending()).toBe(0);
     // The drained worker left its group: it holds nothing.
-    const consumers = ((await redis.xinfo('CONSUMERS', 'audio:stream:deepgram', 'deepgram_workers')) as string[][]).map((c) => c[1]);
+    const consumers = (
+      (await redis.xinfo('CONSUMERS', 'audio:stream:deepgram', 'deepgram_workers')) as string[][]
+    ).map((c) => c[1]);
     expect(consumers).not.toContain('drain-a');
   });
 

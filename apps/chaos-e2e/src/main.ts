@@ -31,7 +31,15 @@ async function main(): Promise<void> {
   });
   console.log(`\nchaos: ${chunks} chunks\n${formatChaosReport(report)}`);
   const v = report.verdict;
-  const clean = v.lost + v.duplicateResults + v.wrongText + v.transcriptDuplicates + v.transcriptMissing + v.deadLetterMismatches + v.pending === 0;
+  const clean =
+    v.lost +
+      v.duplicateResults +
+      v.wrongText +
+      v.transcriptDuplicates +
+      v.transcriptMissing +
+      v.deadLetterMismatches +
+      v.pending ===
+    0;
   if (!clean) console.log(`\nPROBLEMS:\n${v.problems.join('\n')}`);
   process.exitCode = clean ? 0 : 1;
 }

@@ -111,7 +111,7 @@ describe('compressed audio transcribed by the local worker, through the router',
     },
   );
 
-  it("decodes in the worker too: an mp3 written as the classic Python producer writes it (hex, no format)", async () => {
+  it('decodes in the worker too: an mp3 written as the classic Python producer writes it (hex, no format)', async () => {
     await redis.xadd(
       'audio:stream:whisper',
       '*',

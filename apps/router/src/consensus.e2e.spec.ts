@@ -1,5 +1,12 @@
 import Redis from 'ioredis';
-import { AppProcess, FakeDeepgramServer, RedisHarness, readSpeechTranscriber, speechWav, startStandInWorker } from '@streamscribe/testing';
+import {
+  AppProcess,
+  FakeDeepgramServer,
+  RedisHarness,
+  readSpeechTranscriber,
+  speechWav,
+  startStandInWorker,
+} from '@streamscribe/testing';
 import { TestRouter, startTestRouter } from './testing/router-stack';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -7,7 +14,13 @@ type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
 
-const WORKER = { PORT: '0', WORKER_CONCURRENCY: '4', WORKER_BLOCK_MS: '100', HEARTBEAT_INTERVAL_MS: '200', DRAIN_TIMEOUT_MS: '500' };
+const WORKER = {
+  PORT: '0',
+  WORKER_CONCURRENCY: '4',
+  WORKER_BLOCK_MS: '100',
+  HEARTBEAT_INTERVAL_MS: '200',
+  DRAIN_TIMEOUT_MS: '500',
+};
 
 /**
  * Consensus end to end: the router, a Deepgram worker on the fake Deepgram, and two stand-in
@@ -27,7 +40,12 @@ describe('consensus across three providers, end to end', () => {
     redis = harness.client();
     for (const name of ['deepgram', 'whisper', 'assemblyai']) fakes[name] = await FakeDeepgramServer.start();
     workers = await Promise.all([
-      AppProcess.start('worker-deepgram', { REDIS_URL: harness.url, DEEPGRAM_API_KEY: fakes['deepgram'].apiKey, DEEPGRAM_API_URL: fakes['deepgram'].url, ...WORKER }),
+      AppProcess.start('worker-deepgram', {
+        REDIS_URL: harness.url,
+        DEEPGRAM_API_KEY: fakes['deepgram'].apiKey,
+        DEEPGRAM_API_URL: fakes['deepgram'].url,
+        ...WORKER,
+      }),
       startStandInWorker('whisper', fakes['whisper'], { REDIS_URL: harness.url, ...WORKER }),
       startStandInWorker('assemblyai', fakes['assemblyai'], { REDIS_URL: harness.url, ...WORKER }),
     ]);
@@ -46,15 +64,25 @@ describe('consensus across three providers, end to end', () => {
   });
 
   it('votes per word: two providers against one, the majority word wins; the response shows every hypothesis and the agreement', async () => {
-    fakes['assemblyai'].setTranscriber((audio, query) => readSpeechTranscriber(audio, query).replace('brown', 'crown'));
-    const response = await fetch(`${base}/v1/transcriptions?consensus=deepgram,whisper,assemblyai&wait=true&sessionId=vote-1`, {
-      method: 'POST',
-      headers: { 'content-type': 'audio/wav' },
-      body: speechWav('the quick brown fox', { durationSeconds: 2 }),
-    });
+    fakes['assemblyai'].setTranscriber((audio, query) =>
+      readSpeechTranscriber(audio, query).replace('brown', 'crown'),
+    );
+    const response = await fetch(
+      `${base}/v1/transcriptions?consensus=deepgram,whisper,assemblyai&wait=true&sessionId=vote-1`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'audio/wav' },
+        body: speechWav('the quick brown fox', { durationSeconds: 2 }),
+      },
+    );
     expect(response.status).toBe(200);
     const body = (await response.json()) as Body;
-    expect(body).toMatchObject({ sessionId: 'vote-1', provider: 'consensus', chunks: 1, transcript: { complete: true, text: 'the quick brown fox' } });
+    expect(body).toMatchObject({
+      sessionId: 'vote-1',
+      provider: 'consensus',
+      chunks: 1,
+      transcript: { complete: true, text: 'the quick brown fox' },
+    });
     expect(body.consensus.text).toBe('the quick brown fox');
     expect(body.consensus.agreement).toBeCloseTo((1 + 1 + 2 / 3 + 1) / 4, 3);
     expect(body.consensus.hypotheses).toEqual(
@@ -64,7 +92,11 @@ describe('consensus across three providers, end to end', () => {
         { provider: 'assemblyai', text: 'the quick crown fox' },
       ]),
     );
-    expect(body.consensus.chunks[0]).toMatchObject({ missing: [], timedOut: false, providers: ['deepgram', 'whisper', 'assemblyai'] });
+    expect(body.consensus.chunks[0]).toMatchObject({
+      missing: [],
+      timedOut: false,
+      providers: ['deepgram', 'whisper', 'assemblyai'],
+    });
     // Each provider got the same audio once.
     for (const fake of Object.values(fakes)) expect(fake.requests).toHaveLength(1);
     // The hypotheses were gathered by key: Redis never ran KEYS or SCAN.
@@ -75,13 +107,20 @@ describe('consensus across three providers, end to end', () => {
 
   it('settles on the providers that answered when one times out, per chunk of a live session', async () => {
     fakes['whisper'].setLatency(30_000);
-    const response = await fetch(`${base}/v1/sessions/vote-2/chunks?consensus=deepgram,whisper,assemblyai&consensusTimeoutMs=1500`, {
-      method: 'POST',
-      headers: { 'content-type': 'audio/wav' },
-      body: speechWav('hello again'),
-    });
+    const response = await fetch(
+      `${base}/v1/sessions/vote-2/chunks?consensus=deepgram,whisper,assemblyai&consensusTimeoutMs=1500`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'audio/wav' },
+        body: speechWav('hello again'),
+      },
+    );
     expect(response.status).toBe(202);
-    expect((await response.json()) as Body).toMatchObject({ sessionId: 'vote-2', seq: 0, provider: 'consensus' });
+    expect((await response.json()) as Body).toMatchObject({
+      sessionId: 'vote-2',
+      seq: 0,
+      provider: 'consensus',
+    });
     await fetch(`${base}/v1/sessions/vote-2/end`, { method: 'POST' });
     const deadline = Date.now() + 20_000;
     let transcript: Body = {};
@@ -89,20 +128,43 @@ describe('consensus across three providers, end to end', () => {
       transcript = (await (await fetch(`${base}/v1/sessions/vote-2/transcript`)).json()) as Body;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    expect(transcript).toMatchObject({ complete: true, text: 'hello again', chunks: [{ status: 'ok', provider: 'consensus' }] });
+    expect(transcript).toMatchObject({
+      complete: true,
+      text: 'hello again',
+      chunks: [{ status: 'ok', provider: 'consensus' }],
+    });
     const report = (await (await fetch(`${base}/v1/sessions/vote-2/consensus`)).json()) as Body;
-    expect(report.chunks[0]).toMatchObject({ timedOut: true, missing: ['whisper'], agreement: 1, text: 'hello again' });
-    expect(report.chunks[0].hypotheses.map((h: Body) => h.provider).sort()).toEqual(['assemblyai', 'deepgram']);
-    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(/streamscribe_consensus_chunks_total\{outcome="timed_out"\} 1/);
+    expect(report.chunks[0]).toMatchObject({
+      timedOut: true,
+      missing: ['whisper'],
+      agreement: 1,
+      text: 'hello again',
+    });
+    expect(report.chunks[0].hypotheses.map((h: Body) => h.provider).sort()).toEqual([
+      'assemblyai',
+      'deepgram',
+    ]);
+    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+      /streamscribe_consensus_chunks_total\{outcome="timed_out"\} 1/,
+    );
   });
 
   it.each([
     ['one provider', '?consensus=deepgram', 400, /at least two/],
     ['an unknown provider', '?consensus=deepgram,otter', 400, /otter/],
-    ['consensus with an explicit provider', '?consensus=deepgram,whisper&provider=deepgram', 400, /drop provider/],
+    [
+      'consensus with an explicit provider',
+      '?consensus=deepgram,whisper&provider=deepgram',
+      400,
+      /drop provider/,
+    ],
     ['a provider without a live worker', '?consensus=deepgram,parakeet', 503, /parakeet/],
   ])('refuses %s', async (_name, query, status, message) => {
-    const response = await fetch(`${base}/v1/sessions/vote-bad/chunks${query}`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: speechWav('x') });
+    const response = await fetch(`${base}/v1/sessions/vote-bad/chunks${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'audio/wav' },
+      body: speechWav('x'),
+    });
     expect(response.status).toBe(status);
     expect(((await response.json()) as Body).message).toMatch(message);
   });

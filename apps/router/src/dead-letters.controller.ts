@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  NotFoundException,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { DeadLetter, DeadLetterListQuery, RedriveRequest } from '@streamscribe/contracts';
 import { AdminTokenGuard, DeadLetterService } from '@streamscribe/router-core';
 import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/fleet';

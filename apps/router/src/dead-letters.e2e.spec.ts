@@ -21,7 +21,10 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
   afterAll(() => stack?.close());
 
   const admin = (path: string, init: RequestInit = {}, token = TOKEN) =>
-    fetch(`${base}${path}`, { ...init, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...init.headers } });
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...init.headers },
+    });
   async function transcriptUntil(sessionId: string, ok: (t: Body) => boolean): Promise<Body> {
     const deadline = Date.now() + 15_000;
     for (;;) {
@@ -36,7 +39,10 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     expect((await admin('/v1/dead-letters', {}, 'wrong')).status).toBe(401);
     expect((await fetch(`${base}/v1/dead-letters`)).status).toBe(401);
     expect((await admin('/v1/dead-letters?count=0')).status).toBe(400);
-    const bad = await admin('/v1/dead-letters/redrive', { method: 'POST', body: JSON.stringify({ ids: ['nope'] }) });
+    const bad = await admin('/v1/dead-letters/redrive', {
+      method: 'POST',
+      body: JSON.stringify({ ids: ['nope'] }),
+    });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Body).message).toMatch(/stream entry id/);
     const empty = await admin('/v1/dead-letters/redrive', { method: 'POST', body: JSON.stringify({}) });
@@ -46,7 +52,9 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
   it('a rejected chunk fails its transcript, shows in the list, and after a re-drive is transcribed', async () => {
     deepgram.failNext(1, { status: 400 }); // permanent for Deepgram, and no other provider is live
     const posted = await fetch(`${base}/v1/sessions/dl-1/chunks?provider=deepgram`, {
-      method: 'POST', headers: { 'content-type': 'audio/wav' }, body: speechWav('second chance'),
+      method: 'POST',
+      headers: { 'content-type': 'audio/wav' },
+      body: speechWav('second chance'),
     });
     expect(posted.status).toBe(202);
     const failed = await transcriptUntil('dl-1', (t) => t.complete);
@@ -55,15 +63,28 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     const page = (await (await admin('/v1/dead-letters')).json()) as Body;
     expect(page.total).toBe(1);
     const [letter] = page.letters;
-    expect(letter).toMatchObject({ sessionId: 'dl-1', failedProvider: 'deepgram', redrivable: true, redriveCount: 0 });
+    expect(letter).toMatchObject({
+      sessionId: 'dl-1',
+      failedProvider: 'deepgram',
+      redrivable: true,
+      redriveCount: 0,
+    });
     expect(letter.reason).toMatch(/400/);
     expect(letter).not.toHaveProperty('audio');
-    expect(((await (await admin(`/v1/dead-letters/${letter.id}`)).json()) as Body).chunkId).toBe(letter.chunkId);
+    expect(((await (await admin(`/v1/dead-letters/${letter.id}`)).json()) as Body).chunkId).toBe(
+      letter.chunkId,
+    );
     expect((await admin('/v1/dead-letters/1-1')).status).toBe(404);
 
-    const redrive = await admin('/v1/dead-letters/redrive', { method: 'POST', body: JSON.stringify({ ids: [letter.id] }) });
+    const redrive = await admin('/v1/dead-letters/redrive', {
+      method: 'POST',
+      body: JSON.stringify({ ids: [letter.id] }),
+    });
     expect(redrive.status).toBe(200);
-    expect(await redrive.json()).toMatchObject({ requeued: 1, outcomes: [{ id: letter.id, status: 'requeued', provider: 'deepgram' }] });
+    expect(await redrive.json()).toMatchObject({
+      requeued: 1,
+      outcomes: [{ id: letter.id, status: 'requeued', provider: 'deepgram' }],
+    });
     const healed = await transcriptUntil('dl-1', (t) => t.failedCount === 0 && t.complete);
     expect(healed).toMatchObject({ resultCount: 1, text: 'second chance' });
     expect(healed.chunks).toHaveLength(1);

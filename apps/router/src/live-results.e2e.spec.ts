@@ -14,7 +14,11 @@ interface SseEvent {
 jest.setTimeout(60_000);
 
 /** Reads Server-Sent Events from a fetch response until `stop` says so (then disconnects) or the stream ends. */
-async function readSse(response: Response, abort: AbortController, stop: (events: SseEvent[]) => boolean): Promise<SseEvent[]> {
+async function readSse(
+  response: Response,
+  abort: AbortController,
+  stop: (events: SseEvent[]) => boolean,
+): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
   const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const decoder = new TextDecoder();
@@ -28,7 +32,12 @@ async function readSse(response: Response, abort: AbortController, stop: (events
       while ((end = buffer.indexOf('\n\n')) >= 0) {
         const frame = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(frame.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+        const fields = Object.fromEntries(
+          frame
+            .split('\n')
+            .filter((l) => !l.startsWith(':'))
+            .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+        );
         if (!fields['event']) continue;
         events.push({ id: fields['id'], event: fields['event'], data: JSON.parse(fields['data']) });
         if (stop(events)) {
@@ -56,7 +65,11 @@ describe('live results over SSE and WebSocket, end to end', () => {
   afterAll(() => stack?.close());
 
   const postChunk = async (sessionId: string, word: string) => {
-    const response = await fetch(`${base}/v1/sessions/${sessionId}/chunks`, { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: speechWav(word) });
+    const response = await fetch(`${base}/v1/sessions/${sessionId}/chunks`, {
+      method: 'POST',
+      headers: { 'content-type': 'audio/wav' },
+      body: speechWav(word),
+    });
     expect(response.status).toBe(202);
   };
   const words = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'];
@@ -78,16 +91,24 @@ describe('live results over SSE and WebSocket, end to end', () => {
 
     const second = new AbortController();
     const lastEventId = before.at(-1)?.id as string;
-    const secondResponse = await fetch(`${base}/v1/sessions/live-1/events`, { headers: { 'last-event-id': lastEventId }, signal: second.signal });
+    const secondResponse = await fetch(`${base}/v1/sessions/live-1/events`, {
+      headers: { 'last-event-id': lastEventId },
+      signal: second.signal,
+    });
     const after = await readSse(secondResponse, second, (events) => events.at(-1)?.event === 'final');
 
     const results = [...before, ...after].filter((e) => e.event === 'result');
     expect(results.map((e) => e.id)).toEqual(words.map((_, seq) => String(seq)));
     expect(results.map((e) => e.data.text)).toEqual(words);
     // The results really did land out of audio order.
-    const landed = (await redis.xrange('transcription:results:live-1', '-', '+')).map(([, f]) => Number(f[f.indexOf('seq') + 1]));
+    const landed = (await redis.xrange('transcription:results:live-1', '-', '+')).map(([, f]) =>
+      Number(f[f.indexOf('seq') + 1]),
+    );
     expect(landed).not.toEqual([...landed].sort((a, b) => a - b));
-    expect(after.at(-1)).toEqual({ event: 'final', data: { sessionId: 'live-1', complete: true, chunkCount: 9, failedCount: 0, text: words.join(' ') } });
+    expect(after.at(-1)).toEqual({
+      event: 'final',
+      data: { sessionId: 'live-1', complete: true, chunkCount: 9, failedCount: 0, text: words.join(' ') },
+    });
   });
 
   it('the same feed over WebSocket, resuming after a given event', async () => {
@@ -96,7 +117,12 @@ describe('live results over SSE and WebSocket, end to end', () => {
     const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
     socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
     expect(await closed).toBe(1000);
-    expect(messages.map((m) => [m.event, m.id])).toEqual([['result', '6'], ['result', '7'], ['result', '8'], ['final', undefined]]);
+    expect(messages.map((m) => [m.event, m.id])).toEqual([
+      ['result', '6'],
+      ['result', '7'],
+      ['result', '8'],
+      ['final', undefined],
+    ]);
   });
 
   it('refuses an unknown session (404) and a malformed Last-Event-ID (400) before streaming', async () => {
@@ -105,7 +131,9 @@ describe('live results over SSE and WebSocket, end to end', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Body).message).toMatch(/Last-Event-ID/);
     const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=nobody`);
-    const [code, reason] = await new Promise<[number, string]>((resolve) => socket.on('close', (c, r) => resolve([c, r.toString()])));
+    const [code, reason] = await new Promise<[number, string]>((resolve) =>
+      socket.on('close', (c, r) => resolve([c, r.toString()])),
+    );
     expect(code).toBe(1008);
     expect(reason).toMatch(/no session 'nobody'/);
   });

@@ -30,7 +30,11 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
   afterAll(() => stack?.close());
 
   const postChunk = (sessionId: string, body: Buffer, query = '', contentType = WAV) =>
-    fetch(`${base}/v1/sessions/${sessionId}/chunks${query}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    fetch(`${base}/v1/sessions/${sessionId}/chunks${query}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
 
   async function transcriptWhenComplete(sessionId: string, timeoutMs = 15_000) {
     const deadline = Date.now() + timeoutMs;
@@ -54,15 +58,24 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       accepted.push(await json(response));
     }
     expect(accepted.map((a) => a.seq)).toEqual([0, 1, 2, 3]);
-    expect(accepted[0]).toMatchObject({ sessionId: 'ordered-1', chunkId: 'chunk_000000', provider: 'deepgram' });
+    expect(accepted[0]).toMatchObject({
+      sessionId: 'ordered-1',
+      chunkId: 'chunk_000000',
+      provider: 'deepgram',
+    });
     expect(accepted[0].entryId).toMatch(/^\d+-\d+$/);
 
     const transcript = await transcriptWhenComplete('ordered-1');
     expect(transcript.text).toBe('alpha bravo charlie delta');
     expect(transcript.chunks.map((c: { seq: number; provider: string }) => [c.seq, c.provider])).toEqual([
-      [0, 'deepgram'], [1, 'deepgram'], [2, 'deepgram'], [3, 'deepgram'],
+      [0, 'deepgram'],
+      [1, 'deepgram'],
+      [2, 'deepgram'],
+      [3, 'deepgram'],
     ]);
-    const finishOrder = (await redis.xrange('transcription:results:ordered-1', '-', '+')).map(([, f]) => f[f.indexOf('text') + 1]);
+    const finishOrder = (await redis.xrange('transcription:results:ordered-1', '-', '+')).map(
+      ([, f]) => f[f.indexOf('text') + 1],
+    );
     expect(finishOrder[finishOrder.length - 1]).toBe('alpha');
   });
 
@@ -70,20 +83,31 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     const response = await postChunk('pcm-1', speechPcm('raw pcm works'), '', 'audio/l16; rate=16000');
     expect(response.status).toBe(202);
     expect((await transcriptWhenComplete('pcm-1')).text).toBe('raw pcm works');
-    expect(deepgram.requests.at(-1)?.headers['authorization']).toBe(`Token ${FakeDeepgramServer.DEFAULT_API_KEY}`);
+    expect(deepgram.requests.at(-1)?.headers['authorization']).toBe(
+      `Token ${FakeDeepgramServer.DEFAULT_API_KEY}`,
+    );
   });
 
-  it("processes an entry written exactly as the classic Python producer writes it", async () => {
+  it('processes an entry written exactly as the classic Python producer writes it', async () => {
     await redis.xadd(
-      'audio:stream:deepgram', '*',
-      'chunk_data', speechWav('classic compatible').toString('hex'),
-      'session_id', 'session_123',
-      'chunk_id', 'chunk_001',
-      'timestamp', String(Date.now() / 1000),
-      'real_time_required', 'True',
-      'accuracy_critical', 'False',
-      'cost_sensitive', 'False',
-      'fallback_providers', 'whisper,assemblyai',
+      'audio:stream:deepgram',
+      '*',
+      'chunk_data',
+      speechWav('classic compatible').toString('hex'),
+      'session_id',
+      'session_123',
+      'chunk_id',
+      'chunk_001',
+      'timestamp',
+      String(Date.now() / 1000),
+      'real_time_required',
+      'True',
+      'accuracy_critical',
+      'False',
+      'cost_sensitive',
+      'False',
+      'fallback_providers',
+      'whisper,assemblyai',
     );
     const deadline = Date.now() + 10_000;
     let results: Array<[string, string[]]> = [];
@@ -91,15 +115,28 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       results = await redis.xrange('transcription:results:session_123', '-', '+');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const fields = Object.fromEntries(results[0][1].reduce<string[][]>((pairs, v, i, all) => (i % 2 ? pairs : [...pairs, [v, all[i + 1]]]), []));
-    expect(fields).toMatchObject({ text: 'classic compatible', provider: 'deepgram', chunk_id: 'chunk_001', session_id: 'session_123' });
-    for (const seedField of ['confidence', 'processing_time', 'timestamp']) expect(Number(fields[seedField])).not.toBeNaN();
+    const fields = Object.fromEntries(
+      results[0][1].reduce<string[][]>(
+        (pairs, v, i, all) => (i % 2 ? pairs : [...pairs, [v, all[i + 1]]]),
+        [],
+      ),
+    );
+    expect(fields).toMatchObject({
+      text: 'classic compatible',
+      provider: 'deepgram',
+      chunk_id: 'chunk_001',
+      session_id: 'session_123',
+    });
+    for (const seedField of ['confidence', 'processing_time', 'timestamp'])
+      expect(Number(fields[seedField])).not.toBeNaN();
     const all = await redis.xrevrange('transcription:results:all', '+', '-', 'COUNT', 10);
     expect(all.some(([, f]) => f.includes('session_123'))).toBe(true);
   });
 
   it('a whole file with ?wait=true comes back as its transcript', async () => {
-    const file = Buffer.concat(['one', 'two', 'three'].map((word) => speechPcm(word, { durationSeconds: 1 })));
+    const file = Buffer.concat(
+      ['one', 'two', 'three'].map((word) => speechPcm(word, { durationSeconds: 1 })),
+    );
     const response = await fetch(`${base}/v1/transcriptions?wait=true&chunkSeconds=1&sessionId=file-1`, {
       method: 'POST',
       headers: { 'content-type': 'audio/l16; rate=16000' },
@@ -107,13 +144,20 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     });
     expect(response.status).toBe(200);
     const body = await json(response);
-    expect(body).toMatchObject({ sessionId: 'file-1', chunks: 3, provider: 'deepgram', transcript: { complete: true, text: 'one two three' } });
+    expect(body).toMatchObject({
+      sessionId: 'file-1',
+      chunks: 3,
+      provider: 'deepgram',
+      transcript: { complete: true, text: 'one two three' },
+    });
   });
 
-  it("shows the truth through the classic monitoring commands: the group has nothing pending", async () => {
+  it('shows the truth through the classic monitoring commands: the group has nothing pending', async () => {
     await transcriptWhenComplete('ordered-1');
     const groups = (await redis.xinfo('GROUPS', 'audio:stream:deepgram')) as unknown[][];
-    const group = Object.fromEntries(groups[0].reduce<unknown[][]>((pairs, v, i, all) => (i % 2 ? pairs : [...pairs, [v, all[i + 1]]]), []));
+    const group = Object.fromEntries(
+      groups[0].reduce<unknown[][]>((pairs, v, i, all) => (i % 2 ? pairs : [...pairs, [v, all[i + 1]]]), []),
+    );
     expect(group).toMatchObject({ name: 'deepgram_workers', pending: 0, lag: 0 });
     const [pendingCount] = (await redis.xpending('audio:stream:deepgram', 'deepgram_workers')) as [number];
     expect(pendingCount).toBe(0);
@@ -131,7 +175,14 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       ['an unknown fallback provider', speechWav('x'), '?fallback=deepgram,otter', WAV, 400, /otter/],
       ['a bad seq', speechWav('x'), '?seq=-1', WAV, 400, /seq/],
       ['an unknown query parameter', speechWav('x'), '?speed=fast', WAV, 400, /speed/],
-      ['an unsupported content type', speechWav('x'), '', 'text/plain', 415, /audio\/wav .*audio\/mpeg, audio\/ogg/],
+      [
+        'an unsupported content type',
+        speechWav('x'),
+        '',
+        'text/plain',
+        415,
+        /audio\/wav .*audio\/mpeg, audio\/ogg/,
+      ],
       ['a WAV labelled as mp3', speechWav('x'), '', 'audio/mpeg', 400, /could not decode the audio as mp3/],
     ])('%s', async (_name, body, query, contentType, status, message) => {
       const before = await redis.dbsize();

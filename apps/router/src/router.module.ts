@@ -9,7 +9,13 @@ import { TranscriptionsController } from './transcriptions.controller';
 
 @Module({
   imports: [RouterCoreModule.forRoot()],
-  controllers: [SessionsController, TranscriptionsController, ProvidersController, DeadLettersController, CostsController],
+  controllers: [
+    SessionsController,
+    TranscriptionsController,
+    ProvidersController,
+    DeadLettersController,
+    CostsController,
+  ],
   providers: [LiveResultsGateway],
 })
 export class RouterModule {}

@@ -1,7 +1,28 @@
-import { BadRequestException, Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChunkIngestQuery } from '@streamscribe/contracts';
-import { AudioIntake, clientGone, ChunkAccepted, ConsensusReport, SessionEventFeed, TranscriptionRouterService, resumePoint, streamSse } from '@streamscribe/router-core';
+import {
+  AudioIntake,
+  clientGone,
+  ChunkAccepted,
+  ConsensusReport,
+  SessionEventFeed,
+  TranscriptionRouterService,
+  resumePoint,
+  streamSse,
+} from '@streamscribe/router-core';
 import { sessionIdProblem } from '@streamscribe/contracts';
 import type { Transcript } from '@streamscribe/sessions';
 

@@ -1,7 +1,13 @@
 import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { TranscriptionQuery } from '@streamscribe/contracts';
-import { AudioIntake, clientGone, ROUTER_ENVIRONMENT, RouterEnvironment, TranscriptionRouterService } from '@streamscribe/router-core';
+import {
+  AudioIntake,
+  clientGone,
+  ROUTER_ENVIRONMENT,
+  RouterEnvironment,
+  TranscriptionRouterService,
+} from '@streamscribe/router-core';
 
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
@@ -30,9 +36,18 @@ export class TranscriptionsController {
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);
     if (!query.wait) return { ...accepted, transcriptUrl };
-    const transcript = await this.router.waitForTranscript(accepted.sessionId, query.timeoutMs ?? this.env.WAIT_TIMEOUT_MS);
+    const transcript = await this.router.waitForTranscript(
+      accepted.sessionId,
+      query.timeoutMs ?? this.env.WAIT_TIMEOUT_MS,
+    );
     if (transcript.complete) response.status(200);
-    if (accepted.provider !== 'consensus' || !transcript.complete) return { ...accepted, transcriptUrl, transcript };
-    return { ...accepted, transcriptUrl, transcript, consensus: await this.router.consensusReport(accepted.sessionId) };
+    if (accepted.provider !== 'consensus' || !transcript.complete)
+      return { ...accepted, transcriptUrl, transcript };
+    return {
+      ...accepted,
+      transcriptUrl,
+      transcript,
+      consensus: await this.router.consensusReport(accepted.sessionId),
+    };
   }
 }

@@ -1,6 +1,14 @@
 import { recordFromPairs } from '@streamscribe/contracts';
 import Redis from 'ioredis';
-import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, freePort, speechWav, startDeepgramWorker } from '@streamscribe/testing';
+import {
+  AppProcess,
+  FakeAssemblyAIServer,
+  FakeDeepgramServer,
+  RedisHarness,
+  freePort,
+  speechWav,
+  startDeepgramWorker,
+} from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
@@ -20,7 +28,12 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
     harness = await RedisHarness.start();
     redis = harness.client();
     [assemblyai, deepgram] = await Promise.all([FakeAssemblyAIServer.start(), FakeDeepgramServer.start()]);
-    const common = { REDIS_URL: harness.url, WORKER_BLOCK_MS: '100', HEARTBEAT_INTERVAL_MS: '200', RETRY_BASE_MS: '10' };
+    const common = {
+      REDIS_URL: harness.url,
+      WORKER_BLOCK_MS: '100',
+      HEARTBEAT_INTERVAL_MS: '200',
+      RETRY_BASE_MS: '10',
+    };
     const routerPort = await freePort();
     apps = await Promise.all([
       AppProcess.start('worker-assemblyai', {
@@ -55,11 +68,14 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
 
   it('says in the transcript that Deepgram produced the chunk AssemblyAI failed, and what it cost', async () => {
     assemblyai.failTranscripts(1, 'Transcoding failed. File does not appear to contain audio.');
-    const posted = await fetch(`${base}/v1/sessions/fallback-1/chunks?provider=assemblyai&fallback=deepgram&diarize=true&keywords=Redis`, {
-      method: 'POST',
-      headers: { 'content-type': 'audio/wav' },
-      body: speechWav('Rescued by Deepgram.', { durationSeconds: 2 }),
-    });
+    const posted = await fetch(
+      `${base}/v1/sessions/fallback-1/chunks?provider=assemblyai&fallback=deepgram&diarize=true&keywords=Redis`,
+      {
+        method: 'POST',
+        headers: { 'content-type': 'audio/wav' },
+        body: speechWav('Rescued by Deepgram.', { durationSeconds: 2 }),
+      },
+    );
     expect(posted.status).toBe(202);
     expect(await posted.json()).toMatchObject({ provider: 'assemblyai' });
 
@@ -80,25 +96,34 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
         ],
       }),
     ]);
-    expect(transcript['cost']).toEqual({ totalUsd: 0.000143, byProvider: { deepgram: { usd: 0.000143, audioSeconds: 2, chunks: 1 } } });
+    expect(transcript['cost']).toEqual({
+      totalUsd: 0.000143,
+      byProvider: { deepgram: { usd: 0.000143, audioSeconds: 2, chunks: 1 } },
+    });
 
     expect(await (await fetch(`${base}/v1/costs`)).json()).toEqual(transcript['cost']);
 
     // AssemblyAI really was asked, and its failure is on record with the transcript id.
-    expect(assemblyai.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}$/, '{id}')}`)).toEqual([
-      'POST /v2/upload',
-      'POST /v2/transcript',
-      'GET /v2/transcript/{id}',
-      'GET /v2/transcript/{id}',
-      'GET /v2/transcript/{id}',
-    ]);
-    const failures = (await redis.xrange('transcription:failures', '-', '+')).map(([, f]) => recordFromPairs(f));
+    expect(assemblyai.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}$/, '{id}')}`)).toEqual(
+      [
+        'POST /v2/upload',
+        'POST /v2/transcript',
+        'GET /v2/transcript/{id}',
+        'GET /v2/transcript/{id}',
+        'GET /v2/transcript/{id}',
+      ],
+    );
+    const failures = (await redis.xrange('transcription:failures', '-', '+')).map(([, f]) =>
+      recordFromPairs(f),
+    );
     expect(failures).toEqual([
       expect.objectContaining({
         failed_provider: 'assemblyai',
         error_class: 'permanent',
         next_step: 'deepgram',
-        error: expect.stringMatching(/^assemblyai:permanent req=[0-9a-f-]{36} AssemblyAI transcript [0-9a-f-]{36} ended in error: Transcoding failed/),
+        error: expect.stringMatching(
+          /^assemblyai:permanent req=[0-9a-f-]{36} AssemblyAI transcript [0-9a-f-]{36} ended in error: Transcoding failed/,
+        ),
       }),
     ]);
     // Deepgram got the client's options with the chunk.

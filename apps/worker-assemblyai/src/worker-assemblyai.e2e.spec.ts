@@ -38,18 +38,46 @@ describe('worker-assemblyai process', () => {
     ...overrides,
   });
   const chunk = (sessionId: string, chunkId: string, text: string, extra: string[] = []) =>
-    redis.xadd('audio:stream:assemblyai', '*', 'audio', speechWav(text), 'audio_format', 'wav', 'session_id', sessionId, 'chunk_id', chunkId, 'seq', '0', ...extra);
+    redis.xadd(
+      'audio:stream:assemblyai',
+      '*',
+      'audio',
+      speechWav(text),
+      'audio_format',
+      'wav',
+      'session_id',
+      sessionId,
+      'chunk_id',
+      chunkId,
+      'seq',
+      '0',
+      ...extra,
+    );
   const resultOf = async (sessionId: string) =>
-    (await until(() => redis.xrange(`transcription:results:${sessionId}`, '-', '+'), (r) => r.length > 0)).map(([, f]) => recordFromPairs(f))[0];
+    (
+      await until(
+        () => redis.xrange(`transcription:results:${sessionId}`, '-', '+'),
+        (r) => r.length > 0,
+      )
+    ).map(([, f]) => recordFromPairs(f))[0];
 
   it('refuses to start without an API key, and says which variable to set', async () => {
-    await expect(AppProcess.start('worker-assemblyai', env({ ASSEMBLYAI_API_KEY: '' }))).rejects.toThrow(/ASSEMBLYAI_API_KEY is required/);
+    await expect(AppProcess.start('worker-assemblyai', env({ ASSEMBLYAI_API_KEY: '' }))).rejects.toThrow(
+      /ASSEMBLYAI_API_KEY is required/,
+    );
   });
 
   it("transcribes a chunk with the chunk's options, and writes who produced it and what it cost", async () => {
     const worker = await AppProcess.start('worker-assemblyai', env({ CONSUMER_NAME: 'assemblyai-e2e' }));
     try {
-      await chunk('aai-ok', 'c0', 'Hello from AssemblyAI.', ['language', 'en-GB', 'diarize', 'True', 'keywords', 'AssemblyAI,Redis']);
+      await chunk('aai-ok', 'c0', 'Hello from AssemblyAI.', [
+        'language',
+        'en-GB',
+        'diarize',
+        'True',
+        'keywords',
+        'AssemblyAI,Redis',
+      ]);
       const result = await resultOf('aai-ok');
       expect(result).toMatchObject({
         status: 'ok',
@@ -78,20 +106,29 @@ describe('worker-assemblyai process', () => {
         total_micros: '42',
       });
       const metrics = await (await fetch(`http://127.0.0.1:${portOf(worker)}/metrics`)).text();
-      expect(metrics).toMatch(/streamscribe_cost_usd_total\{provider="assemblyai",model="universal"\} 0\.000042/);
+      expect(metrics).toMatch(
+        /streamscribe_cost_usd_total\{provider="assemblyai",model="universal"\} 0\.000042/,
+      );
     } finally {
       await worker.stop();
     }
   });
 
   it('with a wrong key: says so once, reports not-ready, and moves the chunk on without retrying', async () => {
-    const worker = await AppProcess.start('worker-assemblyai', env({ ASSEMBLYAI_API_KEY: 'revoked-key', CONSUMER_NAME: 'assemblyai-wrong-key' }));
+    const worker = await AppProcess.start(
+      'worker-assemblyai',
+      env({ ASSEMBLYAI_API_KEY: 'revoked-key', CONSUMER_NAME: 'assemblyai-wrong-key' }),
+    );
     try {
       await chunk('aai-401', 'c0', 'nobody hears this', ['fallback_providers', 'whisper']);
       const result = await resultOf('aai-401');
       expect(result).toMatchObject({ status: 'failed', provider: 'assemblyai' });
-      expect(result['error']).toMatch(/assemblyai:401 AssemblyAI answered 401: Authentication error, API token missing\/invalid \(check ASSEMBLYAI_API_KEY\)/);
-      await worker.waitForOutput(/"msg":"assemblyai rejected the API key \(401\): set a valid ASSEMBLYAI_API_KEY; chunks fail over until then"/);
+      expect(result['error']).toMatch(
+        /assemblyai:401 AssemblyAI answered 401: Authentication error, API token missing\/invalid \(check ASSEMBLYAI_API_KEY\)/,
+      );
+      await worker.waitForOutput(
+        /"msg":"assemblyai rejected the API key \(401\): set a valid ASSEMBLYAI_API_KEY; chunks fail over until then"/,
+      );
       expect(assemblyai.requests).toHaveLength(1);
       const ready = await fetch(`http://127.0.0.1:${portOf(worker)}/health/ready`);
       expect(ready.status).toBe(503);

@@ -8,17 +8,23 @@ export class DeepgramWorkerEnvironment extends WorkerEnvironment {
   @IsNotEmpty({ message: 'DEEPGRAM_API_KEY is required: create a key at console.deepgram.com and export it' })
   DEEPGRAM_API_KEY = '';
 
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] }, { message: 'DEEPGRAM_API_URL must be an http(s) URL' })
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'] },
+    { message: 'DEEPGRAM_API_URL must be an http(s) URL' },
+  )
   DEEPGRAM_API_URL = DEEPGRAM_DEFAULT_BASE_URL;
 
   @Matches(/^[a-z0-9._-]+$/i, { message: 'DEEPGRAM_MODEL must be a model name such as nova-3' })
   DEEPGRAM_MODEL = 'nova-3';
 
   /** BCP-47 language; empty means Deepgram detects it. */
-  @Matches(/^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$/, { message: 'DEEPGRAM_LANGUAGE must be a BCP-47 tag such as en or en-US' })
+  @Matches(/^([a-z]{2,3}(-[A-Za-z0-9]{2,8})*)?$/, {
+    message: 'DEEPGRAM_LANGUAGE must be a BCP-47 tag such as en or en-US',
+  })
   DEEPGRAM_LANGUAGE = '';
 
-  @IsInt({ message: 'DEEPGRAM_TIMEOUT_MS must be an integer' }) @Min(100)
+  @IsInt({ message: 'DEEPGRAM_TIMEOUT_MS must be an integer' })
+  @Min(100)
   DEEPGRAM_TIMEOUT_MS = 30_000;
 
   @IsIn([true, false], { message: 'DEEPGRAM_SMART_FORMAT must be true or false' })

@@ -1,4 +1,10 @@
-import { AppProcess, FakeDeepgramServer, RedisHarness, deepgramWorkerEnv, speechWav } from '@streamscribe/testing';
+import {
+  AppProcess,
+  FakeDeepgramServer,
+  RedisHarness,
+  deepgramWorkerEnv,
+  speechWav,
+} from '@streamscribe/testing';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);
@@ -18,7 +24,11 @@ describe('worker-deepgram and Redis outages', () => {
 
   it('started while Redis is down, waits for it (health answering) and then consumes', async () => {
     await harness.stop();
-    const starting = AppProcess.start('worker-deepgram', deepgramWorkerEnv(harness.url, deepgram, { CONSUMER_NAME: 'patient', WORKER_BLOCK_MS: '200' }), 45_000);
+    const starting = AppProcess.start(
+      'worker-deepgram',
+      deepgramWorkerEnv(harness.url, deepgram, { CONSUMER_NAME: 'patient', WORKER_BLOCK_MS: '200' }),
+      45_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 2500));
     await harness.restart();
     const worker = await starting;
@@ -26,7 +36,18 @@ describe('worker-deepgram and Redis outages', () => {
     try {
       // It said why it was waiting, and started only once Redis answered.
       expect(worker.logs).toMatch(/"connection":"patient:commands","msg":"redis connection error"/);
-      await redis.xadd('audio:stream:deepgram', '*', 'audio', speechWav('after the outage'), 'session_id', 'outage', 'chunk_id', 'c0', 'seq', '0');
+      await redis.xadd(
+        'audio:stream:deepgram',
+        '*',
+        'audio',
+        speechWav('after the outage'),
+        'session_id',
+        'outage',
+        'chunk_id',
+        'c0',
+        'seq',
+        '0',
+      );
       const deadline = Date.now() + 20_000;
       let results: [string, string[]][] = [];
       while (results.length === 0 && Date.now() < deadline) {

@@ -1,5 +1,14 @@
 import Redis from 'ioredis';
-import { AppProcess, RedisHarness, loggedPort, sessionResults, speechPcm, speechWav, tinyModelDir, tinyParakeetText } from '@streamscribe/testing';
+import {
+  AppProcess,
+  RedisHarness,
+  loggedPort,
+  sessionResults,
+  speechPcm,
+  speechWav,
+  tinyModelDir,
+  tinyParakeetText,
+} from '@streamscribe/testing';
 
 // Real processes and real ONNX Runtime sessions on a 2-core machine: generous timeouts, never
 // wall-clock assertions.
@@ -49,18 +58,41 @@ describe('worker-parakeet process on the tiny Parakeet TDT export', () => {
     const multi = redis.multi();
     for (const [id, s] of Object.entries(seconds)) {
       // p3 arrives as raw l16 at 8 kHz: resampled in memory like any other.
-      const audio = id === 'p3' ? speechPcm('x', { durationSeconds: s }).subarray(0, s * 8000 * 2) : speechWav('x', { durationSeconds: s });
+      const audio =
+        id === 'p3'
+          ? speechPcm('x', { durationSeconds: s }).subarray(0, s * 8000 * 2)
+          : speechWav('x', { durationSeconds: s });
       const format = id === 'p3' ? ['audio_format', 'l16', 'sample_rate', '8000'] : [];
-      multi.xadd('audio:stream:parakeet', '*', 'audio', audio, 'session_id', 'p-s', 'chunk_id', id, ...format);
+      multi.xadd(
+        'audio:stream:parakeet',
+        '*',
+        'audio',
+        audio,
+        'session_id',
+        'p-s',
+        'chunk_id',
+        id,
+        ...format,
+      );
     }
     await multi.exec();
     const results = await sessionResults(redis, 'p-s', 4);
     for (const [id, s] of Object.entries(seconds)) {
-      expect(results.get(id)).toMatchObject({ text: tinyParakeetText(s), provider: 'parakeet', status: 'ok', language: 'en' });
+      expect(results.get(id)).toMatchObject({
+        text: tinyParakeetText(s),
+        provider: 'parakeet',
+        status: 'ok',
+        language: 'en',
+      });
     }
     expect(results.get('p1')?.['text']).toBe('the quick brown');
     expect(results.get('p4')?.['text']).toBe('the quick brown fox jumps over a lazy dog');
-    const words = JSON.parse(results.get('p1')?.['words'] ?? '[]') as { word: string; start: number; end: number; confidence: number }[];
+    const words = JSON.parse(results.get('p1')?.['words'] ?? '[]') as {
+      word: string;
+      start: number;
+      end: number;
+      confidence: number;
+    }[];
     expect(words.map(({ word, start, end }) => [word, start, end])).toEqual([
       ['the', 0, 0.32],
       ['quick', 0.32, 0.96],

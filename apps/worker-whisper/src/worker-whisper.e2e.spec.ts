@@ -3,7 +3,16 @@ import Redis from 'ioredis';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppProcess, RedisHarness, TINY_WHISPER_DETECTED_LANGUAGE, TINY_WHISPER_TEXT, loggedPort, sessionResults, speechWav, tinyModelDir } from '@streamscribe/testing';
+import {
+  AppProcess,
+  RedisHarness,
+  TINY_WHISPER_DETECTED_LANGUAGE,
+  TINY_WHISPER_TEXT,
+  loggedPort,
+  sessionResults,
+  speechWav,
+  tinyModelDir,
+} from '@streamscribe/testing';
 
 // Real processes and real ONNX Runtime sessions on a 2-core machine: generous timeouts, never
 // wall-clock assertions.
@@ -32,7 +41,9 @@ describe('worker-whisper process on the tiny Whisper export', () => {
   });
 
   it('refuses to start without a model directory, and says how to get one', async () => {
-    await expect(AppProcess.start('worker-whisper', env({ WHISPER_MODEL_DIR: '' }))).rejects.toThrow(/WHISPER_MODEL_DIR is required: run `npm run models:download -- whisper-base`/);
+    await expect(AppProcess.start('worker-whisper', env({ WHISPER_MODEL_DIR: '' }))).rejects.toThrow(
+      /WHISPER_MODEL_DIR is required: run `npm run models:download -- whisper-base`/,
+    );
   });
 
   it('names the files a model directory lacks', async () => {
@@ -52,7 +63,11 @@ describe('worker-whisper process on the tiny Whisper export', () => {
   describe('running with INFERENCE_DEVICE=auto', () => {
     let worker: AppProcess;
     beforeAll(async () => {
-      worker = await AppProcess.start('worker-whisper', env({ INFERENCE_BATCH_SIZE: '4', INFERENCE_BATCH_WAIT_MS: '300' }), 60_000);
+      worker = await AppProcess.start(
+        'worker-whisper',
+        env({ INFERENCE_BATCH_SIZE: '4', INFERENCE_BATCH_WAIT_MS: '300' }),
+        60_000,
+      );
     });
     afterAll(async () => {
       await worker.stop();
@@ -60,7 +75,9 @@ describe('worker-whisper process on the tiny Whisper export', () => {
 
     it('fell back to CPU saying so, and loaded and warmed the model before it said ready', async () => {
       const logs = worker.logs;
-      expect(logs).toMatch(/"msg":"INFERENCE_DEVICE=auto: the CUDA execution provider did not load, running on CPU"/);
+      expect(logs).toMatch(
+        /"msg":"INFERENCE_DEVICE=auto: the CUDA execution provider did not load, running on CPU"/,
+      );
       expect(logs.indexOf('model loaded and warmed up')).toBeGreaterThan(-1);
       expect(logs.indexOf('model loaded and warmed up')).toBeLessThan(logs.indexOf('"msg":"worker ready"'));
       const ready = await fetch(`http://127.0.0.1:${loggedPort(logs)}/health/ready`);
@@ -68,13 +85,32 @@ describe('worker-whisper process on the tiny Whisper export', () => {
     });
 
     it('transcribes chunks from the stream to the known text, batching the ones that arrive together', async () => {
-      const chunk = (id: string, seconds: number) => ['audio', speechWav('ignored by the tiny model', { durationSeconds: seconds }), 'session_id', 'w-s', 'chunk_id', id, 'seq', id.slice(1)];
+      const chunk = (id: string, seconds: number) => [
+        'audio',
+        speechWav('ignored by the tiny model', { durationSeconds: seconds }),
+        'session_id',
+        'w-s',
+        'chunk_id',
+        id,
+        'seq',
+        id.slice(1),
+      ];
       // One MULTI, so one XREADGROUP hands all three to the worker at once.
-      await redis.multi().xadd('audio:stream:whisper', '*', ...chunk('c1', 1)).xadd('audio:stream:whisper', '*', ...chunk('c2', 4)).xadd('audio:stream:whisper', '*', ...chunk('c3', 2.5)).exec();
+      await redis
+        .multi()
+        .xadd('audio:stream:whisper', '*', ...chunk('c1', 1))
+        .xadd('audio:stream:whisper', '*', ...chunk('c2', 4))
+        .xadd('audio:stream:whisper', '*', ...chunk('c3', 2.5))
+        .exec();
       const results = await sessionResults(redis, 'w-s', 3);
       for (const id of ['c1', 'c2', 'c3']) {
         const result = results.get(id) ?? {};
-        expect(result).toMatchObject({ text: TINY_WHISPER_TEXT, provider: 'whisper', status: 'ok', language: TINY_WHISPER_DETECTED_LANGUAGE });
+        expect(result).toMatchObject({
+          text: TINY_WHISPER_TEXT,
+          provider: 'whisper',
+          status: 'ok',
+          language: TINY_WHISPER_DETECTED_LANGUAGE,
+        });
         expect(Number(result['confidence'])).toBeGreaterThan(0.9);
         expect(Number(result['confidence'])).toBeLessThanOrEqual(1);
       }
@@ -84,13 +120,33 @@ describe('worker-whisper process on the tiny Whisper export', () => {
     });
 
     it('decodes audio longer than 30 s window by window', async () => {
-      await redis.xadd('audio:stream:whisper', '*', 'audio', speechWav('long', { durationSeconds: 31 }), 'session_id', 'w-long', 'chunk_id', 'long1');
+      await redis.xadd(
+        'audio:stream:whisper',
+        '*',
+        'audio',
+        speechWav('long', { durationSeconds: 31 }),
+        'session_id',
+        'w-long',
+        'chunk_id',
+        'long1',
+      );
       const result = (await sessionResults(redis, 'w-long', 1)).get('long1');
       expect(result).toMatchObject({ text: `${TINY_WHISPER_TEXT} ${TINY_WHISPER_TEXT}`, status: 'ok' });
     });
 
     it('gives unreadable audio a failed result without retrying it', async () => {
-      await redis.xadd('audio:stream:whisper', '*', 'audio', Buffer.from('RIFF....WAVEnot really'), 'audio_format', 'wav', 'session_id', 'w-bad', 'chunk_id', 'bad1');
+      await redis.xadd(
+        'audio:stream:whisper',
+        '*',
+        'audio',
+        Buffer.from('RIFF....WAVEnot really'),
+        'audio_format',
+        'wav',
+        'session_id',
+        'w-bad',
+        'chunk_id',
+        'bad1',
+      );
       const result = (await sessionResults(redis, 'w-bad', 1)).get('bad1');
       expect(result).toMatchObject({ status: 'failed', provider: 'whisper' });
       expect(result?.['error']).toMatch(/WAV header truncated/);

@@ -10,7 +10,11 @@ export { splitAudio } from './lib/split-audio';
 export { prepareProviderAudio } from './lib/provider/provider-audio';
 export type { ProviderAudio } from './lib/provider/provider-audio';
 export { checkDuration } from './lib/provider/duration-check';
-export { compressedFormatOf, sniffCompressedFormat, COMPRESSED_MEDIA_TYPES } from './lib/decode/compressed-format';
+export {
+  compressedFormatOf,
+  sniffCompressedFormat,
+  COMPRESSED_MEDIA_TYPES,
+} from './lib/decode/compressed-format';
 export type { CompressedFormat } from './lib/decode/compressed-format';
 export { FfmpegDecoder, DECODED_SAMPLE_RATE } from './lib/decode/ffmpeg-decoder';
 export type { FfmpegDecoderOptions, DecodedPcm } from './lib/decode/ffmpeg-decoder';

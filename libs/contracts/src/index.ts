@@ -1,22 +1,66 @@
 export { isProviderName, parseProviderList, PROVIDERS } from './lib/providers';
 export type { ProviderName } from './lib/providers';
 export type { ProviderLoad } from './lib/provider-load';
-export { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDER_COST_TOTALS_KEY, providerGroup, providerHeartbeatKey, providerStream, RESULTS_ALL_STREAM, sessionChunksKey, sessionCostKey, sessionMetaKey, sessionResultIndexKey, sessionResultsStream } from './lib/stream-keys';
+export {
+  DEAD_LETTER_STREAM,
+  FAILURES_STREAM,
+  PROVIDER_COST_TOTALS_KEY,
+  providerGroup,
+  providerHeartbeatKey,
+  providerStream,
+  RESULTS_ALL_STREAM,
+  sessionChunksKey,
+  sessionCostKey,
+  sessionMetaKey,
+  sessionResultIndexKey,
+  sessionResultsStream,
+} from './lib/stream-keys';
 export { epochSeconds } from './lib/entry-fields';
 export { fieldsFromFlat, recordFromPairs, setField, withoutFields } from './lib/field-list';
 export type { EncodedFields } from './lib/field-list';
 export { parseBoolean } from './lib/parse-boolean';
 export { MalformedEntryError } from './lib/malformed-entry.error';
-export { audioFieldsFor, CHUNK_AUDIO_FIELD_CHOICES, chunkWireFrom, DEFAULT_CHUNK_WIRE, withChunkAudioFields } from './lib/chunk-wire';
+export {
+  audioFieldsFor,
+  CHUNK_AUDIO_FIELD_CHOICES,
+  chunkWireFrom,
+  DEFAULT_CHUNK_WIRE,
+  withChunkAudioFields,
+} from './lib/chunk-wire';
 export type { ChunkAudioFields, ChunkWireSettings } from './lib/chunk-wire';
-export { CHUNK_FIELDS, decodeChunkEntry, encodeChunkEntry, keywordList, keywordsProblem, newChunkEntry } from './lib/chunk-entry';
+export {
+  CHUNK_FIELDS,
+  decodeChunkEntry,
+  encodeChunkEntry,
+  keywordList,
+  keywordsProblem,
+  newChunkEntry,
+} from './lib/chunk-entry';
 export type { AudioChunkEntry, AudioFormat, RoutingHints } from './lib/chunk-entry';
-export { decodeResultEntry, encodeResultEntry, RESULT_FIELDS, resultIndexField, resultSupersedes } from './lib/result-entry';
+export {
+  decodeResultEntry,
+  encodeResultEntry,
+  RESULT_FIELDS,
+  resultIndexField,
+  resultSupersedes,
+} from './lib/result-entry';
 export type { ResultStatus, TranscriptionResultEntry, WordTiming } from './lib/result-entry';
 export { encodeFailureEntry } from './lib/failure-entry';
 export { sessionIdProblem } from './lib/dto/session-id';
 export { ChunkIngestQuery, RoutingQuery, TranscriptionQuery } from './lib/dto/chunk-ingest.query';
-export { DEAD_LETTER_FIELDS, decodeDeadLetter, isDeadLetterMetaField, REDRIVE_COUNT_FIELD, redriveTarget } from './lib/dead-letter-entry';
+export {
+  DEAD_LETTER_FIELDS,
+  decodeDeadLetter,
+  isDeadLetterMetaField,
+  REDRIVE_COUNT_FIELD,
+  redriveTarget,
+} from './lib/dead-letter-entry';
 export type { DeadLetter } from './lib/dead-letter-entry';
 export { DeadLetterListQuery, RedriveRequest } from './lib/dto/dead-letter.query';
-export { CONSENSUS_REQUESTS_STREAM, consensusClaimKey, consensusCorrelationSession, providerHealthKey, sessionConsensusKey } from './lib/routing-keys';
+export {
+  CONSENSUS_REQUESTS_STREAM,
+  consensusClaimKey,
+  consensusCorrelationSession,
+  providerHealthKey,
+  sessionConsensusKey,
+} from './lib/routing-keys';

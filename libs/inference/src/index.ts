@@ -2,7 +2,10 @@ export type { InferenceDevice, SessionSettings } from './lib/runtime/inference-d
 export { CudaUnavailableError } from './lib/runtime/cuda-unavailable.error';
 export { OnnxSessionFactory } from './lib/runtime/onnx-session.factory';
 export { withInferenceSettings } from './lib/settings/with-inference-settings';
-export { withWhisperDecodingSettings, whisperDecodingFrom } from './lib/settings/with-whisper-decoding-settings';
+export {
+  withWhisperDecodingSettings,
+  whisperDecodingFrom,
+} from './lib/settings/with-whisper-decoding-settings';
 export type { WhisperDecodingSettings } from './lib/settings/with-whisper-decoding-settings';
 export { FASTER_WHISPER_DECODING, GREEDY_DECODING } from './lib/whisper/decoding/whisper-decoding-options';
 export type { WhisperDecodingOptions } from './lib/whisper/decoding/whisper-decoding-options';

@@ -1,5 +1,10 @@
 export { TRANSCRIPTION_PROVIDER } from './lib/transcription-provider';
-export type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from './lib/transcription-provider';
+export type {
+  ProviderCapabilities,
+  ProviderTranscript,
+  TranscriptionProvider,
+  TranscriptionRequest,
+} from './lib/transcription-provider';
 export { ProviderError } from './lib/provider-error';
 export { costOf, parsePriceTable } from './lib/pricing/price-table';
 export type { Cost, PriceTable } from './lib/pricing/price-table';

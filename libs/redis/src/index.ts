@@ -1,4 +1,10 @@
-export { closeRedis, createRedisConnection, reconnectDelayMs, redisReadinessCheck, waitUntilReady } from './lib/redis-connection';
+export {
+  closeRedis,
+  createRedisConnection,
+  reconnectDelayMs,
+  redisReadinessCheck,
+  waitUntilReady,
+} from './lib/redis-connection';
 export type { RedisConnectionOptions } from './lib/redis-connection';
 export { ensureGroup, isMissingStreamOrGroup, isNoGroupError } from './lib/consumer-groups';
 export { RedisScript, defineScript } from './lib/redis-script';

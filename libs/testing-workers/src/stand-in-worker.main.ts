@@ -17,9 +17,15 @@ bootstrapWorker(
   TranscriptionWorkerModule.forProvider({
     provider,
     environment: StandInWorkerEnvironment,
-    createProvider: (env) => new DeepgramProtocolStandIn(provider, { url: env.STAND_IN_FAKE_URL, apiKey: env.STAND_IN_FAKE_API_KEY }),
+    createProvider: (env) =>
+      new DeepgramProtocolStandIn(provider, {
+        url: env.STAND_IN_FAKE_URL,
+        apiKey: env.STAND_IN_FAKE_API_KEY,
+      }),
   }),
 ).catch((error: unknown) => {
-  process.stderr.write(`stand-in worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `stand-in worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

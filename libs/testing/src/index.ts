@@ -25,7 +25,10 @@ export { loggedPort, sessionResults } from './lib/stream-results';
 export { FakeHuggingFaceHub } from './lib/fake-hugging-face-hub';
 export { deepgramWorkerEnv, startDeepgramWorker } from './lib/deepgram-worker';
 export { describeTranscriptionProvider } from './lib/providers/describe-transcription-provider';
-export type { ProviderConformanceHarness, ProviderConformanceSetup } from './lib/providers/describe-transcription-provider';
+export type {
+  ProviderConformanceHarness,
+  ProviderConformanceSetup,
+} from './lib/providers/describe-transcription-provider';
 export { FAKE_TRANSCRIPT, FakeTranscriptionProvider } from './lib/providers/fake-transcription-provider';
 export { deliverEntry } from './lib/stream-delivery';
 export type { ConsumerSeat, DeliveredEntry } from './lib/stream-delivery';

@@ -17,7 +17,8 @@ export function parseDockerfile(text: string): DockerInstruction[] {
     const start = i;
     let line = lines[i];
     if (/^\s*(#|$)/.test(line)) continue;
-    while (/\\\s*$/.test(line) && i + 1 < lines.length) line = line.replace(/\\\s*$/, ' ') + lines[++i].replace(/^\s*#.*$/, '');
+    while (/\\\s*$/.test(line) && i + 1 < lines.length)
+      line = line.replace(/\\\s*$/, ' ') + lines[++i].replace(/^\s*#.*$/, '');
     const [keyword, ...words] = line.trim().split(/\s+/);
     const flags: Record<string, string> = {};
     while (words[0]?.startsWith('--')) {
@@ -47,13 +48,23 @@ export function dockerIgnoreMatcher(text: string): (path: string) => boolean {
       const glob = (negated ? line.slice(1) : line).replace(/^\/+|\/+$/g, '');
       const regex = glob
         .split('/')
-        .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+        .map((part) =>
+          part === '**'
+            ? '.*'
+            : part
+                .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+                .replace(/\*/g, '[^/]*')
+                .replace(/\?/g, '[^/]'),
+        )
         .join('/')
         .replace(/\.\*\//g, '(?:.*/)?');
       return { negated, regex: new RegExp(`^${regex}$`) };
     });
   return (path: string) => {
-    const parts = path.replace(/^\.\//, '').split('/').filter((part) => part && part !== '.');
+    const parts = path
+      .replace(/^\.\//, '')
+      .split('/')
+      .filter((part) => part && part !== '.');
     const candidates = parts.map((_, i) => parts.slice(0, i + 1).join('/'));
     let ignored = false;
     for (const { negated, regex } of patterns) if (candidates.some((c) => regex.test(c))) ignored = !negated;

@@ -1,7 +1,15 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { BREAKER_STATE_METRIC, COST_METRIC, STREAM_METRICS } from '@streamscribe/observability';
-import { AppProcess, FakeAssemblyAIServer, FakeDeepgramServer, RedisHarness, parsePrometheusText, sampleValue, tinyModelDir } from '@streamscribe/testing';
+import {
+  AppProcess,
+  FakeAssemblyAIServer,
+  FakeDeepgramServer,
+  RedisHarness,
+  parsePrometheusText,
+  sampleValue,
+  tinyModelDir,
+} from '@streamscribe/testing';
 import { Dashboard, alertQueries, allPanels, loadDashboards, queriesOf } from './grafana-dashboards';
 import { familyExporting, metricNamesIn } from './promql-metric-names';
 
@@ -9,7 +17,10 @@ import { familyExporting, metricNamesIn } from './promql-metric-names';
 jest.setTimeout(60_000);
 
 const dashboards = loadDashboards();
-const queries = [...[...dashboards].flatMap(([file, dashboard]) => queriesOf(file, dashboard)), ...alertQueries()];
+const queries = [
+  ...[...dashboards].flatMap(([file, dashboard]) => queriesOf(file, dashboard)),
+  ...alertQueries(),
+];
 
 /**
  * The apps whose /metrics together must export every metric a dashboard queries. Add an app
@@ -20,10 +31,19 @@ interface ScrapedApp {
   app: string;
   /** The provider stream whose lag the app's collector must report (a worker reports its own). */
   provider: string;
-  env: (ctx: { redisUrl: string; deepgramUrl: string; assemblyaiUrl: string; port: number }) => Record<string, string>;
+  env: (ctx: {
+    redisUrl: string;
+    deepgramUrl: string;
+    assemblyaiUrl: string;
+    port: number;
+  }) => Record<string, string>;
 }
 const APPS: ScrapedApp[] = [
-  { app: 'router', provider: 'deepgram', env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: String(port) }) },
+  {
+    app: 'router',
+    provider: 'deepgram',
+    env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: String(port) }),
+  },
   {
     app: 'worker-deepgram',
     provider: 'deepgram',
@@ -50,12 +70,22 @@ const APPS: ScrapedApp[] = [
     // The committed tiny models: same code path and metrics as real exports.
     app: 'worker-whisper',
     provider: 'whisper',
-    env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: String(port), WHISPER_MODEL_DIR: tinyModelDir('whisper'), INFERENCE_DEVICE: 'cpu' }),
+    env: ({ redisUrl, port }) => ({
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      WHISPER_MODEL_DIR: tinyModelDir('whisper'),
+      INFERENCE_DEVICE: 'cpu',
+    }),
   },
   {
     app: 'worker-parakeet',
     provider: 'parakeet',
-    env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: String(port), PARAKEET_MODEL_DIR: tinyModelDir('parakeet'), INFERENCE_DEVICE: 'cpu' }),
+    env: ({ redisUrl, port }) => ({
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      PARAKEET_MODEL_DIR: tinyModelDir('parakeet'),
+      INFERENCE_DEVICE: 'cpu',
+    }),
   },
 ];
 
@@ -69,17 +99,26 @@ async function freePort(): Promise<number> {
 
 describe('Grafana dashboards', () => {
   it('are the fleet overview and the provider drill-down, each with queries', () => {
-    expect([...dashboards.values()].map((d) => d.uid).sort()).toEqual(['streamscribe-fleet', 'streamscribe-provider']);
+    expect([...dashboards.values()].map((d) => d.uid).sort()).toEqual([
+      'streamscribe-fleet',
+      'streamscribe-provider',
+    ]);
     for (const [file, dashboard] of dashboards) expect(queriesOf(file, dashboard).length).toBeGreaterThan(10);
   });
 
   it('query the Prometheus datasource chosen by the $datasource variable, with unique panel ids', () => {
     for (const dashboard of dashboards.values()) {
-      expect(dashboard.templating.list.find((v) => v.name === 'datasource')).toMatchObject({ type: 'datasource', query: 'prometheus' });
+      expect(dashboard.templating.list.find((v) => v.name === 'datasource')).toMatchObject({
+        type: 'datasource',
+        query: 'prometheus',
+      });
       const panels = allPanels(dashboard);
       expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
       for (const panel of panels.filter((p) => p.type !== 'row')) {
-        expect({ panel: panel.title, uid: panel.datasource?.uid }).toEqual({ panel: panel.title, uid: '${datasource}' });
+        expect({ panel: panel.title, uid: panel.datasource?.uid }).toEqual({
+          panel: panel.title,
+          uid: '${datasource}',
+        });
       }
     }
   });
@@ -102,16 +141,28 @@ describe('Grafana dashboards', () => {
     ]) {
       expect(names).toContain(required);
     }
-    const quantiles = queriesOf('fleet', fleet).filter((q) => q.expr.includes('streamscribe_chunk_end_to_end_seconds_bucket'));
-    expect(quantiles.map((q) => q.expr.match(/histogram_quantile\((0\.\d+)/)?.[1])).toEqual(['0.5', '0.95', '0.99']);
+    const quantiles = queriesOf('fleet', fleet).filter((q) =>
+      q.expr.includes('streamscribe_chunk_end_to_end_seconds_bucket'),
+    );
+    expect(quantiles.map((q) => q.expr.match(/histogram_quantile\((0\.\d+)/)?.[1])).toEqual([
+      '0.5',
+      '0.95',
+      '0.99',
+    ]);
   });
 
   it('scope every drill-down query to the $provider variable, whose values come from the lag collector', () => {
     const drilldown = dashboards.get('provider-drilldown.json') as Dashboard;
     const provider = drilldown.templating.list.find((v) => v.name === 'provider');
-    expect(provider).toMatchObject({ type: 'query', query: { query: `label_values(${STREAM_METRICS.lag}, provider)` } });
+    expect(provider).toMatchObject({
+      type: 'query',
+      query: { query: `label_values(${STREAM_METRICS.lag}, provider)` },
+    });
     for (const query of queriesOf('drilldown', drilldown).filter((q) => q.where.startsWith('panel'))) {
-      expect({ where: query.where, scoped: query.expr.includes('$provider') }).toEqual({ where: query.where, scoped: true });
+      expect({ where: query.where, scoped: query.expr.includes('$provider') }).toEqual({
+        where: query.where,
+        scoped: true,
+      });
     }
   });
 
@@ -127,7 +178,12 @@ describe('Grafana dashboards', () => {
       assemblyai = await FakeAssemblyAIServer.start();
       for (const { app, provider, env } of APPS) {
         const port = await freePort();
-        const appEnv = env({ redisUrl: harness.url, deepgramUrl: deepgram.url, assemblyaiUrl: assemblyai.url, port });
+        const appEnv = env({
+          redisUrl: harness.url,
+          deepgramUrl: deepgram.url,
+          assemblyaiUrl: assemblyai.url,
+          port,
+        });
         running.push({ app, provider, port, process: await AppProcess.start(app, appEnv) });
       }
     }, 120_000);
@@ -139,7 +195,13 @@ describe('Grafana dashboards', () => {
     });
 
     const scrapeAll = () =>
-      Promise.all(running.map(async ({ app, provider, port }) => ({ app, provider, metrics: parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()) })));
+      Promise.all(
+        running.map(async ({ app, provider, port }) => ({
+          app,
+          provider,
+          metrics: parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()),
+        })),
+      );
 
     it('export every metric that a dashboard panel, a dashboard variable or an alerting rule queries', async () => {
       const scrapes = await scrapeAll();
@@ -157,19 +219,31 @@ describe('Grafana dashboards', () => {
     it("carry the lag collector's series for the running fleet, so the lag panels are not empty", async () => {
       for (const { app, provider, metrics } of await scrapeAll()) {
         expect({ app, lag: sampleValue(metrics, STREAM_METRICS.lag, { provider }) }).toEqual({ app, lag: 0 });
-        expect({ app, live: sampleValue(metrics, STREAM_METRICS.liveConsumers, { provider }) }).toEqual({ app, live: 1 });
+        expect({ app, live: sampleValue(metrics, STREAM_METRICS.liveConsumers, { provider }) }).toEqual({
+          app,
+          live: 1,
+        });
       }
     });
 
     it('answer /health/live and /health/ready on every app, with what readiness checked', async () => {
       for (const { app, port } of running) {
-        expect({ app, live: (await fetch(`http://127.0.0.1:${port}/health/live`)).status }).toEqual({ app, live: 200 });
+        expect({ app, live: (await fetch(`http://127.0.0.1:${port}/health/live`)).status }).toEqual({
+          app,
+          live: 200,
+        });
         const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
         const body = (await ready.json()) as { status: string; details: Record<string, { status: string }> };
-        expect({ app, status: ready.status, redis: body.details['redis']?.status }).toEqual({ app, status: 200, redis: 'up' });
+        expect({ app, status: ready.status, redis: body.details['redis']?.status }).toEqual({
+          app,
+          status: 200,
+          redis: 'up',
+        });
       }
       const worker = running.find((r) => r.app === 'worker-deepgram');
-      const body = (await (await fetch(`http://127.0.0.1:${worker?.port}/health/ready`)).json()) as { details: Record<string, { status: string }> };
+      const body = (await (await fetch(`http://127.0.0.1:${worker?.port}/health/ready`)).json()) as {
+        details: Record<string, { status: string }>;
+      };
       expect(body.details['deepgram-api']).toEqual({ status: 'up' });
     });
   });

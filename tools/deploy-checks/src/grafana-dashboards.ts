@@ -31,23 +31,32 @@ export interface DashboardQuery {
 
 export function loadDashboards(): Map<string, Dashboard> {
   const files = readdirSync(DASHBOARDS_DIR).filter((file) => file.endsWith('.json'));
-  return new Map(files.map((file) => [file, JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard]));
+  return new Map(
+    files.map((file) => [file, JSON.parse(readFileSync(join(DASHBOARDS_DIR, file), 'utf8')) as Dashboard]),
+  );
 }
 
 /** Panels at any depth (rows may nest their panels when collapsed). */
 export function allPanels(dashboard: Dashboard): DashboardPanel[] {
-  const flatten = (panels: DashboardPanel[]): DashboardPanel[] => panels.flatMap((p) => [p, ...flatten(p.panels ?? [])]);
+  const flatten = (panels: DashboardPanel[]): DashboardPanel[] =>
+    panels.flatMap((p) => [p, ...flatten(p.panels ?? [])]);
   return flatten(dashboard.panels);
 }
 
 /** Every panel query and every query variable of a dashboard. */
 export function queriesOf(file: string, dashboard: Dashboard): DashboardQuery[] {
   const panelQueries = allPanels(dashboard).flatMap((panel) =>
-    (panel.targets ?? []).filter((t) => t.expr).map((t) => ({ dashboard: file, where: `panel "${panel.title}" ${t.refId}`, expr: t.expr as string })),
+    (panel.targets ?? [])
+      .filter((t) => t.expr)
+      .map((t) => ({ dashboard: file, where: `panel "${panel.title}" ${t.refId}`, expr: t.expr as string })),
   );
   const variableQueries = dashboard.templating.list
     .filter((v) => v.type === 'query')
-    .map((v) => ({ dashboard: file, where: `variable $${v.name}`, expr: typeof v.query === 'string' ? v.query : (v.query?.query ?? '') }));
+    .map((v) => ({
+      dashboard: file,
+      where: `variable $${v.name}`,
+      expr: typeof v.query === 'string' ? v.query : (v.query?.query ?? ''),
+    }));
   return [...panelQueries, ...variableQueries];
 }
 
@@ -61,10 +70,13 @@ export interface AlertRule {
 }
 
 export function loadAlertGroups(): { name: string; rules: AlertRule[] }[] {
-  return (parse(readFileSync(ALERTS_FILE, 'utf8')) as { groups: { name: string; rules: AlertRule[] }[] }).groups;
+  return (parse(readFileSync(ALERTS_FILE, 'utf8')) as { groups: { name: string; rules: AlertRule[] }[] })
+    .groups;
 }
 
 /** Every alerting rule's expression, in the same shape as the dashboards' queries. */
 export function alertQueries(): DashboardQuery[] {
-  return loadAlertGroups().flatMap((group) => group.rules.map((rule) => ({ dashboard: 'alerts.yml', where: `alert ${rule.alert}`, expr: rule.expr })));
+  return loadAlertGroups().flatMap((group) =>
+    group.rules.map((rule) => ({ dashboard: 'alerts.yml', where: `alert ${rule.alert}`, expr: rule.expr })),
+  );
 }

@@ -7,7 +7,13 @@ import { STREAM_METRICS } from '@streamscribe/observability';
 import { RedisHarness } from '@streamscribe/testing';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
 import { WORKSPACE_ROOT, loadAlertGroups } from './grafana-dashboards';
-import { K8sObject, kustomize, kustomizeWithComponents, parseYamlDocuments, validateWithModels } from './kustomize';
+import {
+  K8sObject,
+  kustomize,
+  kustomizeWithComponents,
+  parseYamlDocuments,
+  validateWithModels,
+} from './kustomize';
 
 jest.setTimeout(60_000);
 
@@ -16,10 +22,16 @@ const HPA_COMPONENT = join(K8S, 'optional/hpa-prometheus-adapter');
 const OVERLAYS = readdirSync(join(K8S, 'overlays'));
 
 /** Every overlay as is, and each with the HPA component instead of KEDA. */
-const RENDERINGS: { name: string; objects: K8sObject[]; autoscaler: 'keda' | 'hpa' }[] = OVERLAYS.flatMap((overlay) => [
-  { name: overlay, objects: kustomize(join(K8S, 'overlays', overlay)), autoscaler: 'keda' as const },
-  { name: `${overlay} + hpa-prometheus-adapter`, objects: kustomizeWithComponents(join(K8S, 'overlays', overlay), [HPA_COMPONENT]), autoscaler: 'hpa' as const },
-]);
+const RENDERINGS: { name: string; objects: K8sObject[]; autoscaler: 'keda' | 'hpa' }[] = OVERLAYS.flatMap(
+  (overlay) => [
+    { name: overlay, objects: kustomize(join(K8S, 'overlays', overlay)), autoscaler: 'keda' as const },
+    {
+      name: `${overlay} + hpa-prometheus-adapter`,
+      objects: kustomizeWithComponents(join(K8S, 'overlays', overlay), [HPA_COMPONENT]),
+      autoscaler: 'hpa' as const,
+    },
+  ],
+);
 
 const ofKind = (objects: K8sObject[], kind: string) => objects.filter((o) => o.kind === kind);
 const workerName = (provider: ProviderName) => `worker-${provider}`;
@@ -33,7 +45,9 @@ function settingOf(container: K8sObject, objects: K8sObject[], name: string): st
   if (direct) return direct.value;
   let value: string | undefined;
   for (const source of container['envFrom'] ?? []) {
-    const configMap = source.configMapRef && ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === source.configMapRef.name);
+    const configMap =
+      source.configMapRef &&
+      ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === source.configMapRef.name);
     if (configMap?.['data']?.[name] !== undefined) value = configMap['data'][name];
   }
   return value;
@@ -50,9 +64,15 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
   const workers = deployments.filter((d) => d.metadata.labels?.['app.kubernetes.io/component'] === 'worker');
 
   it('renders the apps: router and one worker per provider of the contract', () => {
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(['router', ...PROVIDERS.map(workerName)].sort());
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(
+      ['router', ...PROVIDERS.map(workerName)].sort(),
+    );
     for (const provider of PROVIDERS) {
-      expect(workers.find((w) => w.metadata.name === workerName(provider))?.metadata.labels?.['streamscribe.io/provider']).toBe(provider);
+      expect(
+        workers.find((w) => w.metadata.name === workerName(provider))?.metadata.labels?.[
+          'streamscribe.io/provider'
+        ],
+      ).toBe(provider);
     }
   });
 
@@ -60,7 +80,12 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
     const results = validateWithModels(objects);
     expect(results.filter((r) => r.error)).toEqual([]);
     // Only prometheus-operator's kinds have no model package; the next tests check them by hand.
-    expect(results.filter((r) => !r.schema).map((r) => r.kind).sort()).toEqual(['PrometheusRule', 'ServiceMonitor']);
+    expect(
+      results
+        .filter((r) => !r.schema)
+        .map((r) => r.kind)
+        .sort(),
+    ).toEqual(['PrometheusRule', 'ServiceMonitor']);
     expect(results.filter((r) => r.schema).length).toBeGreaterThan(20);
   });
 
@@ -71,13 +96,24 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
     expect(Object.keys(monitor['spec']).sort()).toEqual(['endpoints', 'selector']);
     expect(Object.keys(selector)).toEqual(['matchLabels']);
     for (const endpoint of endpoints) {
-      expect(endpoint).toMatchObject({ port: expect.any(String), path: '/metrics', interval: expect.stringMatching(/^\d+s$/) });
-      expect(endpoint.relabelings).toEqual([{ sourceLabels: ['__meta_kubernetes_service_label_app_kubernetes_io_name'], targetLabel: 'app' }]);
+      expect(endpoint).toMatchObject({
+        port: expect.any(String),
+        path: '/metrics',
+        interval: expect.stringMatching(/^\d+s$/),
+      });
+      expect(endpoint.relabelings).toEqual([
+        { sourceLabels: ['__meta_kubernetes_service_label_app_kubernetes_io_name'], targetLabel: 'app' },
+      ]);
     }
     const portNames = endpoints.map((e: { port: string }) => e.port);
     for (const deployment of deployments) {
-      const service = ofKind(objects, 'Service').find((s) => matches(s['spec'].selector, deployment['spec'].template.metadata.labels));
-      expect({ app: deployment.metadata.name, selected: matches(selector.matchLabels, service?.metadata.labels) }).toEqual({ app: deployment.metadata.name, selected: true });
+      const service = ofKind(objects, 'Service').find((s) =>
+        matches(s['spec'].selector, deployment['spec'].template.metadata.labels),
+      );
+      expect({
+        app: deployment.metadata.name,
+        selected: matches(selector.matchLabels, service?.metadata.labels),
+      }).toEqual({ app: deployment.metadata.name, selected: true });
       expect(service?.['spec'].ports.some((p: { name: string }) => portNames.includes(p.name))).toBe(true);
     }
   });
@@ -89,7 +125,11 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
     const groups = loadAlertGroups();
     expect(rule['spec'].groups).toEqual(groups);
     for (const alert of groups.flatMap((g) => g.rules)) {
-      expect(alert).toMatchObject({ alert: expect.stringMatching(/^Streamscribe[A-Za-z]+$/), expr: expect.any(String), labels: { severity: expect.stringMatching(/^(critical|warning)$/) } });
+      expect(alert).toMatchObject({
+        alert: expect.stringMatching(/^Streamscribe[A-Za-z]+$/),
+        expr: expect.any(String),
+        labels: { severity: expect.stringMatching(/^(critical|warning)$/) },
+      });
       expect(alert.annotations['summary']).toBeTruthy();
       expect(alert.for ?? '1m').toMatch(/^\d+[smh]$/);
     }
@@ -98,7 +138,11 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
   it('gives every Deployment probes, requests and limits, and a non-root, read-only security context', () => {
     for (const deployment of deployments) {
       const pod = deployment['spec'].template.spec;
-      expect({ app: deployment.metadata.name, runAsNonRoot: pod.securityContext?.runAsNonRoot, uid: pod.securityContext?.runAsUser > 0 }).toEqual({
+      expect({
+        app: deployment.metadata.name,
+        runAsNonRoot: pod.securityContext?.runAsNonRoot,
+        uid: pod.securityContext?.runAsUser > 0,
+      }).toEqual({
         app: deployment.metadata.name,
         runAsNonRoot: true,
         uid: true,
@@ -106,12 +150,23 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
       for (const container of containersOf(deployment)) {
         const portNames = (container['ports'] ?? []).map((p: { name: string }) => p.name);
         for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-          expect({ app: deployment.metadata.name, probe, port: portNames.includes(container[probe]?.httpGet?.port) }).toEqual({ app: deployment.metadata.name, probe, port: true });
+          expect({
+            app: deployment.metadata.name,
+            probe,
+            port: portNames.includes(container[probe]?.httpGet?.port),
+          }).toEqual({ app: deployment.metadata.name, probe, port: true });
         }
         expect(container['livenessProbe'].httpGet.path).toBe('/health/live');
         expect(container['readinessProbe'].httpGet.path).toBe('/health/ready');
-        expect(container['resources']).toMatchObject({ requests: { cpu: expect.anything(), memory: expect.anything() }, limits: { memory: expect.anything() } });
-        expect(container['securityContext']).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+        expect(container['resources']).toMatchObject({
+          requests: { cpu: expect.anything(), memory: expect.anything() },
+          limits: { memory: expect.anything() },
+        });
+        expect(container['securityContext']).toMatchObject({
+          allowPrivilegeEscalation: false,
+          readOnlyRootFilesystem: true,
+          capabilities: { drop: ['ALL'] },
+        });
         expect(container['securityContext'].runAsUser ?? pod.securityContext.runAsUser).toBeGreaterThan(0);
       }
     }
@@ -124,11 +179,19 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
       const drainMs = Number(settingOf(container, objects, 'DRAIN_TIMEOUT_MS') ?? defaultDrainMs);
       // The longest chunk a drain must let finish: one whole call to the provider.
       const provider = worker.metadata.labels?.['streamscribe.io/provider'] ?? '';
-      const providerTimeoutMs = Number(settingOf(container, objects, `${provider.toUpperCase()}_TIMEOUT_MS`) ?? 0);
-      expect({ worker: worker.metadata.name, drainCoversProviderCall: drainMs >= providerTimeoutMs }).toEqual({ worker: worker.metadata.name, drainCoversProviderCall: true });
+      const providerTimeoutMs = Number(
+        settingOf(container, objects, `${provider.toUpperCase()}_TIMEOUT_MS`) ?? 0,
+      );
+      expect({ worker: worker.metadata.name, drainCoversProviderCall: drainMs >= providerTimeoutMs }).toEqual(
+        { worker: worker.metadata.name, drainCoversProviderCall: true },
+      );
       const graceMs = worker['spec'].template.spec.terminationGracePeriodSeconds * 1000;
       expect(preStopSeconds(container)).toBeGreaterThan(0);
-      expect({ worker: worker.metadata.name, drainMs, graceExceedsDrain: graceMs > preStopSeconds(container) * 1000 + drainMs }).toEqual({
+      expect({
+        worker: worker.metadata.name,
+        drainMs,
+        graceExceedsDrain: graceMs > preStopSeconds(container) * 1000 + drainMs,
+      }).toEqual({
         worker: worker.metadata.name,
         drainMs,
         graceExceedsDrain: true,
@@ -139,21 +202,34 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
   it('covers every Deployment with a PodDisruptionBudget and a Service', () => {
     for (const deployment of deployments) {
       const labels = deployment['spec'].template.metadata.labels;
-      expect(ofKind(objects, 'PodDisruptionBudget').filter((p) => matches(p['spec'].selector.matchLabels, labels))).toHaveLength(1);
+      expect(
+        ofKind(objects, 'PodDisruptionBudget').filter((p) => matches(p['spec'].selector.matchLabels, labels)),
+      ).toHaveLength(1);
       expect(ofKind(objects, 'Service').filter((s) => matches(s['spec'].selector, labels))).toHaveLength(1);
     }
   });
 
   it('denies traffic by default, lets only the router take ingress from anywhere, and limits Redis to the namespace', () => {
     const policies = ofKind(objects, 'NetworkPolicy');
-    expect(policies.find((p) => p.metadata.name === 'default-deny')?.['spec']).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
-    const openIngress = policies.filter((p) => (p['spec'].ingress ?? []).some((rule: { from?: unknown[] }) => !rule.from));
-    expect(openIngress.map((p) => p['spec'].podSelector)).toEqual([{ matchLabels: { 'app.kubernetes.io/name': 'router' } }]);
-    for (const policy of policies.filter((p) => p['spec'].podSelector.matchLabels?.['app.kubernetes.io/name'] === 'redis')) {
+    expect(policies.find((p) => p.metadata.name === 'default-deny')?.['spec']).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
+    const openIngress = policies.filter((p) =>
+      (p['spec'].ingress ?? []).some((rule: { from?: unknown[] }) => !rule.from),
+    );
+    expect(openIngress.map((p) => p['spec'].podSelector)).toEqual([
+      { matchLabels: { 'app.kubernetes.io/name': 'router' } },
+    ]);
+    for (const policy of policies.filter(
+      (p) => p['spec'].podSelector.matchLabels?.['app.kubernetes.io/name'] === 'redis',
+    )) {
       const sources = policy['spec'].ingress.flatMap((rule: { from: unknown[] }) => rule.from);
       // Pods of this namespace, plus KEDA's scaler and the monitoring namespace's redis_exporter.
       expect(sources).toContainEqual({ podSelector: {} });
-      expect(sources.every((s: Record<string, unknown>) => 'podSelector' in s || 'namespaceSelector' in s)).toBe(true);
+      expect(
+        sources.every((s: Record<string, unknown>) => 'podSelector' in s || 'namespaceSelector' in s),
+      ).toBe(true);
     }
   });
 
@@ -162,8 +238,12 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
     const [container] = containersOf(job);
     const providers = (settingOf(container, objects, 'PROVIDERS') ?? '').split(/\s+/).sort();
     expect(providers).toEqual([...PROVIDERS].sort());
-    const script = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === job['spec'].template.spec.volumes[0].configMap.name);
-    expect(script?.['data']['create-consumer-groups.sh']).toBe(readFileSync(join(K8S, 'base/consumer-groups/create-consumer-groups.sh'), 'utf8'));
+    const script = ofKind(objects, 'ConfigMap').find(
+      (c) => c.metadata.name === job['spec'].template.spec.volumes[0].configMap.name,
+    );
+    expect(script?.['data']['create-consumer-groups.sh']).toBe(
+      readFileSync(join(K8S, 'base/consumer-groups/create-consumer-groups.sh'), 'utf8'),
+    );
   });
 
   if (autoscaler === 'keda') {
@@ -177,22 +257,36 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
         expect(scaled[0]['spec'].triggers).toHaveLength(1);
         expect(trigger).toMatchObject({
           type: 'redis-streams',
-          metadata: { stream: providerStream(provider), consumerGroup: providerGroup(provider), lagCount: expect.stringMatching(/^[1-9]\d*$/), activationLagCount: expect.stringMatching(/^\d+$/) },
+          metadata: {
+            stream: providerStream(provider),
+            consumerGroup: providerGroup(provider),
+            lagCount: expect.stringMatching(/^[1-9]\d*$/),
+            activationLagCount: expect.stringMatching(/^\d+$/),
+          },
         });
         // addressFromEnv is resolved from the scale target's container environment.
-        const [container] = containersOf(deployments.find((d) => d.metadata.name === workerName(provider)) as K8sObject);
+        const [container] = containersOf(
+          deployments.find((d) => d.metadata.name === workerName(provider)) as K8sObject,
+        );
         expect(settingOf(container, objects, trigger.metadata.addressFromEnv)).toMatch(/^[\w.-]+:\d+$/);
         expect(scaled[0]['spec'].minReplicaCount).toBeGreaterThanOrEqual(1);
       }
     });
   } else {
-    it('scales each worker with an HPA on the collector\'s lag metric through prometheus-adapter, and no KEDA object', () => {
+    it("scales each worker with an HPA on the collector's lag metric through prometheus-adapter, and no KEDA object", () => {
       expect(objects.filter((o) => o.apiVersion.startsWith('keda.sh/'))).toEqual([]);
       for (const provider of PROVIDERS) {
-        const hpas = ofKind(objects, 'HorizontalPodAutoscaler').filter((h) => h['spec'].scaleTargetRef.name === workerName(provider));
+        const hpas = ofKind(objects, 'HorizontalPodAutoscaler').filter(
+          (h) => h['spec'].scaleTargetRef.name === workerName(provider),
+        );
         expect(hpas).toHaveLength(1);
         expect(hpas[0]['spec'].metrics).toEqual([
-          expect.objectContaining({ type: 'External', external: expect.objectContaining({ metric: { name: STREAM_METRICS.lag, selector: { matchLabels: { provider } } } }) }),
+          expect.objectContaining({
+            type: 'External',
+            external: expect.objectContaining({
+              metric: { name: STREAM_METRICS.lag, selector: { matchLabels: { provider } } },
+            }),
+          }),
         ]);
       }
     });
@@ -200,7 +294,10 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
 });
 
 describe('k8s GPU scheduling', () => {
-  const byName = (rendering: string, name: string) => ofKind(RENDERINGS.find((r) => r.name === rendering)?.objects ?? [], 'Deployment').find((d) => d.metadata.name === name) as K8sObject;
+  const byName = (rendering: string, name: string) =>
+    ofKind(RENDERINGS.find((r) => r.name === rendering)?.objects ?? [], 'Deployment').find(
+      (d) => d.metadata.name === name,
+    ) as K8sObject;
   const gpus = (deployment: K8sObject) => containersOf(deployment)[0]['resources'].limits?.['nvidia.com/gpu'];
 
   it('puts the local-model workers on GPU nodes in prod-gpu, from the CUDA image, and nothing else', () => {
@@ -208,11 +305,17 @@ describe('k8s GPU scheduling', () => {
       const deployment = byName('prod-gpu', name);
       expect(gpus(deployment)).toBe(1);
       expect(deployment['spec'].template.spec.nodeSelector).toEqual({ 'nvidia.com/gpu.present': 'true' });
-      expect(deployment['spec'].template.spec.tolerations).toContainEqual({ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' });
+      expect(deployment['spec'].template.spec.tolerations).toContainEqual({
+        key: 'nvidia.com/gpu',
+        operator: 'Exists',
+        effect: 'NoSchedule',
+      });
       expect(containersOf(deployment)[0]['image']).toMatch(/-gpu$/);
     }
-    for (const name of ['router', 'worker-deepgram', 'worker-assemblyai']) expect(gpus(byName('prod-gpu', name))).toBeUndefined();
-    for (const name of ['worker-whisper', 'worker-parakeet']) expect(gpus(byName('dev-cpu', name))).toBeUndefined();
+    for (const name of ['router', 'worker-deepgram', 'worker-assemblyai'])
+      expect(gpus(byName('prod-gpu', name))).toBeUndefined();
+    for (const name of ['worker-whisper', 'worker-parakeet'])
+      expect(gpus(byName('dev-cpu', name))).toBeUndefined();
   });
 });
 
@@ -227,7 +330,11 @@ describe('the consumer-group script the Job and compose run', () => {
 
   it('creates the stream and group of every provider, as the code names them, and is idempotent', async () => {
     const script = join(K8S, 'base/consumer-groups/create-consumer-groups.sh');
-    const run = () => spawnSync('sh', [script], { env: { ...process.env, REDIS_URL: harness.url, PROVIDERS: PROVIDERS.join(' ') }, encoding: 'utf8' });
+    const run = () =>
+      spawnSync('sh', [script], {
+        env: { ...process.env, REDIS_URL: harness.url, PROVIDERS: PROVIDERS.join(' ') },
+        encoding: 'utf8',
+      });
     const first = run();
     expect(first.status).toBe(0);
     expect(run().stdout).toMatch(/already exists/);
@@ -245,7 +352,10 @@ describe('the consumer-group script the Job and compose run', () => {
 
 describe('prometheus-adapter values', () => {
   it("serve the collector's lag metric as the external metric the HPAs ask for", () => {
-    const [values] = parseYamlDocuments(readFileSync(join(HPA_COMPONENT, 'prometheus-adapter-values.yaml'), 'utf8'), 'prometheus-adapter-values.yaml');
+    const [values] = parseYamlDocuments(
+      readFileSync(join(HPA_COMPONENT, 'prometheus-adapter-values.yaml'), 'utf8'),
+      'prometheus-adapter-values.yaml',
+    );
     const [rule] = values['rules'].external;
     expect(rule.seriesQuery).toContain(`${STREAM_METRICS.lag}{`);
     expect(rule.name).toEqual({ matches: `^${STREAM_METRICS.lag}$`, as: STREAM_METRICS.lag });

@@ -7,14 +7,21 @@ import { parseAllDocuments } from 'yaml';
 import { WORKSPACE_ROOT } from './grafana-dashboards';
 
 /** A rendered Kubernetes object, loosely typed: the checks say what they expect of it. */
-export type K8sObject = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> }; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [key: string]: any;
+};
 
 const KUBECTL = process.env['KUBECTL'] ?? 'kubectl';
 
 export function parseYamlDocuments(text: string, source: string): K8sObject[] {
   // merge: compose files share settings through YAML merge keys (<<: *anchor).
   return parseAllDocuments(text, { merge: true }).flatMap((document) => {
-    if (document.errors.length) throw new Error(`${source}: ${document.errors.map((e) => e.message).join('; ')}`);
+    if (document.errors.length)
+      throw new Error(`${source}: ${document.errors.map((e) => e.message).join('; ')}`);
     const value = document.toJSON() as K8sObject | null;
     return value ? [value] : [];
   });
@@ -23,7 +30,8 @@ export function parseYamlDocuments(text: string, source: string): K8sObject[] {
 /** `kubectl kustomize <dir>`, parsed; throws with kustomize's own message when it fails. */
 export function kustomize(dir: string): K8sObject[] {
   const rendered = spawnSync(KUBECTL, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (rendered.error) throw new Error(`cannot run ${KUBECTL} (set KUBECTL to its path): ${rendered.error.message}`);
+  if (rendered.error)
+    throw new Error(`cannot run ${KUBECTL} (set KUBECTL to its path): ${rendered.error.message}`);
   if (rendered.status !== 0) throw new Error(`kubectl kustomize ${dir} failed:\n${rendered.stderr}`);
   return parseYamlDocuments(rendered.stdout, dir);
 }

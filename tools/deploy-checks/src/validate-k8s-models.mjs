@@ -10,7 +10,8 @@ const objects = JSON.parse(readFileSync(0, 'utf8'));
 
 /** The package subpath exporting the models of an apiVersion, or undefined. */
 function modelModule(apiVersion) {
-  if (apiVersion.startsWith('keda.sh/')) return ['@kubernetes-models/keda', `@kubernetes-models/keda/${apiVersion}`];
+  if (apiVersion.startsWith('keda.sh/'))
+    return ['@kubernetes-models/keda', `@kubernetes-models/keda/${apiVersion}`];
   if (apiVersion.includes('.') && !apiVersion.includes('.k8s.io/')) return undefined;
   return ['kubernetes-models', `kubernetes-models/${apiVersion}`];
 }

@@ -42,7 +42,8 @@ function numberFlag(flags: Options['flags'], name: string): number | undefined {
 function providerFlag(flags: Options['flags']): ProviderName | undefined {
   const value = flags.get('provider');
   if (value === undefined) return undefined;
-  if (!PROVIDERS.includes(value as ProviderName)) throw new Error(`--provider must be one of: ${PROVIDERS.join(', ')}`);
+  if (!PROVIDERS.includes(value as ProviderName))
+    throw new Error(`--provider must be one of: ${PROVIDERS.join(', ')}`);
   return value as ProviderName;
 }
 
@@ -51,17 +52,30 @@ const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, 
 async function main(): Promise<number> {
   const { command, ids, flags } = parse(process.argv.slice(2));
   if (command === 'help' || !['list', 'show', 'redrive'].includes(command)) {
-    process.stdout.write('usage: npm run dead-letters -- list [--count N] [--after ID] | show ID | redrive (ID... | --all [--limit N]) [--provider P]\n');
+    process.stdout.write(
+      'usage: npm run dead-letters -- list [--count N] [--after ID] | show ID | redrive (ID... | --all [--limit N]) [--provider P]\n',
+    );
     return command === 'help' ? 0 : 2;
   }
   const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-  const redis = createRedisConnection(url, { name: 'dead-letters-cli', logger: createLogger('redis'), failFastWhenDisconnected: true });
+  const redis = createRedisConnection(url, {
+    name: 'dead-letters-cli',
+    logger: createLogger('redis'),
+    failFastWhenDisconnected: true,
+  });
   try {
     await waitUntilReady(redis, 5000);
     // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS).
-    const store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(validateEnvironment(CommonEnvironment, process.env)));
+    const store = new DeadLetterStore(
+      redis,
+      DEAD_LETTER_STREAM,
+      chunkWireFrom(validateEnvironment(CommonEnvironment, process.env)),
+    );
     if (command === 'list') {
-      const page = await store.list({ count: numberFlag(flags, 'count'), after: flags.get('after') as string | undefined });
+      const page = await store.list({
+        count: numberFlag(flags, 'count'),
+        after: flags.get('after') as string | undefined,
+      });
       print(page);
     } else if (command === 'show') {
       if (ids.length !== 1) throw new Error('show takes one dead-letter id');
@@ -71,7 +85,9 @@ async function main(): Promise<number> {
     } else {
       const provider = providerFlag(flags);
       if (flags.has('all') === ids.length > 0) throw new Error('redrive takes either ids or --all');
-      const outcomes = flags.has('all') ? await store.redriveAll({ provider, limit: numberFlag(flags, 'limit') }) : await store.redrive(ids, provider);
+      const outcomes = flags.has('all')
+        ? await store.redriveAll({ provider, limit: numberFlag(flags, 'limit') })
+        : await store.redrive(ids, provider);
       print({ requeued: outcomes.filter((o) => o.status === 'requeued').length, outcomes });
     }
     return 0;

@@ -1,7 +1,13 @@
 import { INestApplication } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AddressInfo } from 'node:net';
-import { AppProcess, FakeDeepgramServer, RedisHarness, RedisHarnessOptions, startDeepgramWorker } from '@streamscribe/testing';
+import {
+  AppProcess,
+  FakeDeepgramServer,
+  RedisHarness,
+  RedisHarnessOptions,
+  startDeepgramWorker,
+} from '@streamscribe/testing';
 
 /** A router for an end-to-end spec: in this process, on a free port, with `env` as its settings. */
 export interface TestRouter {
@@ -42,12 +48,19 @@ export interface RouterStack {
 }
 
 export async function startRouterStack(
-  options: { harness?: RedisHarnessOptions; worker?: Record<string, string>; router?: Record<string, string> } = {},
+  options: {
+    harness?: RedisHarnessOptions;
+    worker?: Record<string, string>;
+    router?: Record<string, string>;
+  } = {},
 ): Promise<RouterStack> {
   const harness = await RedisHarness.start(options.harness);
   const redis = harness.client();
   const deepgram = await FakeDeepgramServer.start();
-  const worker = await startDeepgramWorker(harness.url, deepgram, { HEARTBEAT_INTERVAL_MS: '200', ...options.worker });
+  const worker = await startDeepgramWorker(harness.url, deepgram, {
+    HEARTBEAT_INTERVAL_MS: '200',
+    ...options.worker,
+  });
   const router = await startTestRouter({ REDIS_URL: harness.url, LOAD_CACHE_MS: '0', ...options.router });
   return {
     harness,

@@ -8,33 +8,43 @@ export class CommonEnvironment {
   REDIS_URL = 'redis://127.0.0.1:6379';
 
   /** How long a session's keys live after its last write, in seconds. */
-  @IsInt({ message: 'SESSION_TTL_SECONDS must be an integer' }) @Min(60) @Max(30 * 86_400)
+  @IsInt({ message: 'SESSION_TTL_SECONDS must be an integer' })
+  @Min(60)
+  @Max(30 * 86_400)
   SESSION_TTL_SECONDS = 86_400;
 
   /** Approximate cap on transcription:results:all. */
-  @IsInt({ message: 'RESULTS_ALL_MAXLEN must be an integer' }) @Min(1000)
+  @IsInt({ message: 'RESULTS_ALL_MAXLEN must be an integer' })
+  @Min(1000)
   RESULTS_ALL_MAXLEN = 100_000;
 
   // Provider health and circuit breakers: workers record, routers read; every app must agree.
 
   /** Error rate and latency per provider are measured over this sliding window, in ms. */
-  @IsInt({ message: 'HEALTH_WINDOW_MS must be an integer' }) @Min(1000) @Max(3_600_000)
+  @IsInt({ message: 'HEALTH_WINDOW_MS must be an integer' })
+  @Min(1000)
+  @Max(3_600_000)
   HEALTH_WINDOW_MS = 30_000;
 
   /** A breaker never opens on fewer calls than this in the window. */
-  @IsInt({ message: 'BREAKER_MIN_REQUESTS must be an integer' }) @Min(1)
+  @IsInt({ message: 'BREAKER_MIN_REQUESTS must be an integer' })
+  @Min(1)
   BREAKER_MIN_REQUESTS = 5;
 
   /** Error rate (0..1) over the window that opens a provider's breaker. */
-  @IsNumber({}, { message: 'BREAKER_ERROR_RATE must be a number between 0 and 1' }) @Min(0.01) @Max(1)
+  @IsNumber({}, { message: 'BREAKER_ERROR_RATE must be a number between 0 and 1' })
+  @Min(0.01)
+  @Max(1)
   BREAKER_ERROR_RATE = 0.5;
 
   /** How long an opened breaker stays open before one probe chunk may go, in ms. */
-  @IsInt({ message: 'BREAKER_OPEN_MS must be an integer' }) @Min(100)
+  @IsInt({ message: 'BREAKER_OPEN_MS must be an integer' })
+  @Min(100)
   BREAKER_OPEN_MS = 15_000;
 
   /** How long a claimed probe holds off the next one, in ms. */
-  @IsInt({ message: 'BREAKER_PROBE_TIMEOUT_MS must be an integer' }) @Min(100)
+  @IsInt({ message: 'BREAKER_PROBE_TIMEOUT_MS must be an integer' })
+  @Min(100)
   BREAKER_PROBE_TIMEOUT_MS = 10_000;
 
   // The classic wire format, both ways: every app that writes chunk entries must agree.
@@ -44,8 +54,11 @@ export class CommonEnvironment {
   CHUNK_AUDIO_FIELDS = 'audio';
 
   /** Providers whose fleets are, or include, classic consumers (comma list): routed to without heartbeats, sent chunk_data. */
-  @Matches(/^\s*((deepgram|whisper|parakeet|assemblyai)\s*(,\s*(deepgram|whisper|parakeet|assemblyai)\s*)*)?$/, {
-    message: 'CLASSIC_FLEETS must be a comma list of deepgram, whisper, parakeet, assemblyai (or empty)',
-  })
+  @Matches(
+    /^\s*((deepgram|whisper|parakeet|assemblyai)\s*(,\s*(deepgram|whisper|parakeet|assemblyai)\s*)*)?$/,
+    {
+      message: 'CLASSIC_FLEETS must be a comma list of deepgram, whisper, parakeet, assemblyai (or empty)',
+    },
+  )
   CLASSIC_FLEETS = '';
 }

@@ -3,7 +3,8 @@ import { CommonEnvironment } from './common-environment';
 import { validateEnvironment } from './validate-environment';
 
 class TestEnvironment extends CommonEnvironment {
-  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' }) @Min(1)
+  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })
+  @Min(1)
   WORKER_CONCURRENCY = 8;
 }
 
@@ -16,7 +17,9 @@ describe('validateEnvironment', () => {
   });
 
   it('names every bad variable', () => {
-    expect(() => validateEnvironment(TestEnvironment, { WORKER_CONCURRENCY: 'many', REDIS_URL: 'localhost:6379' })).toThrow(
+    expect(() =>
+      validateEnvironment(TestEnvironment, { WORKER_CONCURRENCY: 'many', REDIS_URL: 'localhost:6379' }),
+    ).toThrow(
       /WORKER_CONCURRENCY="many": .*must be an integer[\s\S]*REDIS_URL="localhost:6379": REDIS_URL must look like/,
     );
   });

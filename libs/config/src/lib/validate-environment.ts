@@ -9,7 +9,10 @@ type EnvironmentClass<T> = new () => T;
  * default (number, boolean). A bad value throws one error naming every variable that is wrong
  * and what it should be, so the app stops before it does anything.
  */
-export function validateEnvironment<T extends object>(cls: EnvironmentClass<T>, env: Record<string, unknown>): T {
+export function validateEnvironment<T extends object>(
+  cls: EnvironmentClass<T>,
+  env: Record<string, unknown>,
+): T {
   const settings = new cls() as Record<string, unknown>;
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined || value === '' || !(name in settings)) continue;

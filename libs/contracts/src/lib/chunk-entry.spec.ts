@@ -37,16 +37,24 @@ describe('chunk entry codec', () => {
     expect(flat).not.toContain('chunk_data');
   });
 
-  it("decodes an entry exactly as the classic Python producer writes it", () => {
+  it('decodes an entry exactly as the classic Python producer writes it', () => {
     const seedFields = fieldsFromFlat([
-      'chunk_data', wavBytes.toString('hex'),
-      'session_id', 'session_123',
-      'chunk_id', 'chunk_001',
-      'timestamp', '1732540000.123456',
-      'real_time_required', 'True',
-      'accuracy_critical', 'False',
-      'cost_sensitive', 'False',
-      'fallback_providers', 'whisper,assemblyai',
+      'chunk_data',
+      wavBytes.toString('hex'),
+      'session_id',
+      'session_123',
+      'chunk_id',
+      'chunk_001',
+      'timestamp',
+      '1732540000.123456',
+      'real_time_required',
+      'True',
+      'accuracy_critical',
+      'False',
+      'cost_sensitive',
+      'False',
+      'fallback_providers',
+      'whisper,assemblyai',
     ]);
     const decoded = decodeChunkEntry(seedFields);
     expect(decoded.audio).toEqual(wavBytes);
@@ -57,22 +65,40 @@ describe('chunk entry codec', () => {
     expect(decoded.fallbackProviders).toEqual(['whisper', 'assemblyai']);
   });
 
-  it("decodes a classic fallback entry with original_provider, retry_count and error_history", () => {
+  it('decodes a classic fallback entry with original_provider, retry_count and error_history', () => {
     const decoded = decodeChunkEntry(
       fieldsFromFlat([
-        'chunk_data', '00ff',
-        'session_id', 's', 'chunk_id', 'c', 'timestamp', '1',
-        'fallback_providers', '',
-        'original_provider', 'deepgram', 'retry_count', '1', 'error_history', ';deepgram:boom',
+        'chunk_data',
+        '00ff',
+        'session_id',
+        's',
+        'chunk_id',
+        'c',
+        'timestamp',
+        '1',
+        'fallback_providers',
+        '',
+        'original_provider',
+        'deepgram',
+        'retry_count',
+        '1',
+        'error_history',
+        ';deepgram:boom',
       ]),
     );
-    expect(decoded).toMatchObject({ originalProvider: 'deepgram', retryCount: 1, errorHistory: ';deepgram:boom' });
+    expect(decoded).toMatchObject({
+      originalProvider: 'deepgram',
+      retryCount: 1,
+      errorHistory: ';deepgram:boom',
+    });
     expect(decoded.fallbackProviders).toEqual([]);
   });
 
   it('names every problem of a malformed entry', () => {
     const attempt = () =>
-      decodeChunkEntry(fieldsFromFlat(['chunk_data', 'zz', 'real_time_required', 'maybe', 'fallback_providers', 'otter']));
+      decodeChunkEntry(
+        fieldsFromFlat(['chunk_data', 'zz', 'real_time_required', 'maybe', 'fallback_providers', 'otter']),
+      );
     expect(attempt).toThrow(MalformedEntryError);
     try {
       attempt();
@@ -102,8 +128,15 @@ describe('chunk transcription hints', () => {
   });
 
   it('round-trips language, diarize and keywords, and leaves them out when unset', () => {
-    const flat = encodeChunkEntry({ ...base, transcription: { language: 'en-US', diarize: false, keywords: ['Redis Streams', 'Nest'] } });
-    expect(decodeChunkEntry(fieldsFromFlat(flat)).transcription).toEqual({ language: 'en-US', diarize: false, keywords: ['Redis Streams', 'Nest'] });
+    const flat = encodeChunkEntry({
+      ...base,
+      transcription: { language: 'en-US', diarize: false, keywords: ['Redis Streams', 'Nest'] },
+    });
+    expect(decodeChunkEntry(fieldsFromFlat(flat)).transcription).toEqual({
+      language: 'en-US',
+      diarize: false,
+      keywords: ['Redis Streams', 'Nest'],
+    });
     const plain = encodeChunkEntry(base);
     expect(plain).not.toContain('language');
     expect(decodeChunkEntry(fieldsFromFlat(plain)).transcription).toBeUndefined();

@@ -92,8 +92,13 @@ const AUDIO_FORMATS: readonly AudioFormat[] = ['wav', 'l16', 'unknown'];
  * hex `chunk_data`) unless `audioFields` asks for `chunk_data` or both (see `ChunkAudioFields`); its
  * other fields keep their names and formats.
  */
-export function encodeChunkEntry(chunk: AudioChunkEntry, audioFields: ChunkAudioFields = 'audio'): EncodedFields {
+export function encodeChunkEntry(
+  chunk: AudioChunkEntry,
+  audioFields: ChunkAudioFields = 'audio',
+): EncodedFields {
   const f = CHUNK_FIELDS;
+  // One field name and its value per line.
+  // prettier-ignore
   const fields: EncodedFields = [
     ...audioFieldPairs(chunk.audio, audioFields),
     f.sessionId, chunk.sessionId,
@@ -117,7 +122,10 @@ export function encodeChunkEntry(chunk: AudioChunkEntry, audioFields: ChunkAudio
     [f.deadlineMs, chunk.deadlineMs],
     [f.tenant, chunk.tenant],
     [f.language, chunk.transcription?.language],
-    [f.diarize, chunk.transcription?.diarize === undefined ? undefined : pythonBool(chunk.transcription.diarize)],
+    [
+      f.diarize,
+      chunk.transcription?.diarize === undefined ? undefined : pythonBool(chunk.transcription.diarize),
+    ],
     [f.keywords, chunk.transcription?.keywords?.length ? chunk.transcription.keywords.join(',') : undefined],
   ];
   for (const [name, value] of optional) {
@@ -171,7 +179,9 @@ export function decodeChunkEntry(fields: RawFields): AudioChunkEntry {
     schemaVersion: r.optionalInteger(f.schemaVersion) ?? 0,
   };
   if (entry.schemaVersion > SCHEMA_VERSION) {
-    r.problems.push(`schema_version ${entry.schemaVersion} is newer than this worker understands (${SCHEMA_VERSION})`);
+    r.problems.push(
+      `schema_version ${entry.schemaVersion} is newer than this worker understands (${SCHEMA_VERSION})`,
+    );
   }
   if (entry.audioFormat === 'l16' && (entry.audio.length % 2 !== 0 || entry.sampleRate === undefined)) {
     r.problems.push('l16 audio needs an even byte count and a sample_rate');
@@ -196,13 +206,18 @@ function readTranscriptionHints(r: FieldReader): ChunkTranscriptionHints | undef
 
 /** A comma list of terms (the wire form of `keywords`); blanks are dropped. */
 export function keywordList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((k) => k.trim()).filter((k) => k !== '');
+  return (value ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
 }
 
 export function keywordsProblem(keywords: readonly string[]): string | undefined {
   if (keywords.length > MAX_KEYWORDS) return `at most ${MAX_KEYWORDS} keywords, got ${keywords.length}`;
   const long = keywords.find((k) => k.length > MAX_KEYWORD_LENGTH);
-  return long ? `a keyword is longer than ${MAX_KEYWORD_LENGTH} characters: '${long.slice(0, 40)}…'` : undefined;
+  return long
+    ? `a keyword is longer than ${MAX_KEYWORD_LENGTH} characters: '${long.slice(0, 40)}…'`
+    : undefined;
 }
 
 function readAudio(r: FieldReader): Buffer {
@@ -224,14 +239,19 @@ function readAudio(r: FieldReader): Buffer {
 }
 
 function sniffFormat(audio: Buffer): AudioFormat {
-  return audio.length >= 12 && audio.toString('latin1', 0, 4) === 'RIFF' && audio.toString('latin1', 8, 12) === 'WAVE'
+  return audio.length >= 12 &&
+    audio.toString('latin1', 0, 4) === 'RIFF' &&
+    audio.toString('latin1', 8, 12) === 'WAVE'
     ? 'wav'
     : 'unknown';
 }
 
 /** A fresh chunk as the router produces it: no attempts yet, current schema. */
 export function newChunkEntry(
-  init: Pick<AudioChunkEntry, 'sessionId' | 'chunkId' | 'seq' | 'audio' | 'audioFormat' | 'hints' | 'fallbackProviders'> &
+  init: Pick<
+    AudioChunkEntry,
+    'sessionId' | 'chunkId' | 'seq' | 'audio' | 'audioFormat' | 'hints' | 'fallbackProviders'
+  > &
     Partial<Pick<AudioChunkEntry, 'sampleRate' | 'channels' | 'deadlineMs' | 'tenant' | 'transcription'>>,
   nowMs: number = Date.now(),
 ): AudioChunkEntry {

@@ -16,12 +16,18 @@ export interface FailureEntry {
 
 export function encodeFailureEntry(failure: FailureEntry, nowMs: number = Date.now()): EncodedFields {
   const fields: EncodedFields = [
-    'failed_provider', failure.failedProvider,
-    'chunk_id', failure.chunkId,
-    'error', failure.error,
-    'timestamp', epochSeconds(nowMs),
-    'session_id', failure.sessionId,
-    'error_class', failure.errorClass,
+    'failed_provider',
+    failure.failedProvider,
+    'chunk_id',
+    failure.chunkId,
+    'error',
+    failure.error,
+    'timestamp',
+    epochSeconds(nowMs),
+    'session_id',
+    failure.sessionId,
+    'error_class',
+    failure.errorClass,
   ];
   if (failure.seq !== undefined) fields.push('seq', String(failure.seq));
   if (failure.nextStep) fields.push('next_step', failure.nextStep);

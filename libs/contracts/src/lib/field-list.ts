@@ -23,7 +23,10 @@ export function recordFromPairs<V>(pairs: readonly V[]): Record<string, V> {
 }
 
 /** The pairs whose name `drop` rejects left out, order kept. */
-export function withoutFields(flat: ReadonlyArray<Buffer | string>, drop: (name: string) => boolean): EncodedFields {
+export function withoutFields(
+  flat: ReadonlyArray<Buffer | string>,
+  drop: (name: string) => boolean,
+): EncodedFields {
   const kept: EncodedFields = [];
   for (let i = 0; i + 1 < flat.length; i += 2) {
     if (!drop(flat[i].toString())) kept.push(flat[i], flat[i + 1]);

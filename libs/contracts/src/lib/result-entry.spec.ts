@@ -1,5 +1,10 @@
 import { fieldsFromFlat } from './field-list';
-import { decodeResultEntry, encodeResultEntry, resultIndexField, TranscriptionResultEntry } from './result-entry';
+import {
+  decodeResultEntry,
+  encodeResultEntry,
+  resultIndexField,
+  TranscriptionResultEntry,
+} from './result-entry';
 
 describe('result entry codec', () => {
   const result: TranscriptionResultEntry = {
@@ -21,19 +26,64 @@ describe('result entry codec', () => {
 
   it('round-trips words with speakers, language, duration, model and cost', () => {
     const flat = encodeResultEntry(result);
-    expect(flat).toEqual(expect.arrayContaining(['cost_usd', '0.000063', 'model', 'universal', 'duration', '1.5']));
-    expect(decodeResultEntry(fieldsFromFlat(flat))).toEqual({ ...result, costUsd: 0.000063, processingTime: 1.25 });
+    expect(flat).toEqual(
+      expect.arrayContaining(['cost_usd', '0.000063', 'model', 'universal', 'duration', '1.5']),
+    );
+    expect(decodeResultEntry(fieldsFromFlat(flat))).toEqual({
+      ...result,
+      costUsd: 0.000063,
+      processingTime: 1.25,
+    });
   });
 
-  it("reads the classic results and results written before costs existed", () => {
-    const classic = fieldsFromFlat(['text', 'hi', 'confidence', '0.8', 'provider', 'deepgram', 'processing_time', '0.2', 'chunk_id', 'c1', 'session_id', 's', 'timestamp', '1']);
-    expect(decodeResultEntry(classic)).toMatchObject({ status: 'ok', text: 'hi', words: [], costUsd: undefined, model: undefined });
+  it('reads the classic results and results written before costs existed', () => {
+    const classic = fieldsFromFlat([
+      'text',
+      'hi',
+      'confidence',
+      '0.8',
+      'provider',
+      'deepgram',
+      'processing_time',
+      '0.2',
+      'chunk_id',
+      'c1',
+      'session_id',
+      's',
+      'timestamp',
+      '1',
+    ]);
+    expect(decodeResultEntry(classic)).toMatchObject({
+      status: 'ok',
+      text: 'hi',
+      words: [],
+      costUsd: undefined,
+      model: undefined,
+    });
   });
   it('a failed result always carries an error field (to a classic reader it is empty text, confidence 0)', () => {
-    const failed = { sessionId: 's', chunkId: 'c', status: 'failed' as const, text: '', confidence: 0, provider: 'deepgram', processingTime: 0, timestamp: 1, words: [] };
-    expect(fieldsFromFlat(encodeResultEntry(failed)).get('error')?.toString()).toBe('failed (no reason recorded)');
-    expect(fieldsFromFlat(encodeResultEntry({ ...failed, error: 'deepgram:401' })).get('error')?.toString()).toBe('deepgram:401');
-    expect(fieldsFromFlat(encodeResultEntry({ ...failed, status: 'ok', text: 'hi' })).has('error')).toBe(false);
+    const failed = {
+      sessionId: 's',
+      chunkId: 'c',
+      status: 'failed' as const,
+      text: '',
+      confidence: 0,
+      provider: 'deepgram',
+      processingTime: 0,
+      timestamp: 1,
+      words: [],
+    };
+    expect(fieldsFromFlat(encodeResultEntry(failed)).get('error')?.toString()).toBe(
+      'failed (no reason recorded)',
+    );
+    expect(
+      fieldsFromFlat(encodeResultEntry({ ...failed, error: 'deepgram:401' }))
+        .get('error')
+        ?.toString(),
+    ).toBe('deepgram:401');
+    expect(fieldsFromFlat(encodeResultEntry({ ...failed, status: 'ok', text: 'hi' })).has('error')).toBe(
+      false,
+    );
   });
 
   it('indexes ours once per chunk and classic entries once per chunk and provider', () => {

@@ -79,6 +79,8 @@ export const RESULT_FIELDS = {
 
 export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFields {
   const f = RESULT_FIELDS;
+  // One field name and its value per line.
+  // prettier-ignore
   const fields: EncodedFields = [
     f.text, result.text,
     f.confidence, String(result.confidence),
@@ -95,7 +97,8 @@ export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFiel
   if (result.language) fields.push(f.language, result.language);
   if (result.durationSeconds !== undefined) fields.push(f.durationSeconds, String(result.durationSeconds));
   // A failed result reads to a classic reader as empty text with confidence 0: `error` says it failed.
-  if (result.error || result.status === 'failed') fields.push(f.error, result.error || 'failed (no reason recorded)');
+  if (result.error || result.status === 'failed')
+    fields.push(f.error, result.error || 'failed (no reason recorded)');
   if (result.model) fields.push(f.model, result.model);
   if (result.costUsd !== undefined) fields.push(f.costUsd, result.costUsd.toFixed(6));
   return fields;

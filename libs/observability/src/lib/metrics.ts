@@ -11,18 +11,26 @@ collectDefaultMetrics({ register: metricsRegistry, prefix: 'streamscribe_process
 type Config<T extends string> = { name: string; help: string; labelNames?: readonly T[] };
 
 export function counter<T extends string>(config: Config<T>): Counter<T> {
-  return (metricsRegistry.getSingleMetric(config.name) as Counter<T>) ??
-    new Counter({ ...config, registers: [metricsRegistry] });
+  return (
+    (metricsRegistry.getSingleMetric(config.name) as Counter<T>) ??
+    new Counter({ ...config, registers: [metricsRegistry] })
+  );
 }
 
 export function histogram<T extends string>(config: Config<T> & { buckets?: number[] }): Histogram<T> {
-  return (metricsRegistry.getSingleMetric(config.name) as Histogram<T>) ??
-    new Histogram({ ...config, registers: [metricsRegistry] });
+  return (
+    (metricsRegistry.getSingleMetric(config.name) as Histogram<T>) ??
+    new Histogram({ ...config, registers: [metricsRegistry] })
+  );
 }
 
-export function gauge<T extends string>(config: Config<T> & { collect?: (this: Gauge<T>) => Promise<void> | void }): Gauge<T> {
-  return (metricsRegistry.getSingleMetric(config.name) as Gauge<T>) ??
-    new Gauge({ ...config, registers: [metricsRegistry] });
+export function gauge<T extends string>(
+  config: Config<T> & { collect?: (this: Gauge<T>) => Promise<void> | void },
+): Gauge<T> {
+  return (
+    (metricsRegistry.getSingleMetric(config.name) as Gauge<T>) ??
+    new Gauge({ ...config, registers: [metricsRegistry] })
+  );
 }
 
 /** Seconds buckets from 5 ms to 2 minutes: provider calls span that whole range. */

@@ -5,7 +5,11 @@ import type { BreakerState } from '@streamscribe/routing-policy';
 const BREAKER_STATE_NAME = 'streamscribe_breaker_state';
 
 /** Gauge values for Grafana: 0 closed, 1 half-open, 2 open. */
-export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, half_open: 1, open: 2 };
+export const BREAKER_STATE_VALUE: Readonly<Record<BreakerState, number>> = {
+  closed: 0,
+  half_open: 1,
+  open: 2,
+};
 
 export const breakerMetrics = {
   state:

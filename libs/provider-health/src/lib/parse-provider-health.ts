@@ -4,7 +4,11 @@ import { LATENCY_BUCKETS, latencyQuantile } from './latency-histogram';
 import { ProviderHealth } from './provider-health';
 
 /** Reads a provider health hash (HGETALL) at `nowMs`; slots older than the window are ignored. */
-export function parseProviderHealth(hash: Record<string, string>, settings: HealthSettings, nowMs: number): ProviderHealth {
+export function parseProviderHealth(
+  hash: Record<string, string>,
+  settings: HealthSettings,
+  nowMs: number,
+): ProviderHealth {
   let okCount = 0;
   let errorCount = 0;
   let providerMs = 0;
@@ -27,7 +31,11 @@ export function parseProviderHealth(hash: Record<string, string>, settings: Heal
   const p95 = latencyQuantile(histogram, 0.95);
   const calls = okCount + errorCount;
   return {
-    breaker: { state, openUntil: state === 'open' ? openUntil : undefined, reason: hash['reason'] || undefined },
+    breaker: {
+      state,
+      openUntil: state === 'open' ? openUntil : undefined,
+      reason: hash['reason'] || undefined,
+    },
     okCount,
     errorCount,
     errorRate: calls === 0 ? 0 : errorCount / calls,
@@ -48,7 +56,9 @@ function parseCapabilities(json: string | undefined): RoutingCapabilities | unde
   if (!json) return undefined;
   try {
     const c = JSON.parse(json) as RoutingCapabilities;
-    const languagesOk = c.languages === 'any' || (Array.isArray(c.languages) && c.languages.every((l) => typeof l === 'string'));
+    const languagesOk =
+      c.languages === 'any' ||
+      (Array.isArray(c.languages) && c.languages.every((l) => typeof l === 'string'));
     return languagesOk && typeof c.maxAudioSeconds === 'number' ? c : undefined;
   } catch {
     return undefined;

@@ -30,7 +30,11 @@ export class ProviderHealthReader {
 
   /** Claims the half-open probe of `provider`: true when this chunk may go to it. */
   async claimProbe(provider: ProviderName, nowMs: number = Date.now()): Promise<boolean> {
-    const granted = await claimProbeScript.run(this.client, { health: providerHealthKey(provider) }, { nowMs, probeTimeoutMs: this.settings.probeTimeoutMs });
+    const granted = await claimProbeScript.run(
+      this.client,
+      { health: providerHealthKey(provider) },
+      { nowMs, probeTimeoutMs: this.settings.probeTimeoutMs },
+    );
     breakerMetrics.probes.inc({ provider, outcome: granted ? 'granted' : 'refused' });
     return granted;
   }

@@ -8,8 +8,7 @@ import { recordOutcomeScript } from './scripts/record-outcome.script';
 
 /** One provider call, as the worker saw it. */
 export type ProviderOutcome =
-  | { ok: true; providerMs: number; audioSeconds: number }
-  | { ok: false; retryAfterMs?: number };
+  { ok: true; providerMs: number; audioSeconds: number } | { ok: false; retryAfterMs?: number };
 
 export interface RecordedOutcome {
   state: BreakerState;
@@ -33,12 +32,19 @@ export class ProviderHealthRecorder {
    * routing policy prefers this to its defaults.
    */
   async announce(fleet: { slotsPerConsumer: number; capabilities: RoutingCapabilities }): Promise<void> {
-    await this.client.hset(providerHealthKey(this.provider), 'slots_per_consumer', fleet.slotsPerConsumer, 'capabilities', JSON.stringify(fleet.capabilities));
+    await this.client.hset(
+      providerHealthKey(this.provider),
+      'slots_per_consumer',
+      fleet.slotsPerConsumer,
+      'capabilities',
+      JSON.stringify(fleet.capabilities),
+    );
   }
 
   async record(outcome: ProviderOutcome, nowMs: number = Date.now()): Promise<RecordedOutcome> {
     const s = this.settings;
-    const msPerAudioSecond = outcome.ok && outcome.audioSeconds > 0 ? outcome.providerMs / outcome.audioSeconds : 0;
+    const msPerAudioSecond =
+      outcome.ok && outcome.audioSeconds > 0 ? outcome.providerMs / outcome.audioSeconds : 0;
     const { state, transition, reason } = await recordOutcomeScript.run(
       this.client,
       { health: providerHealthKey(this.provider) },

@@ -6,7 +6,14 @@ import { ProviderHealthReader } from './provider-health.reader';
 import { ProviderHealthRecorder } from './provider-health.recorder';
 
 // Time is passed in explicitly: the breaker's clock is the caller's, so no test waits on a wall clock.
-const settings: HealthSettings = { windowMs: 10_000, slots: 10, minRequests: 4, errorRate: 0.5, openMs: 5_000, probeTimeoutMs: 2_000 };
+const settings: HealthSettings = {
+  windowMs: 10_000,
+  slots: 10,
+  minRequests: 4,
+  errorRate: 0.5,
+  openMs: 5_000,
+  probeTimeoutMs: 2_000,
+};
 const T0 = 1_000_000_000;
 
 describe('provider health and circuit breakers, on real Redis', () => {
@@ -44,7 +51,10 @@ describe('provider health and circuit breakers, on real Redis', () => {
     await deepgramReplica.record(failure, T0 + 1);
     expect((await deepgram.record(failure, T0 + 2)).state).toBe('closed'); // 2 of 3: too few calls
     const opened = await deepgramReplica.record(failure, T0 + 3);
-    expect(opened).toEqual({ state: 'open', transition: { to: 'open', reason: '3 of 4 calls failed in the last 10000 ms' } });
+    expect(opened).toEqual({
+      state: 'open',
+      transition: { to: 'open', reason: '3 of 4 calls failed in the last 10000 ms' },
+    });
     const seen = (await otherRouter.readAll(T0 + 4)).deepgram;
     expect(seen.breaker).toMatchObject({ state: 'open', openUntil: T0 + 3 + settings.openMs });
     expect(seen).toMatchObject({ okCount: 1, errorCount: 3, errorRate: 0.75 });
@@ -60,7 +70,10 @@ describe('provider health and circuit breakers, on real Redis', () => {
     for (let i = 0; i < 3; i++) await deepgram.record(failure, T0 + i);
     // A window later, the old failures no longer count: one more failure is 1 of 1, under minRequests.
     expect((await deepgram.record(failure, T0 + settings.windowMs + 1)).state).toBe('closed');
-    expect((await router.readAll(T0 + settings.windowMs + 2)).deepgram).toMatchObject({ errorCount: 1, okCount: 0 });
+    expect((await router.readAll(T0 + settings.windowMs + 2)).deepgram).toMatchObject({
+      errorCount: 1,
+      okCount: 0,
+    });
   });
 
   it("opens for as long as a provider's Retry-After asks, on the first such error", async () => {
@@ -84,7 +97,10 @@ describe('provider health and circuit breakers, on real Redis', () => {
     expect(await otherRouter.claimProbe('deepgram', halfOpenAt + 1)).toBe(false);
     expect((await router.readAll(halfOpenAt + 2)).deepgram.breaker.state).toBe('half_open');
     expect(await otherRouter.claimProbe('deepgram', halfOpenAt + settings.probeTimeoutMs)).toBe(true); // the first probe timed out
-    expect(await deepgramReplica.record(ok(), halfOpenAt + 3)).toEqual({ state: 'closed', transition: { to: 'closed', reason: 'a probe succeeded' } });
+    expect(await deepgramReplica.record(ok(), halfOpenAt + 3)).toEqual({
+      state: 'closed',
+      transition: { to: 'closed', reason: 'a probe succeeded' },
+    });
     expect((await deepgram.record(failure, halfOpenAt + 4)).state).toBe('closed');
     expect(await router.claimProbe('deepgram', halfOpenAt + 5)).toBe(true); // closed: anything goes
   });
@@ -93,12 +109,24 @@ describe('provider health and circuit breakers, on real Redis', () => {
     for (let i = 0; i < 4; i++) await deepgram.record(failure, T0 + i);
     const halfOpenAt = T0 + 3 + settings.openMs;
     expect(await router.claimProbe('deepgram', halfOpenAt)).toBe(true);
-    expect(await deepgram.record(failure, halfOpenAt + 10)).toEqual({ state: 'open', transition: { to: 'open', reason: 'the probe failed' } });
-    expect((await router.readAll(halfOpenAt + 11)).deepgram.breaker).toMatchObject({ state: 'open', openUntil: halfOpenAt + 10 + settings.openMs });
+    expect(await deepgram.record(failure, halfOpenAt + 10)).toEqual({
+      state: 'open',
+      transition: { to: 'open', reason: 'the probe failed' },
+    });
+    expect((await router.readAll(halfOpenAt + 11)).deepgram.breaker).toMatchObject({
+      state: 'open',
+      openUntil: halfOpenAt + 10 + settings.openMs,
+    });
   });
 
   it('measures latency per audio second (mean, p50, p95), service time and totals', async () => {
-    const capabilities = { languages: ['en'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: 30 };
+    const capabilities = {
+      languages: ['en'],
+      diarization: false,
+      wordTimestamps: true,
+      streaming: false,
+      maxAudioSeconds: 30,
+    };
     await deepgram.announce({ slotsPerConsumer: 8, capabilities });
     for (let i = 0; i < 18; i++) await deepgram.record(ok(40, 2), T0 + i); // 20 ms per audio second
     for (let i = 0; i < 2; i++) await deepgram.record(ok(2000, 1), T0 + 20 + i); // slow calls: 2000 ms per audio second
@@ -107,13 +135,29 @@ describe('provider health and circuit breakers, on real Redis', () => {
     expect(health.latencyPerAudioSecondP50).toBeGreaterThan(0.01);
     expect(health.latencyPerAudioSecondP50).toBeLessThanOrEqual(0.02);
     expect(health.latencyPerAudioSecondP95).toBeGreaterThan(1.5);
-    expect(health).toMatchObject({ serviceSeconds: expect.closeTo((18 * 40 + 4000) / 1000 / 20, 6), slotsPerConsumer: 8, capabilities, okTotal: 20, audioSecondsTotal: 38 });
-    expect((await router.readAll(T0 + 21)).whisper).toMatchObject({ okCount: 0, breaker: { state: 'closed' }, latencyPerAudioSecond: undefined });
+    expect(health).toMatchObject({
+      serviceSeconds: expect.closeTo((18 * 40 + 4000) / 1000 / 20, 6),
+      slotsPerConsumer: 8,
+      capabilities,
+      okTotal: 20,
+      audioSecondsTotal: 38,
+    });
+    expect((await router.readAll(T0 + 21)).whisper).toMatchObject({
+      okCount: 0,
+      breaker: { state: 'closed' },
+      latencyPerAudioSecond: undefined,
+    });
   });
 });
 
 describe('latency histogram', () => {
-  it.each([[0, 0], [10, 0], [10.5, 1], [5000, 14], [9000, 15]])('%d ms per audio second goes to bucket %d', (ms, bucket) => {
+  it.each([
+    [0, 0],
+    [10, 0],
+    [10.5, 1],
+    [5000, 14],
+    [9000, 15],
+  ])('%d ms per audio second goes to bucket %d', (ms, bucket) => {
     expect(latencyBucket(ms)).toBe(bucket);
   });
   it('interpolates quantiles inside a bucket and is undefined when empty', () => {

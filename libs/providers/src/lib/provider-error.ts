@@ -50,7 +50,10 @@ export function kindForStatus(statusCode: number): ProviderErrorKind {
 }
 
 /** Parses a Retry-After header: delta-seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
+export function parseRetryAfter(
+  value: string | null | undefined,
+  nowMs: number = Date.now(),
+): number | undefined {
   if (!value) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);

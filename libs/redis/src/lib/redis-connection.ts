@@ -35,11 +35,19 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
   const client = new Redis(url, redisOptions);
   let down = false;
   client.on('error', (error: Error) => {
-    if (!down) options.logger.warn({ err: error.message, redis: maskRedisUrl(url), connection: options.name }, 'redis connection error');
+    if (!down)
+      options.logger.warn(
+        { err: error.message, redis: maskRedisUrl(url), connection: options.name },
+        'redis connection error',
+      );
     down = true;
   });
   client.on('ready', () => {
-    if (down) options.logger.info({ redis: maskRedisUrl(url), connection: options.name }, 'redis connection restored');
+    if (down)
+      options.logger.info(
+        { redis: maskRedisUrl(url), connection: options.name },
+        'redis connection restored',
+      );
     down = false;
   });
   return client;

@@ -43,12 +43,22 @@ export class RedisScript<K extends string, A extends string, R> {
     return this.definition.name;
   }
 
-  async run(client: Redis, keys: Record<K, string>, args: Record<A, ScriptArg>, rest: readonly ScriptArg[] = []): Promise<R> {
+  async run(
+    client: Redis,
+    keys: Record<K, string>,
+    args: Record<A, ScriptArg>,
+    rest: readonly ScriptArg[] = [],
+  ): Promise<R> {
     return this.decode(await this.runner(client)(...this.keysAndArgs(keys, args, rest)));
   }
 
   /** Queues a call on a pipeline; decode its reply from `exec()` with `decode`. */
-  queue(pipeline: ChainableCommander, keys: Record<K, string>, args: Record<A, ScriptArg>, rest: readonly ScriptArg[] = []): void {
+  queue(
+    pipeline: ChainableCommander,
+    keys: Record<K, string>,
+    args: Record<A, ScriptArg>,
+    rest: readonly ScriptArg[] = [],
+  ): void {
     (pipeline as unknown as Record<string, ScriptRunner>)[this.name](...this.keysAndArgs(keys, args, rest));
   }
 
@@ -58,13 +68,23 @@ export class RedisScript<K extends string, A extends string, R> {
 
   /** Defines the script on the connection (idempotent); pipelines made afterwards inherit it. */
   define(client: Redis): void {
-    if (!(this.name in client)) client.defineCommand(this.name, { numberOfKeys: this.numberOfKeys, lua: this.definition.lua });
+    if (!(this.name in client))
+      client.defineCommand(this.name, { numberOfKeys: this.numberOfKeys, lua: this.definition.lua });
   }
 
-  private keysAndArgs(keys: Record<K, string>, args: Record<A, ScriptArg>, rest: readonly ScriptArg[]): ScriptArg[] {
+  private keysAndArgs(
+    keys: Record<K, string>,
+    args: Record<A, ScriptArg>,
+    rest: readonly ScriptArg[],
+  ): ScriptArg[] {
     const { definition } = this;
-    if (rest.length > 0 && !definition.rest) throw new Error(`script ${this.name} takes no variable arguments, got ${rest.length}`);
-    return [...definition.keys.map((name) => keys[name]), ...definition.args.map((name) => args[name]), ...rest];
+    if (rest.length > 0 && !definition.rest)
+      throw new Error(`script ${this.name} takes no variable arguments, got ${rest.length}`);
+    return [
+      ...definition.keys.map((name) => keys[name]),
+      ...definition.args.map((name) => args[name]),
+      ...rest,
+    ];
   }
 
   private runner(client: Redis): ScriptRunner {
@@ -73,6 +93,8 @@ export class RedisScript<K extends string, A extends string, R> {
   }
 }
 
-export function defineScript<K extends string, A extends string, R>(definition: ScriptDefinition<K, A, R>): RedisScript<K, A, R> {
+export function defineScript<K extends string, A extends string, R>(
+  definition: ScriptDefinition<K, A, R>,
+): RedisScript<K, A, R> {
   return new RedisScript(definition);
 }

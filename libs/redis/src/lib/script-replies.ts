@@ -9,7 +9,8 @@ export const SCRIPT_STATUSES = ['created', 'duplicate', 'seq_taken', 'superseded
 export type ScriptStatus = (typeof SCRIPT_STATUSES)[number];
 
 export function asScriptStatus(value: unknown): ScriptStatus {
-  if (typeof value === 'string' && (SCRIPT_STATUSES as readonly string[]).includes(value)) return value as ScriptStatus;
+  if (typeof value === 'string' && (SCRIPT_STATUSES as readonly string[]).includes(value))
+    return value as ScriptStatus;
   throw new Error(`unexpected script status ${JSON.stringify(value)}`);
 }
 
@@ -21,7 +22,8 @@ export function asStrings(reply: unknown): string[] {
 
 export function asNumber(reply: unknown): number {
   const value = Number(reply);
-  if (!Number.isFinite(value)) throw new Error(`expected a number from the script, got ${JSON.stringify(reply)}`);
+  if (!Number.isFinite(value))
+    throw new Error(`expected a number from the script, got ${JSON.stringify(reply)}`);
   return value;
 }
 

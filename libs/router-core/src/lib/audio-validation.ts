@@ -2,7 +2,10 @@ import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/comm
 import { AudioDescription, AudioFormatError, inspectAudio, parseAudioContentType } from '@streamscribe/audio';
 
 /** Checks a request body is the audio its Content-Type says: 415 for the type, 400 for the bytes. */
-export function validateAudioBody(body: unknown, contentType: string | undefined): { body: Buffer; audio: AudioDescription } {
+export function validateAudioBody(
+  body: unknown,
+  contentType: string | undefined,
+): { body: Buffer; audio: AudioDescription } {
   try {
     parseAudioContentType(contentType);
   } catch (error) {

@@ -25,7 +25,9 @@ export class ProviderChooser {
     for (;;) {
       const decision = selectProvider({ ...request, exclude }, states);
       if (!decision.ok) {
-        throw decision.status === 422 ? new UnprocessableEntityException(decision.message) : new ServiceUnavailableException(decision.message);
+        throw decision.status === 422
+          ? new UnprocessableEntityException(decision.message)
+          : new ServiceUnavailableException(decision.message);
       }
       if (!decision.probe) return decision;
       if (await this.fleets.health.claimProbe(decision.provider)) {

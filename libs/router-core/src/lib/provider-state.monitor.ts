@@ -49,8 +49,14 @@ export class ProviderStateMonitor {
   }
 
   private async read(at: number): Promise<FleetSnapshot> {
-    const [loadList, health] = await Promise.all([readProviderLoads(this.redis, this.livenessMs, this.classicFleets), this.health.readAll(at)]);
-    const loads = Object.fromEntries(loadList.map((l) => [l.provider, l])) as Record<ProviderName, ProviderLoad>;
+    const [loadList, health] = await Promise.all([
+      readProviderLoads(this.redis, this.livenessMs, this.classicFleets),
+      this.health.readAll(at),
+    ]);
+    const loads = Object.fromEntries(loadList.map((l) => [l.provider, l])) as Record<
+      ProviderName,
+      ProviderLoad
+    >;
     const states = PROVIDERS.map((provider): ProviderState => {
       const h = health[provider];
       return {

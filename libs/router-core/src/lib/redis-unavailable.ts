@@ -9,7 +9,8 @@ export async function whileRedisAnswers<T>(operation: () => Promise<T>): Promise
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof HttpException || error instanceof ReplyError || !(error instanceof Error)) throw error;
+    if (error instanceof HttpException || error instanceof ReplyError || !(error instanceof Error))
+      throw error;
     throw new ServiceUnavailableException(
       `Redis is unreachable (${error.message}); nothing was stored. Retry shortly; if it persists, check REDIS_URL and the Redis server`,
     );

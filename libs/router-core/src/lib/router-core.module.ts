@@ -1,12 +1,30 @@
-import { DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
-import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
+import {
+  ObservabilityModule,
+  READINESS_CHECKS,
+  ReadinessCheck,
+  createLogger,
+} from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
 import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS, chunkWireFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
-import { closeRedis, createRedisConnection, redisReadinessCheck, waitUntilReady, warnIfRedisMayEvict } from '@streamscribe/redis';
+import {
+  closeRedis,
+  createRedisConnection,
+  redisReadinessCheck,
+  waitUntilReady,
+  warnIfRedisMayEvict,
+} from '@streamscribe/redis';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
 import { AudioIntake } from './audio-intake/audio-intake.service';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
@@ -35,7 +53,8 @@ class RouterConnections implements OnApplicationBootstrap, OnApplicationShutdown
     const log = createLogger('redis');
     const ready = await waitUntilReady(this.redis, 5000).then(
       () => true,
-      (error: Error) => log.warn({ err: error.message }, 'starting without Redis; requests get 503 until it answers'),
+      (error: Error) =>
+        log.warn({ err: error.message }, 'starting without Redis; requests get 503 until it answers'),
     );
     if (ready) await warnIfRedisMayEvict(this.redis, log);
   }
@@ -53,7 +72,10 @@ export class RouterCoreModule {
     return {
       module: RouterCoreModule,
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, validate: (env) => validateEnvironment(RouterEnvironment, env) }),
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          validate: (env) => validateEnvironment(RouterEnvironment, env),
+        }),
         ObservabilityModule,
       ],
       providers: [
@@ -77,13 +99,25 @@ export class RouterCoreModule {
           provide: ResultWatcher,
           inject: [ROUTER_ENVIRONMENT],
           useFactory: (env: RouterEnvironment) =>
-            new ResultWatcher(createRedisConnection(env.REDIS_URL, { name: 'router:results-watcher', logger: createLogger('redis') }), createLogger('result-watcher')),
+            new ResultWatcher(
+              createRedisConnection(env.REDIS_URL, {
+                name: 'router:results-watcher',
+                logger: createLogger('redis'),
+              }),
+              createLogger('result-watcher'),
+            ),
         },
         {
           provide: ProviderStateMonitor,
           inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
           useFactory: (redis: Redis, env: RouterEnvironment) =>
-            new ProviderStateMonitor(redis, env.CONSUMER_LIVENESS_MS, env.LOAD_CACHE_MS, healthSettingsFrom(env), chunkWireFrom(env).classicFleets),
+            new ProviderStateMonitor(
+              redis,
+              env.CONSUMER_LIVENESS_MS,
+              env.LOAD_CACHE_MS,
+              healthSettingsFrom(env),
+              chunkWireFrom(env).classicFleets,
+            ),
         },
         {
           provide: READINESS_CHECKS,
@@ -116,7 +150,15 @@ export class RouterCoreModule {
         RouterConnections,
         AudioIntake,
       ],
-      exports: [AudioIntake, TranscriptionRouterService, ProviderStatusService, SessionEventFeed, DeadLetterService, AdminTokenGuard, ROUTER_ENVIRONMENT],
+      exports: [
+        AudioIntake,
+        TranscriptionRouterService,
+        ProviderStatusService,
+        SessionEventFeed,
+        DeadLetterService,
+        AdminTokenGuard,
+        ROUTER_ENVIRONMENT,
+      ],
     };
   }
 }

@@ -3,61 +3,86 @@ import { CommonEnvironment } from '@streamscribe/config';
 
 /** The router's settings; defaults are the README's. */
 export class RouterEnvironment extends CommonEnvironment {
-  @IsInt({ message: 'PORT must be an integer' }) @Min(0) @Max(65_535)
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65_535)
   PORT = 8080;
 
   /** Largest body POST /v1/sessions/{id}/chunks accepts (bytes); larger gets 413. */
-  @IsInt({ message: 'MAX_CHUNK_BYTES must be an integer' }) @Min(1024)
+  @IsInt({ message: 'MAX_CHUNK_BYTES must be an integer' })
+  @Min(1024)
   MAX_CHUNK_BYTES = 10 * 1024 * 1024;
 
   /** Largest body POST /v1/transcriptions accepts (bytes). */
-  @IsInt({ message: 'MAX_FILE_BYTES must be an integer' }) @Min(1024)
+  @IsInt({ message: 'MAX_FILE_BYTES must be an integer' })
+  @Min(1024)
   MAX_FILE_BYTES = 512 * 1024 * 1024;
 
   /** Chunk length a whole file is split into, in seconds. */
-  @IsInt({ message: 'CHUNK_SECONDS must be an integer' }) @Min(1) @Max(600)
+  @IsInt({ message: 'CHUNK_SECONDS must be an integer' })
+  @Min(1)
+  @Max(600)
   CHUNK_SECONDS = 30;
 
   /** How long `?wait=true` holds a request by default, in ms. */
-  @IsInt({ message: 'WAIT_TIMEOUT_MS must be an integer' }) @Min(1) @Max(600_000)
+  @IsInt({ message: 'WAIT_TIMEOUT_MS must be an integer' })
+  @Min(1)
+  @Max(600_000)
   WAIT_TIMEOUT_MS = 120_000;
 
   /** A consumer whose heartbeat is older than this is not live, in ms. */
-  @IsInt({ message: 'CONSUMER_LIVENESS_MS must be an integer' }) @Min(500)
+  @IsInt({ message: 'CONSUMER_LIVENESS_MS must be an integer' })
+  @Min(500)
   CONSUMER_LIVENESS_MS = 10_000;
 
   /** How long one reading of the fleets' lag and liveness is reused for routing, in ms. */
-  @IsInt({ message: 'LOAD_CACHE_MS must be an integer' }) @Min(0) @Max(60_000)
+  @IsInt({ message: 'LOAD_CACHE_MS must be an integer' })
+  @Min(0)
+  @Max(60_000)
   LOAD_CACHE_MS = 250;
 
   /** Per-command Redis timeout, so a hung Redis yields 503 instead of a hung request, in ms. */
-  @IsInt({ message: 'REDIS_COMMAND_TIMEOUT_MS must be an integer' }) @Min(50)
+  @IsInt({ message: 'REDIS_COMMAND_TIMEOUT_MS must be an integer' })
+  @Min(50)
   REDIS_COMMAND_TIMEOUT_MS = 2000;
 
   /** Hedging: a hedged chunk also goes to the next provider after its provider's p95 latency × this. */
-  @IsNumber({}, { message: 'HEDGE_FACTOR must be a number' }) @Min(1) @Max(100)
+  @IsNumber({}, { message: 'HEDGE_FACTOR must be a number' })
+  @Min(1)
+  @Max(100)
   HEDGE_FACTOR = 2;
 
   /** Hedging never fires sooner than this after a chunk was queued, in ms (p95 can be tiny). */
-  @IsInt({ message: 'HEDGE_MIN_DELAY_MS must be an integer' }) @Min(10)
+  @IsInt({ message: 'HEDGE_MIN_DELAY_MS must be an integer' })
+  @Min(10)
   HEDGE_MIN_DELAY_MS = 500;
 
   /** Live results: how long a later chunk's result is held for an earlier one that has not landed, in ms. */
-  @IsInt({ message: 'LIVE_HOLD_MS must be an integer' }) @Min(0) @Max(600_000)
+  @IsInt({ message: 'LIVE_HOLD_MS must be an integer' })
+  @Min(0)
+  @Max(600_000)
   LIVE_HOLD_MS = 10_000;
 
   /** Consensus: how long to wait for every provider's hypothesis before voting on what arrived, in ms. */
-  @IsInt({ message: 'CONSENSUS_TIMEOUT_MS must be an integer' }) @Min(100) @Max(600_000)
+  @IsInt({ message: 'CONSENSUS_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
   CONSENSUS_TIMEOUT_MS = 30_000;
 
   /** Consensus: the vote's confidence for "nothing here" (ConsensusOptions.nullConfidence; 0.5 = an average word). */
-  @IsNumber({}, { message: 'CONSENSUS_NULL_CONFIDENCE must be a number between 0 and 1' }) @Min(0) @Max(1)
+  @IsNumber({}, { message: 'CONSENSUS_NULL_CONFIDENCE must be a number between 0 and 1' })
+  @Min(0)
+  @Max(1)
   CONSENSUS_NULL_CONFIDENCE = 0.45;
 
   /** Consensus: providers in order of trust, the last tie-breaker (comma list); empty: the request's `consensus=` order. */
-  @Matches(/^\s*((deepgram|whisper|parakeet|assemblyai)\s*(,\s*(deepgram|whisper|parakeet|assemblyai)\s*)*)?$/, {
-    message: 'CONSENSUS_PROVIDER_ORDER must be a comma list of deepgram, whisper, parakeet, assemblyai (or empty)',
-  })
+  @Matches(
+    /^\s*((deepgram|whisper|parakeet|assemblyai)\s*(,\s*(deepgram|whisper|parakeet|assemblyai)\s*)*)?$/,
+    {
+      message:
+        'CONSENSUS_PROVIDER_ORDER must be a comma list of deepgram, whisper, parakeet, assemblyai (or empty)',
+    },
+  )
   CONSENSUS_PROVIDER_ORDER = '';
 
   /** ffmpeg, which decodes compressed uploads (mp3, ogg/opus, flac, m4a/aac, webm): a name on the PATH or a path. */
@@ -65,7 +90,9 @@ export class RouterEnvironment extends CommonEnvironment {
   FFMPEG_PATH = 'ffmpeg';
 
   /** Wall-clock limit for decoding one compressed upload, in ms; past it ffmpeg is killed and the request gets 400. */
-  @IsInt({ message: 'DECODE_TIMEOUT_MS must be an integer' }) @Min(100) @Max(600_000)
+  @IsInt({ message: 'DECODE_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
   DECODE_TIMEOUT_MS = 120_000;
 
   /** Bearer token for the operator endpoints (/v1/dead-letters); empty turns them off. */

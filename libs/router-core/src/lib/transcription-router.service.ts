@@ -77,7 +77,12 @@ export class TranscriptionRouterService {
     this.reader = new TranscriptReader(redis);
   }
 
-  async ingestChunk(sessionId: string, body: Buffer, audio: AudioDescription, query: ChunkIngestQuery): Promise<ChunkAccepted> {
+  async ingestChunk(
+    sessionId: string,
+    body: Buffer,
+    audio: AudioDescription,
+    query: ChunkIngestQuery,
+  ): Promise<ChunkAccepted> {
     assertSessionId(sessionId);
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
@@ -85,7 +90,8 @@ export class TranscriptionRouterService {
       sessionId,
       chunkId: query.chunkId ?? '',
       seq: query.seq,
-      audio: audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
+      audio:
+        audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
       audioFormat: audio.format,
       ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
       hints: hintsOf(query),
@@ -95,7 +101,10 @@ export class TranscriptionRouterService {
     return whileRedisAnswers(async () => {
       if (consensus) {
         await this.consensus.assertLive(consensus);
-        return this.accepted(await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)), 'consensus');
+        return this.accepted(
+          await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)),
+          'consensus',
+        );
       }
       const routing = await this.routingRequest(sessionId, query, fallbackProviders, audio.durationSeconds);
       const { provider, reason } = await this.chooser.choose(routing);
@@ -105,22 +114,44 @@ export class TranscriptionRouterService {
     });
   }
 
-  async transcribeFile(body: Buffer, audio: AudioDescription, query: TranscriptionQuery): Promise<FileAccepted> {
+  async transcribeFile(
+    body: Buffer,
+    audio: AudioDescription,
+    query: TranscriptionQuery,
+  ): Promise<FileAccepted> {
     const sessionId = query.sessionId ?? randomUUID();
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
     const chunkSeconds = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
     // Every piece is a standalone WAV, whatever the upload's format.
     const chunks = splitAudio(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
-      newChunkEntry({ sessionId, chunkId: '', seq: undefined, audio: wav, audioFormat: 'wav', hints: hintsOf(query), transcription: query.transcriptionHints(), fallbackProviders }),
+      newChunkEntry({
+        sessionId,
+        chunkId: '',
+        seq: undefined,
+        audio: wav,
+        audioFormat: 'wav',
+        hints: hintsOf(query),
+        transcription: query.transcriptionHints(),
+        fallbackProviders,
+      }),
     );
     return whileRedisAnswers(async () => {
       if (consensus) {
         await this.consensus.assertLive(consensus);
         await this.ingestor.expectChunks(sessionId, chunks.length);
         // One at a time, so seqs follow the audio.
-        for (const chunk of chunks) this.accepted(await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)), 'consensus');
-        return { sessionId, provider: 'consensus' as const, chunks: chunks.length, durationSeconds: audio.durationSeconds };
+        for (const chunk of chunks)
+          this.accepted(
+            await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)),
+            'consensus',
+          );
+        return {
+          sessionId,
+          provider: 'consensus' as const,
+          chunks: chunks.length,
+          durationSeconds: audio.durationSeconds,
+        };
       }
       const routing = await this.routingRequest(sessionId, query, fallbackProviders, chunkSeconds);
       const { provider, reason } = await this.chooser.choose(routing);
@@ -139,7 +170,9 @@ export class TranscriptionRouterService {
     assertSessionId(sessionId);
     const report = await whileRedisAnswers(() => this.consensus.report(sessionId));
     if (report.chunks.length === 0) {
-      throw new NotFoundException(`session '${sessionId}' has no settled consensus chunk: post with ?consensus=deepgram,whisper,assemblyai and wait for its result`);
+      throw new NotFoundException(
+        `session '${sessionId}' has no settled consensus chunk: post with ?consensus=deepgram,whisper,assemblyai and wait for its result`,
+      );
     }
     return report;
   }
@@ -148,7 +181,9 @@ export class TranscriptionRouterService {
     assertSessionId(sessionId);
     const transcript = await whileRedisAnswers(() => this.reader.read(sessionId));
     if (!transcript) {
-      throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first (sessions expire after SESSION_TTL_SECONDS)`);
+      throw new NotFoundException(
+        `no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first (sessions expire after SESSION_TTL_SECONDS)`,
+      );
     }
     return transcript;
   }
@@ -165,7 +200,10 @@ export class TranscriptionRouterService {
   async endSession(sessionId: string): Promise<{ sessionId: string; chunks: number }> {
     assertSessionId(sessionId);
     const count = await whileRedisAnswers(() => this.redis.hget(sessionMetaKey(sessionId), 'chunk_count'));
-    if (count === null) throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`);
+    if (count === null)
+      throw new NotFoundException(
+        `no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`,
+      );
     await whileRedisAnswers(() => this.ingestor.expectChunks(sessionId, Number(count)));
     return { sessionId, chunks: Number(count) };
   }
@@ -183,8 +221,15 @@ export class TranscriptionRouterService {
     }
   }
 
-  private async routingRequest(sessionId: string, query: RoutingQuery, fallback: ProviderName[], audioSeconds: number): Promise<RoutingRequest> {
-    const sessionProvider = query.provider ? null : await this.redis.hget(sessionMetaKey(sessionId), 'provider');
+  private async routingRequest(
+    sessionId: string,
+    query: RoutingQuery,
+    fallback: ProviderName[],
+    audioSeconds: number,
+  ): Promise<RoutingRequest> {
+    const sessionProvider = query.provider
+      ? null
+      : await this.redis.hget(sessionMetaKey(sessionId), 'provider');
     return {
       preferred: query.provider,
       fallback,
@@ -194,9 +239,21 @@ export class TranscriptionRouterService {
     };
   }
 
-  private async hedge(outcome: IngestOutcome, chunk: AudioChunkEntry, routing: RoutingRequest, audioSeconds: number): Promise<void> {
+  private async hedge(
+    outcome: IngestOutcome,
+    chunk: AudioChunkEntry,
+    routing: RoutingRequest,
+    audioSeconds: number,
+  ): Promise<void> {
     if (outcome.status !== 'created' || outcome.provider === 'consensus') return;
-    await this.hedges.schedule({ chunk: { ...chunk, chunkId: outcome.chunkId, seq: outcome.seq }, provider: outcome.provider, routing }, audioSeconds);
+    await this.hedges.schedule(
+      {
+        chunk: { ...chunk, chunkId: outcome.chunkId, seq: outcome.seq },
+        provider: outcome.provider,
+        routing,
+      },
+      audioSeconds,
+    );
   }
 
   private consensusTimeout(query: RoutingQuery): number {
@@ -209,7 +266,8 @@ export class TranscriptionRouterService {
         `seq ${outcome.seq} of session '${outcome.sessionId}' already holds chunk '${outcome.chunkId}': send a new seq, or the same chunkId to retry that chunk`,
       );
     }
-    if (outcome.status === 'created') routerMetrics.chunksIngested.inc({ provider: outcome.provider, reason });
+    if (outcome.status === 'created')
+      routerMetrics.chunksIngested.inc({ provider: outcome.provider, reason });
     const { sessionId, chunkId, seq, provider, entryId } = outcome;
     return { sessionId, chunkId, seq, provider, entryId, duplicate: outcome.status === 'duplicate' };
   }
@@ -242,5 +300,10 @@ function consensusOf(query: RoutingQuery): ProviderName[] | undefined {
 }
 
 function requirementsOf(query: RoutingQuery, audioSeconds: number): RoutingRequirements {
-  return { language: query.language, diarization: query.diarize, wordTimestamps: query.wordTimestamps, audioSeconds };
+  return {
+    language: query.language,
+    diarization: query.diarize,
+    wordTimestamps: query.wordTimestamps,
+    audioSeconds,
+  };
 }

@@ -18,9 +18,7 @@ export interface FailoverRequest {
   live: ReadonlySet<ProviderName>;
 }
 
-export type FailoverDecision =
-  | { next: ProviderName }
-  | { next: undefined; reason: string };
+export type FailoverDecision = { next: ProviderName } | { next: undefined; reason: string };
 
 /**
  * Where a chunk goes after `current` gave up on it: the first provider of its chain that has not
@@ -33,6 +31,7 @@ export function nextProvider(request: FailoverRequest): FailoverDecision {
   const untried = chain.filter((p) => !tried.has(p));
   const next = untried.find((p) => request.live.has(p));
   if (next) return { next };
-  if (untried.length === 0) return { next: undefined, reason: `every provider in the chain tried it (${[...tried].join(', ')})` };
+  if (untried.length === 0)
+    return { next: undefined, reason: `every provider in the chain tried it (${[...tried].join(', ')})` };
   return { next: undefined, reason: `no live worker for the untried providers (${untried.join(', ')})` };
 }

@@ -24,7 +24,14 @@ export interface IngestRequest {
 }
 
 export type IngestOutcome =
-  | { status: 'created' | 'duplicate'; sessionId: string; seq: number; chunkId: string; entryId: string; provider: ProviderName | 'consensus' }
+  | {
+      status: 'created' | 'duplicate';
+      sessionId: string;
+      seq: number;
+      chunkId: string;
+      entryId: string;
+      provider: ProviderName | 'consensus';
+    }
   | { status: 'seq_taken'; sessionId: string; seq: number; chunkId: string };
 
 /**
@@ -38,7 +45,12 @@ export class ChunkIngestor {
   ) {}
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
-    const reply = await ingestChunkScript.run(this.client, keysFor(request), this.argsFor(request), this.entryFieldsOf(request));
+    const reply = await ingestChunkScript.run(
+      this.client,
+      keysFor(request),
+      this.argsFor(request),
+      this.entryFieldsOf(request),
+    );
     return toOutcome(request.chunk.sessionId, reply);
   }
 
@@ -46,7 +58,8 @@ export class ChunkIngestor {
   async ingestMany(requests: readonly IngestRequest[]): Promise<IngestOutcome[]> {
     ingestChunkScript.define(this.client);
     const pipeline = this.client.pipeline();
-    for (const request of requests) ingestChunkScript.queue(pipeline, keysFor(request), this.argsFor(request), this.entryFieldsOf(request));
+    for (const request of requests)
+      ingestChunkScript.queue(pipeline, keysFor(request), this.argsFor(request), this.entryFieldsOf(request));
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply], i) => {
       if (error) throw error;
@@ -57,14 +70,21 @@ export class ChunkIngestor {
   /** Records how many chunks a whole-file session will have, so completeness can be judged. */
   async expectChunks(sessionId: string, count: number): Promise<void> {
     const meta = sessionMetaKey(sessionId);
-    await this.client.multi().hset(meta, 'expected_chunks', count).expire(meta, this.options.sessionTtlSeconds).exec();
+    await this.client
+      .multi()
+      .hset(meta, 'expected_chunks', count)
+      .expire(meta, this.options.sessionTtlSeconds)
+      .exec();
   }
 
   /** The entry's fields; seq and chunk id are left out, since the script assigns them. */
   private entryFieldsOf({ provider, chunk }: IngestRequest): EncodedFields {
     // A consensus record carries no audio; a provider stream gets the audio fields its fleet reads.
     const audioFields = provider === 'consensus' ? 'audio' : audioFieldsFor(provider, this.options.chunkWire);
-    return withoutFields(encodeChunkEntry(chunk, audioFields), (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId);
+    return withoutFields(
+      encodeChunkEntry(chunk, audioFields),
+      (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId,
+    );
   }
 
   private argsFor({ provider, chunk }: IngestRequest) {
@@ -79,7 +99,11 @@ export class ChunkIngestor {
 }
 
 function keysFor({ provider, stream, chunk }: IngestRequest) {
-  return { meta: sessionMetaKey(chunk.sessionId), chunks: sessionChunksKey(chunk.sessionId), stream: stream ?? providerStream(provider as ProviderName) };
+  return {
+    meta: sessionMetaKey(chunk.sessionId),
+    chunks: sessionChunksKey(chunk.sessionId),
+    stream: stream ?? providerStream(provider as ProviderName),
+  };
 }
 
 function toOutcome(sessionId: string, reply: IngestReply): IngestOutcome {

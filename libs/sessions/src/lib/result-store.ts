@@ -56,7 +56,10 @@ export class ResultStore {
         allMaxLen: this.options.resultsAllMaxLen,
         provider: result.provider,
         costMicros: priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
-        audioMs: result.durationSeconds === undefined || !Number.isFinite(result.durationSeconds) ? '' : Math.round(result.durationSeconds * 1000),
+        audioMs:
+          result.durationSeconds === undefined || !Number.isFinite(result.durationSeconds)
+            ? ''
+            : Math.round(result.durationSeconds * 1000),
         status: result.status,
       },
       encodeResultEntry(result),
@@ -69,11 +72,19 @@ export class ResultStore {
    * stream, since stream id `sinceId` (the chunk entry's id: results come after it), bypassing the
    * index: what a classic consumer (the guide's code) in our group does. Reads only that tail.
    */
-  async wroteWithoutIndex(chunk: { sessionId: string; chunkId: string }, provider: string, sinceId: string): Promise<boolean> {
+  async wroteWithoutIndex(
+    chunk: { sessionId: string; chunkId: string },
+    provider: string,
+    sinceId: string,
+  ): Promise<boolean> {
     const entries = await this.client.xrange(sessionResultsStream(chunk.sessionId), sinceId, '+');
     return entries.some(([, flat]) => {
       const fields = recordFromPairs(flat);
-      return fields[RESULT_FIELDS.chunkId] === chunk.chunkId && fields[RESULT_FIELDS.provider] === provider && fields[RESULT_FIELDS.status] !== 'failed';
+      return (
+        fields[RESULT_FIELDS.chunkId] === chunk.chunkId &&
+        fields[RESULT_FIELDS.provider] === provider &&
+        fields[RESULT_FIELDS.status] !== 'failed'
+      );
     });
   }
 
@@ -81,8 +92,12 @@ export class ResultStore {
    * The status of the chunk's result, or undefined when it has none yet: for a classic entry
    * (no `seq`), of `provider`'s result (see `resultIndexField`).
    */
-  async statusOf(chunk: { sessionId: string; chunkId: string; seq?: number }, provider: string): Promise<ResultStatus | undefined> {
-    return (await readIndexedResult(this.client, chunk.sessionId, resultIndexField({ ...chunk, provider })))?.status;
+  async statusOf(
+    chunk: { sessionId: string; chunkId: string; seq?: number },
+    provider: string,
+  ): Promise<ResultStatus | undefined> {
+    return (await readIndexedResult(this.client, chunk.sessionId, resultIndexField({ ...chunk, provider })))
+      ?.status;
   }
 }
 
@@ -97,7 +112,11 @@ export interface IndexedResult {
  * The standing result at an index field (the index holds "<entry id>|<status>"), or undefined;
  * the field is the chunk id for our chunks, see `resultIndexField`.
  */
-export async function readIndexedResult(client: Redis, sessionId: string, indexField: string): Promise<IndexedResult | undefined> {
+export async function readIndexedResult(
+  client: Redis,
+  sessionId: string,
+  indexField: string,
+): Promise<IndexedResult | undefined> {
   const indexed = await client.hget(sessionResultIndexKey(sessionId), indexField);
   if (indexed === null) return undefined;
   const [entryId, status] = indexed.split('|');

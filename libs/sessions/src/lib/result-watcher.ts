@@ -50,9 +50,15 @@ export class ResultWatcher {
     let lastId = '$';
     while (!this.closed) {
       try {
-        const reply = (await this.reader.xread('COUNT', 1000, 'BLOCK', this.blockMs, 'STREAMS', RESULTS_ALL_STREAM, lastId)) as
-          | Array<[string, Array<[string, string[]]>]>
-          | null;
+        const reply = (await this.reader.xread(
+          'COUNT',
+          1000,
+          'BLOCK',
+          this.blockMs,
+          'STREAMS',
+          RESULTS_ALL_STREAM,
+          lastId,
+        )) as Array<[string, Array<[string, string[]]>]> | null;
         for (const [, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
             lastId = id;

@@ -28,5 +28,9 @@ export function sessionsOptionsFrom(env: {
   CHUNK_AUDIO_FIELDS: string;
   CLASSIC_FLEETS: string;
 }): SessionsOptions {
-  return { sessionTtlSeconds: env.SESSION_TTL_SECONDS, resultsAllMaxLen: env.RESULTS_ALL_MAXLEN, chunkWire: chunkWireFrom(env) };
+  return {
+    sessionTtlSeconds: env.SESSION_TTL_SECONDS,
+    resultsAllMaxLen: env.RESULTS_ALL_MAXLEN,
+    chunkWire: chunkWireFrom(env),
+  };
 }

@@ -65,9 +65,18 @@ describe('sessions', () => {
   });
 
   it('treats a re-posted chunk id as the same chunk and rejects a taken seq', async () => {
-    const first = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s2', { chunkId: 'a', seq: 5 }) });
-    const again = await ingestor.ingest({ provider: 'whisper', chunk: chunk('s2', { chunkId: 'a', seq: 5 }) });
-    const clash = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s2', { chunkId: 'b', seq: 5 }) });
+    const first = await ingestor.ingest({
+      provider: 'deepgram',
+      chunk: chunk('s2', { chunkId: 'a', seq: 5 }),
+    });
+    const again = await ingestor.ingest({
+      provider: 'whisper',
+      chunk: chunk('s2', { chunkId: 'a', seq: 5 }),
+    });
+    const clash = await ingestor.ingest({
+      provider: 'deepgram',
+      chunk: chunk('s2', { chunkId: 'b', seq: 5 }),
+    });
     const next = await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s2') });
     expect(again).toEqual({ ...first, status: 'duplicate' });
     expect(clash).toEqual({ status: 'seq_taken', sessionId: 's2', seq: 5, chunkId: 'a' });
@@ -76,7 +85,9 @@ describe('sessions', () => {
   });
 
   it('writes a result once per chunk and orders the transcript by seq, not by finish time', async () => {
-    const outcomes = await ingestor.ingestMany([0, 1, 2].map(() => ({ provider: 'deepgram' as const, chunk: chunk('s3') })));
+    const outcomes = await ingestor.ingestMany(
+      [0, 1, 2].map(() => ({ provider: 'deepgram' as const, chunk: chunk('s3') })),
+    );
     expect(outcomes.map((o) => o.seq)).toEqual([0, 1, 2]);
     await results.write(result('s3', 'chunk_000002', 'three', 2));
     let transcript = await reader.read('s3');
@@ -93,23 +104,49 @@ describe('sessions', () => {
 
   it('lets an ok result supersede a failed one (a re-drive), and nothing supersede an ok one', async () => {
     await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s5') });
-    const failed = await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed', error: 'chain exhausted' });
+    const failed = await results.write({
+      ...result('s5', 'chunk_000000', '', 0),
+      status: 'failed',
+      error: 'chain exhausted',
+    });
     expect(failed).toMatchObject({ created: true, superseded: false });
-    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_000000', seq: 0 }, 'deepgram')).toBe('failed');
-    expect(await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed', error: 'again' })).toMatchObject({ created: false });
-    expect((await reader.read('s5'))?.chunks[0]).toMatchObject({ status: 'failed', error: 'chain exhausted' });
+    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_000000', seq: 0 }, 'deepgram')).toBe(
+      'failed',
+    );
+    expect(
+      await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed', error: 'again' }),
+    ).toMatchObject({ created: false });
+    expect((await reader.read('s5'))?.chunks[0]).toMatchObject({
+      status: 'failed',
+      error: 'chain exhausted',
+    });
 
     const redriven = await results.write(result('s5', 'chunk_000000', 'hello', 0));
     expect(redriven).toMatchObject({ created: true, superseded: true });
-    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_000000', seq: 0 }, 'deepgram')).toBe('ok');
+    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_000000', seq: 0 }, 'deepgram')).toBe(
+      'ok',
+    );
     expect(await results.write(result('s5', 'chunk_000000', 'other', 0))).toMatchObject({ created: false });
-    expect(await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed' })).toMatchObject({ created: false });
-    expect(await reader.read('s5')).toMatchObject({ complete: true, resultCount: 1, failedCount: 0, text: 'hello' });
-    expect(await results.statusOf({ sessionId: 's5', chunkId: 'chunk_unknown', seq: 0 }, 'deepgram')).toBeUndefined();
+    expect(await results.write({ ...result('s5', 'chunk_000000', '', 0), status: 'failed' })).toMatchObject({
+      created: false,
+    });
+    expect(await reader.read('s5')).toMatchObject({
+      complete: true,
+      resultCount: 1,
+      failedCount: 0,
+      text: 'hello',
+    });
+    expect(
+      await results.statusOf({ sessionId: 's5', chunkId: 'chunk_unknown', seq: 0 }, 'deepgram'),
+    ).toBeUndefined();
   });
 
-  it('keeps one result per provider for a classic entry (no seq), as the guide\'s consensus reads them; the transcript shows one', async () => {
-    const classic = (provider: string, text: string) => ({ ...result('s6', 'consensus_1', text, 0), seq: undefined, provider });
+  it("keeps one result per provider for a classic entry (no seq), as the guide's consensus reads them; the transcript shows one", async () => {
+    const classic = (provider: string, text: string) => ({
+      ...result('s6', 'consensus_1', text, 0),
+      seq: undefined,
+      provider,
+    });
     expect(await results.write(classic('deepgram', 'hello'))).toMatchObject({ created: true });
     expect(await results.write(classic('whisper', 'hallo'))).toMatchObject({ created: true });
     expect(await results.write(classic('whisper', 'again'))).toMatchObject({ created: false });
@@ -120,10 +157,12 @@ describe('sessions', () => {
     // Ours (with a seq) stay once per chunk, whichever provider answers.
     await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s7') });
     expect(await results.write(result('s7', 'chunk_000000', 'one', 0))).toMatchObject({ created: true });
-    expect(await results.write({ ...result('s7', 'chunk_000000', 'uno', 0), provider: 'whisper' })).toMatchObject({ created: false });
+    expect(
+      await results.write({ ...result('s7', 'chunk_000000', 'uno', 0), provider: 'whisper' }),
+    ).toMatchObject({ created: false });
   });
 
-  it('adds each result\'s cost to the session and provider totals once, redelivered or not', async () => {
+  it("adds each result's cost to the session and provider totals once, redelivered or not", async () => {
     const before = await readProviderCostTotals(redis);
     await ingestor.ingestMany([0, 1, 2].map(() => ({ provider: 'assemblyai' as const, chunk: chunk('s4') })));
     const priced = (chunkId: string, provider: string, costUsd: number, seq: number) => ({
@@ -151,14 +190,21 @@ describe('sessions', () => {
       ['deepgram', 1, undefined],
     ]);
     const after = await readProviderCostTotals(redis);
-    expect(after.byProvider['assemblyai'].usd - (before.byProvider['assemblyai']?.usd ?? 0)).toBeCloseTo(0.00125, 9);
+    expect(after.byProvider['assemblyai'].usd - (before.byProvider['assemblyai']?.usd ?? 0)).toBeCloseTo(
+      0.00125,
+      9,
+    );
     expect(after.byProvider['assemblyai'].chunks - (before.byProvider['assemblyai']?.chunks ?? 0)).toBe(1);
     expect(await redis.ttl('streamscribe:session:s4:cost')).toBeGreaterThan(0);
   });
 
   it('writes a result whose cost or duration is not a finite number without counting it, never half', async () => {
     await ingestor.ingest({ provider: 'deepgram', chunk: chunk('s6') });
-    const written = await results.write({ ...result('s6', 'chunk_000000', 'x', 0), costUsd: Number.NaN, durationSeconds: Number.POSITIVE_INFINITY });
+    const written = await results.write({
+      ...result('s6', 'chunk_000000', 'x', 0),
+      costUsd: Number.NaN,
+      durationSeconds: Number.POSITIVE_INFINITY,
+    });
     expect(written.created).toBe(true);
     expect(await redis.hgetall('streamscribe:session:s6:cost')).toEqual({});
   });

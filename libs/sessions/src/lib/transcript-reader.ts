@@ -21,19 +21,25 @@ export class TranscriptReader {
 
   /** The transcript, or undefined when Redis knows nothing of the session. */
   async read(sessionId: string): Promise<Transcript | undefined> {
-    const replies = (await this.client
-      .pipeline()
-      .hgetall(sessionMetaKey(sessionId))
-      .hgetall(sessionChunksKey(sessionId))
-      .xrangeBuffer(sessionResultsStream(sessionId), '-', '+')
-      .hgetall(sessionCostKey(sessionId))
-      .exec()) ?? [];
+    const replies =
+      (await this.client
+        .pipeline()
+        .hgetall(sessionMetaKey(sessionId))
+        .hgetall(sessionChunksKey(sessionId))
+        .xrangeBuffer(sessionResultsStream(sessionId), '-', '+')
+        .hgetall(sessionCostKey(sessionId))
+        .exec()) ?? [];
     for (const [error] of replies) if (error) throw error;
     const meta = replies[0][1] as Record<string, string>;
     const chunkIndex = replies[1][1] as Record<string, string>;
     const entries = replies[2][1] as Array<[Buffer, Buffer[]]>;
     if (Object.keys(meta).length === 0 && entries.length === 0) return undefined;
-    const transcript = assembleTranscript(sessionId, meta, chunkIndex, entries.map(([, flat]) => decodeResultEntry(fieldsFromFlat(flat))));
+    const transcript = assembleTranscript(
+      sessionId,
+      meta,
+      chunkIndex,
+      entries.map(([, flat]) => decodeResultEntry(fieldsFromFlat(flat))),
+    );
     return { ...transcript, cost: costTotalsFrom(replies[3][1] as Record<string, string>) };
   }
 }
@@ -74,7 +80,10 @@ export function assembleTranscript(
   const resultCount = ordered.filter((c) => c.status !== 'pending').length;
   return {
     sessionId,
-    complete: resultCount === ordered.length && ordered.length > 0 && (expected === undefined || ordered.length >= expected),
+    complete:
+      resultCount === ordered.length &&
+      ordered.length > 0 &&
+      (expected === undefined || ordered.length >= expected),
     chunkCount: ordered.length,
     resultCount,
     failedCount: ordered.filter((c) => c.status === 'failed').length,

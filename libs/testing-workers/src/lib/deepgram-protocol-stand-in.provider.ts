@@ -23,7 +23,14 @@ export class DeepgramProtocolStandIn implements TranscriptionProvider {
     readonly name: ProviderName,
     fake: { url: string; apiKey: string },
   ) {
-    this.deepgram = new DeepgramProvider({ apiKey: fake.apiKey, baseUrl: fake.url, model: 'nova-3', timeoutMs: 30_000, punctuate: true, smartFormat: false });
+    this.deepgram = new DeepgramProvider({
+      apiKey: fake.apiKey,
+      baseUrl: fake.url,
+      model: 'nova-3',
+      timeoutMs: 30_000,
+      punctuate: true,
+      smartFormat: false,
+    });
     this.capabilities = this.deepgram.capabilities;
   }
 

@@ -32,12 +32,21 @@ export class AppProcess {
   }
 
   /** Starts any entry point of the workspace (path from its root) and waits for its "ready" log line. */
-  static async startEntry(name: string, entry: string, env: Record<string, string>, readyTimeoutMs = 30_000): Promise<AppProcess> {
-    const child = spawn(process.execPath, [join(WORKSPACE_ROOT, 'scripts/run-ts.js'), join(WORKSPACE_ROOT, entry)], {
-      cwd: WORKSPACE_ROOT,
-      env: { ...process.env, LOG_LEVEL: 'info', JEST_WORKER_ID: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  static async startEntry(
+    name: string,
+    entry: string,
+    env: Record<string, string>,
+    readyTimeoutMs = 30_000,
+  ): Promise<AppProcess> {
+    const child = spawn(
+      process.execPath,
+      [join(WORKSPACE_ROOT, 'scripts/run-ts.js'), join(WORKSPACE_ROOT, entry)],
+      {
+        cwd: WORKSPACE_ROOT,
+        env: { ...process.env, LOG_LEVEL: 'info', JEST_WORKER_ID: '', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const started = new AppProcess(name, child);
     await started.waitForOutput(/"msg":"(worker|router) ready"/, readyTimeoutMs);
     return started;
@@ -54,8 +63,10 @@ export class AppProcess {
   async waitForOutput(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pattern.test(this.output)) {
-      if (this.exitCode !== undefined) throw new Error(`${this.name} exited (${this.exitCode}) before printing ${pattern}:\n${this.output}`);
-      if (Date.now() > deadline) throw new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      if (this.exitCode !== undefined)
+        throw new Error(`${this.name} exited (${this.exitCode}) before printing ${pattern}:\n${this.output}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.name} did not print ${pattern} within ${timeoutMs} ms:\n${this.output}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }

@@ -2,7 +2,12 @@ import type { TranscriptParams } from 'assemblyai';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { assemblyAIErrorBody } from './fake-assemblyai/assemblyai-error-body';
-import { finishedTranscript, pendingTranscript, statusAt, TranscriptJob } from './fake-assemblyai/transcript-job';
+import {
+  finishedTranscript,
+  pendingTranscript,
+  statusAt,
+  TranscriptJob,
+} from './fake-assemblyai/transcript-job';
 import { FailurePlan } from './fake-server/failure-plan';
 import { InjectedFailure, playConnectionFailure } from './fake-server/injected-failure';
 import { LatencyFor, LocalHttpServer, readBody } from './fake-server/local-http-server';
@@ -43,7 +48,12 @@ export class FakeAssemblyAIServer {
   static readonly DEFAULT_API_KEY = 'fake-assemblyai-key';
 
   private readonly recorded: RecordedRequest[] = [];
-  private readonly failures = { any: new FailurePlan(), upload: new FailurePlan(), submit: new FailurePlan(), poll: new FailurePlan() };
+  private readonly failures = {
+    any: new FailurePlan(),
+    upload: new FailurePlan(),
+    submit: new FailurePlan(),
+    poll: new FailurePlan(),
+  };
   private readonly uploads = new Map<string, Buffer>();
   private readonly jobs = new Map<string, TranscriptJob>();
   private transcriptErrors: string[] = [];
@@ -64,7 +74,12 @@ export class FakeAssemblyAIServer {
       (req, res) => fake.handle(req, res),
       (res, error) => {
         if (res.headersSent || res.destroyed) return;
-        fake.answer(res, undefined, 500, assemblyAIErrorBody(500, `fake AssemblyAI server failed: ${String(error)}`));
+        fake.answer(
+          res,
+          undefined,
+          500,
+          assemblyAIErrorBody(500, `fake AssemblyAI server failed: ${String(error)}`),
+        );
       },
     );
     return fake;
@@ -140,14 +155,21 @@ export class FakeAssemblyAIServer {
 
     const failure = this.failures[endpoint].next() ?? this.failures.any.next();
     if (failure) return this.play(failure, res, record);
-    if (req.headers.authorization !== this.apiKey) return this.answer(res, record, 401, assemblyAIErrorBody(401));
+    if (req.headers.authorization !== this.apiKey)
+      return this.answer(res, record, 401, assemblyAIErrorBody(401));
     if (endpoint === 'upload') return this.upload(body, res, record);
     if (endpoint === 'submit') return this.submit(body, res, record);
     return this.poll(TRANSCRIPT_PATH.exec(record.path)?.[1] ?? '', res, record);
   }
 
   private upload(body: Buffer, res: ServerResponse, record: RecordedRequest): void {
-    if (body.length === 0) return this.answer(res, record, 400, assemblyAIErrorBody(400, 'Upload failed: the request body is empty'));
+    if (body.length === 0)
+      return this.answer(
+        res,
+        record,
+        400,
+        assemblyAIErrorBody(400, 'Upload failed: the request body is empty'),
+      );
     const id = randomUUID();
     this.uploads.set(id, body);
     this.answer(res, record, 200, { upload_url: `${this.url}/upload/${id}` });
@@ -165,13 +187,25 @@ export class FakeAssemblyAIServer {
       return this.answer(res, record, 400, assemblyAIErrorBody(400, 'audio_url is required'));
     }
     if (params.speech_model && !SPEECH_MODELS.has(params.speech_model)) {
-      return this.answer(res, record, 400, assemblyAIErrorBody(400, `Invalid speech_model: ${params.speech_model}`));
+      return this.answer(
+        res,
+        record,
+        400,
+        assemblyAIErrorBody(400, `Invalid speech_model: ${params.speech_model}`),
+      );
     }
     const model = params.speech_model ?? 'universal';
     if (params.keyterms_prompt?.length && !KEYTERM_MODELS.has(model)) {
-      return this.answer(res, record, 400, assemblyAIErrorBody(400, `keyterms_prompt is not supported for speech_model ${model}`));
+      return this.answer(
+        res,
+        record,
+        400,
+        assemblyAIErrorBody(400, `keyterms_prompt is not supported for speech_model ${model}`),
+      );
     }
-    const uploadId = params.audio_url.startsWith(`${this.url}/upload/`) ? UPLOAD_PATH.exec(new URL(params.audio_url).pathname)?.[1] : undefined;
+    const uploadId = params.audio_url.startsWith(`${this.url}/upload/`)
+      ? UPLOAD_PATH.exec(new URL(params.audio_url).pathname)?.[1]
+      : undefined;
     const job: TranscriptJob = {
       id: randomUUID(),
       params,
@@ -190,16 +224,24 @@ export class FakeAssemblyAIServer {
     const status = statusAt(job, this.pollsPerStage);
     if (status !== 'final') return this.answer(res, record, 200, pendingTranscript(job, status));
     const transcript = finishedTranscript(job);
-    if (this.reportedDuration !== undefined && transcript.status === 'completed') transcript.audio_duration = this.reportedDuration;
+    if (this.reportedDuration !== undefined && transcript.status === 'completed')
+      transcript.audio_duration = this.reportedDuration;
     this.answer(res, record, 200, transcript);
   }
 
   private play(failure: InjectedFailure, res: ServerResponse, record: RecordedRequest): void {
     const http = playConnectionFailure(failure, res.socket, record);
-    if (http) this.answer(res, record, http.status, http.body ?? assemblyAIErrorBody(http.status), http.headers);
+    if (http)
+      this.answer(res, record, http.status, http.body ?? assemblyAIErrorBody(http.status), http.headers);
   }
 
-  private answer(res: ServerResponse, record: RecordedRequest | undefined, status: number, body: object, headers: OutgoingHttpHeaders = {}): void {
+  private answer(
+    res: ServerResponse,
+    record: RecordedRequest | undefined,
+    status: number,
+    body: object,
+    headers: OutgoingHttpHeaders = {},
+  ): void {
     if (record) record.status = status;
     res.writeHead(status, { ...headers, 'content-type': 'application/json' });
     res.end(JSON.stringify(body));

@@ -115,9 +115,14 @@ describe('FakeDeepgramServer with @deepgram/sdk', () => {
 
   it('rejects keywords on Nova-3, which takes keyterm instead', async () => {
     const error = await failureOf(transcribe(speechWav('x'), { model: 'nova-3', keywords: ['Redis'] }));
-    expect(error).toMatchObject({ statusCode: 400, body: { err_msg: expect.stringMatching(/Use keyterm instead/) } });
+    expect(error).toMatchObject({
+      statusCode: 400,
+      body: { err_msg: expect.stringMatching(/Use keyterm instead/) },
+    });
     await expect(transcribe(speechWav('ok'), { model: 'nova-3', keyterm: ['Redis'] })).resolves.toBeDefined();
-    await expect(transcribe(speechWav('ok'), { model: 'nova-2', keywords: ['Redis'] })).resolves.toBeDefined();
+    await expect(
+      transcribe(speechWav('ok'), { model: 'nova-2', keywords: ['Redis'] }),
+    ).resolves.toBeDefined();
   });
 
   it('rejects a wrong key with 401 INVALID_AUTH, the request id in the dg-request-id header', async () => {

@@ -126,7 +126,10 @@ export class FakeDeepgramServer {
     if (!this.authorized(req.headers.authorization)) {
       return this.answer(res, record, requestId, 401, deepgramErrorBody(401, requestId));
     }
-    if (record.query['keywords'] !== undefined && (queryValue(record.query, 'model') ?? '').startsWith('nova-3')) {
+    if (
+      record.query['keywords'] !== undefined &&
+      (queryValue(record.query, 'model') ?? '').startsWith('nova-3')
+    ) {
       const detail = 'Bad Request: Keywords are not supported for Nova-3 models. Use keyterm instead.';
       return this.answer(res, record, requestId, 400, deepgramErrorBody(400, requestId, detail));
     }
@@ -160,7 +163,14 @@ export class FakeDeepgramServer {
   ): void {
     const http = playConnectionFailure(failure, res.socket, record);
     if (!http) return;
-    this.answer(res, record, requestId, http.status, http.body ?? deepgramErrorBody(http.status, requestId), http.headers);
+    this.answer(
+      res,
+      record,
+      requestId,
+      http.status,
+      http.body ?? deepgramErrorBody(http.status, requestId),
+      http.headers,
+    );
   }
 
   private answer(

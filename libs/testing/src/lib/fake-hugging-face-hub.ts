@@ -57,9 +57,15 @@ export class FakeHuggingFaceHub {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]).replace(/^\//, '');
-    this.requests.push({ method: req.method ?? 'GET', path, range: req.headers.range, authorization: req.headers.authorization });
+    this.requests.push({
+      method: req.method ?? 'GET',
+      path,
+      range: req.headers.range,
+      authorization: req.headers.authorization,
+    });
     if (!path.startsWith('cdn/')) {
-      if (!this.files.has(path)) return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
+      if (!this.files.has(path))
+        return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
       const size = this.files.get(path)?.length ?? 0;
       return void res.writeHead(302, { location: `/cdn/${path}`, 'x-linked-size': String(size) }).end();
     }
@@ -68,9 +74,14 @@ export class FakeHuggingFaceHub {
     if (!content) return void res.writeHead(404).end();
     const ranged = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = ranged && !this.ignoreRange ? Number(ranged[1]) : 0;
-    if (start > content.length) return void res.writeHead(416, { 'content-range': `bytes */${content.length}` }).end();
+    if (start > content.length)
+      return void res.writeHead(416, { 'content-range': `bytes */${content.length}` }).end();
     const headers = { 'content-length': String(content.length - start), 'accept-ranges': 'bytes' };
-    if (ranged && !this.ignoreRange) res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${content.length - 1}/${content.length}` });
+    if (ranged && !this.ignoreRange)
+      res.writeHead(206, {
+        ...headers,
+        'content-range': `bytes ${start}-${content.length - 1}/${content.length}`,
+      });
     else res.writeHead(200, headers);
     if (req.method === 'HEAD') return void res.end();
     const cut = this.cutAfter.get(key);

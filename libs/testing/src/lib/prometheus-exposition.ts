@@ -25,13 +25,20 @@ export function parsePrometheusText(text: string): PrometheusExposition {
     const match = SAMPLE.exec(line);
     if (!match) throw new Error(`not a Prometheus sample line: ${line}`);
     const labels: Record<string, string> = {};
-    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL)) labels[key] = value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
+    for (const [, key, value] of (match[2] ?? '').matchAll(LABEL))
+      labels[key] = value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
     samples.push({ name: match[1], labels, value: Number(match[3]) });
   }
   return { families, samples };
 }
 
 /** The value of the one sample with this name whose labels include `labels`; undefined if none. */
-export function sampleValue(exposition: PrometheusExposition, name: string, labels: Record<string, string> = {}): number | undefined {
-  return exposition.samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+export function sampleValue(
+  exposition: PrometheusExposition,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  return exposition.samples.find(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  )?.value;
 }

@@ -85,13 +85,20 @@ export class RedisHarness {
     const port = this.ownServerOnly('start');
     (this as { url: string }).url = `redis://127.0.0.1:${port}`;
     const args = [
-      '--port', String(port),
-      '--bind', '127.0.0.1',
-      '--dir', this.dataDir as string,
-      '--save', '',
-      '--appendonly', this.options.appendOnly ? 'yes' : 'no',
-      '--appendfsync', 'always',
-      '--loglevel', 'warning',
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      this.dataDir as string,
+      '--save',
+      '',
+      '--appendonly',
+      this.options.appendOnly ? 'yes' : 'no',
+      '--appendfsync',
+      'always',
+      '--loglevel',
+      'warning',
     ];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
     this.process = child;
@@ -99,7 +106,11 @@ export class RedisHarness {
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const spawnError = new Promise<never>((_, reject) =>
       child.once('error', (error) =>
-        reject(new Error(`cannot start redis-server (${error.message}): install it (apt-get install redis-server) or set REDIS_URL`)),
+        reject(
+          new Error(
+            `cannot start redis-server (${error.message}): install it (apt-get install redis-server) or set REDIS_URL`,
+          ),
+        ),
       ),
     );
     await Promise.race([waitForPing(this.url, () => stderr), spawnError]);
@@ -117,7 +128,9 @@ export class RedisHarness {
 
   private ownServerOnly(action: string): number {
     if (this.port === undefined) {
-      throw new Error(`cannot ${action} an external Redis (REDIS_URL); use RedisHarness.start({ ownServer: true })`);
+      throw new Error(
+        `cannot ${action} an external Redis (REDIS_URL); use RedisHarness.start({ ownServer: true })`,
+      );
     }
     return this.port;
   }
@@ -156,7 +169,9 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -3,8 +3,16 @@ import { recordFromPairs } from '@streamscribe/contracts';
 import { until } from './until';
 
 /** Waits for `count` results of a session and returns them by chunk id. */
-export async function sessionResults(redis: Redis, sessionId: string, count: number): Promise<Map<string, Record<string, string>>> {
-  const entries = await until(() => redis.xrange(`transcription:results:${sessionId}`, '-', '+'), (r) => r.length >= count, 20_000);
+export async function sessionResults(
+  redis: Redis,
+  sessionId: string,
+  count: number,
+): Promise<Map<string, Record<string, string>>> {
+  const entries = await until(
+    () => redis.xrange(`transcription:results:${sessionId}`, '-', '+'),
+    (r) => r.length >= count,
+    20_000,
+  );
   return new Map(entries.map(([, flat]) => recordFromPairs(flat)).map((f) => [f['chunk_id'], f]));
 }
 

@@ -23,7 +23,7 @@ export const TINY_WHISPER_DETECTED_LANGUAGE = 'fr';
  */
 export function tinyParakeetText(seconds: number): string {
   const pieces = ['▁the', '▁qu', 'ick', '▁brown', '▁fox', '▁jump', 's', '▁over', '▁a', '▁lazy', '▁dog'];
-  const features = Math.floor(seconds * 16000 / 160) + 1;
+  const features = Math.floor((seconds * 16000) / 160) + 1;
   const encoderFrames = Math.ceil(features / 8);
   const emitted = Math.min(pieces.length, Math.ceil(encoderFrames / 4));
   return pieces.slice(0, emitted).join('').replace(/▁/g, ' ').trim();

@@ -2,7 +2,11 @@
  * Reads until `ok` accepts the value, every 30 ms, or throws after `timeoutMs` with the last value
  * read — for waiting on another process's effect in Redis without a wall-clock assertion.
  */
-export async function until<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(
+  read: () => Promise<T>,
+  ok: (value: T) => boolean,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();

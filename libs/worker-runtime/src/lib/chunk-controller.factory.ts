@@ -16,6 +16,8 @@ export function chunkControllerFor(provider: ProviderName): Type<unknown> {
       return this.processor.process(entry, context);
     }
   }
-  Object.defineProperty(ChunkController, 'name', { value: `${provider[0].toUpperCase()}${provider.slice(1)}ChunkController` });
+  Object.defineProperty(ChunkController, 'name', {
+    value: `${provider[0].toUpperCase()}${provider.slice(1)}ChunkController`,
+  });
   return ChunkController;
 }

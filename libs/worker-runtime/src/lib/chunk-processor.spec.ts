@@ -216,7 +216,9 @@ describe('ChunkProcessor', () => {
       const { entry, context } = await deliver(encodeChunkEntry(chunk()));
       await processor().process(entry, context);
       expect(provider.requests).toHaveLength(1);
-      expect(await results.statusOf({ sessionId: 'session-1', chunkId: 'chunk-1', seq: 0 }, PROVIDER)).toBe('ok');
+      expect(await results.statusOf({ sessionId: 'session-1', chunkId: 'chunk-1', seq: 0 }, PROVIDER)).toBe(
+        'ok',
+      );
     });
     it('leaves a transcript without a duration unpriced, and feeds health the length measured from the chunk', async () => {
       provider.answerNext({ durationSeconds: undefined });
@@ -282,8 +284,24 @@ describe('ChunkProcessor', () => {
     it('acknowledges, without a call, a reclaimed chunk a classic consumer already transcribed (the guide never XACKs)', async () => {
       const { entry, context } = await deliver(encodeChunkEntry(chunk(), 'chunk_data'), 2);
       // What the guide's store_result writes: a plain XADD, no index, no seq.
-      await redis.xadd(sessionResultsStream('session-1'), '*', 'text', 'classic', 'confidence', '0.9', 'provider', PROVIDER,
-        'processing_time', '0.1', 'chunk_id', 'chunk-1', 'session_id', 'session-1', 'timestamp', '1');
+      await redis.xadd(
+        sessionResultsStream('session-1'),
+        '*',
+        'text',
+        'classic',
+        'confidence',
+        '0.9',
+        'provider',
+        PROVIDER,
+        'processing_time',
+        '0.1',
+        'chunk_id',
+        'chunk-1',
+        'session_id',
+        'session-1',
+        'timestamp',
+        '1',
+      );
       await processor().process(entry, context);
       expect(provider.requests).toHaveLength(0);
       expect(await sessionResults()).toHaveLength(1);
@@ -291,7 +309,18 @@ describe('ChunkProcessor', () => {
 
       // Another provider's result for the same chunk id is not this provider's work.
       await redis.del(sessionResultsStream('session-1'));
-      await redis.xadd(sessionResultsStream('session-1'), '*', 'text', 'x', 'provider', 'parakeet', 'chunk_id', 'chunk-1', 'session_id', 'session-1');
+      await redis.xadd(
+        sessionResultsStream('session-1'),
+        '*',
+        'text',
+        'x',
+        'provider',
+        'parakeet',
+        'chunk_id',
+        'chunk-1',
+        'session_id',
+        'session-1',
+      );
       const again = await deliver(encodeChunkEntry(chunk({ chunkId: 'chunk-1' }), 'chunk_data'), 2);
       await processor().process(again.entry, again.context);
       expect(provider.requests).toHaveLength(1);

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AudioChunkEntry, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
 import { retryDelayMs } from '@streamscribe/routing-policy';
 import { createLogger } from '@streamscribe/observability';
-import { ProviderError, ProviderTranscript, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import {
+  ProviderError,
+  ProviderTranscript,
+  TRANSCRIPTION_PROVIDER,
+  TranscriptionProvider,
+} from '@streamscribe/providers';
 import { ProviderHealthRecorder, ProviderOutcome } from '@streamscribe/provider-health';
 import { ResultStore } from '@streamscribe/sessions';
 import { RedisStreamsContext, StreamEntry } from '@streamscribe/streams';
@@ -52,7 +57,10 @@ export class ChunkProcessor {
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
       return;
     }
-    if (context.getDeliveryCount() > 1 && (await this.results.wroteWithoutIndex(chunk, provider, context.getEntryId()))) {
+    if (
+      context.getDeliveryCount() > 1 &&
+      (await this.results.wroteWithoutIndex(chunk, provider, context.getEntryId()))
+    ) {
       // Reclaimed from a classic consumer (the guide's code) that transcribed it and wrote its
       // result but never acknowledged: the guide calls xack(group, stream, id), arguments swapped,
       // so its entries all stay pending. Acknowledge for it; never transcribe twice.
@@ -94,7 +102,15 @@ export class ChunkProcessor {
     workerMetrics.chunks.inc({ provider, outcome: written.created ? 'ok' : 'duplicate' });
     workerMetrics.endToEndSeconds.observe({ provider }, Math.max(0, Date.now() / 1000 - chunk.timestamp));
     if (transcript.durationSeconds) workerMetrics.audioSeconds.inc({ provider }, transcript.durationSeconds);
-    this.log.debug({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, created: written.created, requestId: transcript.requestId }, 'chunk transcribed');
+    this.log.debug(
+      {
+        sessionId: chunk.sessionId,
+        chunkId: chunk.chunkId,
+        created: written.created,
+        requestId: transcript.requestId,
+      },
+      'chunk transcribed',
+    );
   }
 
   private async transcribeWithRetries(chunk: AudioChunkEntry): Promise<ProviderTranscript> {
@@ -104,18 +120,36 @@ export class ChunkProcessor {
       const callStartedAt = performance.now();
       try {
         const transcript = await this.provider.transcribe(transcriptionRequestFor(chunk));
-        this.recordOutcome({ ok: true, providerMs: performance.now() - callStartedAt, audioSeconds: transcript.durationSeconds ?? chunkAudioSeconds(chunk) });
+        this.recordOutcome({
+          ok: true,
+          providerMs: performance.now() - callStartedAt,
+          audioSeconds: transcript.durationSeconds ?? chunkAudioSeconds(chunk),
+        });
         return transcript;
       } catch (error) {
-        if (countsAgainstProvider(error)) this.recordOutcome({ ok: false, retryAfterMs: (error as ProviderError).retryAfterMs });
+        if (countsAgainstProvider(error))
+          this.recordOutcome({ ok: false, retryAfterMs: (error as ProviderError).retryAfterMs });
         const retryable = !(error instanceof ProviderError) || error.kind === 'retryable';
         const delay =
           retryable && attempt < this.env.RETRY_MAX_ATTEMPTS
-            ? retryDelayMs(attempt, { baseMs: this.env.RETRY_BASE_MS, maxMs: this.env.RETRY_MAX_MS }, (error as ProviderError).retryAfterMs)
+            ? retryDelayMs(
+                attempt,
+                { baseMs: this.env.RETRY_BASE_MS, maxMs: this.env.RETRY_MAX_MS },
+                (error as ProviderError).retryAfterMs,
+              )
             : undefined;
         if (delay === undefined) throw error;
         workerMetrics.retries.inc({ provider });
-        this.log.info({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, attempt, delay, err: (error as Error).message }, 'retrying');
+        this.log.info(
+          {
+            sessionId: chunk.sessionId,
+            chunkId: chunk.chunkId,
+            attempt,
+            delay,
+            err: (error as Error).message,
+          },
+          'retrying',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
       } finally {
         stopTimer();
@@ -126,7 +160,12 @@ export class ChunkProcessor {
   /** Feeds the provider's shared health and breaker; never holds up or fails the chunk. */
   private recordOutcome(outcome: ProviderOutcome): void {
     this.health.record(outcome).then(
-      ({ transition }) => transition && this.log.warn({ provider: this.provider.name, breaker: transition.to, reason: transition.reason }, 'circuit breaker moved'),
+      ({ transition }) =>
+        transition &&
+        this.log.warn(
+          { provider: this.provider.name, breaker: transition.to, reason: transition.reason },
+          'circuit breaker moved',
+        ),
       (error: Error) => this.log.debug({ err: error.message }, 'could not record the provider outcome'),
     );
   }

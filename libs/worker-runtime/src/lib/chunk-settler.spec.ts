@@ -21,12 +21,7 @@ import {
 import { ProviderError } from '@streamscribe/providers';
 import { DEFAULT_SESSIONS_OPTIONS, ResultStore } from '@streamscribe/sessions';
 import { RedisStreamsContext } from '@streamscribe/streams';
-import {
-  FakeTranscriptionProvider,
-  RedisHarness,
-  deliverEntry,
-  speechWav,
-} from '@streamscribe/testing';
+import { FakeTranscriptionProvider, RedisHarness, deliverEntry, speechWav } from '@streamscribe/testing';
 import { ChunkSettler } from './chunk-settler';
 import { WorkerEnvironment } from './worker-environment';
 

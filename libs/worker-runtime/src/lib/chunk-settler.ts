@@ -45,9 +45,17 @@ export class ChunkSettler {
   ) {}
 
   /** The provider gave up on the chunk (permanent error, or retries exhausted). */
-  async failOver(entry: StreamEntry, chunk: AudioChunkEntry, error: unknown, context: RedisStreamsContext): Promise<void> {
+  async failOver(
+    entry: StreamEntry,
+    chunk: AudioChunkEntry,
+    error: unknown,
+    context: RedisStreamsContext,
+  ): Promise<void> {
     const current = this.provider.name;
-    const item = error instanceof ProviderError ? error.toHistoryItem() : `${current}:${String(error)}`.replace(/[;\n]/g, ',');
+    const item =
+      error instanceof ProviderError
+        ? error.toHistoryItem()
+        : `${current}:${String(error)}`.replace(/[;\n]/g, ',');
     const decision = nextProvider({
       current,
       chain: chunk.fallbackProviders,
@@ -57,7 +65,10 @@ export class ChunkSettler {
     await this.recordFailure(chunk, error, decision.next ?? 'dead-letter');
     const history = `${chunk.errorHistory};${item}`;
     if (!decision.next) {
-      await this.deadLetter(entry, `${decision.reason}; last error: ${item}`, context, { ...chunk, errorHistory: history });
+      await this.deadLetter(entry, `${decision.reason}; last error: ${item}`, context, {
+        ...chunk,
+        errorHistory: history,
+      });
       return;
     }
     const successor: AudioChunkEntry = {
@@ -68,14 +79,22 @@ export class ChunkSettler {
       errorHistory: history,
     };
     const moved = await moveEntry(this.redis, {
-      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId(), consumer: context.getConsumer() },
+      source: {
+        stream: context.getStream(),
+        group: context.getGroup(),
+        id: context.getEntryId(),
+        consumer: context.getConsumer(),
+      },
       target: { stream: providerStream(decision.next) },
       fields: encodeChunkEntry(successor, audioFieldsFor(decision.next, chunkWireFrom(this.env))),
     });
     context.markSettled();
     if (!moved) return; // a peer that reclaimed the entry has it now
     workerMetrics.failovers.inc({ from: current, to: decision.next });
-    this.log.warn({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, to: decision.next, err: item }, 'chunk failed over');
+    this.log.warn(
+      { sessionId: chunk.sessionId, chunkId: chunk.chunkId, to: decision.next, err: item },
+      'chunk failed over',
+    );
   }
 
   /**
@@ -84,7 +103,12 @@ export class ChunkSettler {
    * entry pending with its result written, so a peer reclaims it and finishes the move, whereas
    * the other order could leave a dead letter whose client waits forever.
    */
-  async deadLetter(entry: StreamEntry, reason: string, context: RedisStreamsContext, chunk?: AudioChunkEntry): Promise<void> {
+  async deadLetter(
+    entry: StreamEntry,
+    reason: string,
+    context: RedisStreamsContext,
+    chunk?: AudioChunkEntry,
+  ): Promise<void> {
     if (chunk) await this.writeFailedResult(chunk, reason);
     const fields: EncodedFields = [];
     for (const [name, value] of entry.fields) {
@@ -93,6 +117,8 @@ export class ChunkSettler {
     }
     if (chunk?.errorHistory) setField(fields, CHUNK_FIELDS.errorHistory, chunk.errorHistory);
     const f = DEAD_LETTER_FIELDS;
+    // One field name and its value per line.
+    // prettier-ignore
     fields.push(
       f.reason, reason,
       f.sourceStream, context.getStream(),
@@ -102,14 +128,22 @@ export class ChunkSettler {
       f.deadLetteredAt, epochSeconds(),
     );
     const moved = await moveEntry(this.redis, {
-      source: { stream: context.getStream(), group: context.getGroup(), id: context.getEntryId(), consumer: context.getConsumer() },
+      source: {
+        stream: context.getStream(),
+        group: context.getGroup(),
+        id: context.getEntryId(),
+        consumer: context.getConsumer(),
+      },
       target: { stream: DEAD_LETTER_STREAM, maxLen: this.env.DEAD_LETTER_MAXLEN },
       fields,
     });
     context.markSettled();
     if (!moved) return; // a peer that reclaimed the entry settled it first
     workerMetrics.deadLetters.inc({ provider: this.provider.name, reason: chunk ? 'failed' : 'malformed' });
-    this.log.error({ sessionId: chunk?.sessionId, chunkId: chunk?.chunkId, entryId: context.getEntryId(), reason }, 'chunk dead-lettered');
+    this.log.error(
+      { sessionId: chunk?.sessionId, chunkId: chunk?.chunkId, entryId: context.getEntryId(), reason },
+      'chunk dead-lettered',
+    );
   }
 
   private async writeFailedResult(chunk: AudioChunkEntry, reason: string): Promise<void> {
@@ -129,7 +163,11 @@ export class ChunkSettler {
   }
 
   private async liveProviders(): Promise<Set<ProviderName>> {
-    const loads = await readProviderLoads(this.redis, this.env.CONSUMER_LIVENESS_MS, chunkWireFrom(this.env).classicFleets);
+    const loads = await readProviderLoads(
+      this.redis,
+      this.env.CONSUMER_LIVENESS_MS,
+      chunkWireFrom(this.env).classicFleets,
+    );
     return new Set(loads.filter((load) => load.liveConsumers > 0).map((load) => load.provider));
   }
 

@@ -28,11 +28,15 @@ export class CostAccountant {
   /** The cost of a transcript; unpriced when its duration is unknown (nothing to multiply). */
   price(provider: ProviderName, transcript: ProviderTranscript): PricedResult {
     if (transcript.durationSeconds === undefined) return { model: transcript.model };
-    return { costUsd: costOf(this.table, provider, transcript.model, transcript.durationSeconds).usd, model: transcript.model };
+    return {
+      costUsd: costOf(this.table, provider, transcript.model, transcript.durationSeconds).usd,
+      model: transcript.model,
+    };
   }
 
   /** Counts a priced result once it was written (not for a duplicate). */
   record(provider: ProviderName, priced: PricedResult): void {
-    if (priced.costUsd !== undefined) costUsdTotal.inc({ provider, model: priced.model ?? 'unknown' }, priced.costUsd);
+    if (priced.costUsd !== undefined)
+      costUsdTotal.inc({ provider, model: priced.model ?? 'unknown' }, priced.costUsd);
   }
 }

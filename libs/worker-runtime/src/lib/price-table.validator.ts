@@ -10,7 +10,8 @@ export function IsPriceTable(): PropertyDecorator {
       propertyName: propertyName as string,
       validator: {
         validate: (value: unknown) => typeof value === 'string' && priceTableProblem(value) === undefined,
-        defaultMessage: (args?: ValidationArguments) => priceTableProblem(String(args?.value)) ?? 'PRICE_TABLE is invalid',
+        defaultMessage: (args?: ValidationArguments) =>
+          priceTableProblem(String(args?.value)) ?? 'PRICE_TABLE is invalid',
       },
     });
 }

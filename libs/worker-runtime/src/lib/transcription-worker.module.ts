@@ -1,15 +1,38 @@
-import { BeforeApplicationShutdown, DynamicModule, Inject, Injectable, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { hostname } from 'node:os';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
-import { DEAD_LETTER_STREAM, ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
-import { ObservabilityModule, READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
+import {
+  DEAD_LETTER_STREAM,
+  ProviderName,
+  providerGroup,
+  providerHeartbeatKey,
+} from '@streamscribe/contracts';
+import {
+  ObservabilityModule,
+  READINESS_CHECKS,
+  ReadinessCheck,
+  createLogger,
+} from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
 import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
-import { closeRedis, createRedisConnection, redisReadinessCheck, warnIfRedisMayEvict } from '@streamscribe/redis';
+import {
+  closeRedis,
+  createRedisConnection,
+  redisReadinessCheck,
+  warnIfRedisMayEvict,
+} from '@streamscribe/redis';
 import { ServerRedisStreams } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
@@ -73,7 +96,10 @@ export class TranscriptionWorkerModule {
     return {
       module: TranscriptionWorkerModule,
       imports: [
-        ConfigModule.forRoot({ ignoreEnvFile: true, validate: (env) => validateEnvironment(environment, env) }),
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          validate: (env) => validateEnvironment(environment, env),
+        }),
         ObservabilityModule,
       ],
       controllers: [chunkControllerFor(provider)],
@@ -88,7 +114,10 @@ export class TranscriptionWorkerModule {
           provide: WORKER_REDIS,
           inject: [WORKER_ENVIRONMENT],
           useFactory: (env: E) =>
-            createRedisConnection(env.REDIS_URL, { name: `${consumerName(provider, env)}:results`, logger: createLogger('redis') }),
+            createRedisConnection(env.REDIS_URL, {
+              name: `${consumerName(provider, env)}:results`,
+              logger: createLogger('redis'),
+            }),
         },
         {
           provide: REDIS_STREAMS_SERVER,
@@ -106,7 +135,11 @@ export class TranscriptionWorkerModule {
               reclaim: { minIdleMs: env.RECLAIM_MIN_IDLE_MS, intervalMs: env.RECLAIM_INTERVAL_MS },
               maintenance:
                 env.STREAM_MAINTENANCE_INTERVAL_MS > 0
-                  ? { intervalMs: env.STREAM_MAINTENANCE_INTERVAL_MS, trim: env.STREAM_TRIM_ACKED, reapIdleMs: env.CONSUMER_REAP_IDLE_MS }
+                  ? {
+                      intervalMs: env.STREAM_MAINTENANCE_INTERVAL_MS,
+                      trim: env.STREAM_TRIM_ACKED,
+                      reapIdleMs: env.CONSUMER_REAP_IDLE_MS,
+                    }
                   : undefined,
               logger: createLogger('transport').child({ provider }),
             }),
@@ -145,7 +178,9 @@ export class TranscriptionWorkerModule {
             const recorder = new ProviderHealthRecorder(redis, provider, healthSettingsFrom(env));
             // Routers size this fleet's queue by its slots and filter on its capabilities; a miss
             // only leaves them on their defaults.
-            recorder.announce({ slotsPerConsumer: env.WORKER_CONCURRENCY, capabilities: transcriber.capabilities }).catch(() => undefined);
+            recorder
+              .announce({ slotsPerConsumer: env.WORKER_CONCURRENCY, capabilities: transcriber.capabilities })
+              .catch(() => undefined);
             return recorder;
           },
         },

@@ -5,15 +5,21 @@ import { IsPriceTable } from './price-table.validator';
 /** Settings every worker reads, on top of the common ones. */
 export class WorkerEnvironment extends CommonEnvironment {
   /** HTTP port for /metrics and /health; each worker app sets its own default (0: any free port). */
-  @IsInt({ message: 'PORT must be an integer' }) @Min(0) @Max(65_535)
+  @IsInt({ message: 'PORT must be an integer' })
+  @Min(0)
+  @Max(65_535)
   PORT = 0;
 
   /** Chunks one worker process handles at once. */
-  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' }) @Min(1) @Max(1024)
+  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })
+  @Min(1)
+  @Max(1024)
   WORKER_CONCURRENCY = 8;
 
   /** How long one XREADGROUP blocks, in ms. */
-  @IsInt({ message: 'WORKER_BLOCK_MS must be an integer' }) @Min(10) @Max(60_000)
+  @IsInt({ message: 'WORKER_BLOCK_MS must be an integer' })
+  @Min(10)
+  @Max(60_000)
   WORKER_BLOCK_MS = 2000;
 
   /** Consumer name in the group; empty means `<provider>-<hostname>-<pid>`. */
@@ -21,35 +27,44 @@ export class WorkerEnvironment extends CommonEnvironment {
   CONSUMER_NAME = '';
 
   /** On SIGTERM, how long in-flight chunks may take to finish, in ms. */
-  @IsInt({ message: 'DRAIN_TIMEOUT_MS must be an integer' }) @Min(0)
+  @IsInt({ message: 'DRAIN_TIMEOUT_MS must be an integer' })
+  @Min(0)
   DRAIN_TIMEOUT_MS = 25_000;
 
   /** How often a worker tells routers it is alive, in ms. */
-  @IsInt({ message: 'HEARTBEAT_INTERVAL_MS must be an integer' }) @Min(100)
+  @IsInt({ message: 'HEARTBEAT_INTERVAL_MS must be an integer' })
+  @Min(100)
   HEARTBEAT_INTERVAL_MS = 2000;
 
   /** Approximate cap on transcription:failures. */
-  @IsInt({ message: 'FAILURES_MAXLEN must be an integer' }) @Min(1000)
+  @IsInt({ message: 'FAILURES_MAXLEN must be an integer' })
+  @Min(1000)
   FAILURES_MAXLEN = 100_000;
 
   /** Attempts at one provider for a retryable error (timeouts, 5xx, 429) before failing over. */
-  @IsInt({ message: 'RETRY_MAX_ATTEMPTS must be an integer' }) @Min(1) @Max(20)
+  @IsInt({ message: 'RETRY_MAX_ATTEMPTS must be an integer' })
+  @Min(1)
+  @Max(20)
   RETRY_MAX_ATTEMPTS = 3;
 
   /** First retry delay; doubles per attempt, with full jitter, in ms. */
-  @IsInt({ message: 'RETRY_BASE_MS must be an integer' }) @Min(0)
+  @IsInt({ message: 'RETRY_BASE_MS must be an integer' })
+  @Min(0)
   RETRY_BASE_MS = 200;
 
   /** Longest retry delay; a longer Retry-After fails over instead of waiting, in ms. */
-  @IsInt({ message: 'RETRY_MAX_MS must be an integer' }) @Min(0)
+  @IsInt({ message: 'RETRY_MAX_MS must be an integer' })
+  @Min(0)
   RETRY_MAX_MS = 5000;
 
   /** A provider whose newest heartbeat is older than this is not a failover target, in ms. */
-  @IsInt({ message: 'CONSUMER_LIVENESS_MS must be an integer' }) @Min(500)
+  @IsInt({ message: 'CONSUMER_LIVENESS_MS must be an integer' })
+  @Min(500)
   CONSUMER_LIVENESS_MS = 10_000;
 
   /** Approximate cap on transcription:dead-letters. */
-  @IsInt({ message: 'DEAD_LETTER_MAXLEN must be an integer' }) @Min(1000)
+  @IsInt({ message: 'DEAD_LETTER_MAXLEN must be an integer' })
+  @Min(1000)
   DEAD_LETTER_MAXLEN = 100_000;
 
   /**
@@ -57,19 +72,23 @@ export class WorkerEnvironment extends CommonEnvironment {
    * workers renew the leases of their in-flight entries every third of it, so this bounds how long a
    * crashed worker's chunks wait, not how long a chunk may take.
    */
-  @IsInt({ message: 'RECLAIM_MIN_IDLE_MS must be an integer' }) @Min(100)
+  @IsInt({ message: 'RECLAIM_MIN_IDLE_MS must be an integer' })
+  @Min(100)
   RECLAIM_MIN_IDLE_MS = 15_000;
 
   /** How often a worker sweeps for such entries, in ms. */
-  @IsInt({ message: 'RECLAIM_INTERVAL_MS must be an integer' }) @Min(10)
+  @IsInt({ message: 'RECLAIM_INTERVAL_MS must be an integer' })
+  @Min(10)
   RECLAIM_INTERVAL_MS = 5000;
 
   /** An entry delivered more often than this is a poison message: dead-lettered, not retried. */
-  @IsInt({ message: 'MAX_DELIVERIES must be an integer' }) @Min(1)
+  @IsInt({ message: 'MAX_DELIVERIES must be an integer' })
+  @Min(1)
   MAX_DELIVERIES = 5;
 
   /** How often a worker trims its stream and removes idle consumers, in ms; 0 turns both off. */
-  @IsInt({ message: 'STREAM_MAINTENANCE_INTERVAL_MS must be an integer' }) @Min(0)
+  @IsInt({ message: 'STREAM_MAINTENANCE_INTERVAL_MS must be an integer' })
+  @Min(0)
   STREAM_MAINTENANCE_INTERVAL_MS = 10_000;
 
   /** Trim provider streams below what every group delivered and acknowledged (never anything pending). */
@@ -77,7 +96,8 @@ export class WorkerEnvironment extends CommonEnvironment {
   STREAM_TRIM_ACKED = true;
 
   /** A consumer that read nothing for this long and holds nothing pending is removed from its group, in ms. */
-  @IsInt({ message: 'CONSUMER_REAP_IDLE_MS must be an integer' }) @Min(1000)
+  @IsInt({ message: 'CONSUMER_REAP_IDLE_MS must be an integer' })
+  @Min(1000)
   CONSUMER_REAP_IDLE_MS = 600_000;
   /** USD per audio minute by provider and model, as JSON over the defaults (README: Cost accounting). */
   @IsPriceTable()

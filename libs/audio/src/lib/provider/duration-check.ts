@@ -20,9 +20,13 @@ export function durationTolerance(measuredSeconds: number): number {
  * means the provider heard different audio than was sent (truncated upload, wrong sample rate
  * guessed for raw PCM) — the caller logs and counts it; the measured figure stands.
  */
-export function checkDuration(measuredSeconds: number | undefined, reportedSeconds: number | undefined): DurationCheck {
+export function checkDuration(
+  measuredSeconds: number | undefined,
+  reportedSeconds: number | undefined,
+): DurationCheck {
   if (measuredSeconds === undefined) return { durationSeconds: reportedSeconds, mismatch: false };
-  if (reportedSeconds === undefined || !Number.isFinite(reportedSeconds)) return { durationSeconds: measuredSeconds, mismatch: false };
+  if (reportedSeconds === undefined || !Number.isFinite(reportedSeconds))
+    return { durationSeconds: measuredSeconds, mismatch: false };
   const differenceSeconds = reportedSeconds - measuredSeconds;
   return {
     durationSeconds: measuredSeconds,

@@ -22,13 +22,19 @@ export class RoutingQuery {
   @IsIn(PROVIDERS, { message: `provider must be one of: ${PROVIDERS.join(', ')}` })
   provider?: ProviderName;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'realTimeRequired must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'realTimeRequired must be true or false' })
   realTimeRequired?: boolean;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'accuracyCritical must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'accuracyCritical must be true or false' })
   accuracyCritical?: boolean;
 
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'costSensitive must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'costSensitive must be true or false' })
   costSensitive?: boolean;
 
   /** Comma list of providers to fail over to, in order. */
@@ -42,7 +48,9 @@ export class RoutingQuery {
   language?: string;
 
   /** Label speakers on every word: only providers that can tell speakers apart are chosen. */
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'diarize must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'diarize must be true or false' })
   diarize?: boolean;
 
   /** Comma list of terms to boost (names, jargon), sent as each provider's keyterm/keyword option. */
@@ -51,11 +59,15 @@ export class RoutingQuery {
   keywords?: string;
 
   /** Only providers that give word timestamps are chosen. */
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'wordTimestamps must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'wordTimestamps must be true or false' })
   wordTimestamps?: boolean;
 
   /** Opt-in hedging: a chunk still without a result after its provider's p95 × HEDGE_FACTOR also goes to the next provider. */
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'hedge must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'hedge must be true or false' })
   hedge?: boolean;
 
   /** Comma list of 2-4 providers that all transcribe the audio; their words are voted on. */
@@ -64,7 +76,11 @@ export class RoutingQuery {
   consensus?: string;
 
   /** How long consensus waits for every provider before it votes on what arrived, in ms. */
-  @IsOptional() @Transform(toInteger) @IsInt({ message: 'consensusTimeoutMs must be an integer' }) @Min(100) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'consensusTimeoutMs must be an integer' })
+  @Min(100)
+  @Max(600_000)
   consensusTimeoutMs?: number;
 
   /** What the client asked of the transcription, or a problem with it. */
@@ -92,9 +108,12 @@ export class RoutingQuery {
   consensusProblem(): string | undefined {
     if (this.consensus === undefined) return undefined;
     const { providers, unknown } = parseProviderList(this.consensus);
-    if (unknown.length > 0) return `consensus names unknown providers: ${unknown.join(', ')} (known: ${PROVIDERS.join(', ')})`;
-    if (providers.length < 2) return 'consensus needs at least two different providers, e.g. consensus=deepgram,whisper,assemblyai';
-    if (this.provider || this.hedge) return 'consensus already sends the audio to every listed provider: drop provider and hedge';
+    if (unknown.length > 0)
+      return `consensus names unknown providers: ${unknown.join(', ')} (known: ${PROVIDERS.join(', ')})`;
+    if (providers.length < 2)
+      return 'consensus needs at least two different providers, e.g. consensus=deepgram,whisper,assemblyai';
+    if (this.provider || this.hedge)
+      return 'consensus already sends the audio to every listed provider: drop provider and hedge';
     return undefined;
   }
 
@@ -108,7 +127,11 @@ export class RoutingQuery {
 
 export class ChunkIngestQuery extends RoutingQuery {
   /** Position of the chunk in the session; assigned in arrival order when absent. */
-  @IsOptional() @Transform(toInteger) @IsInt({ message: 'seq must be a non-negative integer' }) @Min(0) @Max(2 ** 31)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'seq must be a non-negative integer' })
+  @Min(0)
+  @Max(2 ** 31)
   seq?: number;
 
   /** Client-chosen chunk id; re-posting the same id is idempotent. */
@@ -118,11 +141,17 @@ export class ChunkIngestQuery extends RoutingQuery {
 }
 
 export class TranscriptionQuery extends RoutingQuery {
-  @IsOptional() @Transform(toBoolean) @IsBoolean({ message: 'wait must be true or false' })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'wait must be true or false' })
   wait?: boolean;
 
   /** How long `wait=true` holds the request, in ms. */
-  @IsOptional() @Transform(toInteger) @IsInt({ message: 'timeoutMs must be an integer' }) @Min(1) @Max(600_000)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'timeoutMs must be an integer' })
+  @Min(1)
+  @Max(600_000)
   timeoutMs?: number;
 
   @IsOptional()
@@ -130,6 +159,10 @@ export class TranscriptionQuery extends RoutingQuery {
   sessionId?: string;
 
   /** Chunk length for splitting the file, in seconds. */
-  @IsOptional() @Transform(toInteger) @IsInt({ message: 'chunkSeconds must be an integer' }) @Min(1) @Max(600)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'chunkSeconds must be an integer' })
+  @Min(1)
+  @Max(600)
   chunkSeconds?: number;
 }

@@ -1,33 +1,56 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { PROVIDERS, ProviderName } from '../providers';
 
 const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
-const toInteger = ({ value }: { value: unknown }) => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
+const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
 /** `GET /v1/dead-letters?count=&after=` */
 export class DeadLetterListQuery {
-  @IsOptional() @Transform(toInteger) @IsInt({ message: 'count must be an integer' }) @Min(1) @Max(500)
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'count must be an integer' })
+  @Min(1)
+  @Max(500)
   count?: number;
 
   /** The `next` id of the previous page. */
-  @IsOptional() @Matches(STREAM_ID, { message: 'after must be a stream entry id like 1700000000000-0' })
+  @IsOptional()
+  @Matches(STREAM_ID, { message: 'after must be a stream entry id like 1700000000000-0' })
   after?: string;
 }
 
 /** `POST /v1/dead-letters/redrive` body: either `ids`, or `all: true` (up to `limit`). */
 export class RedriveRequest {
-  @IsOptional() @IsArray({ message: 'ids must be an array of dead-letter entry ids' }) @ArrayMaxSize(1000)
+  @IsOptional()
+  @IsArray({ message: 'ids must be an array of dead-letter entry ids' })
+  @ArrayMaxSize(1000)
   @Matches(STREAM_ID, { each: true, message: 'each id must be a stream entry id like 1700000000000-0' })
   ids?: string[];
 
-  @IsOptional() @IsBoolean({ message: 'all must be true or false' })
+  @IsOptional()
+  @IsBoolean({ message: 'all must be true or false' })
   all?: boolean;
 
   /** Where to send the chunks; by default each goes back to the provider it started at. */
-  @IsOptional() @IsIn(PROVIDERS, { message: `provider must be one of: ${PROVIDERS.join(', ')}` })
+  @IsOptional()
+  @IsIn(PROVIDERS, { message: `provider must be one of: ${PROVIDERS.join(', ')}` })
   provider?: ProviderName;
 
-  @IsOptional() @IsInt({ message: 'limit must be an integer' }) @Min(1) @Max(100_000)
+  @IsOptional()
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1)
+  @Max(100_000)
   limit?: number;
 }

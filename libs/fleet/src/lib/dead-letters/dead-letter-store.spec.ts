@@ -21,12 +21,36 @@ describe('DeadLetterStore', () => {
 
   const letter = (chunkId: string, extra: string[] = []) => {
     const chunk = newChunkEntry({
-      sessionId: 's1', chunkId, seq: Number(chunkId.replace(/\D/g, '')), audio: speechWav('hello'), audioFormat: 'wav',
-      hints: { realTimeRequired: false, accuracyCritical: false, costSensitive: false }, fallbackProviders: [],
+      sessionId: 's1',
+      chunkId,
+      seq: Number(chunkId.replace(/\D/g, '')),
+      audio: speechWav('hello'),
+      audioFormat: 'wav',
+      hints: { realTimeRequired: false, accuracyCritical: false, costSensitive: false },
+      fallbackProviders: [],
     });
-    const fields = encodeChunkEntry({ ...chunk, attemptedProviders: ['deepgram', 'assemblyai'], originalProvider: 'deepgram', errorHistory: 'deepgram:401' });
-    return redis.xadd(DEAD_LETTER_STREAM, '*', ...fields, 'dead_letter_reason', 'chain exhausted', 'source_stream', 'audio:stream:assemblyai',
-      'source_entry_id', '1-1', 'failed_provider', 'assemblyai', 'dead_lettered_at', '1700000000.5', ...extra) as Promise<string>;
+    const fields = encodeChunkEntry({
+      ...chunk,
+      attemptedProviders: ['deepgram', 'assemblyai'],
+      originalProvider: 'deepgram',
+      errorHistory: 'deepgram:401',
+    });
+    return redis.xadd(
+      DEAD_LETTER_STREAM,
+      '*',
+      ...fields,
+      'dead_letter_reason',
+      'chain exhausted',
+      'source_stream',
+      'audio:stream:assemblyai',
+      'source_entry_id',
+      '1-1',
+      'failed_provider',
+      'assemblyai',
+      'dead_lettered_at',
+      '1700000000.5',
+      ...extra,
+    ) as Promise<string>;
   };
 
   it('lists letters oldest first, in pages, with what an operator needs and no audio', async () => {
@@ -34,8 +58,16 @@ describe('DeadLetterStore', () => {
     const first = await store.list({ count: 2 });
     expect(first).toMatchObject({ total: 3, next: ids[1] });
     expect(first.letters[0]).toMatchObject({
-      id: ids[0], reason: 'chain exhausted', sessionId: 's1', chunkId: 'c0', seq: 0, failedProvider: 'assemblyai',
-      originalProvider: 'deepgram', sourceStream: 'audio:stream:assemblyai', redriveCount: 0, deadLetteredAt: 1700000000.5,
+      id: ids[0],
+      reason: 'chain exhausted',
+      sessionId: 's1',
+      chunkId: 'c0',
+      seq: 0,
+      failedProvider: 'assemblyai',
+      originalProvider: 'deepgram',
+      sourceStream: 'audio:stream:assemblyai',
+      redriveCount: 0,
+      deadLetteredAt: 1700000000.5,
     });
     expect(first.letters[0].audioBytes).toBeGreaterThan(44);
     const second = await store.list({ count: 2, after: first.next });
@@ -50,7 +82,12 @@ describe('DeadLetterStore', () => {
     expect(await redis.xlen(DEAD_LETTER_STREAM)).toBe(0);
     const [[, flat]] = await redis.xrange(providerStream('deepgram'), '-', '+');
     const fields = Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]]])));
-    expect(fields).toMatchObject({ chunk_id: 'c0', session_id: 's1', redrive_count: '1', error_history: 'deepgram:401' });
+    expect(fields).toMatchObject({
+      chunk_id: 'c0',
+      session_id: 's1',
+      redrive_count: '1',
+      error_history: 'deepgram:401',
+    });
     expect(fields).not.toHaveProperty('attempted_providers');
     expect(fields).not.toHaveProperty('dead_letter_reason');
     expect(await store.redrive([id])).toEqual([{ id, status: 'not_found' }]);
@@ -59,7 +96,14 @@ describe('DeadLetterStore', () => {
   it('re-drives to a named provider, and all at once, skipping malformed letters', async () => {
     await letter('c0');
     await letter('c1', ['redrive_count', '2']);
-    const garbage = (await redis.xadd(DEAD_LETTER_STREAM, '*', 'foo', 'bar', 'dead_letter_reason', 'malformed')) as string;
+    const garbage = (await redis.xadd(
+      DEAD_LETTER_STREAM,
+      '*',
+      'foo',
+      'bar',
+      'dead_letter_reason',
+      'malformed',
+    )) as string;
     const outcomes = await store.redriveAll({ provider: 'whisper' });
     expect(outcomes.map((o) => o.status)).toEqual(['requeued', 'requeued', 'malformed']);
     expect(outcomes[2]).toMatchObject({ id: garbage, detail: expect.stringContaining('missing') });
@@ -70,7 +114,10 @@ describe('DeadLetterStore', () => {
   });
 
   it('re-drives as the target fleet reads audio: chunk_data for a classic fleet, raw audio elsewhere', async () => {
-    const classicAware = new DeadLetterStore(redis, DEAD_LETTER_STREAM, { audioFields: 'audio', classicFleets: ['whisper'] });
+    const classicAware = new DeadLetterStore(redis, DEAD_LETTER_STREAM, {
+      audioFields: 'audio',
+      classicFleets: ['whisper'],
+    });
     await classicAware.redrive([await letter('c0')], 'whisper');
     await classicAware.redrive([await letter('c1')], 'deepgram');
     const names = async (provider: 'whisper' | 'deepgram') => {

@@ -60,7 +60,10 @@ export class DeadLetterStore {
   /** Oldest first; `after` is the last id of the previous page. */
   async list(options: { count?: number; after?: string } = {}): Promise<DeadLetterPage> {
     const count = options.count ?? 50;
-    const [read, total] = await Promise.all([this.read(options.after ? `(${options.after}` : '-', '+', count), this.client.xlen(this.stream)]);
+    const [read, total] = await Promise.all([
+      this.read(options.after ? `(${options.after}` : '-', '+', count),
+      this.client.xlen(this.stream),
+    ]);
     const letters = read.map(({ letter }) => letter);
     return { letters, total, next: letters.length === count ? letters[letters.length - 1].id : undefined };
   }
@@ -103,15 +106,28 @@ export class DeadLetterStore {
   /** Letters in an id range, decoded, with their raw fields for a re-drive (one read, not two). */
   private async read(start: string, end: string, count: number): Promise<ReadLetter[]> {
     const entries = await this.client.xrangeBuffer(this.stream, start, end, 'COUNT', count);
-    return entries.map(([id, flat]) => ({ letter: decodeDeadLetter(id.toString(), fieldsFromFlat(flat)), flat }));
+    return entries.map(([id, flat]) => ({
+      letter: decodeDeadLetter(id.toString(), fieldsFromFlat(flat)),
+      flat,
+    }));
   }
 
   private async requeue({ letter, flat }: ReadLetter, provider?: ProviderName): Promise<RedriveOutcome> {
     const { id } = letter;
     if (!letter.redrivable) return { id, status: 'malformed', detail: letter.malformed };
     const target = provider ?? redriveTarget(letter);
-    if (!target) return { id, status: 'no_target', detail: 'name a provider: the letter does not say where it came from' };
-    const entryId = await redriveEntryScript.run(this.client, { deadLetters: this.stream, target: providerStream(target) }, { letterId: id }, withChunkAudioFields(requeuedFields(flat, letter), audioFieldsFor(target, this.chunkWire)));
+    if (!target)
+      return {
+        id,
+        status: 'no_target',
+        detail: 'name a provider: the letter does not say where it came from',
+      };
+    const entryId = await redriveEntryScript.run(
+      this.client,
+      { deadLetters: this.stream, target: providerStream(target) },
+      { letterId: id },
+      withChunkAudioFields(requeuedFields(flat, letter), audioFieldsFor(target, this.chunkWire)),
+    );
     if (entryId === null) return { id, status: 'not_found' };
     redriven.inc({ provider: target });
     return { id, status: 'requeued', provider: target, entryId };
@@ -125,7 +141,11 @@ interface ReadLetter {
 
 /** The letter's own fields without the dead-letter metadata, a cleared chain and one more re-drive. */
 function requeuedFields(flat: Buffer[], letter: DeadLetter): EncodedFields {
-  const fields = withoutFields(flat, (name) => isDeadLetterMetaField(name) || name === REDRIVE_COUNT_FIELD || name === CHUNK_FIELDS.attemptedProviders);
+  const fields = withoutFields(
+    flat,
+    (name) =>
+      isDeadLetterMetaField(name) || name === REDRIVE_COUNT_FIELD || name === CHUNK_FIELDS.attemptedProviders,
+  );
   fields.push(REDRIVE_COUNT_FIELD, String(letter.redriveCount + 1));
   return fields;
 }

@@ -55,9 +55,16 @@ export async function readGroupLoads(
  * One group's load from its stream's XINFO GROUPS reply (error or value, as a pipeline answers),
  * the stream's length and its live consumers. A missing stream or group is `exists: false`.
  */
-export function groupLoadFrom(q: GroupLoadQuery, [error, groups]: [Error | null, unknown], length: number, liveConsumers: number): GroupLoad {
+export function groupLoadFrom(
+  q: GroupLoadQuery,
+  [error, groups]: [Error | null, unknown],
+  length: number,
+  liveConsumers: number,
+): GroupLoad {
   if (error && !isMissingStreamOrGroup(error)) throw error;
-  const info = error ? undefined : ((groups as unknown[][] | undefined) ?? []).map(recordFromPairs).find((g) => g['name'] === q.group);
+  const info = error
+    ? undefined
+    : ((groups as unknown[][] | undefined) ?? []).map(recordFromPairs).find((g) => g['name'] === q.group);
   return {
     stream: q.stream,
     group: q.group,
@@ -68,7 +75,6 @@ export function groupLoadFrom(q: GroupLoadQuery, [error, groups]: [Error | null,
     liveConsumers,
   };
 }
-
 
 export function toCount(value: unknown, fallback: number): number {
   return value === null || value === undefined ? fallback : Number(value);

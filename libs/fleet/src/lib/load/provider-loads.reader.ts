@@ -1,5 +1,12 @@
 import type Redis from 'ioredis';
-import { PROVIDERS, ProviderLoad, ProviderName, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
+import {
+  PROVIDERS,
+  ProviderLoad,
+  ProviderName,
+  providerGroup,
+  providerHeartbeatKey,
+  providerStream,
+} from '@streamscribe/contracts';
 import { readGroupLoads } from './group-load.reader';
 
 /**
@@ -9,7 +16,11 @@ import { readGroupLoads } from './group-load.reader';
  * names in `classicFleets` counts as live, with as many consumers as the group has registered
  * (at least one).
  */
-export async function readProviderLoads(client: Redis, livenessMs: number, classicFleets: readonly ProviderName[] = []): Promise<ProviderLoad[]> {
+export async function readProviderLoads(
+  client: Redis,
+  livenessMs: number,
+  classicFleets: readonly ProviderName[] = [],
+): Promise<ProviderLoad[]> {
   const groups = await readGroupLoads(
     client,
     PROVIDERS.map((provider) => ({
@@ -21,7 +32,9 @@ export async function readProviderLoads(client: Redis, livenessMs: number, class
   );
   return groups.map((g, i) => {
     const provider = PROVIDERS[i];
-    const liveConsumers = classicFleets.includes(provider) ? Math.max(g.liveConsumers, g.consumers, 1) : g.liveConsumers;
+    const liveConsumers = classicFleets.includes(provider)
+      ? Math.max(g.liveConsumers, g.consumers, 1)
+      : g.liveConsumers;
     return { provider, lag: g.lag, pending: g.pending, liveConsumers };
   });
 }

@@ -1,6 +1,12 @@
 import Redis from 'ioredis';
 import { AddressInfo, Socket, createServer } from 'node:net';
-import { DEAD_LETTER_STREAM, providerGroup, providerHeartbeatKey, providerStream, recordFromPairs } from '@streamscribe/contracts';
+import {
+  DEAD_LETTER_STREAM,
+  providerGroup,
+  providerHeartbeatKey,
+  providerStream,
+  recordFromPairs,
+} from '@streamscribe/contracts';
 import { STREAM_METRICS, createLogger, metricsRegistry } from '@streamscribe/observability';
 import { RedisHarness, parsePrometheusText, sampleValue } from '@streamscribe/testing';
 import { StreamLagCollector } from './stream-lag.collector';
@@ -35,7 +41,9 @@ describe('StreamLagCollector', () => {
 
   const scrape = async () => parsePrometheusText(await metricsRegistry.metrics());
   const groupInfo = async (stream: string, group: string) =>
-    ((await redis.xinfo('GROUPS', stream)) as unknown[][]).map(recordFromPairs).find((g) => g['name'] === group) ?? {};
+    ((await redis.xinfo('GROUPS', stream)) as unknown[][])
+      .map(recordFromPairs)
+      .find((g) => g['name'] === group) ?? {};
 
   it('exports what XINFO GROUPS says for a group with a backlog, in flight work and a dead consumer', async () => {
     await redis.xgroup('CREATE', DEEPGRAM, DEEPGRAM_GROUP, '0', 'MKSTREAM');
@@ -45,7 +53,16 @@ describe('StreamLagCollector', () => {
     await redis.zadd(providerHeartbeatKey('deepgram'), Date.now() - 10 * LIVENESS_MS, 'gone-consumer');
     await new Promise((resolve) => setTimeout(resolve, LIVENESS_MS + 200));
     await redis.zadd(providerHeartbeatKey('deepgram'), Date.now(), 'busy-consumer');
-    const delivered = (await redis.xreadgroup('GROUP', DEEPGRAM_GROUP, 'busy-consumer', 'COUNT', 7, 'STREAMS', DEEPGRAM, '>')) as [string, [string, string[]][]][];
+    const delivered = (await redis.xreadgroup(
+      'GROUP',
+      DEEPGRAM_GROUP,
+      'busy-consumer',
+      'COUNT',
+      7,
+      'STREAMS',
+      DEEPGRAM,
+      '>',
+    )) as [string, [string, string[]][]][];
     await redis.xack(DEEPGRAM, DEEPGRAM_GROUP, delivered[0][1][0][0], delivered[0][1][1][0]);
     await redis.xadd(DEAD_LETTER_STREAM, '*', 'chunk_id', 'dead');
 
@@ -55,7 +72,9 @@ describe('StreamLagCollector', () => {
     expect(sampleValue(metrics, STREAM_METRICS.lag, labels)).toBe(Number(info['lag']));
     expect(sampleValue(metrics, STREAM_METRICS.pending, labels)).toBe(Number(info['pending']));
     expect(sampleValue(metrics, STREAM_METRICS.consumers, labels)).toBe(Number(info['consumers']));
-    expect(sampleValue(metrics, STREAM_METRICS.length, { stream: DEEPGRAM })).toBe(await redis.xlen(DEEPGRAM));
+    expect(sampleValue(metrics, STREAM_METRICS.length, { stream: DEEPGRAM })).toBe(
+      await redis.xlen(DEEPGRAM),
+    );
     expect(sampleValue(metrics, STREAM_METRICS.liveConsumers, labels)).toBe(1);
     expect(sampleValue(metrics, STREAM_METRICS.idlePending, labels)).toBe(3);
     expect(sampleValue(metrics, STREAM_METRICS.length, { stream: DEAD_LETTER_STREAM })).toBe(1);
@@ -68,7 +87,9 @@ describe('StreamLagCollector', () => {
     const metrics = await scrape();
     const info = await groupInfo(DEEPGRAM, DEEPGRAM_GROUP);
     expect(sampleValue(metrics, STREAM_METRICS.lag, { group: DEEPGRAM_GROUP })).toBe(Number(info['lag']));
-    expect(sampleValue(metrics, STREAM_METRICS.pending, { group: DEEPGRAM_GROUP })).toBe(Number(info['pending']));
+    expect(sampleValue(metrics, STREAM_METRICS.pending, { group: DEEPGRAM_GROUP })).toBe(
+      Number(info['pending']),
+    );
     expect(info['lag']).toBe(5);
   });
 
@@ -85,8 +106,18 @@ describe('StreamLagCollector', () => {
     const sockets: Socket[] = [];
     const hung = createServer((socket) => sockets.push(socket));
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-    const unreachable = new Redis({ port: (hung.address() as AddressInfo).port, host: '127.0.0.1', maxRetriesPerRequest: null, enableReadyCheck: false });
-    const blind = new StreamLagCollector(unreachable, { groups: providerFleets(['deepgram']), livenessMs: LIVENESS_MS, timeoutMs: 200, logger: createLogger('test') });
+    const unreachable = new Redis({
+      port: (hung.address() as AddressInfo).port,
+      host: '127.0.0.1',
+      maxRetriesPerRequest: null,
+      enableReadyCheck: false,
+    });
+    const blind = new StreamLagCollector(unreachable, {
+      groups: providerFleets(['deepgram']),
+      livenessMs: LIVENESS_MS,
+      timeoutMs: 200,
+      logger: createLogger('test'),
+    });
     blind.start();
     try {
       const errorsBefore = sampleValue(await scrape(), STREAM_METRICS.collectErrors) ?? 0;

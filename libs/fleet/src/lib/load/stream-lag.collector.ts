@@ -26,12 +26,19 @@ let inFlight: Promise<Snapshot[]> | undefined;
  * in the same tick, so they all get the read already in flight.
  */
 function readActiveCollectors(): Promise<Snapshot[]> {
-  inFlight ??= Promise.all([...active].map((collector) => collector.read())).finally(() => (inFlight = undefined));
+  inFlight ??= Promise.all([...active].map((collector) => collector.read())).finally(
+    () => (inFlight = undefined),
+  );
   return inFlight;
 }
 
 /** Fills a gauge from a fresh read at scrape time, so it shows what Redis says now, never a stale value. */
-function collectedGauge(name: string, help: string, labelNames: readonly string[], fill: (g: Gauge, s: Snapshot) => void): Gauge {
+function collectedGauge(
+  name: string,
+  help: string,
+  labelNames: readonly string[],
+  fill: (g: Gauge, s: Snapshot) => void,
+): Gauge {
   return gauge({
     name,
     help,
@@ -49,26 +56,59 @@ const existing = (s: Snapshot) => s.groups.filter((g) => g.exists);
 const groupLabels = (g: GroupStats) => ({ provider: g.provider, stream: g.stream, group: g.group });
 
 export const streamLagMetrics = {
-  length: collectedGauge(STREAM_METRICS.length, 'Entries in the stream (XLEN), acknowledged or not', ['provider', 'stream'], (g, s) => {
-    for (const group of s.groups) g.set({ provider: group.provider, stream: group.stream }, group.length);
-    for (const [stream, length] of s.streamLengths) g.set({ stream }, length);
+  length: collectedGauge(
+    STREAM_METRICS.length,
+    'Entries in the stream (XLEN), acknowledged or not',
+    ['provider', 'stream'],
+    (g, s) => {
+      for (const group of s.groups) g.set({ provider: group.provider, stream: group.stream }, group.length);
+      for (const [stream, length] of s.streamLengths) g.set({ stream }, length);
+    },
+  ),
+  lag: collectedGauge(
+    STREAM_METRICS.lag,
+    "Entries not yet delivered to the provider's consumer group (XINFO GROUPS lag)",
+    GROUP_LABELS,
+    (g, s) => {
+      for (const group of existing(s)) g.set(groupLabels(group), group.lag);
+    },
+  ),
+  pending: collectedGauge(
+    STREAM_METRICS.pending,
+    'Entries delivered to a consumer and not yet acknowledged (XINFO GROUPS pending)',
+    GROUP_LABELS,
+    (g, s) => {
+      for (const group of existing(s)) g.set(groupLabels(group), group.pending);
+    },
+  ),
+  consumers: collectedGauge(
+    STREAM_METRICS.consumers,
+    'Consumers registered in the group, alive or not (XINFO GROUPS consumers)',
+    GROUP_LABELS,
+    (g, s) => {
+      for (const group of existing(s)) g.set(groupLabels(group), group.consumers);
+    },
+  ),
+  liveConsumers: collectedGauge(
+    STREAM_METRICS.liveConsumers,
+    'Consumers whose heartbeat is within the liveness window',
+    GROUP_LABELS,
+    (g, s) => {
+      for (const group of existing(s)) g.set(groupLabels(group), group.liveConsumers);
+    },
+  ),
+  idlePending: collectedGauge(
+    STREAM_METRICS.idlePending,
+    'Pending entries held by consumers idle past the liveness window (XINFO CONSUMERS): stuck until reclaimed',
+    GROUP_LABELS,
+    (g, s) => {
+      for (const group of existing(s)) g.set(groupLabels(group), group.idlePending);
+    },
+  ),
+  collectErrors: counter({
+    name: STREAM_METRICS.collectErrors,
+    help: 'Scrapes whose stream read failed or timed out; the stream gauges are absent then',
   }),
-  lag: collectedGauge(STREAM_METRICS.lag, "Entries not yet delivered to the provider's consumer group (XINFO GROUPS lag)", GROUP_LABELS, (g, s) => {
-    for (const group of existing(s)) g.set(groupLabels(group), group.lag);
-  }),
-  pending: collectedGauge(STREAM_METRICS.pending, 'Entries delivered to a consumer and not yet acknowledged (XINFO GROUPS pending)', GROUP_LABELS, (g, s) => {
-    for (const group of existing(s)) g.set(groupLabels(group), group.pending);
-  }),
-  consumers: collectedGauge(STREAM_METRICS.consumers, 'Consumers registered in the group, alive or not (XINFO GROUPS consumers)', GROUP_LABELS, (g, s) => {
-    for (const group of existing(s)) g.set(groupLabels(group), group.consumers);
-  }),
-  liveConsumers: collectedGauge(STREAM_METRICS.liveConsumers, 'Consumers whose heartbeat is within the liveness window', GROUP_LABELS, (g, s) => {
-    for (const group of existing(s)) g.set(groupLabels(group), group.liveConsumers);
-  }),
-  idlePending: collectedGauge(STREAM_METRICS.idlePending, 'Pending entries held by consumers idle past the liveness window (XINFO CONSUMERS): stuck until reclaimed', GROUP_LABELS, (g, s) => {
-    for (const group of existing(s)) g.set(groupLabels(group), group.idlePending);
-  }),
-  collectErrors: counter({ name: STREAM_METRICS.collectErrors, help: 'Scrapes whose stream read failed or timed out; the stream gauges are absent then' }),
 };
 
 /**
@@ -111,7 +151,10 @@ export class StreamLagCollector {
       return await Promise.race([readStreamStats(this.redis, groups, plainStreams, livenessMs), timeout]);
     } catch (error) {
       streamLagMetrics.collectErrors.inc();
-      this.options.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'stream lag collection failed');
+      this.options.logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'stream lag collection failed',
+      );
       return { groups: [], streamLengths: new Map() };
     } finally {
       clearTimeout(timer);

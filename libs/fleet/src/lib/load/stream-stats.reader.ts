@@ -1,5 +1,11 @@
 import type Redis from 'ioredis';
-import { ProviderName, providerGroup, providerHeartbeatKey, providerStream, recordFromPairs } from '@streamscribe/contracts';
+import {
+  ProviderName,
+  providerGroup,
+  providerHeartbeatKey,
+  providerStream,
+  recordFromPairs,
+} from '@streamscribe/contracts';
 import { isMissingStreamOrGroup } from '@streamscribe/redis';
 import { groupLoadFrom } from './group-load.reader';
 
@@ -74,14 +80,31 @@ export async function readStreamStats(
     if (liveError) throw liveError;
     if (consumersError && !isMissingStreamOrGroup(consumersError)) throw consumersError;
     const streamLength = Number(length ?? 0);
-    const load = groupLoadFrom(g, replies[i * PER_GROUP + 1] as [Error | null, unknown], streamLength, Number(live ?? 0));
-    if (!load.exists || consumersError) return { ...g, length: streamLength, exists: false, lag: 0, pending: 0, consumers: 0, liveConsumers: 0, idlePending: 0 };
+    const load = groupLoadFrom(
+      g,
+      replies[i * PER_GROUP + 1] as [Error | null, unknown],
+      streamLength,
+      Number(live ?? 0),
+    );
+    if (!load.exists || consumersError)
+      return {
+        ...g,
+        length: streamLength,
+        exists: false,
+        lag: 0,
+        pending: 0,
+        consumers: 0,
+        liveConsumers: 0,
+        idlePending: 0,
+      };
     const consumers = ((consumerReplies as unknown[][]) ?? []).map(recordFromPairs);
     return {
       ...g,
       ...load,
       length: streamLength,
-      idlePending: consumers.filter((c) => Number(c['idle']) > livenessMs).reduce((sum, c) => sum + Number(c['pending'] ?? 0), 0),
+      idlePending: consumers
+        .filter((c) => Number(c['idle']) > livenessMs)
+        .reduce((sum, c) => sum + Number(c['pending'] ?? 0), 0),
     };
   });
 

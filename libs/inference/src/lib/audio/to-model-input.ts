@@ -18,20 +18,35 @@ const MAX_SAMPLE_RATE = 192_000;
 export function toModelInput(request: TranscriptionRequest, maxAudioSeconds = Infinity): Float32Array {
   if (request.format === 'unknown') throw new AudioFormatError('audio format unknown: send WAV or audio/l16');
   // Guessing 16 kHz would transcribe 8 kHz audio at double speed: the rate must be stated.
-  if (request.format === 'l16' && request.sampleRate === undefined) throw new AudioFormatError('l16 audio needs its sample rate');
+  if (request.format === 'l16' && request.sampleRate === undefined)
+    throw new AudioFormatError('l16 audio needs its sample rate');
   const contentType =
-    request.format === 'wav' ? 'audio/wav' : `audio/l16; rate=${request.sampleRate}; channels=${request.channels ?? 1}`;
+    request.format === 'wav'
+      ? 'audio/wav'
+      : `audio/l16; rate=${request.sampleRate}; channels=${request.channels ?? 1}`;
   const description = inspectAudio(request.audio, contentType);
-  if (description.pcmLength === 0) throw new AudioFormatError('audio holds no samples (an empty WAV data chunk)');
+  if (description.pcmLength === 0)
+    throw new AudioFormatError('audio holds no samples (an empty WAV data chunk)');
   // Checked before decoding: both bound the memory and time one chunk can take.
   if (description.sampleRate < MIN_SAMPLE_RATE || description.sampleRate > MAX_SAMPLE_RATE) {
-    throw new AudioFormatError(`sample rate ${description.sampleRate} Hz is outside ${MIN_SAMPLE_RATE}-${MAX_SAMPLE_RATE} Hz`);
+    throw new AudioFormatError(
+      `sample rate ${description.sampleRate} Hz is outside ${MIN_SAMPLE_RATE}-${MAX_SAMPLE_RATE} Hz`,
+    );
   }
   if (description.durationSeconds > maxAudioSeconds) {
-    throw new AudioFormatError(`${description.durationSeconds.toFixed(1)} s of audio is longer than this model takes in one chunk (${maxAudioSeconds} s)`);
+    throw new AudioFormatError(
+      `${description.durationSeconds.toFixed(1)} s of audio is longer than this model takes in one chunk (${maxAudioSeconds} s)`,
+    );
   }
-  const samples = resample(toMonoFloat(samplesOf(request.audio, description), description), description.sampleRate, MODEL_SAMPLE_RATE);
-  if (samples.length === 0) throw new AudioFormatError(`audio holds no samples at ${MODEL_SAMPLE_RATE} Hz (${description.pcmLength} bytes at ${description.sampleRate} Hz)`);
+  const samples = resample(
+    toMonoFloat(samplesOf(request.audio, description), description),
+    description.sampleRate,
+    MODEL_SAMPLE_RATE,
+  );
+  if (samples.length === 0)
+    throw new AudioFormatError(
+      `audio holds no samples at ${MODEL_SAMPLE_RATE} Hz (${description.pcmLength} bytes at ${description.sampleRate} Hz)`,
+    );
   return samples;
 }
 

@@ -17,7 +17,10 @@ export const inferenceMetrics = {
 };
 
 /** The batch function, counted: batch sizes and how long each batch took. */
-export function observedBatch<I, O>(provider: ProviderName, run: (items: I[]) => Promise<O[]>): (items: I[]) => Promise<O[]> {
+export function observedBatch<I, O>(
+  provider: ProviderName,
+  run: (items: I[]) => Promise<O[]>,
+): (items: I[]) => Promise<O[]> {
   return async (items) => {
     inferenceMetrics.batchSize.observe({ provider }, items.length);
     const end = inferenceMetrics.batchSeconds.startTimer({ provider });

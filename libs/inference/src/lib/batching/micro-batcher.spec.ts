@@ -6,7 +6,10 @@ describe('MicroBatcher', () => {
 
   it('runs a full batch at once and returns each caller its own output', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher(async (items: number[]) => (batches.push(items), items.map((n) => n * 10)), { maxBatchSize: 3, maxWaitMs: 60_000 });
+    const batcher = new MicroBatcher(
+      async (items: number[]) => (batches.push(items), items.map((n) => n * 10)),
+      { maxBatchSize: 3, maxWaitMs: 60_000 },
+    );
     const outputs = await Promise.all([1, 2, 3].map((n) => batcher.submit(n)));
     expect(outputs).toEqual([10, 20, 30]);
     expect(batches).toEqual([[1, 2, 3]]);
@@ -15,7 +18,10 @@ describe('MicroBatcher', () => {
   it('runs a partial batch once its first item has waited maxWaitMs', async () => {
     jest.useFakeTimers();
     const batches: number[][] = [];
-    const batcher = new MicroBatcher(async (items: number[]) => (batches.push(items), items), { maxBatchSize: 8, maxWaitMs: 50 });
+    const batcher = new MicroBatcher(async (items: number[]) => (batches.push(items), items), {
+      maxBatchSize: 8,
+      maxWaitMs: 50,
+    });
     const pending = [batcher.submit(1), batcher.submit(2)];
     await jest.advanceTimersByTimeAsync(49);
     expect(batches).toEqual([]);
@@ -45,10 +51,13 @@ describe('MicroBatcher', () => {
 
   it('rejects every item of a failed batch and keeps serving', async () => {
     let fail = true;
-    const batcher = new MicroBatcher(async (items: number[]) => {
-      if (fail) throw new Error('model crashed');
-      return items;
-    }, { maxBatchSize: 2, maxWaitMs: 0 });
+    const batcher = new MicroBatcher(
+      async (items: number[]) => {
+        if (fail) throw new Error('model crashed');
+        return items;
+      },
+      { maxBatchSize: 2, maxWaitMs: 0 },
+    );
     const failed = [batcher.submit(1), batcher.submit(2)];
     await expect(failed[0]).rejects.toThrow('model crashed');
     await expect(failed[1]).rejects.toThrow('model crashed');
@@ -58,11 +67,14 @@ describe('MicroBatcher', () => {
 
   it('runs the items of a failed batch one by one, so only the bad one is rejected', async () => {
     const runs: number[][] = [];
-    const batcher = new MicroBatcher(async (items: number[]) => {
-      runs.push(items);
-      if (items.includes(2)) throw new Error('item 2 is bad');
-      return items.map((n) => n * 10);
-    }, { maxBatchSize: 3, maxWaitMs: 0 });
+    const batcher = new MicroBatcher(
+      async (items: number[]) => {
+        runs.push(items);
+        if (items.includes(2)) throw new Error('item 2 is bad');
+        return items.map((n) => n * 10);
+      },
+      { maxBatchSize: 3, maxWaitMs: 0 },
+    );
     const outcomes = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(outcomes[0]).toMatchObject({ value: 10 });
@@ -71,17 +83,24 @@ describe('MicroBatcher', () => {
 
   it('fails every item at once, without reruns, on an error that failed the whole batch (a dead engine thread)', async () => {
     const runs: number[][] = [];
-    const batcher = new MicroBatcher(async (items: number[]) => {
-      runs.push(items);
-      throw new EngineThreadExitedError('exit code 1');
-    }, { maxBatchSize: 3, maxWaitMs: 0 });
+    const batcher = new MicroBatcher(
+      async (items: number[]) => {
+        runs.push(items);
+        throw new EngineThreadExitedError('exit code 1');
+      },
+      { maxBatchSize: 3, maxWaitMs: 0 },
+    );
     const outcomes = await Promise.allSettled([1, 2, 3].map((n) => batcher.submit(n)));
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(runs).toEqual([[1, 2, 3]]);
   });
 
   it('refuses nonsense options', () => {
-    expect(() => new MicroBatcher(async (x: number[]) => x, { maxBatchSize: 0, maxWaitMs: 1 })).toThrow(/maxBatchSize must be a positive integer, got 0/);
-    expect(() => new MicroBatcher(async (x: number[]) => x, { maxBatchSize: 1, maxWaitMs: -1 })).toThrow(/maxWaitMs must be ≥ 0/);
+    expect(() => new MicroBatcher(async (x: number[]) => x, { maxBatchSize: 0, maxWaitMs: 1 })).toThrow(
+      /maxBatchSize must be a positive integer, got 0/,
+    );
+    expect(() => new MicroBatcher(async (x: number[]) => x, { maxBatchSize: 1, maxWaitMs: -1 })).toThrow(
+      /maxWaitMs must be ≥ 0/,
+    );
   });
 });

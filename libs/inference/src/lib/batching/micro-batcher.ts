@@ -7,7 +7,11 @@ export interface MicroBatcherOptions {
 
 /** An error marked `failsWholeBatch` (EngineThreadExitedError) is not retried item by item. */
 function failsWholeBatch(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { failsWholeBatch?: unknown }).failsWholeBatch === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { failsWholeBatch?: unknown }).failsWholeBatch === true
+  );
 }
 
 interface Pending<I, O> {
@@ -65,7 +69,10 @@ export class MicroBatcher<I, O> {
         (outputs) => batch.forEach((p, i) => p.resolve(outputs[i])),
         // One bad item must not fail its neighbours: run each alone, so only the culprit rejects.
         // An error that says the whole batch failed (the engine thread died) fails every item.
-        (error: unknown) => (batch.length === 1 || failsWholeBatch(error) ? batch.forEach((p) => p.reject(error)) : this.oneByOne(batch)),
+        (error: unknown) =>
+          batch.length === 1 || failsWholeBatch(error)
+            ? batch.forEach((p) => p.reject(error))
+            : this.oneByOne(batch),
       )
       .finally(() => {
         this.running = false;
@@ -77,7 +84,8 @@ export class MicroBatcher<I, O> {
   /** `run`, with a synchronous throw turned into a rejection and the output count checked. */
   private async runBatch(items: I[]): Promise<O[]> {
     const outputs = await Promise.resolve().then(() => this.run(items));
-    if (outputs.length !== items.length) throw new Error(`batch of ${items.length} produced ${outputs.length} outputs`);
+    if (outputs.length !== items.length)
+      throw new Error(`batch of ${items.length} produced ${outputs.length} outputs`);
     return outputs;
   }
 

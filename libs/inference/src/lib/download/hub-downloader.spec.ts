@@ -38,9 +38,15 @@ describe('downloadModel against a local hub', () => {
 
   it('fetches every file of the export through the redirect, skips optional files the repo lacks, and reports progress', async () => {
     const progress: Record<string, number[]> = {};
-    const downloaded = await downloadModel(model, { dir, endpoint: hub.url, token: 'hf_test', onProgress: (file, received, total) => (progress[file] ??= []).push(received / total) });
+    const downloaded = await downloadModel(model, {
+      dir,
+      endpoint: hub.url,
+      token: 'hf_test',
+      onProgress: (file, received, total) => (progress[file] ??= []).push(received / total),
+    });
     expect(downloaded.map((d) => d.path)).toEqual(Object.keys(files).map((p) => join(dir, p)));
-    for (const [path, content] of Object.entries(files)) expect(readFileSync(join(dir, path)).equals(content)).toBe(true);
+    for (const [path, content] of Object.entries(files))
+      expect(readFileSync(join(dir, path)).equals(content)).toBe(true);
     expect(progress['onnx/encoder_model.onnx'].at(-1)).toBe(1);
     expect(existsSync(join(dir, 'onnx/encoder_model.onnx_data'))).toBe(false);
     expect(hub.requests.every((r) => r.authorization === 'Bearer hf_test')).toBe(true);
@@ -57,9 +63,13 @@ describe('downloadModel against a local hub', () => {
   it('resumes a dropped transfer with a Range request where it stopped', async () => {
     hub.cutNextTransfer(REPO, 'onnx/encoder_model.onnx', 120_000);
     await downloadModel(model, { dir, endpoint: hub.url });
-    expect(readFileSync(join(dir, 'onnx/encoder_model.onnx')).equals(files['onnx/encoder_model.onnx'])).toBe(true);
+    expect(readFileSync(join(dir, 'onnx/encoder_model.onnx')).equals(files['onnx/encoder_model.onnx'])).toBe(
+      true,
+    );
     // The CDN sent 120 000 bytes before dropping the connection; what arrived is where it resumes.
-    const served = hub.requests.filter((r) => r.method === 'GET' && r.path === `cdn/${REPO}/resolve/main/onnx/encoder_model.onnx`);
+    const served = hub.requests.filter(
+      (r) => r.method === 'GET' && r.path === `cdn/${REPO}/resolve/main/onnx/encoder_model.onnx`,
+    );
     expect(served).toHaveLength(2);
     expect(served[0].range).toBeUndefined();
     const resumedAt = Number(/^bytes=(\d+)-$/.exec(served[1].range ?? '')?.[1]);
@@ -69,10 +79,20 @@ describe('downloadModel against a local hub', () => {
 
   it('resumes a partial file an earlier run left behind', async () => {
     mkdirSync(join(dir, 'onnx'), { recursive: true });
-    writeFileSync(join(dir, 'onnx/decoder_model_merged.onnx.part'), files['onnx/decoder_model_merged.onnx'].subarray(0, 50_000));
+    writeFileSync(
+      join(dir, 'onnx/decoder_model_merged.onnx.part'),
+      files['onnx/decoder_model_merged.onnx'].subarray(0, 50_000),
+    );
     await downloadModel(model, { dir, endpoint: hub.url });
-    expect(readFileSync(join(dir, 'onnx/decoder_model_merged.onnx')).equals(files['onnx/decoder_model_merged.onnx'])).toBe(true);
-    expect(hub.requests.find((r) => r.method === 'GET' && r.path.endsWith('decoder_model_merged.onnx') && r.range)?.range).toBe('bytes=50000-');
+    expect(
+      readFileSync(join(dir, 'onnx/decoder_model_merged.onnx')).equals(
+        files['onnx/decoder_model_merged.onnx'],
+      ),
+    ).toBe(true);
+    expect(
+      hub.requests.find((r) => r.method === 'GET' && r.path.endsWith('decoder_model_merged.onnx') && r.range)
+        ?.range,
+    ).toBe('bytes=50000-');
   });
 
   it('starts over when the server ignores the range, and still ends with the right bytes', async () => {
@@ -80,12 +100,16 @@ describe('downloadModel against a local hub', () => {
     writeFileSync(join(dir, 'onnx/encoder_model.onnx.part'), Buffer.alloc(1000, 7));
     hub.setIgnoreRange(true);
     await downloadModel(model, { dir, endpoint: hub.url });
-    expect(readFileSync(join(dir, 'onnx/encoder_model.onnx')).equals(files['onnx/encoder_model.onnx'])).toBe(true);
+    expect(readFileSync(join(dir, 'onnx/encoder_model.onnx')).equals(files['onnx/encoder_model.onnx'])).toBe(
+      true,
+    );
   });
 
   it('says which file the repo lacks', async () => {
     const bare = catalogModel('whisper-tiny');
-    await expect(downloadModel(bare, { dir, endpoint: hub.url })).rejects.toThrow(/onnx-community\/whisper-tiny\/resolve\/main\/config\.json: the hub answered 404/);
+    await expect(downloadModel(bare, { dir, endpoint: hub.url })).rejects.toThrow(
+      /onnx-community\/whisper-tiny\/resolve\/main\/config\.json: the hub answered 404/,
+    );
   });
 
   it('when the hub cannot be reached, says how to place the files by hand', async () => {
@@ -104,8 +128,11 @@ describe('npm run models:download', () => {
   const root = join(__dirname, '../../../../..');
   const run = (args: string[], env: Record<string, string>) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(process.execPath, [join(root, 'scripts/run-ts.js'), join(root, 'scripts/models-download.ts'), ...args], { cwd: root, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      execFile(
+        process.execPath,
+        [join(root, 'scripts/run-ts.js'), join(root, 'scripts/models-download.ts'), ...args],
+        { cwd: root, env: { ...process.env, ...env } },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
       ),
     );
 
@@ -124,7 +151,9 @@ describe('npm run models:download', () => {
   });
 
   it('exits 1 with the by-hand instructions when the hub is unreachable', async () => {
-    const result = await run(['parakeet-tdt-0.6b-v2', '--dir', '/tmp/unused'], { HF_ENDPOINT: `http://127.0.0.1:${await freePort()}` });
+    const result = await run(['parakeet-tdt-0.6b-v2', '--dir', '/tmp/unused'], {
+      HF_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/could not reach the Hugging Face hub .*\nTo place the model by hand/);
     expect(result.stderr).toMatch(/then set PARAKEET_MODEL_DIR=\/tmp\/unused/);
@@ -133,15 +162,23 @@ describe('npm run models:download', () => {
 
 describe('catalogModel and renderProgress', () => {
   it('lists the known names for an unknown one', () => {
-    expect(() => catalogModel('whisper-huge')).toThrow(/unknown model 'whisper-huge': choose one of whisper-tiny, whisper-base, .*parakeet-tdt-0\.6b-v2/);
+    expect(() => catalogModel('whisper-huge')).toThrow(
+      /unknown model 'whisper-huge': choose one of whisper-tiny, whisper-base, .*parakeet-tdt-0\.6b-v2/,
+    );
   });
 
   it('picks the weight variant files', () => {
-    expect(catalogModel('whisper-base', { whisperDtype: 'q8' }).files.map((f) => f.path)).toContain('onnx/encoder_model_quantized.onnx');
-    expect(catalogModel('parakeet-tdt-0.6b-v2', { parakeetQuantized: true }).files.map((f) => f.path)).toContain('encoder-model.int8.onnx');
+    expect(catalogModel('whisper-base', { whisperDtype: 'q8' }).files.map((f) => f.path)).toContain(
+      'onnx/encoder_model_quantized.onnx',
+    );
+    expect(
+      catalogModel('parakeet-tdt-0.6b-v2', { parakeetQuantized: true }).files.map((f) => f.path),
+    ).toContain('encoder-model.int8.onnx');
   });
 
   it('draws a bar', () => {
-    expect(renderProgress('a.onnx', 5e6, 10e6)).toBe(`[${'#'.repeat(15)}${'-'.repeat(15)}]  50.0%  5.0/10.0 MB  a.onnx`);
+    expect(renderProgress('a.onnx', 5e6, 10e6)).toBe(
+      `[${'#'.repeat(15)}${'-'.repeat(15)}]  50.0%  5.0/10.0 MB  a.onnx`,
+    );
   });
 });

@@ -33,13 +33,20 @@ export interface DownloadedFile {
  * renamed into place only when its size matches. A dropped connection resumes; when the hub does
  * not answer at all, the error says how to place the files by hand.
  */
-export async function downloadModel(model: CatalogModel, options: DownloadOptions): Promise<DownloadedFile[]> {
+export async function downloadModel(
+  model: CatalogModel,
+  options: DownloadOptions,
+): Promise<DownloadedFile[]> {
   const endpoint = (options.endpoint ?? DEFAULT_HUB_ENDPOINT).replace(/\/$/, '');
   const revision = options.revision ?? 'main';
   const urlOf = (path: string) => `${endpoint}/${model.repo}/resolve/${revision}/${path}`;
   const headers: Record<string, string> = options.token ? { authorization: `Bearer ${options.token}` } : {};
   const unreachable = (error: unknown) =>
-    new HubUnreachableError(endpoint, error, { urls: model.files.map((f) => ({ url: urlOf(f.path), optional: f.optional })), dir: options.dir, envVar: model.envVar });
+    new HubUnreachableError(endpoint, error, {
+      urls: model.files.map((f) => ({ url: urlOf(f.path), optional: f.optional })),
+      dir: options.dir,
+      envVar: model.envVar,
+    });
 
   const done: DownloadedFile[] = [];
   for (const file of model.files) {
@@ -57,7 +64,15 @@ export async function downloadModel(model: CatalogModel, options: DownloadOption
       continue;
     }
     mkdirSync(dirname(target), { recursive: true });
-    await fetchResumable(urlOf(file.path), `${target}.part`, size, headers, options.resumeAttempts ?? 3, (received) => options.onProgress?.(file.path, received, size), unreachable);
+    await fetchResumable(
+      urlOf(file.path),
+      `${target}.part`,
+      size,
+      headers,
+      options.resumeAttempts ?? 3,
+      (received) => options.onProgress?.(file.path, received, size),
+      unreachable,
+    );
     renameSync(`${target}.part`, target);
     done.push({ path: target, bytes: size, cached: false });
   }
@@ -65,15 +80,28 @@ export async function downloadModel(model: CatalogModel, options: DownloadOption
 }
 
 /** The file's size on the hub (undefined for an optional file it lacks). */
-async function remoteSize(url: string, headers: Record<string, string>, optional: boolean, repo: string): Promise<number | undefined> {
-  const response = await fetch(url, { method: 'HEAD', headers, redirect: 'follow', signal: AbortSignal.timeout(30_000) });
+async function remoteSize(
+  url: string,
+  headers: Record<string, string>,
+  optional: boolean,
+  repo: string,
+): Promise<number | undefined> {
+  const response = await fetch(url, {
+    method: 'HEAD',
+    headers,
+    redirect: 'follow',
+    signal: AbortSignal.timeout(30_000),
+  });
   if (response.status === 404 && optional) return undefined;
   if (response.status === 401 || response.status === 403) {
-    throw new Error(`${url}: ${response.status}: ${repo} is gated or private; accept its terms on the hub and set HF_TOKEN`);
+    throw new Error(
+      `${url}: ${response.status}: ${repo} is gated or private; accept its terms on the hub and set HF_TOKEN`,
+    );
   }
   if (!response.ok) throw new Error(`${url}: the hub answered ${response.status} ${response.statusText}`);
   const size = Number(response.headers.get('content-length') ?? response.headers.get('x-linked-size'));
-  if (!Number.isFinite(size)) throw new Error(`${url}: the hub gave no Content-Length, so the download could not be verified`);
+  if (!Number.isFinite(size))
+    throw new Error(`${url}: the hub gave no Content-Length, so the download could not be verified`);
   return size;
 }
 
@@ -96,21 +124,36 @@ async function fetchResumable(
       if (!isNetworkError(error)) throw error;
       if (received === 0 && have === 0) throw unreachable(error);
       if (attempt >= attempts) {
-        throw new Error(`download of ${url} stopped at ${received} of ${size} bytes (${describeNetworkError(error)}): run the same command again to resume`, { cause: error });
+        throw new Error(
+          `download of ${url} stopped at ${received} of ${size} bytes (${describeNetworkError(error)}): run the same command again to resume`,
+          { cause: error },
+        );
       }
       continue;
     }
     const got = statSync(partPath).size;
     if (got === size) return;
-    if (attempt >= attempts) throw new Error(`${url}: got ${got} bytes but the hub said ${size}; delete ${partPath} and run again`);
+    if (attempt >= attempts)
+      throw new Error(`${url}: got ${got} bytes but the hub said ${size}; delete ${partPath} and run again`);
   }
 }
 
 /** One GET from `from` (resuming when > 0), appended to the part file. */
-async function fetchInto(url: string, partPath: string, from: number, size: number, headers: Record<string, string>, onProgress: (received: number) => void): Promise<void> {
+async function fetchInto(
+  url: string,
+  partPath: string,
+  from: number,
+  size: number,
+  headers: Record<string, string>,
+  onProgress: (received: number) => void,
+): Promise<void> {
   if (from === size) return;
-  const response = await fetch(url, { headers: from > 0 ? { ...headers, range: `bytes=${from}-` } : headers, redirect: 'follow' });
-  if (!response.ok || !response.body) throw new Error(`${url}: the hub answered ${response.status} ${response.statusText}`);
+  const response = await fetch(url, {
+    headers: from > 0 ? { ...headers, range: `bytes=${from}-` } : headers,
+    redirect: 'follow',
+  });
+  if (!response.ok || !response.body)
+    throw new Error(`${url}: the hub answered ${response.status} ${response.statusText}`);
   // 206: the server resumed at `from`. 200: it sent the whole file, so start over.
   const resumed = response.status === 206;
   const out = createWriteStream(partPath, { flags: resumed ? 'a' : 'w' });
@@ -122,6 +165,8 @@ async function fetchInto(url: string, partPath: string, from: number, size: numb
       onProgress(received);
     }
   } finally {
-    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      out.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
   }
 }

@@ -1,6 +1,10 @@
 /** The hub did not answer at all; says how to place the files by hand instead. */
 export class HubUnreachableError extends Error {
-  constructor(endpoint: string, cause: unknown, manual: { urls: { url: string; optional?: boolean }[]; dir: string; envVar: string }) {
+  constructor(
+    endpoint: string,
+    cause: unknown,
+    manual: { urls: { url: string; optional?: boolean }[]; dir: string; envVar: string },
+  ) {
     super(
       [
         `could not reach the Hugging Face hub at ${endpoint} (${describeNetworkError(cause)}).`,

@@ -39,7 +39,10 @@ export function catalogNames(): string[] {
  * exports over 2 GB keep their weights in an `.onnx_data` file beside the graph, so that is
  * fetched when the hub has it. Parakeet's quantized variant is the int8 encoder and decoder.
  */
-export function catalogModel(name: string, variant: { whisperDtype?: WhisperDtype; parakeetQuantized?: boolean } = {}): CatalogModel {
+export function catalogModel(
+  name: string,
+  variant: { whisperDtype?: WhisperDtype; parakeetQuantized?: boolean } = {},
+): CatalogModel {
   const whisper = WHISPER_REPOS[name];
   if (whisper) {
     const suffix = WHISPER_DTYPE_SUFFIXES[variant.whisperDtype ?? 'fp32'];
@@ -50,7 +53,9 @@ export function catalogModel(name: string, variant: { whisperDtype?: WhisperDtyp
       envVar: 'WHISPER_MODEL_DIR',
       approxMegabytes: whisper.megabytes,
       files: [
-        ...['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json'].map((path) => ({ path })),
+        ...['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json'].map(
+          (path) => ({ path }),
+        ),
         ...graphs.flatMap((path) => [{ path }, { path: `${path}_data`, optional: true }]),
       ],
     };
@@ -78,5 +83,9 @@ export function catalogModel(name: string, variant: { whisperDtype?: WhisperDtyp
 
 /** Where `npm run models:download` puts a model unless told: $STREAMSCRIBE_MODELS_DIR or ~/.cache/streamscribe/models, then the name. */
 export function defaultModelDir(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  return join(env['STREAMSCRIBE_MODELS_DIR'] || join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'streamscribe', 'models'), name);
+  return join(
+    env['STREAMSCRIBE_MODELS_DIR'] ||
+      join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'streamscribe', 'models'),
+    name,
+  );
 }

@@ -15,7 +15,8 @@ export class RealFft {
   private readonly outIm: Float64Array;
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`FFT size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`FFT size must be a positive integer, got ${size}`);
     this.factors = factorize(size);
     this.cos = new Float64Array(size);
     this.sin = new Float64Array(size);
@@ -40,7 +41,16 @@ export class RealFft {
   }
 
   /** Decimation in time: X = combine(p sub-transforms of every p-th sample), recursively. */
-  private transform(input: Float64Array, offset: number, stride: number, n: number, level: number, re: Float64Array, im: Float64Array, at: number): void {
+  private transform(
+    input: Float64Array,
+    offset: number,
+    stride: number,
+    n: number,
+    level: number,
+    re: Float64Array,
+    im: Float64Array,
+    at: number,
+  ): void {
     if (n === 1) {
       re[at] = input[offset];
       im[at] = 0;
@@ -50,7 +60,8 @@ export class RealFft {
     const m = n / p;
     const subRe = this.levelRe[level];
     const subIm = this.levelIm[level];
-    for (let r = 0; r < p; r++) this.transform(input, offset + r * stride, stride * p, m, level + 1, subRe, subIm, r * m);
+    for (let r = 0; r < p; r++)
+      this.transform(input, offset + r * stride, stride * p, m, level + 1, subRe, subIm, r * m);
     // Twiddle index for W_n^j is j * (size / n) in the size-point table.
     const step = this.size / n;
     for (let k = 0; k < n; k++) {

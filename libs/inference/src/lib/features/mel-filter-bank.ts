@@ -32,12 +32,20 @@ export function sparseFilters(filters: Float64Array[]): SparseFilter[] {
  * Triangular mel filters with Slaney area normalisation, as librosa.filters.mel (htk=False,
  * norm='slaney') and Whisper's feature extractor build them: filters[m][k] for k in 0..nFft/2.
  */
-export function melFilterBank(opts: { sampleRate: number; nFft: number; melBins: number; fMin?: number; fMax?: number }): Float64Array[] {
+export function melFilterBank(opts: {
+  sampleRate: number;
+  nFft: number;
+  melBins: number;
+  fMin?: number;
+  fMax?: number;
+}): Float64Array[] {
   const { sampleRate, nFft, melBins, fMin = 0, fMax = sampleRate / 2 } = opts;
   const bins = nFft / 2 + 1;
   const melMin = hzToMel(fMin);
   const melMax = hzToMel(fMax);
-  const edges = Array.from({ length: melBins + 2 }, (_, i) => melToHz(melMin + ((melMax - melMin) * i) / (melBins + 1)));
+  const edges = Array.from({ length: melBins + 2 }, (_, i) =>
+    melToHz(melMin + ((melMax - melMin) * i) / (melBins + 1)),
+  );
   const filters: Float64Array[] = [];
   for (let m = 0; m < melBins; m++) {
     const [left, centre, right] = [edges[m], edges[m + 1], edges[m + 2]];

@@ -24,8 +24,13 @@ export class WhisperLogMel {
 
   constructor(readonly config: WhisperFeatureConfig) {
     this.fft = new RealFft(config.n_fft);
-    this.window = Float64Array.from({ length: config.n_fft }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / config.n_fft));
-    this.filters = sparseFilters(melFilterBank({ sampleRate: config.sampling_rate, nFft: config.n_fft, melBins: config.feature_size }));
+    this.window = Float64Array.from(
+      { length: config.n_fft },
+      (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / config.n_fft),
+    );
+    this.filters = sparseFilters(
+      melFilterBank({ sampleRate: config.sampling_rate, nFft: config.n_fft, melBins: config.feature_size }),
+    );
   }
 
   get frames(): number {

@@ -12,7 +12,13 @@ const noise = (seconds: number, seed: number) =>
 describe('ParakeetEngine on the tiny export', () => {
   let engine: ParakeetEngine;
   beforeAll(async () => {
-    engine = await ParakeetEngine.load(tinyModelDir('parakeet'), new OnnxSessionFactory({ device: 'cpu', intraOpThreads: 1, graphOptimization: 'all' }, createLogger('test')));
+    engine = await ParakeetEngine.load(
+      tinyModelDir('parakeet'),
+      new OnnxSessionFactory(
+        { device: 'cpu', intraOpThreads: 1, graphOptimization: 'all' },
+        createLogger('test'),
+      ),
+    );
   });
 
   it('runs the TDT loop to the known text, with word times from frame indices and durations', async () => {

@@ -36,7 +36,16 @@ export class ParakeetEngine {
       await sessions.create(files.encoderPath),
       await sessions.create(files.decoderJointPath),
     ];
-    return new ParakeetEngine(files, preprocessor, encoder, new TdtGreedyDecoder(decoderJoint, files.vocabulary.length, files.config.durations ?? DEFAULT_DURATIONS));
+    return new ParakeetEngine(
+      files,
+      preprocessor,
+      encoder,
+      new TdtGreedyDecoder(
+        decoderJoint,
+        files.vocabulary.length,
+        files.config.durations ?? DEFAULT_DURATIONS,
+      ),
+    );
   }
 
   get frameSeconds(): number {
@@ -51,7 +60,11 @@ export class ParakeetEngine {
   async transcribeBatch(waveforms: Float32Array[]): Promise<ParakeetResult[]> {
     const audible = waveforms.filter((w) => w.length > 0);
     const decoded = audible.length > 0 ? await this.decoder.decode(await this.encode(audible)) : [];
-    return waveforms.map((w) => (w.length === 0 ? { text: '', words: [], confidence: 0 } : this.toResult(decoded.shift() ?? [], w.length / MODEL_SAMPLE_RATE)));
+    return waveforms.map((w) =>
+      w.length === 0
+        ? { text: '', words: [], confidence: 0 }
+        : this.toResult(decoded.shift() ?? [], w.length / MODEL_SAMPLE_RATE),
+    );
   }
 
   /** Preprocessor + encoder over the batch; each item's encoder frames up to its own length. */
@@ -64,7 +77,10 @@ export class ParakeetEngine {
       waveforms: new Tensor('float32', padded, [waveforms.length, longest]),
       waveforms_lens: new Tensor('int64', lengths, [waveforms.length]),
     });
-    const { outputs, encoded_lengths } = await this.encoder.run({ audio_signal: features, length: features_lens });
+    const { outputs, encoded_lengths } = await this.encoder.run({
+      audio_signal: features,
+      length: features_lens,
+    });
     const [batch, width, time] = outputs.dims;
     const data = outputs.data as Float32Array;
     const encodedLengths = encoded_lengths.data as BigInt64Array;
@@ -86,7 +102,10 @@ export class ParakeetEngine {
     const words: WordTiming[] = [];
     let group: TdtToken[] = [];
     const flush = () => {
-      const text = group.map((t) => this.files.vocabulary[t.id]).join('').replace(/▁/g, '');
+      const text = group
+        .map((t) => this.files.vocabulary[t.id])
+        .join('')
+        .replace(/▁/g, '');
       if (text !== '') {
         const last = group[group.length - 1];
         words.push({
@@ -103,7 +122,11 @@ export class ParakeetEngine {
       group.push(token);
     }
     flush();
-    return { text: words.map((w) => w.word).join(' '), words, confidence: geometricMeanProbability(tokens.map((t) => t.logProb)) };
+    return {
+      text: words.map((w) => w.word).join(' '),
+      words,
+      confidence: geometricMeanProbability(tokens.map((t) => t.logProb)),
+    };
   }
 }
 

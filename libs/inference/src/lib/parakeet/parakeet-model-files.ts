@@ -19,7 +19,8 @@ export interface ParakeetModelFiles {
   decoderJointPath: string;
 }
 
-export const PARAKEET_DOWNLOAD_HINT = 'run `npm run models:download -- parakeet-tdt-0.6b-v2` and point PARAKEET_MODEL_DIR at the folder it prints';
+export const PARAKEET_DOWNLOAD_HINT =
+  'run `npm run models:download -- parakeet-tdt-0.6b-v2` and point PARAKEET_MODEL_DIR at the folder it prints';
 
 /** Reads a Parakeet TDT export laid out as istupakov/parakeet-tdt-0.6b-v2-onnx on the hub. */
 export function loadParakeetModelFiles(dir: string, quantized = false): ParakeetModelFiles {
@@ -39,7 +40,11 @@ export function loadParakeetModelFiles(dir: string, quantized = false): Parakeet
 
 function requireConfig(dir: string): ParakeetConfig {
   try {
-    return { features_size: 128, subsampling_factor: 8, ...readJson<Partial<ParakeetConfig>>(dir, 'config.json') };
+    return {
+      features_size: 128,
+      subsampling_factor: 8,
+      ...readJson<Partial<ParakeetConfig>>(dir, 'config.json'),
+    };
   } catch {
     return { features_size: 128, subsampling_factor: 8 };
   }

@@ -1,4 +1,9 @@
-import type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '@streamscribe/providers';
+import type {
+  ProviderCapabilities,
+  ProviderTranscript,
+  TranscriptionProvider,
+  TranscriptionRequest,
+} from '@streamscribe/providers';
 import { decodeModelInput } from '../audio/decode-model-input';
 import { MODEL_SAMPLE_RATE } from '../audio/to-model-input';
 import type { BatchedProviderOptions } from '../batching/batched-provider-options';
@@ -23,8 +28,17 @@ export class ParakeetProvider implements TranscriptionProvider {
     private readonly engine: ParakeetBatchEngine,
     options: BatchedProviderOptions,
   ) {
-    this.capabilities = { languages: ['en'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: options.maxAudioSeconds ?? 120 };
-    this.batcher = new MicroBatcher(observedBatch(this.name, (waveforms) => engine.transcribeBatch(waveforms)), options.batch);
+    this.capabilities = {
+      languages: ['en'],
+      diarization: false,
+      wordTimestamps: true,
+      streaming: false,
+      maxAudioSeconds: options.maxAudioSeconds ?? 120,
+    };
+    this.batcher = new MicroBatcher(
+      observedBatch(this.name, (waveforms) => engine.transcribeBatch(waveforms)),
+      options.batch,
+    );
   }
 
   async close(): Promise<void> {

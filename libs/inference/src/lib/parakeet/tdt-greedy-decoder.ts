@@ -63,7 +63,11 @@ export class TdtGreedyDecoder {
       state2: new Float32Array(this.layers * this.width),
       tokens: [],
     }));
-    for (let active = states.filter((s) => s.t < s.frames.length); active.length > 0; active = active.filter((s) => s.t < s.frames.length)) {
+    for (
+      let active = states.filter((s) => s.t < s.frames.length);
+      active.length > 0;
+      active = active.filter((s) => s.t < s.frames.length)
+    ) {
       await this.step(active);
     }
     return states.map((s) => s.tokens);
@@ -76,7 +80,11 @@ export class TdtGreedyDecoder {
     active.forEach((s, i) => frames.set(s.frames[s.t], i * frameWidth));
     const outputs = await this.session.run({
       encoder_outputs: new Tensor('float32', frames, [batch, frameWidth, 1]),
-      targets: new Tensor('int32', Int32Array.from(active, (s) => s.previous), [batch, 1]),
+      targets: new Tensor(
+        'int32',
+        Int32Array.from(active, (s) => s.previous),
+        [batch, 1],
+      ),
       target_length: new Tensor('int32', new Int32Array(batch).fill(1), [batch]),
       input_states_1: this.stackStates(active.map((s) => s.state1)),
       input_states_2: this.stackStates(active.map((s) => s.state2)),
@@ -109,7 +117,8 @@ export class TdtGreedyDecoder {
   private stackStates(items: Float32Array[]): Tensor {
     const out = new Float32Array(this.layers * items.length * this.width);
     items.forEach((state, i) => {
-      for (let l = 0; l < this.layers; l++) out.set(state.subarray(l * this.width, (l + 1) * this.width), (l * items.length + i) * this.width);
+      for (let l = 0; l < this.layers; l++)
+        out.set(state.subarray(l * this.width, (l + 1) * this.width), (l * items.length + i) * this.width);
     });
     return new Tensor('float32', out, [this.layers, items.length, this.width]);
   }
@@ -118,7 +127,8 @@ export class TdtGreedyDecoder {
   private itemState(states: Tensor, i: number, batch: number): Float32Array {
     const data = states.data as Float32Array;
     const out = new Float32Array(this.layers * this.width);
-    for (let l = 0; l < this.layers; l++) out.set(data.subarray((l * batch + i) * this.width, (l * batch + i + 1) * this.width), l * this.width);
+    for (let l = 0; l < this.layers; l++)
+      out.set(data.subarray((l * batch + i) * this.width, (l * batch + i + 1) * this.width), l * this.width);
     return out;
   }
 }

@@ -9,5 +9,9 @@ import { ProviderError } from '@streamscribe/providers';
 export function inferenceError(provider: ProviderName, error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ProviderError(`${provider}: ${message}`, { provider, kind: error instanceof AudioFormatError ? 'permanent' : 'retryable', cause: error });
+  return new ProviderError(`${provider}: ${message}`, {
+    provider,
+    kind: error instanceof AudioFormatError ? 'permanent' : 'retryable',
+    cause: error,
+  });
 }

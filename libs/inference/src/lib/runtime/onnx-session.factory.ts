@@ -39,7 +39,10 @@ export class OnnxSessionFactory {
       if (!isMissingCuda(error)) throw error;
       if (this.settings.device === 'cuda') throw new CudaUnavailableError(error);
       const reason = (error as Error).message.split('\n')[0];
-      this.log.warn({ reason }, 'INFERENCE_DEVICE=auto: the CUDA execution provider did not load, running on CPU');
+      this.log.warn(
+        { reason },
+        'INFERENCE_DEVICE=auto: the CUDA execution provider did not load, running on CPU',
+      );
       return this.settle('cpu', modelPath);
     }
   }

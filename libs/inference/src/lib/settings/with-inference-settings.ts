@@ -1,5 +1,11 @@
 import { IsIn, IsInt, Max, Min } from 'class-validator';
-import { GRAPH_OPTIMIZATION_LEVELS, GraphOptimizationLevel, INFERENCE_DEVICES, InferenceDevice, SessionSettings } from '../runtime/inference-device';
+import {
+  GRAPH_OPTIMIZATION_LEVELS,
+  GraphOptimizationLevel,
+  INFERENCE_DEVICES,
+  InferenceDevice,
+  SessionSettings,
+} from '../runtime/inference-device';
 import type { MicroBatcherOptions } from '../batching/micro-batcher';
 
 /** The inference variables every self-hosted worker reads (defaults as in the README). */
@@ -23,22 +29,31 @@ export function withInferenceSettings<B extends new (...args: any[]) => object>(
     @IsIn(INFERENCE_DEVICES, { message: `INFERENCE_DEVICE must be one of ${INFERENCE_DEVICES.join(', ')}` })
     INFERENCE_DEVICE: InferenceDevice = 'auto';
 
-    @IsInt({ message: 'INFERENCE_CUDA_DEVICE_ID must be an integer' }) @Min(0)
+    @IsInt({ message: 'INFERENCE_CUDA_DEVICE_ID must be an integer' })
+    @Min(0)
     INFERENCE_CUDA_DEVICE_ID = 0;
 
     /** Threads per operator on CPU; 0 lets ONNX Runtime use one per core. */
-    @IsInt({ message: 'INFERENCE_INTRA_OP_THREADS must be an integer' }) @Min(0) @Max(1024)
+    @IsInt({ message: 'INFERENCE_INTRA_OP_THREADS must be an integer' })
+    @Min(0)
+    @Max(1024)
     INFERENCE_INTRA_OP_THREADS = 0;
 
-    @IsIn(GRAPH_OPTIMIZATION_LEVELS, { message: `INFERENCE_GRAPH_OPTIMIZATION must be one of ${GRAPH_OPTIMIZATION_LEVELS.join(', ')}` })
+    @IsIn(GRAPH_OPTIMIZATION_LEVELS, {
+      message: `INFERENCE_GRAPH_OPTIMIZATION must be one of ${GRAPH_OPTIMIZATION_LEVELS.join(', ')}`,
+    })
     INFERENCE_GRAPH_OPTIMIZATION: GraphOptimizationLevel = 'all';
 
     /** Most chunk windows one encoder run takes. */
-    @IsInt({ message: 'INFERENCE_BATCH_SIZE must be an integer' }) @Min(1) @Max(256)
+    @IsInt({ message: 'INFERENCE_BATCH_SIZE must be an integer' })
+    @Min(1)
+    @Max(256)
     INFERENCE_BATCH_SIZE = 8;
 
     /** How long the first chunk of a batch waits for more, in ms. */
-    @IsInt({ message: 'INFERENCE_BATCH_WAIT_MS must be an integer' }) @Min(0) @Max(10_000)
+    @IsInt({ message: 'INFERENCE_BATCH_WAIT_MS must be an integer' })
+    @Min(0)
+    @Max(10_000)
     INFERENCE_BATCH_WAIT_MS = 10;
   }
   return WithInferenceSettings;

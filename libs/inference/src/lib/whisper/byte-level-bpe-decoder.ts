@@ -16,7 +16,8 @@ export class ByteLevelBpeDecoder {
   private readonly byteOf = byteDecoder();
 
   constructor(json: TokenizerJson) {
-    if (json.model?.type !== 'BPE') throw new Error(`tokenizer.json model type is ${json.model?.type}; Whisper needs BPE`);
+    if (json.model?.type !== 'BPE')
+      throw new Error(`tokenizer.json model type is ${json.model?.type}; Whisper needs BPE`);
     for (const [token, id] of Object.entries(json.model.vocab)) this.tokens.set(id, token);
     for (const added of json.added_tokens ?? []) {
       this.tokens.set(added.id, added.content);
@@ -50,7 +51,8 @@ export class ByteLevelBpeDecoder {
 
 /** The inverse of GPT-2's bytes_to_unicode: printable bytes stand for themselves, the rest for 256+n. */
 function byteDecoder(): Map<string, number> {
-  const printable = (b: number) => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+  const printable = (b: number) =>
+    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
   const map = new Map<string, number>();
   let extra = 0;
   for (let b = 0; b < 256; b++) map.set(String.fromCharCode(printable(b) ? b : 256 + extra++), b);

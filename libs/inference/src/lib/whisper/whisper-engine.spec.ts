@@ -3,13 +3,30 @@ import { createLogger } from '@streamscribe/observability';
 import { OnnxSessionFactory } from '../runtime/onnx-session.factory';
 import { WhisperEngine, WhisperWindow, WindowResult } from './whisper-engine';
 
-const tone = (seconds: number, hz = 440) => Float32Array.from({ length: Math.round(seconds * 16000) }, (_, i) => 0.2 * Math.sin((2 * Math.PI * hz * i) / 16000));
-const window = (samples: Float32Array, extra: Partial<WhisperWindow> = {}): WhisperWindow => ({ samples, offsetSeconds: 0, language: 'en', task: 'transcribe', timestamps: false, ...extra });
+const tone = (seconds: number, hz = 440) =>
+  Float32Array.from(
+    { length: Math.round(seconds * 16000) },
+    (_, i) => 0.2 * Math.sin((2 * Math.PI * hz * i) / 16000),
+  );
+const window = (samples: Float32Array, extra: Partial<WhisperWindow> = {}): WhisperWindow => ({
+  samples,
+  offsetSeconds: 0,
+  language: 'en',
+  task: 'transcribe',
+  timestamps: false,
+  ...extra,
+});
 
 describe('WhisperEngine on the tiny export', () => {
   let engine: WhisperEngine;
   beforeAll(async () => {
-    engine = await WhisperEngine.load(tinyModelDir('whisper'), new OnnxSessionFactory({ device: 'cpu', intraOpThreads: 1, graphOptimization: 'all' }, createLogger('test')));
+    engine = await WhisperEngine.load(
+      tinyModelDir('whisper'),
+      new OnnxSessionFactory(
+        { device: 'cpu', intraOpThreads: 1, graphOptimization: 'all' },
+        createLogger('test'),
+      ),
+    );
   });
 
   it('decodes the known text greedily through the KV cache, with a 0..1 confidence', async () => {
@@ -39,9 +56,19 @@ describe('WhisperEngine on the tiny export', () => {
       window(tone(29.9, 880), { timestamps: true }),
       window(tone(3), { language: 'de', offsetSeconds: 60 }),
     ]);
-    expect(results.map((r) => r.text)).toEqual([TINY_WHISPER_TEXT, TINY_WHISPER_TEXT, TINY_WHISPER_TEXT, TINY_WHISPER_TEXT]);
+    expect(results.map((r) => r.text)).toEqual([
+      TINY_WHISPER_TEXT,
+      TINY_WHISPER_TEXT,
+      TINY_WHISPER_TEXT,
+      TINY_WHISPER_TEXT,
+    ]);
     expect(results.map((r) => r.language)).toEqual(['en', TINY_WHISPER_DETECTED_LANGUAGE, 'en', 'de']);
-    expect(results.map((r) => r.segments.map((s) => [s.start, s.end]))).toEqual([[[0, 0.5]], [[0, 7]], [[0, 1]], [[60, 63]]]);
+    expect(results.map((r) => r.segments.map((s) => [s.start, s.end]))).toEqual([
+      [[0, 0.5]],
+      [[0, 7]],
+      [[0, 1]],
+      [[60, 63]],
+    ]);
   });
 
   it('decodes a batch step by step exactly as one window at a time', async () => {

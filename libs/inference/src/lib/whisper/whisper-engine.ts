@@ -48,13 +48,25 @@ export class WhisperEngine {
     this.features = new WhisperLogMel(files.features);
     this.tokens = new WhisperSpecialTokens(files.generation);
     this.tokenizer = new ByteLevelBpeDecoder(files.tokenizer);
-    this.decoder = new WhisperWindowDecoder(decoderSession, files.config, files.generation, this.tokens, this.tokenizer);
+    this.decoder = new WhisperWindowDecoder(
+      decoderSession,
+      files.config,
+      files.generation,
+      this.tokens,
+      this.tokenizer,
+    );
   }
 
-  static async load(dir: string, sessions: OnnxSessionFactory, dtype: WhisperDtype = 'fp32'): Promise<WhisperEngine> {
+  static async load(
+    dir: string,
+    sessions: OnnxSessionFactory,
+    dtype: WhisperDtype = 'fp32',
+  ): Promise<WhisperEngine> {
     const files = loadWhisperModelFiles(dir, dtype);
     if (files.features.feature_size !== files.config.num_mel_bins) {
-      throw new Error(`${dir}: preprocessor_config.json has ${files.features.feature_size} mel bins but config.json ${files.config.num_mel_bins}`);
+      throw new Error(
+        `${dir}: preprocessor_config.json has ${files.features.feature_size} mel bins but config.json ${files.config.num_mel_bins}`,
+      );
     }
     const encoder = await sessions.create(files.encoderPath);
     return new WhisperEngine(files, encoder, await sessions.create(files.decoderPath));
@@ -67,7 +79,16 @@ export class WhisperEngine {
 
   /** One encoder run and a short decode on silence, so the first chunk does not pay for lazy init. */
   async warmUp(): Promise<void> {
-    await this.transcribeBatch([{ samples: new Float32Array(this.files.features.sampling_rate), offsetSeconds: 0, language: this.defaultLanguage(), task: 'transcribe', timestamps: false, fixedSteps: 2 }]);
+    await this.transcribeBatch([
+      {
+        samples: new Float32Array(this.files.features.sampling_rate),
+        offsetSeconds: 0,
+        language: this.defaultLanguage(),
+        task: 'transcribe',
+        timestamps: false,
+        fixedSteps: 2,
+      },
+    ]);
   }
 
   async transcribeBatch(windows: WhisperWindow[]): Promise<WindowResult[]> {
@@ -83,13 +104,25 @@ export class WhisperEngine {
     // One decoder batch per prompt length (the merged decoder has no attention mask to pad with).
     for (const length of new Set(prompts.map((p) => p.length))) {
       const group = indicesWhere(prompts, (p) => p.length === length);
-      const options = group.map((i) => ({ timestamps: windows[i].timestamps, maxNewTokens: this.files.config.max_target_positions, fixedSteps: windows[i].fixedSteps, decoding: windows[i].decoding }));
-      const results = await this.decoder.decode(rowsOf(states, group), group.map((i) => prompts[i]), options);
+      const options = group.map((i) => ({
+        timestamps: windows[i].timestamps,
+        maxNewTokens: this.files.config.max_target_positions,
+        fixedSteps: windows[i].fixedSteps,
+        decoding: windows[i].decoding,
+      }));
+      const results = await this.decoder.decode(
+        rowsOf(states, group),
+        group.map((i) => prompts[i]),
+        options,
+      );
       group.forEach((index, i) => (decoded[index] = results[i]));
     }
     return windows.map((w, i) => {
       const duration = w.samples.length / this.files.features.sampling_rate;
-      return { ...windowTranscript(decoded[i], w.offsetSeconds, duration, this.tokenizer, this.tokens), language: languages[i] };
+      return {
+        ...windowTranscript(decoded[i], w.offsetSeconds, duration, this.tokenizer, this.tokens),
+        language: languages[i],
+      };
     });
   }
 
@@ -98,7 +131,9 @@ export class WhisperEngine {
     const { feature_size: bins, nb_max_frames: frames } = this.files.features;
     const stacked = new Float32Array(features.length * bins * frames);
     features.forEach((f, i) => stacked.set(f, i * bins * frames));
-    const { last_hidden_state: states } = await this.encoder.run({ input_features: new Tensor('float32', stacked, [features.length, bins, frames]) });
+    const { last_hidden_state: states } = await this.encoder.run({
+      input_features: new Tensor('float32', stacked, [features.length, bins, frames]),
+    });
     return states;
   }
 

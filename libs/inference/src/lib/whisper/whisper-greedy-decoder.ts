@@ -42,7 +42,12 @@ export class WhisperGreedyDecoder {
   ) {}
 
   /** Decodes each window of encoderStates [B, …] from its prompt; prompts must share one length. */
-  async decode(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[], pass: SamplingPass): Promise<DecodedTokens[]> {
+  async decode(
+    encoderStates: Tensor,
+    prompts: number[][],
+    options: WindowDecodeOptions[],
+    pass: SamplingPass,
+  ): Promise<DecodedTokens[]> {
     const scratch = this.decoder.lendScratch();
     try {
       return await this.search(encoderStates, prompts, options, pass, scratch);
@@ -51,22 +56,53 @@ export class WhisperGreedyDecoder {
     }
   }
 
-  private async search(encoderStates: Tensor, prompts: number[][], options: WindowDecodeOptions[], pass: SamplingPass, scratch: ScratchLease | undefined): Promise<DecodedTokens[]> {
+  private async search(
+    encoderStates: Tensor,
+    prompts: number[][],
+    options: WindowDecodeOptions[],
+    pass: SamplingPass,
+    scratch: ScratchLease | undefined,
+  ): Promise<DecodedTokens[]> {
     const n = pass.temperature > 0 ? pass.samples : 1;
     const limits = options.map((o) => generationLimit(o, prompts[0].length, this.maxTargetPositions));
     const randoms = prompts.map(() => seededRandom(pass.seed));
-    const rows: Row[] = Array.from({ length: prompts.length * n }, (_, r) => ({ tokens: [], logProbs: [], sumLogProb: 0, attention: [], done: limits[Math.floor(r / n)] <= 0 }));
+    const rows: Row[] = Array.from({ length: prompts.length * n }, (_, r) => ({
+      tokens: [],
+      logProbs: [],
+      sumLogProb: 0,
+      attention: [],
+      done: limits[Math.floor(r / n)] <= 0,
+    }));
     const windowOf = (r: number) => Math.floor(r / n);
     const first = await this.decoder.run(encoderStates, prompts, undefined, true);
-    const noSpeech = first.firstLogits.map((logits) => Math.exp(logits[this.tokens.noSpeech] - logSumExp(logits)));
+    const noSpeech = first.firstLogits.map((logits) =>
+      Math.exp(logits[this.tokens.noSpeech] - logSumExp(logits)),
+    );
     const firstAttention = first.attention;
-    let cache: DecoderCache = this.decoder.selectRows(first.cache, rows.map((_, r) => windowOf(r)), false, scratch);
+    let cache: DecoderCache = this.decoder.selectRows(
+      first.cache,
+      rows.map((_, r) => windowOf(r)),
+      false,
+      scratch,
+    );
     let logits = rows.map((_, r) => first.logits[windowOf(r)]);
     let attention = firstAttention ? rows.map((_, r) => firstAttention[windowOf(r)]) : undefined;
     for (;;) {
       const inputs = rows.map((row, r) => {
         const b = windowOf(r);
-        return [row.done ? this.tokens.endOfText : this.choose(row, logits[r], attention?.[r], options[b], limits[b], pass.temperature, randoms[b])];
+        return [
+          row.done
+            ? this.tokens.endOfText
+            : this.choose(
+                row,
+                logits[r],
+                attention?.[r],
+                options[b],
+                limits[b],
+                pass.temperature,
+                randoms[b],
+              ),
+        ];
       });
       if (rows.every((row) => row.done)) break;
       const next = await this.decoder.run(encoderStates, inputs, cache, true);
@@ -74,13 +110,34 @@ export class WhisperGreedyDecoder {
     }
     return prompts.map((_, b) => {
       const samples = rows.slice(b * n, (b + 1) * n);
-      const best = samples[bestCandidate(samples.map((s) => ({ sumLogProb: s.sumLogProb, length: s.tokens.length })), pass.lengthPenalty)];
-      return { tokens: best.tokens, logProbs: best.logProbs, sumLogProb: best.sumLogProb, temperature: pass.temperature, noSpeechProb: noSpeech[b], attention: firstAttention ? best.attention : undefined };
+      const best =
+        samples[
+          bestCandidate(
+            samples.map((s) => ({ sumLogProb: s.sumLogProb, length: s.tokens.length })),
+            pass.lengthPenalty,
+          )
+        ];
+      return {
+        tokens: best.tokens,
+        logProbs: best.logProbs,
+        sumLogProb: best.sumLogProb,
+        temperature: pass.temperature,
+        noSpeechProb: noSpeech[b],
+        attention: firstAttention ? best.attention : undefined,
+      };
     });
   }
 
   /** Picks a row's next token, records it and whether the row is done; returns the token to feed. */
-  private choose(row: Row, logits: Float32Array, attention: Float32Array[] | undefined, options: WindowDecodeOptions, limit: number, temperature: number, random: () => number): number {
+  private choose(
+    row: Row,
+    logits: Float32Array,
+    attention: Float32Array[] | undefined,
+    options: WindowDecodeOptions,
+    limit: number,
+    temperature: number,
+    random: () => number,
+  ): number {
     const { fixedSteps, timestamps } = options;
     if (fixedSteps === undefined) applyWhisperLogitsRules(logits, row.tokens, this.tokens, timestamps);
     const next = temperature > 0 ? sampleIndex(logits, temperature, random) : argmax(logits);

@@ -8,7 +8,12 @@ import type { WhisperSpecialTokens } from './whisper-special-tokens';
  * back, the first token is one, and a timestamp wins when their total probability beats every
  * text token. `generated` holds the tokens after the prompt. Mutates `logits` (one row).
  */
-export function applyWhisperLogitsRules(logits: Float32Array, generated: readonly number[], tokens: WhisperSpecialTokens, timestamps: boolean): void {
+export function applyWhisperLogitsRules(
+  logits: Float32Array,
+  generated: readonly number[],
+  tokens: WhisperSpecialTokens,
+  timestamps: boolean,
+): void {
   const suppress = (from: number, to: number) => logits.fill(-Infinity, from, to);
   for (const id of tokens.suppress) logits[id] = -Infinity;
   if (generated.length === 0) for (const id of tokens.beginSuppress) logits[id] = -Infinity;
@@ -28,7 +33,9 @@ export function applyWhisperLogitsRules(logits: Float32Array, generated: readonl
   const previousTimestamps = generated.filter((id) => tokens.isTimestamp(id));
   if (previousTimestamps.length > 0) {
     // Never go back in time; a closed pair's end may be the next start.
-    const floor = previousTimestamps[previousTimestamps.length - 1] + (lastWasTimestamp && !penultimateWasTimestamp ? 0 : 1);
+    const floor =
+      previousTimestamps[previousTimestamps.length - 1] +
+      (lastWasTimestamp && !penultimateWasTimestamp ? 0 : 1);
     suppress(tokens.timestampBegin, Math.min(floor, logits.length));
   }
   if (generated.length === 0) {
@@ -37,7 +44,8 @@ export function applyWhisperLogitsRules(logits: Float32Array, generated: readonl
   }
   const logProbs = logSoftmax(logits);
   let timestampMass = -Infinity;
-  for (let i = tokens.timestampBegin; i < logProbs.length; i++) timestampMass = logAddExp(timestampMass, logProbs[i]);
+  for (let i = tokens.timestampBegin; i < logProbs.length; i++)
+    timestampMass = logAddExp(timestampMass, logProbs[i]);
   let bestText = -Infinity;
   for (let i = 0; i < tokens.timestampBegin; i++) bestText = Math.max(bestText, logProbs[i]);
   if (timestampMass > bestText) suppress(0, tokens.timestampBegin);

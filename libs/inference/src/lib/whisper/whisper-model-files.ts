@@ -7,7 +7,15 @@ import type { TokenizerJson } from './byte-level-bpe-decoder';
  * Weight variants of the onnx-community exports, by their file-name suffix. fp16 exports take and
  * give float16 tensors; the session factory converts at the boundary (Float16IoSession).
  */
-export const WHISPER_DTYPE_SUFFIXES = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', bnb4: '_bnb4' } as const;
+export const WHISPER_DTYPE_SUFFIXES = {
+  fp32: '',
+  fp16: '_fp16',
+  q8: '_quantized',
+  int8: '_int8',
+  uint8: '_uint8',
+  q4: '_q4',
+  bnb4: '_bnb4',
+} as const;
 export type WhisperDtype = keyof typeof WHISPER_DTYPE_SUFFIXES;
 
 export interface WhisperConfig {
@@ -44,14 +52,19 @@ export interface WhisperModelFiles {
   decoderPath: string;
 }
 
-export const WHISPER_DOWNLOAD_HINT = 'run `npm run models:download -- whisper-base` (or another whisper-* name) and point WHISPER_MODEL_DIR at the folder it prints';
+export const WHISPER_DOWNLOAD_HINT =
+  'run `npm run models:download -- whisper-base` (or another whisper-* name) and point WHISPER_MODEL_DIR at the folder it prints';
 
 /** Reads a Whisper export laid out as onnx-community/whisper-* on the Hugging Face hub. */
 export function loadWhisperModelFiles(dir: string, dtype: WhisperDtype = 'fp32'): WhisperModelFiles {
   const suffix = WHISPER_DTYPE_SUFFIXES[dtype];
   const encoder = `onnx/encoder_model${suffix}.onnx`;
   const decoder = `onnx/decoder_model_merged${suffix}.onnx`;
-  requireModelFiles(dir, ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', encoder, decoder], WHISPER_DOWNLOAD_HINT);
+  requireModelFiles(
+    dir,
+    ['config.json', 'generation_config.json', 'preprocessor_config.json', 'tokenizer.json', encoder, decoder],
+    WHISPER_DOWNLOAD_HINT,
+  );
   return {
     dir,
     config: readJson(dir, 'config.json'),

@@ -25,7 +25,12 @@ export class WhisperSpecialTokens {
     this.timestampBegin = generation.no_timestamps_token_id + 1;
     this.transcribe = generation.task_to_id?.['transcribe'];
     this.translate = generation.task_to_id?.['translate'];
-    this.languages = new Map(Object.entries(generation.lang_to_id ?? {}).map(([token, id]) => [token.replace(/^<\|(.*)\|>$/, '$1'), id]));
+    this.languages = new Map(
+      Object.entries(generation.lang_to_id ?? {}).map(([token, id]) => [
+        token.replace(/^<\|(.*)\|>$/, '$1'),
+        id,
+      ]),
+    );
     this.suppress = generation.suppress_tokens ?? [];
     this.beginSuppress = generation.begin_suppress_tokens ?? [];
     this.maxInitialTimestampIndex = generation.max_initial_timestamp_index ?? 50;
@@ -54,7 +59,10 @@ export class WhisperSpecialTokens {
     const prompt = [this.startOfTranscript];
     if (language !== undefined && this.languages.size > 0) {
       const id = this.languages.get(language);
-      if (id === undefined) throw new RangeError(`language '${language}' is not one this model knows (${[...this.languages.keys()].join(', ')})`);
+      if (id === undefined)
+        throw new RangeError(
+          `language '${language}' is not one this model knows (${[...this.languages.keys()].join(', ')})`,
+        );
       prompt.push(id);
     }
     const taskId = task === 'translate' ? this.translate : this.transcribe;

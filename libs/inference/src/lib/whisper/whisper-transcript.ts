@@ -30,18 +30,37 @@ export interface WindowTranscript {
  * length. A word's confidence is the geometric mean of its tokens' probabilities. A window the
  * decoder judged silence has no text.
  */
-export function windowTranscript(decoded: DecodedTokens, offsetSeconds: number, durationSeconds: number, tokenizer: ByteLevelBpeDecoder, tokens: WhisperSpecialTokens): WindowTranscript {
+export function windowTranscript(
+  decoded: DecodedTokens,
+  offsetSeconds: number,
+  durationSeconds: number,
+  tokenizer: ByteLevelBpeDecoder,
+  tokens: WhisperSpecialTokens,
+): WindowTranscript {
   const segments: WhisperSegment[] = [];
   const words: WordTiming[] = [];
   const logProbs: number[] = [];
   let start = 0;
-  const decoding = { temperature: decoded.temperature, avgLogProb: averageLogProb(decoded), compressionRatio: 0, noSpeechProb: decoded.noSpeechProb };
+  const decoding = {
+    temperature: decoded.temperature,
+    avgLogProb: averageLogProb(decoded),
+    compressionRatio: 0,
+    noSpeechProb: decoded.noSpeechProb,
+  };
   if (decoded.silent) return { text: '', segments, words, logProbs, decoding };
-  const window = { offset: offsetSeconds, duration: durationSeconds, starts: alignedStarts(decoded, tokens, durationSeconds) };
+  const window = {
+    offset: offsetSeconds,
+    duration: durationSeconds,
+    starts: alignedStarts(decoded, tokens, durationSeconds),
+  };
   let current: TextTokens = { ids: [], logProbs: [], ordinals: [] };
   const close = (end: number) => {
     if (current.ids.length > 0) {
-      const segment = { start: offsetSeconds + start, end: offsetSeconds + Math.max(end, start), text: tokenizer.decode(current.ids).trim() };
+      const segment = {
+        start: offsetSeconds + start,
+        end: offsetSeconds + Math.max(end, start),
+        text: tokenizer.decode(current.ids).trim(),
+      };
       segments.push(segment);
       words.push(...timedWords(current, segment, window, tokenizer));
     }
@@ -60,8 +79,17 @@ export function windowTranscript(decoded: DecodedTokens, offsetSeconds: number, 
     }
   });
   close(durationSeconds);
-  const text = segments.map((s) => s.text).join(' ').trim();
-  return { text, segments, words, logProbs, decoding: { ...decoding, compressionRatio: compressionRatio(text) } };
+  const text = segments
+    .map((s) => s.text)
+    .join(' ')
+    .trim();
+  return {
+    text,
+    segments,
+    words,
+    logProbs,
+    decoding: { ...decoding, compressionRatio: compressionRatio(text) },
+  };
 }
 
 /** A segment's text tokens, each with its ordinal among the window's text tokens. */
@@ -82,15 +110,26 @@ interface WindowTiming {
  * Token starts from the attention rows of the text tokens and, when the decoder chose it,
  * end-of-text (which marks where the last word ends); timestamp tokens' rows are left out.
  */
-function alignedStarts(decoded: DecodedTokens, tokens: WhisperSpecialTokens, durationSeconds: number): number[] | undefined {
+function alignedStarts(
+  decoded: DecodedTokens,
+  tokens: WhisperSpecialTokens,
+  durationSeconds: number,
+): number[] | undefined {
   if (!decoded.attention) return undefined;
-  const rows = decoded.tokens.flatMap((id, i) => (id < tokens.endOfText && decoded.attention?.[i] ? [decoded.attention[i]] : []));
+  const rows = decoded.tokens.flatMap((id, i) =>
+    id < tokens.endOfText && decoded.attention?.[i] ? [decoded.attention[i]] : [],
+  );
   const endOfText = decoded.attention[decoded.tokens.length];
   if (endOfText) rows.push(endOfText);
   return tokenStartTimes(rows, Math.ceil(durationSeconds * ENCODER_FRAMES_PER_SECOND));
 }
 
-function timedWords(text: TextTokens, segment: WhisperSegment, window: WindowTiming, tokenizer: ByteLevelBpeDecoder): WordTiming[] {
+function timedWords(
+  text: TextTokens,
+  segment: WhisperSegment,
+  window: WindowTiming,
+  tokenizer: ByteLevelBpeDecoder,
+): WordTiming[] {
   const groups: TextTokens[] = [];
   text.ids.forEach((id, i) => {
     const startsWord = (tokenizer.tokenOf(id) ?? '').startsWith('Ġ') || groups.length === 0;
@@ -103,7 +142,8 @@ function timedWords(text: TextTokens, segment: WhisperSegment, window: WindowTim
   const texts = groups.map((g) => tokenizer.decode(g.ids).trim());
   const totalChars = texts.reduce((sum, t) => sum + t.length, 0) || 1;
   const span = segment.end - segment.start;
-  const within = (seconds: number) => Math.min(Math.max(window.offset + seconds, window.offset), window.offset + window.duration);
+  const within = (seconds: number) =>
+    Math.min(Math.max(window.offset + seconds, window.offset), window.offset + window.duration);
   let cursor = segment.start;
   return groups.flatMap((g, i) => {
     if (texts[i] === '') return [];
@@ -116,7 +156,14 @@ function timedWords(text: TextTokens, segment: WhisperSegment, window: WindowTim
       end = next === undefined ? segment.end : Math.max(start, within(next));
     }
     cursor = end;
-    return [{ word: texts[i], start: round(start), end: round(end), confidence: geometricMeanProbability(g.logProbs) }];
+    return [
+      {
+        word: texts[i],
+        start: round(start),
+        end: round(end),
+        confidence: geometricMeanProbability(g.logProbs),
+      },
+    ];
   });
 }
 

@@ -1,4 +1,9 @@
-import type { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '@streamscribe/providers';
+import type {
+  ProviderCapabilities,
+  ProviderTranscript,
+  TranscriptionProvider,
+  TranscriptionRequest,
+} from '@streamscribe/providers';
 import { decodeModelInput } from '../audio/decode-model-input';
 import { MODEL_SAMPLE_RATE } from '../audio/to-model-input';
 import type { BatchedProviderOptions } from '../batching/batched-provider-options';
@@ -13,7 +18,9 @@ import type { WhisperEngine, WhisperWindow, WindowResult } from './whisper-engin
  * What the provider needs of an engine: WhisperEngine on this thread, or WhisperThreadEngine in an
  * engine thread (the workers). close() releases it when the worker shuts down.
  */
-export type WhisperBatchEngine = Pick<WhisperEngine, 'tokens' | 'windowSeconds' | 'transcribeBatch'> & { close?(): Promise<void> };
+export type WhisperBatchEngine = Pick<WhisperEngine, 'tokens' | 'windowSeconds' | 'transcribeBatch'> & {
+  close?(): Promise<void>;
+};
 
 /** maxAudioSeconds defaults to 600 (audio is decoded in 30 s windows). */
 export interface WhisperProviderOptions extends BatchedProviderOptions {
@@ -47,7 +54,10 @@ export class WhisperProvider implements TranscriptionProvider {
       streaming: false,
       maxAudioSeconds: options.maxAudioSeconds ?? 600,
     };
-    this.batcher = new MicroBatcher(observedBatch(this.name, (windows) => engine.transcribeBatch(windows)), options.batch);
+    this.batcher = new MicroBatcher(
+      observedBatch(this.name, (windows) => engine.transcribeBatch(windows)),
+      options.batch,
+    );
   }
 
   async close(): Promise<void> {
@@ -61,7 +71,10 @@ export class WhisperProvider implements TranscriptionProvider {
       const results = await Promise.all(this.windows(samples, language).map((w) => this.batcher.submit(w)));
       const logProbs = results.flatMap((r) => r.logProbs);
       return {
-        text: results.map((r) => r.text).filter(Boolean).join(' '),
+        text: results
+          .map((r) => r.text)
+          .filter(Boolean)
+          .join(' '),
         confidence: geometricMeanProbability(logProbs),
         words: results.flatMap((r) => r.words),
         language: results[0]?.language,

@@ -37,7 +37,9 @@ describe('reachableCheck', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as AddressInfo;
     try {
-      await expect(reachableCheck('api', `http://127.0.0.1:${port}`, 100).check()).rejects.toThrow(/unreachable: .*(timeout|aborted)/i);
+      await expect(reachableCheck('api', `http://127.0.0.1:${port}`, 100).check()).rejects.toThrow(
+        /unreachable: .*(timeout|aborted)/i,
+      );
     } finally {
       silent.close();
     }

@@ -11,7 +11,11 @@ export function reachableCheck(name: string, url: string, timeoutMs = 2000): Rea
     name,
     check: async () => {
       try {
-        const response = await fetch(url, { method: 'HEAD', signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+        const response = await fetch(url, {
+          method: 'HEAD',
+          signal: AbortSignal.timeout(timeoutMs),
+          redirect: 'manual',
+        });
         await response.body?.cancel();
       } catch (error) {
         throw new Error(`${new URL(url).origin} unreachable: ${failureReason(error)}`);

@@ -10,10 +10,7 @@ import { asNumber, defineScript } from '@streamscribe/redis';
 export const claimProbeScript = defineScript({
   name: 'ssClaimProbe',
   keys: ['health'],
-  args: [
-    'nowMs',
-    'probeTimeoutMs',
-  ],
+  args: ['nowMs', 'probeTimeoutMs'],
   lua: `
 local state = redis.call('HGET', KEYS[1], 'state') or 'closed'
 if state == 'closed' then return 1 end

@@ -22,7 +22,7 @@ export const recordOutcomeScript = defineScript({
   ],
   args: [
     'nowMs',
-    "outcome", // 'ok' | 'error'
+    'outcome', // 'ok' | 'error'
     'providerMs',
     'audioSeconds',
     'latencyBucket', // index of the call's latency bucket
@@ -135,7 +135,9 @@ export interface BreakerReply {
 
 function decodeBreakerReply(reply: unknown): BreakerReply {
   const [state, openUntil, transition, reason] = asStrings(reply);
-  if (state !== 'closed' && state !== 'open' && state !== 'half_open') throw new Error(`unexpected breaker state ${state}`);
-  if (transition !== '' && transition !== 'open' && transition !== 'closed') throw new Error(`unexpected breaker transition ${transition}`);
+  if (state !== 'closed' && state !== 'open' && state !== 'half_open')
+    throw new Error(`unexpected breaker state ${state}`);
+  if (transition !== '' && transition !== 'open' && transition !== 'closed')
+    throw new Error(`unexpected breaker transition ${transition}`);
   return { state, openUntilMs: Number(openUntil), transition: transition || undefined, reason };
 }

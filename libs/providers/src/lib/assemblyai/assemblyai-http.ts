@@ -40,7 +40,11 @@ async function checkedFetch(
   } catch {
     // not JSON: the text itself is the message
   }
-  throw new AssemblyAIHttpError(response.status, message, parseRetryAfter(response.headers.get('retry-after')));
+  throw new AssemblyAIHttpError(
+    response.status,
+    message,
+    parseRetryAfter(response.headers.get('retry-after')),
+  );
 }
 
 /**

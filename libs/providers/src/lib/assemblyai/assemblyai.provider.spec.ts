@@ -20,7 +20,11 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
       keyterms: [],
       ...overrides,
     });
-  const failure = (promise: Promise<unknown>) => promise.then(() => fail('expected a ProviderError'), (e: unknown) => e as ProviderError);
+  const failure = (promise: Promise<unknown>) =>
+    promise.then(
+      () => fail('expected a ProviderError'),
+      (e: unknown) => e as ProviderError,
+    );
 
   beforeAll(async () => (fake = await FakeAssemblyAIServer.start()));
   afterEach(() => fake.reset());
@@ -33,7 +37,8 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
     const [upload, submit, ...polls] = fake.requests;
     expect(upload).toMatchObject({ method: 'POST', path: '/v2/upload', bodyLength: wav.length, status: 200 });
     expect(upload.headers['content-type']).toBe('application/octet-stream');
-    for (const request of fake.requests) expect(request.headers.authorization).toBe(FakeAssemblyAIServer.DEFAULT_API_KEY);
+    for (const request of fake.requests)
+      expect(request.headers.authorization).toBe(FakeAssemblyAIServer.DEFAULT_API_KEY);
     expect(submit).toMatchObject({ method: 'POST', path: '/v2/transcript', status: 200 });
     expect(submit.headers['content-type']).toBe('application/json');
     expect(submit.json).toEqual({
@@ -44,9 +49,17 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
       format_text: true,
     });
     // queued, processing, completed: one GET each.
-    expect(polls.map((p) => `${p.method} ${p.path}`)).toEqual(Array(3).fill(`GET /v2/transcript/${transcript.requestId}`));
+    expect(polls.map((p) => `${p.method} ${p.path}`)).toEqual(
+      Array(3).fill(`GET /v2/transcript/${transcript.requestId}`),
+    );
 
-    expect(transcript).toMatchObject({ text: 'Hello, brave new world.', confidence: 0.98, language: 'en', durationSeconds: 2, model: 'universal' });
+    expect(transcript).toMatchObject({
+      text: 'Hello, brave new world.',
+      confidence: 0.98,
+      language: 'en',
+      durationSeconds: 2,
+      model: 'universal',
+    });
     expect(transcript.words).toEqual([
       { word: 'Hello,', start: 0, end: 0.5, confidence: 0.98 },
       { word: 'brave', start: 0.5, end: 1, confidence: 0.98 },
@@ -72,35 +85,62 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
       speaker_labels: true,
       keyterms_prompt: ['streamscribe', 'Redis'],
     });
-    expect(transcript.words.map((w) => [w.word, w.speaker])).toEqual([['two', 0], ['speakers', 0]]);
+    expect(transcript.words.map((w) => [w.word, w.speaker])).toEqual([
+      ['two', 0],
+      ['speakers', 0],
+    ]);
     expect(transcript.language).toBe('en_us');
   });
 
   it('boosts terms with word_boost on models without keyterms_prompt', async () => {
-    await provider({ speechModel: 'nano', language: 'de' }).transcribe({ audio: speechWav('hallo'), format: 'wav', options: { keywords: ['Kafka'] } });
-    expect(fake.requests[1].json).toMatchObject({ speech_model: 'nano', language_code: 'de', word_boost: ['Kafka'] });
+    await provider({ speechModel: 'nano', language: 'de' }).transcribe({
+      audio: speechWav('hallo'),
+      format: 'wav',
+      options: { keywords: ['Kafka'] },
+    });
+    expect(fake.requests[1].json).toMatchObject({
+      speech_model: 'nano',
+      language_code: 'de',
+      word_boost: ['Kafka'],
+    });
   });
 
   it('wraps raw PCM in a WAV header before uploading it', async () => {
     const pcm = speechPcm('pcm in');
-    const transcript = await provider().transcribe({ audio: pcm, format: 'l16', sampleRate: 16000, channels: 1 });
+    const transcript = await provider().transcribe({
+      audio: pcm,
+      format: 'l16',
+      sampleRate: 16000,
+      channels: 1,
+    });
     expect(transcript.text).toBe('pcm in');
     expect(fake.requests[0].bodyLength).toBe(pcm.length + 44);
   });
 
   it('keeps the duration measured from the audio, and counts a provider that reports another', async () => {
     const mismatches = async () =>
-      (await metricsRegistry.getSingleMetric('streamscribe_audio_duration_mismatches_total')?.get())?.values.find((v) => v.labels['provider'] === 'assemblyai')?.value ?? 0;
+      (
+        await metricsRegistry.getSingleMetric('streamscribe_audio_duration_mismatches_total')?.get()
+      )?.values.find((v) => v.labels['provider'] === 'assemblyai')?.value ?? 0;
     const before = await mismatches();
     fake.setReportedDuration(9);
-    const transcript = await provider().transcribe({ audio: speechWav('short', { durationSeconds: 2 }), format: 'wav' });
+    const transcript = await provider().transcribe({
+      audio: speechWav('short', { durationSeconds: 2 }),
+      format: 'wav',
+    });
     expect(transcript.durationSeconds).toBe(2);
     expect(await mismatches()).toBe(before + 1);
   });
 
   it('rejects invalid audio without sending anything', async () => {
-    const error = await failure(provider().transcribe({ audio: speechWav('x').subarray(0, 30), format: 'wav' }));
-    expect(error).toMatchObject({ kind: 'permanent', provider: 'assemblyai', message: expect.stringMatching(/^invalid audio, not sent/) });
+    const error = await failure(
+      provider().transcribe({ audio: speechWav('x').subarray(0, 30), format: 'wav' }),
+    );
+    expect(error).toMatchObject({
+      kind: 'permanent',
+      provider: 'assemblyai',
+      message: expect.stringMatching(/^invalid audio, not sent/),
+    });
     expect(fake.requests).toHaveLength(0);
   });
 
@@ -125,7 +165,9 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
     const wrong = provider({ apiKey: 'wrong-key' });
     const error = await failure(wrong.transcribe({ audio: speechWav('x'), format: 'wav' }));
     expect(error).toMatchObject({ kind: 'permanent', statusCode: 401 });
-    expect(error.message).toBe('AssemblyAI answered 401: Authentication error, API token missing/invalid (check ASSEMBLYAI_API_KEY)');
+    expect(error.message).toBe(
+      'AssemblyAI answered 401: Authentication error, API token missing/invalid (check ASSEMBLYAI_API_KEY)',
+    );
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0].headers.authorization).toBe('wrong-key');
     expect(wrong.credentialsProblem()).toMatch(/assemblyai rejected ASSEMBLYAI_API_KEY \(401\)/);
@@ -145,7 +187,8 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
     fake.failNext(1, injected, endpoint);
     const error = await failure(provider().transcribe({ audio: speechWav('x'), format: 'wav' }));
     expect(error).toMatchObject({ kind, statusCode, provider: 'assemblyai' });
-    if ('body' in injected) expect(error.message).toBe(`AssemblyAI answered ${statusCode}: ${injected.body.error}`);
+    if ('body' in injected)
+      expect(error.message).toBe(`AssemblyAI answered ${statusCode}: ${injected.body.error}`);
     if (statusCode === 429) expect(error.retryAfterMs).toBe(7000);
     // Once submitted, the transcript id identifies the request for AssemblyAI support.
     if (endpoint === 'poll') expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -155,7 +198,9 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
 
   it('classifies a hung request as a retryable timeout and a reset connection as retryable', async () => {
     fake.failNext(1, { kind: 'hang' }, 'upload');
-    await expect(provider({ requestTimeoutMs: 200 }).transcribe({ audio: speechWav('x'), format: 'wav' })).rejects.toMatchObject({
+    await expect(
+      provider({ requestTimeoutMs: 200 }).transcribe({ audio: speechWav('x'), format: 'wav' }),
+    ).rejects.toMatchObject({
       kind: 'retryable',
       message: 'AssemblyAI request timed out (ASSEMBLYAI_REQUEST_TIMEOUT_MS)',
     });
@@ -169,7 +214,10 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
   it('polls a submitted job again after a failed poll (5xx, reset): one upload, one job, never paid twice', async () => {
     fake.failNext(1, { status: 503 }, 'poll');
     fake.failNext(1, { kind: 'reset' }, 'poll');
-    const transcript = await provider({ pollingIntervalMs: 10 }).transcribe({ audio: speechWav('polled again'), format: 'wav' });
+    const transcript = await provider({ pollingIntervalMs: 10 }).transcribe({
+      audio: speechWav('polled again'),
+      format: 'wav',
+    });
     expect(transcript.text).toMatch(/polled again/i);
     expect(fake.requests.filter((r) => r.path === '/v2/upload')).toHaveLength(1);
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/v2/transcript')).toHaveLength(1);
@@ -177,8 +225,16 @@ describe('AssemblyAIProvider against the fake AssemblyAI API', () => {
 
   it('gives up on a transcript that does not finish within the polling timeout, and fails it over', async () => {
     fake.setPollsPerStage(1_000_000);
-    const error = await failure(provider({ pollingIntervalMs: 10, pollingTimeoutMs: 100 }).transcribe({ audio: speechWav('x'), format: 'wav' }));
-    expect(error).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/ASSEMBLYAI_POLLING_TIMEOUT_MS/) });
+    const error = await failure(
+      provider({ pollingIntervalMs: 10, pollingTimeoutMs: 100 }).transcribe({
+        audio: speechWav('x'),
+        format: 'wav',
+      }),
+    );
+    expect(error).toMatchObject({
+      kind: 'permanent',
+      message: expect.stringMatching(/ASSEMBLYAI_POLLING_TIMEOUT_MS/),
+    });
     expect(error.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(fake.requests.filter((r) => r.method === 'GET').length).toBeGreaterThan(1);
   });

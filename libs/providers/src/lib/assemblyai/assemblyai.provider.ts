@@ -4,9 +4,17 @@ import { ProviderError } from '../provider-error';
 import { clamp01 } from '../shared/clamp01';
 import { CredentialWatch } from '../shared/credential-watch';
 import { audioFor, reconcileDuration } from '../shared/provider-audio';
-import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
+import {
+  ProviderCapabilities,
+  ProviderTranscript,
+  TranscriptionProvider,
+  TranscriptionRequest,
+} from '../transcription-provider';
 import { AssemblyAIFiles, AssemblyAITranscripts } from './assemblyai-http';
-import { ASSEMBLYAI_DEFAULT_MAX_AUDIO_SECONDS, AssemblyAIProviderOptions } from './assemblyai-provider.options';
+import {
+  ASSEMBLYAI_DEFAULT_MAX_AUDIO_SECONDS,
+  AssemblyAIProviderOptions,
+} from './assemblyai-provider.options';
 import { classifyAssemblyAIError, pollingTimedOut, transcriptFailed } from './assemblyai-error';
 
 /** Models that take `keyterms_prompt`; older ones take the legacy `word_boost`. */
@@ -69,7 +77,12 @@ export class AssemblyAIProvider implements TranscriptionProvider {
       confidence: clamp01(transcript.confidence ?? 0),
       words: (transcript.words ?? []).map(toWordTiming),
       language: transcript.language_code ?? undefined,
-      durationSeconds: reconcileDuration(this.name, audio, transcript.audio_duration ?? undefined, transcript.id),
+      durationSeconds: reconcileDuration(
+        this.name,
+        audio,
+        transcript.audio_duration ?? undefined,
+        transcript.id,
+      ),
       model: transcript.speech_model_used ?? transcript.speech_model ?? this.options.speechModel,
       requestId: transcript.id,
       raw: transcript,
@@ -108,7 +121,11 @@ export class AssemblyAIProvider implements TranscriptionProvider {
       format_text: opts.smartFormat ?? this.options.formatText,
       // AssemblyAI returns utterances only as speaker turns, so asking for them means speaker labels.
       ...((opts.diarize ?? this.options.speakerLabels) || opts.utterances ? { speaker_labels: true } : {}),
-      ...(keyterms.length === 0 ? {} : KEYTERM_MODELS.has(model) ? { keyterms_prompt: keyterms } : { word_boost: keyterms }),
+      ...(keyterms.length === 0
+        ? {}
+        : KEYTERM_MODELS.has(model)
+          ? { keyterms_prompt: keyterms }
+          : { word_boost: keyterms }),
     };
   }
 }

@@ -28,7 +28,12 @@ describe('DeepgramProvider against the fake Deepgram API', () => {
     expect(transcript.requestId).toBeTruthy();
     const [request] = fake.requests;
     expect(request).toMatchObject({ method: 'POST', path: '/v1/listen' });
-    expect(request.query).toMatchObject({ model: 'nova-3', punctuate: 'true', smart_format: 'true', detect_language: 'true' });
+    expect(request.query).toMatchObject({
+      model: 'nova-3',
+      punctuate: 'true',
+      smart_format: 'true',
+      detect_language: 'true',
+    });
     expect(request.headers['authorization']).toBe(`Token ${FakeDeepgramServer.DEFAULT_API_KEY}`);
   });
 
@@ -64,13 +69,19 @@ describe('DeepgramProvider against the fake Deepgram API', () => {
       format: 'wav',
       options: { model: 'nova-2', keywords: ['Kafka'], detectLanguage: true },
     });
-    expect(fake.requests[0].query).toMatchObject({ model: 'nova-2', keywords: 'Kafka', detect_language: 'true' });
+    expect(fake.requests[0].query).toMatchObject({
+      model: 'nova-2',
+      keywords: 'Kafka',
+      detect_language: 'true',
+    });
     expect(fake.requests[0].query).not.toHaveProperty('keyterm');
     expect(fake.requests[0].query).not.toHaveProperty('language');
   });
 
   it('rejects invalid audio without sending anything', async () => {
-    await expect(provider().transcribe({ audio: Buffer.alloc(3), format: 'l16', sampleRate: 16000 })).rejects.toMatchObject({
+    await expect(
+      provider().transcribe({ audio: Buffer.alloc(3), format: 'l16', sampleRate: 16000 }),
+    ).rejects.toMatchObject({
       kind: 'permanent',
       message: expect.stringMatching(/^invalid audio, not sent to deepgram: l16 audio of 3 bytes/),
     });
@@ -78,7 +89,12 @@ describe('DeepgramProvider against the fake Deepgram API', () => {
   });
 
   it('wraps raw PCM in a WAV header', async () => {
-    const transcript = await provider({ language: 'en' }).transcribe({ audio: speechPcm('pcm in'), format: 'l16', sampleRate: 16000, channels: 1 });
+    const transcript = await provider({ language: 'en' }).transcribe({
+      audio: speechPcm('pcm in'),
+      format: 'l16',
+      sampleRate: 16000,
+      channels: 1,
+    });
     expect(transcript.text).toBe('pcm in');
     expect(fake.requests[0].query).toMatchObject({ language: 'en' });
   });
@@ -90,7 +106,9 @@ describe('DeepgramProvider against the fake Deepgram API', () => {
     [{ status: 503 }, 'retryable', 503, /503/],
   ])('classifies %j', async (failure, kind, statusCode, message) => {
     fake.failNext(1, failure);
-    const error = (await provider().transcribe({ audio: speechWav('x'), format: 'wav' }).catch((e) => e)) as ProviderError;
+    const error = (await provider()
+      .transcribe({ audio: speechWav('x'), format: 'wav' })
+      .catch((e) => e)) as ProviderError;
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind, statusCode, provider: 'deepgram' });
     expect(error.message).toMatch(message);
@@ -102,7 +120,11 @@ describe('DeepgramProvider against the fake Deepgram API', () => {
   it('classifies a wrong key as permanent, with the error body, and reports the key rejected until a call succeeds', async () => {
     const wrong = provider({ apiKey: 'wrong' });
     const error = await wrong.transcribe({ audio: speechWav('x'), format: 'wav' }).catch((e) => e);
-    expect(error).toMatchObject({ kind: 'permanent', statusCode: 401, message: 'Deepgram answered 401: Invalid credentials. (check DEEPGRAM_API_KEY)' });
+    expect(error).toMatchObject({
+      kind: 'permanent',
+      statusCode: 401,
+      message: 'Deepgram answered 401: Invalid credentials. (check DEEPGRAM_API_KEY)',
+    });
     expect(fake.requests[0].headers['authorization']).toBe('Token wrong');
     expect(wrong.credentialsProblem()).toMatch(/deepgram rejected DEEPGRAM_API_KEY \(401\)/);
     const healthy = provider();
@@ -112,9 +134,14 @@ describe('DeepgramProvider against the fake Deepgram API', () => {
 
   it('classifies a reset connection and a timeout as retryable', async () => {
     fake.failNext(1, { kind: 'reset' });
-    await expect(provider().transcribe({ audio: speechWav('x'), format: 'wav' })).rejects.toMatchObject({ kind: 'retryable', statusCode: undefined });
+    await expect(provider().transcribe({ audio: speechWav('x'), format: 'wav' })).rejects.toMatchObject({
+      kind: 'retryable',
+      statusCode: undefined,
+    });
     fake.failNext(1, { kind: 'hang' });
-    await expect(provider({ timeoutMs: 200 }).transcribe({ audio: speechWav('x'), format: 'wav' })).rejects.toMatchObject({
+    await expect(
+      provider({ timeoutMs: 200 }).transcribe({ audio: speechWav('x'), format: 'wav' }),
+    ).rejects.toMatchObject({
       kind: 'retryable',
       message: expect.stringMatching(/timed out/),
     });

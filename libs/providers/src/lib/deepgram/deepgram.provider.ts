@@ -5,7 +5,12 @@ import { ProviderError, kindForStatus, parseRetryAfter } from '../provider-error
 import { clamp01 } from '../shared/clamp01';
 import { CredentialWatch } from '../shared/credential-watch';
 import { audioFor, reconcileDuration } from '../shared/provider-audio';
-import { ProviderCapabilities, ProviderTranscript, TranscriptionProvider, TranscriptionRequest } from '../transcription-provider';
+import {
+  ProviderCapabilities,
+  ProviderTranscript,
+  TranscriptionProvider,
+  TranscriptionRequest,
+} from '../transcription-provider';
 import { DEEPGRAM_DEFAULT_MAX_AUDIO_SECONDS, DeepgramProviderOptions } from './deepgram-provider.options';
 
 interface DeepgramWord {
@@ -72,7 +77,9 @@ export class DeepgramProvider implements TranscriptionProvider {
         { abortSignal: deadline },
       )) as DeepgramListenResponse;
     } catch (error) {
-      throw this.credentials.observe(deadline.aborted ? deepgramTimeout(error) : classifyDeepgramError(error));
+      throw this.credentials.observe(
+        deadline.aborted ? deepgramTimeout(error) : classifyDeepgramError(error),
+      );
     }
     this.credentials.succeeded();
     // Priced on the model asked for: model_info names are Deepgram's internal ones.
@@ -98,15 +105,22 @@ export class DeepgramProvider implements TranscriptionProvider {
   }
 }
 
-function toTranscript(response: DeepgramListenResponse, audio: ProviderAudio, model: string | undefined): ProviderTranscript {
+function toTranscript(
+  response: DeepgramListenResponse,
+  audio: ProviderAudio,
+  model: string | undefined,
+): ProviderTranscript {
   const channel = response.results?.channels?.[0];
   const best = channel?.alternatives?.[0];
   if (!best) {
-    throw new ProviderError('Deepgram answered without a transcript (no results.channels[0].alternatives[0])', {
-      provider: 'deepgram',
-      kind: 'retryable',
-      requestId: response.metadata?.request_id,
-    });
+    throw new ProviderError(
+      'Deepgram answered without a transcript (no results.channels[0].alternatives[0])',
+      {
+        provider: 'deepgram',
+        kind: 'retryable',
+        requestId: response.metadata?.request_id,
+      },
+    );
   }
   const words: WordTiming[] = (best.words ?? []).map((w) => ({
     word: w.punctuated_word ?? w.word,
@@ -129,13 +143,18 @@ function toTranscript(response: DeepgramListenResponse, audio: ProviderAudio, mo
 }
 
 function deepgramTimeout(cause: unknown): ProviderError {
-  return new ProviderError('Deepgram timed out (DEEPGRAM_TIMEOUT_MS)', { provider: 'deepgram', kind: 'retryable', cause });
+  return new ProviderError('Deepgram timed out (DEEPGRAM_TIMEOUT_MS)', {
+    provider: 'deepgram',
+    kind: 'retryable',
+    cause,
+  });
 }
 
 export function classifyDeepgramError(error: unknown): ProviderError {
   if (error instanceof ProviderError) return error;
   // SDK 5 aborts a slow request with the string 'timeout' as the cause, not a DeepgramTimeoutError.
-  if (error instanceof DeepgramTimeoutError || (error instanceof DeepgramError && error.cause === 'timeout')) return deepgramTimeout(error);
+  if (error instanceof DeepgramTimeoutError || (error instanceof DeepgramError && error.cause === 'timeout'))
+    return deepgramTimeout(error);
   if (error instanceof DeepgramError && error.statusCode !== undefined) {
     const headers = error.rawResponse?.headers;
     const body = error.body as { err_msg?: string; err_code?: string; request_id?: string } | undefined;
@@ -154,7 +173,11 @@ export function classifyDeepgramError(error: unknown): ProviderError {
   // Classified on status and cause only: undici's errors come from another realm under Jest.
   const cause = (error as { cause?: { cause?: { code?: string } } }).cause;
   const message = cause?.cause?.code ?? (error instanceof Error ? error.message : String(error));
-  return new ProviderError(`Deepgram unreachable: ${message}`, { provider: 'deepgram', kind: 'retryable', cause: error });
+  return new ProviderError(`Deepgram unreachable: ${message}`, {
+    provider: 'deepgram',
+    kind: 'retryable',
+    cause: error,
+  });
 }
 
 function hintFor(statusCode: number): string {

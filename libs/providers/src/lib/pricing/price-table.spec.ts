@@ -2,7 +2,11 @@ import { DEFAULT_PRICE_TABLE, costOf, parsePriceTable } from './price-table';
 
 describe('price table', () => {
   it('prices audio per minute by provider and model, falling back to the provider default', () => {
-    expect(costOf(DEFAULT_PRICE_TABLE, 'deepgram', 'nova-3', 60)).toEqual({ usd: 0.0043, micros: 4300, rate: 0.0043 });
+    expect(costOf(DEFAULT_PRICE_TABLE, 'deepgram', 'nova-3', 60)).toEqual({
+      usd: 0.0043,
+      micros: 4300,
+      rate: 0.0043,
+    });
     expect(costOf(DEFAULT_PRICE_TABLE, 'assemblyai', 'nano', 30)).toMatchObject({ micros: 1000 });
     expect(costOf(DEFAULT_PRICE_TABLE, 'assemblyai', 'some-new-model', 60)).toMatchObject({ rate: 0.0025 });
     expect(costOf(DEFAULT_PRICE_TABLE, 'whisper', undefined, 600)).toMatchObject({ usd: 0 });

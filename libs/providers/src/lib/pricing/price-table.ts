@@ -37,17 +37,21 @@ export function parsePriceTable(json: string): PriceTable {
   } catch (error) {
     throw new Error(`PRICE_TABLE is not JSON: ${(error as Error).message}`);
   }
-  if (!isObject(parsed)) throw new Error('PRICE_TABLE must be a JSON object: {"<provider>": {"<model>|*": <USD per minute>}}');
+  if (!isObject(parsed))
+    throw new Error('PRICE_TABLE must be a JSON object: {"<provider>": {"<model>|*": <USD per minute>}}');
   const table: Record<string, Record<string, number>> = {};
   for (const provider of PROVIDERS) table[provider] = { ...DEFAULT_PRICE_TABLE[provider] };
   for (const [provider, models] of Object.entries(parsed)) {
     if (!(PROVIDERS as readonly string[]).includes(provider)) {
       throw new Error(`PRICE_TABLE names an unknown provider '${provider}' (known: ${PROVIDERS.join(', ')})`);
     }
-    if (!isObject(models)) throw new Error(`PRICE_TABLE.${provider} must be an object of model → USD per minute`);
+    if (!isObject(models))
+      throw new Error(`PRICE_TABLE.${provider} must be an object of model → USD per minute`);
     for (const [model, price] of Object.entries(models)) {
       if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
-        throw new Error(`PRICE_TABLE.${provider}.${model} must be a non-negative number of USD per audio minute, got ${JSON.stringify(price)}`);
+        throw new Error(
+          `PRICE_TABLE.${provider}.${model} must be a non-negative number of USD per audio minute, got ${JSON.stringify(price)}`,
+        );
       }
       table[provider][model] = price;
     }
@@ -56,7 +60,12 @@ export function parsePriceTable(json: string): PriceTable {
 }
 
 /** What `seconds` of audio cost on this provider and model (the provider's `*` price when the model is not listed). */
-export function costOf(table: PriceTable, provider: ProviderName, model: string | undefined, seconds: number): Cost {
+export function costOf(
+  table: PriceTable,
+  provider: ProviderName,
+  model: string | undefined,
+  seconds: number,
+): Cost {
   const prices = table[provider];
   // Own keys only: a model named "constructor" must not find Object.prototype's.
   const own = (name: string) => (Object.hasOwn(prices, name) ? prices[name] : undefined);

@@ -14,13 +14,26 @@ let log: ReturnType<typeof createLogger> | undefined;
  * error: nothing is sent, and the provider would not take it on a retry. (Audio of a format this
  * system does not parse has no measured length; the provider itself judges it.)
  */
-export function audioFor(provider: ProviderName, request: TranscriptionRequest, maxAudioSeconds: number): ProviderAudio {
+export function audioFor(
+  provider: ProviderName,
+  request: TranscriptionRequest,
+  maxAudioSeconds: number,
+): ProviderAudio {
   let audio: ProviderAudio;
   try {
-    audio = prepareProviderAudio({ audio: request.audio, format: request.format, sampleRate: request.sampleRate, channels: request.channels });
+    audio = prepareProviderAudio({
+      audio: request.audio,
+      format: request.format,
+      sampleRate: request.sampleRate,
+      channels: request.channels,
+    });
   } catch (error) {
     if (!(error instanceof AudioFormatError)) throw error;
-    throw new ProviderError(`invalid audio, not sent to ${provider}: ${error.message}`, { provider, kind: 'permanent', cause: error });
+    throw new ProviderError(`invalid audio, not sent to ${provider}: ${error.message}`, {
+      provider,
+      kind: 'permanent',
+      cause: error,
+    });
   }
   if (audio.durationSeconds !== undefined && audio.durationSeconds > maxAudioSeconds) {
     throw new ProviderError(

@@ -8,7 +8,13 @@ export interface ChunkConsensus {
   text: string;
   /** Mean share of hypotheses agreeing with each chosen word (1: all identical). */
   agreement: number;
-  hypotheses: Array<{ provider: string; status: 'ok' | 'failed'; text: string; confidence: number; error?: string }>;
+  hypotheses: Array<{
+    provider: string;
+    status: 'ok' | 'failed';
+    text: string;
+    confidence: number;
+    error?: string;
+  }>;
   /** Providers with no hypothesis when it settled (timed out, or failed). */
   missing: ProviderName[];
   /** Settled by the timeout rather than by every provider answering. */
@@ -30,7 +36,10 @@ export function consensusReport(sessionId: string, chunks: ChunkConsensus[]): Co
   const providers = [...new Set(ordered.flatMap((c) => c.providers))];
   return {
     sessionId,
-    text: ordered.map((c) => c.text).filter(Boolean).join(' '),
+    text: ordered
+      .map((c) => c.text)
+      .filter(Boolean)
+      .join(' '),
     agreement: ordered.length === 0 ? 0 : ordered.reduce((sum, c) => sum + c.agreement, 0) / ordered.length,
     hypotheses: providers.map((provider) => ({
       provider,

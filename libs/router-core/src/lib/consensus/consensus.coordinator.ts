@@ -14,7 +14,15 @@ import {
 } from '@streamscribe/contracts';
 import { combineHypotheses } from '@streamscribe/voting';
 import { counter, createLogger } from '@streamscribe/observability';
-import { ChunkIngestor, IngestOutcome, ResultStore, ResultWatcher, TranscriptChunk, TranscriptReader, sessionsOptionsFrom } from '@streamscribe/sessions';
+import {
+  ChunkIngestor,
+  IngestOutcome,
+  ResultStore,
+  ResultWatcher,
+  TranscriptChunk,
+  TranscriptReader,
+  sessionsOptionsFrom,
+} from '@streamscribe/sessions';
 import { ProviderStateMonitor } from '../provider-state.monitor';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
@@ -97,10 +105,23 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
         }),
       })),
     );
-    const settling: Settling = { sessionId: chunk.sessionId, chunkId: outcome.chunkId, seq: outcome.seq, providers, deadlineMs, startedMs: Date.now(), recordId: outcome.entryId };
+    const settling: Settling = {
+      sessionId: chunk.sessionId,
+      chunkId: outcome.chunkId,
+      seq: outcome.seq,
+      providers,
+      deadlineMs,
+      startedMs: Date.now(),
+      recordId: outcome.entryId,
+    };
     this.settling.add(settling.recordId);
     this.settle(settling)
-      .catch((error: Error) => this.log.error({ ...settling, err: error.message }, 'consensus chunk could not settle; the sweep will retry'))
+      .catch((error: Error) =>
+        this.log.error(
+          { ...settling, err: error.message },
+          'consensus chunk could not settle; the sweep will retry',
+        ),
+      )
       .finally(() => this.settling.delete(settling.recordId));
     return outcome;
   }
@@ -110,13 +131,18 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     const { loads } = await this.fleets.current();
     const down = providers.filter((p) => loads[p].liveConsumers === 0);
     if (down.length > 0) {
-      throw new ServiceUnavailableException(`no live worker for consensus provider${down.length > 1 ? 's' : ''} ${down.join(', ')}: start worker-${down[0]} or leave it out of consensus=`);
+      throw new ServiceUnavailableException(
+        `no live worker for consensus provider${down.length > 1 ? 's' : ''} ${down.join(', ')}: start worker-${down[0]} or leave it out of consensus=`,
+      );
     }
   }
 
   async report(sessionId: string): Promise<ConsensusReport> {
     const details = await this.redis.hgetall(sessionConsensusKey(sessionId));
-    return consensusReport(sessionId, Object.values(details).map((json) => JSON.parse(json) as ChunkConsensus));
+    return consensusReport(
+      sessionId,
+      Object.values(details).map((json) => JSON.parse(json) as ChunkConsensus),
+    );
   }
 
   onApplicationShutdown(): void {
@@ -172,13 +198,27 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
    * leaves the record for the sweep once the claim expires; never the other way round.
    */
   private async finish(s: Settling, landed: TranscriptChunk[], timedOut: boolean): Promise<boolean> {
-    const claimed = await this.redis.set(consensusClaimKey(s.recordId), String(process.pid), 'PX', CLAIM_MS, 'NX');
+    const claimed = await this.redis.set(
+      consensusClaimKey(s.recordId),
+      String(process.pid),
+      'PX',
+      CLAIM_MS,
+      'NX',
+    );
     if (claimed !== 'OK') return false;
     const answered = landed.filter((c) => c.status === 'ok');
     const configuredOrder = parseProviderList(this.env.CONSENSUS_PROVIDER_ORDER).providers;
     const combined = combineHypotheses(
-      answered.map((c) => ({ provider: c.provider ?? c.chunkId, text: c.text ?? '', confidence: c.confidence ?? 0, words: c.words })),
-      { nullConfidence: this.env.CONSENSUS_NULL_CONFIDENCE, providerOrder: configuredOrder.length > 0 ? configuredOrder : s.providers },
+      answered.map((c) => ({
+        provider: c.provider ?? c.chunkId,
+        text: c.text ?? '',
+        confidence: c.confidence ?? 0,
+        words: c.words,
+      })),
+      {
+        nullConfidence: this.env.CONSENSUS_NULL_CONFIDENCE,
+        providerOrder: configuredOrder.length > 0 ? configuredOrder : s.providers,
+      },
     );
     const detail: ChunkConsensus = {
       chunkId: s.chunkId,
@@ -207,11 +247,20 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       processingTime: (Date.now() - s.startedMs) / 1000,
       timestamp: Date.now() / 1000,
       words: [],
-      ...(answered.length > 0 ? {} : { error: `no consensus provider answered within the timeout (${s.providers.join(', ')})` }),
+      ...(answered.length > 0
+        ? {}
+        : { error: `no consensus provider answered within the timeout (${s.providers.join(', ')})` }),
     });
     const key = sessionConsensusKey(s.sessionId);
-    await this.redis.multi().hset(key, s.chunkId, JSON.stringify(detail)).expire(key, this.env.SESSION_TTL_SECONDS).xdel(CONSENSUS_REQUESTS_STREAM, s.recordId).exec();
-    consensusChunks.inc({ outcome: answered.length === 0 ? 'none_answered' : timedOut ? 'timed_out' : 'all_answered' });
+    await this.redis
+      .multi()
+      .hset(key, s.chunkId, JSON.stringify(detail))
+      .expire(key, this.env.SESSION_TTL_SECONDS)
+      .xdel(CONSENSUS_REQUESTS_STREAM, s.recordId)
+      .exec();
+    consensusChunks.inc({
+      outcome: answered.length === 0 ? 'none_answered' : timedOut ? 'timed_out' : 'all_answered',
+    });
     return true;
   }
 }
@@ -222,7 +271,8 @@ function settlingFromRecord(recordId: string, flat: string[]): Settling | undefi
   const names = CHUNK_FIELDS;
   const providers = parseProviderList(f[names.fallbackProviders]).providers;
   const deadlineMs = Number(f[names.deadlineMs]);
-  if (!f[names.sessionId] || !f[names.chunkId] || providers.length === 0 || !Number.isFinite(deadlineMs)) return undefined;
+  if (!f[names.sessionId] || !f[names.chunkId] || providers.length === 0 || !Number.isFinite(deadlineMs))
+    return undefined;
   return {
     sessionId: f[names.sessionId],
     chunkId: f[names.chunkId],

@@ -37,7 +37,15 @@ describe('consensus chunks left behind by a router that went away, on real Redis
     const redis = client();
     const crashing = client();
     const first = coordinator(crashing);
-    const chunk = newChunkEntry({ sessionId: 'orphan-1', chunkId: '', seq: undefined, audio: Buffer.from('RIFF....WAVE'), audioFormat: 'wav', hints, fallbackProviders: [] });
+    const chunk = newChunkEntry({
+      sessionId: 'orphan-1',
+      chunkId: '',
+      seq: undefined,
+      audio: Buffer.from('RIFF....WAVE'),
+      audioFormat: 'wav',
+      hints,
+      fallbackProviders: [],
+    });
     const outcome = await first.submit(chunk, ['deepgram', 'whisper'], 60_000);
     expect(await redis.xlen(providerStream('deepgram'))).toBe(1);
     expect(await redis.xlen(providerStream('whisper'))).toBe(1);
@@ -45,16 +53,30 @@ describe('consensus chunks left behind by a router that went away, on real Redis
     crashing.disconnect();
     // Deepgram answers its hypothesis; Whisper never does.
     await new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS).write({
-      sessionId: 'consensus~orphan-1~chunk_000000', chunkId: 'deepgram', seq: 0, status: 'ok', text: 'left behind', confidence: 0.9,
-      provider: 'deepgram', processingTime: 0.1, timestamp: Date.now() / 1000, words: [],
+      sessionId: 'consensus~orphan-1~chunk_000000',
+      chunkId: 'deepgram',
+      seq: 0,
+      status: 'ok',
+      text: 'left behind',
+      confidence: 0.9,
+      provider: 'deepgram',
+      processingTime: 0.1,
+      timestamp: Date.now() / 1000,
+      words: [],
     });
 
     const second = coordinator(redis);
     expect(await second.sweepOverdue(Date.now())).toBe(0); // not overdue yet: its router may still settle it
     expect(await second.sweepOverdue(Date.now() + 60_000 + 5_001)).toBe(1);
     const [[, fields]] = await redis.xrange(sessionResultsStream('orphan-1'), '-', '+');
-    expect(fields).toEqual(expect.arrayContaining(['text', 'left behind', 'provider', 'consensus', 'chunk_id', outcome.chunkId]));
-    expect((await second.report('orphan-1')).chunks[0]).toMatchObject({ missing: ['whisper'], timedOut: true, text: 'left behind' });
+    expect(fields).toEqual(
+      expect.arrayContaining(['text', 'left behind', 'provider', 'consensus', 'chunk_id', outcome.chunkId]),
+    );
+    expect((await second.report('orphan-1')).chunks[0]).toMatchObject({
+      missing: ['whisper'],
+      timedOut: true,
+      text: 'left behind',
+    });
     expect(await redis.xlen('streamscribe:consensus:requests')).toBe(0);
     expect(await second.sweepOverdue(Date.now() + 120_000)).toBe(0);
   });

@@ -15,7 +15,8 @@ export class ConsensusSweeper implements OnApplicationBootstrap, OnApplicationSh
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => {
       this.coordinator.sweepOverdue().then(
-        (settled) => settled > 0 && this.log.warn({ settled }, 'settled consensus chunks left behind by another router'),
+        (settled) =>
+          settled > 0 && this.log.warn({ settled }, 'settled consensus chunks left behind by another router'),
         (error: Error) => this.log.debug({ err: error.message }, 'consensus sweep failed; next one retries'),
       );
     }, SWEEP_INTERVAL_MS);

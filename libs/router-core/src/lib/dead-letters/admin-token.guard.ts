@@ -1,4 +1,11 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Inject,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { RouterEnvironment } from '../router-environment';
@@ -15,7 +22,10 @@ export class AdminTokenGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const expected = this.env.ADMIN_TOKEN;
-    if (!expected) throw new ForbiddenException('operator endpoints are off: set ADMIN_TOKEN on the router to enable them');
+    if (!expected)
+      throw new ForbiddenException(
+        'operator endpoints are off: set ADMIN_TOKEN on the router to enable them',
+      );
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
     const wanted = Buffer.from(expected);

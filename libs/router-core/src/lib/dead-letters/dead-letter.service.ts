@@ -1,6 +1,12 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { DEAD_LETTER_STREAM, DeadLetter, DeadLetterListQuery, RedriveRequest, chunkWireFrom } from '@streamscribe/contracts';
+import {
+  DEAD_LETTER_STREAM,
+  DeadLetter,
+  DeadLetterListQuery,
+  RedriveRequest,
+  chunkWireFrom,
+} from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
 import { DeadLetterPage, DeadLetterStore, RedriveOutcome } from '@streamscribe/fleet';
 import { whileRedisAnswers } from '../redis-unavailable';
@@ -29,14 +35,18 @@ export class DeadLetterService {
     if (!request.all && !request.ids?.length) {
       throw new BadRequestException('name the letters to re-drive in "ids", or set "all": true');
     }
-    if (request.all && request.ids?.length) throw new BadRequestException('give either "ids" or "all", not both');
+    if (request.all && request.ids?.length)
+      throw new BadRequestException('give either "ids" or "all", not both');
     const outcomes = await whileRedisAnswers(() =>
       request.all
         ? this.store.redriveAll({ provider: request.provider, limit: request.limit })
         : this.store.redrive(request.ids ?? [], request.provider),
     );
     const requeued = outcomes.filter((o) => o.status === 'requeued').length;
-    this.log.info({ requeued, skipped: outcomes.length - requeued, provider: request.provider }, 'dead letters re-driven');
+    this.log.info(
+      { requeued, skipped: outcomes.length - requeued, provider: request.provider },
+      'dead letters re-driven',
+    );
     return { requeued, outcomes };
   }
 }

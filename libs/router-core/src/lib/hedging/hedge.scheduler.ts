@@ -70,11 +70,18 @@ export class HedgeScheduler implements OnApplicationShutdown {
   /** Arms the hedge of one chunk; returns the delay it chose, in ms. */
   async schedule(request: HedgeRequest, audioSeconds: number): Promise<number> {
     const { health } = await this.fleets.current();
-    const p95 = health[request.provider].latencyPerAudioSecondP95 ?? DEFAULT_PROVIDER_PROFILES[request.provider].latencyPerAudioSecondPrior;
-    const delayMs = Math.max(this.env.HEDGE_MIN_DELAY_MS, Math.round(p95 * Math.max(audioSeconds, 0.1) * this.env.HEDGE_FACTOR * 1000));
+    const p95 =
+      health[request.provider].latencyPerAudioSecondP95 ??
+      DEFAULT_PROVIDER_PROFILES[request.provider].latencyPerAudioSecondPrior;
+    const delayMs = Math.max(
+      this.env.HEDGE_MIN_DELAY_MS,
+      Math.round(p95 * Math.max(audioSeconds, 0.1) * this.env.HEDGE_FACTOR * 1000),
+    );
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.fire(request).catch((error: Error) => this.log.warn({ chunkId: request.chunk.chunkId, err: error.message }, 'hedge failed'));
+      this.fire(request).catch((error: Error) =>
+        this.log.warn({ chunkId: request.chunk.chunkId, err: error.message }, 'hedge failed'),
+      );
     }, delayMs);
     this.timers.add(timer);
     return delayMs;
@@ -93,7 +100,14 @@ export class HedgeScheduler implements OnApplicationShutdown {
     let target: ProviderName;
     try {
       // The best other provider by score: neither the explicit choice nor the session's stickiness applies.
-      target = (await this.chooser.choose({ ...routing, preferred: undefined, sessionProvider: undefined, exclude: [provider] })).provider;
+      target = (
+        await this.chooser.choose({
+          ...routing,
+          preferred: undefined,
+          sessionProvider: undefined,
+          exclude: [provider],
+        })
+      ).provider;
     } catch {
       hedgeMetrics.outcomes.inc({ outcome: 'no_target' });
       return;
@@ -101,21 +115,34 @@ export class HedgeScheduler implements OnApplicationShutdown {
     // The copy never goes back to the provider it hedges, even when it fails over.
     await this.producer.append(
       providerStream(target),
-      encodeChunkEntry({ ...chunk, attemptedProviders: [provider] }, audioFieldsFor(target, chunkWireFrom(this.env))),
+      encodeChunkEntry(
+        { ...chunk, attemptedProviders: [provider] },
+        audioFieldsFor(target, chunkWireFrom(this.env)),
+      ),
     );
     hedgeMetrics.sent.inc({ from: provider, to: target });
-    this.log.info({ sessionId: chunk.sessionId, chunkId: chunk.chunkId, from: provider, to: target }, 'chunk hedged');
+    this.log.info(
+      { sessionId: chunk.sessionId, chunkId: chunk.chunkId, from: provider, to: target },
+      'chunk hedged',
+    );
     hedgeMetrics.outcomes.inc({ outcome: await this.winner(chunk, provider) });
   }
 
   /** Which result was written first: the original provider's or the hedge's. */
-  private async winner(chunk: AudioChunkEntry, original: ProviderName): Promise<'original' | 'hedge' | 'unresolved'> {
+  private async winner(
+    chunk: AudioChunkEntry,
+    original: ProviderName,
+  ): Promise<'original' | 'hedge' | 'unresolved'> {
     this.watcher.start();
     const deadline = Date.now() + WINNER_WAIT_MS;
     while (Date.now() < deadline) {
       const indexed = await readIndexedResult(this.redis, chunk.sessionId, chunk.chunkId);
       if (indexed) {
-        const [entry] = await this.redis.xrange(sessionResultsStream(chunk.sessionId), indexed.entryId, indexed.entryId);
+        const [entry] = await this.redis.xrange(
+          sessionResultsStream(chunk.sessionId),
+          indexed.entryId,
+          indexed.entryId,
+        );
         const fields = entry?.[1] ?? [];
         return fields[fields.indexOf(RESULT_FIELDS.provider) + 1] === original ? 'original' : 'hedge';
       }

@@ -13,6 +13,8 @@ export function rawAudioBody(limit: number, variable: string) {
         error.type === 'entity.too.large'
           ? `audio body is larger than ${limit} bytes (${variable}): split it into smaller chunks`
           : `could not read the request body: ${error.message}`;
-      response.status(status).json({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message });
+      response
+        .status(status)
+        .json({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message });
     });
 }

@@ -4,7 +4,9 @@ import { BadRequestException } from '@nestjs/common';
 export function resumePoint(lastEventId: string | undefined): number {
   if (lastEventId === undefined || lastEventId === '') return -1;
   if (!/^\d{1,10}$/.test(lastEventId)) {
-    throw new BadRequestException('Last-Event-ID is not an event id of this feed: send the id of the last event received (a seq number)');
+    throw new BadRequestException(
+      'Last-Event-ID is not an event id of this feed: send the id of the last event received (a seq number)',
+    );
   }
   return Number(lastEventId);
 }

@@ -18,7 +18,13 @@ const WS_ERROR = 1011;
  * Streams a session's feed as Server-Sent Events until it is final or the client goes away. The
  * caller has already answered any 4xx (bad id, unknown session) before this writes a header.
  */
-export async function streamSse(feed: SessionEventFeed, sessionId: string, lastSeq: number, _request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function streamSse(
+  feed: SessionEventFeed,
+  sessionId: string,
+  lastSeq: number,
+  _request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   response.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
@@ -46,7 +52,11 @@ export async function streamSse(feed: SessionEventFeed, sessionId: string, lastS
  * Streams a session's feed over a WebSocket (`/v1/live?sessionId=…&lastEventId=…`), one JSON
  * message per event (`{ event, id, data }`), and closes with 1000 after `final`.
  */
-export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocket, requestUrl: string | undefined): Promise<void> {
+export async function streamToWebSocket(
+  feed: SessionEventFeed,
+  socket: WebSocket,
+  requestUrl: string | undefined,
+): Promise<void> {
   const query = new URL(requestUrl ?? '/', 'http://router').searchParams;
   const sessionId = query.get('sessionId') ?? '';
   const abort = new AbortController();
@@ -62,7 +72,9 @@ export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocke
     abort.abort();
   });
   try {
-    const problem = sessionId ? sessionIdProblem(sessionId) : 'sessionId is required: connect to /v1/live?sessionId=<id>';
+    const problem = sessionId
+      ? sessionIdProblem(sessionId)
+      : 'sessionId is required: connect to /v1/live?sessionId=<id>';
     if (problem) return closeSafely(socket, WS_POLICY, problem);
     const lastSeq = resumePoint(query.get('lastEventId') ?? undefined);
     await feed.assertExists(sessionId);
@@ -72,7 +84,11 @@ export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocke
     }
     socket.close(WS_NORMAL, 'session complete');
   } catch (error) {
-    closeSafely(socket, error instanceof HttpException && error.getStatus() < 500 ? WS_POLICY : WS_ERROR, (error as Error).message);
+    closeSafely(
+      socket,
+      error instanceof HttpException && error.getStatus() < 500 ? WS_POLICY : WS_ERROR,
+      (error as Error).message,
+    );
   }
 }
 
@@ -84,7 +100,8 @@ export async function streamToWebSocket(feed: SessionEventFeed, socket: WebSocke
 function closeSafely(socket: WebSocket, code: number, reason: string): void {
   let bytes = Buffer.from(reason, 'utf8').subarray(0, 123);
   // Do not end inside a multi-byte character.
-  while (bytes.length > 0 && bytes.toString('utf8').endsWith('\uFFFD')) bytes = bytes.subarray(0, bytes.length - 1);
+  while (bytes.length > 0 && bytes.toString('utf8').endsWith('\uFFFD'))
+    bytes = bytes.subarray(0, bytes.length - 1);
   try {
     socket.close(code, bytes.toString('utf8'));
   } catch {

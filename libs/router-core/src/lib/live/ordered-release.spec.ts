@@ -13,7 +13,8 @@ const result = (seq: number | undefined, text = `t${seq}`): TranscriptionResultE
   timestamp: 0,
   words: [],
 });
-const summary = (events: ReturnType<OrderedRelease['add']>) => events.map((e) => `${e.event}:${'id' in e ? e.id : '-'}`);
+const summary = (events: ReturnType<OrderedRelease['add']>) =>
+  events.map((e) => `${e.event}:${'id' in e ? e.id : '-'}`);
 
 describe('OrderedRelease', () => {
   it('releases in seq order whatever order results land in', () => {
@@ -24,7 +25,7 @@ describe('OrderedRelease', () => {
     expect(release.holding).toBe(0);
   });
 
-  it('starts after the client\'s Last-Event-ID and never repeats what it has', () => {
+  it("starts after the client's Last-Event-ID and never repeats what it has", () => {
     const release = new OrderedRelease(4, 1000);
     expect(summary(release.add(result(3), 0))).toEqual([]);
     expect(summary(release.add(result(4), 0))).toEqual([]);
@@ -39,7 +40,9 @@ describe('OrderedRelease', () => {
     expect(summary(release.release(1100))).toEqual(['gap:0', 'result:1']);
     // The missing result, landing late, still goes out once, marked late.
     const late = release.add(result(0), 1200);
-    expect(late).toEqual([{ event: 'result', id: '1', data: expect.objectContaining({ seq: 0, late: true }) }]);
+    expect(late).toEqual([
+      { event: 'result', id: '1', data: expect.objectContaining({ seq: 0, late: true }) },
+    ]);
     expect(release.add(result(0), 1300)).toEqual([]);
   });
 
@@ -70,15 +73,23 @@ describe('OrderedRelease', () => {
     const failed = { ...result(0), status: 'failed' as const, text: '' };
     expect(summary(release.add(failed, 0))).toEqual(['result:0']);
     expect(release.supersede(result(0, 'fixed'))).toEqual([
-      { event: 'result', id: '0', data: expect.objectContaining({ seq: 0, text: 'fixed', late: true, supersedes: true }) },
+      {
+        event: 'result',
+        id: '0',
+        data: expect.objectContaining({ seq: 0, text: 'fixed', late: true, supersedes: true }),
+      },
     ]);
     release.add({ ...result(2), status: 'failed' as const }, 0);
     expect(release.supersede(result(2, 'ok now'))).toEqual([]); // still held: replaced in place
-    expect(release.add(result(1), 0).map((e) => ('data' in e && 'text' in e.data ? e.data.text : ''))).toEqual(['t1', 'ok now']);
+    expect(
+      release.add(result(1), 0).map((e) => ('data' in e && 'text' in e.data ? e.data.text : '')),
+    ).toEqual(['t1', 'ok now']);
   });
 
-  it('passes results without seq (the classic producer\'s) straight through', () => {
+  it("passes results without seq (the classic producer's) straight through", () => {
     const release = new OrderedRelease(-1, 1000);
-    expect(release.add(result(undefined), 0)).toEqual([{ event: 'result', data: expect.objectContaining({ chunkId: 'cundefined' }) }]);
+    expect(release.add(result(undefined), 0)).toEqual([
+      { event: 'result', data: expect.objectContaining({ chunkId: 'cundefined' }) },
+    ]);
   });
 });

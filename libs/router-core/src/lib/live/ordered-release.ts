@@ -68,7 +68,9 @@ export class OrderedRelease {
       return [];
     }
     const id = result.seq === undefined ? undefined : String(this.releasedThrough);
-    return [{ event: 'result', ...(id ? { id } : {}), data: { ...liveResultOf(result, true), supersedes: true } }];
+    return [
+      { event: 'result', ...(id ? { id } : {}), data: { ...liveResultOf(result, true), supersedes: true } },
+    ];
   }
 
   /** Releases whatever is due: the next seqs in order, and gaps whose hold ran out. */

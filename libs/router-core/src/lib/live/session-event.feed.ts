@@ -1,6 +1,13 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { TranscriptionResultEntry, decodeResultEntry, fieldsFromFlat, resultSupersedes, sessionMetaKey, sessionResultsStream } from '@streamscribe/contracts';
+import {
+  TranscriptionResultEntry,
+  decodeResultEntry,
+  fieldsFromFlat,
+  resultSupersedes,
+  sessionMetaKey,
+  sessionResultsStream,
+} from '@streamscribe/contracts';
 import { ResultWatcher, assembleTranscript } from '@streamscribe/sessions';
 import { whileRedisAnswers } from '../redis-unavailable';
 import { RouterEnvironment } from '../router-environment';
@@ -29,10 +36,15 @@ export class SessionEventFeed {
   /** Throws 404 when Redis knows nothing of the session, so transports can answer before streaming. */
   async assertExists(sessionId: string): Promise<void> {
     const [metaKeys, results] = await whileRedisAnswers(() =>
-      Promise.all([this.redis.exists(sessionMetaKey(sessionId)), this.redis.exists(sessionResultsStream(sessionId))]),
+      Promise.all([
+        this.redis.exists(sessionMetaKey(sessionId)),
+        this.redis.exists(sessionResultsStream(sessionId)),
+      ]),
     );
     if (metaKeys + results === 0) {
-      throw new NotFoundException(`no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`);
+      throw new NotFoundException(
+        `no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`,
+      );
     }
   }
 
@@ -75,11 +87,12 @@ export class SessionEventFeed {
   }
 
   private async readSince(sessionId: string, cursor: string) {
-    const replies = (await this.redis
-      .pipeline()
-      .hget(sessionMetaKey(sessionId), 'expected_chunks')
-      .xrangeBuffer(sessionResultsStream(sessionId), cursor, '+')
-      .exec()) ?? [];
+    const replies =
+      (await this.redis
+        .pipeline()
+        .hget(sessionMetaKey(sessionId), 'expected_chunks')
+        .xrangeBuffer(sessionResultsStream(sessionId), cursor, '+')
+        .exec()) ?? [];
     for (const [error] of replies) if (error) throw error;
     const expected = replies[0][1] as string | null;
     const raw = replies[1][1] as Array<[Buffer, Buffer[]]>;

@@ -12,7 +12,10 @@ export interface RoutingRequirements {
 }
 
 /** Why a provider cannot take the chunk, or undefined when it can. */
-export function capabilityMismatch(capabilities: RoutingCapabilities, needs: RoutingRequirements): string | undefined {
+export function capabilityMismatch(
+  capabilities: RoutingCapabilities,
+  needs: RoutingRequirements,
+): string | undefined {
   if (needs.language && !speaksLanguage(capabilities.languages, needs.language)) {
     return `does not transcribe language '${needs.language}' (it does ${(capabilities.languages as readonly string[]).join(', ')})`;
   }

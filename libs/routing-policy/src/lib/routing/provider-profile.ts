@@ -33,25 +33,49 @@ export interface ProviderProfile {
  */
 export const DEFAULT_PROVIDER_PROFILES: Readonly<Record<ProviderName, ProviderProfile>> = {
   deepgram: {
-    capabilities: { languages: 'any', diarization: true, wordTimestamps: true, streaming: true, maxAudioSeconds: 4 * 3600 },
+    capabilities: {
+      languages: 'any',
+      diarization: true,
+      wordTimestamps: true,
+      streaming: true,
+      maxAudioSeconds: 4 * 3600,
+    },
     pricePerAudioMinuteUsd: 0.0043,
     latencyPerAudioSecondPrior: 0.03,
     expectedWordErrorRate: 0.085,
   },
   whisper: {
-    capabilities: { languages: 'any', diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: 30 },
+    capabilities: {
+      languages: 'any',
+      diarization: false,
+      wordTimestamps: true,
+      streaming: false,
+      maxAudioSeconds: 30,
+    },
     pricePerAudioMinuteUsd: 0.0008,
     latencyPerAudioSecondPrior: 0.15,
     expectedWordErrorRate: 0.07,
   },
   parakeet: {
-    capabilities: { languages: ['en'], diarization: false, wordTimestamps: true, streaming: false, maxAudioSeconds: 1200 },
+    capabilities: {
+      languages: ['en'],
+      diarization: false,
+      wordTimestamps: true,
+      streaming: false,
+      maxAudioSeconds: 1200,
+    },
     pricePerAudioMinuteUsd: 0.001,
     latencyPerAudioSecondPrior: 0.05,
     expectedWordErrorRate: 0.075,
   },
   assemblyai: {
-    capabilities: { languages: 'any', diarization: true, wordTimestamps: true, streaming: true, maxAudioSeconds: 10 * 3600 },
+    capabilities: {
+      languages: 'any',
+      diarization: true,
+      wordTimestamps: true,
+      streaming: true,
+      maxAudioSeconds: 10 * 3600,
+    },
     pricePerAudioMinuteUsd: 0.0025,
     latencyPerAudioSecondPrior: 0.25,
     expectedWordErrorRate: 0.08,

@@ -1,6 +1,18 @@
-import { PROVIDERS, ProviderName, RoutingHints, providerGroup, providerStream } from '@streamscribe/contracts';
+import {
+  PROVIDERS,
+  ProviderName,
+  RoutingHints,
+  providerGroup,
+  providerStream,
+} from '@streamscribe/contracts';
 import { RoutingRequirements, capabilityMismatch } from './capability-filter';
-import { DEFAULT_PROVIDER_PROFILES, DEFAULT_ROUTING_WEIGHTS, ProviderProfile, RoutingCapabilities, RoutingWeights } from './provider-profile';
+import {
+  DEFAULT_PROVIDER_PROFILES,
+  DEFAULT_ROUTING_WEIGHTS,
+  ProviderProfile,
+  RoutingCapabilities,
+  RoutingWeights,
+} from './provider-profile';
 import { ProviderState } from './provider-state';
 
 export interface RoutingRequest {
@@ -15,7 +27,8 @@ export interface RoutingRequest {
   exclude?: readonly ProviderName[];
 }
 
-export type RoutingReason = 'preferred' | 'fallback' | 'session' | 'real_time' | 'accuracy' | 'cost' | 'expected_wait';
+export type RoutingReason =
+  'preferred' | 'fallback' | 'session' | 'real_time' | 'accuracy' | 'cost' | 'expected_wait';
 
 export type RoutingDecision =
   | {
@@ -34,7 +47,10 @@ export interface RoutingPolicy {
   weights: RoutingWeights;
 }
 
-export const DEFAULT_ROUTING_POLICY: RoutingPolicy = { profiles: DEFAULT_PROVIDER_PROFILES, weights: DEFAULT_ROUTING_WEIGHTS };
+export const DEFAULT_ROUTING_POLICY: RoutingPolicy = {
+  profiles: DEFAULT_PROVIDER_PROFILES,
+  weights: DEFAULT_ROUTING_WEIGHTS,
+};
 
 /**
  * Picks the provider for one chunk. Candidates are first filtered by capability (language,
@@ -51,16 +67,26 @@ export function selectProvider(
   states: readonly ProviderState[],
   policy: RoutingPolicy = DEFAULT_ROUTING_POLICY,
 ): RoutingDecision {
-  const needs: RoutingRequirements = { ...request.requirements, streaming: request.hints.realTimeRequired || request.requirements?.streaming };
+  const needs: RoutingRequirements = {
+    ...request.requirements,
+    streaming: request.hints.realTimeRequired || request.requirements?.streaming,
+  };
   const byName = new Map(states.map((s) => [s.provider, s]));
   const capabilitiesOf = (p: ProviderName) => byName.get(p)?.capabilities ?? policy.profiles[p].capabilities;
   const capable = PROVIDERS.filter((p) => !capabilityMismatch(capabilitiesOf(p), needs));
-  if (capable.length === 0) return { ok: false, status: 422, message: noCapableProvider(needs, capabilitiesOf) };
+  if (capable.length === 0)
+    return { ok: false, status: 422, message: noCapableProvider(needs, capabilitiesOf) };
 
   const excluded = new Set(request.exclude ?? []);
   const healthy = (p: ProviderName) => {
     const state = byName.get(p);
-    return !!state && state.liveConsumers > 0 && state.breaker !== 'open' && !excluded.has(p) && capable.includes(p);
+    return (
+      !!state &&
+      state.liveConsumers > 0 &&
+      state.breaker !== 'open' &&
+      !excluded.has(p) &&
+      capable.includes(p)
+    );
   };
   const scores = scoreCandidates(capable.filter(healthy), byName, request, policy);
   const chosen = (provider: ProviderName, reason: RoutingReason): RoutingDecision => ({
@@ -75,10 +101,20 @@ export function selectProvider(
     if (healthy(request.preferred)) return chosen(request.preferred, 'preferred');
     const next = request.fallback.find(healthy);
     if (next) return chosen(next, 'fallback');
-    return { ok: false, status: 503, message: noHealthyWorkersFor([...new Set([request.preferred, ...request.fallback])], byName, capable, excluded) };
+    return {
+      ok: false,
+      status: 503,
+      message: noHealthyWorkersFor(
+        [...new Set([request.preferred, ...request.fallback])],
+        byName,
+        capable,
+        excluded,
+      ),
+    };
   }
   const session = request.sessionProvider;
-  if (session && healthy(session) && (byName.get(session)?.breaker ?? 'closed') === 'closed') return chosen(session, 'session');
+  if (session && healthy(session) && (byName.get(session)?.breaker ?? 'closed') === 'closed')
+    return chosen(session, 'session');
 
   const best = lowestScore(scores, policy.weights.tieSeconds);
   if (best) return chosen(best, reasonOf(request.hints));
@@ -111,15 +147,20 @@ export function scoreCandidates(
     const slots = Math.max(1, state.liveConsumers * (state.slotsPerConsumer ?? 1));
     const queueWait = ((state.lag + state.pending) / slots) * service;
     let score = queueWait + latency * audioSeconds;
-    if (request.hints.costSensitive) score += profile.pricePerAudioMinuteUsd * policy.weights.secondsPerUsdPerMinute;
-    if (request.hints.accuracyCritical) score += profile.expectedWordErrorRate * policy.weights.secondsPerWordErrorRate;
+    if (request.hints.costSensitive)
+      score += profile.pricePerAudioMinuteUsd * policy.weights.secondsPerUsdPerMinute;
+    if (request.hints.accuracyCritical)
+      score += profile.expectedWordErrorRate * policy.weights.secondsPerWordErrorRate;
     scores[provider] = score;
   }
   return scores;
 }
 
 /** The lowest score; scores within `tieSeconds` of it go to the earliest provider in PROVIDERS order. */
-function lowestScore(scores: Partial<Record<ProviderName, number>>, tieSeconds: number): ProviderName | undefined {
+function lowestScore(
+  scores: Partial<Record<ProviderName, number>>,
+  tieSeconds: number,
+): ProviderName | undefined {
   const scored = PROVIDERS.filter((p) => scores[p] !== undefined);
   if (scored.length === 0) return undefined;
   const min = Math.min(...scored.map((p) => scores[p] as number));
@@ -133,7 +174,10 @@ function reasonOf(hints: RoutingHints): RoutingReason {
   return 'expected_wait';
 }
 
-function noCapableProvider(needs: RoutingRequirements, capabilitiesOf: (p: ProviderName) => RoutingCapabilities): string {
+function noCapableProvider(
+  needs: RoutingRequirements,
+  capabilitiesOf: (p: ProviderName) => RoutingCapabilities,
+): string {
   const why = PROVIDERS.map((p) => `${p} ${capabilityMismatch(capabilitiesOf(p), needs)}`).join('; ');
   return `no provider can transcribe this chunk: ${why}. Relax the requirement or split the audio`;
 }
@@ -148,9 +192,12 @@ function noHealthyWorkersFor(
     .map((p) => {
       const state = states.get(p);
       if (!capable.includes(p)) return `${p} (not capable of this chunk)`;
-      if (state && state.liveConsumers > 0 && state.breaker === 'open') return `${p} (circuit breaker open: it has been failing)`;
+      if (state && state.liveConsumers > 0 && state.breaker === 'open')
+        return `${p} (circuit breaker open: it has been failing)`;
       if (state && state.liveConsumers > 0 && excluded.has(p)) {
-        return state.breaker === 'half_open' ? `${p} (recovering: its one probe chunk is in flight)` : `${p} (excluded for this chunk)`;
+        return state.breaker === 'half_open'
+          ? `${p} (recovering: its one probe chunk is in flight)`
+          : `${p} (excluded for this chunk)`;
       }
       return `${p} (no live worker on ${providerStream(p)}, group ${providerGroup(p)})`;
     })

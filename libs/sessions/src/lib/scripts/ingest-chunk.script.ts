@@ -16,13 +16,13 @@ export const ingestChunkScript = defineScript({
     'stream', // the provider stream
   ],
   args: [
-    "chunkId", // '' = derive from seq
-    "seq", // '' = next in arrival order
+    'chunkId', // '' = derive from seq
+    'seq', // '' = next in arrival order
     'provider',
     'nowMs',
     'ttlSeconds', // the session's TTL
   ],
-  rest: 'the entry\'s field/value pairs, without seq and chunk_id (added here)',
+  rest: "the entry's field/value pairs, without seq and chunk_id (added here)",
   lua: `
 local chunkId = ARGV[1]
 if chunkId ~= '' then

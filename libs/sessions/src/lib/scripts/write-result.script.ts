@@ -27,9 +27,9 @@ export const writeResultScript = defineScript({
     'ttlSeconds', // the session's TTL
     'allMaxLen', // approximate MAXLEN of results:all
     'provider',
-    "costMicros", // '' when not priced
-    "audioMs", // '' when unknown
-    "status", // 'ok' | 'failed'
+    'costMicros', // '' when not priced
+    'audioMs', // '' when unknown
+    'status', // 'ok' | 'failed'
   ],
   rest: "the result's field/value pairs",
   lua: `

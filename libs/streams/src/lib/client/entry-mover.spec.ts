@@ -23,7 +23,11 @@ describe('moveEntry', () => {
     return id;
   };
   const move = (id: string, consumer?: string) =>
-    moveEntry(redis, { source: { stream: 'src', group: 'g', id, consumer }, target: { stream: 'dst' }, fields: ['chunk_id', 'c1'] });
+    moveEntry(redis, {
+      source: { stream: 'src', group: 'g', id, consumer },
+      target: { stream: 'dst' },
+      fields: ['chunk_id', 'c1'],
+    });
 
   it('acks the entry and appends its successor in one step', async () => {
     const id = await held('a');

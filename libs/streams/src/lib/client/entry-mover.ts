@@ -17,7 +17,12 @@ export async function moveEntry(client: Redis, move: EntryMove): Promise<string 
   const id = await moveEntryScript.run(
     client,
     { source: move.source.stream, target: move.target.stream },
-    { group: move.source.group, entryId: move.source.id, targetMaxLen: move.target.maxLen ?? '', holder: move.source.consumer ?? '' },
+    {
+      group: move.source.group,
+      entryId: move.source.id,
+      targetMaxLen: move.target.maxLen ?? '',
+      holder: move.source.consumer ?? '',
+    },
     move.fields,
   );
   return id ?? undefined;

@@ -1,6 +1,12 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 
-type RedisStreamsContextArgs = [stream: string, entryId: string, group: string, consumer: string, deliveryCount: number];
+type RedisStreamsContextArgs = [
+  stream: string,
+  entryId: string,
+  group: string,
+  consumer: string,
+  deliveryCount: number,
+];
 
 /**
  * What a handler knows about the entry it was given. A handler that moved or acknowledged the

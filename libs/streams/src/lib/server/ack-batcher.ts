@@ -6,7 +6,16 @@ import { streamGroupKey } from './stream-group-key';
  * turns N acknowledgements into one round trip; at low load it adds no delay (one tick).
  */
 export class AckBatcher {
-  private readonly queued = new Map<string, { stream: string; group: string; ids: string[]; done: Array<() => void>; failed: Array<(e: unknown) => void> }>();
+  private readonly queued = new Map<
+    string,
+    {
+      stream: string;
+      group: string;
+      ids: string[];
+      done: Array<() => void>;
+      failed: Array<(e: unknown) => void>;
+    }
+  >();
   private scheduled = false;
   private readonly flushing = new Set<Promise<void>>();
 

@@ -101,7 +101,11 @@ export class GroupReader {
       }
       for (const [stream, entries] of reply ?? []) {
         for (const [id, flat] of entries)
-          this.options.deliver({ stream: stream.toString(), id: id.toString(), fields: fieldsFromFlat(flat) });
+          this.options.deliver({
+            stream: stream.toString(),
+            id: id.toString(),
+            fields: fieldsFromFlat(flat),
+          });
       }
       this.options.afterRead();
     }

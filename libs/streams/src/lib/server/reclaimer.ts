@@ -36,16 +36,42 @@ export class Reclaimer {
     private readonly minIdleMs: number,
   ) {}
 
-  async sweep(stream: string, group: string, cursor: string, count: number): Promise<{ next: string; claimed: ReclaimedEntry[] }> {
-    const pending = (await this.commands.xpending(stream, group, 'IDLE', this.minIdleMs, cursor === '0-0' ? '-' : cursor, '+', count)) as PendingRow[];
-    const known = new Map(pending.map(([id, owner, idle, deliveries]) => [id, { owner, idle: Number(idle), deliveries: Number(deliveries) }]));
+  async sweep(
+    stream: string,
+    group: string,
+    cursor: string,
+    count: number,
+  ): Promise<{ next: string; claimed: ReclaimedEntry[] }> {
+    const pending = (await this.commands.xpending(
+      stream,
+      group,
+      'IDLE',
+      this.minIdleMs,
+      cursor === '0-0' ? '-' : cursor,
+      '+',
+      count,
+    )) as PendingRow[];
+    const known = new Map(
+      pending.map(([id, owner, idle, deliveries]) => [
+        id,
+        { owner, idle: Number(idle), deliveries: Number(deliveries) },
+      ]),
+    );
     const [next, claimed, deleted] = (await this.commands.callBuffer(
-      'XAUTOCLAIM', stream, group, this.consumer, this.minIdleMs, cursor, 'COUNT', count,
+      'XAUTOCLAIM',
+      stream,
+      group,
+      this.consumer,
+      this.minIdleMs,
+      cursor,
+      'COUNT',
+      count,
     )) as AutoClaimReply;
     if (deleted?.length) transportMetrics.ghostsRemoved.inc({ stream, group }, deleted.length);
     const live = claimed.filter((pair): pair is [Buffer, Buffer[]] => pair[1] !== null);
     const missing = live.map(([id]) => id.toString()).filter((id) => !known.has(id));
-    const afterClaim = missing.length > 0 ? await this.deliveryCounts(stream, group, missing) : new Map<string, number>();
+    const afterClaim =
+      missing.length > 0 ? await this.deliveryCounts(stream, group, missing) : new Map<string, number>();
     const result: ReclaimedEntry[] = live.map(([rawId, flat]) => {
       const id = rawId.toString();
       const before = known.get(id);

@@ -98,7 +98,9 @@ describe('ServerRedisStreams', () => {
     await producer.appendMany(payloads.map((audio) => ({ stream: STREAM, fields: ['audio', audio] })));
     await until(() => seen.length === 40);
     await until(async () => (await pendingCount()) === 0);
-    expect(new Set(seen.map((b) => b.toString('hex')))).toEqual(new Set(payloads.map((b) => b.toString('hex'))));
+    expect(new Set(seen.map((b) => b.toString('hex')))).toEqual(
+      new Set(payloads.map((b) => b.toString('hex'))),
+    );
     expect(maxActive).toBeLessThanOrEqual(3);
     expect(maxActive).toBeGreaterThan(1);
   });
@@ -176,8 +178,12 @@ describe('ServerRedisStreams', () => {
     expect(seen).toEqual([['orphan', 2]]);
     await until(async () => (await pendingCount()) === 0);
     // How long it sat with its dead owner before the claim: never less than the min-idle time.
-    const idle = (await reclaimIdleSeconds.get()).values.find((v) => v.metricName === 'streamscribe_reclaim_idle_seconds_count');
-    const idleSum = (await reclaimIdleSeconds.get()).values.find((v) => v.metricName === 'streamscribe_reclaim_idle_seconds_sum');
+    const idle = (await reclaimIdleSeconds.get()).values.find(
+      (v) => v.metricName === 'streamscribe_reclaim_idle_seconds_count',
+    );
+    const idleSum = (await reclaimIdleSeconds.get()).values.find(
+      (v) => v.metricName === 'streamscribe_reclaim_idle_seconds_sum',
+    );
     expect(idle?.value).toBe(1);
     expect(idleSum?.value).toBeGreaterThanOrEqual(0.05);
   });
@@ -238,7 +244,9 @@ describe('ServerRedisStreams', () => {
     const closed = app?.close().then(() => 'closed');
     app = undefined;
     let timer: NodeJS.Timeout | undefined;
-    const stillAsleep = new Promise<string>((resolve) => (timer = setTimeout(() => resolve('still in backoff'), 10_000)));
+    const stillAsleep = new Promise<string>(
+      (resolve) => (timer = setTimeout(() => resolve('still in backoff'), 10_000)),
+    );
     expect(await Promise.race([closed, stillAsleep])).toBe('closed');
     clearTimeout(timer);
   }, 20_000);

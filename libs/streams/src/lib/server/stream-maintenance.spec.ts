@@ -27,7 +27,12 @@ describe('stream maintenance', () => {
     return ids;
   }
   const read = async (group: string, consumer: string, count: number) =>
-    ((await redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', STREAM, '>')) as [string, [string, string[]][]][])[0][1].map(([id]) => id);
+    (
+      (await redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', STREAM, '>')) as [
+        string,
+        [string, string[]][],
+      ][]
+    )[0][1].map(([id]) => id);
   const remaining = async () => (await redis.xrange(STREAM, '-', '+')).map(([id]) => id);
 
   it('keeps every pending and every undelivered entry, and removes acknowledged ones', async () => {
@@ -74,7 +79,9 @@ describe('stream maintenance', () => {
     await redis.xack(STREAM, 'g', ...delivered.filter((id) => id !== huge));
     await trimAcknowledged(redis, STREAM);
     expect(await remaining()).toContain(huge);
-    expect((await redis.xpending(STREAM, 'g', '-', '+', 10)).map((row) => (row as string[])[0])).toEqual([huge]);
+    expect((await redis.xpending(STREAM, 'g', '-', '+', 10)).map((row) => (row as string[])[0])).toEqual([
+      huge,
+    ]);
   });
 
   it('copes with the largest possible id as last delivered', async () => {

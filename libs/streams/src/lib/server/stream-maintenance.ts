@@ -26,7 +26,12 @@ export async function trimAcknowledged(client: Redis, stream: string): Promise<n
 }
 
 /** Deletes the group's consumers idle past `idleMs` with nothing pending; returns their names. */
-export async function reapIdleConsumers(client: Redis, stream: string, group: string, idleMs: number): Promise<string[]> {
+export async function reapIdleConsumers(
+  client: Redis,
+  stream: string,
+  group: string,
+  idleMs: number,
+): Promise<string[]> {
   const reaped = await reapConsumersScript.run(client, { stream }, { idleMs, group });
   if (reaped.length > 0) maintenanceMetrics.reaped.inc({ stream, group }, reaped.length);
   return reaped;
@@ -50,29 +55,43 @@ export interface MaintenanceContext {
  * consumers gone idle with nothing pending, and prunes stale heartbeats. Every worker runs it; the
  * steps are single Lua calls, so replicas doing the same at once do no harm.
  */
-export async function maintainStreams(streamsByGroup: Map<string, string[]>, options: MaintenanceOptions, ctx: MaintenanceContext): Promise<void> {
+export async function maintainStreams(
+  streamsByGroup: Map<string, string[]>,
+  options: MaintenanceOptions,
+  ctx: MaintenanceContext,
+): Promise<void> {
   while (!ctx.stopping.aborted) {
     await sleep(options.intervalMs, ctx.stopping);
     for (const [group, streams] of streamsByGroup) {
       if (ctx.stopping.aborted) break;
       // Each step on its own: a stream that cannot be trimmed must not stop reaping and pruning.
       for (const stream of streams) {
-        if (options.trim) await attempt(ctx, { stream, step: 'trim' }, () => trimAcknowledged(ctx.commands, stream));
+        if (options.trim)
+          await attempt(ctx, { stream, step: 'trim' }, () => trimAcknowledged(ctx.commands, stream));
         await attempt(ctx, { stream, group, step: 'reap consumers' }, async () => {
           const reaped = await reapIdleConsumers(ctx.commands, stream, group, options.reapIdleMs);
-          if (reaped.length > 0) ctx.log.info({ stream, group, consumers: reaped }, 'idle consumers removed from group');
+          if (reaped.length > 0)
+            ctx.log.info({ stream, group, consumers: reaped }, 'idle consumers removed from group');
         });
       }
       const presenceKey = ctx.presenceKeyFor?.(group);
-      if (presenceKey) await attempt(ctx, { group, step: 'prune heartbeats' }, () => prunePresence(ctx.commands, presenceKey, options.reapIdleMs));
+      if (presenceKey)
+        await attempt(ctx, { group, step: 'prune heartbeats' }, () =>
+          prunePresence(ctx.commands, presenceKey, options.reapIdleMs),
+        );
     }
   }
 }
 
-async function attempt(ctx: MaintenanceContext, where: Record<string, string>, step: () => Promise<unknown>): Promise<void> {
+async function attempt(
+  ctx: MaintenanceContext,
+  where: Record<string, string>,
+  step: () => Promise<unknown>,
+): Promise<void> {
   try {
     await step();
   } catch (error) {
-    if (!ctx.stopping.aborted) ctx.log.warn({ err: errorMessage(error), ...where }, 'stream maintenance step failed');
+    if (!ctx.stopping.aborted)
+      ctx.log.warn({ err: errorMessage(error), ...where }, 'stream maintenance step failed');
   }
 }

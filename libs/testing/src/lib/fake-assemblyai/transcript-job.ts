@@ -30,7 +30,14 @@ export function statusAt(job: TranscriptJob, pollsPerStage: number): 'queued' | 
 
 /** The transcript object as AssemblyAI returns it, in the given (non-final) status. */
 export function pendingTranscript(job: TranscriptJob, status: 'queued' | 'processing'): Transcript {
-  return { ...echoedParams(job), status, text: null, words: null, confidence: null, audio_duration: null } as Transcript;
+  return {
+    ...echoedParams(job),
+    status,
+    text: null,
+    words: null,
+    confidence: null,
+    audio_duration: null,
+  } as Transcript;
 }
 
 /**
@@ -51,7 +58,9 @@ export function finishedTranscript(job: TranscriptJob): Transcript {
     decoded = decodeListenAudio(job.audio, {});
   } catch (error) {
     if (!(error instanceof AudioFormatError)) throw error;
-    return failed('Transcoding failed. File does not appear to contain audio. File type is application/octet-stream (data).');
+    return failed(
+      'Transcoding failed. File does not appear to contain audio. File type is application/octet-stream (data).',
+    );
   }
   const spoken = readSpeechTranscriber(decoded, {});
   const formatted = job.params.punctuate !== false || job.params.format_text !== false;
@@ -60,12 +69,24 @@ export function finishedTranscript(job: TranscriptJob): Transcript {
   return {
     ...echoedParams(job),
     status: 'completed',
-    language_code: job.params.language_detection ? DETECTED_LANGUAGE : (job.params.language_code ?? DEFAULT_LANGUAGE),
+    language_code: job.params.language_detection
+      ? DETECTED_LANGUAGE
+      : (job.params.language_code ?? DEFAULT_LANGUAGE),
     text,
     words,
-    utterances: job.params.speaker_labels && words.length > 0
-      ? [{ speaker: 'A', text, start: words[0].start, end: words[words.length - 1].end, confidence: CONFIDENCE, words }]
-      : null,
+    utterances:
+      job.params.speaker_labels && words.length > 0
+        ? [
+            {
+              speaker: 'A',
+              text,
+              start: words[0].start,
+              end: words[words.length - 1].end,
+              confidence: CONFIDENCE,
+              words,
+            },
+          ]
+        : null,
     confidence: words.length > 0 ? CONFIDENCE : 0,
     audio_duration: Math.round(decoded.durationSeconds),
     speech_model_used: job.params.speech_model ?? 'universal',
@@ -95,7 +116,12 @@ function echoedParams(job: TranscriptJob): Record<string, unknown> {
   };
 }
 
-function timedWords(spoken: string, durationSeconds: number, formatted: boolean, diarize: boolean): TranscriptWord[] {
+function timedWords(
+  spoken: string,
+  durationSeconds: number,
+  formatted: boolean,
+  diarize: boolean,
+): TranscriptWord[] {
   const tokens = spoken.split(/\s+/).filter((token) => token.replace(/[^\p{L}\p{N}]/gu, '') !== '');
   const slotMs = tokens.length > 0 ? (durationSeconds * 1000) / tokens.length : 0;
   return tokens.map((token, i) => ({

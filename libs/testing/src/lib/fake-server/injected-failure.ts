@@ -23,6 +23,7 @@ export function playConnectionFailure(
     if (failure.kind === 'reset') socket?.destroy();
     return undefined;
   }
-  const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
+  const headers: Record<string, string> =
+    failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
   return { status: failure.status, body: failure.body, headers };
 }

@@ -10,9 +10,7 @@ import { asStringOrNull, defineScript } from '@streamscribe/redis';
 export const redriveEntryScript = defineScript({
   name: 'ssRedriveEntry',
   keys: ['deadLetters', 'target'],
-  args: [
-    'letterId',
-  ],
+  args: ['letterId'],
   rest: "the re-queued entry's field/value pairs",
   lua: `
 if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return false end

@@ -16,8 +16,7 @@ import { asNumber, defineScript } from '@streamscribe/redis';
 export const trimAckedScript = defineScript({
   name: 'ssTrimAcked',
   keys: ['stream'],
-  args: [
-  ],
+  args: [],
   lua: `
 local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
 if #groups == 0 then return 0 end
