@@ -52,8 +52,16 @@ function collectedGauge(
 }
 
 const GROUP_LABELS = ['provider', 'stream', 'group'] as const;
-const existing = (s: Snapshot) => s.groups.filter((g) => g.exists);
-const groupLabels = (g: GroupStats) => ({ provider: g.provider, stream: g.stream, group: g.group });
+
+/** A gauge of one figure per existing consumer group. */
+function groupGauge(name: string, help: string, figure: (group: GroupStats) => number): Gauge {
+  return collectedGauge(name, help, GROUP_LABELS, (g, s) => {
+    for (const group of s.groups) {
+      if (group.exists)
+        g.set({ provider: group.provider, stream: group.stream, group: group.group }, figure(group));
+    }
+  });
+}
 
 export const streamLagMetrics = {
   length: collectedGauge(
@@ -65,45 +73,30 @@ export const streamLagMetrics = {
       for (const [stream, length] of s.streamLengths) g.set({ stream }, length);
     },
   ),
-  lag: collectedGauge(
+  lag: groupGauge(
     STREAM_METRICS.lag,
     "Entries not yet delivered to the provider's consumer group (XINFO GROUPS lag)",
-    GROUP_LABELS,
-    (g, s) => {
-      for (const group of existing(s)) g.set(groupLabels(group), group.lag);
-    },
+    (group) => group.lag,
   ),
-  pending: collectedGauge(
+  pending: groupGauge(
     STREAM_METRICS.pending,
     'Entries delivered to a consumer and not yet acknowledged (XINFO GROUPS pending)',
-    GROUP_LABELS,
-    (g, s) => {
-      for (const group of existing(s)) g.set(groupLabels(group), group.pending);
-    },
+    (group) => group.pending,
   ),
-  consumers: collectedGauge(
+  consumers: groupGauge(
     STREAM_METRICS.consumers,
     'Consumers registered in the group, alive or not (XINFO GROUPS consumers)',
-    GROUP_LABELS,
-    (g, s) => {
-      for (const group of existing(s)) g.set(groupLabels(group), group.consumers);
-    },
+    (group) => group.consumers,
   ),
-  liveConsumers: collectedGauge(
+  liveConsumers: groupGauge(
     STREAM_METRICS.liveConsumers,
     'Consumers whose heartbeat is within the liveness window',
-    GROUP_LABELS,
-    (g, s) => {
-      for (const group of existing(s)) g.set(groupLabels(group), group.liveConsumers);
-    },
+    (group) => group.liveConsumers,
   ),
-  idlePending: collectedGauge(
+  idlePending: groupGauge(
     STREAM_METRICS.idlePending,
     'Pending entries held by consumers idle past the liveness window (XINFO CONSUMERS): stuck until reclaimed',
-    GROUP_LABELS,
-    (g, s) => {
-      for (const group of existing(s)) g.set(groupLabels(group), group.idlePending);
-    },
+    (group) => group.idlePending,
   ),
   collectErrors: counter({
     name: STREAM_METRICS.collectErrors,
