@@ -66,14 +66,14 @@ export class WhisperGreedyDecoder {
     const n = pass.temperature > 0 ? pass.samples : 1;
     const limits = options.map((o) => generationLimit(o, prompts[0].length, this.maxTargetPositions));
     const randoms = prompts.map(() => seededRandom(pass.seed));
+    const windowOf = (r: number) => Math.floor(r / n);
     const rows: Row[] = Array.from({ length: prompts.length * n }, (_, r) => ({
       tokens: [],
       logProbs: [],
       sumLogProb: 0,
       attention: [],
-      done: limits[Math.floor(r / n)] <= 0,
+      done: limits[windowOf(r)] <= 0,
     }));
-    const windowOf = (r: number) => Math.floor(r / n);
     const first = await this.decoder.run(encoderStates, prompts, undefined, true);
     const noSpeech = first.firstLogits.map((logits) =>
       Math.exp(logits[this.tokens.noSpeech] - logSumExp(logits)),

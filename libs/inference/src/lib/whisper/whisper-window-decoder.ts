@@ -12,6 +12,12 @@ import { WhisperGreedyDecoder } from './whisper-greedy-decoder';
 import type { WhisperConfig, WhisperGenerationConfig } from './whisper-model-files';
 import type { WhisperSpecialTokens } from './whisper-special-tokens';
 
+/** One decode of a window at one temperature, with the figures the fallback rule reads. */
+interface Attempt {
+  decoded: DecodedTokens;
+  quality: DecodeQuality;
+}
+
 /**
  * Decodes a batch of windows as their decoding options ask: beam search (or greedy) at the first
  * temperature, then openai/whisper's temperature fallback — the windows whose result is too
@@ -91,7 +97,8 @@ export class WhisperWindowDecoder {
     options: WindowDecodeOptions[],
     decoding: WhisperDecodingOptions,
   ): Promise<DecodedTokens[]> {
-    const attempts: DecodedTokens[][] = prompts.map(() => []);
+    // Each attempt with its quality, computed once (a tokenizer decode and a deflate each).
+    const attempts: Attempt[][] = prompts.map(() => []);
     let pending = prompts.map((_, i) => i);
     const ladder = decoding.temperatures.length > 0 ? decoding.temperatures : [0];
     for (const [step, temperature] of ladder.entries()) {
@@ -107,29 +114,17 @@ export class WhisperWindowDecoder {
               seed: decoding.seed + step,
               lengthPenalty: decoding.lengthPenalty,
             });
-      pending.forEach((i, j) => attempts[i].push(results[j]));
+      const tried = results.map((decoded) => ({ decoded, quality: this.quality(decoded) }));
+      pending.forEach((i, j) => attempts[i].push(tried[j]));
       pending = pending.filter(
-        (i, j) => options[i].fixedSteps === undefined && needsFallback(this.quality(results[j]), decoding),
+        (i, j) => options[i].fixedSteps === undefined && needsFallback(tried[j].quality, decoding),
       );
       if (pending.length === 0) break;
     }
     return attempts.map((tried) => {
-      const chosen = this.choose(tried, decoding);
-      return isSilence(this.quality(chosen), decoding) ? { ...chosen, silent: true } : chosen;
+      const { decoded, quality } = choose(tried, decoding);
+      return isSilence(quality, decoding) ? { ...decoded, silent: true } : decoded;
     });
-  }
-
-  /**
-   * The last attempt when it passed; when every temperature failed, the likeliest attempt among
-   * those that are not repetition loops (faster-whisper's rule; openai/whisper keeps the last).
-   */
-  private choose(tried: DecodedTokens[], decoding: WhisperDecodingOptions): DecodedTokens {
-    const last = tried[tried.length - 1];
-    if (!needsFallback(this.quality(last), decoding)) return last;
-    const threshold = decoding.compressionRatioThreshold ?? Infinity;
-    const notLooping = tried.filter((d) => this.quality(d).compressionRatio <= threshold);
-    const pool = notLooping.length > 0 ? notLooping : tried;
-    return pool.reduce((best, d) => (averageLogProb(d) > averageLogProb(best) ? d : best));
   }
 
   private quality(decoded: DecodedTokens): DecodeQuality {
@@ -140,6 +135,19 @@ export class WhisperWindowDecoder {
       noSpeechProb: decoded.noSpeechProb,
     };
   }
+}
+
+/**
+ * The last attempt when it passed; when every temperature failed, the likeliest attempt among
+ * those that are not repetition loops (faster-whisper's rule; openai/whisper keeps the last).
+ */
+function choose(tried: Attempt[], decoding: WhisperDecodingOptions): Attempt {
+  const last = tried[tried.length - 1];
+  if (!needsFallback(last.quality, decoding)) return last;
+  const threshold = decoding.compressionRatioThreshold ?? Infinity;
+  const notLooping = tried.filter((a) => a.quality.compressionRatio <= threshold);
+  const pool = notLooping.length > 0 ? notLooping : tried;
+  return pool.reduce((best, a) => (averageLogProb(a.decoded) > averageLogProb(best.decoded) ? a : best));
 }
 
 /** The given rows of a [B, …] tensor (the tensor itself when that is all of them, in order). */

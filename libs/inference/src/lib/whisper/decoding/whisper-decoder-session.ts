@@ -34,7 +34,8 @@ export class WhisperDecoderSession {
   private readonly heads: number;
   private readonly headDim: number;
   private readonly fetches: string[];
-  private readonly attentionLayers: number[];
+  /** The fetches plus the alignment heads' cross_attentions.{layer}; undefined without heads. */
+  private readonly fetchesWithAttention: string[] | undefined;
   private readonly scratch = new CacheScratch();
 
   constructor(
@@ -46,12 +47,15 @@ export class WhisperDecoderSession {
     this.layers = config.decoder_layers;
     this.heads = config.decoder_attention_heads;
     this.headDim = config.d_model / config.decoder_attention_heads;
-    this.attentionLayers = [...new Set((alignmentHeads ?? []).map(([layer]) => layer))];
     this.fetches = ['logits'];
     for (let i = 0; i < this.layers; i++) {
       for (const kind of ['decoder', 'encoder'])
         for (const part of ['key', 'value']) this.fetches.push(`present.${i}.${kind}.${part}`);
     }
+    const attentionLayers = new Set((alignmentHeads ?? []).map(([layer]) => layer));
+    this.fetchesWithAttention = alignmentHeads
+      ? [...this.fetches, ...[...attentionLayers].map((layer) => `cross_attentions.${layer}`)]
+      : undefined;
   }
 
   /**
@@ -73,11 +77,8 @@ export class WhisperDecoderSession {
       use_cache_branch: new Tensor('bool', [cache !== undefined], [1]),
       ...(cache ?? this.emptyCache(rows)),
     };
-    const attending = withAttention && this.alignmentHeads !== undefined;
-    const fetches = attending
-      ? [...this.fetches, ...this.attentionLayers.map((layer) => `cross_attentions.${layer}`)]
-      : this.fetches;
-    const outputs = await this.session.run(feeds, fetches);
+    const heads = withAttention ? this.alignmentHeads : undefined;
+    const outputs = await this.session.run(feeds, (heads && this.fetchesWithAttention) || this.fetches);
     const all = outputs['logits'].data as Float32Array;
     const vocab = outputs['logits'].dims[2];
     const logits = Array.from({ length: rows }, (_, r) =>
@@ -95,7 +96,7 @@ export class WhisperDecoderSession {
           cache?.[`past_key_values.${i}.encoder.${part}`] ?? outputs[`present.${i}.encoder.${part}`];
       }
     }
-    const attention = attending ? this.lastPositionAttention(outputs, rows) : undefined;
+    const attention = heads ? this.lastPositionAttention(outputs, rows, heads) : undefined;
     return { logits, firstLogits, attention, cache: next };
   }
 
@@ -137,9 +138,13 @@ export class WhisperDecoderSession {
   }
 
   /** [rows, heads, 1 or prompt length, frames] per layer → per row, per alignment head, the last position's frames. */
-  private lastPositionAttention(outputs: InferenceSession.ReturnType, rows: number): Float32Array[][] {
+  private lastPositionAttention(
+    outputs: InferenceSession.ReturnType,
+    rows: number,
+    heads: readonly AlignmentHead[],
+  ): Float32Array[][] {
     return Array.from({ length: rows }, (_, r) =>
-      (this.alignmentHeads ?? []).map(([layer, head]) => {
+      heads.map(([layer, head]) => {
         const tensor = outputs[`cross_attentions.${layer}`];
         const [, heads, positions, frames] = tensor.dims;
         const data = tensor.data as Float32Array;
