@@ -69,6 +69,8 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
   private closed = false;
   /** Records this router is settling itself; the sweep leaves them alone. */
   private readonly settling = new Set<string>();
+  /** CONSENSUS_PROVIDER_ORDER, parsed once; empty: the request's own order breaks ties. */
+  private readonly configuredOrder: ProviderName[];
 
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
@@ -79,6 +81,7 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
     this.reader = new TranscriptReader(redis);
     this.results = new ResultStore(redis, sessionsOptionsFrom(env));
+    this.configuredOrder = parseProviderList(env.CONSENSUS_PROVIDER_ORDER).providers;
   }
 
   async submit(chunk: AudioChunkEntry, providers: ProviderName[], timeoutMs: number): Promise<IngestOutcome> {
@@ -207,7 +210,6 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     );
     if (claimed !== 'OK') return false;
     const answered = landed.filter((c) => c.status === 'ok');
-    const configuredOrder = parseProviderList(this.env.CONSENSUS_PROVIDER_ORDER).providers;
     const combined = combineHypotheses(
       answered.map((c) => ({
         provider: c.provider ?? c.chunkId,
@@ -217,7 +219,7 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       })),
       {
         nullConfidence: this.env.CONSENSUS_NULL_CONFIDENCE,
-        providerOrder: configuredOrder.length > 0 ? configuredOrder : s.providers,
+        providerOrder: this.configuredOrder.length > 0 ? this.configuredOrder : s.providers,
       },
     );
     const detail: ChunkConsensus = {

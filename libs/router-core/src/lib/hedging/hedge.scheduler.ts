@@ -5,6 +5,7 @@ import {
   ProviderName,
   RESULT_FIELDS,
   audioFieldsFor,
+  ChunkWireSettings,
   chunkWireFrom,
   encodeChunkEntry,
   providerStream,
@@ -56,6 +57,8 @@ export class HedgeScheduler implements OnApplicationShutdown {
   private readonly log = createLogger('hedging');
   private readonly producer: StreamProducer;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Which audio fields each target stream's readers take; fixed by configuration. */
+  private readonly wire: ChunkWireSettings;
 
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
@@ -65,6 +68,7 @@ export class HedgeScheduler implements OnApplicationShutdown {
     private readonly watcher: ResultWatcher,
   ) {
     this.producer = new StreamProducer(redis);
+    this.wire = chunkWireFrom(env);
   }
 
   /** Arms the hedge of one chunk; returns the delay it chose, in ms. */
@@ -115,10 +119,7 @@ export class HedgeScheduler implements OnApplicationShutdown {
     // The copy never goes back to the provider it hedges, even when it fails over.
     await this.producer.append(
       providerStream(target),
-      encodeChunkEntry(
-        { ...chunk, attemptedProviders: [provider] },
-        audioFieldsFor(target, chunkWireFrom(this.env)),
-      ),
+      encodeChunkEntry({ ...chunk, attemptedProviders: [provider] }, audioFieldsFor(target, this.wire)),
     );
     hedgeMetrics.sent.inc({ from: provider, to: target });
     this.log.info(
