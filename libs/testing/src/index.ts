@@ -34,7 +34,7 @@ export { deliverEntry } from './lib/stream-delivery';
 export type { ConsumerSeat, DeliveredEntry } from './lib/stream-delivery';
 export { generateAsrCases } from './lib/sctk/asr-hypotheses';
 export type { AsrCase, ScoredWord } from './lib/sctk/asr-hypotheses';
-export { runSctkRover, scoreWithSclite, sctkTool } from './lib/sctk/sctk-tools';
+export { runSctkRover, scliteUtteranceCounts, scoreWithSclite, sctkTool } from './lib/sctk/sctk-tools';
 export type { RoverSettings, ScliteScore } from './lib/sctk/sctk-tools';
 export { ClassicGuideProcess, requireClassicGuidePython } from './lib/classic-guide/classic-guide-process';
 export type { ClassicConsensusRun, ClassicGuideResult } from './lib/classic-guide/classic-guide-process';

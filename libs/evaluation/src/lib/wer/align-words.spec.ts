@@ -1,8 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { seededRandom } from '@streamscribe/testing';
+import { scliteUtteranceCounts, seededRandom } from '@streamscribe/testing';
 import { WordErrors, alignWords, poolErrors, wordErrorRate } from './align-words';
 
 describe('alignWords', () => {
@@ -54,52 +50,23 @@ describe('alignWords agrees with sclite', () => {
     });
   }
 
+  /** sclite's counts for each pair, in the shape alignWords answers with. */
   function scliteCounts(pairs: [string[], string[]][]): WordErrors[] {
-    const dir = mkdtempSync(join(tmpdir(), 'sclite-'));
-    const trn = (side: 0 | 1) => pairs.map((pair, i) => `${pair[side].join(' ')} (s_${i})\n`).join('');
-    writeFileSync(join(dir, 'ref.trn'), trn(0));
-    writeFileSync(join(dir, 'hyp.trn'), trn(1));
-    let report: string;
-    try {
-      report = execFileSync(
-        'sctk',
-        [
-          'sclite',
-          '-r',
-          join(dir, 'ref.trn'),
-          'trn',
-          '-h',
-          join(dir, 'hyp.trn'),
-          'trn',
-          '-i',
-          'rm',
-          '-o',
-          'pra',
-          'stdout',
-        ],
-        {
-          encoding: 'utf8',
-          maxBuffer: 64 * 1024 * 1024,
-        },
-      );
-    } catch (error) {
-      throw new Error(
-        `sclite did not run (${(error as Error).message}): install it with apt-get install sctk`,
-      );
-    }
-    const counts = new Map<number, WordErrors>();
-    for (const [, id, c, s, d, ins] of report.matchAll(
-      /id: \(s_(\d+)\)\nScores: \(#C #S #D #I\) (\d+) (\d+) (\d+) (\d+)/g,
-    )) {
-      counts.set(Number(id), {
-        referenceWords: Number(c) + Number(s) + Number(d),
-        hits: Number(c),
-        substitutions: Number(s),
-        deletions: Number(d),
-        insertions: Number(ins),
-      });
-    }
-    return pairs.map((_, i) => counts.get(i) as WordErrors);
+    const counts = scliteUtteranceCounts(
+      new Map(pairs.map(([reference], i) => [String(i), reference])),
+      new Map(pairs.map(([, hypothesis], i) => [String(i), hypothesis])),
+    );
+    return pairs.map((_, i) => {
+      const c = counts.get(String(i));
+      if (!c) throw new Error(`sclite reported nothing for pair ${i}`);
+      return {
+        referenceWords: c.hits + c.substitutions + c.deletions,
+        hits: c.hits,
+        substitutions: c.substitutions,
+        deletions: c.deletions,
+        insertions: c.insertions,
+      };
+    });
   }
 
   it.each([1, 2, 3])('on %i-seeded random pairs: every pair, and the pooled WER', (seed) => {

@@ -105,11 +105,15 @@ export interface ScliteScore {
   referenceWords: number;
 }
 
-/** Scores hypotheses against references with `sclite` (trn format, one utterance per case). */
-export function scoreWithSclite(
+/**
+ * Runs `sclite` on trn files made from `references` and `hypotheses` (one utterance per id; a
+ * missing hypothesis is empty) and returns its report in the `-o` format asked for.
+ */
+function runSclite(
   references: ReadonlyMap<string, readonly string[]>,
   hypotheses: ReadonlyMap<string, readonly string[]>,
-): ScliteScore {
+  report: 'dtl' | 'pra',
+): string {
   const sclite = sctkTool('sclite');
   const dir = mkdtempSync(join(tmpdir(), 'sctk-sclite-'));
   try {
@@ -123,7 +127,7 @@ export function scoreWithSclite(
       join(dir, 'hyp.trn'),
       [...references.keys()].map((id) => trn(hypotheses.get(id), id)).join('\n') + '\n',
     );
-    const report = execFileSync(
+    return execFileSync(
       sclite,
       [
         '-r',
@@ -135,22 +139,55 @@ export function scoreWithSclite(
         '-i',
         'spu_id',
         '-o',
-        'dtl',
+        report,
         'stdout',
       ],
-      {
-        encoding: 'utf8',
-        maxBuffer: 64 * 1024 * 1024,
-      },
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     );
-    const count = (label: string): number => {
-      const match = new RegExp(`${label}\\s*=.*\\(\\s*(\\d+)\\)`).exec(report);
-      if (!match)
-        throw new Error(`sclite's report has no "${label}" line; its output began: ${report.slice(0, 300)}`);
-      return Number(match[1]);
-    };
-    return { errors: count('Percent Total Error'), referenceWords: count('Ref\\. words') };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Scores hypotheses against references with `sclite` (trn format, one utterance per case). */
+export function scoreWithSclite(
+  references: ReadonlyMap<string, readonly string[]>,
+  hypotheses: ReadonlyMap<string, readonly string[]>,
+): ScliteScore {
+  const report = runSclite(references, hypotheses, 'dtl');
+  const count = (label: string): number => {
+    const match = new RegExp(`${label}\\s*=.*\\(\\s*(\\d+)\\)`).exec(report);
+    if (!match)
+      throw new Error(`sclite's report has no "${label}" line; its output began: ${report.slice(0, 300)}`);
+    return Number(match[1]);
+  };
+  return { errors: count('Percent Total Error'), referenceWords: count('Ref\\. words') };
+}
+
+/** One utterance's counts as sclite's alignment report (`-o pra`) gives them. */
+export interface ScliteUtteranceCounts {
+  hits: number;
+  substitutions: number;
+  deletions: number;
+  insertions: number;
+}
+
+/** sclite's correct/substitution/deletion/insertion counts for every utterance, by id. */
+export function scliteUtteranceCounts(
+  references: ReadonlyMap<string, readonly string[]>,
+  hypotheses: ReadonlyMap<string, readonly string[]>,
+): Map<string, ScliteUtteranceCounts> {
+  const report = runSclite(references, hypotheses, 'pra');
+  const counts = new Map<string, ScliteUtteranceCounts>();
+  for (const [, id, c, s, d, i] of report.matchAll(
+    /id: \(spk_(\S+?)\)\nScores: \(#C #S #D #I\) (\d+) (\d+) (\d+) (\d+)/g,
+  )) {
+    counts.set(id, {
+      hits: Number(c),
+      substitutions: Number(s),
+      deletions: Number(d),
+      insertions: Number(i),
+    });
+  }
+  return counts;
 }
