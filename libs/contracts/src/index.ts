@@ -64,3 +64,7 @@ export {
   providerHealthKey,
   sessionConsensusKey,
 } from './lib/routing-keys';
+export { KeyScheme, RESERVED_SESSION_IDS, SINGLE_NODE_KEYS } from './lib/keys/key-scheme';
+export type { KeySchemeOptions, SessionRef } from './lib/keys/key-scheme';
+export { DEFAULT_TENANT, SCOPES, TENANT_ID_PATTERN, tenantIdProblem } from './lib/keys/tenancy';
+export type { RequestAuth, Scope } from './lib/keys/tenancy';
