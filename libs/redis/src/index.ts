@@ -13,3 +13,7 @@ export { SCRIPT_STATUSES, asNumber, asScriptStatus, asStringOrNull, asStrings } 
 export type { ScriptStatus } from './lib/script-replies';
 export { readEvictionVerdict, warnIfRedisMayEvict } from './lib/eviction-policy.check';
 export type { EvictionVerdict } from './lib/eviction-policy.check';
+export { redisTlsFrom } from './lib/redis-tls';
+export type { RedisTlsOptions, RedisTlsSettings } from './lib/redis-tls';
+export { aclSetUserArgs, aclSetUserLine, redisAclUser, redisAclUsers } from './lib/acl-users';
+export type { RedisAclUser } from './lib/acl-users';

@@ -58,9 +58,23 @@ describe('maxmemory-policy check at startup', () => {
     expect(safe.lines).toEqual([]);
   });
 
-  it('says once that it skipped the check when an ACL forbids CONFIG GET', async () => {
-    await redis.call('ACL', 'SETUSER', 'least', 'on', '>secret', '~*', '&*', '+@all', '-config');
-    const limited = new Redis(harness.url.replace('redis://', 'redis://least:secret@'));
+  it("reads the policy under an ACL without CONFIG (as the apps' users are), from INFO", async () => {
+    await redis.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    await redis.call('ACL', 'SETUSER', 'noconfig', 'on', '>secret', '~*', '&*', '+@all', '-config');
+    const limited = new Redis(harness.url.replace('redis://', 'redis://noconfig:secret@'));
+    try {
+      expect(await readEvictionVerdict(limited)).toEqual({ kind: 'evicts-streams', policy: 'allkeys-lru' });
+    } finally {
+      limited.disconnect();
+      await redis.config('SET', 'maxmemory-policy', 'noeviction');
+    }
+  });
+
+  it('says once that it skipped the check when an ACL forbids INFO', async () => {
+    await redis.call('ACL', 'SETUSER', 'least', 'on', '>secret', '~*', '&*', '+@all', '-config', '-info');
+    const limited = new Redis(harness.url.replace('redis://', 'redis://least:secret@'), {
+      enableReadyCheck: false,
+    });
     try {
       const verdict = await readEvictionVerdict(limited);
       expect(verdict).toMatchObject({ kind: 'unknown', reason: expect.stringMatching(/NOPERM/) });

@@ -8,21 +8,23 @@ export type EvictionVerdict =
   | { kind: 'evicts-streams'; policy: string }
   /** volatile-*: keys with a TTL (session results, indexes, meta) can go before their TTL. */
   | { kind: 'evicts-sessions'; policy: string }
-  /** CONFIG GET refused (an ACL without +config|get, a renamed command): nothing known. */
+  /** INFO refused (an ACL without +info, a renamed command): nothing known. */
   | { kind: 'unknown'; reason: string };
 
-/** Reads `maxmemory-policy` and says what it would evict. Never throws. */
+/**
+ * Reads `maxmemory-policy` and says what it would evict. Never throws. It asks INFO memory, not
+ * CONFIG GET: the apps' least-privilege ACL users (README, securing Redis) run INFO anyway (the
+ * client's ready check does), while CONFIG is an admin command they are not given.
+ */
 export async function readEvictionVerdict(client: Redis): Promise<EvictionVerdict> {
-  let reply: unknown;
+  let reply: string;
   try {
-    reply = await client.config('GET', 'maxmemory-policy');
+    reply = await client.info('memory');
   } catch (error) {
     return { kind: 'unknown', reason: (error as Error).message };
   }
-  const pairs = Array.isArray(reply) ? (reply as unknown[]) : [];
-  const policy = typeof pairs[1] === 'string' ? (pairs[1] as string) : undefined;
-  if (policy === undefined)
-    return { kind: 'unknown', reason: 'CONFIG GET maxmemory-policy returned nothing' };
+  const policy = /^maxmemory_policy:(\S+)/m.exec(reply)?.[1];
+  if (policy === undefined) return { kind: 'unknown', reason: 'INFO memory has no maxmemory_policy' };
   if (policy.startsWith('allkeys-')) return { kind: 'evicts-streams', policy };
   if (policy.startsWith('volatile-')) return { kind: 'evicts-sessions', policy };
   return { kind: 'safe', policy };
@@ -32,7 +34,7 @@ export async function readEvictionVerdict(client: Redis): Promise<EvictionVerdic
  * Warns at startup when Redis may evict what this system cannot lose. The classic guide advises
  * `allkeys-lru`: under memory pressure Redis would then drop whole provider streams with their
  * consumer groups and pending entries, silently. Run `noeviction` and alert on memory instead
- * (README, operations). A server that refuses CONFIG GET (least-privilege ACL) is reported once.
+ * (README, operations). A server that refuses INFO (a stricter ACL than the README's) is reported once.
  */
 export async function warnIfRedisMayEvict(client: Redis, log: Logger): Promise<EvictionVerdict> {
   const verdict = await readEvictionVerdict(client);
@@ -53,7 +55,7 @@ export async function warnIfRedisMayEvict(client: Redis, log: Logger): Promise<E
     case 'unknown':
       log.info(
         { reason: verdict.reason },
-        'maxmemory-policy check skipped: this connection may not run CONFIG GET (grant +config|get to see the warning when eviction is on)',
+        'maxmemory-policy check skipped: this connection may not run INFO (grant +info to see the warning when eviction is on)',
       );
       break;
     case 'safe':
