@@ -45,6 +45,7 @@ export async function runServerRedisStreams(run: BenchRun, timeoutMs: number): P
   const tally = new DeliveryTally(run.entries);
   const server = new ServerRedisStreams({
     url: run.url,
+    tls: undefined,
     groupFor: () => BENCH_GROUP,
     consumer: 'bench-server-redis-streams',
     concurrency: run.concurrency,

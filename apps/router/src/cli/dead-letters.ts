@@ -10,7 +10,7 @@
 import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
 import { DEAD_LETTER_STREAM, PROVIDERS, ProviderName, chunkWireFrom } from '@streamscribe/contracts';
 import { DeadLetterStore } from '@streamscribe/fleet';
-import { createRedisConnection, waitUntilReady } from '@streamscribe/redis';
+import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
 
 interface Options {
@@ -57,20 +57,17 @@ async function main(): Promise<number> {
     );
     return command === 'help' ? 0 : 2;
   }
-  const url = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-  const redis = createRedisConnection(url, {
+  const env = validateEnvironment(CommonEnvironment, process.env);
+  const redis = createRedisConnection(env.REDIS_URL, {
     name: 'dead-letters-cli',
     logger: createLogger('redis'),
     failFastWhenDisconnected: true,
+    tls: redisTlsFrom(env),
   });
   try {
     await waitUntilReady(redis, 5000);
     // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS).
-    const store = new DeadLetterStore(
-      redis,
-      DEAD_LETTER_STREAM,
-      chunkWireFrom(validateEnvironment(CommonEnvironment, process.env)),
-    );
+    const store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(env));
     if (command === 'list') {
       const page = await store.list({
         count: numberFlag(flags, 'count'),

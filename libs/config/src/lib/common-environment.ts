@@ -1,11 +1,33 @@
-import { IsIn, IsInt, IsNumber, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { CHUNK_AUDIO_FIELD_CHOICES } from '@streamscribe/contracts';
+import { IsReadableFile } from './is-readable-file';
 
 /** Settings every app reads. Defaults are the values documented in the README. */
 export class CommonEnvironment {
   /** Redis ≥ 7 holding the streams. */
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must look like redis://host:port (or rediss:// for TLS)' })
   REDIS_URL = 'redis://127.0.0.1:6379';
+
+  // TLS for a rediss:// REDIS_URL (README, securing Redis); every Redis connection of the app uses
+  // them. Unset: the system's CAs and no client certificate. Certificates are always verified.
+
+  /** PEM CA bundle that signed the Redis server's certificate. */
+  @ValidateIf((env: CommonEnvironment) => env.REDIS_TLS_CA_FILE !== '')
+  @IsReadableFile()
+  REDIS_TLS_CA_FILE = '';
+
+  /** PEM client certificate, for a server that requires one (`tls-auth-clients yes`). */
+  @ValidateIf((env: CommonEnvironment) => env.REDIS_TLS_CERT_FILE !== '')
+  @IsReadableFile()
+  REDIS_TLS_CERT_FILE = '';
+
+  /** PEM private key of REDIS_TLS_CERT_FILE. */
+  @ValidateIf((env: CommonEnvironment) => env.REDIS_TLS_KEY_FILE !== '')
+  @IsReadableFile()
+  REDIS_TLS_KEY_FILE = '';
+
+  /** Name the server's certificate must carry, when REDIS_URL's host is not it (an IP, a tunnel). */
+  REDIS_TLS_SERVERNAME = '';
 
   /** How long a session's keys live after its last write, in seconds. */
   @IsInt({ message: 'SESSION_TTL_SECONDS must be an integer' })

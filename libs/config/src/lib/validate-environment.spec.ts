@@ -24,3 +24,23 @@ describe('validateEnvironment', () => {
     );
   });
 });
+
+describe('Redis TLS settings', () => {
+  it('names a TLS file setting whose file cannot be read, with its path', () => {
+    expect(() =>
+      validateEnvironment(TestEnvironment, {
+        REDIS_URL: 'rediss://redis:6380',
+        REDIS_TLS_CA_FILE: '/nonexistent/ca.pem',
+        REDIS_TLS_KEY_FILE: __dirname,
+      }),
+    ).toThrow(
+      /REDIS_TLS_CA_FILE="\/nonexistent\/ca.pem": REDIS_TLS_CA_FILE must name a readable file[\s\S]*REDIS_TLS_KEY_FILE=.*must name a readable file/,
+    );
+  });
+
+  it('takes readable files and leaves unset ones empty', () => {
+    const env = validateEnvironment(TestEnvironment, { REDIS_TLS_CA_FILE: __filename });
+    expect(env.REDIS_TLS_CA_FILE).toBe(__filename);
+    expect(env.REDIS_TLS_CERT_FILE).toBe('');
+  });
+});

@@ -15,8 +15,11 @@ export interface RedisConnectionOptions {
   commandTimeoutMs?: number;
   /** Batch commands issued in the same tick into one round trip. */
   autoPipelining?: boolean;
-  /** TLS for a rediss:// URL (`redisTlsFrom(settings)`); every connection of an app gets the same. */
-  tls?: RedisTlsOptions;
+  /**
+   * TLS for a rediss:// URL: `redisTlsFrom(settings)`, undefined for plain TCP. Required, so no
+   * connection of an app can be opened without the REDIS_TLS_* settings the others use.
+   */
+  tls: RedisTlsOptions | undefined;
 }
 
 /** Reconnect delay: doubles from 50 ms up to 2 s, with jitter so a fleet does not reconnect in step. */

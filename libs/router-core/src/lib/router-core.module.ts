@@ -22,6 +22,7 @@ import {
   closeRedis,
   createRedisConnection,
   redisReadinessCheck,
+  redisTlsFrom,
   waitUntilReady,
   warnIfRedisMayEvict,
 } from '@streamscribe/redis';
@@ -93,6 +94,7 @@ export class RouterCoreModule {
               logger: createLogger('redis'),
               failFastWhenDisconnected: true,
               commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
+              tls: redisTlsFrom(env),
             }),
         },
         {
@@ -103,6 +105,7 @@ export class RouterCoreModule {
               createRedisConnection(env.REDIS_URL, {
                 name: 'router:results-watcher',
                 logger: createLogger('redis'),
+                tls: redisTlsFrom(env),
               }),
               createLogger('result-watcher'),
             ),

@@ -31,6 +31,7 @@ import {
   closeRedis,
   createRedisConnection,
   redisReadinessCheck,
+  redisTlsFrom,
   warnIfRedisMayEvict,
 } from '@streamscribe/redis';
 import { ServerRedisStreams } from '@streamscribe/streams';
@@ -117,6 +118,7 @@ export class TranscriptionWorkerModule {
             createRedisConnection(env.REDIS_URL, {
               name: `${consumerName(provider, env)}:results`,
               logger: createLogger('redis'),
+              tls: redisTlsFrom(env),
             }),
         },
         {
@@ -125,6 +127,7 @@ export class TranscriptionWorkerModule {
           useFactory: (env: E) =>
             new ServerRedisStreams({
               url: env.REDIS_URL,
+              tls: redisTlsFrom(env),
               groupFor: () => providerGroup(provider),
               consumer: consumerName(provider, env),
               concurrency: env.WORKER_CONCURRENCY,

@@ -1,8 +1,11 @@
 import type { Logger } from '@streamscribe/observability';
+import type { RedisTlsOptions } from '@streamscribe/redis';
 
 export interface RedisStreamsServerOptions {
   /** Redis URL, e.g. redis://127.0.0.1:6379. */
   url: string;
+  /** TLS for a rediss:// URL, on every connection the transport opens (`redisTlsFrom`); undefined for plain TCP. */
+  tls: RedisTlsOptions | undefined;
   /** Consumer group for a stream (handlers are registered by stream key). */
   groupFor: (stream: string) => string;
   /** Consumer name, unique per process across hosts. */

@@ -1,7 +1,7 @@
 import type Redis from 'ioredis';
 import { fieldsFromFlat } from '@streamscribe/contracts';
 import { Logger } from '@streamscribe/observability';
-import { createRedisConnection, ensureGroup, isNoGroupError } from '@streamscribe/redis';
+import { RedisTlsOptions, createRedisConnection, ensureGroup, isNoGroupError } from '@streamscribe/redis';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { errorMessage, sleep } from './loop-utils';
 import { SlotGate } from './slot-gate';
@@ -9,6 +9,7 @@ import { transportMetrics } from './transport-metrics';
 
 export interface GroupReaderOptions {
   url: string;
+  tls: RedisTlsOptions | undefined;
   consumer: string;
   group: string;
   streams: string[];
@@ -41,8 +42,10 @@ export class GroupReader {
   private clientId?: number;
 
   constructor(private readonly options: GroupReaderOptions) {
-    const { url, consumer, log } = options;
-    this.connection = options.watch(createRedisConnection(url, { name: `${consumer}:reader`, logger: log }));
+    const { url, tls, consumer, log } = options;
+    this.connection = options.watch(
+      createRedisConnection(url, { name: `${consumer}:reader`, logger: log, tls }),
+    );
     // Asked before the first XREADGROUP is queued, so the answer never waits behind a blocked read.
     this.learnClientId();
     let connectedBefore = false;

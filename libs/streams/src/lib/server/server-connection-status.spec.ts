@@ -39,6 +39,7 @@ describe('ServerRedisStreams connection status', () => {
   it('publishes connected, reconnecting while Redis is down, connected once back; on() hears every connection; close() stays prompt after reconnects', async () => {
     const server = new ServerRedisStreams({
       url: harness.url,
+      tls: undefined,
       groupFor: () => 'status_workers',
       consumer: 'status-consumer',
       blockMs: 60_000,

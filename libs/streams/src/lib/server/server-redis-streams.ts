@@ -99,7 +99,11 @@ export class ServerRedisStreams
 
   private async start(): Promise<void> {
     const { url, consumer, reclaim, maintenance, presenceKeyFor } = this.options;
-    const commands = createRedisConnection(url, { name: `${consumer}:commands`, logger: this.log });
+    const commands = createRedisConnection(url, {
+      name: `${consumer}:commands`,
+      logger: this.log,
+      tls: this.options.tls,
+    });
     this.commands = this.connections.watch(commands, 'commands');
     const runner = new EntryRunner(commands, (result) => this.transformToObservable(result), this.log);
     this.runner = runner;
@@ -156,6 +160,7 @@ export class ServerRedisStreams
   private startReader(group: string, streams: string[]): GroupReader {
     const reader = new GroupReader({
       url: this.options.url,
+      tls: this.options.tls,
       consumer: this.options.consumer,
       group,
       streams,
