@@ -9,7 +9,9 @@ import {
   RedisHarness,
   loggedPort,
   speechPcm,
+  speechWav,
   startDeepgramWorker,
+  until,
 } from '@streamscribe/testing';
 import { TestRouter, startTestRouter } from './testing/router-stack';
 
@@ -18,6 +20,8 @@ jest.setTimeout(30_000);
 
 /** The name the refusal checks' clients carry, so ACL LOG tells their denials from the apps'. */
 const REFUSAL_CLIENT = 'refusal-check';
+
+const ADMIN_TOKEN = 'tls-acl-admin-token';
 
 const password = () => randomBytes(18).toString('base64url');
 
@@ -102,6 +106,7 @@ describe('router + worker on Redis with TLS only and least-privilege ACL users',
       REDIS_URL: urlOf('router'),
       ...harness.tlsSettings(),
       LOAD_CACHE_MS: '0',
+      ADMIN_TOKEN,
     });
   }, 60_000);
 
@@ -134,6 +139,42 @@ describe('router + worker on Redis with TLS only and least-privilege ACL users',
     expect(userOf(/name=deepgram-\S+:reader /)).toBe('streamscribe-worker');
     expect(userOf(/name=deepgram-\S+:commands /)).toBe('streamscribe-worker');
     expect(userOf(/name=deepgram-\S+:results /)).toBe('streamscribe-worker');
+  });
+
+  it('dead-letters a rejected chunk, lists it and re-drives it: the failure paths under the ACL', async () => {
+    deepgram.failNext(1, { status: 400 });
+    const posted = await fetch(`${router.base}/v1/sessions/tls-2/chunks?provider=deepgram`, {
+      method: 'POST',
+      headers: { 'content-type': 'audio/wav' },
+      body: speechWav('second chance'),
+    });
+    expect(posted.status).toBe(202);
+    const admin = (path: string, init: RequestInit = {}) =>
+      fetch(`${router.base}${path}`, {
+        ...init,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
+    const page = await until(
+      async () => (await (await admin('/v1/dead-letters')).json()) as { letters: Array<{ id: string }> },
+      (p) => p.letters?.length === 1,
+      20_000,
+    );
+    const redrive = await admin('/v1/dead-letters/redrive', {
+      method: 'POST',
+      body: JSON.stringify({ ids: [page.letters[0].id] }),
+    });
+    expect(await redrive.json()).toMatchObject({ requeued: 1 });
+    const healed = await until(
+      async () =>
+        (await (await fetch(`${router.base}/v1/sessions/tls-2/transcript`)).json()) as { text: string },
+      (t) => t.text === 'second chance',
+      20_000,
+    );
+    expect(healed.text).toBe('second chance');
+    for (const path of ['/v1/providers', '/v1/costs', '/metrics'])
+      expect([path, (await fetch(`${router.base}${path}`)).status]).toEqual([path, 200]);
+    const workerMetrics = await fetch(`http://127.0.0.1:${loggedPort(worker.logs)}/metrics`);
+    expect(await workerMetrics.text()).toMatch(/^streamscribe_stream_\w+\{/m);
   });
 
   it("passes both apps' ready checks, and warns of eviction from INFO under the ACL", async () => {
