@@ -135,7 +135,7 @@ describe("the apps' Redis ACL users", () => {
   it('is the user set the README tells operators to create, line for line', () => {
     const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
     for (const user of redisAclUsers()) {
-      const line = aclSetUserLine(user, `<${user.app}-password>`);
+      const line = aclSetUserLine(user, `${user.app.toUpperCase()}_PASSWORD`);
       expect(readme.includes(line) ? 'quoted' : `README lacks: ${line}`).toBe('quoted');
     }
   });
