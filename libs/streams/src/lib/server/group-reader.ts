@@ -40,6 +40,7 @@ export class GroupReader {
   private readonly connection: Redis;
   /** Lets wake() end a blocked XREADGROUP with CLIENT UNBLOCK; unknown until the connection says. */
   private clientId?: number;
+  private refusalReported = false;
 
   constructor(private readonly options: GroupReaderOptions) {
     const { url, tls, consumer, log } = options;
@@ -61,7 +62,21 @@ export class GroupReader {
     this.clientId = undefined;
     (this.connection.client('ID') as Promise<number>).then(
       (id) => (this.clientId = id),
-      () => undefined,
+      (error: unknown) => this.warnOnceIfRefused(error),
+    );
+  }
+
+  /**
+   * An ACL user without `+client|id` (README, securing Redis, grants it with `+client|unblock`):
+   * the transport still works, but a drain ends the blocked read by dropping the connection, and
+   * reclaimed entries may wait up to blockMs for the slots a read holds. Said once per reader.
+   */
+  private warnOnceIfRefused(error: unknown): void {
+    if (this.refusalReported || !/NOPERM/.test(errorMessage(error))) return;
+    this.refusalReported = true;
+    this.options.log.warn(
+      { group: this.options.group, err: errorMessage(error) },
+      'CLIENT ID refused by the Redis ACL: blocked reads cannot be woken (drain drops the connection instead); grant +client|id +client|unblock',
     );
   }
 
