@@ -38,7 +38,11 @@ function oneShotClient(url: string, tls?: object): Redis {
   });
 }
 
-async function refusal(url: string, tls?: object, command = (c: Redis) => c.ping()): Promise<string> {
+async function refusal(
+  url: string,
+  tls?: object,
+  command: (c: Redis) => Promise<unknown> = (c) => c.ping(),
+): Promise<string> {
   const client = oneShotClient(url, tls);
   client.on('error', () => undefined);
   try {

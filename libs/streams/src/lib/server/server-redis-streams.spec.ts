@@ -54,6 +54,7 @@ describe('ServerRedisStreams', () => {
     const server = new Strategy({
       reclaim,
       url: harness.url,
+      tls: undefined,
       groupFor: () => GROUP,
       consumer: 'test-consumer',
       concurrency,
