@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createLogger, exitCleanlyOnSignals } from '@streamscribe/observability';
+import { createLogger, exitCleanlyOnSignals, exitOnStartFailure } from '@streamscribe/observability';
 import { ROUTER_ENVIRONMENT, RouterEnvironment } from '@streamscribe/router-core';
 import { createRouterApp } from './create-router-app';
 
@@ -13,7 +13,4 @@ async function main(): Promise<void> {
   exitCleanlyOnSignals(app);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`router failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('router'));

@@ -8,3 +8,12 @@ export { NestJsonLogger } from './lib/nest-logger';
 export { exitCleanlyOnSignals } from './lib/exit-cleanly-on-signals';
 export { BREAKER_STATE_METRIC, COST_METRIC, STREAM_METRICS } from './lib/metric-names';
 export { reachableCheck } from './lib/health/reachable-check';
+export {
+  REDACTED,
+  SECRET_VARIABLE_NAME,
+  redactText,
+  redactValue,
+  registerSecret,
+  registerSecretsFromEnvironment,
+} from './lib/redaction/redact';
+export { exitOnStartFailure } from './lib/exit-on-start-failure';
