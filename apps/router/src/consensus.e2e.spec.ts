@@ -158,7 +158,7 @@ describe('consensus across three providers, end to end', () => {
       400,
       /drop provider/,
     ],
-    ['a provider without a live worker', '?consensus=deepgram,parakeet', 503, /parakeet/],
+    ['a provider without a live worker', '?consensus=deepgram,parakeet', 503, /leave it out of consensus=/],
   ])('refuses %s', async (_name, query, status, message) => {
     const response = await fetch(`${base}/v1/sessions/vote-bad/chunks${query}`, {
       method: 'POST',

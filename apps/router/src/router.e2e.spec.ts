@@ -203,10 +203,12 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     });
   });
 
-  it('answers 503 saying what to start when the requested provider has no live worker', async () => {
+  it('answers 503 no_provider_available, without fleet state, when the requested provider has no live worker', async () => {
     const response = await postChunk('no-whisper', speechWav('x'), '?provider=whisper');
     expect(response.status).toBe(503);
-    expect((await json(response)).message).toMatch(/worker-whisper/);
+    const body = await json(response);
+    expect(body).toEqual({ statusCode: 503, code: 'no_provider_available', message: expect.any(String) });
+    expect(body.message).not.toMatch(/worker|breaker|whisper/);
   });
 
   it('answers 404 for a session it has never seen', async () => {
@@ -228,7 +230,11 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     try {
       const during = await postChunk('outage-1', speechWav('during'));
       expect(during.status).toBe(503);
-      expect((await json(during)).message).toMatch(/Redis is unreachable/);
+      expect(await json(during)).toEqual({
+        statusCode: 503,
+        code: 'redis_unavailable',
+        message: expect.stringMatching(/^Redis is unreachable; nothing was stored/),
+      });
       expect((await fetch(`${base}/health/ready`)).status).toBe(503);
     } finally {
       await harness.restart();
