@@ -7,11 +7,12 @@
  *   redrive ID... [--provider P]       put letters back on a provider stream
  *   redrive --all [--provider P] [--limit N]
  */
-import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
+import { validateEnvironment } from '@streamscribe/config';
 import { DEAD_LETTER_STREAM, PROVIDERS, ProviderName, chunkWireFrom } from '@streamscribe/contracts';
 import { DeadLetterStore } from '@streamscribe/fleet';
 import { createRedisConnection, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
+import { RouterEnvironment } from '@streamscribe/router-core';
 
 interface Options {
   command: string;
@@ -65,12 +66,12 @@ async function main(): Promise<number> {
   });
   try {
     await waitUntilReady(redis, 5000);
-    // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS).
-    const store = new DeadLetterStore(
-      redis,
-      DEAD_LETTER_STREAM,
-      chunkWireFrom(validateEnvironment(CommonEnvironment, process.env)),
-    );
+    // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS), and
+    // only to a provider with a consumer group and a live worker (CONSUMER_LIVENESS_MS).
+    const env = validateEnvironment(RouterEnvironment, process.env);
+    const store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(env), {
+      livenessMs: env.CONSUMER_LIVENESS_MS,
+    });
     if (command === 'list') {
       const page = await store.list({
         count: numberFlag(flags, 'count'),
