@@ -7,6 +7,13 @@ export class CommonEnvironment {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must look like redis://host:port (or rediss:// for TLS)' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
+  /**
+   * Address the management server (/metrics, /health) binds: loopback unless an operator opens it.
+   * The container images set 0.0.0.0, where the kubelet and Prometheus reach it through the pod IP.
+   */
+  @Matches(/^[A-Za-z0-9.:_-]+$/, { message: 'MANAGEMENT_HOST must be an IP address or a host name' })
+  MANAGEMENT_HOST = '127.0.0.1';
+
   /** How long a session's keys live after its last write, in seconds. */
   @IsInt({ message: 'SESSION_TTL_SECONDS must be an integer' })
   @Min(60)
