@@ -75,7 +75,7 @@ describe('no secret in any log line, error body, /metrics or /v1/providers', () 
     seen.push(`${path} ${response.status} ${JSON.stringify([...response.headers])} ${body}`);
     return response;
   }
-  const postChunk = (session: string, body: BodyInit, contentType = 'audio/wav') =>
+  const postChunk = (session: string, body: Buffer, contentType = 'audio/wav') =>
     call(`/v1/sessions/${session}/chunks?provider=deepgram`, {
       method: 'POST',
       headers: { 'content-type': contentType },

@@ -30,9 +30,12 @@ export class ManagementServer {
   /** Listens for `app`, whose READINESS_CHECKS (when it provides any) decide /health/ready. */
   static async start(app: INestApplicationContext, endpoint: ManagementEndpoint): Promise<ManagementServer> {
     const checks = readinessChecksOf(app);
-    let managed: ManagementServer | undefined;
-    const server = createServer((request, response) => void managed?.handle(request, response));
-    managed = new ManagementServer(server, () => checks);
+    const server = createServer();
+    const managed = new ManagementServer(server, () => checks);
+    server.on(
+      'request',
+      (request: IncomingMessage, response: ServerResponse) => void managed.handle(request, response),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(endpoint.port, endpoint.host, () => {
