@@ -41,7 +41,9 @@ async function main(reps: number): Promise<void> {
     const common = { REDIS_URL: harness.url, WORKER_CONCURRENCY: '64', WORKER_BLOCK_MS: '100', PORT: '0' };
     processes.push(await AppProcess.startEntry('instant-worker', 'bench/e2e/instant-worker.main.ts', common));
     processes.push(await AppProcess.startEntry('raw-worker', 'bench/e2e/raw-worker.main.ts', common));
-    processes.push(await AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(port) }));
+    processes.push(
+      await AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(port), MANAGEMENT_PORT: '0' }),
+    );
 
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     let run = 0;

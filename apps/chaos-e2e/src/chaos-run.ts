@@ -104,6 +104,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const router = await AppProcess.start('router', {
     REDIS_URL: harness.url,
     PORT: String(port),
+    MANAGEMENT_PORT: '0',
     REDIS_COMMAND_TIMEOUT_MS: '1000',
     LOAD_CACHE_MS: '200',
   });

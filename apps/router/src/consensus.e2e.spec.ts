@@ -34,6 +34,7 @@ describe('consensus across three providers, end to end', () => {
   let workers: AppProcess[] = [];
   let router: TestRouter;
   let base: string;
+  let managementUrl: string;
 
   beforeAll(async () => {
     harness = await RedisHarness.start({ ownServer: true });
@@ -51,6 +52,7 @@ describe('consensus across three providers, end to end', () => {
     ]);
     router = await startTestRouter({ REDIS_URL: harness.url, LOAD_CACHE_MS: '0' });
     base = router.base;
+    managementUrl = router.managementUrl;
   }, 90_000);
 
   afterEach(() => Object.values(fakes).forEach((fake) => fake.reset()));
@@ -144,7 +146,7 @@ describe('consensus across three providers, end to end', () => {
       'assemblyai',
       'deepgram',
     ]);
-    expect(await (await fetch(`${base}/metrics`)).text()).toMatch(
+    expect(await (await fetch(`${managementUrl}/metrics`)).text()).toMatch(
       /streamscribe_consensus_chunks_total\{outcome="timed_out"\} 1/,
     );
   });
@@ -158,7 +160,7 @@ describe('consensus across three providers, end to end', () => {
       400,
       /drop provider/,
     ],
-    ['a provider without a live worker', '?consensus=deepgram,parakeet', 503, /parakeet/],
+    ['a provider without a live worker', '?consensus=deepgram,parakeet', 503, /leave it out of consensus=/],
   ])('refuses %s', async (_name, query, status, message) => {
     const response = await fetch(`${base}/v1/sessions/vote-bad/chunks${query}`, {
       method: 'POST',

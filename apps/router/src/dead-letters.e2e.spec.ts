@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { providerGroup, providerStream } from '@streamscribe/contracts';
 import { FakeDeepgramServer, speechWav } from '@streamscribe/testing';
 import { RouterStack, startRouterStack } from './testing/router-stack';
 
@@ -75,6 +76,24 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
       letter.chunkId,
     );
     expect((await admin('/v1/dead-letters/1-1')).status).toBe(404);
+
+    // No whisper worker: its stream has no consumer group, so a re-drive there is refused and the letter stays.
+    const refused = await admin('/v1/dead-letters/redrive', {
+      method: 'POST',
+      body: JSON.stringify({ ids: [letter.id], provider: 'whisper' }),
+    });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ statusCode: 409, code: 'redrive_no_consumer_group' });
+    // A group with no live worker (a fleet that stopped) is refused too.
+    await redis.xgroup('CREATE', providerStream('whisper'), providerGroup('whisper'), '0', 'MKSTREAM');
+    const noWorker = await admin('/v1/dead-letters/redrive', {
+      method: 'POST',
+      body: JSON.stringify({ all: true, provider: 'whisper' }),
+    });
+    expect(noWorker.status).toBe(409);
+    expect(await noWorker.json()).toMatchObject({ code: 'redrive_no_live_worker' });
+    expect(await redis.xlen('transcription:dead-letters')).toBe(1);
+    expect(await redis.xlen(providerStream('whisper'))).toBe(0);
 
     const redrive = await admin('/v1/dead-letters/redrive', {
       method: 'POST',

@@ -1,5 +1,10 @@
 import 'reflect-metadata';
-import { createLogger, exitCleanlyOnSignals } from '@streamscribe/observability';
+import {
+  ManagementServer,
+  createLogger,
+  exitCleanlyOnSignals,
+  exitOnStartFailure,
+} from '@streamscribe/observability';
 import { ROUTER_ENVIRONMENT, RouterEnvironment } from '@streamscribe/router-core';
 import { createRouterApp } from './create-router-app';
 
@@ -7,13 +12,17 @@ process.env['STREAMSCRIBE_APP'] ??= 'router';
 
 async function main(): Promise<void> {
   const app = await createRouterApp();
-  const { PORT } = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
-  await app.listen(PORT, '0.0.0.0');
-  createLogger('bootstrap').info({ port: PORT }, 'router ready');
-  exitCleanlyOnSignals(app);
+  const env = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
+  await app.listen(env.PORT, env.HOST);
+  const management = await ManagementServer.start(app, {
+    port: env.MANAGEMENT_PORT,
+    host: env.MANAGEMENT_HOST,
+  });
+  createLogger('bootstrap').info(
+    { host: env.HOST, port: env.PORT, managementHost: env.MANAGEMENT_HOST, managementPort: management.port },
+    'router ready',
+  );
+  exitCleanlyOnSignals(app, env.SHUTDOWN_TIMEOUT_MS);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`router failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(exitOnStartFailure('router'));

@@ -17,6 +17,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
   let base: string;
+  let managementUrl: string;
 
   beforeAll(async () => {
     stack = await startRouterStack({
@@ -24,7 +25,7 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
       worker: { WORKER_CONCURRENCY: '4', WORKER_BLOCK_MS: '200' },
       router: { MAX_CHUNK_BYTES: String(256 * 1024), REDIS_COMMAND_TIMEOUT_MS: '500' },
     });
-    ({ harness, redis, deepgram, base } = stack);
+    ({ harness, redis, deepgram, base, managementUrl } = stack);
   }, 60_000);
   afterEach(() => deepgram.reset());
   afterAll(() => stack?.close());
@@ -203,10 +204,12 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     });
   });
 
-  it('answers 503 saying what to start when the requested provider has no live worker', async () => {
+  it('answers 503 no_provider_available, without fleet state, when the requested provider has no live worker', async () => {
     const response = await postChunk('no-whisper', speechWav('x'), '?provider=whisper');
     expect(response.status).toBe(503);
-    expect((await json(response)).message).toMatch(/worker-whisper/);
+    const body = await json(response);
+    expect(body).toEqual({ statusCode: 503, code: 'no_provider_available', message: expect.any(String) });
+    expect(body.message).not.toMatch(/worker|breaker|whisper/);
   });
 
   it('answers 404 for a session it has never seen', async () => {
@@ -215,12 +218,12 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
   });
 
   it('exposes /metrics and /health', async () => {
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${managementUrl}/metrics`)).text();
     expect(metrics).toMatch(/streamscribe_chunks_ingested_total\{provider="deepgram",reason="[a-z_]+"\} \d+/);
     expect(metrics).toMatch(/streamscribe_requests_rejected_total\{status="413"\} 1/);
     expect(metrics).toMatch(/streamscribe_requests_rejected_total\{status="400"\} \d+/);
-    expect((await fetch(`${base}/health/ready`)).status).toBe(200);
-    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect((await fetch(`${managementUrl}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${managementUrl}/health/live`)).status).toBe(200);
   });
 
   it('answers 503 (never 202) while Redis is down, and recovers by itself', async () => {
@@ -228,8 +231,12 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
     try {
       const during = await postChunk('outage-1', speechWav('during'));
       expect(during.status).toBe(503);
-      expect((await json(during)).message).toMatch(/Redis is unreachable/);
-      expect((await fetch(`${base}/health/ready`)).status).toBe(503);
+      expect(await json(during)).toEqual({
+        statusCode: 503,
+        code: 'redis_unavailable',
+        message: expect.stringMatching(/^Redis is unreachable; nothing was stored/),
+      });
+      expect((await fetch(`${managementUrl}/health/ready`)).status).toBe(503);
     } finally {
       await harness.restart();
     }

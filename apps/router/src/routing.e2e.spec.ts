@@ -47,6 +47,7 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
   let workers: AppProcess[] = [];
   let router: TestRouter;
   let base: string;
+  let managementUrl: string;
   let sessions = 0;
 
   beforeAll(async () => {
@@ -66,6 +67,7 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     ]);
     router = await startTestRouter({ REDIS_URL: harness.url, ...ROUTER });
     base = router.base;
+    managementUrl = router.managementUrl;
   }, 90_000);
 
   afterAll(async () => {
@@ -113,7 +115,7 @@ describe('routing on measured latency and circuit breakers, end to end', () => {
     );
   }
 
-  const metrics = async () => (await fetch(`${base}/metrics`)).text();
+  const metrics = async () => (await fetch(`${managementUrl}/metrics`)).text();
   const providerStatus = async (name: string) =>
     ((await (await fetch(`${base}/v1/providers`)).json()) as Body).providers.find(
       (p: Body) => p.provider === name,

@@ -1,12 +1,8 @@
 import 'reflect-metadata';
+import { exitOnStartFailure } from '@streamscribe/observability';
 import { bootstrapWorker } from '@streamscribe/worker-runtime';
 import { AssemblyAIWorkerModule } from './assemblyai-worker.module';
 
 process.env['STREAMSCRIBE_APP'] ??= 'worker-assemblyai';
 
-bootstrapWorker(AssemblyAIWorkerModule).catch((error: unknown) => {
-  process.stderr.write(
-    `worker-assemblyai failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+bootstrapWorker(AssemblyAIWorkerModule).catch(exitOnStartFailure('worker-assemblyai'));

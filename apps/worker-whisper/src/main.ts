@@ -1,12 +1,8 @@
 import 'reflect-metadata';
+import { exitOnStartFailure } from '@streamscribe/observability';
 import { bootstrapWorker } from '@streamscribe/worker-runtime';
 import { WhisperWorkerModule } from './whisper-worker.module';
 
 process.env['STREAMSCRIBE_APP'] ??= 'worker-whisper';
 
-bootstrapWorker(WhisperWorkerModule).catch((error: unknown) => {
-  process.stderr.write(
-    `worker-whisper failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
-});
+bootstrapWorker(WhisperWorkerModule).catch(exitOnStartFailure('worker-whisper'));

@@ -68,3 +68,7 @@ export { KeyScheme, RESERVED_SESSION_IDS, SINGLE_NODE_KEYS } from './lib/keys/ke
 export type { KeySchemeOptions, SessionRef } from './lib/keys/key-scheme';
 export { DEFAULT_TENANT, SCOPES, TENANT_ID_PATTERN, tenantIdProblem } from './lib/keys/tenancy';
 export type { RequestAuth, Scope } from './lib/keys/tenancy';
+export { API_ERROR_CODES, STATUS_ERROR_CODES, errorCodeForStatus } from './lib/errors/api-error-code';
+export type { ApiErrorBody, ApiErrorCode } from './lib/errors/api-error-code';
+export { CHUNK_FAILURE_CODES, chunkFailureForClient } from './lib/errors/chunk-failure';
+export type { ChunkFailure, ChunkFailureCode } from './lib/errors/chunk-failure';

@@ -40,3 +40,4 @@ export { runSctkRover, scliteUtteranceCounts, scoreWithSclite, sctkTool } from '
 export type { RoverSettings, ScliteScore } from './lib/sctk/sctk-tools';
 export { ClassicGuideProcess, requireClassicGuidePython } from './lib/classic-guide/classic-guide-process';
 export type { ClassicConsensusRun, ClassicGuideResult } from './lib/classic-guide/classic-guide-process';
+export { BlackHoleProxy } from './lib/black-hole-proxy';

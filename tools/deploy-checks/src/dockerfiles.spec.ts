@@ -127,11 +127,14 @@ describe('docker/compose.yaml, Prometheus and Kubernetes agree on the apps', () 
   it.each(apps)('%s: one service, scraped by Prometheus on the port it serves, as in Kubernetes', (app) => {
     const service = services[app];
     expect(service?.['environment'].APP).toBe(app);
-    const port = service['environment'].PORT;
+    // The management port: the router's MANAGEMENT_PORT, a worker's PORT (its only server).
+    const variable = app === 'router' ? 'MANAGEMENT_PORT' : 'PORT';
+    const port = service['environment'][variable];
     expect(targets).toContain(`${app}:${port}`);
     const container = deployments.find((d) => d.metadata.name === app)?.['spec'].template.spec.containers[0];
-    expect(container.env.find((e: { name: string }) => e.name === 'PORT')?.value).toBe(port);
-    expect(container.ports[0].containerPort).toBe(Number(port));
+    expect(container.env.find((e: { name: string }) => e.name === variable)?.value).toBe(port);
+    const metrics = container.ports.find((p: { name: string }) => p.name === 'metrics');
+    expect(metrics?.containerPort).toBe(Number(port));
   });
 
   it.each(apps.filter((app) => app.startsWith('worker-')))(

@@ -42,7 +42,7 @@ const APPS: ScrapedApp[] = [
   {
     app: 'router',
     provider: 'deepgram',
-    env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: String(port) }),
+    env: ({ redisUrl, port }) => ({ REDIS_URL: redisUrl, PORT: '0', MANAGEMENT_PORT: String(port) }),
   },
   {
     app: 'worker-deepgram',

@@ -7,11 +7,12 @@
  *   redrive ID... [--provider P]       put letters back on a provider stream
  *   redrive --all [--provider P] [--limit N]
  */
-import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
+import { validateEnvironment } from '@streamscribe/config';
 import { DEAD_LETTER_STREAM, PROVIDERS, ProviderName, chunkWireFrom } from '@streamscribe/contracts';
 import { DeadLetterStore } from '@streamscribe/fleet';
 import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
+import { RouterEnvironment } from '@streamscribe/router-core';
 
 interface Options {
   command: string;
@@ -57,7 +58,7 @@ async function main(): Promise<number> {
     );
     return command === 'help' ? 0 : 2;
   }
-  const env = validateEnvironment(CommonEnvironment, process.env);
+  const env = validateEnvironment(RouterEnvironment, process.env);
   const redis = createRedisConnection(env.REDIS_URL, {
     name: 'dead-letters-cli',
     logger: createLogger('redis'),
@@ -66,8 +67,11 @@ async function main(): Promise<number> {
   });
   try {
     await waitUntilReady(redis, 5000);
-    // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS).
-    const store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(env));
+    // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS), and
+    // only to a provider with a consumer group and a live worker (CONSUMER_LIVENESS_MS).
+    const store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(env), {
+      livenessMs: env.CONSUMER_LIVENESS_MS,
+    });
     if (command === 'list') {
       const page = await store.list({
         count: numberFlag(flags, 'count'),

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AddressInfo } from 'node:net';
+import { ManagementServer } from '@streamscribe/observability';
 import {
   AppProcess,
   FakeDeepgramServer,
@@ -14,6 +15,8 @@ export interface TestRouter {
   app: INestApplication;
   /** `http://127.0.0.1:<port>` */
   base: string;
+  /** The management server (/metrics, /health/*): `http://127.0.0.1:<port>` */
+  managementUrl: string;
   /** Closes the app and removes `env` from process.env again. */
   close(): Promise<void>;
 }
@@ -24,11 +27,14 @@ export async function startTestRouter(env: Record<string, string>): Promise<Test
   const { createRouterApp } = await import('../create-router-app');
   const app = await createRouterApp();
   await app.listen(0, '127.0.0.1');
+  const management = await ManagementServer.start(app, { port: 0, host: '127.0.0.1' });
   return {
     app,
     base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
+    managementUrl: management.url,
     close: async () => {
       await app.close();
+      await management.close();
       for (const name of Object.keys(env)) delete process.env[name];
     },
   };
@@ -43,6 +49,7 @@ export interface RouterStack {
   worker: AppProcess;
   router: TestRouter;
   base: string;
+  managementUrl: string;
   /** Stops everything, router first, then the worker, the fake and Redis. */
   close(): Promise<void>;
 }
@@ -69,6 +76,7 @@ export async function startRouterStack(
     worker,
     router,
     base: router.base,
+    managementUrl: router.managementUrl,
     close: async () => {
       await router.close();
       await worker.stop();

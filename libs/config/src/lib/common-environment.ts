@@ -28,6 +28,12 @@ export class CommonEnvironment {
 
   /** Name the server's certificate must carry, when REDIS_URL's host is not it (an IP, a tunnel). */
   REDIS_TLS_SERVERNAME = '';
+  /**
+   * Address the management server (/metrics, /health) binds: loopback unless an operator opens it.
+   * The container images set 0.0.0.0, where the kubelet and Prometheus reach it through the pod IP.
+   */
+  @Matches(/^[A-Za-z0-9.:_-]+$/, { message: 'MANAGEMENT_HOST must be an IP address or a host name' })
+  MANAGEMENT_HOST = '127.0.0.1';
 
   /** How long a session's keys live after its last write, in seconds. */
   @IsInt({ message: 'SESSION_TTL_SECONDS must be an integer' })

@@ -23,6 +23,16 @@ describe('validateEnvironment', () => {
       /WORKER_CONCURRENCY="many": .*must be an integer[\s\S]*REDIS_URL="localhost:6379": REDIS_URL must look like/,
     );
   });
+
+  it('never echoes a password, even in a REDIS_URL too malformed to parse, nor a secret-named value', () => {
+    const attempt = () =>
+      validateEnvironment(TestEnvironment, {
+        REDIS_URL: 'redis//default:hunter2-planted@10.0.0.5:6379',
+        WORKER_CONCURRENCY: 'sk-planted-key-123',
+      });
+    expect(attempt).toThrow(/REDIS_URL=.*\[redacted\]@10\.0\.0\.5:6379/);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
 });
 
 describe('Redis TLS settings', () => {

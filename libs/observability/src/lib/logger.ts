@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { redactText, redactValue, registerSecretsFromEnvironment } from './redaction/redact';
 
 export type { Logger } from 'pino';
 
@@ -19,15 +20,29 @@ let root: Logger | undefined;
 
 /**
  * The process-wide structured JSON logger. LOG_LEVEL sets the level (default `info`; tests run
- * with `silent` unless LOG_LEVEL says otherwise).
+ * with `silent` unless LOG_LEVEL says otherwise). Every line passes through `redactText`: secret
+ * fields by name (REDACTED_PATHS), and secret values wherever they appear in messages and fields
+ * (URL userinfo, credentials, the values of secret environment variables registered here).
  */
 export function rootLogger(): Logger {
+  if (!root) registerSecretsFromEnvironment();
   root ??= pino({
     level: process.env['LOG_LEVEL'] ?? (process.env['JEST_WORKER_ID'] ? 'silent' : 'info'),
     base: { pid: process.pid, app: process.env['STREAMSCRIBE_APP'] },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (fields) => redactValue(fields) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        method.apply(
+          this,
+          args.map((arg) => (typeof arg === 'string' ? redactText(arg) : arg)) as Parameters<typeof method>,
+        );
+      },
+    },
   });
   return root;
 }
@@ -36,13 +51,7 @@ export function createLogger(component: string): Logger {
   return rootLogger().child({ component });
 }
 
-/** A Redis URL with its password masked, for log lines. */
+/** A Redis URL with its userinfo masked, for log lines (parseable or not). */
 export function maskRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return '[unparseable url]';
-  }
+  return redactText(url);
 }

@@ -1,4 +1,5 @@
 import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { apiError } from './http/api-error';
 import { AudioDescription, AudioFormatError, inspectAudio, parseAudioContentType } from '@streamscribe/audio';
 
 /** Checks a request body is the audio its Content-Type says: 415 for the type, 400 for the bytes. */
@@ -17,7 +18,7 @@ export function validateAudioBody(
   try {
     return { body, audio: inspectAudio(body, contentType) };
   } catch (error) {
-    if (error instanceof AudioFormatError) throw new BadRequestException(error.message);
+    if (error instanceof AudioFormatError) throw apiError(400, 'invalid_audio', error.message);
     throw error;
   }
 }

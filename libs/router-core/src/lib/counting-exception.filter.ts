@@ -1,14 +1,39 @@
 import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
+import type { Response } from 'express';
+import { createLogger } from '@streamscribe/observability';
+import { errorBodyOf } from './http/api-error';
 import { routerMetrics } from './router-metrics';
 
-/** Counts every refused request by status, then answers as Nest normally does. */
+const log = createLogger('http-errors');
+
+/**
+ * Counts every refused request by status and answers `{ statusCode, code, message }`
+ * (errorBodyOf). A 5xx's own text (Redis errors, bugs) goes to the log only.
+ */
 @Catch()
 export class CountingExceptionFilter extends BaseExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): void {
-    countRejection(exception instanceof HttpException ? exception.getStatus() : 500);
-    super.catch(exception, host);
+    const body = errorBodyOf(exception);
+    countRejection(body.statusCode);
+    if (host.getType() !== 'http') return super.catch(exception, host);
+    if (body.statusCode >= 500) {
+      const err = exception instanceof Error ? exception : new Error(String(exception));
+      log.error({ err, code: body.code, cause: causeOf(exception) }, 'request failed');
+    }
+    const response = host.switchToHttp().getResponse<Response>();
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    response.status(body.statusCode).json(body);
   }
+}
+
+function causeOf(exception: unknown): string | undefined {
+  if (!(exception instanceof HttpException)) return undefined;
+  const cause = exception.cause;
+  return cause instanceof Error ? cause.message : cause === undefined ? undefined : String(cause);
 }
 
 export function countRejection(status: number): void {

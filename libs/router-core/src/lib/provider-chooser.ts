@@ -1,6 +1,7 @@
-import { Injectable, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ProviderName } from '@streamscribe/contracts';
 import { RoutingReason, RoutingRequest, selectProvider } from '@streamscribe/routing-policy';
+import { apiError } from './http/api-error';
 import { ProviderStateMonitor } from './provider-state.monitor';
 
 export interface ChosenProvider {
@@ -25,9 +26,16 @@ export class ProviderChooser {
     for (;;) {
       const decision = selectProvider({ ...request, exclude }, states);
       if (!decision.ok) {
+        // What a client asked for that no provider offers is the client's to know; which workers
+        // are down or failing is fleet state, for the log and GET /v1/providers.
         throw decision.status === 422
-          ? new UnprocessableEntityException(decision.message)
-          : new ServiceUnavailableException(decision.message);
+          ? apiError(422, 'no_capable_provider', decision.message)
+          : apiError(
+              503,
+              'no_provider_available',
+              'no provider can take this audio now; retry shortly',
+              decision.message,
+            );
       }
       if (!decision.probe) return decision;
       if (await this.fleets.health.claimProbe(decision.provider)) {

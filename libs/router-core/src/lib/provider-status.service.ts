@@ -24,6 +24,28 @@ export interface ProviderStatus {
   capabilities: RoutingCapabilities;
 }
 
+/**
+ * What a caller without the `admin` scope sees of a provider: whether it can take audio now, how
+ * fast and at what price, what it can do. Fleet size, queue depth, error counts and spend (summed
+ * over every tenant) are operators' business. Nothing here or in ProviderStatus is secret: no
+ * keys, no URLs, no model paths.
+ */
+export type PublicProviderStatus = Pick<
+  ProviderStatus,
+  'provider' | 'latencyPerAudioSecond' | 'pricePerAudioMinuteUsd' | 'capabilities'
+> & { available: boolean; breaker: { state: BreakerState } };
+
+export function publicProviderStatus(status: ProviderStatus): PublicProviderStatus {
+  return {
+    provider: status.provider,
+    available: status.liveConsumers > 0 && status.breaker.state !== 'open',
+    breaker: { state: status.breaker.state },
+    latencyPerAudioSecond: status.latencyPerAudioSecond,
+    pricePerAudioMinuteUsd: status.pricePerAudioMinuteUsd,
+    capabilities: status.capabilities,
+  };
+}
+
 @Injectable()
 export class ProviderStatusService {
   constructor(private readonly fleets: ProviderStateMonitor) {}

@@ -1,5 +1,6 @@
-import { HttpException, ServiceUnavailableException } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { ReplyError } from 'ioredis';
+import { apiError } from './http/api-error';
 
 /**
  * Runs a Redis operation; a connection-level failure (Redis down, unreachable, timed out) becomes
@@ -11,8 +12,12 @@ export async function whileRedisAnswers<T>(operation: () => Promise<T>): Promise
   } catch (error) {
     if (error instanceof HttpException || error instanceof ReplyError || !(error instanceof Error))
       throw error;
-    throw new ServiceUnavailableException(
-      `Redis is unreachable (${error.message}); nothing was stored. Retry shortly; if it persists, check REDIS_URL and the Redis server`,
+    // The Redis error (address, reason) is for the operator's log, not the client.
+    throw apiError(
+      503,
+      'redis_unavailable',
+      'Redis is unreachable; nothing was stored. Retry shortly',
+      error,
     );
   }
 }

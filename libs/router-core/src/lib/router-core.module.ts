@@ -9,12 +9,7 @@ import {
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
-import {
-  ObservabilityModule,
-  READINESS_CHECKS,
-  ReadinessCheck,
-  createLogger,
-} from '@streamscribe/observability';
+import { READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
 import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS, chunkWireFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
@@ -77,7 +72,6 @@ export class RouterCoreModule {
           ignoreEnvFile: true,
           validate: (env) => validateEnvironment(RouterEnvironment, env),
         }),
-        ObservabilityModule,
       ],
       providers: [
         {

@@ -8,6 +8,21 @@ export class RouterEnvironment extends CommonEnvironment {
   @Max(65_535)
   PORT = 8080;
 
+  /** Address the public API binds (0.0.0.0: every interface; 127.0.0.1: this machine only). */
+  @Matches(/^[A-Za-z0-9.:_-]+$/, { message: 'HOST must be an IP address or a host name' })
+  HOST = '0.0.0.0';
+
+  /** Port of the management server (/metrics, /health/live, /health/ready) on MANAGEMENT_HOST; 0: any free one. */
+  @IsInt({ message: 'MANAGEMENT_PORT must be an integer' })
+  @Min(0)
+  @Max(65_535)
+  MANAGEMENT_PORT = 9464;
+
+  /** On SIGTERM, how long closing (open requests, live feeds, Redis) may take before the process exits anyway, in ms. */
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer' })
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 20_000;
+
   /** Largest body POST /v1/sessions/{id}/chunks accepts (bytes); larger gets 413. */
   @IsInt({ message: 'MAX_CHUNK_BYTES must be an integer' })
   @Min(1024)

@@ -118,7 +118,7 @@ describe('sessions', () => {
     ).toMatchObject({ created: false });
     expect((await reader.read('s5'))?.chunks[0]).toMatchObject({
       status: 'failed',
-      error: 'chain exhausted',
+      error: { code: 'transcription_failed', message: expect.not.stringContaining('chain exhausted') },
     });
 
     const redriven = await results.write(result('s5', 'chunk_000000', 'hello', 0));

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import {
   TranscriptionResultEntry,
+  chunkFailureForClient,
   decodeResultEntry,
   resultSupersedes,
   fieldsFromFlat,
@@ -72,7 +73,7 @@ export function assembleTranscript(
       durationSeconds: result.durationSeconds,
       model: result.model,
       costUsd: result.costUsd,
-      error: result.error,
+      ...(result.status === 'failed' ? { error: chunkFailureForClient(result.error) } : {}),
     });
   }
   const ordered = [...chunks.values()].sort(bySeqThenId);

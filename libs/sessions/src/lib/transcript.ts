@@ -1,4 +1,4 @@
-import type { ResultStatus, WordTiming } from '@streamscribe/contracts';
+import type { ChunkFailure, ResultStatus, WordTiming } from '@streamscribe/contracts';
 import type { CostTotals } from './cost-totals';
 
 export type ChunkStatus = ResultStatus | 'pending';
@@ -19,7 +19,8 @@ export interface TranscriptChunk {
   model?: string;
   /** What this chunk cost, in USD (the price table of the worker that wrote it). */
   costUsd?: number;
-  error?: string;
+  /** A failed chunk's stable code and short message; the recorded reason stays in logs and dead letters. */
+  error?: ChunkFailure;
 }
 
 export interface Transcript {

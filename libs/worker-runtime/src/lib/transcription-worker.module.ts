@@ -17,12 +17,7 @@ import {
   providerGroup,
   providerHeartbeatKey,
 } from '@streamscribe/contracts';
-import {
-  ObservabilityModule,
-  READINESS_CHECKS,
-  ReadinessCheck,
-  createLogger,
-} from '@streamscribe/observability';
+import { READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
 import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
@@ -101,7 +96,6 @@ export class TranscriptionWorkerModule {
           ignoreEnvFile: true,
           validate: (env) => validateEnvironment(environment, env),
         }),
-        ObservabilityModule,
       ],
       controllers: [chunkControllerFor(provider)],
       providers: [

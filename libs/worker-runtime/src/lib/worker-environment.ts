@@ -4,7 +4,10 @@ import { IsPriceTable } from './price-table.validator';
 
 /** Settings every worker reads, on top of the common ones. */
 export class WorkerEnvironment extends CommonEnvironment {
-  /** HTTP port for /metrics and /health; each worker app sets its own default (0: any free port). */
+  /**
+   * Port of the worker's only HTTP server, its management server (/metrics, /health) on
+   * MANAGEMENT_HOST; each worker app sets its own default (0: any free port).
+   */
   @IsInt({ message: 'PORT must be an integer' })
   @Min(0)
   @Max(65_535)
@@ -30,6 +33,14 @@ export class WorkerEnvironment extends CommonEnvironment {
   @IsInt({ message: 'DRAIN_TIMEOUT_MS must be an integer' })
   @Min(0)
   DRAIN_TIMEOUT_MS = 25_000;
+
+  /**
+   * What shutdown may take beyond DRAIN_TIMEOUT_MS (leaving the group, closing Redis) before the
+   * process exits anyway, in ms: a worker whose Redis went silent still stops in bounded time.
+   */
+  @IsInt({ message: 'SHUTDOWN_MARGIN_MS must be an integer' })
+  @Min(1000)
+  SHUTDOWN_MARGIN_MS = 5000;
 
   /** How often a worker tells routers it is alive, in ms. */
   @IsInt({ message: 'HEARTBEAT_INTERVAL_MS must be an integer' })

@@ -1,5 +1,12 @@
 import Redis from 'ioredis';
-import { DEAD_LETTER_STREAM, encodeChunkEntry, newChunkEntry, providerStream } from '@streamscribe/contracts';
+import {
+  DEAD_LETTER_STREAM,
+  encodeChunkEntry,
+  newChunkEntry,
+  providerGroup,
+  providerHeartbeatKey,
+  providerStream,
+} from '@streamscribe/contracts';
 import { RedisHarness, speechWav } from '@streamscribe/testing';
 import { DeadLetterStore } from './dead-letter-store';
 
@@ -130,5 +137,26 @@ describe('DeadLetterStore', () => {
     const toDeepgram = await names('deepgram');
     expect(toDeepgram['audio']).toEqual(speechWav('hello'));
     expect(toDeepgram).not.toHaveProperty('chunk_data');
+  });
+
+  it('with a target check, refuses a target with no consumer group or no live worker and keeps the letter', async () => {
+    const checked = new DeadLetterStore(redis, DEAD_LETTER_STREAM, undefined, { livenessMs: 10_000 });
+    const id = await letter('c0');
+    expect(await checked.redrive([id], 'whisper')).toEqual([
+      expect.objectContaining({ id, status: 'no_consumer_group', provider: 'whisper' }),
+    ]);
+    await redis.xgroup('CREATE', providerStream('whisper'), providerGroup('whisper'), '0', 'MKSTREAM');
+    expect(await checked.redriveAll({ provider: 'whisper' })).toEqual([
+      expect.objectContaining({ id, status: 'no_live_worker' }),
+    ]);
+    // A heartbeat older than the liveness window is not a live worker.
+    await redis.zadd(providerHeartbeatKey('whisper'), Date.now() - 60_000, 'whisper-stale');
+    expect((await checked.redrive([id], 'whisper'))[0].status).toBe('no_live_worker');
+    expect(await redis.xlen(DEAD_LETTER_STREAM)).toBe(1);
+    expect(await redis.xlen(providerStream('whisper'))).toBe(0);
+
+    await redis.zadd(providerHeartbeatKey('whisper'), Date.now(), 'whisper-1');
+    expect((await checked.redrive([id], 'whisper'))[0]).toMatchObject({ status: 'requeued' });
+    expect(await redis.xlen(providerStream('whisper'))).toBe(1);
   });
 });

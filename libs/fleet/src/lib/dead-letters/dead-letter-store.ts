@@ -18,6 +18,7 @@ import {
   withoutFields,
 } from '@streamscribe/contracts';
 import { counter } from '@streamscribe/observability';
+import { RedriveRefusal, RedriveTargetOptions, redriveRefusal } from './redrive-target.check';
 import { redriveEntryScript } from './scripts/redrive-entry.script';
 
 const redriven = counter({
@@ -36,8 +37,11 @@ export interface DeadLetterPage {
 
 export interface RedriveOutcome {
   id: string;
-  /** `requeued` with the provider and new entry id, or why not. */
-  status: 'requeued' | 'not_found' | 'malformed' | 'no_target';
+  /**
+   * `requeued` with the provider and new entry id, or why not. `no_consumer_group` and
+   * `no_live_worker`: the target could not read it now; the letter stays in the dead-letter stream.
+   */
+  status: 'requeued' | 'not_found' | 'malformed' | 'no_target' | RedriveRefusal;
   provider?: ProviderName;
   entryId?: string;
   detail?: string;
@@ -55,7 +59,18 @@ export class DeadLetterStore {
     private readonly stream: string = DEAD_LETTER_STREAM,
     /** A re-driven letter's audio is re-written as the fields its target's fleet reads. */
     private readonly chunkWire: ChunkWireSettings = DEFAULT_CHUNK_WIRE,
+    /** When given, a letter is re-driven only to a provider with a consumer group and a live worker. */
+    private readonly targetCheck?: Pick<RedriveTargetOptions, 'livenessMs'>,
   ) {}
+
+  /** Why `provider` cannot take a re-drive now; undefined when it can (or no check is configured). */
+  refusalFor(provider: ProviderName): Promise<RedriveRefusal | undefined> {
+    if (!this.targetCheck) return Promise.resolve(undefined);
+    return redriveRefusal(this.client, provider, {
+      livenessMs: this.targetCheck.livenessMs,
+      classicFleets: this.chunkWire.classicFleets,
+    });
+  }
 
   /** Oldest first; `after` is the last id of the previous page. */
   async list(options: { count?: number; after?: string } = {}): Promise<DeadLetterPage> {
@@ -76,9 +91,10 @@ export class DeadLetterStore {
   /** Re-drives the given letters, each to `provider` or, when absent, to where it started. */
   async redrive(ids: readonly string[], provider?: ProviderName): Promise<RedriveOutcome[]> {
     const outcomes: RedriveOutcome[] = [];
+    const refusals = new RefusalCache(this);
     for (const id of ids) {
       const [read] = await this.read(id, id, 1);
-      outcomes.push(read ? await this.requeue(read, provider) : { id, status: 'not_found' });
+      outcomes.push(read ? await this.requeue(read, refusals, provider) : { id, status: 'not_found' });
     }
     return outcomes;
   }
@@ -93,10 +109,11 @@ export class DeadLetterStore {
     const [newest] = await this.client.xrevrange(this.stream, '+', '-', 'COUNT', 1);
     if (!newest) return [];
     const outcomes: RedriveOutcome[] = [];
+    const refusals = new RefusalCache(this);
     let start = '-';
     while (outcomes.length < limit) {
       const page = await this.read(start, newest[0], Math.min(100, limit - outcomes.length));
-      for (const read of page) outcomes.push(await this.requeue(read, options.provider));
+      for (const read of page) outcomes.push(await this.requeue(read, refusals, options.provider));
       if (page.length === 0 || page[page.length - 1].letter.id === newest[0]) break;
       start = `(${page[page.length - 1].letter.id}`;
     }
@@ -112,7 +129,11 @@ export class DeadLetterStore {
     }));
   }
 
-  private async requeue({ letter, flat }: ReadLetter, provider?: ProviderName): Promise<RedriveOutcome> {
+  private async requeue(
+    { letter, flat }: ReadLetter,
+    refusals: RefusalCache,
+    provider?: ProviderName,
+  ): Promise<RedriveOutcome> {
     const { id } = letter;
     if (!letter.redrivable) return { id, status: 'malformed', detail: letter.malformed };
     const target = provider ?? redriveTarget(letter);
@@ -122,6 +143,8 @@ export class DeadLetterStore {
         status: 'no_target',
         detail: 'name a provider: the letter does not say where it came from',
       };
+    const refusal = await refusals.of(target);
+    if (refusal) return { id, status: refusal, provider: target, detail: REFUSAL_DETAIL[refusal] };
     const entryId = await redriveEntryScript.run(
       this.client,
       { deadLetters: this.stream, target: providerStream(target) },
@@ -131,6 +154,22 @@ export class DeadLetterStore {
     if (entryId === null) return { id, status: 'not_found' };
     redriven.inc({ provider: target });
     return { id, status: 'requeued', provider: target, entryId };
+  }
+}
+
+const REFUSAL_DETAIL: Record<RedriveRefusal, string> = {
+  no_consumer_group: 'the provider stream has no consumer group: start its worker first',
+  no_live_worker: 'the provider has no live worker: start one, or re-drive to another provider',
+};
+
+/** One readiness check per target per call, however many letters go there. */
+class RefusalCache {
+  private readonly checked = new Map<ProviderName, Promise<RedriveRefusal | undefined>>();
+  constructor(private readonly store: DeadLetterStore) {}
+  of(provider: ProviderName): Promise<RedriveRefusal | undefined> {
+    let refusal = this.checked.get(provider);
+    if (!refusal) this.checked.set(provider, (refusal = this.store.refusalFor(provider)));
+    return refusal;
   }
 }
 

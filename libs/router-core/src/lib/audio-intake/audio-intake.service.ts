@@ -16,6 +16,7 @@ import {
   sniffCompressedFormat,
 } from '@streamscribe/audio';
 import { validateAudioBody } from '../audio-validation';
+import { apiError } from '../http/api-error';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
 
@@ -83,7 +84,7 @@ export class AudioIntake {
     } catch (error) {
       if (error instanceof FfmpegUnavailableError) throw new UnsupportedMediaTypeException(error.message);
       if (error instanceof AudioTooLongError) throw new PayloadTooLargeException(error.message);
-      if (error instanceof AudioFormatError) throw new BadRequestException(error.message);
+      if (error instanceof AudioFormatError) throw apiError(400, 'invalid_audio', error.message);
       throw error;
     }
   }

@@ -1,4 +1,4 @@
-import type { ProviderName } from '@streamscribe/contracts';
+import type { ChunkFailure, ProviderName } from '@streamscribe/contracts';
 
 /** What consensus made of one chunk. */
 export interface ChunkConsensus {
@@ -13,7 +13,7 @@ export interface ChunkConsensus {
     status: 'ok' | 'failed';
     text: string;
     confidence: number;
-    error?: string;
+    error?: ChunkFailure;
   }>;
   /** Providers with no hypothesis when it settled (timed out, or failed). */
   missing: ProviderName[];

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
@@ -23,6 +23,7 @@ import {
   TranscriptReader,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
+import { apiError } from '../http/api-error';
 import { ProviderStateMonitor } from '../provider-state.monitor';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
@@ -134,8 +135,11 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     const { loads } = await this.fleets.current();
     const down = providers.filter((p) => loads[p].liveConsumers === 0);
     if (down.length > 0) {
-      throw new ServiceUnavailableException(
-        `no live worker for consensus provider${down.length > 1 ? 's' : ''} ${down.join(', ')}: start worker-${down[0]} or leave it out of consensus=`,
+      throw apiError(
+        503,
+        'no_provider_available',
+        'a consensus provider cannot take this audio now; retry shortly or leave it out of consensus=',
+        `no live worker for consensus provider${down.length > 1 ? 's' : ''} ${down.join(', ')}: start worker-${down[0]}`,
       );
     }
   }

@@ -1,8 +1,10 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import express from 'express';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express, { NextFunction, Request, Response } from 'express';
+import { errorCodeForStatus } from '@streamscribe/contracts';
+import { CountingExceptionFilter, countRejection } from '../counting-exception.filter';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { CountingExceptionFilter } from '../counting-exception.filter';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
 import { rawAudioBody } from './raw-audio-body.middleware';
@@ -12,11 +14,13 @@ import { rawAudioBody } from './raw-audio-body.middleware';
  * and query validation answering one 400 message that names every problem.
  */
 export function configureRouterHttp(app: INestApplication): void {
+  // No `X-Powered-By: Express`: it tells a scanner what to try.
+  (app as NestExpressApplication).disable('x-powered-by');
   const env = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
   app.use('/v1/sessions', rawAudioBody(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
   app.use('/v1/transcriptions', rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
   // Operator endpoints take small JSON bodies.
-  app.use('/v1/dead-letters', express.json({ limit: '256kb' }));
+  app.use('/v1/dead-letters', jsonBody('256kb'));
   // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway).
   app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalFilters(new CountingExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
@@ -29,4 +33,23 @@ export function configureRouterHttp(app: INestApplication): void {
         new BadRequestException(errors.flatMap((e) => Object.values(e.constraints ?? {})).join('; ')),
     }),
   );
+}
+
+/**
+ * express.json, answering a body it cannot parse with the router's error body instead of
+ * Express's default HTML page (which carries a stack trace outside production).
+ */
+function jsonBody(limit: string) {
+  const parse = express.json({ limit });
+  return (request: Request, response: Response, next: NextFunction) =>
+    parse(request, response, (error?: { status?: number; type?: string }) => {
+      if (!error) return next();
+      const status = error.status ?? 400;
+      countRejection(status);
+      const message =
+        error.type === 'entity.too.large'
+          ? `JSON body is larger than ${limit}`
+          : 'the body is not valid JSON';
+      response.status(status).json({ statusCode: status, code: errorCodeForStatus(status), message });
+    });
 }

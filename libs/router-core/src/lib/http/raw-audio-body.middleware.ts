@@ -1,4 +1,5 @@
 import { NextFunction, Request, Response, raw } from 'express';
+import { errorCodeForStatus } from '@streamscribe/contracts';
 import { countRejection } from '../counting-exception.filter';
 
 /** Reads any body as raw bytes (the audio), answering 413 in JSON past the limit. */
@@ -13,8 +14,6 @@ export function rawAudioBody(limit: number, variable: string) {
         error.type === 'entity.too.large'
           ? `audio body is larger than ${limit} bytes (${variable}): split it into smaller chunks`
           : `could not read the request body: ${error.message}`;
-      response
-        .status(status)
-        .json({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message });
+      response.status(status).json({ statusCode: status, code: errorCodeForStatus(status), message });
     });
 }

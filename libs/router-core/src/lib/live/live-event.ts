@@ -1,4 +1,4 @@
-import type { TranscriptionResultEntry } from '@streamscribe/contracts';
+import { ChunkFailure, TranscriptionResultEntry, chunkFailureForClient } from '@streamscribe/contracts';
 
 /**
  * One message of a session's live feed (SSE or WebSocket).
@@ -21,7 +21,8 @@ export interface LiveResult {
   confidence: number;
   provider: string;
   words: TranscriptionResultEntry['words'];
-  error?: string;
+  /** A failed chunk's stable code and short message, never the provider's text. */
+  error?: ChunkFailure;
   /** Landed after its hold had timed out and later chunks had gone ahead. */
   late?: boolean;
   /** Replaces the chunk's earlier "failed" result (a re-drive, a hedge, a peer that finished it). */
@@ -45,7 +46,7 @@ export function liveResultOf(result: TranscriptionResultEntry, late = false): Li
     confidence: result.confidence,
     provider: result.provider,
     words: result.words,
-    ...(result.error ? { error: result.error } : {}),
+    ...(result.status === 'failed' ? { error: chunkFailureForClient(result.error) } : {}),
     ...(late ? { late } : {}),
   };
 }
