@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { configureAuthHttp } from '@streamscribe/auth';
 import { NestJsonLogger } from '@streamscribe/observability';
 import { configureRouterHttp } from '@streamscribe/router-core';
 import { RouterModule } from './router.module';
@@ -14,5 +15,6 @@ export async function createRouterApp(): Promise<INestApplication> {
     abortOnError: false,
   });
   configureRouterHttp(app);
+  configureAuthHttp(app);
   return app;
 }

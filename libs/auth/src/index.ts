@@ -24,3 +24,5 @@ export { FailedAttemptThrottle } from './lib/failed-attempt.throttle';
 export { configureAuthHttp } from './lib/configure-auth-http';
 export { DEVELOPMENT_KEY_SCOPES } from './lib/development-key';
 export { parseApiKey } from './lib/api-key-format';
+export { CreateApiKeyRequest } from './lib/dto/create-api-key.request';
+export { ListApiKeysQuery, RotateApiKeyRequest, TemporaryTokenRequest } from './lib/dto/api-key-queries';

@@ -9,6 +9,25 @@ import {
   startDeepgramWorker,
 } from '@streamscribe/testing';
 
+/**
+ * The bootstrap admin key (ADMIN_API_KEY) every test router gets unless a spec sets its own: every
+ * scope, tenant `default`. Specs send it with `keyedFetch` and `KEYED`.
+ */
+export const TEST_ADMIN_API_KEY = 'test-admin-key-0123456789abcdef';
+
+/** `Authorization: Bearer <TEST_ADMIN_API_KEY>`, for ws clients and explicit headers. */
+export const KEYED = { authorization: `Bearer ${TEST_ADMIN_API_KEY}` } as const;
+
+/**
+ * fetch with the test admin key unless the call sets its own Authorization (use the global
+ * `fetch` for anonymous requests). Specs import it as `fetch`, so their calls read as before.
+ */
+export function keyedFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has('authorization')) headers.set('authorization', KEYED.authorization);
+  return fetch(input, { ...init, headers });
+}
+
 /** A router for an end-to-end spec: in this process, on a free port, with `env` as its settings. */
 export interface TestRouter {
   app: INestApplication;
@@ -18,7 +37,8 @@ export interface TestRouter {
   close(): Promise<void>;
 }
 
-export async function startTestRouter(env: Record<string, string>): Promise<TestRouter> {
+export async function startTestRouter(settings: Record<string, string>): Promise<TestRouter> {
+  const env = { ADMIN_API_KEY: TEST_ADMIN_API_KEY, ...settings };
   Object.assign(process.env, env);
   // Imported only now: the module reads its settings (REDIS_URL above) when it is loaded.
   const { createRouterApp } = await import('../create-router-app');
