@@ -138,6 +138,20 @@ describe('authentication: API keys, scopes, temporary tokens and throttling on e
     },
   );
 
+  it('refuses an anonymous upload before reading its body (the body never ends, the 401 still comes)', async () => {
+    const endless = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(new Uint8Array(64 * 1024)),
+    });
+    const refused = await anonymous('/v1/transcriptions', {
+      method: 'POST',
+      headers: { 'content-type': 'audio/wav' },
+      body: endless,
+      duplex: 'half',
+    } as RequestInit);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as Body)['message']).toMatch(/^send Authorization: Bearer <API key>/);
+  });
+
   it('leaves health and metrics open and refuses the live WebSocket before the upgrade without a key', async () => {
     expect((await anonymous('/health/live')).status).toBe(200);
     expect((await anonymous('/metrics')).status).toBe(200);

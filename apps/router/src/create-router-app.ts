@@ -14,7 +14,8 @@ export async function createRouterApp(): Promise<INestApplication> {
     bodyParser: false,
     abortOnError: false,
   });
-  configureRouterHttp(app);
+  // Authentication first: uploads are refused before their bodies are read.
   configureAuthHttp(app);
+  configureRouterHttp(app);
   return app;
 }

@@ -38,3 +38,4 @@ export { runSctkRover, scliteUtteranceCounts, scoreWithSclite, sctkTool } from '
 export type { RoverSettings, ScliteScore } from './lib/sctk/sctk-tools';
 export { ClassicGuideProcess, requireClassicGuidePython } from './lib/classic-guide/classic-guide-process';
 export type { ClassicConsensusRun, ClassicGuideResult } from './lib/classic-guide/classic-guide-process';
+export { KEYED, TEST_ADMIN_API_KEY, keyedFetch } from './lib/test-api-key';

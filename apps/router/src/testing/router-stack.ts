@@ -6,29 +6,16 @@ import {
   FakeDeepgramServer,
   RedisHarness,
   RedisHarnessOptions,
+  TEST_ADMIN_API_KEY,
   startDeepgramWorker,
 } from '@streamscribe/testing';
 
-/**
- * The bootstrap admin key (ADMIN_API_KEY) every test router gets unless a spec sets its own: every
- * scope, tenant `default`. Specs send it with `keyedFetch` and `KEYED`.
- */
-export const TEST_ADMIN_API_KEY = 'test-admin-key-0123456789abcdef';
-
-/** `Authorization: Bearer <TEST_ADMIN_API_KEY>`, for ws clients and explicit headers. */
-export const KEYED = { authorization: `Bearer ${TEST_ADMIN_API_KEY}` } as const;
+export { KEYED, TEST_ADMIN_API_KEY, keyedFetch } from '@streamscribe/testing';
 
 /**
- * fetch with the test admin key unless the call sets its own Authorization (use the global
- * `fetch` for anonymous requests). Specs import it as `fetch`, so their calls read as before.
+ * A router for an end-to-end spec: in this process, on a free port, with `settings` (and
+ * ADMIN_API_KEY=TEST_ADMIN_API_KEY unless they set their own).
  */
-export function keyedFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
-  const headers = new Headers(init.headers);
-  if (!headers.has('authorization')) headers.set('authorization', KEYED.authorization);
-  return fetch(input, { ...init, headers });
-}
-
-/** A router for an end-to-end spec: in this process, on a free port, with `env` as its settings. */
 export interface TestRouter {
   app: INestApplication;
   /** `http://127.0.0.1:<port>` */

@@ -10,6 +10,7 @@ import { PATH_METADATA } from '@nestjs/common/constants';
 import type { Request, Response } from 'express';
 import type { Scope } from '@streamscribe/contracts';
 import { AuthOutcome, Authenticator } from './authenticator';
+import { AUTH_UNAVAILABLE } from './auth-unavailable';
 import { ALLOW_QUERY_TOKEN, REQUIRED_SCOPES } from './require-scopes.decorator';
 import type { AuthenticatedRequest } from './authenticated-request';
 
@@ -38,17 +39,21 @@ export class ApiKeyGuard implements CanActivate {
     ];
     const allowQueryToken = this.reflector.getAllAndOverride<boolean | undefined>(ALLOW_QUERY_TOKEN, targets);
     const request = context.switchToHttp().getRequest<Request & AuthenticatedRequest>();
+    if (request.auth) return this.checkScopes(request.auth.scopes, scopes);
     const outcome = await this.authenticator
       .authenticate(request, { scopes, allowQueryToken: allowQueryToken === true, websocket: false })
       .catch((error: unknown) => {
-        throw error instanceof HttpException
-          ? error
-          : new ServiceUnavailableException(
-              'authentication is unavailable (Redis unreachable); retry shortly',
-            );
+        throw error instanceof HttpException ? error : new ServiceUnavailableException(AUTH_UNAVAILABLE);
       });
     if (!outcome.ok) throw refusal(outcome, context.switchToHttp().getResponse<Response>());
     request.auth = outcome.auth;
+    return true;
+  }
+
+  /** Authenticated before its body was read (authenticateBeforeBody): only the scopes are left. */
+  private checkScopes(held: readonly Scope[], needed: readonly Scope[]): boolean {
+    const missing = needed.find((scope) => !held.includes(scope));
+    if (missing) throw new HttpException(`this key lacks scope '${missing}'`, 403);
     return true;
   }
 }

@@ -113,18 +113,18 @@ describe('ApiKeyStore (real Redis)', () => {
       scopes: ['transcribe'],
       name: 'app',
     });
-    const rotated = await keys.rotate(record.id, 30);
-    expect(rotated?.created.record).toMatchObject({ tenant: 'acme', scopes: ['transcribe'], name: 'app' });
-    expect(rotated?.old).toMatchObject({ id: record.id, replacedBy: rotated?.created.record.id });
-    expect((await keys.check(rotated!.created.key)).ok).toBe(true);
+    const rotated = rotatedOrThrow(await keys.rotate(record.id, 30));
+    expect(rotated.created.record).toMatchObject({ tenant: 'acme', scopes: ['transcribe'], name: 'app' });
+    expect(rotated.old).toMatchObject({ id: record.id, replacedBy: rotated.created.record.id });
+    expect((await keys.check(rotated.created.key)).ok).toBe(true);
     expect((await keys.check(oldKey)).ok).toBe(true);
     clock += 30_000;
     expect(await keys.check(oldKey)).toEqual({ ok: false, reason: 'revoked' });
     expect(await keys.rotate(record.id)).toBeUndefined();
 
-    const immediate = await keys.rotate(rotated!.created.record.id);
-    expect(await keys.check(rotated!.created.key)).toEqual({ ok: false, reason: 'revoked' });
-    expect((await keys.check(immediate!.created.key)).ok).toBe(true);
+    const immediate = rotatedOrThrow(await keys.rotate(rotated.created.record.id));
+    expect(await keys.check(rotated.created.key)).toEqual({ ok: false, reason: 'revoked' });
+    expect((await keys.check(immediate.created.key)).ok).toBe(true);
   });
 
   it('lists keys per tenant, newest first, with no secret', async () => {
@@ -153,6 +153,11 @@ describe('ApiKeyStore (real Redis)', () => {
     expect(await redis.hget(AUTH_KEYS.apiKey(record.id), 'lastUsedAt')).toBe(String(first));
   });
 });
+
+function rotatedOrThrow<T>(rotated: T | undefined): T {
+  if (!rotated) throw new Error('the key was not rotated');
+  return rotated;
+}
 
 /** Every value in Redis as text (hashes, sets and strings are all authentication writes). */
 async function everythingIn(redis: Redis): Promise<string> {

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Scope } from '@streamscribe/contracts';
 import type { AuthenticatedRequest } from './authenticated-request';
 import { Authenticator } from './authenticator';
+import { AUTH_UNAVAILABLE } from './auth-unavailable';
 
 type VerifyDone = (
   verified: boolean,
@@ -53,7 +54,7 @@ export class AuthenticatingWsAdapter extends WsAdapter {
             if (outcome.status === 401) headers['WWW-Authenticate'] = 'Bearer';
             done(false, outcome.status, outcome.message, headers);
           },
-          () => done(false, 503, 'authentication is unavailable (Redis unreachable); retry shortly'),
+          () => done(false, 503, AUTH_UNAVAILABLE),
         );
       },
     });

@@ -1,7 +1,6 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import express from 'express';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { CountingExceptionFilter } from '../counting-exception.filter';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
@@ -17,8 +16,8 @@ export function configureRouterHttp(app: INestApplication): void {
   app.use('/v1/transcriptions', rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
   // Operator endpoints take small JSON bodies.
   app.use('/v1/dead-letters', express.json({ limit: '256kb' }));
-  // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway).
-  app.useWebSocketAdapter(new WsAdapter(app));
+  // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway); the app sets
+  // the adapter that authenticates upgrades (configureAuthHttp in libs/auth).
   app.useGlobalFilters(new CountingExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   app.useGlobalPipes(
     new ValidationPipe({
