@@ -304,7 +304,9 @@ describe('authentication: API keys, scopes, temporary tokens and throttling on e
       const throttled = await withKey(TEST_ADMIN_API_KEY, '/v1/costs', {}, address, at);
       expect(throttled.status).toBe(429);
       expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(((await throttled.json()) as Body)['message']).toMatch(/too many failed authentication attempts/);
+      expect(((await throttled.json()) as Body)['message']).toMatch(
+        /too many failed authentication attempts/,
+      );
       expect((await withKey('ss_0000000000000000_wrong', '/v1/costs', {}, address, at)).status).toBe(429);
     }
     const upgradeThrottled = await upgrade(wsUrl('sessionId=auth-live'), {
