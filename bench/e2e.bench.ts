@@ -5,7 +5,7 @@ import './transport/silent-logs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { encodeWav } from '@streamscribe/audio';
-import { AppProcess, RedisHarness } from '@streamscribe/testing';
+import { AppProcess, KEYED, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
 import { LoadResult, SendChunk, runLoad } from './e2e/load';
 import { RAW_RESULTS, RAW_STREAM } from './e2e/raw-keys';
 import { ResultTail } from './e2e/result-tail';
@@ -42,7 +42,12 @@ async function main(reps: number): Promise<void> {
     processes.push(await AppProcess.startEntry('instant-worker', 'bench/e2e/instant-worker.main.ts', common));
     processes.push(await AppProcess.startEntry('raw-worker', 'bench/e2e/raw-worker.main.ts', common));
     processes.push(
-      await AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(port), MANAGEMENT_PORT: '0' }),
+      await AppProcess.start('router', {
+        REDIS_URL: harness.url,
+        PORT: String(port),
+        MANAGEMENT_PORT: '0',
+        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+      }),
     );
 
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -171,7 +176,7 @@ function postChunk(
         port,
         method: 'POST',
         path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`,
-        headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length },
+        headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length, ...KEYED },
       },
       (res) => {
         res.resume();

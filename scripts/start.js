@@ -87,6 +87,9 @@ function startApp(app) {
   const env = { ...process.env, REDIS_URL: redisUrl, STREAMSCRIBE_APP: app };
   // PORT is the router's; each worker keeps its own default port for /metrics and /health.
   if (app !== 'router') delete env.PORT;
+  // First run: with no ADMIN_API_KEY and no key in Redis, the router mints a development key and
+  // prints it once (DevelopmentKeyMinter). Production deployments do not set this.
+  if (app === 'router') env.MINT_DEV_KEY ??= 'true';
   return spawn(
     process.execPath,
     [path.join(__dirname, 'run-ts.js'), path.join(root, 'apps', app, 'src/main.ts')],

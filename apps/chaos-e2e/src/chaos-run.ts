@@ -4,7 +4,9 @@ import {
   FakeAssemblyAIServer,
   FakeDeepgramServer,
   InjectedFailure,
+  KEYED,
   RedisHarness,
+  TEST_ADMIN_API_KEY,
   WorkerFleet,
   WorkerSpec,
   deepgramWorkerEnv,
@@ -107,6 +109,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     MANAGEMENT_PORT: '0',
     REDIS_COMMAND_TIMEOUT_MS: '1000',
     LOAD_CACHE_MS: '200',
+    ADMIN_API_KEY: TEST_ADMIN_API_KEY,
   });
   const fleet = new WorkerFleet(fleetSpecs(harness.url, deepgram, assemblyai, options));
   let redisRestarts = 0;
@@ -270,7 +273,7 @@ class Ingestion {
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'audio/wav' },
+          headers: { 'content-type': 'audio/wav', ...KEYED },
           body,
           signal: AbortSignal.timeout(5000),
         });

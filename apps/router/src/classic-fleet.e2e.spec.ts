@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppProcess, ClassicGuideProcess, speechWav, startStandInWorker, until } from '@streamscribe/testing';
-import { RouterStack, startRouterStack } from './testing/router-stack';
+import { RouterStack, startRouterStack, keyedFetch as fetch } from './testing/router-stack';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

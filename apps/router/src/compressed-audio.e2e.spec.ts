@@ -7,7 +7,7 @@ import {
   sessionResults,
   tinyModelDir,
 } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './testing/router-stack';
+import { TestRouter, startTestRouter, keyedFetch as fetch } from './testing/router-stack';
 
 // Real processes (redis-server, worker-whisper on ONNX Runtime, ffmpeg under the router) on a
 // 2-core machine: generous timeouts, never wall-clock assertions.

@@ -7,7 +7,7 @@ import {
   speechWav,
   startStandInWorker,
 } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './testing/router-stack';
+import { TestRouter, startTestRouter, keyedFetch as fetch } from './testing/router-stack';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { configureAuthHttp } from '@streamscribe/auth';
 import { NestJsonLogger } from '@streamscribe/observability';
 import { configureRouterHttp } from '@streamscribe/router-core';
 import { RouterModule } from './router.module';
@@ -13,6 +14,8 @@ export async function createRouterApp(): Promise<INestApplication> {
     bodyParser: false,
     abortOnError: false,
   });
+  // Authentication first: uploads are refused before their bodies are read.
+  configureAuthHttp(app);
   configureRouterHttp(app);
   return app;
 }

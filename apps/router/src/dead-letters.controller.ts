@@ -1,23 +1,17 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Post,
-  Query,
-  UseGuards,
-} from '@nestjs/common';
-import { DeadLetter, DeadLetterListQuery, RedriveRequest } from '@streamscribe/contracts';
-import { AdminTokenGuard, DeadLetterService } from '@streamscribe/router-core';
+import { Body, Controller, Get, HttpCode, NotFoundException, Param, Post, Query } from '@nestjs/common';
+import { DeadLetter, DeadLetterListQuery, RedriveRequest, RequestAuth } from '@streamscribe/contracts';
+import { Auth, AuditLog, RequireScopes } from '@streamscribe/auth';
+import { DeadLetterService } from '@streamscribe/router-core';
 import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/fleet';
 
 /** Operator endpoints: what is in `transcription:dead-letters`, and putting it back. */
 @Controller('v1/dead-letters')
-@UseGuards(AdminTokenGuard)
+@RequireScopes('admin')
 export class DeadLettersController {
-  constructor(private readonly deadLetters: DeadLetterService) {}
+  constructor(
+    private readonly deadLetters: DeadLetterService,
+    private readonly audit: AuditLog,
+  ) {}
 
   @Get()
   list(@Query() query: DeadLetterListQuery): Promise<DeadLetterPage> {
@@ -33,7 +27,15 @@ export class DeadLettersController {
 
   @Post('redrive')
   @HttpCode(200)
-  redrive(@Body() request: RedriveRequest): Promise<{ requeued: number; outcomes: RedriveOutcome[] }> {
-    return this.deadLetters.redrive(request);
+  async redrive(
+    @Body() request: RedriveRequest,
+    @Auth() actor: RequestAuth,
+  ): Promise<{ requeued: number; outcomes: RedriveOutcome[] }> {
+    const result = await this.deadLetters.redrive(request);
+    await this.audit.record(actor, 'dead-letters.redrive', {
+      ids: result.outcomes.map((o) => o.id),
+      requeued: result.requeued,
+    });
+    return result;
   }
 }

@@ -1,7 +1,12 @@
 import Redis from 'ioredis';
 import { providerGroup, providerStream } from '@streamscribe/contracts';
 import { FakeDeepgramServer, speechWav } from '@streamscribe/testing';
-import { RouterStack, startRouterStack } from './testing/router-stack';
+import {
+  RouterStack,
+  TEST_ADMIN_API_KEY,
+  startRouterStack,
+  keyedFetch as fetch,
+} from './testing/router-stack';
 
 type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -9,14 +14,14 @@ type Body = { message: string; [key: string]: any }; // eslint-disable-line @typ
 jest.setTimeout(30_000);
 
 describe('dead letters: a chunk no provider could take is listed and re-driven by an operator', () => {
-  const TOKEN = 'operator-secret';
+  const TOKEN = TEST_ADMIN_API_KEY;
   let stack: RouterStack;
   let redis: Redis;
   let deepgram: FakeDeepgramServer;
   let base: string;
 
   beforeAll(async () => {
-    stack = await startRouterStack({ worker: { WORKER_BLOCK_MS: '200' }, router: { ADMIN_TOKEN: TOKEN } });
+    stack = await startRouterStack({ worker: { WORKER_BLOCK_MS: '200' } });
     ({ redis, deepgram, base } = stack);
   }, 60_000);
   afterAll(() => stack?.close());
@@ -36,9 +41,9 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     }
   }
 
-  it('answers only with the admin token', async () => {
+  it('answers only with an admin key', async () => {
     expect((await admin('/v1/dead-letters', {}, 'wrong')).status).toBe(401);
-    expect((await fetch(`${base}/v1/dead-letters`)).status).toBe(401);
+    expect((await globalThis.fetch(`${base}/v1/dead-letters`)).status).toBe(401);
     expect((await admin('/v1/dead-letters?count=0')).status).toBe(400);
     const bad = await admin('/v1/dead-letters/redrive', {
       method: 'POST',
@@ -108,5 +113,7 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     expect(healed).toMatchObject({ resultCount: 1, text: 'second chance' });
     expect(healed.chunks).toHaveLength(1);
     expect(await redis.xlen('transcription:dead-letters')).toBe(0);
+    const [[, audit]] = await redis.xrevrange('streamscribe:audit', '+', '-', 'COUNT', 1);
+    expect(audit).toEqual(expect.arrayContaining(['actor', 'bootstrap', 'action', 'dead-letters.redrive']));
   });
 });

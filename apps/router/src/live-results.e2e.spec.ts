@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { FakeDeepgramServer, speechWav } from '@streamscribe/testing';
-import { RouterStack, startRouterStack } from './testing/router-stack';
+import { KEYED, RouterStack, startRouterStack, keyedFetch as fetch } from './testing/router-stack';
 
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 interface SseEvent {
@@ -112,7 +112,9 @@ describe('live results over SSE and WebSocket, end to end', () => {
   });
 
   it('the same feed over WebSocket, resuming after a given event', async () => {
-    const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=live-1&lastEventId=5`);
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=live-1&lastEventId=5`, {
+      headers: KEYED,
+    });
     const messages: Body[] = [];
     const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
     socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
@@ -130,7 +132,9 @@ describe('live results over SSE and WebSocket, end to end', () => {
     const bad = await fetch(`${base}/v1/sessions/live-1/events`, { headers: { 'last-event-id': 'abc' } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as Body).message).toMatch(/Last-Event-ID/);
-    const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=nobody`);
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=nobody`, {
+      headers: KEYED,
+    });
     const [code, reason] = await new Promise<[number, string]>((resolve) =>
       socket.on('close', (c, r) => resolve([c, r.toString()])),
     );

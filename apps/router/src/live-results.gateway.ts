@@ -1,10 +1,15 @@
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { authenticatedGateway } from '@streamscribe/auth';
 import { SessionEventFeed, streamToWebSocket } from '@streamscribe/router-core';
 
-/** Live results over WebSocket: `ws://router/v1/live?sessionId=<id>&lastEventId=<seq>`. */
-@WebSocketGateway({ path: '/v1/live' })
+/**
+ * Live results over WebSocket: `ws://router/v1/live?sessionId=<id>&lastEventId=<seq>`. The upgrade
+ * needs a key with scope `read` (header, `Sec-WebSocket-Protocol: token, <key>` or `?token=`),
+ * checked by AuthenticatingWsAdapter before it completes; `request.auth` says whose it is.
+ */
+@WebSocketGateway(authenticatedGateway('/v1/live', 'read'))
 export class LiveResultsGateway implements OnGatewayConnection {
   constructor(private readonly feed: SessionEventFeed) {}
 

@@ -7,6 +7,7 @@ import {
   PublicProviderStatus,
   publicProviderStatus,
 } from '@streamscribe/router-core';
+import { RequireScopes } from '@streamscribe/auth';
 
 @Controller('v1/providers')
 export class ProvidersController {
@@ -15,15 +16,16 @@ export class ProvidersController {
   /**
    * Per provider. An `admin` key sees the operator's view: live consumers, lag, pending, breaker
    * reason, error rate, calls, cost so far. Any other key sees availability, breaker state,
-   * latency, price and capabilities (PublicProviderStatus). A request the authentication guard
-   * has not marked (no `request.auth`: no guard installed) gets the operator's view, as before keys.
+   * latency, price and capabilities (PublicProviderStatus). The authentication guard marks every
+   * request; an unmarked one gets the public view (fail closed).
    */
+  @RequireScopes('read')
   @Get()
   async providers(
     @Req() request: Request & { auth?: RequestAuth },
   ): Promise<{ providers: Array<ProviderStatus | PublicProviderStatus> }> {
     const { providers } = await this.status.status();
-    const operator = !request.auth || request.auth.scopes.includes('admin');
+    const operator = request.auth?.scopes.includes('admin') ?? false;
     return { providers: operator ? providers : providers.map(publicProviderStatus) };
   }
 }

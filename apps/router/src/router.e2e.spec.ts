@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { FakeDeepgramServer, RedisHarness, speechPcm, speechWav } from '@streamscribe/testing';
-import { RouterStack, startRouterStack } from './testing/router-stack';
+import { RouterStack, startRouterStack, keyedFetch as fetch } from './testing/router-stack';
 
 const WAV = 'audio/wav';
 

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
-import { RouterCoreModule } from '@streamscribe/router-core';
+import { AuthModule } from '@streamscribe/auth';
+import { ROUTER_REDIS, RouterCoreModule } from '@streamscribe/router-core';
+import { AdminKeysController } from './admin-keys.controller';
+import { AuthTokensController } from './auth-tokens.controller';
 import { DeadLettersController } from './dead-letters.controller';
 import { CostsController } from './costs.controller';
 import { LiveResultsGateway } from './live-results.gateway';
@@ -7,14 +10,19 @@ import { ProvidersController } from './providers.controller';
 import { SessionsController } from './sessions.controller';
 import { TranscriptionsController } from './transcriptions.controller';
 
+/** One instance, imported by AuthModule too, for the router's Redis connection. */
+const routerCore = RouterCoreModule.forRoot();
+
 @Module({
-  imports: [RouterCoreModule.forRoot()],
+  imports: [routerCore, AuthModule.forRoot({ imports: [routerCore], redis: ROUTER_REDIS })],
   controllers: [
     SessionsController,
     TranscriptionsController,
     ProvidersController,
     DeadLettersController,
     CostsController,
+    AdminKeysController,
+    AuthTokensController,
   ],
   providers: [LiveResultsGateway],
 })

@@ -6,7 +6,7 @@ import {
   speechWav,
   startStandInWorker,
 } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './testing/router-stack';
+import { TestRouter, startTestRouter, keyedFetch as fetch } from './testing/router-stack';
 
 /** Response bodies are read loosely typed: the assertions are what check their shape. */
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any

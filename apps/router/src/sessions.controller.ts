@@ -13,6 +13,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChunkIngestQuery } from '@streamscribe/contracts';
+import { AllowQueryToken, RequireScopes } from '@streamscribe/auth';
 import {
   AudioIntake,
   clientGone,
@@ -35,6 +36,7 @@ export class SessionsController {
   ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
+  @RequireScopes('transcribe')
   @Post(':sessionId/chunks')
   @HttpCode(202)
   async postChunk(
@@ -50,18 +52,21 @@ export class SessionsController {
     return accepted;
   }
 
+  @RequireScopes('read')
   @Get(':sessionId/transcript')
   transcript(@Param('sessionId') sessionId: string): Promise<Transcript> {
     return this.router.transcript(sessionId);
   }
 
   /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
+  @RequireScopes('read')
   @Get(':sessionId/consensus')
   consensus(@Param('sessionId') sessionId: string): Promise<ConsensusReport> {
     return this.router.consensusReport(sessionId);
   }
 
   /** No more chunks will come: the session is complete once each posted chunk has its result. */
+  @RequireScopes('transcribe')
   @Post(':sessionId/end')
   @HttpCode(200)
   end(@Param('sessionId') sessionId: string): Promise<{ sessionId: string; chunks: number }> {
@@ -72,6 +77,8 @@ export class SessionsController {
    * Server-Sent Events: each result as it lands, in audio order, then `final`. A client that
    * reconnects with `Last-Event-ID` (browsers do by themselves) gets what it missed, once.
    */
+  @RequireScopes('read')
+  @AllowQueryToken()
   @Get(':sessionId/events')
   async events(
     @Param('sessionId') sessionId: string,

@@ -8,6 +8,7 @@ import {
   RouterEnvironment,
   TranscriptionRouterService,
 } from '@streamscribe/router-core';
+import { RequireScopes } from '@streamscribe/auth';
 
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
@@ -23,6 +24,7 @@ export class TranscriptionsController {
    * With `consensus=a,b,c` every chunk goes to each listed provider and the complete answer adds
    * the consensus report (combined text, each provider's hypothesis, agreement).
    */
+  @RequireScopes('transcribe')
   @Post()
   @HttpCode(202)
   async transcribe(

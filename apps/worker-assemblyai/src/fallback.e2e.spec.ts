@@ -7,6 +7,8 @@ import {
   RedisHarness,
   freePort,
   speechWav,
+  TEST_ADMIN_API_KEY,
+  keyedFetch as fetch,
   startDeepgramWorker,
 } from '@streamscribe/testing';
 
@@ -44,7 +46,12 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
         ASSEMBLYAI_POLLING_INTERVAL_MS: '50',
       }),
       startDeepgramWorker(harness.url, deepgram, common),
-      AppProcess.start('router', { REDIS_URL: harness.url, PORT: String(routerPort), LOAD_CACHE_MS: '0' }),
+      AppProcess.start('router', {
+        REDIS_URL: harness.url,
+        PORT: String(routerPort),
+        LOAD_CACHE_MS: '0',
+        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+      }),
     ]);
     base = `http://127.0.0.1:${routerPort}`;
   }, 60_000);

@@ -1,5 +1,5 @@
 export { RouterEnvironment } from './lib/router-environment';
-export { ROUTER_ENVIRONMENT } from './lib/tokens';
+export { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './lib/tokens';
 export { AudioIntake } from './lib/audio-intake/audio-intake.service';
 export { clientGone } from './lib/audio-intake/client-gone';
 export { ProviderStatusService, publicProviderStatus } from './lib/provider-status.service';
@@ -9,7 +9,6 @@ export type { ChunkAccepted } from './lib/transcription-router.service';
 export { RouterCoreModule } from './lib/router-core.module';
 export { configureRouterHttp } from './lib/http/configure-router-http';
 export { DeadLetterService } from './lib/dead-letters/dead-letter.service';
-export { AdminTokenGuard } from './lib/dead-letters/admin-token.guard';
 export { resumePoint } from './lib/live/live-resume';
 export { SessionEventFeed } from './lib/live/session-event.feed';
 export { streamSse, streamToWebSocket } from './lib/live/live-transports';

@@ -41,3 +41,4 @@ export type { RoverSettings, ScliteScore } from './lib/sctk/sctk-tools';
 export { ClassicGuideProcess, requireClassicGuidePython } from './lib/classic-guide/classic-guide-process';
 export type { ClassicConsensusRun, ClassicGuideResult } from './lib/classic-guide/classic-guide-process';
 export { BlackHoleProxy } from './lib/black-hole-proxy';
+export { KEYED, TEST_ADMIN_API_KEY, keyedFetch } from './lib/test-api-key';

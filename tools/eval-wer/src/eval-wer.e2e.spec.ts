@@ -7,6 +7,7 @@ import {
   AppProcess,
   FakeDeepgramServer,
   RedisHarness,
+  TEST_ADMIN_API_KEY,
   readSpeech,
   speechWav,
   startDeepgramWorker,
@@ -169,19 +170,14 @@ describe('npm run eval:wer through a fake provider that makes known errors', () 
       REDIS_URL: harness.url,
       PORT: String(port),
       LOAD_CACHE_MS: '0',
+      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     });
     try {
       const json = join(dir, 'router-report.json');
-      const run = await evalWer([
-        '--dir',
-        dir,
-        '--router',
-        `http://127.0.0.1:${port}`,
-        '--provider',
-        'deepgram',
-        '--json',
-        json,
-      ]);
+      const run = await evalWer(
+        ['--dir', dir, '--router', `http://127.0.0.1:${port}`, '--provider', 'deepgram', '--json', json],
+        { STREAMSCRIBE_API_KEY: TEST_ADMIN_API_KEY },
+      );
       process.stdout.write(run.stdout);
       expect(run.code).toBe(0);
       expectKnownErrors(JSON.parse(readFileSync(json, 'utf8')) as CorpusScore, run.stdout);

@@ -18,7 +18,7 @@ async function main(): Promise<number> {
   const args = parseEvalArgs(process.argv.slice(2));
   const items = readCorpus(args.dir);
   const transcriber: CorpusTranscriber = args.router
-    ? new RouterTranscriber(args.router, args.provider, args.timeoutMs)
+    ? new RouterTranscriber(args.router, args.provider, args.timeoutMs, process.env['STREAMSCRIBE_API_KEY'])
     : new ProviderTranscriber(
         await providerFromEnv(args.provider as string, process.env),
         new FfmpegDecoder({ ffmpegPath: process.env['FFMPEG_PATH'], ...DECODER_LIMITS }),

@@ -7,10 +7,16 @@ import {
   FakeDeepgramServer,
   RedisHarness,
   RedisHarnessOptions,
+  TEST_ADMIN_API_KEY,
   startDeepgramWorker,
 } from '@streamscribe/testing';
 
-/** A router for an end-to-end spec: in this process, on a free port, with `env` as its settings. */
+export { KEYED, TEST_ADMIN_API_KEY, keyedFetch } from '@streamscribe/testing';
+
+/**
+ * A router for an end-to-end spec: in this process, on a free port, with `settings` (and
+ * ADMIN_API_KEY=TEST_ADMIN_API_KEY unless they set their own).
+ */
 export interface TestRouter {
   app: INestApplication;
   /** `http://127.0.0.1:<port>` */
@@ -21,7 +27,8 @@ export interface TestRouter {
   close(): Promise<void>;
 }
 
-export async function startTestRouter(env: Record<string, string>): Promise<TestRouter> {
+export async function startTestRouter(settings: Record<string, string>): Promise<TestRouter> {
+  const env = { ADMIN_API_KEY: TEST_ADMIN_API_KEY, ...settings };
   Object.assign(process.env, env);
   // Imported only now: the module reads its settings (REDIS_URL above) when it is loaded.
   const { createRouterApp } = await import('../create-router-app');

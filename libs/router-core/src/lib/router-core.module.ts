@@ -26,7 +26,6 @@ import { AudioIntake } from './audio-intake/audio-intake.service';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusSweeper } from './consensus/consensus.sweeper';
-import { AdminTokenGuard } from './dead-letters/admin-token.guard';
 import { DeadLetterService } from './dead-letters/dead-letter.service';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
 import { SessionEventFeed } from './live/session-event.feed';
@@ -143,7 +142,6 @@ export class RouterCoreModule {
         BreakerGaugeRefresher,
         TranscriptionRouterService,
         DeadLetterService,
-        AdminTokenGuard,
         RouterConnections,
         AudioIntake,
       ],
@@ -153,8 +151,8 @@ export class RouterCoreModule {
         ProviderStatusService,
         SessionEventFeed,
         DeadLetterService,
-        AdminTokenGuard,
         ROUTER_ENVIRONMENT,
+        ROUTER_REDIS,
       ],
     };
   }

@@ -109,8 +109,4 @@ export class RouterEnvironment extends CommonEnvironment {
   @Min(100)
   @Max(600_000)
   DECODE_TIMEOUT_MS = 120_000;
-
-  /** Bearer token for the operator endpoints (/v1/dead-letters); empty turns them off. */
-  @IsString()
-  ADMIN_TOKEN = '';
 }

@@ -15,6 +15,8 @@ export class RouterTranscriber implements CorpusTranscriber {
     private readonly provider: string | undefined,
     /** How long the router may hold each request. */
     private readonly timeoutMs: number,
+    /** An API key with scope `transcribe` (every /v1 route needs one). */
+    private readonly apiKey = '',
   ) {
     this.description = `router ${baseUrl}${provider ? ` (provider ${provider})` : ''}`;
   }
@@ -24,7 +26,10 @@ export class RouterTranscriber implements CorpusTranscriber {
     if (this.provider) query.set('provider', this.provider);
     const response = await fetch(`${this.baseUrl.replace(/\/+$/, '')}/v1/transcriptions?${query}`, {
       method: 'POST',
-      headers: { 'content-type': item.contentType },
+      headers: {
+        'content-type': item.contentType,
+        ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}),
+      },
       body: await readFile(item.audioPath),
     });
     const body = (await response.json().catch(() => ({}))) as {

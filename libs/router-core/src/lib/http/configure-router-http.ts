@@ -4,7 +4,6 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import express, { NextFunction, Request, Response } from 'express';
 import { errorCodeForStatus } from '@streamscribe/contracts';
 import { CountingExceptionFilter, countRejection } from '../counting-exception.filter';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
 import { rawAudioBody } from './raw-audio-body.middleware';
@@ -21,8 +20,8 @@ export function configureRouterHttp(app: INestApplication): void {
   app.use('/v1/transcriptions', rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
   // Operator endpoints take small JSON bodies.
   app.use('/v1/dead-letters', jsonBody('256kb'));
-  // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway).
-  app.useWebSocketAdapter(new WsAdapter(app));
+  // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway); the app sets
+  // the adapter that authenticates upgrades (configureAuthHttp in libs/auth).
   app.useGlobalFilters(new CountingExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
   app.useGlobalPipes(
     new ValidationPipe({

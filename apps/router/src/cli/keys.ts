@@ -1,0 +1,133 @@
+/**
+ * `npm run keys -- <command>`: API keys, straight on Redis (REDIS_URL), as the admin API manages
+ * them. Works without a router and without any key, so it is also the way back in when every
+ * admin key is lost. Every change goes to the audit stream with actor `cli:<user>`.
+ *
+ *   create --tenant T --scopes transcribe,read [--name N] [--expires-in SECONDS]
+ *   list [--tenant T]
+ *   rotate ID [--grace SECONDS]
+ *   revoke ID
+ */
+import { userInfo } from 'node:os';
+import { ApiKeyStore, AuditLog, AuthEnvironment, viewOf } from '@streamscribe/auth';
+import { validateEnvironment } from '@streamscribe/config';
+import { RequestAuth, SCOPES, Scope } from '@streamscribe/contracts';
+import { createLogger } from '@streamscribe/observability';
+import { createRedisConnection, waitUntilReady } from '@streamscribe/redis';
+
+const USAGE =
+  'usage: npm run keys -- create --tenant T --scopes transcribe,read[,admin] [--name N] [--expires-in SECONDS]\n' +
+  '                     | list [--tenant T] | rotate ID [--grace SECONDS] | revoke ID\n';
+
+interface Options {
+  command: string;
+  ids: string[];
+  flags: Map<string, string>;
+}
+
+function parse(argv: string[]): Options {
+  const [command = 'help', ...rest] = argv;
+  const ids: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i].startsWith('--')) flags.set(rest[i].slice(2), rest[++i] ?? '');
+    else ids.push(rest[i]);
+  }
+  return { command, ids, flags };
+}
+
+function secondsFlag(flags: Options['flags'], name: string): number | undefined {
+  const value = flags.get(name);
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number of seconds`);
+  return Number(value);
+}
+
+function scopesFlag(flags: Options['flags']): Scope[] {
+  const scopes = (flags.get('scopes') ?? '').split(',').filter(Boolean);
+  const unknown = scopes.filter((s) => !SCOPES.includes(s as Scope));
+  if (scopes.length === 0 || unknown.length > 0)
+    throw new Error(`--scopes must be a comma list of ${SCOPES.join(', ')}`);
+  return scopes as Scope[];
+}
+
+function oneId(ids: string[], command: string): string {
+  if (ids.length !== 1) throw new Error(`${command} takes one key id`);
+  return ids[0];
+}
+
+/** Who ran the CLI, for the audit stream (a container may have no passwd entry). */
+function operatorName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env['USER'] ?? 'unknown';
+  }
+}
+
+const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+
+async function main(): Promise<number> {
+  const { command, ids, flags } = parse(process.argv.slice(2));
+  if (!['create', 'list', 'rotate', 'revoke'].includes(command)) {
+    process.stdout.write(USAGE);
+    return command === 'help' ? 0 : 2;
+  }
+  const env = validateEnvironment(AuthEnvironment, process.env);
+  const redis = createRedisConnection(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+    name: 'keys-cli',
+    logger: createLogger('redis'),
+    failFastWhenDisconnected: true,
+  });
+  // The CLI's own cache is off: every command reads Redis.
+  const store = new ApiKeyStore(redis, 0);
+  const audit = new AuditLog(redis, env.AUDIT_MAX_ENTRIES);
+  const actor: RequestAuth = { tenant: '', keyId: `cli:${operatorName()}`, scopes: [] };
+  try {
+    await waitUntilReady(redis, 5000);
+    if (command === 'create') {
+      const { key, record } = await store.create({
+        tenant: flags.get('tenant') ?? '',
+        scopes: scopesFlag(flags),
+        name: flags.get('name') ?? '',
+        expiresInSeconds: secondsFlag(flags, 'expires-in'),
+      });
+      await audit.record(actor, 'keys.create', {
+        keyId: record.id,
+        tenant: record.tenant,
+        scopes: record.scopes,
+      });
+      print({ key, note: 'shown only now and stored as a hash: keep it', ...viewOf(record) });
+    } else if (command === 'list') {
+      print({ keys: (await store.list(flags.get('tenant'))).map((record) => viewOf(record)) });
+    } else if (command === 'rotate') {
+      const id = oneId(ids, command);
+      const grace = secondsFlag(flags, 'grace') ?? 0;
+      const rotated = await store.rotate(id, grace);
+      if (!rotated) throw new Error(`no active API key ${id}`);
+      await audit.record(actor, 'keys.rotate', {
+        keyId: id,
+        newKeyId: rotated.created.record.id,
+        graceSeconds: grace,
+      });
+      print({ key: rotated.created.key, ...viewOf(rotated.created.record), replaced: viewOf(rotated.old) });
+    } else {
+      const id = oneId(ids, command);
+      const revoked = await store.revoke(id);
+      if (!revoked) throw new Error(`no API key ${id}`);
+      await audit.record(actor, 'keys.revoke', { keyId: id, tenant: revoked.tenant });
+      print(viewOf(revoked));
+    }
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: Error) => {
+    process.stderr.write(`keys: ${error.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,37 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { AuthenticatedRequest } from './authenticated-request';
+import { Authenticator } from './authenticator';
+import { AUTH_UNAVAILABLE } from './auth-unavailable';
+
+/**
+ * Audio uploads are authenticated before their body is read: the body parsers run as Express
+ * middleware, ahead of Nest's guards, and an anonymous client must not make the router take in up
+ * to MAX_FILE_BYTES first. Only POSTs (the audio routes); the request's `auth` is then set, and the
+ * guard checks the route's scopes against it without authenticating again.
+ */
+export function authenticateBeforeBody(authenticator: Authenticator) {
+  return (request: Request & AuthenticatedRequest, response: Response, next: NextFunction): void => {
+    if (request.method !== 'POST') return next();
+    authenticator.authenticate(request, { scopes: [], allowQueryToken: false, websocket: false }).then(
+      (outcome) => {
+        if (outcome.ok) {
+          request.auth = outcome.auth;
+          return next();
+        }
+        if (outcome.retryAfterSeconds !== undefined)
+          response.setHeader('Retry-After', String(outcome.retryAfterSeconds));
+        if (outcome.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+        // The body was not read: close the connection rather than drain what may be a large upload.
+        response.setHeader('Connection', 'close');
+        response.status(outcome.status).json({ statusCode: outcome.status, message: outcome.message });
+      },
+      () => {
+        response.setHeader('Connection', 'close');
+        response.status(503).json({
+          statusCode: 503,
+          message: AUTH_UNAVAILABLE,
+        });
+      },
+    );
+  };
+}
