@@ -10,10 +10,10 @@
  */
 import { userInfo } from 'node:os';
 import { ApiKeyStore, AuditLog, AuthEnvironment, viewOf } from '@streamscribe/auth';
-import { validateEnvironment } from '@streamscribe/config';
+import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
 import { RequestAuth, SCOPES, Scope } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
-import { createRedisConnection, waitUntilReady } from '@streamscribe/redis';
+import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
 
 const USAGE =
   'usage: npm run keys -- create --tenant T --scopes transcribe,read[,admin] [--name N] [--expires-in SECONDS]\n' +
@@ -74,10 +74,12 @@ async function main(): Promise<number> {
     return command === 'help' ? 0 : 2;
   }
   const env = validateEnvironment(AuthEnvironment, process.env);
-  const redis = createRedisConnection(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', {
+  const common = validateEnvironment(CommonEnvironment, process.env);
+  const redis = createRedisConnection(common.REDIS_URL, {
     name: 'keys-cli',
     logger: createLogger('redis'),
     failFastWhenDisconnected: true,
+    tls: redisTlsFrom(common),
   });
   // The CLI's own cache is off: every command reads Redis.
   const store = new ApiKeyStore(redis, 0);
