@@ -83,7 +83,7 @@ export class SessionsController {
     const problem = sessionIdProblem(sessionId);
     if (problem) throw new BadRequestException(problem);
     const lastSeq = resumePoint(lastEventIdHeader ?? lastEventIdQuery);
-    await this.feed.assertExists(sessionId);
-    await streamSse(this.feed, sessionId, lastSeq, request, response);
+    // 429/503 over a cap on live feeds, 404 for an unknown session, before any header goes out.
+    await streamSse(this.feed, { sessionId, lastSeq }, request, response);
   }
 }
