@@ -12,7 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ChunkIngestQuery } from '@streamscribe/contracts';
+import { ChunkIngestQuery, TranscriptPageQuery } from '@streamscribe/contracts';
 import {
   AudioIntake,
   clientGone,
@@ -24,7 +24,8 @@ import {
   streamSse,
 } from '@streamscribe/router-core';
 import { sessionIdProblem } from '@streamscribe/contracts';
-import type { Transcript } from '@streamscribe/sessions';
+import { pagedTranscript } from '@streamscribe/sessions';
+import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
 
 @Controller('v1/sessions')
 export class SessionsController {
@@ -50,9 +51,13 @@ export class SessionsController {
     return accepted;
   }
 
+  /** Whole for up to TRANSCRIPT_PAGE_MAX chunks; paged with `?after=<seq>&limit=<n>` (see pagedTranscript). */
   @Get(':sessionId/transcript')
-  transcript(@Param('sessionId') sessionId: string): Promise<Transcript> {
-    return this.router.transcript(sessionId);
+  async transcript(
+    @Param('sessionId') sessionId: string,
+    @Query() page: TranscriptPageQuery,
+  ): Promise<Transcript | TranscriptPage> {
+    return pagedTranscript(await this.router.transcript(sessionId), page);
   }
 
   /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
