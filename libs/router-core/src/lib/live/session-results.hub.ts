@@ -5,6 +5,8 @@ import { SharedSessionReader, WatchedSession } from './shared-session-reader';
 
 /** Longest a watched session goes without a re-read, should a wake-up from the watcher be missed. */
 export const RECHECK_MS = 1000;
+/** Consecutive failed re-reads after which a session's feeds end with the error. */
+const FAILURES_BEFORE_GIVING_UP = 5;
 
 /**
  * The sessions this router's live feeds watch, one SharedSessionReader each, shared by all their
@@ -51,13 +53,21 @@ export class SessionResultsHub {
     this.watcher.start();
     // Ends once the reader left the map (its last feed went, or it failed); the watcher's waiter
     // it may leave behind times out within recheckMs.
+    let failures = 0;
     while (this.readers.get(reader.session.key) === reader) {
       await this.watcher.waitForResult(reader.session.sessionId, this.recheckMs);
       if (this.readers.get(reader.session.key) !== reader) return;
       try {
         await reader.refresh();
+        failures = 0;
       } catch (error) {
-        this.logger.debug({ err: (error as Error).message }, 'live feed re-read failed; its feeds end');
+        // A blip (a timed-out read on a busy Redis) is retried at the next re-check; only Redis
+        // failing for a while ends the feeds, as a feed reading for itself would have ended.
+        if (++failures < FAILURES_BEFORE_GIVING_UP) continue;
+        this.logger.debug(
+          { err: (error as Error).message },
+          'live feed re-reads keep failing; its feeds end',
+        );
         this.readers.delete(reader.session.key);
         reader.fail(error as Error);
         return;

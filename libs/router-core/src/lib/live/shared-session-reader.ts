@@ -8,6 +8,9 @@ import {
 import { assembleTranscript } from '@streamscribe/sessions';
 import type { LiveSummary } from './live-event';
 
+/** Result entries per XRANGE reply. */
+const READ_PAGE = 500;
+
 /** Where a watched session's results live; the caller names the keys (so the key scheme stays in one place). */
 export interface WatchedSession {
   /** Identifies the session across tenants: feeds of the same key share one reader. */
@@ -122,24 +125,29 @@ export class SharedSessionReader {
   }
 
   private async readOnce(): Promise<void> {
-    const replies =
-      (await this.redis
-        .pipeline()
-        .hget(this.session.metaKey, 'expected_chunks')
-        .xrangeBuffer(this.session.resultsStream, this.cursor, '+')
-        .exec()) ?? [];
-    for (const [error] of replies) if (error) throw error;
-    const expected = replies[0][1] as string | null;
-    const raw = replies[1][1] as Array<[Buffer, Buffer[]]>;
     let changed = false;
-    const expectedChunks = expected === null ? undefined : Number(expected);
-    if (expectedChunks !== this.expectedChunks) {
-      this.expectedChunks = expectedChunks;
-      changed = true;
-    }
-    for (const [id, flat] of raw) {
-      this.cursor = `(${id.toString()}`;
-      if (this.append(decodeResultEntry(fieldsFromFlat(flat)))) changed = true;
+    // Pages of READ_PAGE entries: a long session is read in bounded replies, each well inside
+    // the command timeout, instead of one reply as large as the session.
+    for (let full = true; full;) {
+      const replies =
+        (await this.redis
+          .pipeline()
+          .hget(this.session.metaKey, 'expected_chunks')
+          .xrangeBuffer(this.session.resultsStream, this.cursor, '+', 'COUNT', READ_PAGE)
+          .exec()) ?? [];
+      for (const [error] of replies) if (error) throw error;
+      const expected = replies[0][1] as string | null;
+      const raw = replies[1][1] as Array<[Buffer, Buffer[]]>;
+      const expectedChunks = expected === null ? undefined : Number(expected);
+      if (expectedChunks !== this.expectedChunks) {
+        this.expectedChunks = expectedChunks;
+        changed = true;
+      }
+      for (const [id, flat] of raw) {
+        this.cursor = `(${id.toString()}`;
+        if (this.append(decodeResultEntry(fieldsFromFlat(flat)))) changed = true;
+      }
+      full = raw.length === READ_PAGE;
     }
     if (changed) {
       this.version++;
