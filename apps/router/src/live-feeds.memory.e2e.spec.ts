@@ -214,6 +214,7 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
         `${perSecondWithOne.toFixed(1)}, with ${CLIENTS + 1}: ${perSecondWithCrowd.toFixed(1)}\n`,
     );
     expect(perClient).toBeLessThan(128 * 1024);
+    expect((crowd.heap - baseline.heap) / CLIENTS).toBeLessThan(64 * 1024);
     // One re-check per watched session per second (plus the watcher's XREAD), whatever the clients.
     expect(perSecondWithCrowd).toBeLessThan(perSecondWithOne * 1.5 + 3);
     expect(feed.hub.watchedSessions).toBe(1);
