@@ -182,11 +182,23 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
     expect(await closed).toBe(1009);
   });
 
-  it(`${CLIENTS} SSE clients on one session: Redis commands per second do not grow with them, memory per client is bounded and comes back when they close`, async () => {
-    const one = await openSse(base, 'crowd');
+  it(
+    `${CLIENTS} SSE clients on one session: Redis commands per second do not grow with them, memory per client is bounded and comes back when they close`,
+    async () => {
+      const one = await openSse(base, 'crowd');
+      const clients: SseClient[] = [];
+      try {
+        await crowdOnOneSession(one, clients);
+      } finally {
+        for (const client of [one, ...clients]) client.request.destroy();
+      }
+    },
+    120_000 + CLIENTS * 60,
+  );
+
+  async function crowdOnOneSession(one: SseClient, clients: SseClient[]): Promise<void> {
     const perSecondWithOne = await commandsPerSecond(redis, 3000);
     const baseline = await settledMemory();
-    const clients: SseClient[] = [];
     for (let i = 0; i < CLIENTS; i += 50)
       clients.push(
         ...(await Promise.all(
@@ -228,7 +240,7 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
     );
     expect(closed.heap - baseline.heap).toBeLessThan(Math.max(4 * MIB, (crowd.heap - baseline.heap) / 4));
     expect(await metricValue('streamscribe_live_feeds_open', { transport: 'sse' })).toBe(0);
-  });
+  }
 
   it('drops an SSE client that stops reading, with a metric, and releases its feed', async () => {
     // ~24 MiB of results: more than the kernel's socket buffers take for a client that reads nothing.
@@ -239,13 +251,14 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
       transport: 'sse',
       reason: 'slow_reader',
     });
+    await until(() => feed.caps.open === 0, 30_000); // what earlier tests opened has gone
     const socket = connect(Number(new URL(base).port), '127.0.0.1');
     afterDrop.push(() => socket.destroy());
     await new Promise((resolve) => socket.once('connect', resolve));
     socket.write('GET /v1/sessions/slow/events HTTP/1.1\r\nHost: router\r\n\r\n');
     socket.pause(); // reads nothing more
     const closedByServer = new Promise((resolve) => socket.once('close', resolve));
-    await until(async () => feed.caps.open === 1, 10_000);
+    await until(async () => feed.caps.open === 1, 30_000);
     await until(
       async () =>
         (await metricValue('streamscribe_live_feeds_dropped_total', {

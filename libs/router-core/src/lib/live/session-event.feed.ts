@@ -11,7 +11,10 @@ import { LiveFeedCaps } from './live-feed-caps';
 import type { SlowReaderLimits } from './live-sink';
 import { OrderedRelease } from './ordered-release';
 import { SessionResultsHub } from './session-results.hub';
-import type { WatchedSession } from './shared-session-reader';
+import type { SharedSessionReader, WatchedSession } from './shared-session-reader';
+
+/** Tries of a joining feed's first read before it ends with the error. */
+const JOIN_READ_ATTEMPTS = 3;
 
 /**
  * A session's results as they land, in audio order, for SSE and WebSocket clients alike. Each
@@ -72,7 +75,7 @@ export class SessionEventFeed {
   ): AsyncGenerator<LiveEvent> {
     const reader = this.hub.join(this.watchedSession(tenant, sessionId));
     try {
-      await whileRedisAnswers(() => reader.refresh());
+      await whileRedisAnswers(() => firstRead(reader));
       const release = new OrderedRelease(lastSeq, this.env.LIVE_HOLD_MS);
       const joinedAt = reader.log.length;
       release.resumedWithSeqs((seq) => reader.hadSeqWithin(seq, joinedAt));
@@ -106,5 +109,20 @@ export class SessionEventFeed {
       metaKey: sessionMetaKey(sessionId),
       resultsStream: sessionResultsStream(sessionId),
     };
+  }
+}
+
+/**
+ * The joining feed's read, tried a few times: on a busy Redis one read of many joining at once
+ * may time out, and that should not end a feed that the next read would serve.
+ */
+async function firstRead(reader: SharedSessionReader): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reader.refresh();
+    } catch (error) {
+      if (attempt >= JOIN_READ_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
   }
 }
