@@ -2,19 +2,20 @@ import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { authenticatedGateway } from '@streamscribe/auth';
-import { SessionEventFeed, streamToWebSocket } from '@streamscribe/router-core';
+import { LIVE_WS_MAX_PAYLOAD_BYTES, SessionEventFeed, streamToWebSocket } from '@streamscribe/router-core';
 
 /**
  * Live results over WebSocket: `ws://router/v1/live?sessionId=<id>&lastEventId=<seq>`. The upgrade
  * needs a key with scope `read` (header, `Sec-WebSocket-Protocol: token, <key>` or `?token=`),
- * checked by AuthenticatingWsAdapter before it completes; `request.auth` says whose it is.
+ * checked by AuthenticatingWsAdapter before it completes; `request.auth` says whose it is. Clients
+ * send only small control messages here, so a larger message is refused (close 1009) before it is read.
  */
-@WebSocketGateway(authenticatedGateway('/v1/live', 'read'))
+@WebSocketGateway({ ...authenticatedGateway('/v1/live', 'read'), maxPayload: LIVE_WS_MAX_PAYLOAD_BYTES })
 export class LiveResultsGateway implements OnGatewayConnection {
   constructor(private readonly feed: SessionEventFeed) {}
 
   handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
     // Nest drops this promise: a rejection here would be unhandled and end the process.
-    return streamToWebSocket(this.feed, socket, request.url).catch(() => socket.terminate());
+    return streamToWebSocket(this.feed, socket, request).catch(() => socket.terminate());
   }
 }

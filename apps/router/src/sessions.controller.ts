@@ -12,7 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ChunkIngestQuery } from '@streamscribe/contracts';
+import { ChunkIngestQuery, TranscriptPageQuery } from '@streamscribe/contracts';
 import { AllowQueryToken, RequireScopes } from '@streamscribe/auth';
 import {
   AudioIntake,
@@ -25,7 +25,8 @@ import {
   streamSse,
 } from '@streamscribe/router-core';
 import { sessionIdProblem } from '@streamscribe/contracts';
-import type { Transcript } from '@streamscribe/sessions';
+import { pagedTranscript } from '@streamscribe/sessions';
+import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
 
 @Controller('v1/sessions')
 export class SessionsController {
@@ -52,10 +53,14 @@ export class SessionsController {
     return accepted;
   }
 
+  /** Whole for up to TRANSCRIPT_PAGE_MAX chunks; paged with `?after=<seq>&limit=<n>` (see pagedTranscript). */
   @RequireScopes('read')
   @Get(':sessionId/transcript')
-  transcript(@Param('sessionId') sessionId: string): Promise<Transcript> {
-    return this.router.transcript(sessionId);
+  async transcript(
+    @Param('sessionId') sessionId: string,
+    @Query() page: TranscriptPageQuery,
+  ): Promise<Transcript | TranscriptPage> {
+    return pagedTranscript(await this.router.transcript(sessionId), page);
   }
 
   /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
@@ -90,7 +95,7 @@ export class SessionsController {
     const problem = sessionIdProblem(sessionId);
     if (problem) throw new BadRequestException(problem);
     const lastSeq = resumePoint(lastEventIdHeader ?? lastEventIdQuery);
-    await this.feed.assertExists(sessionId);
-    await streamSse(this.feed, sessionId, lastSeq, request, response);
+    // 429/503 over a cap on live feeds, 404 for an unknown session, before any header goes out.
+    await streamSse(this.feed, { sessionId, lastSeq }, request, response);
   }
 }

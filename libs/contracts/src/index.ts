@@ -58,6 +58,11 @@ export {
 export type { DeadLetter } from './lib/dead-letter-entry';
 export { DeadLetterListQuery, RedriveRequest } from './lib/dto/dead-letter.query';
 export {
+  TRANSCRIPT_PAGE_DEFAULT,
+  TRANSCRIPT_PAGE_MAX,
+  TranscriptPageQuery,
+} from './lib/dto/transcript-page.query';
+export {
   CONSENSUS_REQUESTS_STREAM,
   consensusClaimKey,
   consensusCorrelationSession,

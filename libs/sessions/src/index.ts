@@ -5,5 +5,7 @@ export { readIndexedResult, ResultStore } from './lib/result-store';
 export { ResultWatcher } from './lib/result-watcher';
 export type { Transcript, TranscriptChunk } from './lib/transcript';
 export { assembleTranscript, TranscriptReader } from './lib/transcript-reader';
+export { pagedTranscript } from './lib/transcript-page';
+export type { TranscriptPage } from './lib/transcript-page';
 export { readProviderCostTotals } from './lib/cost-totals';
 export type { CostTotals } from './lib/cost-totals';

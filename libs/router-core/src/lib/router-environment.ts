@@ -78,6 +78,34 @@ export class RouterEnvironment extends CommonEnvironment {
   @Max(600_000)
   LIVE_HOLD_MS = 10_000;
 
+  // Live feeds (SSE and WebSocket): caps on this router and slow readers (see README "Live feed limits").
+
+  /** Live feeds this router holds open at once, all tenants; over it: 503. */
+  @IsInt({ message: 'LIVE_MAX_FEEDS must be an integer' })
+  @Min(1)
+  LIVE_MAX_FEEDS = 1000;
+
+  /** Live feeds one tenant holds open on this router; over it: 429. */
+  @IsInt({ message: 'LIVE_MAX_FEEDS_PER_TENANT must be an integer' })
+  @Min(1)
+  LIVE_MAX_FEEDS_PER_TENANT = 500;
+
+  /** Live feeds open on one session on this router; over it: 429. */
+  @IsInt({ message: 'LIVE_MAX_FEEDS_PER_SESSION must be an integer' })
+  @Min(1)
+  LIVE_MAX_FEEDS_PER_SESSION = 100;
+
+  /** A live feed's client whose unsent buffer stays full this long is dropped, in ms. */
+  @IsInt({ message: 'LIVE_SLOW_READER_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVE_SLOW_READER_MS = 10_000;
+
+  /** A live feed's client with more than this many bytes unsent is dropped at once. */
+  @IsInt({ message: 'LIVE_MAX_BUFFERED_BYTES must be an integer' })
+  @Min(16 * 1024)
+  LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
+
   /** Consensus: how long to wait for every provider's hypothesis before voting on what arrived, in ms. */
   @IsInt({ message: 'CONSENSUS_TIMEOUT_MS must be an integer' })
   @Min(100)

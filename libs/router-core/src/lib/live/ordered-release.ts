@@ -15,8 +15,8 @@ export class OrderedRelease {
   private readonly gaps: Array<[number, number]> = [];
   /** Seqs whose late result went out already. */
   private readonly sentLate = new Set<number>();
-  /** Seqs at or below the resume point that had a result when the client resumed. */
-  private resumedWith?: Set<number>;
+  /** Whether a seq at or below the resume point had a result when the client resumed. */
+  private resumedWith?: (seq: number) => boolean;
   private readonly resumePoint: number;
   /** Since when the head of the queue has been blocked by a missing seq. */
   private blockedSince?: number;
@@ -40,10 +40,16 @@ export class OrderedRelease {
   /**
    * After the first read of a resumed feed: which seqs up to the resume point had results then.
    * Any other seq up to it that lands later was missing when the client went away: it goes out
-   * as late rather than being taken for one the client has.
+   * as late rather than being taken for one the client has. A predicate lets feeds share one
+   * record of the session instead of each keeping a set of its seqs.
    */
-  resumedWithSeqs(seqs: Iterable<number>): void {
-    this.resumedWith = new Set([...seqs].filter((seq) => seq <= this.resumePoint));
+  resumedWithSeqs(seqs: Iterable<number> | ((seq: number) => boolean)): void {
+    if (typeof seqs === 'function') {
+      this.resumedWith = seqs;
+      return;
+    }
+    const had = new Set([...seqs].filter((seq) => seq <= this.resumePoint));
+    this.resumedWith = (seq) => had.has(seq);
   }
 
   /** Takes a landed result; returns what can go out now. */
@@ -107,6 +113,6 @@ export class OrderedRelease {
   private missedByClient(seq: number): boolean {
     if (this.sentLate.has(seq)) return false;
     if (this.gaps.some(([from, to]) => from <= seq && seq <= to)) return true;
-    return this.resumedWith !== undefined && seq <= this.resumePoint && !this.resumedWith.has(seq);
+    return this.resumedWith !== undefined && seq <= this.resumePoint && !this.resumedWith(seq);
   }
 }

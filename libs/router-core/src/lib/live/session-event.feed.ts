@@ -1,37 +1,51 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
-import {
-  TranscriptionResultEntry,
-  decodeResultEntry,
-  fieldsFromFlat,
-  resultSupersedes,
-  sessionMetaKey,
-  sessionResultsStream,
-} from '@streamscribe/contracts';
-import { ResultWatcher, assembleTranscript } from '@streamscribe/sessions';
+import { DEFAULT_TENANT, sessionMetaKey, sessionResultsStream } from '@streamscribe/contracts';
+import { createLogger } from '@streamscribe/observability';
+import { ResultWatcher } from '@streamscribe/sessions';
 import { whileRedisAnswers } from '../redis-unavailable';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
 import { LiveEvent } from './live-event';
+import { LiveFeedCaps } from './live-feed-caps';
+import type { SlowReaderLimits } from './live-sink';
 import { OrderedRelease } from './ordered-release';
+import { SessionResultsHub } from './session-results.hub';
+import type { SharedSessionReader, WatchedSession } from './shared-session-reader';
 
-/** Longest a feed sleeps without re-reading, should a wake-up from the watcher be missed. */
-const RECHECK_MS = 1000;
+/** Tries of a joining feed's first read before it ends with the error. */
+const JOIN_READ_ATTEMPTS = 3;
 
 /**
- * A session's results as they land, in audio order, for SSE and WebSocket clients alike. It reads
- * the session's results stream from the start (to know what the client has and what the session
- * holds), releases what comes after the client's resume point in seq order, and ends with a
- * `final` event once a finished session (a whole file, or a live one ended by the client) has a
- * result for every chunk. One XREAD loop per router (ResultWatcher) wakes every feed.
+ * A session's results as they land, in audio order, for SSE and WebSocket clients alike. Each
+ * feed replays the session's results (read once per router for all its feeds: SessionResultsHub)
+ * from the start, to know what the client has and what the session holds, releases what comes
+ * after the client's resume point in seq order, and ends with a `final` event once a finished
+ * session (a whole file, or a live one ended by the client) has a result for every chunk.
  */
 @Injectable()
 export class SessionEventFeed {
+  readonly hub: SessionResultsHub;
+  /** In-process caps on open feeds (global, per tenant, per session). */
+  readonly caps: LiveFeedCaps;
+  readonly slowReaderLimits: SlowReaderLimits;
+
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
-    private readonly watcher: ResultWatcher,
-  ) {}
+    watcher: ResultWatcher,
+  ) {
+    this.hub = new SessionResultsHub(redis, watcher, createLogger('live-feeds'));
+    this.caps = new LiveFeedCaps({
+      global: env.LIVE_MAX_FEEDS,
+      perTenant: env.LIVE_MAX_FEEDS_PER_TENANT,
+      perSession: env.LIVE_MAX_FEEDS_PER_SESSION,
+    });
+    this.slowReaderLimits = {
+      slowReaderMs: env.LIVE_SLOW_READER_MS,
+      maxBufferedBytes: env.LIVE_MAX_BUFFERED_BYTES,
+    };
+  }
 
   /** Throws 404 when Redis knows nothing of the session, so transports can answer before streaming. */
   async assertExists(sessionId: string): Promise<void> {
@@ -48,69 +62,67 @@ export class SessionEventFeed {
     }
   }
 
-  /** The events after `lastSeq` (-1: from the start) until the session is final or `signal` aborts. */
-  async *events(sessionId: string, lastSeq: number, signal: AbortSignal): AsyncGenerator<LiveEvent> {
-    this.watcher.start();
-    const release = new OrderedRelease(lastSeq, this.env.LIVE_HOLD_MS);
-    const landed = new Map<string, TranscriptionResultEntry>();
-    let cursor = '-';
-    let firstRead = true;
-    while (!signal.aborted) {
-      const { expectedChunks, entries } = await this.readSince(sessionId, cursor);
-      const now = Date.now();
-      for (const [id, result] of entries) {
-        cursor = `(${id}`;
-        const earlier = landed.get(result.chunkId);
-        if (earlier) {
-          if (resultSupersedes(earlier.status, result.status)) {
-            landed.set(result.chunkId, result);
-            yield* release.supersede(result);
-          }
-          continue;
+  /**
+   * The events after `lastSeq` (-1: from the start) until the session is final or `signal` aborts.
+   * Lazy: the session's log is replayed only as fast as the transport takes events, so a slow
+   * client holds its position in the shared log, not a queue of its own.
+   */
+  async *events(
+    sessionId: string,
+    lastSeq: number,
+    signal: AbortSignal,
+    tenant = DEFAULT_TENANT,
+  ): AsyncGenerator<LiveEvent> {
+    const reader = this.hub.join(this.watchedSession(tenant, sessionId));
+    try {
+      await whileRedisAnswers(() => firstRead(reader));
+      const release = new OrderedRelease(lastSeq, this.env.LIVE_HOLD_MS);
+      const joinedAt = reader.log.length;
+      release.resumedWithSeqs((seq) => reader.hadSeqWithin(seq, joinedAt));
+      let position = 0;
+      while (!signal.aborted) {
+        if (reader.failure) throw reader.failure;
+        const seen = reader.version;
+        while (position < reader.log.length) {
+          const { result, kind } = reader.log[position++];
+          yield* kind === 'add' ? release.add(result, Date.now()) : release.supersede(result);
+          if (signal.aborted) return;
         }
-        landed.set(result.chunkId, result);
-        yield* release.add(result, now);
+        yield* release.release(Date.now());
+        if (reader.allLanded && release.holding === 0) {
+          yield { event: 'final', data: reader.summary() };
+          return;
+        }
+        await reader.changed(seen, release.msUntilDue(Date.now()), signal);
       }
-      if (firstRead) {
-        release.resumedWithSeqs([...landed.values()].flatMap((r) => (r.seq === undefined ? [] : [r.seq])));
-        firstRead = false;
-      }
-      yield* release.release(now);
-      if (expectedChunks !== undefined && landed.size >= expectedChunks && release.holding === 0) {
-        const { chunkCount, failedCount, text } = assembleTranscript(sessionId, {}, {}, [...landed.values()]);
-        yield { event: 'final', data: { sessionId, complete: true, chunkCount, failedCount, text } };
-        return;
-      }
-      const wait = Math.min(RECHECK_MS, release.msUntilDue(Date.now()) ?? RECHECK_MS);
-      await untilAborted(this.watcher.waitForResult(sessionId, wait), signal);
+    } finally {
+      this.hub.leave(reader);
     }
   }
 
-  private async readSince(sessionId: string, cursor: string) {
-    const replies =
-      (await this.redis
-        .pipeline()
-        .hget(sessionMetaKey(sessionId), 'expected_chunks')
-        .xrangeBuffer(sessionResultsStream(sessionId), cursor, '+')
-        .exec()) ?? [];
-    for (const [error] of replies) if (error) throw error;
-    const expected = replies[0][1] as string | null;
-    const raw = replies[1][1] as Array<[Buffer, Buffer[]]>;
+  /** The keys a session's feed reads (the one place the feed names keys). */
+  private watchedSession(tenant: string, sessionId: string): WatchedSession {
     return {
-      expectedChunks: expected === null ? undefined : Number(expected),
-      entries: raw.map(([id, flat]) => [id.toString(), decodeResultEntry(fieldsFromFlat(flat))] as const),
+      key: `${tenant}\u0000${sessionId}`,
+      tenant,
+      sessionId,
+      metaKey: sessionMetaKey(sessionId),
+      resultsStream: sessionResultsStream(sessionId),
     };
   }
 }
 
-function untilAborted(wait: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done);
-    wait.then(done);
-  });
+/**
+ * The joining feed's read, tried a few times: on a busy Redis one read of many joining at once
+ * may time out, and that should not end a feed that the next read would serve.
+ */
+async function firstRead(reader: SharedSessionReader): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await reader.refresh();
+    } catch (error) {
+      if (attempt >= JOIN_READ_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
