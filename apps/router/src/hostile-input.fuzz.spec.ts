@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import type Redis from 'ioredis';
 import WebSocket from 'ws';
-import {
-  audioBytesArb,
-  contentTypeArb,
-  fuzzParameters,
-  hostileWavArb,
-  speechWav,
-} from '@streamscribe/testing';
+import { audioBytesArb, contentTypeArb, fuzzParameters, hostileWavArb } from '@streamscribe/fuzzing';
+import { speechWav } from '@streamscribe/testing';
 import { RouterStack, startRouterStack } from './testing/router-stack';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.

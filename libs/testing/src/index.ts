@@ -38,18 +38,3 @@ export { runSctkRover, scliteUtteranceCounts, scoreWithSclite, sctkTool } from '
 export type { RoverSettings, ScliteScore } from './lib/sctk/sctk-tools';
 export { ClassicGuideProcess, requireClassicGuidePython } from './lib/classic-guide/classic-guide-process';
 export type { ClassicConsensusRun, ClassicGuideResult } from './lib/classic-guide/classic-guide-process';
-export { expectOnly, fuzzParameters, thrownBy } from './lib/fuzz/fuzz-parameters';
-export {
-  audioBytesArb,
-  dataChunkArb,
-  fmtBody,
-  fmtChunkArb,
-  fmtFieldsArb,
-  hostileWavArb,
-  mangledWavArb,
-  plausibleWavArb,
-  otherChunkArb,
-  riffChunkBytes,
-} from './lib/fuzz/wav-arbitraries';
-export type { FmtFields, RiffChunkSpec } from './lib/fuzz/wav-arbitraries';
-export { contentTypeArb } from './lib/fuzz/content-type-arbitraries';

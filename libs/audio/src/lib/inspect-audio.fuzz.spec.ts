@@ -6,7 +6,7 @@ import {
   fuzzParameters,
   hostileWavArb,
   thrownBy,
-} from '@streamscribe/testing';
+} from '@streamscribe/fuzzing';
 import { AudioDescription, frameBytes } from './audio-description';
 import { AudioFormatError } from './audio-format.error';
 import { parseAudioContentType } from './content-type/parse-audio-content-type';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { expectOnly, fuzzParameters, thrownBy } from '@streamscribe/testing';
+import { expectOnly, fuzzParameters, thrownBy } from '@streamscribe/fuzzing';
 import { AudioChunkEntry, CHUNK_FIELDS, decodeChunkEntry, encodeChunkEntry } from './chunk-entry';
 import { decodeDeadLetter, DEAD_LETTER_FIELDS } from './dead-letter-entry';
 import { SCHEMA_VERSION } from './entry-fields';

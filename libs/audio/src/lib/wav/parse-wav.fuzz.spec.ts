@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { audioBytesArb, expectOnly, fuzzParameters, hostileWavArb, thrownBy } from '@streamscribe/testing';
+import { audioBytesArb, expectOnly, fuzzParameters, hostileWavArb, thrownBy } from '@streamscribe/fuzzing';
 import { AudioFormatError } from '../audio-format.error';
 import { parseWav } from './parse-wav';
 import { riffChunks } from './riff-chunks';

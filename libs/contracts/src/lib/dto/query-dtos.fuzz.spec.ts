@@ -1,6 +1,6 @@
 import { BadRequestException, ValidationPipe } from '@nestjs/common';
 import fc from 'fast-check';
-import { fuzzParameters } from '@streamscribe/testing';
+import { fuzzParameters } from '@streamscribe/fuzzing';
 import { ChunkIngestQuery, RoutingQuery, TranscriptionQuery } from './chunk-ingest.query';
 import { DeadLetterListQuery, RedriveRequest } from './dead-letter.query';
 

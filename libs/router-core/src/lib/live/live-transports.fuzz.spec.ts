@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import fc from 'fast-check';
 import type { WebSocket } from 'ws';
-import { fuzzParameters } from '@streamscribe/testing';
+import { fuzzParameters } from '@streamscribe/fuzzing';
 import { streamToWebSocket } from './live-transports';
 import { SessionEventFeed } from './session-event.feed';
 

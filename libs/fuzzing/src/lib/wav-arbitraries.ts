@@ -175,8 +175,11 @@ export const mangledWavArb: fc.Arbitrary<Buffer> = fc
   .record({
     chunks: fc.array(fc.oneof(fmtChunkArb, dataChunkArb, otherChunkArb), { maxLength: 4 }),
     lead: fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom(['fmt ', 'data'], ['fmt ', 'LIST', 'data'], ['data', 'fmt ']) },
-      fc.constant([] as string[]),
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom<string[]>(['fmt ', 'data'], ['fmt ', 'LIST', 'data'], ['data', 'fmt ']),
+      },
+      fc.constant<string[]>([]),
     ),
     fmt: fmtChunkArb,
     data: dataChunkArb,
