@@ -28,6 +28,9 @@ describe('fuzzParameters', () => {
     expect(fuzzParameters(500)).toEqual({ numRuns: 100000, seed: 42 });
     process.env['FUZZ_TIME_LIMIT_MS'] = '60000';
     expect(fuzzParameters(500)).toMatchObject({ numRuns: 100000, interruptAfterTimeLimit: 60000 });
+    delete process.env['FUZZ_TIME_LIMIT_MS'];
+    delete process.env['FUZZ_RUNS'];
+    expect(fuzzParameters(40, 30_000, 8_000)).toMatchObject({ numRuns: 40, interruptAfterTimeLimit: 8000 });
     process.env['FUZZ_RUNS'] = 'many';
     expect(() => fuzzParameters(500)).toThrow("FUZZ_RUNS must be a whole number, got 'many'");
   });

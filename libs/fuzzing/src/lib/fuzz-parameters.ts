@@ -1,7 +1,7 @@
 import type { Parameters } from 'fast-check';
 
 /** Per property, unless FUZZ_TIME_LIMIT_MS says otherwise: keeps every fuzz suite in `npm test` to seconds. */
-const DEFAULT_TIME_LIMIT_MS = 2_000;
+export const DEFAULT_TIME_LIMIT_MS = 2_000;
 
 function envNumber(name: string): number | undefined {
   const raw = process.env[name];
@@ -20,11 +20,16 @@ function envNumber(name: string): number | undefined {
  * - `FUZZ_SEED=s` replays a run (fast-check prints the seed and path of a failure).
  *
  * `timeoutMs` bounds one run of an async property: a run that does not settle in time fails,
- * which is how a hang shows.
+ * which is how a hang shows. `timeLimitMs` replaces the default cap for a property whose runs are
+ * slow (real requests), so it still makes a few dozen.
  */
-export function fuzzParameters<T>(defaultRuns: number, timeoutMs?: number): Parameters<T> {
+export function fuzzParameters<T>(
+  defaultRuns: number,
+  timeoutMs?: number,
+  timeLimitMs = DEFAULT_TIME_LIMIT_MS,
+): Parameters<T> {
   const runs = envNumber('FUZZ_RUNS');
-  const timeLimit = envNumber('FUZZ_TIME_LIMIT_MS') ?? (runs === undefined ? DEFAULT_TIME_LIMIT_MS : 0);
+  const timeLimit = envNumber('FUZZ_TIME_LIMIT_MS') ?? (runs === undefined ? timeLimitMs : 0);
   const seed = envNumber('FUZZ_SEED');
   return {
     numRuns: runs ?? defaultRuns,
