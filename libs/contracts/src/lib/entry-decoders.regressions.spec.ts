@@ -1,3 +1,4 @@
+import { decodeChunkEntry } from './chunk-entry';
 import { decodeDeadLetter } from './dead-letter-entry';
 import { fieldsFromFlat } from './field-list';
 import { MalformedEntryError } from './malformed-entry.error';
@@ -14,6 +15,26 @@ describe('entry decoders: fuzz findings', () => {
       expect(decode).toThrow("field 'words' is not a JSON array of words");
     },
   );
+
+  it('refuses a seq (or any count) past 2^53, which would read back as a different number', () => {
+    const flat = [
+      'audio',
+      Buffer.from([0, 0]),
+      'session_id',
+      's',
+      'chunk_id',
+      'c',
+      'seq',
+      '9007199254740993',
+    ];
+    expect(() => decodeChunkEntry(fieldsFromFlat(flat))).toThrow(
+      "field 'seq' must be a non-negative integer, got 9007199254740992",
+    );
+    expect(decodeDeadLetter('1-0', fieldsFromFlat(flat))).toMatchObject({
+      redrivable: false,
+      seq: undefined,
+    });
+  });
 
   it('reads a re-drive count or dead-letter time that is not a count or a time as absent', () => {
     for (const garbage of ['1e309', 'Infinity', '-2', '1.5', 'x']) {
