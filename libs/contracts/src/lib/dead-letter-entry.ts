@@ -58,19 +58,23 @@ export function decodeDeadLetter(id: string, fields: RawFields): DeadLetter {
     malformed = error.message;
   }
   const seq = Number(text('seq'));
+  // Written by workers and re-drives, but a letter is whatever reached the stream: a count of
+  // '1e309' or '-2' must not become Infinity or a negative count (nor a time of Infinity).
+  const redriveCount = Number(text(REDRIVE_COUNT_FIELD));
+  const deadLetteredAt = Number(text(f.deadLetteredAt));
   return {
     id,
     reason: text(f.reason) ?? '(no reason recorded)',
     sourceStream: text(f.sourceStream),
     sourceEntryId: text(f.sourceEntryId),
     failedProvider: text(f.failedProvider),
-    deadLetteredAt: Number(text(f.deadLetteredAt)) || undefined,
+    deadLetteredAt: Number.isFinite(deadLetteredAt) && deadLetteredAt > 0 ? deadLetteredAt : undefined,
     sessionId: chunk?.sessionId ?? text('session_id'),
     chunkId: chunk?.chunkId ?? text('chunk_id'),
-    seq: chunk?.seq ?? (Number.isInteger(seq) ? seq : undefined),
+    seq: chunk?.seq ?? (Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined),
     originalProvider: chunk?.originalProvider,
     errorHistory: chunk?.errorHistory || undefined,
-    redriveCount: Number(text(REDRIVE_COUNT_FIELD)) || 0,
+    redriveCount: Number.isSafeInteger(redriveCount) && redriveCount > 0 ? redriveCount : 0,
     audioBytes: chunk?.audio.length ?? 0,
     redrivable: chunk !== undefined,
     malformed,

@@ -44,7 +44,8 @@ export class FieldReader {
 
   optionalInteger(name: string): number | undefined {
     const value = this.optionalNumber(name);
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+    // Safe integers only: '9007199254740993' reads as ...992, a different seq than was written.
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
       this.problems.push(`field '${name}' must be a non-negative integer, got ${value}`);
       return undefined;
     }

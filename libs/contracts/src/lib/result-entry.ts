@@ -136,10 +136,18 @@ function parseWords(r: FieldReader): WordTiming[] {
   if (!raw) return [];
   try {
     const words: unknown = JSON.parse(raw);
-    if (Array.isArray(words)) return words as WordTiming[];
+    // Every reader takes `word.word` as text (transcripts, voting): an element that is not an
+    // object with a text `word` ([1, null], [{"word": 7}]) is refused here, not crashed on there.
+    if (Array.isArray(words) && words.every(isWordLike)) return words as WordTiming[];
   } catch {
     // reported below
   }
-  r.problems.push(`field '${RESULT_FIELDS.words}' is not a JSON array`);
+  r.problems.push(`field '${RESULT_FIELDS.words}' is not a JSON array of words`);
   return [];
+}
+
+function isWordLike(value: unknown): boolean {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { word?: unknown }).word === 'string'
+  );
 }

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { AudioDescription, splitAudio } from '@streamscribe/audio';
+import { AudioDescription, AudioFormatError, splitAudio } from '@streamscribe/audio';
 import {
   AudioChunkEntry,
   ChunkIngestQuery,
@@ -124,7 +124,7 @@ export class TranscriptionRouterService {
     const consensus = consensusOf(query);
     const chunkSeconds = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
     // Every piece is a standalone WAV, whatever the upload's format.
-    const chunks = splitAudio(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
+    const chunks = chunksOf(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
       newChunkEntry({
         sessionId,
         chunkId: '',
@@ -306,4 +306,18 @@ function requirementsOf(query: RoutingQuery, audioSeconds: number): RoutingRequi
     wordTimestamps: query.wordTimestamps,
     audioSeconds,
   };
+}
+
+/**
+ * The upload cut into standalone WAVs. A header can declare a format the chunks' own headers
+ * cannot hold (8 channels at 536,870,912 Hz overflows the byte rate field): that is the client's
+ * audio at fault, a 400, not a 500.
+ */
+function chunksOf(body: Buffer, audio: AudioDescription, chunkSeconds: number): Buffer[] {
+  try {
+    return splitAudio(body, audio, chunkSeconds);
+  } catch (error) {
+    if (error instanceof AudioFormatError) throw new BadRequestException(error.message);
+    throw error;
+  }
 }

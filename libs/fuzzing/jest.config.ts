@@ -1,0 +1,5 @@
+export default {
+  displayName: 'fuzzing',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
