@@ -1,16 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChunkIngestQuery } from '@streamscribe/contracts';
 import {
@@ -18,12 +6,12 @@ import {
   clientGone,
   ChunkAccepted,
   ConsensusReport,
+  RequestTenant,
   SessionEventFeed,
   TranscriptionRouterService,
   resumePoint,
   streamSse,
 } from '@streamscribe/router-core';
-import { sessionIdProblem } from '@streamscribe/contracts';
 import type { Transcript } from '@streamscribe/sessions';
 
 @Controller('v1/sessions')
@@ -38,6 +26,7 @@ export class SessionsController {
   @Post(':sessionId/chunks')
   @HttpCode(202)
   async postChunk(
+    @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
     @Query() query: ChunkIngestQuery,
     @Headers('content-type') contentType: string | undefined,
@@ -45,27 +34,33 @@ export class SessionsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ChunkAccepted> {
     const { body, audio } = await this.intake.read(rawBody, contentType, 'chunk', clientGone(response));
-    const accepted = await this.router.ingestChunk(sessionId, body, audio, query);
+    const accepted = await this.router.ingestChunk(tenant, sessionId, body, audio, query);
     if (accepted.duplicate) response.status(200);
     return accepted;
   }
 
   @Get(':sessionId/transcript')
-  transcript(@Param('sessionId') sessionId: string): Promise<Transcript> {
-    return this.router.transcript(sessionId);
+  transcript(@RequestTenant() tenant: string, @Param('sessionId') sessionId: string): Promise<Transcript> {
+    return this.router.transcript(tenant, sessionId);
   }
 
   /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
   @Get(':sessionId/consensus')
-  consensus(@Param('sessionId') sessionId: string): Promise<ConsensusReport> {
-    return this.router.consensusReport(sessionId);
+  consensus(
+    @RequestTenant() tenant: string,
+    @Param('sessionId') sessionId: string,
+  ): Promise<ConsensusReport> {
+    return this.router.consensusReport(tenant, sessionId);
   }
 
   /** No more chunks will come: the session is complete once each posted chunk has its result. */
   @Post(':sessionId/end')
   @HttpCode(200)
-  end(@Param('sessionId') sessionId: string): Promise<{ sessionId: string; chunks: number }> {
-    return this.router.endSession(sessionId);
+  end(
+    @RequestTenant() tenant: string,
+    @Param('sessionId') sessionId: string,
+  ): Promise<{ sessionId: string; chunks: number }> {
+    return this.router.endSession(tenant, sessionId);
   }
 
   /**
@@ -74,16 +69,16 @@ export class SessionsController {
    */
   @Get(':sessionId/events')
   async events(
+    @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Query('lastEventId') lastEventIdQuery: string | undefined,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const problem = sessionIdProblem(sessionId);
-    if (problem) throw new BadRequestException(problem);
+    const session = this.router.session(tenant, sessionId);
     const lastSeq = resumePoint(lastEventIdHeader ?? lastEventIdQuery);
-    await this.feed.assertExists(sessionId);
-    await streamSse(this.feed, sessionId, lastSeq, request, response);
+    await this.feed.assertExists(session);
+    await streamSse(this.feed, session, lastSeq, request, response);
   }
 }

@@ -1,5 +1,9 @@
 export { DeadLetterStore } from './lib/dead-letters/dead-letter-store';
-export type { DeadLetterPage, RedriveOutcome } from './lib/dead-letters/dead-letter-store';
+export type {
+  DeadLetterListOptions,
+  DeadLetterPage,
+  RedriveOutcome,
+} from './lib/dead-letters/dead-letter-store';
 export { readProviderLoads } from './lib/load/provider-loads.reader';
 export { StreamLagCollector } from './lib/load/stream-lag.collector';
 export { providerFleets } from './lib/load/stream-stats.reader';

@@ -5,5 +5,6 @@ export { readIndexedResult, ResultStore } from './lib/result-store';
 export { ResultWatcher } from './lib/result-watcher';
 export type { Transcript, TranscriptChunk } from './lib/transcript';
 export { assembleTranscript, TranscriptReader } from './lib/transcript-reader';
-export { readProviderCostTotals } from './lib/cost-totals';
+export { readProviderCostTotals, readTenantCostTotals } from './lib/cost-totals';
+export { costMonth } from './lib/session-lifetimes';
 export type { CostTotals } from './lib/cost-totals';

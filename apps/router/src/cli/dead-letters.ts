@@ -8,7 +8,7 @@
  *   redrive --all [--provider P] [--limit N]
  */
 import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
-import { DEAD_LETTER_STREAM, PROVIDERS, ProviderName, chunkWireFrom } from '@streamscribe/contracts';
+import { PROVIDERS, ProviderName, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { DeadLetterStore } from '@streamscribe/fleet';
 import { createRedisConnection, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
@@ -66,11 +66,8 @@ async function main(): Promise<number> {
   try {
     await waitUntilReady(redis, 5000);
     // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS).
-    const store = new DeadLetterStore(
-      redis,
-      DEAD_LETTER_STREAM,
-      chunkWireFrom(validateEnvironment(CommonEnvironment, process.env)),
-    );
+    const env = validateEnvironment(CommonEnvironment, process.env);
+    const store = new DeadLetterStore(redis, keySchemeFrom(env), chunkWireFrom(env));
     if (command === 'list') {
       const page = await store.list({
         count: numberFlag(flags, 'count'),

@@ -16,7 +16,7 @@ import {
   createLogger,
 } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
-import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS, chunkWireFrom } from '@streamscribe/contracts';
+import { KeyScheme, PROVIDERS, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import {
   closeRedis,
@@ -95,16 +95,23 @@ export class RouterCoreModule {
               commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
             }),
         },
+        // The Redis key scheme: one per app, from settings.
+        {
+          provide: KeyScheme,
+          inject: [ROUTER_ENVIRONMENT],
+          useFactory: (env: RouterEnvironment) => keySchemeFrom(env),
+        },
         {
           provide: ResultWatcher,
-          inject: [ROUTER_ENVIRONMENT],
-          useFactory: (env: RouterEnvironment) =>
+          inject: [ROUTER_ENVIRONMENT, KeyScheme],
+          useFactory: (env: RouterEnvironment, keys: KeyScheme) =>
             new ResultWatcher(
               createRedisConnection(env.REDIS_URL, {
                 name: 'router:results-watcher',
                 logger: createLogger('redis'),
               }),
               createLogger('result-watcher'),
+              keys,
             ),
         },
         {
@@ -127,11 +134,13 @@ export class RouterCoreModule {
         {
           // Every fleet's lag, pending and live consumers on the router's /metrics.
           provide: StreamLagCollector,
-          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: RouterEnvironment) =>
+          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT, KeyScheme],
+          useFactory: (redis: Redis, env: RouterEnvironment, keys: KeyScheme) =>
             new StreamLagCollector(redis, {
-              groups: providerFleets(PROVIDERS),
-              plainStreams: [FAILURES_STREAM, DEAD_LETTER_STREAM],
+              groups: providerFleets(PROVIDERS, keys),
+              plainStreams: keys
+                .allPartitions()
+                .flatMap((k) => [keys.failuresStream(k), keys.deadLetterStream(k)]),
               livenessMs: env.CONSUMER_LIVENESS_MS,
               timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
               logger: createLogger('stream-lag'),
@@ -158,6 +167,7 @@ export class RouterCoreModule {
         DeadLetterService,
         AdminTokenGuard,
         ROUTER_ENVIRONMENT,
+        KeyScheme,
       ],
     };
   }

@@ -1,7 +1,11 @@
 import Redis from 'ioredis';
-import { DEAD_LETTER_STREAM, encodeChunkEntry, newChunkEntry, providerStream } from '@streamscribe/contracts';
+import { KeyScheme, encodeChunkEntry, newChunkEntry } from '@streamscribe/contracts';
 import { RedisHarness, speechWav } from '@streamscribe/testing';
 import { DeadLetterStore } from './dead-letter-store';
+
+const keys = new KeyScheme();
+const DEAD_LETTER_STREAM = keys.deadLetterStream();
+const providerStream = (provider: 'deepgram' | 'whisper' | 'assemblyai') => keys.providerStream(provider);
 
 describe('DeadLetterStore', () => {
   let harness: RedisHarness;
@@ -114,7 +118,7 @@ describe('DeadLetterStore', () => {
   });
 
   it('re-drives as the target fleet reads audio: chunk_data for a classic fleet, raw audio elsewhere', async () => {
-    const classicAware = new DeadLetterStore(redis, DEAD_LETTER_STREAM, {
+    const classicAware = new DeadLetterStore(redis, keys, {
       audioFields: 'audio',
       classicFleets: ['whisper'],
     });

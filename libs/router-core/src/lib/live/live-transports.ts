@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import { HttpException } from '@nestjs/common';
-import { sessionIdProblem } from '@streamscribe/contracts';
+import { KeyScheme, SessionRef, sessionIdProblem } from '@streamscribe/contracts';
 import { formatSse, resumePoint } from './live-resume';
 import { SessionEventFeed } from './session-event.feed';
 
@@ -20,7 +20,7 @@ const WS_ERROR = 1011;
  */
 export async function streamSse(
   feed: SessionEventFeed,
-  sessionId: string,
+  session: SessionRef,
   lastSeq: number,
   _request: IncomingMessage,
   response: ServerResponse,
@@ -39,7 +39,7 @@ export async function streamSse(
   response.on('close', () => abort.abort());
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), SSE_KEEP_ALIVE_MS);
   try {
-    for await (const event of feed.events(sessionId, lastSeq, abort.signal)) response.write(formatSse(event));
+    for await (const event of feed.events(session, lastSeq, abort.signal)) response.write(formatSse(event));
   } catch (error) {
     response.write(formatSse({ event: 'error', data: { message: (error as Error).message } }));
   } finally {
@@ -49,11 +49,14 @@ export async function streamSse(
 }
 
 /**
- * Streams a session's feed over a WebSocket (`/v1/live?sessionId=…&lastEventId=…`), one JSON
- * message per event (`{ event, id, data }`), and closes with 1000 after `final`.
+ * Streams a session of `tenant` (from the upgrade request's `auth`) over a WebSocket
+ * (`/v1/live?sessionId=…&lastEventId=…`), one JSON message per event (`{ event, id, data }`), and
+ * closes with 1000 after `final`.
  */
 export async function streamToWebSocket(
   feed: SessionEventFeed,
+  keys: KeyScheme,
+  tenant: string,
   socket: WebSocket,
   requestUrl: string | undefined,
 ): Promise<void> {
@@ -77,8 +80,9 @@ export async function streamToWebSocket(
       : 'sessionId is required: connect to /v1/live?sessionId=<id>';
     if (problem) return closeSafely(socket, WS_POLICY, problem);
     const lastSeq = resumePoint(query.get('lastEventId') ?? undefined);
-    await feed.assertExists(sessionId);
-    for await (const event of feed.events(sessionId, lastSeq, abort.signal)) {
+    const session = keys.session(tenant, sessionId);
+    await feed.assertExists(session);
+    for await (const event of feed.events(session, lastSeq, abort.signal)) {
       if (socket.readyState !== WS_OPEN) return;
       socket.send(JSON.stringify(event));
     }

@@ -1,12 +1,12 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
+  KeyScheme,
+  SessionRef,
   TranscriptionResultEntry,
   decodeResultEntry,
   fieldsFromFlat,
   resultSupersedes,
-  sessionMetaKey,
-  sessionResultsStream,
 } from '@streamscribe/contracts';
 import { ResultWatcher, assembleTranscript } from '@streamscribe/sessions';
 import { whileRedisAnswers } from '../redis-unavailable';
@@ -31,14 +31,19 @@ export class SessionEventFeed {
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
     private readonly watcher: ResultWatcher,
+    private readonly keys: KeyScheme,
   ) {}
 
-  /** Throws 404 when Redis knows nothing of the session, so transports can answer before streaming. */
-  async assertExists(sessionId: string): Promise<void> {
+  /**
+   * Throws 404 when Redis knows nothing of the session (another tenant's included), so transports
+   * can answer before streaming.
+   */
+  async assertExists(session: SessionRef): Promise<void> {
+    const { sessionId } = session;
     const [metaKeys, results] = await whileRedisAnswers(() =>
       Promise.all([
-        this.redis.exists(sessionMetaKey(sessionId)),
-        this.redis.exists(sessionResultsStream(sessionId)),
+        this.redis.exists(this.keys.sessionMetaKey(session)),
+        this.redis.exists(this.keys.sessionResultsStream(session)),
       ]),
     );
     if (metaKeys + results === 0) {
@@ -49,14 +54,15 @@ export class SessionEventFeed {
   }
 
   /** The events after `lastSeq` (-1: from the start) until the session is final or `signal` aborts. */
-  async *events(sessionId: string, lastSeq: number, signal: AbortSignal): AsyncGenerator<LiveEvent> {
+  async *events(session: SessionRef, lastSeq: number, signal: AbortSignal): AsyncGenerator<LiveEvent> {
+    const { sessionId } = session;
     this.watcher.start();
     const release = new OrderedRelease(lastSeq, this.env.LIVE_HOLD_MS);
     const landed = new Map<string, TranscriptionResultEntry>();
     let cursor = '-';
     let firstRead = true;
     while (!signal.aborted) {
-      const { expectedChunks, entries } = await this.readSince(sessionId, cursor);
+      const { expectedChunks, entries } = await this.readSince(session, cursor);
       const now = Date.now();
       for (const [id, result] of entries) {
         cursor = `(${id}`;
@@ -82,16 +88,16 @@ export class SessionEventFeed {
         return;
       }
       const wait = Math.min(RECHECK_MS, release.msUntilDue(Date.now()) ?? RECHECK_MS);
-      await untilAborted(this.watcher.waitForResult(sessionId, wait), signal);
+      await untilAborted(this.watcher.waitForResult(session, wait), signal);
     }
   }
 
-  private async readSince(sessionId: string, cursor: string) {
+  private async readSince(session: SessionRef, cursor: string) {
     const replies =
       (await this.redis
         .pipeline()
-        .hget(sessionMetaKey(sessionId), 'expected_chunks')
-        .xrangeBuffer(sessionResultsStream(sessionId), cursor, '+')
+        .hget(this.keys.sessionMetaKey(session), 'expected_chunks')
+        .xrangeBuffer(this.keys.sessionResultsStream(session), cursor, '+')
         .exec()) ?? [];
     for (const [error] of replies) if (error) throw error;
     const expected = replies[0][1] as string | null;
