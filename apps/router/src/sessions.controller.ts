@@ -1,4 +1,16 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChunkIngestQuery } from '@streamscribe/contracts';
 import {
@@ -61,6 +73,16 @@ export class SessionsController {
     @Param('sessionId') sessionId: string,
   ): Promise<{ sessionId: string; chunks: number }> {
     return this.router.endSession(tenant, sessionId);
+  }
+
+  /**
+   * Removes everything the session left: results, queued audio, failures, dead letters, its
+   * entries in the global results feed. 404 for a session Redis does not hold (or another tenant's).
+   */
+  @Delete(':sessionId')
+  @HttpCode(200)
+  remove(@RequestTenant() tenant: string, @Param('sessionId') sessionId: string) {
+    return this.router.deleteSession(tenant, sessionId);
   }
 
   /**

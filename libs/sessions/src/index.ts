@@ -8,3 +8,7 @@ export { assembleTranscript, TranscriptReader } from './lib/transcript-reader';
 export { readProviderCostTotals, readTenantCostTotals } from './lib/cost-totals';
 export { costMonth } from './lib/session-lifetimes';
 export type { CostTotals } from './lib/cost-totals';
+export { SessionEraser } from './lib/session-eraser';
+export type { SessionErased } from './lib/session-eraser';
+export { fixedRetention, SessionRetentionSweep } from './lib/session-retention';
+export type { RetentionPolicy } from './lib/session-retention';

@@ -15,7 +15,7 @@ import {
   ReadinessCheck,
   createLogger,
 } from '@streamscribe/observability';
-import { ResultWatcher } from '@streamscribe/sessions';
+import { ResultWatcher, fixedRetention } from '@streamscribe/sessions';
 import { KeyScheme, PROVIDERS, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import {
@@ -38,7 +38,8 @@ import { ProviderChooser } from './provider-chooser';
 import { ProviderStateMonitor } from './provider-state.monitor';
 import { ProviderStatusService } from './provider-status.service';
 import { RouterEnvironment } from './router-environment';
-import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
+import { RetentionSweeper } from './retention/retention.sweeper';
+import { ROUTER_ENVIRONMENT, ROUTER_REDIS, SESSION_RETENTION } from './tokens';
 import { TranscriptionRouterService } from './transcription-router.service';
 
 @Injectable()
@@ -101,6 +102,12 @@ export class RouterCoreModule {
           inject: [ROUTER_ENVIRONMENT],
           useFactory: (env: RouterEnvironment) => keySchemeFrom(env),
         },
+        // Per-tenant retention: one figure for all until a tenant store provides SESSION_RETENTION.
+        {
+          provide: SESSION_RETENTION,
+          inject: [ROUTER_ENVIRONMENT],
+          useFactory: (env: RouterEnvironment) => fixedRetention(env.SESSION_RETENTION_SECONDS),
+        },
         {
           provide: ResultWatcher,
           inject: [ROUTER_ENVIRONMENT, KeyScheme],
@@ -151,6 +158,7 @@ export class RouterCoreModule {
         SessionEventFeed,
         ConsensusCoordinator,
         ConsensusSweeper,
+        RetentionSweeper,
         HedgeScheduler,
         BreakerGaugeRefresher,
         TranscriptionRouterService,
@@ -168,6 +176,7 @@ export class RouterCoreModule {
         AdminTokenGuard,
         ROUTER_ENVIRONMENT,
         KeyScheme,
+        RetentionSweeper,
       ],
     };
   }

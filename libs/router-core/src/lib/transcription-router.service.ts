@@ -28,6 +28,8 @@ import {
   CostTotals,
   IngestOutcome,
   ResultWatcher,
+  SessionErased,
+  SessionEraser,
   Transcript,
   TranscriptReader,
   costMonth,
@@ -76,6 +78,7 @@ export interface FileAccepted {
 export class TranscriptionRouterService {
   private readonly ingestor: ChunkIngestor;
   private readonly reader: TranscriptReader;
+  private readonly eraser: SessionEraser;
   /** Fleets of classic workers: they serve the default tenant only (see `excludedFor`). */
   private readonly classicFleets: readonly ProviderName[];
 
@@ -90,6 +93,7 @@ export class TranscriptionRouterService {
   ) {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys);
     this.reader = new TranscriptReader(redis, keys);
+    this.eraser = new SessionEraser(redis, keys);
     this.classicFleets = chunkWireFrom(env).classicFleets;
   }
 
@@ -237,6 +241,18 @@ export class TranscriptionRouterService {
       );
     await whileRedisAnswers(() => this.ingestor.expectChunks(session, Number(count)));
     return { sessionId, chunks: Number(count) };
+  }
+
+  /**
+   * Removes everything the session left in Redis: results, audio still queued, index entries,
+   * failures, dead letters and its entries in the global results feed. 404 when there is nothing
+   * (another tenant's session included).
+   */
+  async deleteSession(tenant: string, sessionId: string): Promise<{ sessionId: string } & SessionErased> {
+    const session = this.session(tenant, sessionId);
+    const erased = await whileRedisAnswers(() => this.eraser.erase(session));
+    if (!erased.found) throw new NotFoundException(`no session '${sessionId}'`);
+    return { sessionId, ...erased };
   }
 
   /** The transcript once complete, or as far as it got when timeoutMs runs out. */
