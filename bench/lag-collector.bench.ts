@@ -5,12 +5,21 @@
 import './transport/silent-logs';
 import { performance } from 'node:perf_hooks';
 import type Redis from 'ioredis';
-import { PROVIDERS, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
+import {
+  KeyScheme,
+  PROVIDERS,
+  ProviderName,
+  providerGroup,
+  providerHeartbeatKey,
+} from '@streamscribe/contracts';
+
 import { createLogger, metricsRegistry } from '@streamscribe/observability';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import { RedisHarness } from '@streamscribe/testing';
 import { machineInfo } from './transport/machine-info';
 import { formatTable, median } from './transport/summary';
+
+const providerStream = (provider: ProviderName) => new KeyScheme().providerStream(provider);
 
 const LIVENESS_MS = 10_000;
 const flag = (name: string, fallback: number) =>

@@ -1,17 +1,19 @@
 import type Redis from 'ioredis';
 import {
-  DEAD_LETTER_STREAM,
+  DEFAULT_TENANT,
+  KeyScheme,
   PROVIDERS,
   TranscriptionResultEntry,
   decodeDeadLetter,
   decodeResultEntry,
   fieldsFromFlat,
   providerGroup,
-  providerStream,
-  sessionResultIndexKey,
-  sessionResultsStream,
 } from '@streamscribe/contracts';
 import { TranscriptReader } from '@streamscribe/sessions';
+
+/** The chaos run's sessions: the default tenant's, on one node (the router's key scheme). */
+const keys = new KeyScheme();
+const sessionOf = (sessionId: string) => keys.session(DEFAULT_TENANT, sessionId);
 
 /** A chunk the router acknowledged (2xx), with the words its audio says. */
 export interface AcceptedChunk {
@@ -61,7 +63,7 @@ export async function countResultsFrom(
 ): Promise<number> {
   let count = 0;
   for (const sessionId of sessionIds) {
-    const transcript = await new TranscriptReader(redis).read(sessionId);
+    const transcript = await new TranscriptReader(redis, keys).read(sessionOf(sessionId));
     count += transcript?.chunks.filter((c) => c.status === 'ok' && c.provider === provider).length ?? 0;
   }
   return count;
@@ -70,9 +72,9 @@ export async function countResultsFrom(
 export async function pendingInProviderGroups(redis: Redis): Promise<number> {
   let pending = 0;
   for (const provider of PROVIDERS) {
-    if (!(await redis.exists(providerStream(provider)))) continue;
+    if (!(await redis.exists(keys.providerStream(provider)))) continue;
     const summary = (await redis
-      .xpending(providerStream(provider), providerGroup(provider))
+      .xpending(keys.providerStream(provider), providerGroup(provider))
       .catch(() => [0])) as [number];
     pending += Number(summary[0]);
   }
@@ -81,7 +83,7 @@ export async function pendingInProviderGroups(redis: Redis): Promise<number> {
 
 export async function countResults(redis: Redis, sessionIds: Iterable<string>): Promise<number> {
   const pipeline = redis.pipeline();
-  for (const sessionId of sessionIds) pipeline.hlen(sessionResultIndexKey(sessionId));
+  for (const sessionId of sessionIds) pipeline.hlen(keys.sessionResultIndexKey(sessionOf(sessionId)));
   const replies = (await pipeline.exec()) ?? [];
   return replies.reduce((sum, [error, count]) => sum + (error ? 0 : Number(count)), 0);
 }
@@ -98,9 +100,9 @@ export async function judgeChaos(
   let superseded = 0;
   let transcriptDuplicates = 0;
   let transcriptMissing = 0;
-  const reader = new TranscriptReader(redis);
+  const reader = new TranscriptReader(redis, keys);
   for (const sessionId of sessions) {
-    const entries = await redis.xrangeBuffer(sessionResultsStream(sessionId), '-', '+');
+    const entries = await redis.xrangeBuffer(keys.sessionResultsStream(sessionOf(sessionId)), '-', '+');
     const perChunk = new Map<string, TranscriptionResultEntry[]>();
     for (const [, flat] of entries) {
       const result = decodeResultEntry(fieldsFromFlat(flat));
@@ -116,7 +118,7 @@ export async function judgeChaos(
       if (oks === 1 && fails > 0) superseded += 1;
       finals.set(key(sessionId, chunkId), results.find((r) => r.status === 'ok') ?? results[0]);
     }
-    const transcript = await reader.read(sessionId);
+    const transcript = await reader.read(sessionOf(sessionId));
     const ids = transcript?.chunks.map((c) => c.chunkId) ?? [];
     transcriptDuplicates += ids.length - new Set(ids).size;
     const expected = [...accepted.values()].filter((c) => c.sessionId === sessionId);
@@ -125,7 +127,7 @@ export async function judgeChaos(
 
   const letters = new Map<string, number>();
   let deadLetters = 0;
-  for (const [id, flat] of await redis.xrangeBuffer(DEAD_LETTER_STREAM, '-', '+')) {
+  for (const [id, flat] of await redis.xrangeBuffer(keys.deadLetterStream(), '-', '+')) {
     const letter = decodeDeadLetter(id.toString(), fieldsFromFlat(flat));
     deadLetters += 1;
     const k = key(letter.sessionId ?? '?', letter.chunkId ?? '?');

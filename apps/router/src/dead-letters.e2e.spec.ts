@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { providerGroup, providerStream } from '@streamscribe/contracts';
+import { KeyScheme, providerGroup } from '@streamscribe/contracts';
 import { FakeDeepgramServer, speechWav } from '@streamscribe/testing';
 import {
   RouterStack,
@@ -90,7 +90,13 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     expect(refused.status).toBe(409);
     expect(await refused.json()).toMatchObject({ statusCode: 409, code: 'redrive_no_consumer_group' });
     // A group with no live worker (a fleet that stopped) is refused too.
-    await redis.xgroup('CREATE', providerStream('whisper'), providerGroup('whisper'), '0', 'MKSTREAM');
+    await redis.xgroup(
+      'CREATE',
+      new KeyScheme().providerStream('whisper'),
+      providerGroup('whisper'),
+      '0',
+      'MKSTREAM',
+    );
     const noWorker = await admin('/v1/dead-letters/redrive', {
       method: 'POST',
       body: JSON.stringify({ all: true, provider: 'whisper' }),
@@ -98,7 +104,7 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
     expect(noWorker.status).toBe(409);
     expect(await noWorker.json()).toMatchObject({ code: 'redrive_no_live_worker' });
     expect(await redis.xlen('transcription:dead-letters')).toBe(1);
-    expect(await redis.xlen(providerStream('whisper'))).toBe(0);
+    expect(await redis.xlen(new KeyScheme().providerStream('whisper'))).toBe(0);
 
     const redrive = await admin('/v1/dead-letters/redrive', {
       method: 'POST',

@@ -4,12 +4,15 @@ import { Socket, connect } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
-import { TranscriptionResultEntry, sessionMetaKey } from '@streamscribe/contracts';
+import { DEFAULT_TENANT, KeyScheme, TranscriptionResultEntry } from '@streamscribe/contracts';
 import { SessionEventFeed } from '@streamscribe/router-core';
 import { DEFAULT_SESSIONS_OPTIONS, ResultStore } from '@streamscribe/sessions';
 import { RedisHarness } from '@streamscribe/testing';
 import { metricsRegistry } from '@streamscribe/observability';
 import { TestRouter, startTestRouter } from './testing/router-stack';
+
+const keys = new KeyScheme();
+const ref = (sessionId: string) => keys.session(DEFAULT_TENANT, sessionId);
 
 /**
  * Memory and Redis load of live feeds, measured on a router in this process against a redis-server
@@ -114,7 +117,7 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
   beforeAll(async () => {
     harness = await RedisHarness.start({ ownServer: true });
     redis = harness.client();
-    store = new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS);
+    store = new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS, keys);
     const cap = String(CLIENTS + 100);
     router = await startTestRouter({
       REDIS_URL: harness.url,
@@ -125,8 +128,8 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
     });
     base = router.base;
     feed = router.app.get(SessionEventFeed);
-    await redis.hset(sessionMetaKey('crowd'), 'chunk_count', '2');
-    await store.write(result('crowd', 0));
+    await redis.hset(keys.sessionMetaKey(ref('crowd')), 'chunk_count', '2');
+    await store.write(ref('crowd'), result('crowd', 0));
   }, 90_000);
   const afterDrop: Array<() => void> = [];
   afterAll(async () => {
@@ -208,7 +211,7 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
     const crowd = await settledMemory();
     const perSecondWithCrowd = await commandsPerSecond(redis, 3000);
     // A result reaches every client from one read.
-    await store.write(result('crowd', 1));
+    await store.write(ref('crowd'), result('crowd', 1));
     await until(() => [one, ...clients].every((c) => c.received.includes('id: 1\n')), 60_000).catch(
       (error) => {
         const stuck = [one, ...clients].filter((c) => !c.received.includes('id: 1\n'));
@@ -247,8 +250,8 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
   it('drops an SSE client that stops reading, with a metric, and releases its feed', async () => {
     // ~24 MiB of results: more than the kernel's socket buffers take for a client that reads nothing.
     const text = 'x'.repeat(16 * 1024);
-    await redis.hset(sessionMetaKey('slow'), 'chunk_count', '1500');
-    for (let seq = 0; seq < 1500; seq++) await store.write(result('slow', seq, text));
+    await redis.hset(keys.sessionMetaKey(ref('slow')), 'chunk_count', '1500');
+    for (let seq = 0; seq < 1500; seq++) await store.write(ref('slow'), result('slow', seq, text));
     const droppedBefore = await metricValue('streamscribe_live_feeds_dropped_total', {
       transport: 'sse',
       reason: 'slow_reader',

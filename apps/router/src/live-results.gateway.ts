@@ -2,7 +2,14 @@ import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { authenticatedGateway } from '@streamscribe/auth';
-import { LIVE_WS_MAX_PAYLOAD_BYTES, SessionEventFeed, streamToWebSocket } from '@streamscribe/router-core';
+import { KeyScheme } from '@streamscribe/contracts';
+import {
+  AuthenticatedRequest,
+  LIVE_WS_MAX_PAYLOAD_BYTES,
+  SessionEventFeed,
+  streamToWebSocket,
+  tenantOfRequest,
+} from '@streamscribe/router-core';
 
 /**
  * Live results over WebSocket: `ws://router/v1/live?sessionId=<id>&lastEventId=<seq>`. The upgrade
@@ -12,10 +19,15 @@ import { LIVE_WS_MAX_PAYLOAD_BYTES, SessionEventFeed, streamToWebSocket } from '
  */
 @WebSocketGateway({ ...authenticatedGateway('/v1/live', 'read'), maxPayload: LIVE_WS_MAX_PAYLOAD_BYTES })
 export class LiveResultsGateway implements OnGatewayConnection {
-  constructor(private readonly feed: SessionEventFeed) {}
+  constructor(
+    private readonly feed: SessionEventFeed,
+    private readonly keys: KeyScheme,
+  ) {}
 
-  handleConnection(socket: WebSocket, request: IncomingMessage): Promise<void> {
+  handleConnection(socket: WebSocket, request: IncomingMessage & AuthenticatedRequest): Promise<void> {
+    // The tenant as the authentication guard left it on the upgrade request (default when none).
+    const tenant = tenantOfRequest(request);
     // Nest drops this promise: a rejection here would be unhandled and end the process.
-    return streamToWebSocket(this.feed, socket, request).catch(() => socket.terminate());
+    return streamToWebSocket(this.feed, this.keys, tenant, socket, request).catch(() => socket.terminate());
   }
 }

@@ -1,7 +1,7 @@
 import {
-  BadRequestException,
   Body,
   Controller,
+  Delete,
   Get,
   Headers,
   HttpCode,
@@ -19,12 +19,12 @@ import {
   clientGone,
   ChunkAccepted,
   ConsensusReport,
+  RequestTenant,
   SessionEventFeed,
   TranscriptionRouterService,
   resumePoint,
   streamSse,
 } from '@streamscribe/router-core';
-import { sessionIdProblem } from '@streamscribe/contracts';
 import { pagedTranscript } from '@streamscribe/sessions';
 import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
 
@@ -41,6 +41,7 @@ export class SessionsController {
   @Post(':sessionId/chunks')
   @HttpCode(202)
   async postChunk(
+    @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
     @Query() query: ChunkIngestQuery,
     @Headers('content-type') contentType: string | undefined,
@@ -48,7 +49,7 @@ export class SessionsController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<ChunkAccepted> {
     const { body, audio } = await this.intake.read(rawBody, contentType, 'chunk', clientGone(response));
-    const accepted = await this.router.ingestChunk(sessionId, body, audio, query);
+    const accepted = await this.router.ingestChunk(tenant, sessionId, body, audio, query);
     if (accepted.duplicate) response.status(200);
     return accepted;
   }
@@ -57,25 +58,43 @@ export class SessionsController {
   @RequireScopes('read')
   @Get(':sessionId/transcript')
   async transcript(
+    @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
     @Query() page: TranscriptPageQuery,
   ): Promise<Transcript | TranscriptPage> {
-    return pagedTranscript(await this.router.transcript(sessionId), page);
+    return pagedTranscript(await this.router.transcript(tenant, sessionId), page);
   }
 
   /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
   @RequireScopes('read')
   @Get(':sessionId/consensus')
-  consensus(@Param('sessionId') sessionId: string): Promise<ConsensusReport> {
-    return this.router.consensusReport(sessionId);
+  consensus(
+    @RequestTenant() tenant: string,
+    @Param('sessionId') sessionId: string,
+  ): Promise<ConsensusReport> {
+    return this.router.consensusReport(tenant, sessionId);
   }
 
   /** No more chunks will come: the session is complete once each posted chunk has its result. */
   @RequireScopes('transcribe')
   @Post(':sessionId/end')
   @HttpCode(200)
-  end(@Param('sessionId') sessionId: string): Promise<{ sessionId: string; chunks: number }> {
-    return this.router.endSession(sessionId);
+  end(
+    @RequestTenant() tenant: string,
+    @Param('sessionId') sessionId: string,
+  ): Promise<{ sessionId: string; chunks: number }> {
+    return this.router.endSession(tenant, sessionId);
+  }
+
+  /**
+   * Removes everything the session left: results, queued audio, failures, dead letters, its
+   * entries in the global results feed. 404 for a session Redis does not hold (or another tenant's).
+   */
+  @RequireScopes('transcribe')
+  @Delete(':sessionId')
+  @HttpCode(200)
+  remove(@RequestTenant() tenant: string, @Param('sessionId') sessionId: string) {
+    return this.router.deleteSession(tenant, sessionId);
   }
 
   /**
@@ -86,16 +105,16 @@ export class SessionsController {
   @AllowQueryToken()
   @Get(':sessionId/events')
   async events(
+    @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
     @Headers('last-event-id') lastEventIdHeader: string | undefined,
     @Query('lastEventId') lastEventIdQuery: string | undefined,
     @Req() request: Request,
     @Res() response: Response,
   ): Promise<void> {
-    const problem = sessionIdProblem(sessionId);
-    if (problem) throw new BadRequestException(problem);
+    const session = this.router.session(tenant, sessionId);
     const lastSeq = resumePoint(lastEventIdHeader ?? lastEventIdQuery);
     // 429/503 over a cap on live feeds, 404 for an unknown session, before any header goes out.
-    await streamSse(this.feed, { sessionId, lastSeq }, request, response);
+    await streamSse(this.feed, { session, lastSeq }, request, response);
   }
 }

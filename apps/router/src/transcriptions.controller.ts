@@ -4,6 +4,7 @@ import { TranscriptionQuery } from '@streamscribe/contracts';
 import {
   AudioIntake,
   clientGone,
+  RequestTenant,
   ROUTER_ENVIRONMENT,
   RouterEnvironment,
   TranscriptionRouterService,
@@ -28,17 +29,19 @@ export class TranscriptionsController {
   @Post()
   @HttpCode(202)
   async transcribe(
+    @RequestTenant() tenant: string,
     @Query() query: TranscriptionQuery,
     @Headers('content-type') contentType: string | undefined,
     @Body() rawBody: unknown,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { body, audio } = await this.intake.read(rawBody, contentType, 'file', clientGone(response));
-    const accepted = await this.router.transcribeFile(body, audio, query);
+    const accepted = await this.router.transcribeFile(tenant, body, audio, query);
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);
     if (!query.wait) return { ...accepted, transcriptUrl };
     const transcript = await this.router.waitForTranscript(
+      tenant,
       accepted.sessionId,
       query.timeoutMs ?? this.env.WAIT_TIMEOUT_MS,
     );
@@ -49,7 +52,7 @@ export class TranscriptionsController {
       ...accepted,
       transcriptUrl,
       transcript,
-      consensus: await this.router.consensusReport(accepted.sessionId),
+      consensus: await this.router.consensusReport(tenant, accepted.sessionId),
     };
   }
 }

@@ -108,7 +108,12 @@ describe('router → AssemblyAI fails → Deepgram transcribes (fallback), end t
       byProvider: { deepgram: { usd: 0.000143, audioSeconds: 2, chunks: 1 } },
     });
 
-    expect(await (await fetch(`${base}/v1/costs`)).json()).toEqual(transcript['cost']);
+    // The default tenant's costs this month: this spec's only session.
+    expect(await (await fetch(`${base}/v1/costs`)).json()).toEqual({
+      tenant: 'default',
+      month: expect.stringMatching(/^\d{4}-\d{2}$/),
+      ...transcript['cost'],
+    });
 
     // AssemblyAI really was asked, and its failure is on record with the transcript id.
     expect(assemblyai.requests.map((r) => `${r.method} ${r.path.replace(/[0-9a-f-]{36}$/, '{id}')}`)).toEqual(

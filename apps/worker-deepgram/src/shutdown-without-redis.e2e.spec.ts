@@ -6,7 +6,7 @@ import {
   speechWav,
   startDeepgramWorker,
 } from '@streamscribe/testing';
-import { encodeChunkEntry, newChunkEntry, providerStream } from '@streamscribe/contracts';
+import { KeyScheme, encodeChunkEntry, newChunkEntry } from '@streamscribe/contracts';
 
 // Real processes on a shared machine: the bound is generous on purpose. What it rules out is a
 // worker that never exits (one whose Redis stopped answering used to wait on it past any drain).
@@ -62,7 +62,7 @@ describe('worker-deepgram: shutdown is bounded even with Redis unreachable', () 
         hints: { realTimeRequired: false, accuracyCritical: false, costSensitive: false },
         fallbackProviders: [],
       });
-      await redis.xadd(providerStream('deepgram'), '*', ...encodeChunkEntry(chunk));
+      await redis.xadd(new KeyScheme().providerStream('deepgram'), '*', ...encodeChunkEntry(chunk));
       await waitFor(() => deepgram.requests.length > 0);
     } finally {
       redis.disconnect();

@@ -1,20 +1,7 @@
 export { isProviderName, parseProviderList, PROVIDERS } from './lib/providers';
 export type { ProviderName } from './lib/providers';
 export type { ProviderLoad } from './lib/provider-load';
-export {
-  DEAD_LETTER_STREAM,
-  FAILURES_STREAM,
-  PROVIDER_COST_TOTALS_KEY,
-  providerGroup,
-  providerHeartbeatKey,
-  providerStream,
-  RESULTS_ALL_STREAM,
-  sessionChunksKey,
-  sessionCostKey,
-  sessionMetaKey,
-  sessionResultIndexKey,
-  sessionResultsStream,
-} from './lib/stream-keys';
+export { providerGroup, providerHeartbeatKey } from './lib/stream-keys';
 export { epochSeconds } from './lib/entry-fields';
 export { fieldsFromFlat, recordFromPairs, setField, withoutFields } from './lib/field-list';
 export type { EncodedFields } from './lib/field-list';
@@ -47,6 +34,8 @@ export {
 export type { ResultStatus, TranscriptionResultEntry, WordTiming } from './lib/result-entry';
 export { encodeFailureEntry } from './lib/failure-entry';
 export { sessionIdProblem } from './lib/dto/session-id';
+export { keySchemeFrom } from './lib/keys/key-scheme-settings';
+export { providerOfStream } from './lib/keys/provider-of-stream';
 export { ChunkIngestQuery, RoutingQuery, TranscriptionQuery } from './lib/dto/chunk-ingest.query';
 export {
   DEAD_LETTER_FIELDS,
@@ -62,16 +51,11 @@ export {
   TRANSCRIPT_PAGE_MAX,
   TranscriptPageQuery,
 } from './lib/dto/transcript-page.query';
-export {
-  CONSENSUS_REQUESTS_STREAM,
-  consensusClaimKey,
-  consensusCorrelationSession,
-  providerHealthKey,
-  sessionConsensusKey,
-} from './lib/routing-keys';
+export { CostsQuery } from './lib/dto/costs.query';
+export { consensusClaimKey, providerHealthKey } from './lib/routing-keys';
 export { KeyScheme, RESERVED_SESSION_IDS, SINGLE_NODE_KEYS } from './lib/keys/key-scheme';
 export type { KeySchemeOptions, SessionRef } from './lib/keys/key-scheme';
-export { DEFAULT_TENANT, SCOPES, TENANT_ID_PATTERN, tenantIdProblem } from './lib/keys/tenancy';
+export { DEFAULT_TENANT, SCOPES, TENANT_ID_PATTERN, tenantIdProblem, tenantOf } from './lib/keys/tenancy';
 export type { RequestAuth, Scope } from './lib/keys/tenancy';
 export { API_ERROR_CODES, STATUS_ERROR_CODES, errorCodeForStatus } from './lib/errors/api-error-code';
 export type { ApiErrorBody, ApiErrorCode } from './lib/errors/api-error-code';

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROVIDERS, ProviderName, providerGroup, providerStream } from '@streamscribe/contracts';
+import { KeyScheme, PROVIDERS, ProviderName, providerGroup } from '@streamscribe/contracts';
+
 import { STREAM_METRICS } from '@streamscribe/observability';
 import { RedisHarness } from '@streamscribe/testing';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
@@ -14,6 +15,8 @@ import {
   parseYamlDocuments,
   validateWithModels,
 } from './kustomize';
+
+const providerStream = (provider: ProviderName) => new KeyScheme().providerStream(provider);
 
 jest.setTimeout(60_000);
 

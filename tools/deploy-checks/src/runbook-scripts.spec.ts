@@ -1,13 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import {
-  DEAD_LETTER_STREAM,
-  RESULTS_ALL_STREAM,
-  providerGroup,
-  providerStream,
-  recordFromPairs,
-} from '@streamscribe/contracts';
+import { KeyScheme, ProviderName, providerGroup, recordFromPairs } from '@streamscribe/contracts';
 import {
   AppProcess,
   FakeDeepgramServer,
@@ -17,6 +11,11 @@ import {
   until,
 } from '@streamscribe/testing';
 import { WORKSPACE_ROOT } from './grafana-dashboards';
+
+const keys = new KeyScheme();
+const DEAD_LETTER_STREAM = keys.deadLetterStream();
+const RESULTS_ALL_STREAM = keys.allResultsStream();
+const providerStream = (provider: ProviderName) => keys.providerStream(provider);
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(60_000);

@@ -8,7 +8,7 @@
  *   redrive --all [--provider P] [--limit N]
  */
 import { validateEnvironment } from '@streamscribe/config';
-import { DEAD_LETTER_STREAM, PROVIDERS, ProviderName, chunkWireFrom } from '@streamscribe/contracts';
+import { PROVIDERS, ProviderName, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { DeadLetterStore } from '@streamscribe/fleet';
 import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
@@ -69,7 +69,7 @@ async function main(): Promise<number> {
     await waitUntilReady(redis, 5000);
     // Re-drives write audio as the target fleet reads it (CHUNK_AUDIO_FIELDS, CLASSIC_FLEETS), and
     // only to a provider with a consumer group and a live worker (CONSUMER_LIVENESS_MS).
-    const store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(env), {
+    const store = new DeadLetterStore(redis, keySchemeFrom(env), chunkWireFrom(env), {
       livenessMs: env.CONSUMER_LIVENESS_MS,
     });
     if (command === 'list') {

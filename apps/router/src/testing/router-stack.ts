@@ -1,7 +1,9 @@
 import { INestApplication } from '@nestjs/common';
 import type Redis from 'ioredis';
+import type { IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ManagementServer } from '@streamscribe/observability';
+import type { RequestAuth } from '@streamscribe/contracts';
 import {
   AppProcess,
   FakeDeepgramServer,
@@ -27,12 +29,16 @@ export interface TestRouter {
   close(): Promise<void>;
 }
 
-export async function startTestRouter(settings: Record<string, string>): Promise<TestRouter> {
+export async function startTestRouter(
+  settings: Record<string, string>,
+  options: { beforeListen?: (app: INestApplication) => void } = {},
+): Promise<TestRouter> {
   const env = { ADMIN_API_KEY: TEST_ADMIN_API_KEY, ...settings };
   Object.assign(process.env, env);
   // Imported only now: the module reads its settings (REDIS_URL above) when it is loaded.
   const { createRouterApp } = await import('../create-router-app');
   const app = await createRouterApp();
+  options.beforeListen?.(app);
   await app.listen(0, '127.0.0.1');
   const management = await ManagementServer.start(app, { port: 0, host: '127.0.0.1' });
   return {
@@ -45,6 +51,26 @@ export async function startTestRouter(settings: Record<string, string>): Promise
       for (const name of Object.keys(env)) delete process.env[name];
     },
   };
+}
+
+/**
+ * Test only: sets `request.auth` from an `x-test-tenant` header (scopes transcribe and read, or
+ * admin too with `x-test-admin: 1`), standing in for the authentication guard in specs of the
+ * tenancy rules.
+ */
+export function testTenantHeaders(app: INestApplication): void {
+  app.use((request: IncomingMessage & { auth?: RequestAuth }, _response: unknown, next: () => void) => {
+    const tenant = request.headers['x-test-tenant'];
+    if (typeof tenant === 'string') {
+      const admin = request.headers['x-test-admin'] === '1';
+      request.auth = {
+        tenant,
+        keyId: 'test',
+        scopes: admin ? ['transcribe', 'read', 'admin'] : ['transcribe', 'read'],
+      };
+    }
+    next();
+  });
 }
 
 /** Redis, a fake Deepgram, a worker-deepgram process and the router: what router e2e specs run on. */
@@ -66,6 +92,7 @@ export async function startRouterStack(
     harness?: RedisHarnessOptions;
     worker?: Record<string, string>;
     router?: Record<string, string>;
+    beforeListen?: (app: INestApplication) => void;
   } = {},
 ): Promise<RouterStack> {
   const harness = await RedisHarness.start(options.harness);
@@ -75,7 +102,10 @@ export async function startRouterStack(
     HEARTBEAT_INTERVAL_MS: '200',
     ...options.worker,
   });
-  const router = await startTestRouter({ REDIS_URL: harness.url, LOAD_CACHE_MS: '0', ...options.router });
+  const router = await startTestRouter(
+    { REDIS_URL: harness.url, LOAD_CACHE_MS: '0', ...options.router },
+    { beforeListen: options.beforeListen },
+  );
   return {
     harness,
     redis,

@@ -2,6 +2,8 @@ import { AudioChunkEntry, decodeChunkEntry } from './chunk-entry';
 import { RawFields } from './entry-fields';
 import { MalformedEntryError } from './malformed-entry.error';
 import { PROVIDERS, ProviderName } from './providers';
+import { providerOfStream } from './keys/provider-of-stream';
+import { tenantOf } from './keys/tenancy';
 
 /**
  * Fields a worker adds when it moves an entry to `transcription:dead-letters`; the entry's own
@@ -34,6 +36,8 @@ export interface DeadLetter {
   failedProvider?: string;
   deadLetteredAt?: number;
   sessionId?: string;
+  /** The session's tenant: the entry's `tenant` field, the default tenant when absent. */
+  tenant: string;
   chunkId?: string;
   seq?: number;
   originalProvider?: string;
@@ -70,6 +74,7 @@ export function decodeDeadLetter(id: string, fields: RawFields): DeadLetter {
     failedProvider: text(f.failedProvider),
     deadLetteredAt: Number.isFinite(deadLetteredAt) && deadLetteredAt > 0 ? deadLetteredAt : undefined,
     sessionId: chunk?.sessionId ?? text('session_id'),
+    tenant: tenantOf({ tenant: chunk?.tenant ?? text('tenant') }),
     chunkId: chunk?.chunkId ?? text('chunk_id'),
     seq: chunk?.seq ?? (Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined),
     originalProvider: chunk?.originalProvider,
@@ -83,6 +88,6 @@ export function decodeDeadLetter(id: string, fields: RawFields): DeadLetter {
 
 /** The provider a re-drive sends a chunk to when the operator names none: where it started. */
 export function redriveTarget(letter: DeadLetter): ProviderName | undefined {
-  const candidates = [letter.originalProvider, letter.sourceStream?.split(':').pop(), letter.failedProvider];
+  const candidates = [letter.originalProvider, providerOfStream(letter.sourceStream), letter.failedProvider];
   return candidates.find((name): name is ProviderName => PROVIDERS.includes(name as ProviderName));
 }

@@ -12,6 +12,8 @@ export interface FailureEntry {
   errorClass: 'retryable' | 'permanent' | 'malformed';
   /** Where the chunk went next: a provider name, or `dead-letter`. */
   nextStep?: string;
+  /** The session's tenant (absent: the default tenant's, as on a classic entry). */
+  tenant?: string;
 }
 
 export function encodeFailureEntry(failure: FailureEntry, nowMs: number = Date.now()): EncodedFields {
@@ -31,5 +33,6 @@ export function encodeFailureEntry(failure: FailureEntry, nowMs: number = Date.n
   ];
   if (failure.seq !== undefined) fields.push('seq', String(failure.seq));
   if (failure.nextStep) fields.push('next_step', failure.nextStep);
+  if (failure.tenant) fields.push('tenant', failure.tenant);
   return fields;
 }

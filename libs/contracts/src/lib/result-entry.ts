@@ -56,6 +56,8 @@ export interface TranscriptionResultEntry {
   costUsd?: number;
   /** Why the chunk failed: always set on `failed` results (a classic reader sees empty text, confidence 0). */
   error?: string;
+  /** The session's tenant; absent on a classic result, which is the default tenant's (`tenantOf`). */
+  tenant?: string;
 }
 
 export const RESULT_FIELDS = {
@@ -74,6 +76,7 @@ export const RESULT_FIELDS = {
   error: 'error',
   model: 'model',
   costUsd: 'cost_usd',
+  tenant: 'tenant',
   schemaVersion: 'schema_version',
 } as const;
 
@@ -101,6 +104,7 @@ export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFiel
     fields.push(f.error, result.error || 'failed (no reason recorded)');
   if (result.model) fields.push(f.model, result.model);
   if (result.costUsd !== undefined) fields.push(f.costUsd, result.costUsd.toFixed(6));
+  if (result.tenant) fields.push(f.tenant, result.tenant);
   return fields;
 }
 
@@ -126,6 +130,7 @@ export function decodeResultEntry(fields: RawFields): TranscriptionResultEntry {
     error: r.optionalText(f.error) || undefined,
     model: r.optionalText(f.model) || undefined,
     costUsd: r.optionalNumber(f.costUsd),
+    tenant: r.optionalText(f.tenant) || undefined,
   };
   if (r.problems.length > 0) throw new MalformedEntryError(r.problems);
   return result;

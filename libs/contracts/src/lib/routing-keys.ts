@@ -8,28 +8,10 @@ export function providerHealthKey(provider: ProviderName): string {
   return `streamscribe:provider:${provider}:health`;
 }
 
-/** Hash: chunk id → the consensus detail (hypotheses, agreement) of a session's consensus chunks. */
-export function sessionConsensusKey(sessionId: string): string {
-  return `streamscribe:session:${sessionId}:consensus`;
-}
-
-/**
- * The session a consensus chunk's hypotheses are written to: one results stream per chunk, read
- * by key, so gathering the hypotheses never needs KEYS or SCAN.
- */
-export function consensusCorrelationSession(sessionId: string, chunkId: string): string {
-  return `consensus~${sessionId}~${chunkId}`;
-}
-
-/**
- * Stream: consensus chunks registered and not yet settled (one small entry each, no audio), deleted
- * once their combined result is written; what is left after a router crash is there to see.
- */
-export const CONSENSUS_REQUESTS_STREAM = 'streamscribe:consensus:requests';
-
 /**
  * String, set NX with an expiry by the router settling a consensus request: two routers (or a
  * router and a sweep) never settle one chunk twice; a settler that dies lets it expire and retry.
+ * The record id is unique across partitions only with its stream, so the stream is part of it.
  */
 export function consensusClaimKey(recordId: string): string {
   return `streamscribe:consensus:claim:${recordId}`;

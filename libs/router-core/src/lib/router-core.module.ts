@@ -10,8 +10,8 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
-import { ResultWatcher } from '@streamscribe/sessions';
-import { DEAD_LETTER_STREAM, FAILURES_STREAM, PROVIDERS, chunkWireFrom } from '@streamscribe/contracts';
+import { ResultWatcher, fixedRetention } from '@streamscribe/sessions';
+import { KeyScheme, PROVIDERS, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import {
   closeRedis,
@@ -33,7 +33,8 @@ import { ProviderChooser } from './provider-chooser';
 import { ProviderStateMonitor } from './provider-state.monitor';
 import { ProviderStatusService } from './provider-status.service';
 import { RouterEnvironment } from './router-environment';
-import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from './tokens';
+import { RetentionSweeper } from './retention/retention.sweeper';
+import { ROUTER_ENVIRONMENT, ROUTER_REDIS, SESSION_RETENTION } from './tokens';
 import { TranscriptionRouterService } from './transcription-router.service';
 
 @Injectable()
@@ -90,10 +91,22 @@ export class RouterCoreModule {
               tls: redisTlsFrom(env),
             }),
         },
+        // The Redis key scheme: one per app, from settings.
+        {
+          provide: KeyScheme,
+          inject: [ROUTER_ENVIRONMENT],
+          useFactory: (env: RouterEnvironment) => keySchemeFrom(env),
+        },
+        // Per-tenant retention: one figure for all until a tenant store provides SESSION_RETENTION.
+        {
+          provide: SESSION_RETENTION,
+          inject: [ROUTER_ENVIRONMENT],
+          useFactory: (env: RouterEnvironment) => fixedRetention(env.SESSION_RETENTION_SECONDS),
+        },
         {
           provide: ResultWatcher,
-          inject: [ROUTER_ENVIRONMENT],
-          useFactory: (env: RouterEnvironment) =>
+          inject: [ROUTER_ENVIRONMENT, KeyScheme],
+          useFactory: (env: RouterEnvironment, keys: KeyScheme) =>
             new ResultWatcher(
               createRedisConnection(env.REDIS_URL, {
                 name: 'router:results-watcher',
@@ -101,6 +114,7 @@ export class RouterCoreModule {
                 tls: redisTlsFrom(env),
               }),
               createLogger('result-watcher'),
+              keys,
             ),
         },
         {
@@ -123,11 +137,13 @@ export class RouterCoreModule {
         {
           // Every fleet's lag, pending and live consumers on the router's /metrics.
           provide: StreamLagCollector,
-          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: RouterEnvironment) =>
+          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT, KeyScheme],
+          useFactory: (redis: Redis, env: RouterEnvironment, keys: KeyScheme) =>
             new StreamLagCollector(redis, {
-              groups: providerFleets(PROVIDERS),
-              plainStreams: [FAILURES_STREAM, DEAD_LETTER_STREAM],
+              groups: providerFleets(PROVIDERS, keys),
+              plainStreams: keys
+                .allPartitions()
+                .flatMap((k) => [keys.failuresStream(k), keys.deadLetterStream(k)]),
               livenessMs: env.CONSUMER_LIVENESS_MS,
               timeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
               logger: createLogger('stream-lag'),
@@ -138,6 +154,7 @@ export class RouterCoreModule {
         SessionEventFeed,
         ConsensusCoordinator,
         ConsensusSweeper,
+        RetentionSweeper,
         HedgeScheduler,
         BreakerGaugeRefresher,
         TranscriptionRouterService,
@@ -153,6 +170,8 @@ export class RouterCoreModule {
         DeadLetterService,
         ROUTER_ENVIRONMENT,
         ROUTER_REDIS,
+        KeyScheme,
+        RetentionSweeper,
       ],
     };
   }

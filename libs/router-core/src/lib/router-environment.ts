@@ -137,4 +137,18 @@ export class RouterEnvironment extends CommonEnvironment {
   @Min(100)
   @Max(600_000)
   DECODE_TIMEOUT_MS = 120_000;
+
+  /**
+   * How long a session is kept after its last activity, in s, before the retention sweep erases
+   * it (DELETE /v1/sessions/{id} does the same at once); a tenant store may set it per tenant.
+   * Capped by SESSION_TTL_SECONDS, after which the session's keys expire anyway.
+   */
+  @IsInt({ message: 'SESSION_RETENTION_SECONDS must be an integer' })
+  @Min(1)
+  SESSION_RETENTION_SECONDS = 86_400;
+
+  /** How often a router runs the retention sweep, in ms; 0 turns it off (another router may run it). */
+  @IsInt({ message: 'SESSION_SWEEP_INTERVAL_MS must be an integer' })
+  @Min(0)
+  SESSION_SWEEP_INTERVAL_MS = 60_000;
 }

@@ -11,13 +11,16 @@ import { AudioDescription, AudioFormatError, splitAudio } from '@streamscribe/au
 import {
   AudioChunkEntry,
   ChunkIngestQuery,
+  DEFAULT_TENANT,
+  KeyScheme,
   ProviderName,
   RoutingQuery,
+  SessionRef,
   TranscriptionQuery,
+  chunkWireFrom,
   isProviderName,
   newChunkEntry,
   sessionIdProblem,
-  sessionMetaKey,
 } from '@streamscribe/contracts';
 import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/routing-policy';
 import {
@@ -25,9 +28,12 @@ import {
   CostTotals,
   IngestOutcome,
   ResultWatcher,
+  SessionErased,
+  SessionEraser,
   Transcript,
   TranscriptReader,
-  readProviderCostTotals,
+  costMonth,
+  readTenantCostTotals,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
@@ -49,6 +55,13 @@ export interface ChunkAccepted {
   duplicate: boolean;
 }
 
+/** What a tenant's results cost in one month, summed across partitions. */
+export interface TenantCosts extends CostTotals {
+  tenant: string;
+  /** `YYYY-MM`, UTC. */
+  month: string;
+}
+
 export interface FileAccepted {
   sessionId: string;
   provider: ProviderName | 'consensus';
@@ -58,12 +71,16 @@ export interface FileAccepted {
 
 /**
  * The router's work: validate, pick a provider, queue chunks atomically with their session
- * bookkeeping, and read transcripts back in audio order.
+ * bookkeeping, and read transcripts back in audio order. Every call names the tenant (from the
+ * request's key): a session is its tenant's alone, and another tenant's answers 404.
  */
 @Injectable()
 export class TranscriptionRouterService {
   private readonly ingestor: ChunkIngestor;
   private readonly reader: TranscriptReader;
+  private readonly eraser: SessionEraser;
+  /** Fleets of classic workers: they serve the default tenant only (see `excludedFor`). */
+  private readonly classicFleets: readonly ProviderName[];
 
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
@@ -72,21 +89,32 @@ export class TranscriptionRouterService {
     private readonly watcher: ResultWatcher,
     private readonly consensus: ConsensusCoordinator,
     private readonly hedges: HedgeScheduler,
+    private readonly keys: KeyScheme,
   ) {
-    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
-    this.reader = new TranscriptReader(redis);
+    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys);
+    this.reader = new TranscriptReader(redis, keys);
+    this.eraser = new SessionEraser(redis, keys);
+    this.classicFleets = chunkWireFrom(env).classicFleets;
+  }
+
+  /** The tenant's session of that id; 400 for an id a client may not name (malformed, or `all`). */
+  session(tenant: string, sessionId: string): SessionRef {
+    assertSessionId(sessionId);
+    return this.keys.session(tenant, sessionId);
   }
 
   async ingestChunk(
+    tenant: string,
     sessionId: string,
     body: Buffer,
     audio: AudioDescription,
     query: ChunkIngestQuery,
   ): Promise<ChunkAccepted> {
-    assertSessionId(sessionId);
+    const session = this.session(tenant, sessionId);
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
     const chunk = newChunkEntry({
+      tenant,
       sessionId,
       chunkId: query.chunkId ?? '',
       seq: query.seq,
@@ -100,32 +128,36 @@ export class TranscriptionRouterService {
     });
     return whileRedisAnswers(async () => {
       if (consensus) {
-        await this.consensus.assertLive(consensus);
+        await this.consensus.assertLive(consensus, tenant);
         return this.accepted(
-          await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)),
+          await this.consensus.submit(session, chunk, consensus, this.consensusTimeout(query)),
           'consensus',
         );
       }
-      const routing = await this.routingRequest(sessionId, query, fallbackProviders, audio.durationSeconds);
+      const routing = await this.routingRequest(session, query, fallbackProviders, audio.durationSeconds);
       const { provider, reason } = await this.chooser.choose(routing);
-      const outcome = await this.ingestor.ingest({ provider, chunk });
-      if (query.hedge) await this.hedge(outcome, chunk, routing, audio.durationSeconds);
+      const outcome = await this.ingestor.ingest({ session, provider, chunk });
+      if (query.hedge) await this.hedge(session, outcome, chunk, routing, audio.durationSeconds);
       return this.accepted(outcome, reason);
     });
   }
 
   async transcribeFile(
+    tenant: string,
     body: Buffer,
     audio: AudioDescription,
     query: TranscriptionQuery,
   ): Promise<FileAccepted> {
+    // A generated id is random (122 bits): a session id is the capability to read its transcript.
     const sessionId = query.sessionId ?? randomUUID();
+    const session = this.session(tenant, sessionId);
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
     const chunkSeconds = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
     // Every piece is a standalone WAV, whatever the upload's format.
     const chunks = chunksOf(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
       newChunkEntry({
+        tenant,
         sessionId,
         chunkId: '',
         seq: undefined,
@@ -138,12 +170,12 @@ export class TranscriptionRouterService {
     );
     return whileRedisAnswers(async () => {
       if (consensus) {
-        await this.consensus.assertLive(consensus);
-        await this.ingestor.expectChunks(sessionId, chunks.length);
+        await this.consensus.assertLive(consensus, tenant);
+        await this.ingestor.expectChunks(session, chunks.length);
         // One at a time, so seqs follow the audio.
         for (const chunk of chunks)
           this.accepted(
-            await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)),
+            await this.consensus.submit(session, chunk, consensus, this.consensusTimeout(query)),
             'consensus',
           );
         return {
@@ -153,22 +185,22 @@ export class TranscriptionRouterService {
           durationSeconds: audio.durationSeconds,
         };
       }
-      const routing = await this.routingRequest(sessionId, query, fallbackProviders, chunkSeconds);
+      const routing = await this.routingRequest(session, query, fallbackProviders, chunkSeconds);
       const { provider, reason } = await this.chooser.choose(routing);
-      await this.ingestor.expectChunks(sessionId, chunks.length);
-      const outcomes = await this.ingestor.ingestMany(chunks.map((chunk) => ({ provider, chunk })));
+      await this.ingestor.expectChunks(session, chunks.length);
+      const outcomes = await this.ingestor.ingestMany(chunks.map((chunk) => ({ session, provider, chunk })));
       for (const [i, outcome] of outcomes.entries()) {
         this.accepted(outcome, reason);
-        if (query.hedge) await this.hedge(outcome, chunks[i], routing, chunkSeconds);
+        if (query.hedge) await this.hedge(session, outcome, chunks[i], routing, chunkSeconds);
       }
       return { sessionId, provider, chunks: chunks.length, durationSeconds: audio.durationSeconds };
     });
   }
 
   /** What consensus made of a session's chunks: combined text, each provider's hypothesis, agreement. */
-  async consensusReport(sessionId: string): Promise<ConsensusReport> {
-    assertSessionId(sessionId);
-    const report = await whileRedisAnswers(() => this.consensus.report(sessionId));
+  async consensusReport(tenant: string, sessionId: string): Promise<ConsensusReport> {
+    const session = this.session(tenant, sessionId);
+    const report = await whileRedisAnswers(() => this.consensus.report(session));
     if (report.chunks.length === 0) {
       throw new NotFoundException(
         `session '${sessionId}' has no settled consensus chunk: post with ?consensus=deepgram,whisper,assemblyai and wait for its result`,
@@ -177,9 +209,9 @@ export class TranscriptionRouterService {
     return report;
   }
 
-  async transcript(sessionId: string): Promise<Transcript> {
-    assertSessionId(sessionId);
-    const transcript = await whileRedisAnswers(() => this.reader.read(sessionId));
+  async transcript(tenant: string, sessionId: string): Promise<Transcript> {
+    const session = this.session(tenant, sessionId);
+    const transcript = await whileRedisAnswers(() => this.reader.read(session));
     if (!transcript) {
       throw new NotFoundException(
         `no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first (sessions expire after SESSION_TTL_SECONDS)`,
@@ -188,49 +220,66 @@ export class TranscriptionRouterService {
     return transcript;
   }
 
-  /** Cost totals per provider across all sessions (each session's are in its transcript). */
-  costTotals(): Promise<CostTotals> {
-    return whileRedisAnswers(() => readProviderCostTotals(this.redis));
+  /** What the tenant's results cost in a month (this one by default), per provider; each session's are in its transcript. */
+  async costTotals(tenant: string, month: string = costMonth()): Promise<TenantCosts> {
+    const totals = await whileRedisAnswers(() => readTenantCostTotals(this.redis, this.keys, tenant, month));
+    return { tenant, month, ...totals };
   }
 
   /**
    * Marks a live session finished: no more chunks will come, so its transcript (and live feed)
    * is complete once every chunk posted so far has its result.
    */
-  async endSession(sessionId: string): Promise<{ sessionId: string; chunks: number }> {
-    assertSessionId(sessionId);
-    const count = await whileRedisAnswers(() => this.redis.hget(sessionMetaKey(sessionId), 'chunk_count'));
+  async endSession(tenant: string, sessionId: string): Promise<{ sessionId: string; chunks: number }> {
+    const session = this.session(tenant, sessionId);
+    const count = await whileRedisAnswers(() =>
+      this.redis.hget(this.keys.sessionMetaKey(session), 'chunk_count'),
+    );
     if (count === null)
       throw new NotFoundException(
         `no session '${sessionId}': post chunks to /v1/sessions/${sessionId}/chunks first`,
       );
-    await whileRedisAnswers(() => this.ingestor.expectChunks(sessionId, Number(count)));
+    await whileRedisAnswers(() => this.ingestor.expectChunks(session, Number(count)));
     return { sessionId, chunks: Number(count) };
   }
 
+  /**
+   * Removes everything the session left in Redis: results, audio still queued, index entries,
+   * failures, dead letters and its entries in the global results feed. 404 when there is nothing
+   * (another tenant's session included).
+   */
+  async deleteSession(tenant: string, sessionId: string): Promise<{ sessionId: string } & SessionErased> {
+    const session = this.session(tenant, sessionId);
+    const erased = await whileRedisAnswers(() => this.eraser.erase(session));
+    if (!erased.found) throw new NotFoundException(`no session '${sessionId}'`);
+    return { sessionId, ...erased };
+  }
+
   /** The transcript once complete, or as far as it got when timeoutMs runs out. */
-  async waitForTranscript(sessionId: string, timeoutMs: number): Promise<Transcript> {
+  async waitForTranscript(tenant: string, sessionId: string, timeoutMs: number): Promise<Transcript> {
     this.watcher.start();
+    const session = this.session(tenant, sessionId);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const transcript = await this.transcript(sessionId);
+      const transcript = await this.transcript(tenant, sessionId);
       const remaining = deadline - Date.now();
       if (transcript.complete || remaining <= 0) return transcript;
       // Woken by the next result of this session; the 1 s cap re-checks even if a wake-up is missed.
-      await this.watcher.waitForResult(sessionId, Math.min(remaining, 1000));
+      await this.watcher.waitForResult(session, Math.min(remaining, 1000));
     }
   }
 
   private async routingRequest(
-    sessionId: string,
+    session: SessionRef,
     query: RoutingQuery,
     fallback: ProviderName[],
     audioSeconds: number,
   ): Promise<RoutingRequest> {
     const sessionProvider = query.provider
       ? null
-      : await this.redis.hget(sessionMetaKey(sessionId), 'provider');
+      : await this.redis.hget(this.keys.sessionMetaKey(session), 'provider');
     return {
+      exclude: this.excludedFor(session.tenant),
       preferred: query.provider,
       fallback,
       hints: hintsOf(query),
@@ -239,7 +288,18 @@ export class TranscriptionRouterService {
     };
   }
 
+  /**
+   * Providers a tenant's chunks never go to: for any tenant but the default one, the classic
+   * fleets (CLASSIC_FLEETS). A classic worker writes `transcription:results:<session id>` itself,
+   * the default tenant's name on one node, so another tenant's result would land in the default
+   * tenant's session of the same id.
+   */
+  private excludedFor(tenant: string): ProviderName[] {
+    return tenant === DEFAULT_TENANT ? [] : [...this.classicFleets];
+  }
+
   private async hedge(
+    session: SessionRef,
     outcome: IngestOutcome,
     chunk: AudioChunkEntry,
     routing: RoutingRequest,
@@ -248,6 +308,7 @@ export class TranscriptionRouterService {
     if (outcome.status !== 'created' || outcome.provider === 'consensus') return;
     await this.hedges.schedule(
       {
+        session,
         chunk: { ...chunk, chunkId: outcome.chunkId, seq: outcome.seq },
         provider: outcome.provider,
         routing,

@@ -3,21 +3,23 @@ import {
   AudioChunkEntry,
   CHUNK_FIELDS,
   EncodedFields,
+  KeyScheme,
   ProviderName,
+  SessionRef,
   audioFieldsFor,
   encodeChunkEntry,
-  providerStream,
-  sessionChunksKey,
-  sessionMetaKey,
   withoutFields,
 } from '@streamscribe/contracts';
+import { trailTtlSeconds } from './session-lifetimes';
 import { IngestReply, ingestChunkScript } from './scripts/ingest-chunk.script';
 import { SessionsOptions } from './sessions-options';
 
 export interface IngestRequest {
+  /** The session the chunk belongs to; its tenant and id are written on the entry. */
+  session: SessionRef;
   /** Where the chunk is routed: a provider, or `consensus` (several; see `stream`). */
   provider: ProviderName | 'consensus';
-  /** The stream the entry is appended to; the provider's stream when absent. */
+  /** The stream the entry is appended to; the provider's stream of the session's partition when absent. */
   stream?: string;
   /** The chunk; `chunkId` may be empty (derived from seq) and `seq` undefined (next in order). */
   chunk: AudioChunkEntry;
@@ -42,16 +44,17 @@ export class ChunkIngestor {
   constructor(
     private readonly client: Redis,
     private readonly options: SessionsOptions,
+    private readonly keys: KeyScheme,
   ) {}
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
     const reply = await ingestChunkScript.run(
       this.client,
-      keysFor(request),
+      this.keysFor(request),
       this.argsFor(request),
       this.entryFieldsOf(request),
     );
-    return toOutcome(request.chunk.sessionId, reply);
+    return toOutcome(request.session.sessionId, reply);
   }
 
   /** Ingests many chunks in one pipeline (a whole file), in order. */
@@ -59,17 +62,22 @@ export class ChunkIngestor {
     ingestChunkScript.define(this.client);
     const pipeline = this.client.pipeline();
     for (const request of requests)
-      ingestChunkScript.queue(pipeline, keysFor(request), this.argsFor(request), this.entryFieldsOf(request));
+      ingestChunkScript.queue(
+        pipeline,
+        this.keysFor(request),
+        this.argsFor(request),
+        this.entryFieldsOf(request),
+      );
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, reply], i) => {
       if (error) throw error;
-      return toOutcome(requests[i].chunk.sessionId, ingestChunkScript.decode(reply));
+      return toOutcome(requests[i].session.sessionId, ingestChunkScript.decode(reply));
     });
   }
 
   /** Records how many chunks a whole-file session will have, so completeness can be judged. */
-  async expectChunks(sessionId: string, count: number): Promise<void> {
-    const meta = sessionMetaKey(sessionId);
+  async expectChunks(session: SessionRef, count: number): Promise<void> {
+    const meta = this.keys.sessionMetaKey(session);
     await this.client
       .multi()
       .hset(meta, 'expected_chunks', count)
@@ -78,32 +86,38 @@ export class ChunkIngestor {
   }
 
   /** The entry's fields; seq and chunk id are left out, since the script assigns them. */
-  private entryFieldsOf({ provider, chunk }: IngestRequest): EncodedFields {
+  private entryFieldsOf({ session, provider, chunk }: IngestRequest): EncodedFields {
     // A consensus record carries no audio; a provider stream gets the audio fields its fleet reads.
     const audioFields = provider === 'consensus' ? 'audio' : audioFieldsFor(provider, this.options.chunkWire);
+    // Every entry says whose it is, so the worker finds the session's keys (tenant + id → partition).
+    const owned = { ...chunk, sessionId: session.sessionId, tenant: session.tenant };
     return withoutFields(
-      encodeChunkEntry(chunk, audioFields),
+      encodeChunkEntry(owned, audioFields),
       (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId,
     );
   }
 
-  private argsFor({ provider, chunk }: IngestRequest) {
+  private argsFor({ session, provider, chunk }: IngestRequest) {
     return {
       chunkId: chunk.chunkId,
       seq: chunk.seq === undefined ? '' : chunk.seq,
       provider,
       nowMs: Date.now(),
       ttlSeconds: this.options.sessionTtlSeconds,
+      trailTtlSeconds: trailTtlSeconds(this.options.sessionTtlSeconds),
+      indexMember: this.keys.sessionIndexMember(session),
     };
   }
-}
 
-function keysFor({ provider, stream, chunk }: IngestRequest) {
-  return {
-    meta: sessionMetaKey(chunk.sessionId),
-    chunks: sessionChunksKey(chunk.sessionId),
-    stream: stream ?? providerStream(provider as ProviderName),
-  };
+  private keysFor({ session, provider, stream }: IngestRequest) {
+    return {
+      meta: this.keys.sessionMetaKey(session),
+      chunks: this.keys.sessionChunksKey(session),
+      stream: stream ?? this.keys.providerStream(provider as ProviderName, session.partition),
+      trail: this.keys.sessionTrailKey(session),
+      sessionIndex: this.keys.sessionIndexKey(session.partition),
+    };
+  }
 }
 
 function toOutcome(sessionId: string, reply: IngestReply): IngestOutcome {

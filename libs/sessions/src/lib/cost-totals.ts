@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { PROVIDER_COST_TOTALS_KEY } from '@streamscribe/contracts';
+import { KeyScheme } from '@streamscribe/contracts';
 
 export interface ProviderCost {
   usd: number;
@@ -38,7 +38,36 @@ export function costTotalsFrom(hash: Record<string, string>): CostTotals {
   return { totalUsd: totalMicros / 1_000_000, byProvider };
 }
 
-/** What every provider's results have cost, across all sessions, since the totals were last reset. */
-export async function readProviderCostTotals(client: Redis): Promise<CostTotals> {
-  return costTotalsFrom(await client.hgetall(PROVIDER_COST_TOTALS_KEY));
+/** What every provider's results have cost, across all sessions and partitions, since the last reset. */
+export async function readProviderCostTotals(client: Redis, keys: KeyScheme): Promise<CostTotals> {
+  return costTotalsFrom(
+    await sumHashes(
+      client,
+      keys.allPartitions().map((k) => keys.providerCostKey(k)),
+    ),
+  );
+}
+
+/** What a tenant's results cost in one month (`YYYY-MM`, UTC), summed across partitions. */
+export async function readTenantCostTotals(
+  client: Redis,
+  keys: KeyScheme,
+  tenant: string,
+  month: string,
+): Promise<CostTotals> {
+  return costTotalsFrom(
+    await sumHashes(
+      client,
+      keys.allPartitions().map((k) => keys.tenantCostKey(tenant, month, k)),
+    ),
+  );
+}
+
+/** Integer hashes added field by field (one per partition; read one by one, as Cluster needs). */
+async function sumHashes(client: Redis, hashKeys: readonly string[]): Promise<Record<string, string>> {
+  const sum: Record<string, number> = {};
+  for (const key of hashKeys)
+    for (const [field, value] of Object.entries(await client.hgetall(key)))
+      sum[field] = (sum[field] ?? 0) + Number(value);
+  return Object.fromEntries(Object.entries(sum).map(([field, n]) => [field, String(n)]));
 }

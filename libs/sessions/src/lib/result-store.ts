@@ -1,19 +1,17 @@
 import type Redis from 'ioredis';
 import {
-  PROVIDER_COST_TOTALS_KEY,
-  RESULTS_ALL_STREAM,
+  KeyScheme,
   ResultStatus,
+  SessionRef,
   TranscriptionResultEntry,
   RESULT_FIELDS,
   encodeResultEntry,
   recordFromPairs,
   resultIndexField,
-  sessionCostKey,
-  sessionResultIndexKey,
-  sessionResultsStream,
 } from '@streamscribe/contracts';
 import { writeResultScript } from './scripts/write-result.script';
 import { SessionsOptions } from './sessions-options';
+import { TENANT_COST_TTL_SECONDS, costMonth, trailTtlSeconds } from './session-lifetimes';
 
 export interface ResultWrite {
   /** True when this call wrote the result (first write, or an "ok" superseding a "failed"). */
@@ -25,30 +23,39 @@ export interface ResultWrite {
 }
 
 /**
- * Writes results in the classic wire format to `transcription:results:{session}` and
- * `transcription:results:all`, at most once per chunk (an "ok" may supersede a "failed"); a priced
- * result (`costUsd`) adds to the session's and its provider's cost totals in the same Lua call, so a
- * redelivery never counts twice.
+ * Writes results in the classic wire format to the session's results stream and its partition's
+ * global results feed (`transcription:results:<session>` and `transcription:results:all` for the
+ * default tenant on one node), at most once per chunk (an "ok" may supersede a "failed"); a priced
+ * result (`costUsd`) adds to the session's, its partition's provider and its tenant's monthly cost
+ * totals in the same Lua call, so a redelivery never counts twice.
  */
 export class ResultStore {
   constructor(
     private readonly client: Redis,
     private readonly options: SessionsOptions,
+    private readonly keys: KeyScheme,
   ) {}
 
-  async write(entry: TranscriptionResultEntry): Promise<ResultWrite> {
+  /** Writes the session's result; the entry gets the session's id and tenant. */
+  async write(session: SessionRef, entry: TranscriptionResultEntry): Promise<ResultWrite> {
+    const owned = { ...entry, sessionId: session.sessionId, tenant: session.tenant };
     // A non-finite confidence would be written as "NaN" and make the whole transcript unreadable.
-    const result = Number.isFinite(entry.confidence) ? entry : { ...entry, confidence: 0 };
+    const result = Number.isFinite(owned.confidence) ? owned : { ...owned, confidence: 0 };
+    const nowMs = Date.now();
+    const keys = this.keys;
     // A non-finite cost or duration (a provider reporting NaN) is left out, never written half.
     const priced = result.status === 'ok' && result.costUsd !== undefined && Number.isFinite(result.costUsd);
     const { status, entryId } = await writeResultScript.run(
       this.client,
       {
-        index: sessionResultIndexKey(result.sessionId),
-        sessionResults: sessionResultsStream(result.sessionId),
-        allResults: RESULTS_ALL_STREAM,
-        sessionCost: sessionCostKey(result.sessionId),
-        providerCost: PROVIDER_COST_TOTALS_KEY,
+        index: keys.sessionResultIndexKey(session),
+        sessionResults: keys.sessionResultsStream(session),
+        allResults: keys.allResultsStream(session.partition),
+        sessionCost: keys.sessionCostKey(session),
+        providerCost: keys.providerCostKey(session.partition),
+        tenantCost: keys.tenantCostKey(session.tenant, costMonth(nowMs), session.partition),
+        trail: keys.sessionTrailKey(session),
+        sessionIndex: keys.sessionIndexKey(session.partition),
       },
       {
         chunkId: resultIndexField(result),
@@ -61,6 +68,10 @@ export class ResultStore {
             ? ''
             : Math.round(result.durationSeconds * 1000),
         status: result.status,
+        nowMs,
+        trailTtlSeconds: trailTtlSeconds(this.options.sessionTtlSeconds),
+        indexMember: keys.sessionIndexMember(session),
+        tenantCostTtlSeconds: TENANT_COST_TTL_SECONDS,
       },
       encodeResultEntry(result),
     );
@@ -73,11 +84,12 @@ export class ResultStore {
    * index: what a classic consumer (the guide's code) in our group does. Reads only that tail.
    */
   async wroteWithoutIndex(
-    chunk: { sessionId: string; chunkId: string },
+    session: SessionRef,
+    chunk: { chunkId: string },
     provider: string,
     sinceId: string,
   ): Promise<boolean> {
-    const entries = await this.client.xrange(sessionResultsStream(chunk.sessionId), sinceId, '+');
+    const entries = await this.client.xrange(this.keys.sessionResultsStream(session), sinceId, '+');
     return entries.some(([, flat]) => {
       const fields = recordFromPairs(flat);
       return (
@@ -93,11 +105,12 @@ export class ResultStore {
    * (no `seq`), of `provider`'s result (see `resultIndexField`).
    */
   async statusOf(
-    chunk: { sessionId: string; chunkId: string; seq?: number },
+    session: SessionRef,
+    chunk: { chunkId: string; seq?: number },
     provider: string,
   ): Promise<ResultStatus | undefined> {
-    return (await readIndexedResult(this.client, chunk.sessionId, resultIndexField({ ...chunk, provider })))
-      ?.status;
+    const field = resultIndexField({ ...chunk, provider });
+    return (await readIndexedResult(this.client, this.keys, session, field))?.status;
   }
 }
 
@@ -114,10 +127,11 @@ export interface IndexedResult {
  */
 export async function readIndexedResult(
   client: Redis,
-  sessionId: string,
+  keys: KeyScheme,
+  session: SessionRef,
   indexField: string,
 ): Promise<IndexedResult | undefined> {
-  const indexed = await client.hget(sessionResultIndexKey(sessionId), indexField);
+  const indexed = await client.hget(keys.sessionResultIndexKey(session), indexField);
   if (indexed === null) return undefined;
   const [entryId, status] = indexed.split('|');
   return { entryId, status: status === 'failed' ? 'failed' : 'ok' };

@@ -1,10 +1,10 @@
 import type Redis from 'ioredis';
-import { RESULTS_ALL_STREAM, RESULT_FIELDS } from '@streamscribe/contracts';
+import { DEFAULT_TENANT, KeyScheme, RESULT_FIELDS, SessionRef } from '@streamscribe/contracts';
 import { Logger } from '@streamscribe/observability';
 
 /**
- * Tells waiting requests that a session got a new result. One blocking XREAD on
- * `transcription:results:all` serves every waiter in the process, instead of one connection per
+ * Tells waiting requests that a session got a new result. One blocking XREAD on every partition
+ * of the global results feed (`transcription:results:all`) serves every waiter in the process, instead of one connection per
  * waiting request. Waiters also re-check on a timer, so a missed wake-up (say, across a Redis
  * reconnect) costs latency, never correctness.
  */
@@ -16,6 +16,7 @@ export class ResultWatcher {
   constructor(
     private readonly reader: Redis,
     private readonly logger: Logger,
+    private readonly keys: KeyScheme,
     private readonly blockMs = 2000,
   ) {}
 
@@ -24,7 +25,9 @@ export class ResultWatcher {
   }
 
   /** Resolves when the session gets a result, or after timeoutMs, whichever comes first. */
-  waitForResult(sessionId: string, timeoutMs: number): Promise<void> {
+  waitForResult(session: SessionRef, timeoutMs: number): Promise<void> {
+    // Keyed by tenant and id: the same session id in another tenant is another session.
+    const sessionId = waiterKey(session.tenant, session.sessionId);
     return new Promise((resolve) => {
       const set = this.waiters.get(sessionId) ?? new Set();
       this.waiters.set(sessionId, set);
@@ -47,7 +50,8 @@ export class ResultWatcher {
   }
 
   private async watch(): Promise<void> {
-    let lastId = '$';
+    const streams = this.keys.allPartitions().map((k) => this.keys.allResultsStream(k));
+    const lastIds = new Map(streams.map((stream) => [stream, '$']));
     while (!this.closed) {
       try {
         const reply = (await this.reader.xread(
@@ -56,14 +60,15 @@ export class ResultWatcher {
           'BLOCK',
           this.blockMs,
           'STREAMS',
-          RESULTS_ALL_STREAM,
-          lastId,
+          ...streams,
+          ...streams.map((stream) => lastIds.get(stream) as string),
         )) as Array<[string, Array<[string, string[]]>]> | null;
-        for (const [, entries] of reply ?? []) {
+        for (const [stream, entries] of reply ?? []) {
           for (const [id, fields] of entries) {
-            lastId = id;
-            const at = fields.indexOf(RESULT_FIELDS.sessionId);
-            if (at >= 0) this.notify(fields[at + 1]);
+            lastIds.set(stream, id);
+            const sessionId = fieldValue(fields, RESULT_FIELDS.sessionId);
+            const tenant = fieldValue(fields, RESULT_FIELDS.tenant) || DEFAULT_TENANT;
+            if (sessionId !== undefined) this.notify(waiterKey(tenant, sessionId));
           }
         }
       } catch (error) {
@@ -75,7 +80,19 @@ export class ResultWatcher {
   }
 
   private notify(sessionId: string): void {
+    // sessionId: the waiter key (tenant and session id).
     const set = this.waiters.get(sessionId);
     if (set) for (const wake of [...set]) wake();
   }
+}
+
+/** Tenant ids never contain ':', so this names one session of one tenant. */
+function waiterKey(tenant: string, sessionId: string): string {
+  return `${tenant}:${sessionId}`;
+}
+
+/** A field's value in a flat name/value list (names at even positions: a text value never matches). */
+function fieldValue(flat: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < flat.length; i += 2) if (flat[i] === name) return flat[i + 1];
+  return undefined;
 }

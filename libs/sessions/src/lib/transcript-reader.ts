@@ -1,14 +1,12 @@
 import type Redis from 'ioredis';
 import {
+  KeyScheme,
+  SessionRef,
   TranscriptionResultEntry,
   chunkFailureForClient,
   decodeResultEntry,
   resultSupersedes,
   fieldsFromFlat,
-  sessionChunksKey,
-  sessionCostKey,
-  sessionMetaKey,
-  sessionResultsStream,
 } from '@streamscribe/contracts';
 import { costTotalsFrom } from './cost-totals';
 import { Transcript, TranscriptChunk } from './transcript';
@@ -18,17 +16,21 @@ import { Transcript, TranscriptChunk } from './transcript';
  * One round trip: the session's metadata, chunk index and results stream in a pipeline.
  */
 export class TranscriptReader {
-  constructor(private readonly client: Redis) {}
+  constructor(
+    private readonly client: Redis,
+    private readonly keys: KeyScheme,
+  ) {}
 
   /** The transcript, or undefined when Redis knows nothing of the session. */
-  async read(sessionId: string): Promise<Transcript | undefined> {
+  async read(session: SessionRef): Promise<Transcript | undefined> {
+    const { sessionId } = session;
     const replies =
       (await this.client
         .pipeline()
-        .hgetall(sessionMetaKey(sessionId))
-        .hgetall(sessionChunksKey(sessionId))
-        .xrangeBuffer(sessionResultsStream(sessionId), '-', '+')
-        .hgetall(sessionCostKey(sessionId))
+        .hgetall(this.keys.sessionMetaKey(session))
+        .hgetall(this.keys.sessionChunksKey(session))
+        .xrangeBuffer(this.keys.sessionResultsStream(session), '-', '+')
+        .hgetall(this.keys.sessionCostKey(session))
         .exec()) ?? [];
     for (const [error] of replies) if (error) throw error;
     const meta = replies[0][1] as Record<string, string>;

@@ -1,17 +1,21 @@
 import { Controller, Inject, Type, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { ProviderName, providerStream } from '@streamscribe/contracts';
+import { ProviderName, keySchemeFrom } from '@streamscribe/contracts';
 import { RedisStreamsContext, StreamEntry, StreamHandlerErrorFilter } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 
-/** The stream handler of one provider's worker: `audio:stream:<provider>` → ChunkProcessor. */
+/**
+ * The stream handler of one provider's worker: `audio:stream:<provider>` → ChunkProcessor. It reads
+ * partition 0, the only one while one partition is the only layout configured (keySchemeFrom);
+ * reading every partition comes with the issue that configures more.
+ */
 export function chunkControllerFor(provider: ProviderName): Type<unknown> {
   @Controller()
   @UseFilters(StreamHandlerErrorFilter)
   class ChunkController {
     constructor(@Inject(ChunkProcessor) private readonly processor: ChunkProcessor) {}
 
-    @EventPattern(providerStream(provider))
+    @EventPattern(keySchemeFrom().providerStream(provider, 0))
     handle(@Payload() entry: StreamEntry, @Ctx() context: RedisStreamsContext): Promise<void> {
       return this.processor.process(entry, context);
     }

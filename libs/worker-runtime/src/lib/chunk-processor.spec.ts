@@ -1,10 +1,9 @@
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
-  DEAD_LETTER_STREAM,
+  DEFAULT_TENANT,
+  KeyScheme,
   EncodedFields,
-  FAILURES_STREAM,
-  PROVIDER_COST_TOTALS_KEY,
   ProviderName,
   decodeChunkEntry,
   decodeDeadLetter,
@@ -15,8 +14,6 @@ import {
   providerGroup,
   providerHealthKey,
   providerHeartbeatKey,
-  providerStream,
-  sessionResultsStream,
   recordFromPairs,
 } from '@streamscribe/contracts';
 import { DEFAULT_HEALTH_SETTINGS, ProviderHealthRecorder } from '@streamscribe/provider-health';
@@ -34,6 +31,13 @@ import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
 import { CostAccountant } from './cost-accountant';
 import { WorkerEnvironment } from './worker-environment';
+
+const keys = new KeyScheme();
+const DEAD_LETTER_STREAM = keys.deadLetterStream();
+const FAILURES_STREAM = keys.failuresStream();
+const providerStream = (provider: ProviderName) => keys.providerStream(provider);
+const sessionResultsStream = (sessionId: string) =>
+  keys.sessionResultsStream(keys.session(DEFAULT_TENANT, sessionId));
 
 const PROVIDER = 'deepgram';
 const STREAM = providerStream(PROVIDER);
@@ -61,9 +65,10 @@ describe('ChunkProcessor', () => {
       provider,
       env,
       results,
-      new ChunkSettler(provider, redis, env, results),
+      new ChunkSettler(provider, redis, env, results, keys),
       new CostAccountant(env),
       new ProviderHealthRecorder(redis, PROVIDER, DEFAULT_HEALTH_SETTINGS),
+      keys,
     );
 
   const chunk = (overrides: Partial<AudioChunkEntry> = {}): AudioChunkEntry => ({
@@ -120,7 +125,7 @@ describe('ChunkProcessor', () => {
       RETRY_MAX_MS: 50,
       MAX_DELIVERIES: 5,
     });
-    results = new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS);
+    results = new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS, keys);
   });
   afterAll(async () => {
     redis.disconnect();
@@ -200,7 +205,7 @@ describe('ChunkProcessor', () => {
     });
 
     it("replaces the chunk's earlier failed result with the ok one", async () => {
-      await results.write({
+      await results.write(keys.session(DEFAULT_TENANT, 'session-1'), {
         sessionId: 'session-1',
         chunkId: 'chunk-1',
         seq: 0,
@@ -216,9 +221,13 @@ describe('ChunkProcessor', () => {
       const { entry, context } = await deliver(encodeChunkEntry(chunk()));
       await processor().process(entry, context);
       expect(provider.requests).toHaveLength(1);
-      expect(await results.statusOf({ sessionId: 'session-1', chunkId: 'chunk-1', seq: 0 }, PROVIDER)).toBe(
-        'ok',
-      );
+      expect(
+        await results.statusOf(
+          keys.session(DEFAULT_TENANT, 'session-1'),
+          { chunkId: 'chunk-1', seq: 0 },
+          PROVIDER,
+        ),
+      ).toBe('ok');
     });
     it('leaves a transcript without a duration unpriced, and feeds health the length measured from the chunk', async () => {
       provider.answerNext({ durationSeconds: undefined });
@@ -246,7 +255,7 @@ describe('ChunkProcessor', () => {
         async () => provider.requests.length,
         (n) => n === 1,
       );
-      await results.write({
+      await results.write(keys.session(DEFAULT_TENANT, 'session-1'), {
         sessionId: 'session-1',
         chunkId: 'chunk-1',
         seq: 0,
@@ -264,7 +273,7 @@ describe('ChunkProcessor', () => {
       expect(await sessionResults()).toEqual([
         expect.objectContaining({ text: 'hedge copy', provider: 'assemblyai' }),
       ]);
-      expect(await redis.hget(PROVIDER_COST_TOTALS_KEY, `${PROVIDER}:chunks`)).toBeNull();
+      expect(await redis.hget(keys.providerCostKey(), `${PROVIDER}:chunks`)).toBeNull();
       expect(context.isSettled()).toBe(false);
     });
   });

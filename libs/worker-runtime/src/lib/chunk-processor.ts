@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AudioChunkEntry, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
+import { AudioChunkEntry, KeyScheme, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
 import { retryDelayMs } from '@streamscribe/routing-policy';
 import { createLogger } from '@streamscribe/observability';
 import {
@@ -12,6 +12,7 @@ import { ProviderHealthRecorder, ProviderOutcome } from '@streamscribe/provider-
 import { ResultStore } from '@streamscribe/sessions';
 import { RedisStreamsContext, StreamEntry } from '@streamscribe/streams';
 import { ChunkSettler } from './chunk-settler';
+import { sessionOfEntry } from './session-of-entry';
 import { CostAccountant } from './cost-accountant';
 import { transcriptionRequestFor } from './transcription-request';
 import { countsAgainstProvider } from './counts-against-provider';
@@ -38,6 +39,7 @@ export class ChunkProcessor {
     private readonly settler: ChunkSettler,
     private readonly costs: CostAccountant,
     private readonly health: ProviderHealthRecorder,
+    private readonly keys: KeyScheme,
   ) {}
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
@@ -51,7 +53,8 @@ export class ChunkProcessor {
       await this.settler.deadLetter(entry, error.message, context);
       return;
     }
-    if ((await this.results.statusOf(chunk, provider)) === 'ok') {
+    const session = sessionOfEntry(this.keys, chunk, context);
+    if ((await this.results.statusOf(session, chunk, provider)) === 'ok') {
       // Already transcribed: an owner that died before its XACK, a hedge's other copy, a re-drive
       // of a chunk that was finished meanwhile. Acknowledge; never pay twice.
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
@@ -59,7 +62,7 @@ export class ChunkProcessor {
     }
     if (
       context.getDeliveryCount() > 1 &&
-      (await this.results.wroteWithoutIndex(chunk, provider, context.getEntryId()))
+      (await this.results.wroteWithoutIndex(session, chunk, provider, context.getEntryId()))
     ) {
       // Reclaimed from a classic consumer (the guide's code) that transcribed it and wrote its
       // result but never acknowledged: the guide calls xack(group, stream, id), arguments swapped,
@@ -83,7 +86,7 @@ export class ChunkProcessor {
       return;
     }
     const priced = this.costs.price(provider, transcript);
-    const written = await this.results.write({
+    const written = await this.results.write(session, {
       sessionId: chunk.sessionId,
       chunkId: chunk.chunkId,
       seq: chunk.seq,

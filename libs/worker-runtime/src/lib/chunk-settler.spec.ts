@@ -1,12 +1,11 @@
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
+  DEFAULT_TENANT,
+  KeyScheme,
   DEAD_LETTER_FIELDS,
-  DEAD_LETTER_STREAM,
   EncodedFields,
-  FAILURES_STREAM,
   ProviderName,
-  RESULTS_ALL_STREAM,
   decodeChunkEntry,
   decodeResultEntry,
   encodeChunkEntry,
@@ -14,8 +13,6 @@ import {
   newChunkEntry,
   providerGroup,
   providerHeartbeatKey,
-  providerStream,
-  sessionResultsStream,
   recordFromPairs,
 } from '@streamscribe/contracts';
 import { ProviderError } from '@streamscribe/providers';
@@ -24,6 +21,14 @@ import { RedisStreamsContext } from '@streamscribe/streams';
 import { FakeTranscriptionProvider, RedisHarness, deliverEntry, speechWav } from '@streamscribe/testing';
 import { ChunkSettler } from './chunk-settler';
 import { WorkerEnvironment } from './worker-environment';
+
+const keys = new KeyScheme();
+const DEAD_LETTER_STREAM = keys.deadLetterStream();
+const FAILURES_STREAM = keys.failuresStream();
+const RESULTS_ALL_STREAM = keys.allResultsStream();
+const providerStream = (provider: ProviderName) => keys.providerStream(provider);
+const sessionResultsStream = (sessionId: string) =>
+  keys.sessionResultsStream(keys.session(DEFAULT_TENANT, sessionId));
 
 const PROVIDER = 'whisper';
 const STREAM = providerStream(PROVIDER);
@@ -87,7 +92,8 @@ describe('ChunkSettler', () => {
       new FakeTranscriptionProvider(PROVIDER),
       redis,
       new WorkerEnvironment(),
-      new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS),
+      new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS, keys),
+      keys,
     );
   });
   afterAll(async () => {
@@ -119,6 +125,39 @@ describe('ChunkSettler', () => {
       expect(successor.audio.equals(tried.audio)).toBe(true);
       expect(context.isSettled()).toBe(true);
       expect(((await redis.xpending(STREAM, GROUP)) as [number])[0]).toBe(0);
+    });
+
+    it("keeps another tenant's chunk in its tenant, and never hands it to a classic fleet", async () => {
+      await markLive('deepgram', 'assemblyai');
+      const classicAware = new ChunkSettler(
+        new FakeTranscriptionProvider(PROVIDER),
+        redis,
+        Object.assign(new WorkerEnvironment(), { CLASSIC_FLEETS: 'deepgram' }),
+        new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS, keys),
+        keys,
+      );
+      const acme = chunk({ tenant: 'acme' });
+      const { entry, context } = await deliver(encodeChunkEntry(acme));
+      await classicAware.failOver(entry, acme, permanent, context);
+
+      expect(await chunksIn('deepgram')).toEqual([]);
+      const [successor] = await chunksIn('assemblyai');
+      expect(successor).toMatchObject({ tenant: 'acme', sessionId: 'session-1' });
+      expect(await entriesOf(FAILURES_STREAM)).toEqual([expect.objectContaining({ tenant: 'acme' })]);
+      // Both the failure and the moved audio are in the session's trail, for its deletion.
+      const trail = await redis.smembers(keys.sessionTrailKey(keys.session('acme', 'session-1')));
+      expect(trail).toHaveLength(2);
+    });
+
+    it('dead-letters a chunk of another tenant with its tenant, its failed result in its own session', async () => {
+      const acme = chunk({ tenant: 'acme' });
+      const { entry, context } = await deliver(encodeChunkEntry(acme));
+      await settler.deadLetter(entry, 'chain exhausted', context, acme);
+
+      expect(await entriesOf(DEAD_LETTER_STREAM)).toEqual([expect.objectContaining({ tenant: 'acme' })]);
+      expect(await sessionResults()).toEqual([]);
+      const acmeResults = await redis.xrange('transcription:results:t:acme:session-1', '-', '+');
+      expect(acmeResults[0][1]).toEqual(expect.arrayContaining(['status', 'failed', 'tenant', 'acme']));
     });
 
     it('records each failure in transcription:failures with its class and where the chunk went', async () => {

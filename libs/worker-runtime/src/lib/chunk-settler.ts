@@ -4,17 +4,17 @@ import {
   AudioChunkEntry,
   CHUNK_FIELDS,
   DEAD_LETTER_FIELDS,
-  DEAD_LETTER_STREAM,
+  DEFAULT_TENANT,
   EncodedFields,
-  FAILURES_STREAM,
+  KeyScheme,
   ProviderName,
+  SessionRef,
   audioFieldsFor,
   chunkWireFrom,
   encodeChunkEntry,
   encodeFailureEntry,
   epochSeconds,
   isDeadLetterMetaField,
-  providerStream,
   setField,
 } from '@streamscribe/contracts';
 import { nextProvider } from '@streamscribe/routing-policy';
@@ -23,6 +23,7 @@ import { ProviderError, TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@s
 import { ResultStore } from '@streamscribe/sessions';
 import { readProviderLoads } from '@streamscribe/fleet';
 import { RedisStreamsContext, StreamEntry, moveEntry } from '@streamscribe/streams';
+import { sessionOfEntry } from './session-of-entry';
 import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
 import { workerMetrics } from './worker-metrics';
@@ -31,7 +32,8 @@ import { workerMetrics } from './worker-metrics';
  * Settles a chunk this worker cannot transcribe: on to the next provider of its chain, or — when
  * the chain is exhausted or the entry is malformed — into the dead-letter stream with a terminal
  * "failed" result for the session, so no client waits forever. Each move acknowledges the entry
- * in the same Lua call that writes its successor.
+ * in the same Lua call that writes its successor, keeps the chunk's tenant and partition, and
+ * records the new entry in the session's trail (so deleting the session finds it).
  */
 @Injectable()
 export class ChunkSettler {
@@ -42,6 +44,7 @@ export class ChunkSettler {
     @Inject(WORKER_REDIS) private readonly redis: Redis,
     @Inject(WORKER_ENVIRONMENT) private readonly env: WorkerEnvironment,
     private readonly results: ResultStore,
+    private readonly keys: KeyScheme,
   ) {}
 
   /** The provider gave up on the chunk (permanent error, or retries exhausted). */
@@ -56,13 +59,14 @@ export class ChunkSettler {
       error instanceof ProviderError
         ? error.toHistoryItem()
         : `${current}:${String(error)}`.replace(/[;\n]/g, ',');
+    const session = sessionOfEntry(this.keys, chunk, context);
     const decision = nextProvider({
       current,
       chain: chunk.fallbackProviders,
       attempted: chunk.attemptedProviders,
-      live: await this.liveProviders(),
+      live: await this.liveProviders(session.tenant),
     });
-    await this.recordFailure(chunk, error, decision.next ?? 'dead-letter');
+    await this.recordFailure(session, chunk, error, decision.next ?? 'dead-letter');
     const history = `${chunk.errorHistory};${item}`;
     if (!decision.next) {
       await this.deadLetter(entry, `${decision.reason}; last error: ${item}`, context, {
@@ -85,8 +89,9 @@ export class ChunkSettler {
         id: context.getEntryId(),
         consumer: context.getConsumer(),
       },
-      target: { stream: providerStream(decision.next) },
+      target: { stream: this.keys.providerStream(decision.next, session.partition) },
       fields: encodeChunkEntry(successor, audioFieldsFor(decision.next, chunkWireFrom(this.env))),
+      trail: this.keys.sessionTrailKey(session),
     });
     context.markSettled();
     if (!moved) return; // a peer that reclaimed the entry has it now
@@ -109,7 +114,10 @@ export class ChunkSettler {
     context: RedisStreamsContext,
     chunk?: AudioChunkEntry,
   ): Promise<void> {
-    if (chunk) await this.writeFailedResult(chunk, reason);
+    const session = chunk && sessionOfEntry(this.keys, chunk, context);
+    if (chunk && session) await this.writeFailedResult(session, chunk, reason);
+    // A malformed entry names no session: its letter goes to the partition of the stream it came from.
+    const partition = session?.partition ?? this.keys.partitionOfKey(context.getStream());
     const fields: EncodedFields = [];
     for (const [name, value] of entry.fields) {
       // A re-driven entry dead-lettered again gets fresh metadata, not its stale copy.
@@ -134,8 +142,9 @@ export class ChunkSettler {
         id: context.getEntryId(),
         consumer: context.getConsumer(),
       },
-      target: { stream: DEAD_LETTER_STREAM, maxLen: this.env.DEAD_LETTER_MAXLEN },
+      target: { stream: this.keys.deadLetterStream(partition), maxLen: this.env.DEAD_LETTER_MAXLEN },
       fields,
+      trail: session && this.keys.sessionTrailKey(session),
     });
     context.markSettled();
     if (!moved) return; // a peer that reclaimed the entry settled it first
@@ -146,8 +155,12 @@ export class ChunkSettler {
     );
   }
 
-  private async writeFailedResult(chunk: AudioChunkEntry, reason: string): Promise<void> {
-    await this.results.write({
+  private async writeFailedResult(
+    session: SessionRef,
+    chunk: AudioChunkEntry,
+    reason: string,
+  ): Promise<void> {
+    await this.results.write(session, {
       sessionId: chunk.sessionId,
       chunkId: chunk.chunkId,
       seq: chunk.seq,
@@ -162,16 +175,33 @@ export class ChunkSettler {
     });
   }
 
-  private async liveProviders(): Promise<Set<ProviderName>> {
+  /**
+   * Providers a chunk of `tenant` may fail over to: those with a live worker, less the classic
+   * fleets for any tenant but the default one (a classic worker writes results under the classic
+   * key names, which only the default tenant's sessions have).
+   */
+  private async liveProviders(tenant: string): Promise<Set<ProviderName>> {
+    const { classicFleets } = chunkWireFrom(this.env);
     const loads = await readProviderLoads(
       this.redis,
       this.env.CONSUMER_LIVENESS_MS,
-      chunkWireFrom(this.env).classicFleets,
+      classicFleets,
+      this.keys,
     );
-    return new Set(loads.filter((load) => load.liveConsumers > 0).map((load) => load.provider));
+    return new Set(
+      loads
+        .filter((load) => load.liveConsumers > 0)
+        .filter((load) => tenant === DEFAULT_TENANT || !classicFleets.includes(load.provider))
+        .map((load) => load.provider),
+    );
   }
 
-  private async recordFailure(chunk: AudioChunkEntry, error: unknown, nextStep: string): Promise<void> {
+  private async recordFailure(
+    session: SessionRef,
+    chunk: AudioChunkEntry,
+    error: unknown,
+    nextStep: string,
+  ): Promise<void> {
     const failure = encodeFailureEntry({
       failedProvider: this.provider.name,
       sessionId: chunk.sessionId,
@@ -180,7 +210,12 @@ export class ChunkSettler {
       error: error instanceof ProviderError ? error.toHistoryItem() : String(error),
       errorClass: error instanceof ProviderError ? error.kind : 'retryable',
       nextStep,
+      tenant: session.tenant,
     });
-    await this.redis.xadd(FAILURES_STREAM, 'MAXLEN', '~', this.env.FAILURES_MAXLEN, '*', ...failure);
+    const stream = this.keys.failuresStream(session.partition);
+    const id = await this.redis.xadd(stream, 'MAXLEN', '~', this.env.FAILURES_MAXLEN, '*', ...failure);
+    // Not atomic with the XADD: a crash between the two leaves a failure entry (no audio, no text)
+    // that a session deletion misses, until the stream's MAXLEN trims it.
+    if (id) await this.redis.sadd(this.keys.sessionTrailKey(session), KeyScheme.trailMember(stream, id));
   }
 }

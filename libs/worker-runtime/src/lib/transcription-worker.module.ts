@@ -12,8 +12,9 @@ import { hostname } from 'node:os';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import {
-  DEAD_LETTER_STREAM,
+  KeyScheme,
   ProviderName,
+  keySchemeFrom,
   providerGroup,
   providerHeartbeatKey,
 } from '@streamscribe/contracts';
@@ -105,6 +106,8 @@ export class TranscriptionWorkerModule {
           useFactory: (config: ConfigService) => settingsFromConfig(environment, config),
         },
         { provide: TRANSCRIPTION_PROVIDER, inject: [WORKER_ENVIRONMENT], useFactory: options.createProvider },
+        // The Redis key scheme: one per app, from settings.
+        { provide: KeyScheme, inject: [WORKER_ENVIRONMENT], useFactory: (env: E) => keySchemeFrom(env) },
         {
           provide: WORKER_REDIS,
           inject: [WORKER_ENVIRONMENT],
@@ -153,11 +156,11 @@ export class TranscriptionWorkerModule {
         {
           // This fleet's own lag on its /metrics, visible even with no router running.
           provide: StreamLagCollector,
-          inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: E) =>
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT, KeyScheme],
+          useFactory: (redis: Redis, env: E, keys: KeyScheme) =>
             new StreamLagCollector(redis, {
-              groups: providerFleets([provider]),
-              plainStreams: [DEAD_LETTER_STREAM],
+              groups: providerFleets([provider], keys),
+              plainStreams: keys.allPartitions().map((k) => keys.deadLetterStream(k)),
               livenessMs: env.CONSUMER_LIVENESS_MS,
               timeoutMs: LAG_COLLECT_TIMEOUT_MS,
               logger: createLogger('stream-lag').child({ provider }),
@@ -165,8 +168,9 @@ export class TranscriptionWorkerModule {
         },
         {
           provide: ResultStore,
-          inject: [WORKER_REDIS, WORKER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: E) => new ResultStore(redis, sessionsOptionsFrom(env)),
+          inject: [WORKER_REDIS, WORKER_ENVIRONMENT, KeyScheme],
+          useFactory: (redis: Redis, env: E, keys: KeyScheme) =>
+            new ResultStore(redis, sessionsOptionsFrom(env), keys),
         },
         {
           provide: ProviderHealthRecorder,
@@ -186,7 +190,7 @@ export class TranscriptionWorkerModule {
         CostAccountant,
         WorkerLifecycle,
       ],
-      exports: [REDIS_STREAMS_SERVER, WORKER_ENVIRONMENT],
+      exports: [REDIS_STREAMS_SERVER, WORKER_ENVIRONMENT, KeyScheme],
     };
   }
 }

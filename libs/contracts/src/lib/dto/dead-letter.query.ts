@@ -11,6 +11,7 @@ import {
   Min,
 } from 'class-validator';
 import { PROVIDERS, ProviderName } from '../providers';
+import { TENANT_ID_PATTERN } from '../keys/tenancy';
 
 const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
 const toInteger = ({ value }: { value: unknown }) =>
@@ -29,6 +30,11 @@ export class DeadLetterListQuery {
   @IsOptional()
   @Matches(STREAM_ID, { message: 'after must be a stream entry id like 1700000000000-0' })
   after?: string;
+
+  /** An admin's filter: only this tenant's letters (a key without admin scope sees its own only). */
+  @IsOptional()
+  @Matches(TENANT_ID_PATTERN, { message: "tenant must be 1-63 lower-case letters, digits or '-'" })
+  tenant?: string;
 }
 
 /** `POST /v1/dead-letters/redrive` body: either `ids`, or `all: true` (up to `limit`). */

@@ -42,6 +42,7 @@ describe('KeyScheme', () => {
         keys.consensusRequestsStream(ref.partition),
         keys.providerCostKey(ref.partition),
         keys.tenantCostKey('acme', '2026-12', ref.partition),
+        keys.sessionIndexKey(ref.partition),
         keys.sessionResultsStream(keys.consensusCorrelation(ref, 'c1')),
       ];
       expect(new Set(together.map(hashTag))).toEqual(new Set([String(ref.partition)]));
@@ -70,6 +71,7 @@ describe('KeyScheme', () => {
             scheme.deadLetterStream(k),
             scheme.consensusRequestsStream(k),
             scheme.providerCostKey(k),
+            scheme.sessionIndexKey(k),
           ]),
       );
       for (const id of ['all', 'failures', 'dead-letters', 'x', 'cost']) {
@@ -80,6 +82,24 @@ describe('KeyScheme', () => {
       }
     }
     expect(RESERVED_SESSION_IDS.has('all')).toBe(true);
+  });
+
+  it('names every session in its partition index, and reads the name back', () => {
+    const keys = new KeyScheme({ partitions: 4, cluster: true });
+    for (const ref of [keys.session('acme', 'call-1'), keys.session(DEFAULT_TENANT, 'a.b_c')]) {
+      const member = keys.sessionIndexMember(ref);
+      expect(keys.sessionFromIndexMember(member, ref.partition)).toEqual(ref);
+    }
+    expect(keys.sessionFromIndexMember('no-tenant', 0)).toBeUndefined();
+  });
+
+  it('reads the partition back from a partitioned key', () => {
+    const keys = new KeyScheme({ partitions: 4, cluster: true });
+    expect(keys.partitionOfKey(keys.providerStream('whisper', 3))).toBe(3);
+    expect(keys.partitionOfKey(keys.sessionMetaKey(keys.session('acme', 'x')))).toBe(
+      keys.partitionOf('acme', 'x'),
+    );
+    expect(new KeyScheme().partitionOfKey('audio:stream:whisper')).toBe(0);
   });
 
   it('refuses a partition outside the scheme', () => {

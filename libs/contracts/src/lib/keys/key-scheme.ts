@@ -92,6 +92,26 @@ export class KeyScheme {
     return `streamscribe:cost:providers${this.suffix(partition)}`;
   }
 
+  /**
+   * Sorted set: the sessions pinned to partition k (`sessionIndexMember`), scored by their last
+   * activity in epoch ms; how the retention sweeper finds sessions without KEYS or SCAN.
+   */
+  sessionIndexKey(partition = 0): string {
+    return `streamscribe:sessions${this.suffix(partition)}`;
+  }
+
+  /** A session's member in its partition's session index: `<tenant>:<session id>`. */
+  sessionIndexMember(ref: SessionRef): string {
+    return `${ref.tenant}:${ref.sessionId}`;
+  }
+
+  /** The session an index member of partition k names (tenant ids never contain ':'). */
+  sessionFromIndexMember(member: string, partition: number): SessionRef | undefined {
+    const at = member.indexOf(':');
+    if (at <= 0 || at === member.length - 1) return undefined;
+    return { tenant: member.slice(0, at), sessionId: member.slice(at + 1), partition };
+  }
+
   /** Hash: what a tenant's results in partition k cost, per provider and in total, in one month. */
   tenantCostKey(tenant: string, month: string, partition = 0): string {
     return `streamscribe:cost:tenant:${tenant}:${month}${this.suffix(partition)}`;
@@ -137,9 +157,19 @@ export class KeyScheme {
     return { ...ref, sessionId: `consensus~${ref.sessionId}~${chunkId}` };
   }
 
-  /** Every key a session owns, for deletion (its entries in shared streams are removed apart). */
+  /**
+   * Set: `<stream> <entry id>` of every entry the session put in a shared stream (its audio on
+   * provider streams, wherever failover, hedging or a re-drive moved it, its results in the global
+   * results feed, its failures and dead letters), so deleting a session finds them by key.
+   */
+  sessionTrailKey(ref: SessionRef): string {
+    return `streamscribe:session:${this.sessionPart(ref)}:trail`;
+  }
+
+  /** Every key a session owns, for deletion (its entries in shared streams are in its trail). */
   sessionKeys(ref: SessionRef): string[] {
     return [
+      this.sessionTrailKey(ref),
       this.sessionResultsStream(ref),
       this.sessionMetaKey(ref),
       this.sessionChunksKey(ref),
@@ -147,6 +177,17 @@ export class KeyScheme {
       this.sessionCostKey(ref),
       this.sessionConsensusKey(ref),
     ];
+  }
+
+  /** The partition a partitioned stream or key belongs to: its `{k}` tag, 0 when untagged. */
+  partitionOfKey(key: string): number {
+    const tag = /\{(\d+)\}/.exec(key);
+    return tag ? Number(tag[1]) : 0;
+  }
+
+  /** A trail member: where one of the session's entries in a shared stream is. */
+  static trailMember(stream: string, entryId: string): string {
+    return `${stream} ${entryId}`;
   }
 
   private suffix(partition: number): string {

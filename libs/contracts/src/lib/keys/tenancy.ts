@@ -13,6 +13,11 @@ export function tenantIdProblem(tenant: string): string | undefined {
     : `tenant id '${tenant.slice(0, 80)}' is malformed: use 1-63 lower-case letters, digits or '-', starting with a letter or digit`;
 }
 
+/** The tenant an entry belongs to: its `tenant` field, or the default tenant on a classic entry. */
+export function tenantOf(entry: { tenant?: string }): string {
+  return entry.tenant || DEFAULT_TENANT;
+}
+
 /** What a key may do: post audio, read results, administer keys, tenants and dead letters. */
 export const SCOPES = ['transcribe', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];

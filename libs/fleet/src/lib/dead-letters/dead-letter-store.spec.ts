@@ -1,14 +1,17 @@
 import Redis from 'ioredis';
 import {
-  DEAD_LETTER_STREAM,
+  KeyScheme,
   encodeChunkEntry,
   newChunkEntry,
   providerGroup,
   providerHeartbeatKey,
-  providerStream,
 } from '@streamscribe/contracts';
 import { RedisHarness, speechWav } from '@streamscribe/testing';
 import { DeadLetterStore } from './dead-letter-store';
+
+const keys = new KeyScheme();
+const DEAD_LETTER_STREAM = keys.deadLetterStream();
+const providerStream = (provider: 'deepgram' | 'whisper' | 'assemblyai') => keys.providerStream(provider);
 
 describe('DeadLetterStore', () => {
   let harness: RedisHarness;
@@ -121,7 +124,7 @@ describe('DeadLetterStore', () => {
   });
 
   it('re-drives as the target fleet reads audio: chunk_data for a classic fleet, raw audio elsewhere', async () => {
-    const classicAware = new DeadLetterStore(redis, DEAD_LETTER_STREAM, {
+    const classicAware = new DeadLetterStore(redis, keys, {
       audioFields: 'audio',
       classicFleets: ['whisper'],
     });
@@ -140,7 +143,7 @@ describe('DeadLetterStore', () => {
   });
 
   it('with a target check, refuses a target with no consumer group or no live worker and keeps the letter', async () => {
-    const checked = new DeadLetterStore(redis, DEAD_LETTER_STREAM, undefined, { livenessMs: 10_000 });
+    const checked = new DeadLetterStore(redis, keys, undefined, { livenessMs: 10_000 });
     const id = await letter('c0');
     expect(await checked.redrive([id], 'whisper')).toEqual([
       expect.objectContaining({ id, status: 'no_consumer_group', provider: 'whisper' }),

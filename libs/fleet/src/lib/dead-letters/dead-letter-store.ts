@@ -2,8 +2,8 @@ import type Redis from 'ioredis';
 import {
   CHUNK_FIELDS,
   ChunkWireSettings,
-  DEAD_LETTER_STREAM,
   DEFAULT_CHUNK_WIRE,
+  DEFAULT_TENANT,
   DeadLetter,
   EncodedFields,
   ProviderName,
@@ -12,7 +12,7 @@ import {
   fieldsFromFlat,
   isDeadLetterMetaField,
   audioFieldsFor,
-  providerStream,
+  KeyScheme,
   redriveTarget,
   withChunkAudioFields,
   withoutFields,
@@ -31,9 +31,20 @@ export interface DeadLetterPage {
   letters: DeadLetter[];
   /** Pass as `after` for the next page; absent on the last page. */
   next?: string;
-  /** Entries in the dead-letter stream in all. */
-  total: number;
+  /** Entries in the dead-letter streams in all, every tenant's: only in the view of all tenants. */
+  total?: number;
 }
+
+export interface DeadLetterListOptions {
+  count?: number;
+  /** The last id of the previous page. */
+  after?: string;
+  /** Only this tenant's letters; every tenant's when absent (an admin's view). */
+  tenant?: string;
+}
+
+/** How many entries one listing reads at most looking for a tenant's letters (bounds a page's cost). */
+const TENANT_SCAN_LIMIT = 2000;
 
 export interface RedriveOutcome {
   id: string;
@@ -48,15 +59,16 @@ export interface RedriveOutcome {
 }
 
 /**
- * Lists the dead-letter stream and re-drives letters to a provider stream: the entry goes back
- * with its own fields and audio, a fresh fallback chain (its attempted providers cleared) and a
- * re-drive count, so an operator can retry after fixing a key or a provider outage. A re-driven
- * chunk's "ok" result supersedes the "failed" one its session holds.
+ * Lists the dead-letter streams (one per partition) and re-drives letters to a provider stream of
+ * their partition: the entry goes back with its own fields (tenant included) and audio, a fresh
+ * fallback chain (its attempted providers cleared) and a re-drive count, so an operator can retry
+ * after fixing a key or a provider outage. A re-driven chunk's "ok" result supersedes the
+ * "failed" one its session holds. Every read can be limited to one tenant's letters.
  */
 export class DeadLetterStore {
   constructor(
     private readonly client: Redis,
-    private readonly stream: string = DEAD_LETTER_STREAM,
+    private readonly keys: KeyScheme = new KeyScheme(),
     /** A re-driven letter's audio is re-written as the fields its target's fleet reads. */
     private readonly chunkWire: ChunkWireSettings = DEFAULT_CHUNK_WIRE,
     /** When given, a letter is re-driven only to a provider with a consumer group and a live worker. */
@@ -66,35 +78,50 @@ export class DeadLetterStore {
   /** Why `provider` cannot take a re-drive now; undefined when it can (or no check is configured). */
   refusalFor(provider: ProviderName): Promise<RedriveRefusal | undefined> {
     if (!this.targetCheck) return Promise.resolve(undefined);
+    // Fleets create their group on every partition together; partition 0 stands for all of them.
     return redriveRefusal(this.client, provider, {
+      stream: this.keys.providerStream(provider),
       livenessMs: this.targetCheck.livenessMs,
       classicFleets: this.chunkWire.classicFleets,
     });
   }
 
-  /** Oldest first; `after` is the last id of the previous page. */
-  async list(options: { count?: number; after?: string } = {}): Promise<DeadLetterPage> {
+  /** Oldest first across partitions; `after` is the last id of the previous page. */
+  async list(options: DeadLetterListOptions = {}): Promise<DeadLetterPage> {
     const count = options.count ?? 50;
-    const [read, total] = await Promise.all([
-      this.read(options.after ? `(${options.after}` : '-', '+', count),
-      this.client.xlen(this.stream),
-    ]);
-    const letters = read.map(({ letter }) => letter);
-    return { letters, total, next: letters.length === count ? letters[letters.length - 1].id : undefined };
+    const perPartition = await Promise.all(
+      this.keys.allPartitions().map((k) => this.readTenant(k, options.after, count, options.tenant)),
+    );
+    const letters = perPartition
+      .flat()
+      .sort((a, b) => compareIds(a.letter.id, b.letter.id))
+      .slice(0, count)
+      .map(({ letter }) => letter);
+    const next = letters.length === count ? letters[letters.length - 1].id : undefined;
+    if (options.tenant !== undefined) return { letters, next };
+    const lengths = await Promise.all(
+      this.keys.allPartitions().map((k) => this.client.xlen(this.keys.deadLetterStream(k))),
+    );
+    return { letters, next, total: lengths.reduce((a, b) => a + b, 0) };
   }
 
-  async get(id: string): Promise<DeadLetter | undefined> {
-    const [read] = await this.read(id, id, 1);
-    return read?.letter;
+  /** The letter, or undefined (also when it is another tenant's and `tenant` is given). */
+  async get(id: string, tenant?: string): Promise<DeadLetter | undefined> {
+    const read = await this.find(id);
+    return read && (tenant === undefined || read.letter.tenant === tenant) ? read.letter : undefined;
   }
 
   /** Re-drives the given letters, each to `provider` or, when absent, to where it started. */
-  async redrive(ids: readonly string[], provider?: ProviderName): Promise<RedriveOutcome[]> {
+  async redrive(ids: readonly string[], provider?: ProviderName, tenant?: string): Promise<RedriveOutcome[]> {
     const outcomes: RedriveOutcome[] = [];
     const refusals = new RefusalCache(this);
     for (const id of ids) {
-      const [read] = await this.read(id, id, 1);
-      outcomes.push(read ? await this.requeue(read, refusals, provider) : { id, status: 'not_found' });
+      const read = await this.find(id);
+      outcomes.push(
+        read && (tenant === undefined || read.letter.tenant === tenant)
+          ? await this.requeue(read, refusals, provider)
+          : { id, status: 'not_found' },
+      );
     }
     return outcomes;
   }
@@ -104,33 +131,74 @@ export class DeadLetterStore {
    * letters that were there when it started: one that fails again at once is dead-lettered anew
    * at the end of the stream, and must not be re-driven again by the same call.
    */
-  async redriveAll(options: { provider?: ProviderName; limit?: number } = {}): Promise<RedriveOutcome[]> {
+  async redriveAll(
+    options: { provider?: ProviderName; limit?: number; tenant?: string } = {},
+  ): Promise<RedriveOutcome[]> {
     const limit = options.limit ?? 1000;
-    const [newest] = await this.client.xrevrange(this.stream, '+', '-', 'COUNT', 1);
-    if (!newest) return [];
     const outcomes: RedriveOutcome[] = [];
     const refusals = new RefusalCache(this);
-    let start = '-';
-    while (outcomes.length < limit) {
-      const page = await this.read(start, newest[0], Math.min(100, limit - outcomes.length));
-      for (const read of page) outcomes.push(await this.requeue(read, refusals, options.provider));
-      if (page.length === 0 || page[page.length - 1].letter.id === newest[0]) break;
-      start = `(${page[page.length - 1].letter.id}`;
+    for (const partition of this.keys.allPartitions()) {
+      const stream = this.keys.deadLetterStream(partition);
+      const [newest] = await this.client.xrevrange(stream, '+', '-', 'COUNT', 1);
+      if (!newest) continue;
+      let start = '-';
+      while (outcomes.length < limit) {
+        const page = await this.read(partition, start, newest[0], Math.min(100, limit - outcomes.length));
+        for (const read of page)
+          if (options.tenant === undefined || read.letter.tenant === options.tenant)
+            outcomes.push(await this.requeue(read, refusals, options.provider));
+        if (page.length === 0 || page[page.length - 1].letter.id === newest[0]) break;
+        start = `(${page[page.length - 1].letter.id}`;
+      }
     }
     return outcomes;
   }
 
+  /** The letter with this id in whichever partition holds it. */
+  private async find(id: string): Promise<ReadLetter | undefined> {
+    for (const partition of this.keys.allPartitions()) {
+      const [read] = await this.read(partition, id, id, 1);
+      if (read) return read;
+    }
+    return undefined;
+  }
+
+  /**
+   * Up to `count` letters of one partition after `after`, only `tenant`'s when given; reads at
+   * most TENANT_SCAN_LIMIT entries looking for them.
+   */
+  private async readTenant(
+    partition: number,
+    after: string | undefined,
+    count: number,
+    tenant: string | undefined,
+  ): Promise<ReadLetter[]> {
+    let start = after ? `(${after}` : '-';
+    if (tenant === undefined) return this.read(partition, start, '+', count);
+    const found: ReadLetter[] = [];
+    for (let scanned = 0; found.length < count && scanned < TENANT_SCAN_LIMIT;) {
+      const page = await this.read(partition, start, '+', 100);
+      found.push(...page.filter((read) => read.letter.tenant === tenant));
+      if (page.length < 100) break;
+      scanned += page.length;
+      start = `(${page[page.length - 1].letter.id}`;
+    }
+    return found.slice(0, count);
+  }
+
   /** Letters in an id range, decoded, with their raw fields for a re-drive (one read, not two). */
-  private async read(start: string, end: string, count: number): Promise<ReadLetter[]> {
-    const entries = await this.client.xrangeBuffer(this.stream, start, end, 'COUNT', count);
+  private async read(partition: number, start: string, end: string, count: number): Promise<ReadLetter[]> {
+    const stream = this.keys.deadLetterStream(partition);
+    const entries = await this.client.xrangeBuffer(stream, start, end, 'COUNT', count);
     return entries.map(([id, flat]) => ({
       letter: decodeDeadLetter(id.toString(), fieldsFromFlat(flat)),
       flat,
+      partition,
     }));
   }
 
   private async requeue(
-    { letter, flat }: ReadLetter,
+    { letter, flat, partition }: ReadLetter,
     refusals: RefusalCache,
     provider?: ProviderName,
   ): Promise<RedriveOutcome> {
@@ -145,9 +213,22 @@ export class DeadLetterStore {
       };
     const refusal = await refusals.of(target);
     if (refusal) return { id, status: refusal, provider: target, detail: REFUSAL_DETAIL[refusal] };
+    if (!letter.sessionId) return { id, status: 'malformed', detail: 'the letter names no session' };
+    if (letter.tenant !== DEFAULT_TENANT && this.chunkWire.classicFleets.includes(target))
+      return {
+        id,
+        status: 'no_target',
+        detail: `${target} is a classic fleet: it serves the default tenant only; name another provider`,
+      };
+    // Same tenant, same partition: the chunk goes back where its session's keys are.
+    const session = { tenant: letter.tenant, sessionId: letter.sessionId, partition };
     const entryId = await redriveEntryScript.run(
       this.client,
-      { deadLetters: this.stream, target: providerStream(target) },
+      {
+        deadLetters: this.keys.deadLetterStream(partition),
+        target: this.keys.providerStream(target, partition),
+        trail: this.keys.sessionTrailKey(session),
+      },
       { letterId: id },
       withChunkAudioFields(requeuedFields(flat, letter), audioFieldsFor(target, this.chunkWire)),
     );
@@ -176,6 +257,14 @@ class RefusalCache {
 interface ReadLetter {
   letter: DeadLetter;
   flat: Buffer[];
+  partition: number;
+}
+
+/** Stream ids in order ('<ms>-<seq>'). */
+function compareIds(a: string, b: string): number {
+  const [am, as] = a.split('-').map(Number);
+  const [bm, bs] = b.split('-').map(Number);
+  return am - bm || as - bs;
 }
 
 /** The letter's own fields without the dead-letter metadata, a cleared chain and one more re-drive. */

@@ -1,11 +1,13 @@
 import type Redis from 'ioredis';
-import { ProviderName, providerGroup, providerHeartbeatKey, providerStream } from '@streamscribe/contracts';
+import { ProviderName, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
 import { readGroupLoads } from '../load/group-load.reader';
 
 /** Why a provider stream cannot take a re-driven letter now. */
 export type RedriveRefusal = 'no_consumer_group' | 'no_live_worker';
 
 export interface RedriveTargetOptions {
+  /** The provider stream the letter would go to (KeyScheme.providerStream). */
+  stream: string;
   /** A worker whose heartbeat is older than this is not live, in ms (CONSUMER_LIVENESS_MS). */
   livenessMs: number;
   /** Fleets of classic consumers write no heartbeat: a registered consumer counts as live. */
@@ -27,7 +29,7 @@ export async function redriveRefusal(
     client,
     [
       {
-        stream: providerStream(provider),
+        stream: options.stream,
         group: providerGroup(provider),
         presenceKey: providerHeartbeatKey(provider),
       },

@@ -5,7 +5,7 @@ import {
   ProviderName,
   providerGroup,
   providerHeartbeatKey,
-  providerStream,
+  KeyScheme,
 } from '@streamscribe/contracts';
 import { readGroupLoads } from './group-load.reader';
 
@@ -14,17 +14,19 @@ import { readGroupLoads } from './group-load.reader';
  * written to the guide) writes no heartbeat, and Redis registers a consumer in the group only once
  * it has been handed an entry, so nothing in Redis shows an idle one alive: a fleet the operator
  * names in `classicFleets` counts as live, with as many consumers as the group has registered
- * (at least one).
+ * (at least one). Reads partition 0 of each provider stream: the one workers consume while one
+ * partition is the only layout configured (see keySchemeFrom).
  */
 export async function readProviderLoads(
   client: Redis,
   livenessMs: number,
   classicFleets: readonly ProviderName[] = [],
+  keys: KeyScheme = new KeyScheme(),
 ): Promise<ProviderLoad[]> {
   const groups = await readGroupLoads(
     client,
     PROVIDERS.map((provider) => ({
-      stream: providerStream(provider),
+      stream: keys.providerStream(provider, 0),
       group: providerGroup(provider),
       presenceKey: providerHeartbeatKey(provider),
     })),

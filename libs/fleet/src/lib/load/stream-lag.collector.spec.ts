@@ -1,17 +1,14 @@
 import Redis from 'ioredis';
 import { AddressInfo, Socket, createServer } from 'node:net';
-import {
-  DEAD_LETTER_STREAM,
-  providerGroup,
-  providerHeartbeatKey,
-  providerStream,
-  recordFromPairs,
-} from '@streamscribe/contracts';
+import { KeyScheme, providerGroup, providerHeartbeatKey, recordFromPairs } from '@streamscribe/contracts';
 import { STREAM_METRICS, createLogger, metricsRegistry } from '@streamscribe/observability';
 import { RedisHarness, parsePrometheusText, sampleValue } from '@streamscribe/testing';
 import { StreamLagCollector } from './stream-lag.collector';
 import { providerFleets } from './stream-stats.reader';
 
+const keys = new KeyScheme();
+const DEAD_LETTER_STREAM = keys.deadLetterStream();
+const providerStream = (provider: 'deepgram' | 'whisper') => keys.providerStream(provider);
 const DEEPGRAM = providerStream('deepgram');
 const DEEPGRAM_GROUP = providerGroup('deepgram');
 const LIVENESS_MS = 1000;

@@ -3,7 +3,7 @@ import {
   ProviderName,
   providerGroup,
   providerHeartbeatKey,
-  providerStream,
+  KeyScheme,
   recordFromPairs,
 } from '@streamscribe/contracts';
 import { isMissingStreamOrGroup } from '@streamscribe/redis';
@@ -20,11 +20,14 @@ export interface WatchedGroup {
 
 const PER_GROUP = 4;
 
-/** The contract's stream and group of each provider's fleet. */
-export function providerFleets(providers: readonly ProviderName[]): WatchedGroup[] {
+/** The contract's stream (partition 0, the one workers read for now) and group of each provider's fleet. */
+export function providerFleets(
+  providers: readonly ProviderName[],
+  keys: KeyScheme = new KeyScheme(),
+): WatchedGroup[] {
   return providers.map((provider) => ({
     provider,
-    stream: providerStream(provider),
+    stream: keys.providerStream(provider, 0),
     group: providerGroup(provider),
     presenceKey: providerHeartbeatKey(provider),
   }));

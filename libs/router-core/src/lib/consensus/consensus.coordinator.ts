@@ -1,16 +1,18 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BadRequestException, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
   CHUNK_FIELDS,
-  CONSENSUS_REQUESTS_STREAM,
-  consensusClaimKey,
+  DEFAULT_TENANT,
+  KeyScheme,
   ProviderName,
-  consensusCorrelationSession,
+  SessionRef,
+  chunkWireFrom,
+  consensusClaimKey,
   newChunkEntry,
   parseProviderList,
   recordFromPairs,
-  sessionConsensusKey,
+  tenantOf,
 } from '@streamscribe/contracts';
 import { combineHypotheses } from '@streamscribe/voting';
 import { counter, createLogger } from '@streamscribe/observability';
@@ -44,7 +46,7 @@ const SWEEP_BATCH = 200;
 const CLAIM_MS = 30_000;
 
 interface Settling {
-  sessionId: string;
+  session: SessionRef;
   chunkId: string;
   seq: number;
   providers: ProviderName[];
@@ -55,10 +57,10 @@ interface Settling {
 
 /**
  * Consensus: the same audio to several providers, their words voted on. The chunk is registered in
- * its session (so transcripts and live feeds wait for it) with a small record on
+ * its session (so transcripts and live feeds wait for it) with a small record on its partition's
  * `streamscribe:consensus:requests`; one hypothesis request per provider goes to that provider's
- * stream under a correlation session of its own, whose results stream is read by key — never by
- * KEYS. When every provider has answered, or the timeout passes, the hypotheses that arrived are
+ * stream of the same partition under a correlation session of its own (same tenant), whose
+ * results stream is read by key — never by KEYS. When every provider has answered, or the timeout passes, the hypotheses that arrived are
  * combined (ROVER) and written as the chunk's result; the detail goes to the session's consensus hash.
  */
 @Injectable()
@@ -78,29 +80,37 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
     private readonly watcher: ResultWatcher,
     private readonly fleets: ProviderStateMonitor,
+    private readonly keys: KeyScheme,
   ) {
-    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
-    this.reader = new TranscriptReader(redis);
-    this.results = new ResultStore(redis, sessionsOptionsFrom(env));
+    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys);
+    this.reader = new TranscriptReader(redis, keys);
+    this.results = new ResultStore(redis, sessionsOptionsFrom(env), keys);
     this.configuredOrder = parseProviderList(env.CONSENSUS_PROVIDER_ORDER).providers;
   }
 
-  async submit(chunk: AudioChunkEntry, providers: ProviderName[], timeoutMs: number): Promise<IngestOutcome> {
+  async submit(
+    session: SessionRef,
+    chunk: AudioChunkEntry,
+    providers: ProviderName[],
+    timeoutMs: number,
+  ): Promise<IngestOutcome> {
     const deadlineMs = Date.now() + timeoutMs;
     const outcome = await this.ingestor.ingest({
+      session,
       provider: 'consensus',
-      stream: CONSENSUS_REQUESTS_STREAM,
+      stream: this.keys.consensusRequestsStream(session.partition),
       chunk: { ...chunk, audio: Buffer.alloc(0), fallbackProviders: providers, deadlineMs },
     });
     // A duplicate was submitted before: its hypotheses are out and it is settling (or settled).
     if (outcome.status !== 'created') return outcome;
-    const correlation = consensusCorrelationSession(chunk.sessionId, outcome.chunkId);
+    const correlation = this.keys.consensusCorrelation(session, outcome.chunkId);
     await this.ingestor.ingestMany(
       providers.map((provider, i) => ({
+        session: correlation,
         provider,
         chunk: newChunkEntry({
           ...chunk,
-          sessionId: correlation,
+          sessionId: correlation.sessionId,
           chunkId: provider,
           seq: i,
           // A hypothesis must come from its own provider: no failover to another one.
@@ -110,7 +120,7 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       })),
     );
     const settling: Settling = {
-      sessionId: chunk.sessionId,
+      session,
       chunkId: outcome.chunkId,
       seq: outcome.seq,
       providers,
@@ -131,7 +141,13 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
   }
 
   /** Refuses (503) a consensus some of whose providers have no live worker: it could only time out. */
-  async assertLive(providers: readonly ProviderName[]): Promise<void> {
+  async assertLive(providers: readonly ProviderName[], tenant: string = DEFAULT_TENANT): Promise<void> {
+    // A classic fleet writes its results under the default tenant's names: no other tenant's audio goes there.
+    const classic = providers.filter((p) => chunkWireFrom(this.env).classicFleets.includes(p));
+    if (tenant !== DEFAULT_TENANT && classic.length > 0)
+      throw new BadRequestException(
+        `consensus provider ${classic.join(', ')} is a classic fleet and serves the default tenant only: leave it out of consensus=`,
+      );
     const { loads } = await this.fleets.current();
     const down = providers.filter((p) => loads[p].liveConsumers === 0);
     if (down.length > 0) {
@@ -144,10 +160,10 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     }
   }
 
-  async report(sessionId: string): Promise<ConsensusReport> {
-    const details = await this.redis.hgetall(sessionConsensusKey(sessionId));
+  async report(session: SessionRef): Promise<ConsensusReport> {
+    const details = await this.redis.hgetall(this.keys.sessionConsensusKey(session));
     return consensusReport(
-      sessionId,
+      session.sessionId,
       Object.values(details).map((json) => JSON.parse(json) as ChunkConsensus),
     );
   }
@@ -162,30 +178,33 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
    * Any router may do it; two doing it at once write the same result once (writes are idempotent).
    */
   async sweepOverdue(nowMs: number = Date.now(), graceMs = SWEEP_GRACE_MS): Promise<number> {
-    const records = await this.redis.xrange(CONSENSUS_REQUESTS_STREAM, '-', '+', 'COUNT', SWEEP_BATCH);
     let settled = 0;
-    for (const [recordId, flat] of records) {
-      if (this.settling.has(recordId)) continue;
-      const s = settlingFromRecord(recordId, flat);
-      if (!s) {
-        await this.redis.xdel(CONSENSUS_REQUESTS_STREAM, recordId);
-        continue;
+    for (const partition of this.keys.allPartitions()) {
+      const stream = this.keys.consensusRequestsStream(partition);
+      const records = await this.redis.xrange(stream, '-', '+', 'COUNT', SWEEP_BATCH);
+      for (const [recordId, flat] of records) {
+        if (this.settling.has(recordId)) continue;
+        const s = settlingFromRecord(recordId, flat, partition);
+        if (!s) {
+          await this.redis.xdel(stream, recordId);
+          continue;
+        }
+        if (s.deadlineMs + graceMs > nowMs) continue;
+        if (await this.finish(s, await this.landed(s), true)) settled++;
       }
-      if (s.deadlineMs + graceMs > nowMs) continue;
-      if (await this.finish(s, await this.landed(s), true)) settled++;
     }
     return settled;
   }
 
   private landed(s: Settling): Promise<TranscriptChunk[]> {
     return this.reader
-      .read(consensusCorrelationSession(s.sessionId, s.chunkId))
+      .read(this.keys.consensusCorrelation(s.session, s.chunkId))
       .then((transcript) => (transcript?.chunks ?? []).filter((c) => c.status !== 'pending'));
   }
 
   private async settle(s: Settling): Promise<void> {
     this.watcher.start();
-    const correlation = consensusCorrelationSession(s.sessionId, s.chunkId);
+    const correlation = this.keys.consensusCorrelation(s.session, s.chunkId);
     for (;;) {
       const landed = await this.landed(s);
       const remaining = s.deadlineMs - Date.now();
@@ -206,7 +225,8 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
    */
   private async finish(s: Settling, landed: TranscriptChunk[], timedOut: boolean): Promise<boolean> {
     const claimed = await this.redis.set(
-      consensusClaimKey(s.recordId),
+      // Record ids are unique within a partition's stream only.
+      consensusClaimKey(s.session.partition === 0 ? s.recordId : `${s.recordId}@${s.session.partition}`),
       String(process.pid),
       'PX',
       CLAIM_MS,
@@ -242,8 +262,8 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       missing: s.providers.filter((p) => !answered.some((c) => c.chunkId === p)),
       timedOut,
     };
-    await this.results.write({
-      sessionId: s.sessionId,
+    await this.results.write(s.session, {
+      sessionId: s.session.sessionId,
       chunkId: s.chunkId,
       seq: s.seq,
       status: answered.length > 0 ? 'ok' : 'failed',
@@ -257,12 +277,12 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
         ? {}
         : { error: `no consensus provider answered within the timeout (${s.providers.join(', ')})` }),
     });
-    const key = sessionConsensusKey(s.sessionId);
+    const key = this.keys.sessionConsensusKey(s.session);
     await this.redis
       .multi()
       .hset(key, s.chunkId, JSON.stringify(detail))
       .expire(key, this.env.SESSION_TTL_SECONDS)
-      .xdel(CONSENSUS_REQUESTS_STREAM, s.recordId)
+      .xdel(this.keys.consensusRequestsStream(s.session.partition), s.recordId)
       .exec();
     consensusChunks.inc({
       outcome: answered.length === 0 ? 'none_answered' : timedOut ? 'timed_out' : 'all_answered',
@@ -271,8 +291,11 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
   }
 }
 
-/** A request record back into what settling needs; undefined when it is not one of ours. */
-function settlingFromRecord(recordId: string, flat: string[]): Settling | undefined {
+/**
+ * A request record of partition k back into what settling needs; undefined when it is not one of
+ * ours. Its tenant is the record's `tenant` field (the default tenant when absent).
+ */
+function settlingFromRecord(recordId: string, flat: string[], partition: number): Settling | undefined {
   const f = recordFromPairs(flat);
   const names = CHUNK_FIELDS;
   const providers = parseProviderList(f[names.fallbackProviders]).providers;
@@ -280,7 +303,7 @@ function settlingFromRecord(recordId: string, flat: string[]): Settling | undefi
   if (!f[names.sessionId] || !f[names.chunkId] || providers.length === 0 || !Number.isFinite(deadlineMs))
     return undefined;
   return {
-    sessionId: f[names.sessionId],
+    session: { tenant: tenantOf({ tenant: f[names.tenant] }), sessionId: f[names.sessionId], partition },
     chunkId: f[names.chunkId],
     seq: Number(f[names.seq] ?? 0),
     providers,

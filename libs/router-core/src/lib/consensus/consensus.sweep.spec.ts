@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { newChunkEntry, providerStream, sessionResultsStream } from '@streamscribe/contracts';
+import { KeyScheme, newChunkEntry } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
 import { DEFAULT_SESSIONS_OPTIONS, ResultStore, ResultWatcher } from '@streamscribe/sessions';
 import { RedisHarness } from '@streamscribe/testing';
@@ -7,6 +7,9 @@ import { ProviderStateMonitor } from '../provider-state.monitor';
 import { RouterEnvironment } from '../router-environment';
 import { ConsensusCoordinator } from './consensus.coordinator';
 
+const keys = new KeyScheme();
+// Another tenant's session: the sweep must find its tenant on the request record.
+const session = keys.session('acme', 'orphan-1');
 const hints = { realTimeRequired: false, accuracyCritical: false, costSensitive: false };
 
 describe('consensus chunks left behind by a router that went away, on real Redis', () => {
@@ -19,9 +22,15 @@ describe('consensus chunks left behind by a router that went away, on real Redis
     return c;
   };
   const coordinator = (redis: Redis) => {
-    const watcher = new ResultWatcher(client(), createLogger('test'));
+    const watcher = new ResultWatcher(client(), createLogger('test'), keys);
     watchers.push(watcher);
-    return new ConsensusCoordinator(redis, new RouterEnvironment(), watcher, {} as ProviderStateMonitor);
+    return new ConsensusCoordinator(
+      redis,
+      new RouterEnvironment(),
+      watcher,
+      {} as ProviderStateMonitor,
+      keys,
+    );
   };
 
   beforeAll(async () => {
@@ -46,14 +55,15 @@ describe('consensus chunks left behind by a router that went away, on real Redis
       hints,
       fallbackProviders: [],
     });
-    const outcome = await first.submit(chunk, ['deepgram', 'whisper'], 60_000);
-    expect(await redis.xlen(providerStream('deepgram'))).toBe(1);
-    expect(await redis.xlen(providerStream('whisper'))).toBe(1);
+    const outcome = await first.submit(session, chunk, ['deepgram', 'whisper'], 60_000);
+    expect(await redis.xlen(keys.providerStream('deepgram'))).toBe(1);
+    expect(await redis.xlen(keys.providerStream('whisper'))).toBe(1);
     // The first router loses Redis for good; its own settling gives up.
     crashing.disconnect();
     // Deepgram answers its hypothesis; Whisper never does.
-    await new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS).write({
-      sessionId: 'consensus~orphan-1~chunk_000000',
+    const correlation = keys.consensusCorrelation(session, outcome.chunkId);
+    await new ResultStore(redis, DEFAULT_SESSIONS_OPTIONS, keys).write(correlation, {
+      sessionId: correlation.sessionId,
       chunkId: 'deepgram',
       seq: 0,
       status: 'ok',
@@ -68,11 +78,20 @@ describe('consensus chunks left behind by a router that went away, on real Redis
     const second = coordinator(redis);
     expect(await second.sweepOverdue(Date.now())).toBe(0); // not overdue yet: its router may still settle it
     expect(await second.sweepOverdue(Date.now() + 60_000 + 5_001)).toBe(1);
-    const [[, fields]] = await redis.xrange(sessionResultsStream('orphan-1'), '-', '+');
+    const [[, fields]] = await redis.xrange('transcription:results:t:acme:orphan-1', '-', '+');
     expect(fields).toEqual(
-      expect.arrayContaining(['text', 'left behind', 'provider', 'consensus', 'chunk_id', outcome.chunkId]),
+      expect.arrayContaining([
+        'text',
+        'left behind',
+        'provider',
+        'consensus',
+        'chunk_id',
+        outcome.chunkId,
+        'tenant',
+        'acme',
+      ]),
     );
-    expect((await second.report('orphan-1')).chunks[0]).toMatchObject({
+    expect((await second.report(session)).chunks[0]).toMatchObject({
       missing: ['whisper'],
       timedOut: true,
       text: 'left behind',

@@ -1,9 +1,9 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
-  DEAD_LETTER_STREAM,
   DeadLetter,
   DeadLetterListQuery,
+  KeyScheme,
   ProviderName,
   RedriveRequest,
   chunkWireFrom,
@@ -15,27 +15,37 @@ import { whileRedisAnswers } from '../redis-unavailable';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT, ROUTER_REDIS } from '../tokens';
 
-/** The dead-letter endpoints: list letters, look at one, re-drive some or all. */
+/**
+ * The dead-letter endpoints: list letters, look at one, re-drive some or all. `tenant` limits each
+ * to one tenant's letters (another tenant's letter is not found); undefined: every tenant's (admin).
+ */
 @Injectable()
 export class DeadLetterService {
   private readonly store: DeadLetterStore;
   private readonly log = createLogger('dead-letters');
 
-  constructor(@Inject(ROUTER_REDIS) redis: Redis, @Inject(ROUTER_ENVIRONMENT) env: RouterEnvironment) {
-    this.store = new DeadLetterStore(redis, DEAD_LETTER_STREAM, chunkWireFrom(env), {
+  constructor(
+    @Inject(ROUTER_REDIS) redis: Redis,
+    @Inject(ROUTER_ENVIRONMENT) env: RouterEnvironment,
+    keys: KeyScheme,
+  ) {
+    this.store = new DeadLetterStore(redis, keys, chunkWireFrom(env), {
       livenessMs: env.CONSUMER_LIVENESS_MS,
     });
   }
 
-  list(query: DeadLetterListQuery): Promise<DeadLetterPage> {
-    return whileRedisAnswers(() => this.store.list(query));
+  list(query: DeadLetterListQuery, tenant?: string): Promise<DeadLetterPage> {
+    return whileRedisAnswers(() => this.store.list({ count: query.count, after: query.after, tenant }));
   }
 
-  get(id: string): Promise<DeadLetter | undefined> {
-    return whileRedisAnswers(() => this.store.get(id));
+  get(id: string, tenant?: string): Promise<DeadLetter | undefined> {
+    return whileRedisAnswers(() => this.store.get(id, tenant));
   }
 
-  async redrive(request: RedriveRequest): Promise<{ requeued: number; outcomes: RedriveOutcome[] }> {
+  async redrive(
+    request: RedriveRequest,
+    tenant?: string,
+  ): Promise<{ requeued: number; outcomes: RedriveOutcome[] }> {
     if (!request.all && !request.ids?.length) {
       throw new BadRequestException('name the letters to re-drive in "ids", or set "all": true');
     }
@@ -48,8 +58,8 @@ export class DeadLetterService {
     if (refusal) throw redriveRefused(refusal, request.provider as ProviderName);
     const outcomes = await whileRedisAnswers(() =>
       request.all
-        ? this.store.redriveAll({ provider: request.provider, limit: request.limit })
-        : this.store.redrive(request.ids ?? [], request.provider),
+        ? this.store.redriveAll({ provider: request.provider, limit: request.limit, tenant })
+        : this.store.redrive(request.ids ?? [], request.provider, tenant),
     );
     const requeued = outcomes.filter((o) => o.status === 'requeued').length;
     // Letters going back where they came from: refused as a whole when none could go.

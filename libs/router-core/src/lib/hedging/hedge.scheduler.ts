@@ -6,11 +6,10 @@ import {
   RESULT_FIELDS,
   audioFieldsFor,
   ChunkWireSettings,
+  KeyScheme,
+  SessionRef,
   chunkWireFrom,
   encodeChunkEntry,
-  providerStream,
-  sessionResultIndexKey,
-  sessionResultsStream,
 } from '@streamscribe/contracts';
 import { DEFAULT_PROVIDER_PROFILES, RoutingRequest } from '@streamscribe/routing-policy';
 import { counter, createLogger } from '@streamscribe/observability';
@@ -38,6 +37,8 @@ const hedgeMetrics = {
 const WINNER_WAIT_MS = 60_000;
 
 export interface HedgeRequest {
+  /** The chunk's session: the copy goes to the same partition, with the same tenant. */
+  session: SessionRef;
   /** The chunk as it was queued: seq and chunk id assigned. */
   chunk: AudioChunkEntry & { seq: number };
   provider: ProviderName;
@@ -66,6 +67,7 @@ export class HedgeScheduler implements OnApplicationShutdown {
     private readonly fleets: ProviderStateMonitor,
     private readonly chooser: ProviderChooser,
     private readonly watcher: ResultWatcher,
+    private readonly keys: KeyScheme,
   ) {
     this.producer = new StreamProducer(redis);
     this.wire = chunkWireFrom(env);
@@ -96,8 +98,8 @@ export class HedgeScheduler implements OnApplicationShutdown {
     this.timers.clear();
   }
 
-  private async fire({ chunk, provider, routing }: HedgeRequest): Promise<void> {
-    if (await this.redis.hexists(sessionResultIndexKey(chunk.sessionId), chunk.chunkId)) {
+  private async fire({ session, chunk, provider, routing }: HedgeRequest): Promise<void> {
+    if (await this.redis.hexists(this.keys.sessionResultIndexKey(session), chunk.chunkId)) {
       hedgeMetrics.outcomes.inc({ outcome: 'not_needed' });
       return;
     }
@@ -109,7 +111,8 @@ export class HedgeScheduler implements OnApplicationShutdown {
           ...routing,
           preferred: undefined,
           sessionProvider: undefined,
-          exclude: [provider],
+          // What the tenant may never use (classic fleets) stays excluded.
+          exclude: [...(routing.exclude ?? []), provider],
         })
       ).provider;
     } catch {
@@ -117,37 +120,42 @@ export class HedgeScheduler implements OnApplicationShutdown {
       return;
     }
     // The copy never goes back to the provider it hedges, even when it fails over.
-    await this.producer.append(
-      providerStream(target),
-      encodeChunkEntry({ ...chunk, attemptedProviders: [provider] }, audioFieldsFor(target, this.wire)),
+    const stream = this.keys.providerStream(target, session.partition);
+    const copy = { ...chunk, tenant: session.tenant, attemptedProviders: [provider] };
+    const entryId = await this.producer.append(
+      stream,
+      encodeChunkEntry(copy, audioFieldsFor(target, this.wire)),
     );
+    // In the session's trail, so deleting the session finds the copy's audio too.
+    await this.redis.sadd(this.keys.sessionTrailKey(session), KeyScheme.trailMember(stream, entryId));
     hedgeMetrics.sent.inc({ from: provider, to: target });
     this.log.info(
       { sessionId: chunk.sessionId, chunkId: chunk.chunkId, from: provider, to: target },
       'chunk hedged',
     );
-    hedgeMetrics.outcomes.inc({ outcome: await this.winner(chunk, provider) });
+    hedgeMetrics.outcomes.inc({ outcome: await this.winner(session, chunk, provider) });
   }
 
   /** Which result was written first: the original provider's or the hedge's. */
   private async winner(
+    session: SessionRef,
     chunk: AudioChunkEntry,
     original: ProviderName,
   ): Promise<'original' | 'hedge' | 'unresolved'> {
     this.watcher.start();
     const deadline = Date.now() + WINNER_WAIT_MS;
     while (Date.now() < deadline) {
-      const indexed = await readIndexedResult(this.redis, chunk.sessionId, chunk.chunkId);
+      const indexed = await readIndexedResult(this.redis, this.keys, session, chunk.chunkId);
       if (indexed) {
         const [entry] = await this.redis.xrange(
-          sessionResultsStream(chunk.sessionId),
+          this.keys.sessionResultsStream(session),
           indexed.entryId,
           indexed.entryId,
         );
         const fields = entry?.[1] ?? [];
         return fields[fields.indexOf(RESULT_FIELDS.provider) + 1] === original ? 'original' : 'hedge';
       }
-      await this.watcher.waitForResult(chunk.sessionId, Math.min(1000, deadline - Date.now()));
+      await this.watcher.waitForResult(session, Math.min(1000, deadline - Date.now()));
     }
     return 'unresolved';
   }

@@ -1,13 +1,18 @@
 import { NotFoundException } from '@nestjs/common';
 import fc from 'fast-check';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
+import { DEFAULT_TENANT, KeyScheme } from '@streamscribe/contracts';
 import { fuzzParameters } from '@streamscribe/fuzzing';
 import { streamToWebSocket } from './live-transports';
 import { SessionEventFeed } from './session-event.feed';
 
+const keys = new KeyScheme();
+
 /** What a socket was told: messages sent, and how it was closed. */
 class RecordingSocket {
   readyState = 1;
+  bufferedAmount = 0;
   sent: string[] = [];
   closed?: { code: number; reason: string };
   terminated = false;
@@ -42,7 +47,9 @@ class RecordingSocket {
 
 /** A feed where sessions named `known*` exist and hold one event; every other session is unknown. */
 const feed = {
-  assertExists: async (sessionId: string) => {
+  caps: { admit: () => ({ release: () => undefined }) },
+  slowReaderLimits: { slowReaderMs: 10_000, maxBufferedBytes: 1 << 20 },
+  assertExists: async ({ sessionId }: { sessionId: string }) => {
     if (!sessionId.startsWith('known')) throw new NotFoundException(`no session '${sessionId}'`);
   },
   async *events() {
@@ -96,7 +103,13 @@ describe('streamToWebSocket (fuzz)', () => {
     await fc.assert(
       fc.asyncProperty(urlArb, async (url) => {
         const socket = new RecordingSocket();
-        await streamToWebSocket(feed, socket as unknown as WebSocket, url);
+        await streamToWebSocket(
+          feed,
+          keys,
+          DEFAULT_TENANT,
+          socket as unknown as WebSocket,
+          { url } as IncomingMessage,
+        );
         expect(socket.terminated).toBe(false);
         expect(socket.closed).toBeDefined();
         const { code, reason } = socket.closed as { code: number; reason: string };

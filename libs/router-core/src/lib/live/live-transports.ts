@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { WebSocket } from 'ws';
 import { HttpException } from '@nestjs/common';
-import { DEFAULT_TENANT, RequestAuth, sessionIdProblem } from '@streamscribe/contracts';
+import { KeyScheme, SessionRef, sessionIdProblem } from '@streamscribe/contracts';
 import { controlMessageProblem, MAX_BAD_MESSAGES } from './live-control-message';
 import { LiveFeedLease, LiveFeedRefused } from './live-feed-caps';
 import { formatSse, resumePoint } from './live-resume';
@@ -25,11 +25,6 @@ const WS_SLOW_READER = 4001;
 /** A dropped client gets this long to take its last event and close before its socket is cut. */
 const DROP_GRACE_MS = 1000;
 
-/** The tenant a request acts for: the authentication guard's, or the default tenant without one. */
-export function tenantOf(request: IncomingMessage): string {
-  return (request as IncomingMessage & { auth?: RequestAuth }).auth?.tenant ?? DEFAULT_TENANT;
-}
-
 const dropMessage = (reason: DropReason) =>
   reason === 'slow_reader'
     ? 'dropped: the client did not read its events within LIVE_SLOW_READER_MS; reconnect with Last-Event-ID'
@@ -43,15 +38,14 @@ const dropMessage = (reason: DropReason) =>
  */
 export async function streamSse(
   feed: SessionEventFeed,
-  target: { sessionId: string; lastSeq: number; tenant?: string },
-  request: IncomingMessage,
+  target: { session: SessionRef; lastSeq: number },
+  _request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
-  const tenant = target.tenant ?? tenantOf(request);
-  const lease = admit(feed, tenant, target.sessionId, 'sse');
+  const lease = admit(feed, target.session.tenant, target.session.sessionId, 'sse');
   try {
-    await feed.assertExists(target.sessionId);
-    await sendSse(feed, { ...target, tenant }, response);
+    await feed.assertExists(target.session);
+    await sendSse(feed, target, response);
   } finally {
     lease.release();
   }
@@ -59,7 +53,7 @@ export async function streamSse(
 
 async function sendSse(
   feed: SessionEventFeed,
-  { sessionId, lastSeq, tenant }: { sessionId: string; lastSeq: number; tenant: string },
+  { session, lastSeq }: { session: SessionRef; lastSeq: number },
   response: ServerResponse,
 ): Promise<void> {
   response.writeHead(200, {
@@ -82,7 +76,7 @@ async function sendSse(
   liveFeedMetrics.open.inc({ transport: 'sse' });
   try {
     const dropped = await pumpFeed(
-      feed.events(sessionId, lastSeq, abort.signal, tenant),
+      feed.events(session, lastSeq, abort.signal),
       sseSink(response),
       formatSse,
       feed.slowReaderLimits,
@@ -112,6 +106,8 @@ async function sendSse(
  */
 export async function streamToWebSocket(
   feed: SessionEventFeed,
+  keys: KeyScheme,
+  tenant: string,
   socket: WebSocket,
   request: IncomingMessage,
 ): Promise<void> {
@@ -148,15 +144,15 @@ export async function streamToWebSocket(
       : 'sessionId is required: connect to /v1/live?sessionId=<id>';
     if (problem) return closeSafely(socket, WS_POLICY, problem);
     const lastSeq = resumePoint(query.get('lastEventId') ?? undefined);
-    const tenant = tenantOf(request);
+    const session = keys.session(tenant, sessionId);
     lease = admit(feed, tenant, sessionId, 'websocket');
     if (abort.signal.aborted) return lease.release(); // closed while being admitted
-    await feed.assertExists(sessionId);
+    await feed.assertExists(session);
     liveFeedMetrics.open.inc({ transport: 'websocket' });
     let dropped: DropReason | undefined;
     try {
       dropped = await pumpFeed(
-        feed.events(sessionId, lastSeq, abort.signal, tenant),
+        feed.events(session, lastSeq, abort.signal),
         webSocketSink(socket),
         (event) => JSON.stringify(event),
         feed.slowReaderLimits,

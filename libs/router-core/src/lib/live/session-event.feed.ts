@@ -1,6 +1,6 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { DEFAULT_TENANT, sessionMetaKey, sessionResultsStream } from '@streamscribe/contracts';
+import { KeyScheme, SessionRef } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
 import { ResultWatcher } from '@streamscribe/sessions';
 import { whileRedisAnswers } from '../redis-unavailable';
@@ -34,6 +34,7 @@ export class SessionEventFeed {
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
     watcher: ResultWatcher,
+    private readonly keys: KeyScheme,
   ) {
     this.hub = new SessionResultsHub(redis, watcher, createLogger('live-feeds'));
     this.caps = new LiveFeedCaps({
@@ -47,12 +48,16 @@ export class SessionEventFeed {
     };
   }
 
-  /** Throws 404 when Redis knows nothing of the session, so transports can answer before streaming. */
-  async assertExists(sessionId: string): Promise<void> {
+  /**
+   * Throws 404 when Redis knows nothing of the session (another tenant's included), so transports
+   * can answer before streaming.
+   */
+  async assertExists(session: SessionRef): Promise<void> {
+    const { sessionId } = session;
     const [metaKeys, results] = await whileRedisAnswers(() =>
       Promise.all([
-        this.redis.exists(sessionMetaKey(sessionId)),
-        this.redis.exists(sessionResultsStream(sessionId)),
+        this.redis.exists(this.keys.sessionMetaKey(session)),
+        this.redis.exists(this.keys.sessionResultsStream(session)),
       ]),
     );
     if (metaKeys + results === 0) {
@@ -67,13 +72,8 @@ export class SessionEventFeed {
    * Lazy: the session's log is replayed only as fast as the transport takes events, so a slow
    * client holds its position in the shared log, not a queue of its own.
    */
-  async *events(
-    sessionId: string,
-    lastSeq: number,
-    signal: AbortSignal,
-    tenant = DEFAULT_TENANT,
-  ): AsyncGenerator<LiveEvent> {
-    const reader = this.hub.join(this.watchedSession(tenant, sessionId));
+  async *events(session: SessionRef, lastSeq: number, signal: AbortSignal): AsyncGenerator<LiveEvent> {
+    const reader = this.hub.join(this.watchedSession(session));
     try {
       await whileRedisAnswers(() => firstRead(reader));
       const release = new OrderedRelease(lastSeq, this.env.LIVE_HOLD_MS);
@@ -101,13 +101,15 @@ export class SessionEventFeed {
   }
 
   /** The keys a session's feed reads (the one place the feed names keys). */
-  private watchedSession(tenant: string, sessionId: string): WatchedSession {
+  private watchedSession(session: SessionRef): WatchedSession {
+    const { tenant, sessionId } = session;
     return {
       key: `${tenant}\u0000${sessionId}`,
+      ref: session,
       tenant,
       sessionId,
-      metaKey: sessionMetaKey(sessionId),
-      resultsStream: sessionResultsStream(sessionId),
+      metaKey: this.keys.sessionMetaKey(session),
+      resultsStream: this.keys.sessionResultsStream(session),
     };
   }
 }

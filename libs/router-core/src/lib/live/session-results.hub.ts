@@ -55,7 +55,7 @@ export class SessionResultsHub {
     // it may leave behind times out within recheckMs.
     let failures = 0;
     while (this.readers.get(reader.session.key) === reader) {
-      await this.watcher.waitForResult(reader.session.sessionId, this.recheckMs);
+      await this.watcher.waitForResult(reader.session.ref, this.recheckMs);
       if (this.readers.get(reader.session.key) !== reader) return;
       try {
         await reader.refresh();

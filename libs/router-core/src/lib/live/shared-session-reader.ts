@@ -4,6 +4,7 @@ import {
   decodeResultEntry,
   fieldsFromFlat,
   resultSupersedes,
+  SessionRef,
 } from '@streamscribe/contracts';
 import { assembleTranscript } from '@streamscribe/sessions';
 import type { LiveSummary } from './live-event';
@@ -15,6 +16,8 @@ const READ_PAGE = 500;
 export interface WatchedSession {
   /** Identifies the session across tenants: feeds of the same key share one reader. */
   key: string;
+  /** Tenant, id and partition: where the session's keys are. */
+  ref: SessionRef;
   tenant: string;
   sessionId: string;
   metaKey: string;

@@ -1,11 +1,8 @@
-import {
-  PROVIDERS,
-  ProviderName,
-  RoutingHints,
-  providerGroup,
-  providerStream,
-} from '@streamscribe/contracts';
+import { PROVIDERS, ProviderName, RoutingHints, providerGroup, KeyScheme } from '@streamscribe/contracts';
 import { RoutingRequirements, capabilityMismatch } from './capability-filter';
+
+/** The streams workers read (partition 0 while one partition is the only layout), for messages. */
+const WORKER_STREAMS = new KeyScheme();
 import {
   DEFAULT_PROVIDER_PROFILES,
   DEFAULT_ROUTING_WEIGHTS,
@@ -199,7 +196,7 @@ function noHealthyWorkersFor(
           ? `${p} (recovering: its one probe chunk is in flight)`
           : `${p} (excluded for this chunk)`;
       }
-      return `${p} (no live worker on ${providerStream(p)}, group ${providerGroup(p)})`;
+      return `${p} (no live worker on ${WORKER_STREAMS.providerStream(p)}, group ${providerGroup(p)})`;
     })
     .join(', ');
   return (

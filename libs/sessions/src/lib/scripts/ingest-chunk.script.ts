@@ -13,7 +13,9 @@ export const ingestChunkScript = defineScript({
   keys: [
     'meta', // the session's meta hash
     'chunks', // the session's chunks hash
-    'stream', // the provider stream
+    'stream', // the provider stream (or the consensus requests stream)
+    'trail', // the session's trail set: '<stream> <entry id>' of its entries in shared streams
+    'sessionIndex', // the partition's session index (sorted set, scored by last activity)
   ],
   args: [
     'chunkId', // '' = derive from seq
@@ -21,6 +23,8 @@ export const ingestChunkScript = defineScript({
     'provider',
     'nowMs',
     'ttlSeconds', // the session's TTL
+    'trailTtlSeconds', // the trail's TTL: longer, so the retention sweeper still finds the entries
+    'indexMember', // the session's member in the session index
   ],
   rest: "the entry's field/value pairs, without seq and chunk_id (added here)",
   lua: `
@@ -47,7 +51,7 @@ else
 end
 if chunkId == '' then chunkId = string.format('chunk_%06d', seq) end
 local fields = {}
-for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
 fields[#fields + 1] = 'seq'
 fields[#fields + 1] = tostring(seq)
 fields[#fields + 1] = 'chunk_id'
@@ -59,6 +63,9 @@ redis.call('HSET', KEYS[1], 'provider', ARGV[3], 'updated_ms', ARGV[4])
 redis.call('HINCRBY', KEYS[1], 'chunk_count', 1)
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('SADD', KEYS[4], KEYS[3] .. ' ' .. entryId)
+redis.call('EXPIRE', KEYS[4], ARGV[6])
+redis.call('ZADD', KEYS[5], ARGV[4], ARGV[7])
 return {'created', tostring(seq), chunkId, entryId, ARGV[3]}
 `,
   decode: decodeIngestReply,

@@ -8,8 +8,9 @@ import { asScriptStatus, asStrings, defineScript } from '@streamscribe/redis';
  * re-driven from the dead-letter stream (or finished by a peer after its owner gave up) ends with
  * its transcript; readers take the index's entry.
  *
- * Both cost hashes hold, per provider, '<provider>:micros', '<provider>:audio_ms' and
- * '<provider>:chunks'; the session's also 'total_micros'.
+ * The three cost hashes (session, partition's providers, tenant's month) hold, per provider,
+ * '<provider>:micros', '<provider>:audio_ms' and '<provider>:chunks'; the session's and the
+ * tenant's also 'total_micros'. Every key shares the session's partition tag.
  *
  * Returns { 'created' | 'superseded' | 'duplicate', result entry id in the session stream }.
  */
@@ -20,7 +21,10 @@ export const writeResultScript = defineScript({
     'sessionResults', // the session's results stream
     'allResults', // transcription:results:all
     'sessionCost', // the session's cost hash
-    'providerCost', // per-provider cost totals (all sessions)
+    'providerCost', // per-provider cost totals of the partition (all sessions)
+    'tenantCost', // the tenant's cost hash of this month and partition
+    'trail', // the session's trail set: '<stream> <entry id>' of its entries in shared streams
+    'sessionIndex', // the partition's session index (sorted set, scored by last activity)
   ],
   args: [
     'chunkId', // the index field: the chunk id, or "<chunk id>@<provider>" for a classic entry (resultIndexField)
@@ -30,6 +34,10 @@ export const writeResultScript = defineScript({
     'costMicros', // '' when not priced
     'audioMs', // '' when unknown
     'status', // 'ok' | 'failed'
+    'nowMs',
+    'trailTtlSeconds', // the trail's TTL: longer, so the retention sweeper still finds the entries
+    'indexMember', // the session's member in the session index
+    'tenantCostTtlSeconds', // how long a month's tenant cost hash is kept
   ],
   rest: "the result's field/value pairs",
   lua: `
@@ -52,9 +60,12 @@ if existing then
   outcome = 'superseded'
 end
 local fields = {}
-for i = 8, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 12, #ARGV do fields[#fields + 1] = ARGV[i] end
 local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
+local allId = redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
+redis.call('SADD', KEYS[7], KEYS[3] .. ' ' .. allId)
+redis.call('EXPIRE', KEYS[7], ARGV[9])
+redis.call('ZADD', KEYS[8], ARGV[8], ARGV[10])
 redis.call('HSET', KEYS[1], ARGV[1], id .. '|' .. ARGV[7])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
@@ -62,13 +73,15 @@ if ARGV[5] ~= '' then
   local provider = ARGV[4]
   local micros = tonumber(ARGV[5])
   local audioMs = tonumber(ARGV[6]) or 0
-  for _, key in ipairs({KEYS[4], KEYS[5]}) do
+  for _, key in ipairs({KEYS[4], KEYS[5], KEYS[6]}) do
     redis.call('HINCRBY', key, provider .. ':micros', micros)
     redis.call('HINCRBY', key, provider .. ':audio_ms', audioMs)
     redis.call('HINCRBY', key, provider .. ':chunks', 1)
   end
   redis.call('HINCRBY', KEYS[4], 'total_micros', micros)
+  redis.call('HINCRBY', KEYS[6], 'total_micros', micros)
   redis.call('EXPIRE', KEYS[4], ARGV[2])
+  redis.call('EXPIRE', KEYS[6], ARGV[11])
 end
 return {outcome, id}
 `,

@@ -7,6 +7,11 @@ export interface EntryMove {
   source: { stream: string; group: string; id: string; consumer?: string };
   target: { stream: string; maxLen?: number };
   fields: EncodedFields;
+  /**
+   * A set that records where the new entry is ('<target stream> <id>'): the trail of the session
+   * the entry belongs to, so deleting the session finds it. Shares the streams' hash tag.
+   */
+  trail?: string;
 }
 
 /**
@@ -16,12 +21,13 @@ export interface EntryMove {
 export async function moveEntry(client: Redis, move: EntryMove): Promise<string | undefined> {
   const id = await moveEntryScript.run(
     client,
-    { source: move.source.stream, target: move.target.stream },
+    { source: move.source.stream, target: move.target.stream, trail: move.trail ?? move.source.stream },
     {
       group: move.source.group,
       entryId: move.source.id,
       targetMaxLen: move.target.maxLen ?? '',
       holder: move.source.consumer ?? '',
+      trailed: move.trail ? '1' : '',
     },
     move.fields,
   );

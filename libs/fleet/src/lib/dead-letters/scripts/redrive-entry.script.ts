@@ -9,14 +9,20 @@ import { asStringOrNull, defineScript } from '@streamscribe/redis';
  */
 export const redriveEntryScript = defineScript({
   name: 'ssRedriveEntry',
-  keys: ['deadLetters', 'target'],
+  keys: [
+    'deadLetters',
+    'target',
+    'trail', // the letter's session trail: records '<target> <new id>'
+  ],
   args: ['letterId'],
   rest: "the re-queued entry's field/value pairs",
   lua: `
 if redis.call('XDEL', KEYS[1], ARGV[1]) == 0 then return false end
 local fields = {}
 for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
-return redis.call('XADD', KEYS[2], '*', unpack(fields))
+local id = redis.call('XADD', KEYS[2], '*', unpack(fields))
+redis.call('SADD', KEYS[3], KEYS[2] .. ' ' .. id)
+return id
 `,
   decode: asStringOrNull,
 });

@@ -12,12 +12,17 @@ import { asStringOrNull, defineScript } from '@streamscribe/redis';
  */
 export const moveEntryScript = defineScript({
   name: 'ssMoveEntry',
-  keys: ['source', 'target'],
+  keys: [
+    'source',
+    'target',
+    'trail', // a set that records '<target> <new id>' (a session's trail), or the source when none
+  ],
   args: [
     'group',
     'entryId',
     'targetMaxLen', // approximate MAXLEN of the target ('' = none)
     'holder', // the consumer that must hold the entry ('' = any)
+    'trailed', // '1': record the new entry in the trail set; '' = no trail
   ],
   rest: "the new entry's field/value pairs",
   lua: `
@@ -27,11 +32,15 @@ if ARGV[4] ~= '' then
 end
 if redis.call('XACK', KEYS[1], ARGV[1], ARGV[2]) == 0 then return false end
 local fields = {}
-for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+local id
 if ARGV[3] ~= '' then
-  return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
+  id = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
+else
+  id = redis.call('XADD', KEYS[2], '*', unpack(fields))
 end
-return redis.call('XADD', KEYS[2], '*', unpack(fields))
+if ARGV[5] == '1' then redis.call('SADD', KEYS[3], KEYS[2] .. ' ' .. id) end
+return id
 `,
   decode: asStringOrNull,
 });
