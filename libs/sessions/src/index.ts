@@ -7,3 +7,4 @@ export type { Transcript, TranscriptChunk } from './lib/transcript';
 export { assembleTranscript, TranscriptReader } from './lib/transcript-reader';
 export { readProviderCostTotals } from './lib/cost-totals';
 export type { CostTotals } from './lib/cost-totals';
+export { CANCELLED_FIELD, SessionCancellation } from './lib/session-cancellation';

@@ -21,7 +21,7 @@ import {
 } from '@streamscribe/contracts';
 import { DEFAULT_HEALTH_SETTINGS, ProviderHealthRecorder } from '@streamscribe/provider-health';
 import { ProviderError } from '@streamscribe/providers';
-import { DEFAULT_SESSIONS_OPTIONS, ResultStore } from '@streamscribe/sessions';
+import { DEFAULT_SESSIONS_OPTIONS, ResultStore, SessionCancellation } from '@streamscribe/sessions';
 import { RedisStreamsContext } from '@streamscribe/streams';
 import {
   FakeTranscriptionProvider,
@@ -64,6 +64,7 @@ describe('ChunkProcessor', () => {
       new ChunkSettler(provider, redis, env, results),
       new CostAccountant(env),
       new ProviderHealthRecorder(redis, PROVIDER, DEFAULT_HEALTH_SETTINGS),
+      new SessionCancellation(redis),
     );
 
   const chunk = (overrides: Partial<AudioChunkEntry> = {}): AudioChunkEntry => ({
@@ -125,6 +126,16 @@ describe('ChunkProcessor', () => {
   afterAll(async () => {
     redis.disconnect();
     await harness.close();
+  });
+
+  it('acknowledges and skips a chunk of a cancelled session: no provider call, no result, nothing paid', async () => {
+    await new SessionCancellation(redis).cancel('session-1', 'the upload broke off');
+    const { entry, context } = await deliver(encodeChunkEntry(chunk()));
+    await processor().process(entry, context);
+    expect(provider.requests).toHaveLength(0);
+    expect(await sessionResults()).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
+    expect(context.isSettled()).toBe(false);
   });
 
   describe('a chunk the provider transcribes', () => {
