@@ -19,6 +19,7 @@ import {
   ChunkAccepted,
   ConsensusReport,
   SessionEventFeed,
+  tenantOf,
   TranscriptionRouterService,
   resumePoint,
   streamSse,
@@ -42,10 +43,11 @@ export class SessionsController {
     @Query() query: ChunkIngestQuery,
     @Headers('content-type') contentType: string | undefined,
     @Body() rawBody: unknown,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ChunkAccepted> {
     const { body, audio } = await this.intake.read(rawBody, contentType, 'chunk', clientGone(response));
-    const accepted = await this.router.ingestChunk(sessionId, body, audio, query);
+    const accepted = await this.router.ingestChunk(sessionId, body, audio, query, tenantOf(request));
     if (accepted.duplicate) response.status(200);
     return accepted;
   }

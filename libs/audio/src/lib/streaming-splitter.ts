@@ -17,7 +17,7 @@ export async function* splitAudioStream(
   plan: ChunkPlan,
 ): AsyncGenerator<Buffer> {
   let chunkIndex = 0;
-  let chunk = newChunk(shape, plan, chunkIndex);
+  let chunk: { wav: Buffer; samples: number } | undefined = newChunk(shape, plan, chunkIndex);
   let filled = 0;
   let received = 0;
   for await (const piece of samples) {

@@ -4,13 +4,15 @@ import {
   Inject,
   Injectable,
   NotFoundException,
+  Optional,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { AudioDescription, splitAudio } from '@streamscribe/audio';
+import { AudioDescription } from '@streamscribe/audio';
 import {
   AudioChunkEntry,
   ChunkIngestQuery,
+  DEFAULT_TENANT,
   ProviderName,
   RoutingQuery,
   TranscriptionQuery,
@@ -25,11 +27,14 @@ import {
   CostTotals,
   IngestOutcome,
   ResultWatcher,
+  SessionCancellation,
   Transcript,
   TranscriptReader,
   readProviderCostTotals,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
+import { ADMIT_EVERY_CHUNK, CHUNK_ADMISSION, ChunkAdmission } from './audio-intake/chunk-admission';
+import { FileUpload } from './audio-intake/streaming-upload';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusReport } from './consensus/consensus-report';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
@@ -64,6 +69,8 @@ export interface FileAccepted {
 export class TranscriptionRouterService {
   private readonly ingestor: ChunkIngestor;
   private readonly reader: TranscriptReader;
+  private readonly cancellation: SessionCancellation;
+  private readonly admission: ChunkAdmission;
 
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
@@ -72,8 +79,11 @@ export class TranscriptionRouterService {
     private readonly watcher: ResultWatcher,
     private readonly consensus: ConsensusCoordinator,
     private readonly hedges: HedgeScheduler,
+    @Optional() @Inject(CHUNK_ADMISSION) admission?: ChunkAdmission,
   ) {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
+    this.cancellation = new SessionCancellation(redis);
+    this.admission = admission ?? ADMIT_EVERY_CHUNK;
     this.reader = new TranscriptReader(redis);
   }
 
@@ -82,6 +92,7 @@ export class TranscriptionRouterService {
     body: Buffer,
     audio: AudioDescription,
     query: ChunkIngestQuery,
+    tenant: string = DEFAULT_TENANT,
   ): Promise<ChunkAccepted> {
     assertSessionId(sessionId);
     const fallbackProviders = fallbackOf(query);
@@ -99,6 +110,7 @@ export class TranscriptionRouterService {
       transcription: query.transcriptionHints(),
     });
     return whileRedisAnswers(async () => {
+      await this.admission.admit(tenant, audio.durationSeconds);
       if (consensus) {
         await this.consensus.assertLive(consensus);
         return this.accepted(
@@ -114,17 +126,23 @@ export class TranscriptionRouterService {
     });
   }
 
+  /**
+   * A whole file, its chunks queued one by one as the upload delivers them (see `StreamingUploads`).
+   * The chunk count is recorded first, so the session knows when it is complete. Anything that
+   * stops the upload midway (the client broke off, a quota refused a chunk, Redis went away)
+   * cancels the session: workers then acknowledge and skip what was already queued.
+   */
   async transcribeFile(
-    body: Buffer,
-    audio: AudioDescription,
+    upload: FileUpload,
     query: TranscriptionQuery,
+    tenant: string = DEFAULT_TENANT,
   ): Promise<FileAccepted> {
     const sessionId = query.sessionId ?? randomUUID();
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
-    const chunkSeconds = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
+    const chunkSeconds = Math.min(upload.durationSeconds, upload.chunkSeconds);
     // Every piece is a standalone WAV, whatever the upload's format.
-    const chunks = splitAudio(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
+    const entryOf = (wav: Buffer) =>
       newChunkEntry({
         sessionId,
         chunkId: '',
@@ -134,34 +152,40 @@ export class TranscriptionRouterService {
         hints: hintsOf(query),
         transcription: query.transcriptionHints(),
         fallbackProviders,
-      }),
-    );
+      });
     return whileRedisAnswers(async () => {
+      let queue: (chunk: AudioChunkEntry) => Promise<void>;
+      let provider: ProviderName | 'consensus' = 'consensus';
       if (consensus) {
         await this.consensus.assertLive(consensus);
-        await this.ingestor.expectChunks(sessionId, chunks.length);
         // One at a time, so seqs follow the audio.
-        for (const chunk of chunks)
+        queue = async (chunk) => {
           this.accepted(
             await this.consensus.submit(chunk, consensus, this.consensusTimeout(query)),
             'consensus',
           );
-        return {
-          sessionId,
-          provider: 'consensus' as const,
-          chunks: chunks.length,
-          durationSeconds: audio.durationSeconds,
+        };
+      } else {
+        const routing = await this.routingRequest(sessionId, query, fallbackProviders, chunkSeconds);
+        const choice = await this.chooser.choose(routing);
+        provider = choice.provider;
+        queue = async (chunk) => {
+          const outcome = await this.ingestor.ingest({ provider: choice.provider, chunk });
+          this.accepted(outcome, choice.reason);
+          if (query.hedge) await this.hedge(outcome, chunk, routing, chunkSeconds);
         };
       }
-      const routing = await this.routingRequest(sessionId, query, fallbackProviders, chunkSeconds);
-      const { provider, reason } = await this.chooser.choose(routing);
-      await this.ingestor.expectChunks(sessionId, chunks.length);
-      const outcomes = await this.ingestor.ingestMany(chunks.map((chunk) => ({ provider, chunk })));
-      for (const [i, outcome] of outcomes.entries()) {
-        this.accepted(outcome, reason);
-        if (query.hedge) await this.hedge(outcome, chunks[i], routing, chunkSeconds);
+      await this.ingestor.expectChunks(sessionId, upload.chunkCount);
+      try {
+        for await (const { wav, seconds } of upload.chunks) {
+          await this.admission.admit(tenant, seconds);
+          await queue(entryOf(wav));
+        }
+      } catch (error) {
+        await this.cancellation.cancel(sessionId, (error as Error).message).catch(() => undefined);
+        throw error;
       }
-      return { sessionId, provider, chunks: chunks.length, durationSeconds: audio.durationSeconds };
+      return { sessionId, provider, chunks: upload.chunkCount, durationSeconds: upload.durationSeconds };
     });
   }
 
