@@ -1,13 +1,14 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { TranscriptionQuery } from '@streamscribe/contracts';
 import {
-  AudioIntake,
   clientGone,
   RequestTenant,
   ROUTER_ENVIRONMENT,
   RouterEnvironment,
+  StreamingUploads,
   TranscriptionRouterService,
+  UploadSlots,
 } from '@streamscribe/router-core';
 import { RequireScopes } from '@streamscribe/auth';
 
@@ -15,7 +16,8 @@ import { RequireScopes } from '@streamscribe/auth';
 export class TranscriptionsController {
   constructor(
     private readonly router: TranscriptionRouterService,
-    private readonly intake: AudioIntake,
+    private readonly uploads: StreamingUploads,
+    private readonly slots: UploadSlots,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
   ) {}
 
@@ -24,6 +26,7 @@ export class TranscriptionsController {
    * 200 with the transcript once complete, or 202 with what is done when the wait runs out.
    * With `consensus=a,b,c` every chunk goes to each listed provider and the complete answer adds
    * the consensus report (combined text, each provider's hypothesis, agreement).
+   * The body is split and queued while it arrives (see StreamingUploads), within the upload caps.
    */
   @RequireScopes('transcribe')
   @Post()
@@ -32,11 +35,20 @@ export class TranscriptionsController {
     @RequestTenant() tenant: string,
     @Query() query: TranscriptionQuery,
     @Headers('content-type') contentType: string | undefined,
-    @Body() rawBody: unknown,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
-    const { body, audio } = await this.intake.read(rawBody, contentType, 'file', clientGone(response));
-    const accepted = await this.router.transcribeFile(tenant, body, audio, query);
+    response.once('close', this.slots.acquire(tenant));
+    let accepted;
+    try {
+      const chunkSeconds = query.chunkSeconds ?? this.env.CHUNK_SECONDS;
+      const upload = await this.uploads.open(request, contentType, chunkSeconds, clientGone(response));
+      accepted = await this.router.transcribeFile(tenant, upload, query);
+    } catch (error) {
+      // Refused before the whole body was read: close the connection rather than drain the rest.
+      if (!request.complete) response.setHeader('Connection', 'close');
+      throw error;
+    }
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);
     if (!query.wait) return { ...accepted, transcriptUrl };

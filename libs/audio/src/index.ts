@@ -20,3 +20,21 @@ export { FfmpegDecoder, DECODED_SAMPLE_RATE } from './lib/decode/ffmpeg-decoder'
 export type { FfmpegDecoderOptions, DecodedPcm } from './lib/decode/ffmpeg-decoder';
 export { FfmpegUnavailableError } from './lib/decode/ffmpeg-unavailable.error';
 export { AudioTooLongError } from './lib/decode/audio-too-long.error';
+export {
+  AUDIO_LIMITS,
+  assertAcceptableAudio,
+  assertAcceptableFormat,
+  assertEnoughAudio,
+} from './lib/validate/validate-audio';
+export type { AudioShape } from './lib/validate/validate-audio';
+export {
+  AUDIO_PROBLEM_CODES,
+  AudioRejectedError,
+  audioProblemCodeOf,
+} from './lib/validate/audio-rejected.error';
+export type { AudioProblemCode } from './lib/validate/audio-rejected.error';
+export { planChunks } from './lib/validate/plan-chunks';
+export type { ChunkPlan } from './lib/validate/plan-chunks';
+export { splitAudioStream } from './lib/streaming-splitter';
+export { MAX_WAV_HEADER_BYTES, readWavPrefix } from './lib/wav/read-wav-prefix';
+export type { WavPrefix } from './lib/wav/read-wav-prefix';

@@ -14,3 +14,4 @@ export { SessionEraser } from './lib/session-eraser';
 export type { SessionErased } from './lib/session-eraser';
 export { fixedRetention, SessionRetentionSweep } from './lib/session-retention';
 export type { RetentionPolicy } from './lib/session-retention';
+export { CANCELLED_FIELD, SessionCancellation } from './lib/session-cancellation';

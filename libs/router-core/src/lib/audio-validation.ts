@@ -1,8 +1,17 @@
-import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
-import { apiError } from './http/api-error';
-import { AudioDescription, AudioFormatError, inspectAudio, parseAudioContentType } from '@streamscribe/audio';
+import { UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  AudioDescription,
+  AudioFormatError,
+  assertAcceptableAudio,
+  inspectAudio,
+  parseAudioContentType,
+} from '@streamscribe/audio';
+import { audioRefusal, refusal } from './audio-intake/intake-errors';
 
-/** Checks a request body is the audio its Content-Type says: 415 for the type, 400 for the bytes. */
+/**
+ * Checks a request body is the audio its Content-Type says (415 for the type), and audio a worker
+ * would take (`assertAcceptableAudio`): 400 with a stable `code` otherwise.
+ */
 export function validateAudioBody(
   body: unknown,
   contentType: string | undefined,
@@ -13,12 +22,14 @@ export function validateAudioBody(
     throw new UnsupportedMediaTypeException((error as Error).message);
   }
   if (!Buffer.isBuffer(body) || body.length === 0) {
-    throw new BadRequestException('audio body is empty: send the audio bytes as the request body');
+    throw refusal(400, 'audio_empty', 'audio body is empty: send the audio bytes as the request body');
   }
   try {
-    return { body, audio: inspectAudio(body, contentType) };
+    const audio = inspectAudio(body, contentType);
+    assertAcceptableAudio(audio);
+    return { body, audio };
   } catch (error) {
-    if (error instanceof AudioFormatError) throw apiError(400, 'invalid_audio', error.message);
+    if (error instanceof AudioFormatError) throw audioRefusal(error);
     throw error;
   }
 }

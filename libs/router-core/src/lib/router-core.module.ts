@@ -23,6 +23,8 @@ import {
 } from '@streamscribe/redis';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
 import { AudioIntake } from './audio-intake/audio-intake.service';
+import { StreamingUploads } from './audio-intake/streaming-upload';
+import { UploadSlots } from './audio-intake/upload-slots';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusSweeper } from './consensus/consensus.sweeper';
@@ -161,9 +163,13 @@ export class RouterCoreModule {
         DeadLetterService,
         RouterConnections,
         AudioIntake,
+        StreamingUploads,
+        UploadSlots,
       ],
       exports: [
         AudioIntake,
+        StreamingUploads,
+        UploadSlots,
         TranscriptionRouterService,
         ProviderStatusService,
         SessionEventFeed,

@@ -33,6 +33,36 @@ export class RouterEnvironment extends CommonEnvironment {
   @Min(1024)
   MAX_FILE_BYTES = 512 * 1024 * 1024;
 
+  /** Most chunks one file may be split into (POST /v1/transcriptions); more is refused with 400 `audio_too_many_chunks`. */
+  @IsInt({ message: 'MAX_CHUNKS_PER_FILE must be an integer' })
+  @Min(1)
+  MAX_CHUNKS_PER_FILE = 1000;
+
+  /** Uploads (POST /v1/transcriptions) this router reads at once; more get 429 `too_many_uploads`. */
+  @IsInt({ message: 'MAX_CONCURRENT_UPLOADS must be an integer' })
+  @Min(1)
+  MAX_CONCURRENT_UPLOADS = 32;
+
+  /** Uploads one tenant may have this router read at once; more get 429 `too_many_uploads`. */
+  @IsInt({ message: 'MAX_CONCURRENT_UPLOADS_PER_TENANT must be an integer' })
+  @Min(1)
+  MAX_CONCURRENT_UPLOADS_PER_TENANT = 8;
+
+  /** Time a client has to send a request's headers, in ms (Node's `server.headersTimeout`). */
+  @IsInt({ message: 'HTTP_HEADERS_TIMEOUT_MS must be an integer' })
+  @Min(1000)
+  HTTP_HEADERS_TIMEOUT_MS = 30_000;
+
+  /** Time a client has to send a whole request, body included, in ms (`server.requestTimeout`): bounds a slow upload. */
+  @IsInt({ message: 'HTTP_REQUEST_TIMEOUT_MS must be an integer' })
+  @Min(1000)
+  HTTP_REQUEST_TIMEOUT_MS = 300_000;
+
+  /** How long an idle keep-alive connection stays open, in ms (`server.keepAliveTimeout`). */
+  @IsInt({ message: 'HTTP_KEEP_ALIVE_TIMEOUT_MS must be an integer' })
+  @Min(0)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5_000;
+
   /** Chunk length a whole file is split into, in seconds. */
   @IsInt({ message: 'CHUNK_SECONDS must be an integer' })
   @Min(1)

@@ -4,10 +4,11 @@ import {
   Inject,
   Injectable,
   NotFoundException,
+  Optional,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { AudioDescription, AudioFormatError, splitAudio } from '@streamscribe/audio';
+import { AudioDescription } from '@streamscribe/audio';
 import {
   AudioChunkEntry,
   ChunkIngestQuery,
@@ -28,6 +29,7 @@ import {
   CostTotals,
   IngestOutcome,
   ResultWatcher,
+  SessionCancellation,
   SessionErased,
   SessionEraser,
   Transcript,
@@ -36,6 +38,8 @@ import {
   readTenantCostTotals,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
+import { ADMIT_EVERY_CHUNK, CHUNK_ADMISSION, ChunkAdmission } from './audio-intake/chunk-admission';
+import { FileUpload } from './audio-intake/streaming-upload';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusReport } from './consensus/consensus-report';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
@@ -81,6 +85,8 @@ export class TranscriptionRouterService {
   private readonly eraser: SessionEraser;
   /** Fleets of classic workers: they serve the default tenant only (see `excludedFor`). */
   private readonly classicFleets: readonly ProviderName[];
+  private readonly cancellation: SessionCancellation;
+  private readonly admission: ChunkAdmission;
 
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
@@ -90,10 +96,13 @@ export class TranscriptionRouterService {
     private readonly consensus: ConsensusCoordinator,
     private readonly hedges: HedgeScheduler,
     private readonly keys: KeyScheme,
+    @Optional() @Inject(CHUNK_ADMISSION) admission?: ChunkAdmission,
   ) {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys);
     this.reader = new TranscriptReader(redis, keys);
     this.eraser = new SessionEraser(redis, keys);
+    this.cancellation = new SessionCancellation(redis, keys);
+    this.admission = admission ?? ADMIT_EVERY_CHUNK;
     this.classicFleets = chunkWireFrom(env).classicFleets;
   }
 
@@ -127,6 +136,7 @@ export class TranscriptionRouterService {
       transcription: query.transcriptionHints(),
     });
     return whileRedisAnswers(async () => {
+      await this.admission.admit(tenant, audio.durationSeconds);
       if (consensus) {
         await this.consensus.assertLive(consensus, tenant);
         return this.accepted(
@@ -142,20 +152,21 @@ export class TranscriptionRouterService {
     });
   }
 
-  async transcribeFile(
-    tenant: string,
-    body: Buffer,
-    audio: AudioDescription,
-    query: TranscriptionQuery,
-  ): Promise<FileAccepted> {
+  /**
+   * A whole file, its chunks queued one by one as the upload delivers them (see `StreamingUploads`).
+   * The chunk count is recorded first, so the session knows when it is complete. Anything that
+   * stops the upload midway (the client broke off, a quota refused a chunk, Redis went away)
+   * cancels the session: workers then acknowledge and skip what was already queued.
+   */
+  async transcribeFile(tenant: string, upload: FileUpload, query: TranscriptionQuery): Promise<FileAccepted> {
     // A generated id is random (122 bits): a session id is the capability to read its transcript.
     const sessionId = query.sessionId ?? randomUUID();
     const session = this.session(tenant, sessionId);
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
-    const chunkSeconds = Math.min(audio.durationSeconds, query.chunkSeconds ?? this.env.CHUNK_SECONDS);
+    const chunkSeconds = Math.min(upload.durationSeconds, upload.chunkSeconds);
     // Every piece is a standalone WAV, whatever the upload's format.
-    const chunks = chunksOf(body, audio, query.chunkSeconds ?? this.env.CHUNK_SECONDS).map((wav) =>
+    const entryOf = (wav: Buffer) =>
       newChunkEntry({
         tenant,
         sessionId,
@@ -166,34 +177,40 @@ export class TranscriptionRouterService {
         hints: hintsOf(query),
         transcription: query.transcriptionHints(),
         fallbackProviders,
-      }),
-    );
+      });
     return whileRedisAnswers(async () => {
+      let queue: (chunk: AudioChunkEntry) => Promise<void>;
+      let provider: ProviderName | 'consensus' = 'consensus';
       if (consensus) {
         await this.consensus.assertLive(consensus, tenant);
-        await this.ingestor.expectChunks(session, chunks.length);
         // One at a time, so seqs follow the audio.
-        for (const chunk of chunks)
+        queue = async (chunk) => {
           this.accepted(
             await this.consensus.submit(session, chunk, consensus, this.consensusTimeout(query)),
             'consensus',
           );
-        return {
-          sessionId,
-          provider: 'consensus' as const,
-          chunks: chunks.length,
-          durationSeconds: audio.durationSeconds,
+        };
+      } else {
+        const routing = await this.routingRequest(session, query, fallbackProviders, chunkSeconds);
+        const choice = await this.chooser.choose(routing);
+        provider = choice.provider;
+        queue = async (chunk) => {
+          const outcome = await this.ingestor.ingest({ session, provider: choice.provider, chunk });
+          this.accepted(outcome, choice.reason);
+          if (query.hedge) await this.hedge(session, outcome, chunk, routing, chunkSeconds);
         };
       }
-      const routing = await this.routingRequest(session, query, fallbackProviders, chunkSeconds);
-      const { provider, reason } = await this.chooser.choose(routing);
-      await this.ingestor.expectChunks(session, chunks.length);
-      const outcomes = await this.ingestor.ingestMany(chunks.map((chunk) => ({ session, provider, chunk })));
-      for (const [i, outcome] of outcomes.entries()) {
-        this.accepted(outcome, reason);
-        if (query.hedge) await this.hedge(session, outcome, chunks[i], routing, chunkSeconds);
+      await this.ingestor.expectChunks(session, upload.chunkCount);
+      try {
+        for await (const { wav, seconds } of upload.chunks) {
+          await this.admission.admit(tenant, seconds);
+          await queue(entryOf(wav));
+        }
+      } catch (error) {
+        await this.cancellation.cancel(session, (error as Error).message).catch(() => undefined);
+        throw error;
       }
-      return { sessionId, provider, chunks: chunks.length, durationSeconds: audio.durationSeconds };
+      return { sessionId, provider, chunks: upload.chunkCount, durationSeconds: upload.durationSeconds };
     });
   }
 
@@ -367,18 +384,4 @@ function requirementsOf(query: RoutingQuery, audioSeconds: number): RoutingRequi
     wordTimestamps: query.wordTimestamps,
     audioSeconds,
   };
-}
-
-/**
- * The upload cut into standalone WAVs. A header can declare a format the chunks' own headers
- * cannot hold (8 channels at 536,870,912 Hz overflows the byte rate field): that is the client's
- * audio at fault, a 400, not a 500.
- */
-function chunksOf(body: Buffer, audio: AudioDescription, chunkSeconds: number): Buffer[] {
-  try {
-    return splitAudio(body, audio, chunkSeconds);
-  } catch (error) {
-    if (error instanceof AudioFormatError) throw new BadRequestException(error.message);
-    throw error;
-  }
 }

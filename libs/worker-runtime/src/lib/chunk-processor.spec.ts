@@ -18,7 +18,7 @@ import {
 } from '@streamscribe/contracts';
 import { DEFAULT_HEALTH_SETTINGS, ProviderHealthRecorder } from '@streamscribe/provider-health';
 import { ProviderError } from '@streamscribe/providers';
-import { DEFAULT_SESSIONS_OPTIONS, ResultStore } from '@streamscribe/sessions';
+import { DEFAULT_SESSIONS_OPTIONS, ResultStore, SessionCancellation } from '@streamscribe/sessions';
 import { RedisStreamsContext } from '@streamscribe/streams';
 import {
   FakeTranscriptionProvider,
@@ -69,6 +69,7 @@ describe('ChunkProcessor', () => {
       new CostAccountant(env),
       new ProviderHealthRecorder(redis, PROVIDER, DEFAULT_HEALTH_SETTINGS),
       keys,
+      new SessionCancellation(redis, keys),
     );
 
   const chunk = (overrides: Partial<AudioChunkEntry> = {}): AudioChunkEntry => ({
@@ -130,6 +131,19 @@ describe('ChunkProcessor', () => {
   afterAll(async () => {
     redis.disconnect();
     await harness.close();
+  });
+
+  it('acknowledges and skips a chunk of a cancelled session: no provider call, no result, nothing paid', async () => {
+    await new SessionCancellation(redis, keys).cancel(
+      keys.session(DEFAULT_TENANT, 'session-1'),
+      'the upload broke off',
+    );
+    const { entry, context } = await deliver(encodeChunkEntry(chunk()));
+    await processor().process(entry, context);
+    expect(provider.requests).toHaveLength(0);
+    expect(await sessionResults()).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
+    expect(context.isSettled()).toBe(false);
   });
 
   describe('a chunk the provider transcribes', () => {

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AudioChunkEntry, KeyScheme, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
 import { retryDelayMs } from '@streamscribe/routing-policy';
 import { createLogger } from '@streamscribe/observability';
@@ -9,7 +9,7 @@ import {
   TranscriptionProvider,
 } from '@streamscribe/providers';
 import { ProviderHealthRecorder, ProviderOutcome } from '@streamscribe/provider-health';
-import { ResultStore } from '@streamscribe/sessions';
+import { ResultStore, SessionCancellation } from '@streamscribe/sessions';
 import { RedisStreamsContext, StreamEntry } from '@streamscribe/streams';
 import { ChunkSettler } from './chunk-settler';
 import { sessionOfEntry } from './session-of-entry';
@@ -40,6 +40,7 @@ export class ChunkProcessor {
     private readonly costs: CostAccountant,
     private readonly health: ProviderHealthRecorder,
     private readonly keys: KeyScheme,
+    @Optional() private readonly cancellation?: SessionCancellation,
   ) {}
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
@@ -68,6 +69,11 @@ export class ChunkProcessor {
       // result but never acknowledged: the guide calls xack(group, stream, id), arguments swapped,
       // so its entries all stay pending. Acknowledge for it; never transcribe twice.
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
+      return;
+    }
+    if (await this.cancellation?.isCancelled(session)) {
+      // Its upload broke off: nobody waits for this audio. Acknowledge; never transcribe or pay.
+      workerMetrics.chunks.inc({ provider, outcome: 'cancelled' });
       return;
     }
     if (context.getDeliveryCount() > this.env.MAX_DELIVERIES) {

@@ -21,7 +21,7 @@ import {
 import { READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
 import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
 import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
-import { ResultStore, sessionsOptionsFrom } from '@streamscribe/sessions';
+import { ResultStore, SessionCancellation, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import {
   closeRedis,
@@ -165,6 +165,11 @@ export class TranscriptionWorkerModule {
               timeoutMs: LAG_COLLECT_TIMEOUT_MS,
               logger: createLogger('stream-lag').child({ provider }),
             }),
+        },
+        {
+          provide: SessionCancellation,
+          inject: [WORKER_REDIS, KeyScheme],
+          useFactory: (redis: Redis, keys: KeyScheme) => new SessionCancellation(redis, keys),
         },
         {
           provide: ResultStore,

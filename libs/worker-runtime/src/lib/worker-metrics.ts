@@ -3,7 +3,7 @@ import { LATENCY_BUCKETS, counter, histogram } from '@streamscribe/observability
 export const workerMetrics = {
   chunks: counter({
     name: 'streamscribe_chunks_processed_total',
-    help: 'Chunks a worker finished, by provider and outcome (ok, duplicate, provider_error, malformed)',
+    help: 'Chunks a worker finished, by provider and outcome (ok, duplicate, cancelled, provider_error, malformed)',
     labelNames: ['provider', 'outcome'] as const,
   }),
   providerSeconds: histogram({

@@ -1,6 +1,7 @@
 import { AudioFormatError } from '../audio-format.error';
 import { encodeWav } from '../wav/encode-wav';
 import { parseWav } from '../wav/parse-wav';
+import { assertAcceptableAudio } from '../validate/validate-audio';
 
 /** How a chunk's audio is declared on its stream entry (contracts' `AudioFormat`). */
 export type DeclaredAudioFormat = 'wav' | 'l16' | 'unknown';
@@ -25,7 +26,8 @@ export interface ProviderAudio {
 const L16_BYTES_PER_SAMPLE = 2;
 
 /**
- * Validates a chunk's audio before anything is sent, and shapes it for an HTTP provider:
+ * Validates a chunk's audio before anything is sent (the same rules the router applies,
+ * `assertAcceptableAudio`), and shapes it for an HTTP provider:
  * - `wav` is parsed (a truncated or malformed header throws here, not at the provider) and passed
  *   through unchanged, since every provider reads WAV natively;
  * - `l16` (raw signed 16-bit little-endian PCM) must be whole frames and have a sample rate; it is
@@ -40,6 +42,7 @@ export function prepareProviderAudio(declared: DeclaredAudio): ProviderAudio {
   if (declared.format === 'wav') {
     const wav = parseWav(declared.audio);
     if (wav.dataLength === 0) throw new AudioFormatError('WAV holds no samples (empty data chunk)');
+    assertAcceptableAudio(wav);
     return { body: declared.audio, contentType: 'audio/wav', durationSeconds: wav.durationSeconds };
   }
   if (declared.format === 'l16') {
@@ -54,10 +57,12 @@ export function prepareProviderAudio(declared: DeclaredAudio): ProviderAudio {
         `l16 audio of ${declared.audio.length} bytes is not a whole number of ${frame}-byte frames (${channels} channel(s))`,
       );
     }
+    const durationSeconds = declared.audio.length / frame / sampleRate;
+    assertAcceptableAudio({ sampleRate, channels, bitsPerSample: 16, encoding: 'pcm', durationSeconds });
     return {
       body: encodeWav(declared.audio, { sampleRate, channels }),
       contentType: 'audio/wav',
-      durationSeconds: declared.audio.length / frame / sampleRate,
+      durationSeconds,
     };
   }
   return { body: declared.audio, contentType: 'application/octet-stream' };

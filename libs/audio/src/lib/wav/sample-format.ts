@@ -1,4 +1,5 @@
 import { AudioFormatError } from '../audio-format.error';
+import { AudioRejectedError } from '../validate/audio-rejected.error';
 
 /** How samples are stored: signed integers (unsigned for 8-bit, as WAV defines) or IEEE floats. */
 export type SampleEncoding = 'pcm' | 'float';
@@ -29,7 +30,8 @@ export function formatCodeOf(encoding: SampleEncoding): number {
 export function assertSupportedSampleFormat(encoding: SampleEncoding, bitsPerSample: number): void {
   if (!SUPPORTED_BITS[encoding].includes(bitsPerSample)) {
     const name = encoding === 'pcm' ? 'PCM' : 'IEEE float';
-    throw new AudioFormatError(
+    throw new AudioRejectedError(
+      'audio_sample_format',
       `unsupported WAV sample format: ${name} ${bitsPerSample}-bit (${SUPPORTED_SAMPLE_FORMATS})`,
     );
   }

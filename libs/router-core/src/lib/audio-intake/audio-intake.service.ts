@@ -1,22 +1,17 @@
-import {
-  BadRequestException,
-  Inject,
-  Injectable,
-  PayloadTooLargeException,
-  UnsupportedMediaTypeException,
-} from '@nestjs/common';
+import { Inject, Injectable, PayloadTooLargeException, UnsupportedMediaTypeException } from '@nestjs/common';
 import {
   AudioDescription,
   AudioFormatError,
   AudioTooLongError,
   DECODED_SAMPLE_RATE,
+  assertAcceptableAudio,
   FfmpegDecoder,
   FfmpegUnavailableError,
   compressedFormatOf,
   sniffCompressedFormat,
 } from '@streamscribe/audio';
 import { validateAudioBody } from '../audio-validation';
-import { apiError } from '../http/api-error';
+import { audioRefusal, refusal } from './intake-errors';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
 
@@ -60,7 +55,7 @@ export class AudioIntake {
     const declared = compressedFormatOf(contentType);
     if (declared === undefined) return validateAudioBody(body, contentType);
     if (!Buffer.isBuffer(body) || body.length === 0) {
-      throw new BadRequestException('audio body is empty: send the audio bytes as the request body');
+      throw refusal(400, 'audio_empty', 'audio body is empty: send the audio bytes as the request body');
     }
     try {
       const decoded = await this.decoders[endpoint].decode(
@@ -68,23 +63,22 @@ export class AudioIntake {
         sniffCompressedFormat(body) ?? declared,
         signal,
       );
-      return {
-        body: decoded.pcm,
-        audio: {
-          format: 'l16',
-          encoding: 'pcm',
-          sampleRate: decoded.sampleRate,
-          channels: decoded.channels,
-          bitsPerSample: 16,
-          durationSeconds: decoded.durationSeconds,
-          pcmOffset: 0,
-          pcmLength: decoded.pcm.length,
-        },
+      const audio: AudioDescription = {
+        format: 'l16',
+        encoding: 'pcm',
+        sampleRate: decoded.sampleRate,
+        channels: decoded.channels,
+        bitsPerSample: 16,
+        durationSeconds: decoded.durationSeconds,
+        pcmOffset: 0,
+        pcmLength: decoded.pcm.length,
       };
+      assertAcceptableAudio(audio);
+      return { body: decoded.pcm, audio };
     } catch (error) {
       if (error instanceof FfmpegUnavailableError) throw new UnsupportedMediaTypeException(error.message);
       if (error instanceof AudioTooLongError) throw new PayloadTooLargeException(error.message);
-      if (error instanceof AudioFormatError) throw apiError(400, 'invalid_audio', error.message);
+      if (error instanceof AudioFormatError) throw audioRefusal(error);
       throw error;
     }
   }

@@ -1,12 +1,15 @@
 import { BadRequestException, INestApplication, ValidationPipe } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { NextFunction, Request, Response } from 'express';
+import express, { Express, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Server } from 'node:http';
+import { compressedFormatOf } from '@streamscribe/audio';
 import { errorCodeForStatus } from '@streamscribe/contracts';
 import { CountingExceptionFilter, countRejection } from '../counting-exception.filter';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
 import { rawAudioBody } from './raw-audio-body.middleware';
+import { uploadHeaders } from './upload-headers.middleware';
 
 /**
  * The router's HTTP behaviour: audio bodies read raw up to their limits, every refusal counted,
@@ -16,8 +19,13 @@ export function configureRouterHttp(app: INestApplication): void {
   // No `X-Powered-By: Express`: it tells a scanner what to try.
   (app as NestExpressApplication).disable('x-powered-by');
   const env = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
+  app.use('/v1/sessions', uploadHeaders(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
   app.use('/v1/sessions', rawAudioBody(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
-  app.use('/v1/transcriptions', rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
+  // Files are streamed (StreamingUploads); only compressed ones, decoded whole, are read here.
+  app.use('/v1/transcriptions', uploadHeaders(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
+  app.use('/v1/transcriptions', onlyFor(isCompressed, rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES')));
+  setServerTimeouts(app.getHttpServer() as Server, env);
+  (app.getHttpAdapter().getInstance() as Express).disable('x-powered-by');
   // Operator endpoints take small JSON bodies.
   app.use('/v1/dead-letters', jsonBody('256kb'));
   // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway); the app sets
@@ -51,4 +59,26 @@ function jsonBody(limit: string) {
           : 'the body is not valid JSON';
       response.status(status).json({ statusCode: status, code: errorCodeForStatus(status), message });
     });
+}
+
+/**
+ * Node's defaults are set here explicitly, from the environment: a client gets
+ * HTTP_HEADERS_TIMEOUT_MS to send its headers and HTTP_REQUEST_TIMEOUT_MS for the whole request
+ * (a stalled upload is cut off, and its session cancelled), and an idle keep-alive connection
+ * closes after HTTP_KEEP_ALIVE_TIMEOUT_MS.
+ */
+function setServerTimeouts(server: Server, env: RouterEnvironment): void {
+  server.requestTimeout = env.HTTP_REQUEST_TIMEOUT_MS;
+  // Node requires headersTimeout <= requestTimeout.
+  server.headersTimeout = Math.min(env.HTTP_HEADERS_TIMEOUT_MS, env.HTTP_REQUEST_TIMEOUT_MS);
+  server.keepAliveTimeout = env.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+}
+
+function isCompressed(request: Request): boolean {
+  return compressedFormatOf(request.headers['content-type']) !== undefined;
+}
+
+function onlyFor(applies: (request: Request) => boolean, handler: RequestHandler): RequestHandler {
+  return (request: Request, response: Response, next: NextFunction) =>
+    applies(request) ? handler(request, response, next) : next();
 }

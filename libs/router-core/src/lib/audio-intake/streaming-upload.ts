@@ -1,0 +1,168 @@
+import { Inject, Injectable, UnsupportedMediaTypeException } from '@nestjs/common';
+import type { Request } from 'express';
+import {
+  AudioFormatError,
+  AudioShape,
+  ChunkPlan,
+  WavPrefix,
+  compressedFormatOf,
+  parseAudioContentType,
+  planChunks,
+  readWavPrefix,
+  splitAudioStream,
+} from '@streamscribe/audio';
+import { RouterEnvironment } from '../router-environment';
+import { ROUTER_ENVIRONMENT } from '../tokens';
+import { AudioIntake } from './audio-intake.service';
+import { audioRefusal, refusal, refusingBadAudio } from './intake-errors';
+import { UploadBody } from './upload-body';
+
+/** One chunk of a file: a standalone WAV, and how much audio it holds. */
+export interface FileChunk {
+  wav: Buffer;
+  seconds: number;
+}
+
+/**
+ * A file upload whose length, chunk count and audio are known and checked; its chunks are cut
+ * from the request as they are consumed. The iterable throws only HttpExceptions: 400
+ * `upload_incomplete` when the client breaks off or sends less than it promised.
+ */
+export interface FileUpload {
+  chunkCount: number;
+  durationSeconds: number;
+  chunkSeconds: number;
+  chunks: AsyncIterable<FileChunk>;
+}
+
+const L16_SHAPE = { bitsPerSample: 16, encoding: 'pcm' } as const;
+
+/**
+ * Opens POST /v1/transcriptions uploads for streaming: reads only what is needed to know the
+ * audio's layout and length (the WAV header, or `audio/l16` parameters plus Content-Length),
+ * validates it and plans its chunks (MAX_CHUNKS_PER_FILE) before anything is queued, and then
+ * hands out chunks as their bytes arrive, so a file is never held whole.
+ *
+ * Compressed audio (mp3, ogg …) cannot be measured before it is decoded: its body is read whole
+ * (at most MAX_FILE_BYTES, by the route's body parser) and decoded with a bounded output (see
+ * `AudioIntake`), then split the same way.
+ */
+@Injectable()
+export class StreamingUploads {
+  constructor(
+    @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
+    private readonly intake: AudioIntake,
+  ) {}
+
+  async open(
+    request: Request,
+    contentType: string | undefined,
+    chunkSeconds: number,
+    signal?: AbortSignal,
+  ): Promise<FileUpload> {
+    if (compressedFormatOf(contentType) !== undefined) {
+      const { body, audio } = await this.intake.read(request.body, contentType, 'file', signal);
+      const samples = body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength);
+      return this.planned(audio, samples.length, chunkSeconds, once(samples));
+    }
+    let declared: ReturnType<typeof parseAudioContentType>;
+    try {
+      declared = parseAudioContentType(contentType);
+    } catch (error) {
+      throw new UnsupportedMediaTypeException((error as Error).message);
+    }
+    const length = contentLengthOf(request);
+    const body = new UploadBody(request, this.env.MAX_FILE_BYTES, 'MAX_FILE_BYTES');
+    if (declared.format === 'l16') {
+      if (length === undefined)
+        throw refusal(
+          411,
+          'length_required',
+          'audio/l16 has no header saying how long it is: send a Content-Length (or send WAV)',
+        );
+      const shape = { sampleRate: declared.sampleRate, channels: declared.channels, ...L16_SHAPE };
+      const frame = 2 * declared.channels;
+      if (length % frame !== 0)
+        throw audioRefusal(
+          new AudioFormatError(
+            `audio/l16 body of ${length} bytes is not a whole number of ${frame}-byte frames (16-bit samples, ${declared.channels} channel(s))`,
+          ),
+        );
+      return this.planned(shape, length, chunkSeconds, body.rest());
+    }
+    const { wav, prefix } = await readWavHeader(body, length);
+    if (wav.dataOffset + wav.dataLength > this.env.MAX_FILE_BYTES)
+      throw refusal(
+        413,
+        'upload_too_large',
+        `the WAV declares ${wav.dataLength} bytes of samples, over the ${this.env.MAX_FILE_BYTES} bytes of MAX_FILE_BYTES: split it into smaller files`,
+      );
+    return this.planned(wav, wav.dataLength, chunkSeconds, body.rest(prefix.subarray(wav.dataOffset)));
+  }
+
+  private async planned(
+    shape: AudioShape,
+    totalBytes: number,
+    chunkSeconds: number,
+    samples: AsyncIterable<Buffer>,
+  ): Promise<FileUpload> {
+    const plan = await refusingBadAudio(() =>
+      planChunks(shape, totalBytes, chunkSeconds, this.env.MAX_CHUNKS_PER_FILE),
+    );
+    return {
+      chunkCount: plan.chunkCount,
+      durationSeconds: plan.durationSeconds,
+      chunkSeconds,
+      chunks: chunksOf(samples, shape, plan),
+    };
+  }
+}
+
+async function* chunksOf(
+  samples: AsyncIterable<Buffer>,
+  shape: AudioShape,
+  plan: ChunkPlan,
+): AsyncGenerator<FileChunk> {
+  const bytesPerSecond = plan.frameBytes * shape.sampleRate;
+  try {
+    for await (const wav of splitAudioStream(samples, shape, plan)) {
+      // The header is 44 bytes; an odd-sized data chunk has one pad byte after its samples.
+      const sampleBytes = wav.readUInt32LE(40);
+      yield { wav, seconds: sampleBytes / bytesPerSecond };
+    }
+  } catch (error) {
+    if (error instanceof AudioFormatError) throw refusal(400, 'upload_incomplete', error.message);
+    throw error;
+  }
+}
+
+/** Reads pieces until the WAV header (through the `data` chunk's header) is in. */
+async function readWavHeader(
+  body: UploadBody,
+  length: number | undefined,
+): Promise<{ wav: WavPrefix; prefix: Buffer }> {
+  let prefix: Buffer = Buffer.alloc(0);
+  for (;;) {
+    const wav = await refusingBadAudio(() => readWavPrefix(prefix, length));
+    if (wav) return { wav, prefix };
+    const piece = await body.next();
+    if (!piece) {
+      if (prefix.length === 0)
+        throw refusal(400, 'audio_empty', 'audio body is empty: send the audio bytes as the request body');
+      // Ended inside the header: judged as a body of exactly this length (throws, naming what is missing).
+      await refusingBadAudio(() => readWavPrefix(prefix, prefix.length));
+      throw refusal(400, 'audio_malformed', `WAV header truncated after ${prefix.length} bytes`);
+    }
+    prefix = prefix.length === 0 ? piece : Buffer.concat([prefix, piece]);
+  }
+}
+
+function contentLengthOf(request: Request): number | undefined {
+  const header = request.headers['content-length'];
+  if (header === undefined || !/^\d+$/.test(header)) return undefined;
+  return Number(header);
+}
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
+}
