@@ -5,6 +5,7 @@ import { CostsController } from './costs.controller';
 import { LiveResultsGateway } from './live-results.gateway';
 import { ProvidersController } from './providers.controller';
 import { SessionsController } from './sessions.controller';
+import { TenantsController } from './tenants.controller';
 import { TranscriptionsController } from './transcriptions.controller';
 
 @Module({
@@ -15,6 +16,7 @@ import { TranscriptionsController } from './transcriptions.controller';
     ProvidersController,
     DeadLettersController,
     CostsController,
+    TenantsController,
   ],
   providers: [LiveResultsGateway],
 })

@@ -25,6 +25,7 @@ import {
 } from '@streamscribe/router-core';
 import { sessionIdProblem } from '@streamscribe/contracts';
 import type { Transcript } from '@streamscribe/sessions';
+import { LiveConnectionLimiter, tenantOf } from '@streamscribe/quotas';
 
 @Controller('v1/sessions')
 export class SessionsController {
@@ -32,6 +33,7 @@ export class SessionsController {
     private readonly router: TranscriptionRouterService,
     private readonly intake: AudioIntake,
     private readonly feed: SessionEventFeed,
+    private readonly liveConnections: LiveConnectionLimiter,
   ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
@@ -42,10 +44,11 @@ export class SessionsController {
     @Query() query: ChunkIngestQuery,
     @Headers('content-type') contentType: string | undefined,
     @Body() rawBody: unknown,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ): Promise<ChunkAccepted> {
     const { body, audio } = await this.intake.read(rawBody, contentType, 'chunk', clientGone(response));
-    const accepted = await this.router.ingestChunk(sessionId, body, audio, query);
+    const accepted = await this.router.ingestChunk(sessionId, body, audio, query, tenantOf(request));
     if (accepted.duplicate) response.status(200);
     return accepted;
   }
@@ -84,6 +87,12 @@ export class SessionsController {
     if (problem) throw new BadRequestException(problem);
     const lastSeq = resumePoint(lastEventIdHeader ?? lastEventIdQuery);
     await this.feed.assertExists(sessionId);
-    await streamSse(this.feed, sessionId, lastSeq, request, response);
+    const admission = await this.liveConnections.acquire(tenantOf(request));
+    if (!admission.admitted) throw admission.refusal;
+    try {
+      await streamSse(this.feed, sessionId, lastSeq, request, response);
+    } finally {
+      await admission.lease.release();
+    }
   }
 }

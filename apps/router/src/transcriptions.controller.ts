@@ -1,5 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { TranscriptionQuery } from '@streamscribe/contracts';
 import {
   AudioIntake,
@@ -8,6 +8,7 @@ import {
   RouterEnvironment,
   TranscriptionRouterService,
 } from '@streamscribe/router-core';
+import { tenantOf } from '@streamscribe/quotas';
 
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
@@ -29,10 +30,11 @@ export class TranscriptionsController {
     @Query() query: TranscriptionQuery,
     @Headers('content-type') contentType: string | undefined,
     @Body() rawBody: unknown,
+    @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
   ) {
     const { body, audio } = await this.intake.read(rawBody, contentType, 'file', clientGone(response));
-    const accepted = await this.router.transcribeFile(body, audio, query);
+    const accepted = await this.router.transcribeFile(body, audio, query, tenantOf(request));
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);
     if (!query.wait) return { ...accepted, transcriptUrl };

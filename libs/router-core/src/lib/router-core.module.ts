@@ -26,6 +26,7 @@ import {
   warnIfRedisMayEvict,
 } from '@streamscribe/redis';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { QUOTA_SERVICES, quotaProviders } from '@streamscribe/quotas';
 import { AudioIntake } from './audio-intake/audio-intake.service';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
@@ -149,6 +150,8 @@ export class RouterCoreModule {
         AdminTokenGuard,
         RouterConnections,
         AudioIntake,
+        // Tenant settings and quotas on the router's Redis; the request rate on every /v1 route.
+        ...quotaProviders({ redis: ROUTER_REDIS }),
       ],
       exports: [
         AudioIntake,
@@ -158,6 +161,7 @@ export class RouterCoreModule {
         DeadLetterService,
         AdminTokenGuard,
         ROUTER_ENVIRONMENT,
+        ...QUOTA_SERVICES,
       ],
     };
   }

@@ -11,6 +11,7 @@ import { AudioDescription, splitAudio } from '@streamscribe/audio';
 import {
   AudioChunkEntry,
   ChunkIngestQuery,
+  DEFAULT_TENANT,
   ProviderName,
   RoutingQuery,
   TranscriptionQuery,
@@ -19,6 +20,7 @@ import {
   sessionIdProblem,
   sessionMetaKey,
 } from '@streamscribe/contracts';
+import { AudioCharge, IngestQuota } from '@streamscribe/quotas';
 import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/routing-policy';
 import {
   ChunkIngestor,
@@ -72,6 +74,7 @@ export class TranscriptionRouterService {
     private readonly watcher: ResultWatcher,
     private readonly consensus: ConsensusCoordinator,
     private readonly hedges: HedgeScheduler,
+    private readonly quota: IngestQuota,
   ) {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env));
     this.reader = new TranscriptReader(redis);
@@ -82,6 +85,7 @@ export class TranscriptionRouterService {
     body: Buffer,
     audio: AudioDescription,
     query: ChunkIngestQuery,
+    tenant = DEFAULT_TENANT,
   ): Promise<ChunkAccepted> {
     assertSessionId(sessionId);
     const fallbackProviders = fallbackOf(query);
@@ -98,7 +102,12 @@ export class TranscriptionRouterService {
       fallbackProviders,
       transcription: query.transcriptionHints(),
     });
-    return whileRedisAnswers(async () => {
+    // Quotas first: nothing is queued for audio the tenant may not send.
+    const charge = await this.quota.admit(tenant, {
+      audioSeconds: audio.durationSeconds,
+      consensus: consensus !== undefined,
+    });
+    const queued = whileRedisAnswers(async () => {
       if (consensus) {
         await this.consensus.assertLive(consensus);
         return this.accepted(
@@ -109,15 +118,17 @@ export class TranscriptionRouterService {
       const routing = await this.routingRequest(sessionId, query, fallbackProviders, audio.durationSeconds);
       const { provider, reason } = await this.chooser.choose(routing);
       const outcome = await this.ingestor.ingest({ provider, chunk });
-      if (query.hedge) await this.hedge(outcome, chunk, routing, audio.durationSeconds);
+      if (query.hedge) await this.hedge(outcome, chunk, routing, audio.durationSeconds, tenant);
       return this.accepted(outcome, reason);
     });
+    return keepChargeIfQueued(charge, queued);
   }
 
   async transcribeFile(
     body: Buffer,
     audio: AudioDescription,
     query: TranscriptionQuery,
+    tenant = DEFAULT_TENANT,
   ): Promise<FileAccepted> {
     const sessionId = query.sessionId ?? randomUUID();
     const fallbackProviders = fallbackOf(query);
@@ -136,7 +147,11 @@ export class TranscriptionRouterService {
         fallbackProviders,
       }),
     );
-    return whileRedisAnswers(async () => {
+    const charge = await this.quota.admit(tenant, {
+      audioSeconds: audio.durationSeconds,
+      consensus: consensus !== undefined,
+    });
+    const queued = whileRedisAnswers(async () => {
       if (consensus) {
         await this.consensus.assertLive(consensus);
         await this.ingestor.expectChunks(sessionId, chunks.length);
@@ -159,10 +174,11 @@ export class TranscriptionRouterService {
       const outcomes = await this.ingestor.ingestMany(chunks.map((chunk) => ({ provider, chunk })));
       for (const [i, outcome] of outcomes.entries()) {
         this.accepted(outcome, reason);
-        if (query.hedge) await this.hedge(outcome, chunks[i], routing, chunkSeconds);
+        if (query.hedge) await this.hedge(outcome, chunks[i], routing, chunkSeconds, tenant);
       }
       return { sessionId, provider, chunks: chunks.length, durationSeconds: audio.durationSeconds };
     });
+    return keepChargeIfQueued(charge, queued);
   }
 
   /** What consensus made of a session's chunks: combined text, each provider's hypothesis, agreement. */
@@ -244,11 +260,12 @@ export class TranscriptionRouterService {
     chunk: AudioChunkEntry,
     routing: RoutingRequest,
     audioSeconds: number,
+    tenant: string,
   ): Promise<void> {
     if (outcome.status !== 'created' || outcome.provider === 'consensus') return;
     await this.hedges.schedule(
       {
-        chunk: { ...chunk, chunkId: outcome.chunkId, seq: outcome.seq },
+        chunk: { ...chunk, tenant: chunk.tenant ?? tenant, chunkId: outcome.chunkId, seq: outcome.seq },
         provider: outcome.provider,
         routing,
       },
@@ -271,6 +288,25 @@ export class TranscriptionRouterService {
     const { sessionId, chunkId, seq, provider, entryId } = outcome;
     return { sessionId, chunkId, seq, provider, entryId, duplicate: outcome.status === 'duplicate' };
   }
+}
+
+/**
+ * The audio seconds charged stay charged only when the audio was queued: a duplicate chunk, a
+ * conflict or a failure midway gets its charge back.
+ */
+async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
+  charge: AudioCharge,
+  queued: Promise<T>,
+): Promise<T> {
+  let accepted: T;
+  try {
+    accepted = await queued;
+  } catch (error) {
+    await charge.refund();
+    throw error;
+  }
+  if ('duplicate' in accepted && accepted.duplicate) await charge.refund();
+  return accepted;
 }
 
 function assertSessionId(sessionId: string): void {

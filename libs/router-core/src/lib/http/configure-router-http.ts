@@ -17,6 +17,7 @@ export function configureRouterHttp(app: INestApplication): void {
   app.use('/v1/transcriptions', rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
   // Operator endpoints take small JSON bodies.
   app.use('/v1/dead-letters', express.json({ limit: '256kb' }));
+  app.use('/v1/admin/tenants', express.json({ limit: '16kb' }));
   // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway).
   app.useWebSocketAdapter(new WsAdapter(app));
   app.useGlobalFilters(new CountingExceptionFilter(app.get(HttpAdapterHost).httpAdapter));
