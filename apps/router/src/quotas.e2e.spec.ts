@@ -4,7 +4,7 @@ import type Redis from 'ioredis';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { KeyScheme, RequestAuth } from '@streamscribe/contracts';
-import { RedisHarness, speechWav, until } from '@streamscribe/testing';
+import { RedisHarness, parsePrometheusText, sampleValue, speechWav, until } from '@streamscribe/testing';
 
 // Two routers on one Redis, as behind a load balancer. Chunks for deepgram are queued without a
 // worker (CLASSIC_FLEETS routes to it without heartbeats): quotas act before anything is transcribed.
@@ -135,6 +135,12 @@ describe('quotas across two routers on one Redis', () => {
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await refused.json()).toMatchObject({ statusCode: 429, code: 'quota_rate' });
+
+    // Both routers run in this process: one registry counts the refusals of both.
+    const metrics = parsePrometheusText(await (await fetch(`${routers[0].base}/metrics`)).text());
+    expect(
+      sampleValue(metrics, 'streamscribe_quota_refusals_total', { reason: 'rate', tenant: 'rated' }),
+    ).toBe(14);
 
     // Another tenant has a bucket of its own.
     expect((await fetch(`${routers[1].base}/v1/providers`, { headers: as('other') })).status).toBe(200);
