@@ -6,6 +6,7 @@ import { AudioQuota } from './ingest/audio-quota';
 import { IngestQuota } from './ingest/ingest-quota';
 import { SpendQuota } from './ingest/spend-quota';
 import { LiveConnectionLimiter, LiveAdmission, LiveLease } from './live/live-connection.limiter';
+import { quotaKeys, utcDay } from './quota-keys';
 import { QuotasEnvironment } from './quotas-environment';
 import { TenantSettingsService } from './settings/tenant-settings.service';
 
@@ -110,7 +111,7 @@ describe('quota services, on real Redis', () => {
 
     const off = routerQuotas(redis, { QUOTAS_ENABLED: 'false', QUOTA_ALLOW_CONSENSUS: 'false' });
     await off.ingest.admit('acme', { audioSeconds: 1e6, consensus: true });
-    expect(await redis.keys('streamscribe:tenant:acme:audio*')).toEqual([]);
+    expect(await redis.exists(quotaKeys.audioDay('acme', utcDay(Date.now())))).toBe(0);
   });
 
   it('names a bad quota variable at start', () => {
