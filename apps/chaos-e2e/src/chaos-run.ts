@@ -110,6 +110,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     REDIS_COMMAND_TIMEOUT_MS: '1000',
     LOAD_CACHE_MS: '200',
     ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+    // The run posts as fast as the router takes chunks; quotas have their own suite (quotas.e2e).
+    QUOTAS_ENABLED: 'false',
   });
   const fleet = new WorkerFleet(fleetSpecs(harness.url, deepgram, assemblyai, options));
   let redisRestarts = 0;

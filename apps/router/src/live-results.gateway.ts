@@ -10,6 +10,10 @@ import {
   streamToWebSocket,
   tenantOfRequest,
 } from '@streamscribe/router-core';
+import { LiveConnectionLimiter } from '@streamscribe/quotas';
+
+/** WebSocket close code 1013, "try again later": a live-connection limit refused this one. */
+const WS_TRY_AGAIN_LATER = 1013;
 
 /**
  * Live results over WebSocket: `ws://router/v1/live?sessionId=<id>&lastEventId=<seq>`. The upgrade
@@ -22,12 +26,23 @@ export class LiveResultsGateway implements OnGatewayConnection {
   constructor(
     private readonly feed: SessionEventFeed,
     private readonly keys: KeyScheme,
+    private readonly liveConnections: LiveConnectionLimiter,
   ) {}
 
   handleConnection(socket: WebSocket, request: IncomingMessage & AuthenticatedRequest): Promise<void> {
     // The tenant as the authentication guard left it on the upgrade request (default when none).
     const tenant = tenantOfRequest(request);
     // Nest drops this promise: a rejection here would be unhandled and end the process.
-    return streamToWebSocket(this.feed, this.keys, tenant, socket, request).catch(() => socket.terminate());
+    return this.stream(socket, request, tenant).catch(() => socket.terminate());
+  }
+
+  private async stream(socket: WebSocket, request: IncomingMessage, tenant: string): Promise<void> {
+    const admission = await this.liveConnections.acquire(tenant);
+    if (!admission.admitted) return socket.close(WS_TRY_AGAIN_LATER, admission.refusal.message.slice(0, 120));
+    try {
+      await streamToWebSocket(this.feed, this.keys, tenant, socket, request);
+    } finally {
+      await admission.lease.release();
+    }
   }
 }

@@ -8,6 +8,7 @@ import { CostsController } from './costs.controller';
 import { LiveResultsGateway } from './live-results.gateway';
 import { ProvidersController } from './providers.controller';
 import { SessionsController } from './sessions.controller';
+import { TenantsController } from './tenants.controller';
 import { TranscriptionsController } from './transcriptions.controller';
 
 /** One instance, imported by AuthModule too, for the router's Redis connection. */
@@ -23,6 +24,7 @@ const routerCore = RouterCoreModule.forRoot();
     CostsController,
     AdminKeysController,
     AuthTokensController,
+    TenantsController,
   ],
   providers: [LiveResultsGateway],
 })

@@ -27,6 +27,7 @@ import {
 } from '@streamscribe/router-core';
 import { pagedTranscript } from '@streamscribe/sessions';
 import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
+import { LiveConnectionLimiter } from '@streamscribe/quotas';
 
 @Controller('v1/sessions')
 export class SessionsController {
@@ -34,6 +35,7 @@ export class SessionsController {
     private readonly router: TranscriptionRouterService,
     private readonly intake: AudioIntake,
     private readonly feed: SessionEventFeed,
+    private readonly liveConnections: LiveConnectionLimiter,
   ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
@@ -114,7 +116,14 @@ export class SessionsController {
   ): Promise<void> {
     const session = this.router.session(tenant, sessionId);
     const lastSeq = resumePoint(lastEventIdHeader ?? lastEventIdQuery);
-    // 429/503 over a cap on live feeds, 404 for an unknown session, before any header goes out.
-    await streamSse(this.feed, { session, lastSeq }, request, response);
+    // The tenant's live-connection quota (across routers), then this router's caps on live feeds
+    // (429/503) and 404 for an unknown session, before any header goes out.
+    const admission = await this.liveConnections.acquire(tenant);
+    if (!admission.admitted) throw admission.refusal;
+    try {
+      await streamSse(this.feed, { session, lastSeq }, request, response);
+    } finally {
+      await admission.lease.release();
+    }
   }
 }

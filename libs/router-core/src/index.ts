@@ -5,8 +5,6 @@ export { clientGone } from './lib/audio-intake/client-gone';
 export { StreamingUploads } from './lib/audio-intake/streaming-upload';
 export type { FileChunk, FileUpload } from './lib/audio-intake/streaming-upload';
 export { UploadSlots } from './lib/audio-intake/upload-slots';
-export { ADMIT_EVERY_CHUNK, CHUNK_ADMISSION } from './lib/audio-intake/chunk-admission';
-export type { ChunkAdmission } from './lib/audio-intake/chunk-admission';
 export { refusal } from './lib/audio-intake/intake-errors';
 export type { IntakeRefusalCode } from './lib/audio-intake/intake-errors';
 export { ProviderStatusService, publicProviderStatus } from './lib/provider-status.service';

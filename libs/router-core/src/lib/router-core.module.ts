@@ -10,7 +10,7 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
-import { ResultWatcher, fixedRetention } from '@streamscribe/sessions';
+import { ResultWatcher } from '@streamscribe/sessions';
 import { KeyScheme, PROVIDERS, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import {
@@ -22,6 +22,7 @@ import {
   warnIfRedisMayEvict,
 } from '@streamscribe/redis';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
+import { QUOTA_SERVICES, TenantSettingsService, quotaProviders } from '@streamscribe/quotas';
 import { AudioIntake } from './audio-intake/audio-intake.service';
 import { StreamingUploads } from './audio-intake/streaming-upload';
 import { UploadSlots } from './audio-intake/upload-slots';
@@ -99,12 +100,8 @@ export class RouterCoreModule {
           inject: [ROUTER_ENVIRONMENT],
           useFactory: (env: RouterEnvironment) => keySchemeFrom(env),
         },
-        // Per-tenant retention: one figure for all until a tenant store provides SESSION_RETENTION.
-        {
-          provide: SESSION_RETENTION,
-          inject: [ROUTER_ENVIRONMENT],
-          useFactory: (env: RouterEnvironment) => fixedRetention(env.SESSION_RETENTION_SECONDS),
-        },
+        // Per-tenant retention: the tenant's setting (PUT /v1/admin/tenants), else SESSION_RETENTION_SECONDS.
+        { provide: SESSION_RETENTION, useExisting: TenantSettingsService },
         {
           provide: ResultWatcher,
           inject: [ROUTER_ENVIRONMENT, KeyScheme],
@@ -165,6 +162,8 @@ export class RouterCoreModule {
         AudioIntake,
         StreamingUploads,
         UploadSlots,
+        // Tenant settings and quotas on the router's Redis; the request rate on every /v1 route.
+        ...quotaProviders({ redis: ROUTER_REDIS, keyScheme: KeyScheme }),
       ],
       exports: [
         AudioIntake,
@@ -178,6 +177,7 @@ export class RouterCoreModule {
         ROUTER_REDIS,
         KeyScheme,
         RetentionSweeper,
+        ...QUOTA_SERVICES,
       ],
     };
   }

@@ -4,7 +4,6 @@ import {
   Inject,
   Injectable,
   NotFoundException,
-  Optional,
 } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +22,7 @@ import {
   newChunkEntry,
   sessionIdProblem,
 } from '@streamscribe/contracts';
+import { AudioCharge, IngestQuota } from '@streamscribe/quotas';
 import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/routing-policy';
 import {
   ChunkIngestor,
@@ -38,7 +38,6 @@ import {
   readTenantCostTotals,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
-import { ADMIT_EVERY_CHUNK, CHUNK_ADMISSION, ChunkAdmission } from './audio-intake/chunk-admission';
 import { FileUpload } from './audio-intake/streaming-upload';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusReport } from './consensus/consensus-report';
@@ -86,7 +85,6 @@ export class TranscriptionRouterService {
   /** Fleets of classic workers: they serve the default tenant only (see `excludedFor`). */
   private readonly classicFleets: readonly ProviderName[];
   private readonly cancellation: SessionCancellation;
-  private readonly admission: ChunkAdmission;
 
   constructor(
     @Inject(ROUTER_REDIS) private readonly redis: Redis,
@@ -96,13 +94,12 @@ export class TranscriptionRouterService {
     private readonly consensus: ConsensusCoordinator,
     private readonly hedges: HedgeScheduler,
     private readonly keys: KeyScheme,
-    @Optional() @Inject(CHUNK_ADMISSION) admission?: ChunkAdmission,
+    private readonly quota: IngestQuota,
   ) {
     this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys);
     this.reader = new TranscriptReader(redis, keys);
     this.eraser = new SessionEraser(redis, keys);
     this.cancellation = new SessionCancellation(redis, keys);
-    this.admission = admission ?? ADMIT_EVERY_CHUNK;
     this.classicFleets = chunkWireFrom(env).classicFleets;
   }
 
@@ -135,8 +132,12 @@ export class TranscriptionRouterService {
       fallbackProviders,
       transcription: query.transcriptionHints(),
     });
-    return whileRedisAnswers(async () => {
-      await this.admission.admit(tenant, audio.durationSeconds);
+    // Quotas first: nothing is queued for audio the tenant may not send.
+    const charge = await this.quota.admit(tenant, {
+      audioSeconds: audio.durationSeconds,
+      consensus: consensus !== undefined,
+    });
+    const queued = whileRedisAnswers(async () => {
       if (consensus) {
         await this.consensus.assertLive(consensus, tenant);
         return this.accepted(
@@ -150,6 +151,7 @@ export class TranscriptionRouterService {
       if (query.hedge) await this.hedge(session, outcome, chunk, routing, audio.durationSeconds);
       return this.accepted(outcome, reason);
     });
+    return keepChargeIfQueued(charge, queued);
   }
 
   /**
@@ -178,7 +180,13 @@ export class TranscriptionRouterService {
         transcription: query.transcriptionHints(),
         fallbackProviders,
       });
-    return whileRedisAnswers(async () => {
+    // The whole file is charged before its first chunk is queued, and refunded if the upload then
+    // fails: a broken-off upload's session is cancelled, so its queued chunks are never transcribed.
+    const charge = await this.quota.admit(tenant, {
+      audioSeconds: upload.durationSeconds,
+      consensus: consensus !== undefined,
+    });
+    const queued = whileRedisAnswers(async () => {
       let queue: (chunk: AudioChunkEntry) => Promise<void>;
       let provider: ProviderName | 'consensus' = 'consensus';
       if (consensus) {
@@ -202,8 +210,7 @@ export class TranscriptionRouterService {
       }
       await this.ingestor.expectChunks(session, upload.chunkCount);
       try {
-        for await (const { wav, seconds } of upload.chunks) {
-          await this.admission.admit(tenant, seconds);
+        for await (const { wav } of upload.chunks) {
           await queue(entryOf(wav));
         }
       } catch (error) {
@@ -212,6 +219,7 @@ export class TranscriptionRouterService {
       }
       return { sessionId, provider, chunks: upload.chunkCount, durationSeconds: upload.durationSeconds };
     });
+    return keepChargeIfQueued(charge, queued);
   }
 
   /** What consensus made of a session's chunks: combined text, each provider's hypothesis, agreement. */
@@ -349,6 +357,25 @@ export class TranscriptionRouterService {
     const { sessionId, chunkId, seq, provider, entryId } = outcome;
     return { sessionId, chunkId, seq, provider, entryId, duplicate: outcome.status === 'duplicate' };
   }
+}
+
+/**
+ * The audio seconds charged stay charged only when the audio was queued: a duplicate chunk, a
+ * conflict or a failure midway gets its charge back.
+ */
+async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
+  charge: AudioCharge,
+  queued: Promise<T>,
+): Promise<T> {
+  let accepted: T;
+  try {
+    accepted = await queued;
+  } catch (error) {
+    await charge.refund();
+    throw error;
+  }
+  if ('duplicate' in accepted && accepted.duplicate) await charge.refund();
+  return accepted;
 }
 
 function assertSessionId(sessionId: string): void {

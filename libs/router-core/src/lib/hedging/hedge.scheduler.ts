@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import {
   AudioChunkEntry,
+  DEFAULT_TENANT,
   ProviderName,
   RESULT_FIELDS,
   audioFieldsFor,
@@ -15,6 +16,7 @@ import { DEFAULT_PROVIDER_PROFILES, RoutingRequest } from '@streamscribe/routing
 import { counter, createLogger } from '@streamscribe/observability';
 import { ResultWatcher, readIndexedResult } from '@streamscribe/sessions';
 import { StreamProducer } from '@streamscribe/streams';
+import { IngestQuota } from '@streamscribe/quotas';
 import { ProviderChooser } from '../provider-chooser';
 import { ProviderStateMonitor } from '../provider-state.monitor';
 import { RouterEnvironment } from '../router-environment';
@@ -68,13 +70,18 @@ export class HedgeScheduler implements OnApplicationShutdown {
     private readonly chooser: ProviderChooser,
     private readonly watcher: ResultWatcher,
     private readonly keys: KeyScheme,
+    private readonly quota: IngestQuota,
   ) {
     this.producer = new StreamProducer(redis);
     this.wire = chunkWireFrom(env);
   }
 
-  /** Arms the hedge of one chunk; returns the delay it chose, in ms. */
-  async schedule(request: HedgeRequest, audioSeconds: number): Promise<number> {
+  /**
+   * Arms the hedge of one chunk; returns the delay it chose, in ms, or undefined when the chunk's
+   * tenant may not hedge (a hedge can double the chunk's spend): the chunk then goes unhedged.
+   */
+  async schedule(request: HedgeRequest, audioSeconds: number): Promise<number | undefined> {
+    if (!(await this.quota.hedgingAllowed(request.chunk.tenant ?? DEFAULT_TENANT))) return undefined;
     const { health } = await this.fleets.current();
     const p95 =
       health[request.provider].latencyPerAudioSecondP95 ??

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'quotas',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
