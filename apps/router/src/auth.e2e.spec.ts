@@ -119,6 +119,10 @@ describe('authentication: API keys, scopes, temporary tokens and throttling on e
     ['POST', '/v1/admin/keys', 'admin'],
     ['POST', '/v1/admin/keys/0123456789abcdef/rotate', 'admin'],
     ['DELETE', '/v1/admin/keys/0123456789abcdef', 'admin'],
+    ['DELETE', '/v1/sessions/s-1', 'transcribe'],
+    ['GET', '/v1/admin/tenants/acme', 'admin'],
+    ['PUT', '/v1/admin/tenants/acme', 'admin'],
+    ['DELETE', '/v1/admin/tenants/acme', 'admin'],
   ];
 
   it.each(ROUTES)(
@@ -154,8 +158,9 @@ describe('authentication: API keys, scopes, temporary tokens and throttling on e
   });
 
   it('leaves health and metrics open and refuses the live WebSocket before the upgrade without a key', async () => {
-    expect((await anonymous('/health/live')).status).toBe(200);
-    expect((await anonymous('/metrics')).status).toBe(200);
+    // On the management port, which takes no key (see SECURITY.md).
+    expect((await fetch(`${stack.managementUrl}/health/live`)).status).toBe(200);
+    expect((await fetch(`${stack.managementUrl}/metrics`)).status).toBe(200);
     const refused = await upgrade(wsUrl('sessionId=auth-live'), {
       headers: { 'x-forwarded-for': '10.0.1.1' },
     });

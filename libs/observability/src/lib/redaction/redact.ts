@@ -20,7 +20,10 @@ let secretPattern: RegExp | undefined;
 
 // scheme://userinfo@ — the userinfo runs to the last '@' before the host, spaces and quotes end it.
 const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#"'@]*(?:@[^\s/?#"'@]*)*@/gi;
-const CREDENTIAL = /\b(Bearer|Token|Basic)(\s+|\s*,\s*)[A-Za-z0-9._~+/=:-]{6,}/gi;
+// The value must hold a digit or '_' (every key, token and base64 credential does), so prose such
+// as "token unknown, expired or already used" is left alone.
+const CREDENTIAL =
+  /\b(Bearer|Token|Basic)(\s+|\s*,\s*)(?=[A-Za-z0-9._~+/=:-]*[0-9_])[A-Za-z0-9._~+/=:-]{6,}/gi;
 
 export function registerSecret(value: string | undefined): void {
   if (!value || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;
