@@ -1,11 +1,13 @@
 // Router-to-result latency of the fabric with an instant provider, at offered loads of 100, 1,000
-// and 5,000 chunks/s, and its highest sustained throughput; beside it the same path through raw
-// ioredis calls, in the same run. `npm run bench:e2e [-- --reps=3]`; see BENCHMARKS.md.
+// and 5,000 chunks/s, and its highest sustained throughput; beside it, in the same run, the same
+// path through raw ioredis calls, and the fabric with authentication and quotas off (a router
+// without the API-key guard, QUOTAS_ENABLED=false) against on (a stored API key, every quota
+// checked and counted). `npm run bench:e2e [-- --reps=3]`; see BENCHMARKS.md.
 import './transport/silent-logs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { encodeWav } from '@streamscribe/audio';
-import { AppProcess, KEYED, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
+import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
 import { LoadResult, SendChunk, runLoad } from './e2e/load';
 import { RAW_RESULTS, RAW_STREAM } from './e2e/raw-keys';
 import { ResultTail } from './e2e/result-tail';
@@ -32,9 +34,12 @@ async function main(reps: number): Promise<void> {
   const admin = harness.client();
   const producer = harness.client();
   const port = await freePort();
+  const openPort = await freePort();
   const processes: AppProcess[] = [];
+  // Both routers write to the same results stream: each path's tail counts only its own sessions.
   const tails = {
     ours: new ResultTail(harness.client(), 'transcription:results:all'),
+    open: new ResultTail(harness.client(), 'transcription:results:all'),
     raw: new ResultTail(harness.client(), RAW_RESULTS),
   };
   try {
@@ -47,15 +52,37 @@ async function main(reps: number): Promise<void> {
         PORT: String(port),
         MANAGEMENT_PORT: '0',
         ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+        // Quotas on, each checked and counted per request and chunk, with limits the run never reaches.
+        QUOTAS_ENABLED: 'true',
+        QUOTA_REQUESTS_PER_SECOND: '1000000',
+        QUOTA_BURST: '1000000',
+        QUOTA_AUDIO_SECONDS_PER_DAY: '1000000000',
+        QUOTA_SPEND_MICRO_USD_PER_MONTH: '1000000000000',
       }),
     );
+    processes.push(
+      await AppProcess.startEntry('open-router', 'bench/e2e/open-router.main.ts', {
+        REDIS_URL: harness.url,
+        PORT: String(openPort),
+        QUOTAS_ENABLED: 'false',
+      }),
+    );
+    const apiKey = await mintKey(port);
 
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     let run = 0;
-    const paths: Record<'raw' | 'ours', () => SendChunk> = {
+    const paths: Record<Path, () => SendChunk> = {
       ours: () => {
         const prefix = `bench-${++run}`;
-        return (i) => postChunk(agent, port, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`);
+        return (i) =>
+          postChunk(agent, port, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, {
+            authorization: `Bearer ${apiKey}`,
+          });
+      },
+      open: () => {
+        const prefix = `bench-${++run}`;
+        return (i) =>
+          postChunk(agent, openPort, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, {});
       },
       raw: () => {
         const prefix = `bench-${++run}`;
@@ -81,14 +108,15 @@ async function main(reps: number): Promise<void> {
       },
     };
     // Warm-up (JIT, connections, Redis memory), unmeasured.
-    for (const path of ['raw', 'ours'] as const)
+    for (const path of PATHS)
       await runLoad(paths[path](), tails[path], { rate: 'max', total: 1000, inFlight: 64 });
 
-    const results: Record<string, Record<'raw' | 'ours', LoadResult[]>> = {};
+    const results: Record<string, Record<Path, LoadResult[]>> = {};
     for (let rep = 0; rep < reps; rep++) {
       for (const plan of PLANS) {
-        results[plan.label] ??= { raw: [], ours: [] };
-        for (const path of rep % 2 === 0 ? (['raw', 'ours'] as const) : (['ours', 'raw'] as const)) {
+        results[plan.label] ??= { raw: [], open: [], ours: [] };
+        // The order turns each rep, so no path always runs first (or last) on a warming machine.
+        for (const path of PATHS.map((_, i) => PATHS[(i + rep) % PATHS.length])) {
           const result = await runLoad(paths[path](), tails[path], plan);
           results[plan.label][path].push(result);
           // Everything is acknowledged by now: drop the audio so memory stays flat across runs.
@@ -109,11 +137,15 @@ async function main(reps: number): Promise<void> {
         'raw done/s',
         'fabric done/s',
         'fabric lost',
+        'auth+quotas off done/s',
+        'on / off',
+        'off p50 / p99 ms',
       ],
     ];
     for (const plan of PLANS) {
       const raw = summarize(results[plan.label].raw);
       const ours = summarize(results[plan.label].ours);
+      const open = summarize(results[plan.label].open);
       rows.push([
         plan.label,
         `${raw.p50.toFixed(1)} / ${raw.p99.toFixed(1)}`,
@@ -124,7 +156,10 @@ async function main(reps: number): Promise<void> {
           : `${(ours.p50 - raw.p50).toFixed(1)} / ${(ours.p99 - raw.p99).toFixed(1)}`,
         raw.throughput.toFixed(0),
         ours.throughput.toFixed(0),
-        String(ours.lost),
+        String(ours.lost + open.lost),
+        open.throughput.toFixed(0),
+        (ours.throughput / open.throughput).toFixed(2),
+        `${open.p50.toFixed(1)} / ${open.p99.toFixed(1)}`,
       ]);
     }
     console.log(
@@ -137,13 +172,15 @@ async function main(reps: number): Promise<void> {
         '',
         "latency: from the send (HTTP POST started / XADD issued) to the result seen on an XREAD of the results stream; median over reps of each run's p50 / p99.",
         'done/s: results per second from the first send to the last result, median over reps; under open loop it cannot exceed the offered rate.',
-        'fabric lost: chunks sent (202) without a result within 30 s after the run (summed over reps); should be 0.',
+        'fabric lost: chunks sent (202) without a result within 30 s after the run (summed over reps, both routers); should be 0.',
+        'fabric: the router with authentication (a stored API key) and quotas (rate, audio seconds, spend) on; auth+quotas off: the same chunk route without the API-key guard and with QUOTAS_ENABLED=false; on / off: the ratio of their done/s.',
         'max: closed loop, 64 requests outstanding; its done/s is the highest sustained throughput, its latency is queueing at that load.',
       ].join('\n'),
     );
     agent.destroy();
   } finally {
     await tails.ours.close();
+    await tails.open.close();
     await tails.raw.close();
     for (const p of processes.reverse()) await p.stop();
     await admin.flushdb().catch(() => undefined);
@@ -162,11 +199,26 @@ function summarize(runs: LoadResult[]) {
   };
 }
 
+type Path = 'raw' | 'open' | 'ours';
+const PATHS: readonly Path[] = ['raw', 'open', 'ours'];
+
+/** A stored API key (what production clients send), minted with the bootstrap key. */
+async function mintKey(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/admin/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: 'default', scopes: ['transcribe'], name: 'bench:e2e' }),
+  });
+  if (response.status !== 201) throw new Error(`minting the bench key: HTTP ${response.status}`);
+  return ((await response.json()) as { key: string }).key;
+}
+
 function postChunk(
   agent: Agent,
   port: number,
   sessionId: string,
   chunkId: string,
+  auth: Record<string, string>,
 ): Promise<{ sessionId: string; chunkId: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -176,7 +228,7 @@ function postChunk(
         port,
         method: 'POST',
         path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`,
-        headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length, ...KEYED },
+        headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length, ...auth },
       },
       (res) => {
         res.resume();

@@ -5,38 +5,44 @@ import {
   AuthenticatedRequest,
   DeadLetterService,
   RequestAuthOf,
+  tenantViewOfLetter,
+  tenantViewOfPage,
   viewedTenant,
 } from '@streamscribe/router-core';
 import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/fleet';
 
 /**
- * Operator endpoints: what is in `transcription:dead-letters`, and putting it back. A key without
- * admin scope sees and re-drives its own tenant's letters only; an admin sees every tenant's, or
- * one tenant's with `?tenant=`.
+ * What is in `transcription:dead-letters`, and putting it back. A key without admin scope sees
+ * (scope read) and re-drives (scope transcribe) its own tenant's letters only, with the reason as a
+ * stable code and short message; an admin sees every tenant's with the provider's text, or one
+ * tenant's with `?tenant=`.
  */
 @Controller('v1/dead-letters')
-@RequireScopes('admin')
 export class DeadLettersController {
   constructor(
     private readonly deadLetters: DeadLetterService,
     private readonly audit: AuditLog,
   ) {}
 
+  @RequireScopes('read')
   @Get()
-  list(
+  async list(
     @RequestAuthOf() auth: AuthenticatedRequest,
     @Query() query: DeadLetterListQuery,
   ): Promise<DeadLetterPage> {
-    return this.deadLetters.list(query, viewedTenant(auth, query.tenant));
+    const page = await this.deadLetters.list(query, viewedTenant(auth, query.tenant));
+    return isAdmin(auth) ? page : tenantViewOfPage(page);
   }
 
+  @RequireScopes('read')
   @Get(':id')
   async get(@RequestAuthOf() auth: AuthenticatedRequest, @Param('id') id: string): Promise<DeadLetter> {
     const letter = /^\d+-\d+$/.test(id) ? await this.deadLetters.get(id, viewedTenant(auth)) : undefined;
     if (!letter) throw new NotFoundException(`no dead letter ${id}`);
-    return letter;
+    return isAdmin(auth) ? letter : tenantViewOfLetter(letter);
   }
 
+  @RequireScopes('transcribe')
   @Post('redrive')
   @HttpCode(200)
   async redrive(
@@ -52,3 +58,5 @@ export class DeadLettersController {
     return result;
   }
 }
+
+const isAdmin = (auth: AuthenticatedRequest) => auth.auth?.scopes.includes('admin') ?? false;

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { DEFAULT_TENANT, KeyScheme, TranscriptionResultEntry } from '@streamscribe/contracts';
 import { SessionEventFeed } from '@streamscribe/router-core';
 import { DEFAULT_SESSIONS_OPTIONS, ResultStore } from '@streamscribe/sessions';
-import { RedisHarness } from '@streamscribe/testing';
+import { KEYED, RedisHarness, keyedFetch as fetch } from '@streamscribe/testing';
 import { metricsRegistry } from '@streamscribe/observability';
 import { TestRouter, startTestRouter } from './testing/router-stack';
 
@@ -91,16 +91,20 @@ interface SseClient {
 function openSse(base: string, sessionId: string): Promise<SseClient> {
   return new Promise((resolve, reject) => {
     const client: SseClient = { request: undefined as unknown as ClientRequest, received: '' };
-    client.request = httpRequest(`${base}/v1/sessions/${sessionId}/events`, { agent: false }, (response) => {
-      client.response = response;
-      if (response.statusCode !== 200) return reject(new Error(`status ${response.statusCode}`));
-      response.setEncoding('utf8');
-      response.on('data', (text: string) => {
-        client.received += text;
-        if (client.received.length > 4096) client.received = client.received.slice(-2048);
-      });
-      response.once('data', () => resolve(client));
-    });
+    client.request = httpRequest(
+      `${base}/v1/sessions/${sessionId}/events`,
+      { agent: false, headers: KEYED },
+      (response) => {
+        client.response = response;
+        if (response.statusCode !== 200) return reject(new Error(`status ${response.statusCode}`));
+        response.setEncoding('utf8');
+        response.on('data', (text: string) => {
+          client.received += text;
+          if (client.received.length > 4096) client.received = client.received.slice(-2048);
+        });
+        response.once('data', () => resolve(client));
+      },
+    );
     client.request.on('error', () => undefined);
     client.request.end();
   });
@@ -125,6 +129,10 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
       LIVE_MAX_FEEDS_PER_TENANT: cap,
       LIVE_MAX_FEEDS_PER_SESSION: cap,
       LIVE_SLOW_READER_MS: '1000',
+      // Quotas on, with room for the crowd: one tenant's rate and live connections.
+      QUOTA_REQUESTS_PER_SECOND: '0',
+      QUOTA_MAX_LIVE_CONNECTIONS: cap,
+      MAX_LIVE_CONNECTIONS_PER_ROUTER: cap,
     });
     base = router.base;
     feed = router.app.get(SessionEventFeed);
@@ -143,7 +151,9 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
     const megabyte = Buffer.alloc(MIB); // the payload, reused: the test itself holds 1 MiB
     const before = await settledMemory();
     for (let i = 0; i < 8; i++) {
-      const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=crowd`);
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=crowd`, {
+        headers: KEYED,
+      });
       await new Promise((resolve) => socket.once('open', resolve));
       const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
       socket.on('error', () => undefined);
@@ -163,11 +173,11 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
     const after = await settledMemory();
     process.stdout.write(`large frames: RSS growth ${((after.rss - before.rss) / MIB).toFixed(1)} MiB\n`);
     expect(after.rss - before.rss).toBeLessThan(64 * MIB);
-    expect((await fetch(`${base}/health/live`)).status).toBe(200);
+    expect((await fetch(`${router.managementUrl}/health/live`)).status).toBe(200);
   });
 
   it('answers malformed control messages with an error event and keeps the socket', async () => {
-    const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=crowd`);
+    const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=crowd`, { headers: KEYED });
     const messages: Array<{ event: string; data: { code?: string } }> = [];
     socket.on('message', (data) => messages.push(JSON.parse(data.toString())));
     await new Promise((resolve) => socket.once('open', resolve));
@@ -309,7 +319,9 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
       const second = await fetch(`${base}/v1/sessions/crowd/events`);
       expect(second.status).toBe(429);
       expect(await second.json()).toMatchObject({ code: 'live_feeds_session_limit' });
-      const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=crowd`);
+      const socket = new WebSocket(`${base.replace('http', 'ws')}/v1/live?sessionId=crowd`, {
+        headers: KEYED,
+      });
       const [code, reason] = await new Promise<[number, string]>((resolve) =>
         socket.once('close', (c, r) => resolve([c, r.toString()])),
       );

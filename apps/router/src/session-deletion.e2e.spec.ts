@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
-import { speechWav } from '@streamscribe/testing';
-import { RouterStack, startRouterStack, testTenantHeaders } from './testing/router-stack';
+import WebSocket from 'ws';
+import { TEST_ADMIN_API_KEY, speechWav } from '@streamscribe/testing';
+import { RouterStack, startRouterStack } from './testing/router-stack';
 
 /** Response bodies are read loosely typed: the assertions are what check their shape. */
 type Body = { message: string; [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -44,7 +45,26 @@ async function everything(redis: Redis): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
-describe('DELETE /v1/sessions/{id} and tenant isolation, router + worker-deepgram on real Redis', () => {
+/** The messages a live-results WebSocket gets until it closes, and how it closed (or the refused upgrade's status). */
+function liveSocket(
+  url: string,
+  key: string,
+): Promise<{ status: number; messages: string[]; code?: number }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers: { authorization: `Bearer ${key}` } });
+    const messages: string[] = [];
+    socket.on('unexpected-response', (_request, response) =>
+      resolve({ status: response.statusCode ?? 0, messages }),
+    );
+    socket.on('message', (data) => messages.push(data.toString()));
+    socket.on('close', (code) => resolve({ status: 101, messages, code }));
+    socket.on('error', (error) =>
+      error.message.includes('Unexpected server response') ? undefined : reject(error),
+    );
+  });
+}
+
+describe('two tenants with real API keys: isolation, DELETE /v1/sessions/{id}, router + worker-deepgram on real Redis', () => {
   let stack: RouterStack;
   let redis: Redis;
   let base: string;
@@ -52,18 +72,25 @@ describe('DELETE /v1/sessions/{id} and tenant isolation, router + worker-deepgra
   beforeAll(async () => {
     stack = await startRouterStack({
       worker: { WORKER_BLOCK_MS: '200' },
-      router: { SESSION_SWEEP_INTERVAL_MS: '0', ADMIN_TOKEN: 'test-admin-token' },
-      beforeListen: testTenantHeaders,
+      router: { SESSION_SWEEP_INTERVAL_MS: '0' },
     });
     ({ redis, base } = stack);
+    // A key of each tenant with scopes transcribe and read, minted as an operator would.
+    for (const tenant of ['default', 'acme', 'other']) {
+      const created = await fetch(`${base}/v1/admin/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ tenant, scopes: ['transcribe', 'read'], name: 'isolation e2e' }),
+      });
+      expect(created.status).toBe(201);
+      keys.set(tenant, (await json(created)).key);
+    }
   }, 90_000);
   afterAll(() => stack?.close());
 
-  // The operator token lets requests through the dead-letter routes' guard; the tenant decides the view.
-  const as = (tenant?: string): Record<string, string> => ({
-    authorization: 'Bearer test-admin-token',
-    ...(tenant ? { 'x-test-tenant': tenant } : {}),
-  });
+  const keys = new Map<string, string>();
+  const keyOf = (tenant?: string) => keys.get(tenant ?? 'default') as string;
+  const as = (tenant?: string): Record<string, string> => ({ authorization: `Bearer ${keyOf(tenant)}` });
   const post = (sessionId: string, body: Buffer, tenant?: string) =>
     fetch(`${base}/v1/sessions/${sessionId}/chunks`, {
       method: 'POST',
@@ -99,14 +126,37 @@ describe('DELETE /v1/sessions/{id} and tenant isolation, router + worker-deepgra
     expect((await post('acme-only', speechWav('private'), 'acme')).status).toBe(202);
     expect((await completeTranscript('shared-id', 'acme')).text).toBe(TEXT.acme);
     await completeTranscript('acme-only', 'acme');
-    // Each tenant sees its own dead letter only.
+    // Each tenant sees its own dead letter only, with a code instead of the provider's text.
     const letters = await json(await get('/v1/dead-letters', 'acme'));
-    expect(letters.letters).toEqual([expect.objectContaining({ sessionId: 'shared-id', tenant: 'acme' })]);
+    expect(letters.letters).toEqual([
+      expect.objectContaining({ sessionId: 'shared-id', tenant: 'acme', error: expect.any(Object) }),
+    ]);
+    expect(letters.letters[0].errorHistory).toBeUndefined();
+    expect((await json(await get('/v1/dead-letters', 'other'))).letters).toEqual([]);
+    expect((await get(`/v1/dead-letters/${letters.letters[0].id}`, 'other')).status).toBe(404);
+    // An operator (admin scope) sees both tenants' letters, with the provider's reason.
+    const all = await json(
+      await fetch(`${base}/v1/dead-letters`, { headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}` } }),
+    );
+    expect(new Set(all.letters.map((letter: Body) => letter.tenant))).toEqual(new Set(['default', 'acme']));
+    const providerText = all.letters.find((letter: Body) => letter.tenant === 'acme').reason;
+    expect(providerText).not.toBe(letters.letters[0].reason);
+    expect(JSON.stringify(letters)).not.toContain(providerText);
 
     expect((await get('/v1/sessions/acme-only/transcript')).status).toBe(404);
     expect((await get('/v1/sessions/acme-only/transcript', 'other')).status).toBe(404);
     expect((await get('/v1/sessions/acme-only/events', 'other')).status).toBe(404);
     expect((await remove('acme-only', 'other')).status).toBe(404);
+    // The live feed over WebSocket: the owner gets the results and `final`, another tenant is refused.
+    const wsBase = base.replace('http', 'ws');
+    const owner = await liveSocket(`${wsBase}/v1/live?sessionId=acme-only`, keyOf('acme'));
+    expect(owner.code).toBe(1000);
+    expect(owner.messages.join('\n')).toContain('private');
+    const stranger = await liveSocket(`${wsBase}/v1/live?sessionId=acme-only`, keyOf('other'));
+    expect(stranger.code).toBe(1008);
+    expect(stranger.messages.join('\n')).not.toContain('private');
+    // The same session id in the default tenant is the default tenant's own session.
+    expect((await completeTranscript('shared-id')).text).toBe(TEXT.default);
     // Each tenant's costs are its own (the fake provider is unpriced, so both are zero).
     expect(await json(await get('/v1/costs', 'acme'))).toMatchObject({ tenant: 'acme' });
   });

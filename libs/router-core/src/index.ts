@@ -16,6 +16,7 @@ export type { AuthenticatedRequest } from './lib/tenancy/request-tenant';
 export { RouterCoreModule } from './lib/router-core.module';
 export { configureRouterHttp } from './lib/http/configure-router-http';
 export { DeadLetterService } from './lib/dead-letters/dead-letter.service';
+export { tenantViewOfLetter, tenantViewOfPage } from './lib/dead-letters/tenant-dead-letter';
 export { resumePoint } from './lib/live/live-resume';
 export { SessionEventFeed } from './lib/live/session-event.feed';
 export { streamSse, streamToWebSocket } from './lib/live/live-transports';

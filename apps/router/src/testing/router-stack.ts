@@ -1,9 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ManagementServer } from '@streamscribe/observability';
-import type { RequestAuth } from '@streamscribe/contracts';
 import {
   AppProcess,
   FakeDeepgramServer,
@@ -51,26 +49,6 @@ export async function startTestRouter(
       for (const name of Object.keys(env)) delete process.env[name];
     },
   };
-}
-
-/**
- * Test only: sets `request.auth` from an `x-test-tenant` header (scopes transcribe and read, or
- * admin too with `x-test-admin: 1`), standing in for the authentication guard in specs of the
- * tenancy rules.
- */
-export function testTenantHeaders(app: INestApplication): void {
-  app.use((request: IncomingMessage & { auth?: RequestAuth }, _response: unknown, next: () => void) => {
-    const tenant = request.headers['x-test-tenant'];
-    if (typeof tenant === 'string') {
-      const admin = request.headers['x-test-admin'] === '1';
-      request.auth = {
-        tenant,
-        keyId: 'test',
-        scopes: admin ? ['transcribe', 'read', 'admin'] : ['transcribe', 'read'],
-      };
-    }
-    next();
-  });
 }
 
 /** Redis, a fake Deepgram, a worker-deepgram process and the router: what router e2e specs run on. */
