@@ -270,7 +270,9 @@ describe('live feeds: bounded memory, shared reads, refused large frames', () =>
     const socket = connect(Number(new URL(base).port), '127.0.0.1');
     afterDrop.push(() => socket.destroy());
     await new Promise((resolve) => socket.once('connect', resolve));
-    socket.write('GET /v1/sessions/slow/events HTTP/1.1\r\nHost: router\r\n\r\n');
+    socket.write(
+      `GET /v1/sessions/slow/events HTTP/1.1\r\nHost: router\r\nAuthorization: ${KEYED.authorization}\r\n\r\n`,
+    );
     socket.pause(); // reads nothing more
     const closedByServer = new Promise((resolve) => socket.once('close', resolve));
     await until(async () => feed.caps.open === 1, 30_000);

@@ -6,7 +6,7 @@ import { encodeWav } from '@streamscribe/audio';
 import { KeyScheme, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
 
 const keys = new KeyScheme();
-import { AppProcess, RedisHarness } from '@streamscribe/testing';
+import { AppProcess, KEYED, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
 import { MiB, RssSampler, rssOf } from './testing/rss-sampler';
 
 /**
@@ -39,7 +39,7 @@ function postStreamed(
   pieces: AsyncIterable<Buffer>,
 ): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest(url, { method: 'POST', headers });
+    const request = httpRequest(url, { method: 'POST', headers: { ...KEYED, ...headers } });
     request.on('response', (response) => {
       let body = '';
       response.on('data', (part: Buffer) => (body += part.toString()));
@@ -105,7 +105,13 @@ describe('router memory per upload (a real router process, RSS sampled)', () => 
     const port = await freePort();
     router = await AppProcess.start(
       'router',
-      { REDIS_URL: harness.url, PORT: String(port), MAX_CHUNKS_PER_FILE: '1000' },
+      {
+        REDIS_URL: harness.url,
+        PORT: String(port),
+        MANAGEMENT_PORT: '0',
+        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+        MAX_CHUNKS_PER_FILE: '1000',
+      },
       90_000,
     );
     base = `http://127.0.0.1:${port}`;

@@ -4,7 +4,7 @@ import { encodeWav } from '@streamscribe/audio';
 import { DEFAULT_TENANT, KeyScheme } from '@streamscribe/contracts';
 
 const keys = new KeyScheme();
-import { speechPcm, speechWav, until } from '@streamscribe/testing';
+import { KEYED, keyedFetch as fetch, speechPcm, speechWav, until } from '@streamscribe/testing';
 import { RouterStack, startRouterStack } from './testing/router-stack';
 
 /** Response bodies are read loosely typed: the assertions are what check their shape. */
@@ -20,7 +20,7 @@ function openUpload(
   headers: Record<string, string | number>,
 ): { request: ClientRequest; answer: Promise<{ status: number; headers: IncomingHttpHeaders; body: Body }> } {
   const url = new URL(path, base);
-  const request = httpRequest(url, { method: 'POST', headers });
+  const request = httpRequest(url, { method: 'POST', headers: { ...KEYED, ...headers } });
   const answer = new Promise<{ status: number; headers: IncomingHttpHeaders; body: Body }>(
     (resolve, reject) => {
       request.on('response', (response) => {

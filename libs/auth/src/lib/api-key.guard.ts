@@ -43,7 +43,13 @@ export class ApiKeyGuard implements CanActivate {
     const outcome = await this.authenticator
       .authenticate(request, { scopes, allowQueryToken: allowQueryToken === true, websocket: false })
       .catch((error: unknown) => {
-        throw error instanceof HttpException ? error : new ServiceUnavailableException(AUTH_UNAVAILABLE);
+        throw error instanceof HttpException
+          ? error
+          : new ServiceUnavailableException({
+              statusCode: 503,
+              code: 'redis_unavailable',
+              message: AUTH_UNAVAILABLE,
+            });
       });
     if (!outcome.ok) throw refusal(outcome, context.switchToHttp().getResponse<Response>());
     request.auth = outcome.auth;

@@ -1,3 +1,4 @@
+import { errorCodeForStatus } from '@streamscribe/contracts';
 import type { NextFunction, Request, Response } from 'express';
 import type { AuthenticatedRequest } from './authenticated-request';
 import { Authenticator } from './authenticator';
@@ -23,14 +24,15 @@ export function authenticateBeforeBody(authenticator: Authenticator) {
         if (outcome.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
         // The body was not read: close the connection rather than drain what may be a large upload.
         response.setHeader('Connection', 'close');
-        response.status(outcome.status).json({ statusCode: outcome.status, message: outcome.message });
+        response.status(outcome.status).json({
+          statusCode: outcome.status,
+          code: errorCodeForStatus(outcome.status),
+          message: outcome.message,
+        });
       },
       () => {
         response.setHeader('Connection', 'close');
-        response.status(503).json({
-          statusCode: 503,
-          message: AUTH_UNAVAILABLE,
-        });
+        response.status(503).json({ statusCode: 503, code: 'redis_unavailable', message: AUTH_UNAVAILABLE });
       },
     );
   };
