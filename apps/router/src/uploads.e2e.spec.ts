@@ -139,13 +139,27 @@ describe('uploads: streamed, validated once, bounded, cancelled when cut off', (
         'audio_malformed',
       ],
     ])('%s (%s)', async (_name, path, body, headers, code) => {
-      const before = await stack.redis.dbsize();
+      const before = await sessionData();
       const answer = await post(path, body, headers);
       expect(answer.status).toBe(400);
       expect(answer.body.code).toBe(code);
       expect(answer.body.message).toEqual(expect.any(String));
-      expect(await stack.redis.dbsize()).toBe(before);
+      expect(await sessionData()).toEqual(before);
     });
+
+    /**
+     * Every key but the tenant's request-rate bucket and the API-key bookkeeping (a refused request
+     * still counts against the rate), with each stream's length: what a refused upload must not touch.
+     */
+    async function sessionData(): Promise<Record<string, number>> {
+      const keys = (await stack.redis.keys('*')).filter(
+        (key) => !/^streamscribe:(tenant:[^:]+:rate|auth:)/.test(key),
+      );
+      const sizes: Record<string, number> = {};
+      for (const key of keys.sort())
+        sizes[key] = (await stack.redis.type(key)) === 'stream' ? await stack.redis.xlen(key) : 1;
+      return sizes;
+    }
   });
 
   it('answers 413 on a Content-Length over the limit before reading any body', async () => {
