@@ -149,6 +149,9 @@ describe('two tenants with real API keys: isolation, DELETE /v1/sessions/{id}, r
     expect((await remove('acme-only', 'other')).status).toBe(404);
     // The live feed over WebSocket: the owner gets the results and `final`, another tenant is refused.
     const wsBase = base.replace('http', 'ws');
+    // Ended, so the feed closes after `final`.
+    const ended = await fetch(`${base}/v1/sessions/acme-only/end`, { method: 'POST', headers: as('acme') });
+    expect(ended.status).toBe(200);
     const owner = await liveSocket(`${wsBase}/v1/live?sessionId=acme-only`, keyOf('acme'));
     expect(owner.code).toBe(1000);
     expect(owner.messages.join('\n')).toContain('private');
