@@ -2,7 +2,8 @@ import { INestApplication } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
-import { KeyScheme } from '@streamscribe/contracts';
+import { KeyScheme, providerGroup, providerHeartbeatKey } from '@streamscribe/contracts';
+import { ManagementServer } from '@streamscribe/observability';
 import {
   RedisHarness,
   TEST_ADMIN_API_KEY,
@@ -13,10 +14,10 @@ import {
 } from '@streamscribe/testing';
 
 // Two routers on one Redis, as behind a load balancer. Chunks for deepgram are queued without a
-// worker (CLASSIC_FLEETS routes to it without heartbeats): quotas act before anything is transcribed.
+// worker: the test makes a deepgram fleet look live for every tenant (its consumer group and a
+// heartbeat) and nothing consumes, so nothing is paid; quotas act before anything is transcribed.
 const ENV = {
   ADMIN_API_KEY: TEST_ADMIN_API_KEY,
-  CLASSIC_FLEETS: 'deepgram',
   LOAD_CACHE_MS: '0',
   // Every router reads settings and spend afresh: the test changes them between requests.
   TENANT_SETTINGS_CACHE_MS: '0',
@@ -26,27 +27,41 @@ const ENV = {
 interface Router {
   app: INestApplication;
   base: string;
+  /** The management server (/metrics, /health/*), on a port of its own. */
+  management: ManagementServer;
 }
 
 /** Each test tenant gets a real API key (scopes transcribe and read), minted through the admin API. */
-const TENANTS = ['acme', 'default', 'frugal', 'other', 'rated', 'spender', 'talker', 'watcher'];
+const TENANTS = ['acme', 'frugal', 'other', 'rated', 'spender', 'streamer', 'talker', 'watcher'];
 
 async function startRouter(): Promise<Router> {
   const { createRouterApp } = await import('./create-router-app');
   const app = await createRouterApp();
   await app.listen(0, '127.0.0.1');
-  return { app, base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}` };
+  const management = await ManagementServer.start(app, { port: 0, host: '127.0.0.1' });
+  return {
+    app,
+    base: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`,
+    management,
+  };
 }
 
 describe('quotas across two routers on one Redis', () => {
   let harness: RedisHarness;
   let redis: Redis;
   let routers: Router[];
+  let heartbeat: NodeJS.Timeout | undefined;
   const apiKeys = new Map<string, string>();
 
   beforeAll(async () => {
     harness = await RedisHarness.start();
     redis = harness.client();
+    // A live deepgram fleet as far as routing can tell, for every tenant; nothing consumes.
+    const keys = new KeyScheme();
+    await redis.xgroup('CREATE', keys.providerStream('deepgram'), providerGroup('deepgram'), '$', 'MKSTREAM');
+    const beat = () => redis.zadd(providerHeartbeatKey('deepgram'), Date.now(), 'deepgram-quotas-test');
+    await beat();
+    heartbeat = setInterval(() => void beat(), 1000);
     Object.assign(process.env, { REDIS_URL: harness.url, ...ENV });
     routers = [await startRouter(), await startRouter()];
     for (const tenant of TENANTS) {
@@ -59,7 +74,11 @@ describe('quotas across two routers on one Redis', () => {
     }
   }, 120_000);
   afterAll(async () => {
-    for (const router of routers ?? []) await router.app.close();
+    clearInterval(heartbeat);
+    for (const router of routers ?? []) {
+      await router.app.close();
+      await router.management.close();
+    }
     for (const name of ['REDIS_URL', ...Object.keys(ENV)]) delete process.env[name];
     redis?.disconnect();
     await harness?.close();
@@ -83,7 +102,7 @@ describe('quotas across two routers on one Redis', () => {
     const initial = await (await admin('acme', 'GET')).json();
     expect(initial).toMatchObject({
       tenant: 'acme',
-      settings: { requestsPerSecond: 100, burst: 200, allowConsensus: true, retentionSeconds: 2_592_000 },
+      settings: { requestsPerSecond: 100, burst: 200, allowConsensus: true, retentionSeconds: 86_400 },
       overrides: {},
       usage: { liveConnections: 0, audioSecondsToday: 0, spendMicroUsdThisMonth: 0 },
     });
@@ -141,18 +160,24 @@ describe('quotas across two routers on one Redis', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await refused.json()).toMatchObject({ statusCode: 429, code: 'quota_rate' });
 
-    // Both routers run in this process: one registry counts the refusals of both.
-    const metrics = parsePrometheusText(await (await fetch(`${routers[0].base}/metrics`)).text());
-    expect(
-      sampleValue(metrics, 'streamscribe_quota_refusals_total', { reason: 'rate', tenant: 'rated' }),
-    ).toBe(14);
+    // Both routers run in this process: one registry counts the refusals of both, and each
+    // router's management server exposes it.
+    for (const router of routers) {
+      const metrics = parsePrometheusText(await (await fetch(`${router.management.url}/metrics`)).text());
+      expect(
+        sampleValue(metrics, 'streamscribe_quota_refusals_total', { reason: 'rate', tenant: 'rated' }),
+      ).toBe(14);
+    }
 
-    // Another tenant has a bucket of its own.
-    expect((await fetch(`${routers[1].base}/v1/providers`, { headers: as('other') })).status).toBe(200);
-    // Routes outside /v1 are not counted.
-    expect(
-      (await fetch(`${routers[0].base}/health`, { headers: as('rated') })).headers.get('ratelimit-limit'),
-    ).toBeNull();
+    // Another tenant has a bucket of its own: full (the default burst of 200) whatever 'rated' spent.
+    const other = await fetch(`${routers[1].base}/v1/providers`, { headers: as('other') });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('ratelimit-limit')).toBe('200');
+    expect(other.headers.get('ratelimit-remaining')).toBe('199');
+    // Health lives on the management port, outside /v1 and the buckets: no RateLimit-* headers there.
+    const health = await fetch(`${routers[0].management.url}/health/live`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('ratelimit-limit')).toBeNull();
   });
 
   it('audio seconds per day: charged per chunk, refused with 429 past the limit, duplicates refunded', async () => {
@@ -227,28 +252,33 @@ describe('quotas across two routers on one Redis', () => {
   });
 
   it('live connections over WebSocket: refused with close code 1013 over the limit', async () => {
-    // No test header reaches a WebSocket upgrade: these count against the default tenant.
-    await admin('default', 'PUT', { maxLiveConnections: 1 });
-    expect((await postChunk('default', 'ws-live', 1)).status).toBe(202);
+    // The upgrade carries the tenant's key: its connections count against that tenant, not the default one.
+    await admin('streamer', 'PUT', { maxLiveConnections: 1 });
+    expect((await postChunk('streamer', 'ws-live', 1)).status).toBe(202);
     const url = (router: number) => `${routers[router].base.replace('http', 'ws')}/v1/live?sessionId=ws-live`;
-    const held = new WebSocket(url(0));
-    await new Promise((resolve) => held.once('open', resolve));
+    const held = new WebSocket(url(0), { headers: as('streamer') });
+    await new Promise((resolve, reject) => {
+      held.once('open', resolve);
+      held.once('error', reject);
+    });
     await until(
-      () => redis.zcard('streamscribe:tenant:default:live'),
+      () => redis.zcard('streamscribe:tenant:streamer:live'),
       (live) => live === 1,
       30_000,
     );
-    const refused = new WebSocket(url(1));
-    const [code] = await new Promise<[number, string]>((resolve) =>
-      refused.once('close', (closeCode, reason) => resolve([closeCode, reason.toString()])),
-    );
+    expect(await redis.zcard('streamscribe:tenant:default:live')).toBe(0);
+    const refused = new WebSocket(url(1), { headers: as('streamer') });
+    const [code] = await new Promise<[number, string]>((resolve, reject) => {
+      refused.once('close', (closeCode, reason) => resolve([closeCode, reason.toString()]));
+      refused.once('error', reject);
+    });
     expect(code).toBe(1013);
     held.close();
     await until(
-      () => redis.zcard('streamscribe:tenant:default:live'),
+      () => redis.zcard('streamscribe:tenant:streamer:live'),
       (live) => live === 0,
       30_000,
     );
-    await admin('default', 'DELETE');
+    await admin('streamer', 'DELETE');
   });
 });
