@@ -13,15 +13,13 @@ import {
   startDeepgramWorker,
   until,
 } from '@streamscribe/testing';
-import { TestRouter, startTestRouter } from './testing/router-stack';
+import { KEYED, TEST_ADMIN_API_KEY, TestRouter, startTestRouter } from './testing/router-stack';
 
 // Real processes on a 2-core machine: generous timeouts, never wall-clock assertions.
 jest.setTimeout(30_000);
 
 /** The name the refusal checks' clients carry, so ACL LOG tells their denials from the apps'. */
 const REFUSAL_CLIENT = 'refusal-check';
-
-const ADMIN_TOKEN = 'tls-acl-admin-token';
 
 const password = () => randomBytes(18).toString('base64url');
 
@@ -110,7 +108,9 @@ describe('router + worker on Redis with TLS only and least-privilege ACL users',
       REDIS_URL: urlOf('router'),
       ...harness.tlsSettings(),
       LOAD_CACHE_MS: '0',
-      ADMIN_TOKEN,
+      // Every read of keys and tenant settings goes to Redis, under the ACL.
+      AUTH_CACHE_MS: '0',
+      TENANT_SETTINGS_CACHE_MS: '0',
     });
   }, 60_000);
 
@@ -128,7 +128,7 @@ describe('router + worker on Redis with TLS only and least-privilege ACL users',
       `${router.base}/v1/transcriptions?wait=true&chunkSeconds=1&sessionId=tls-1`,
       {
         method: 'POST',
-        headers: { 'content-type': 'audio/l16; rate=16000' },
+        headers: { ...KEYED, 'content-type': 'audio/l16; rate=16000' },
         body: file,
       },
     );
@@ -149,14 +149,14 @@ describe('router + worker on Redis with TLS only and least-privilege ACL users',
     deepgram.failNext(1, { status: 400 });
     const posted = await fetch(`${router.base}/v1/sessions/tls-2/chunks?provider=deepgram`, {
       method: 'POST',
-      headers: { 'content-type': 'audio/wav' },
+      headers: { ...KEYED, 'content-type': 'audio/wav' },
       body: speechWav('second chance'),
     });
     expect(posted.status).toBe(202);
     const admin = (path: string, init: RequestInit = {}) =>
       fetch(`${router.base}${path}`, {
         ...init,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+        headers: { ...KEYED, 'content-type': 'application/json' },
       });
     const page = await until(
       async () => (await (await admin('/v1/dead-letters')).json()) as { letters: Array<{ id: string }> },
@@ -170,19 +170,92 @@ describe('router + worker on Redis with TLS only and least-privilege ACL users',
     expect(await redrive.json()).toMatchObject({ requeued: 1 });
     const healed = await until(
       async () =>
-        (await (await fetch(`${router.base}/v1/sessions/tls-2/transcript`)).json()) as { text: string },
+        (await (await fetch(`${router.base}/v1/sessions/tls-2/transcript`, { headers: KEYED })).json()) as {
+          text: string;
+        },
       (t) => t.text === 'second chance',
       20_000,
     );
     expect(healed.text).toBe('second chance');
-    for (const path of ['/v1/providers', '/v1/costs', '/metrics'])
-      expect([path, (await fetch(`${router.base}${path}`)).status]).toEqual([path, 200]);
+    for (const path of ['/v1/providers', '/v1/costs'])
+      expect([path, (await fetch(`${router.base}${path}`, { headers: KEYED })).status]).toEqual([path, 200]);
+    expect((await fetch(`${router.managementUrl}/metrics`)).status).toBe(200);
     const workerMetrics = await fetch(`http://127.0.0.1:${loggedPort(worker.logs)}/metrics`);
     expect(await workerMetrics.text()).toMatch(/^streamscribe_stream_\w+\{/m);
   });
 
+  it("a tenant's own key, a temporary token's live feed, costs, tenant settings and DELETE: auth and quotas under the ACL", async () => {
+    type Body = Record<string, unknown>;
+    const call = async (key: string, path: string, init: RequestInit = {}) => {
+      const response = await fetch(`${router.base}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          ...(init.headers as Record<string, string>),
+        },
+      });
+      return { status: response.status, body: (await response.json().catch(() => ({}))) as Body };
+    };
+    // An API key minted through the admin API (HSETNX, HSET + SADD, audit XADD), listed (SMEMBERS).
+    const minted = await call(TEST_ADMIN_API_KEY, '/v1/admin/keys', {
+      method: 'POST',
+      body: JSON.stringify({ tenant: 'acme', scopes: ['transcribe', 'read'], name: 'tls-acl' }),
+    });
+    expect(minted.status).toBe(201);
+    const key = String(minted.body['key']);
+    expect((await call(TEST_ADMIN_API_KEY, '/v1/admin/keys?tenant=acme')).status).toBe(200);
+    // A wrong key counts a failure (GET before every check, INCR + EXPIRE NX; PTTL only past the
+    // limit, not reached here).
+    expect((await call(`${key.slice(0, -4)}AAAA`, '/v1/costs')).status).toBe(401);
+
+    // Tenant settings (HSET, HGETALL, DEL of the overrides) with their audit entries.
+    const put = await call(TEST_ADMIN_API_KEY, '/v1/admin/tenants/acme', {
+      method: 'PUT',
+      body: JSON.stringify({ burst: 50 }),
+    });
+    expect([put.status, put.body['overrides']]).toEqual([200, { burst: 50 }]);
+
+    // The tenant's chunk: token bucket, audio-day charge and the ingest script's trail and index.
+    const posted = await fetch(`${router.base}/v1/sessions/tls-3/chunks?provider=deepgram`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'audio/wav' },
+      body: speechWav('acme speaks'),
+    });
+    expect(posted.status).toBe(202);
+    const transcript = await until(
+      () => call(key, '/v1/sessions/tls-3/transcript'),
+      (t) => t.body['text'] === 'acme speaks',
+      20_000,
+    );
+    expect(transcript.body['text']).toBe('acme speaks');
+
+    // A temporary token (SET EX, GETDEL) opens the session's SSE feed: a live lease, the reader.
+    const token = await call(key, '/v1/auth/tokens', { method: 'POST', body: JSON.stringify({}) });
+    expect(token.status).toBe(201);
+    const feed = new AbortController();
+    const sse = await fetch(`${router.base}/v1/sessions/tls-3/events?token=${String(token.body['token'])}`, {
+      signal: feed.signal,
+    });
+    expect(sse.status).toBe(200);
+    const first = await sse.body?.getReader().read();
+    expect(Buffer.from(first?.value ?? []).toString()).toMatch(/acme speaks|event:/);
+    feed.abort();
+
+    // Per-tenant costs (the month's cost hashes), then DELETE: the trail's entries, the session's
+    // keys (DEL), its index member; and the overrides reset (DEL).
+    expect((await call(key, '/v1/costs')).status).toBe(200);
+    expect((await call(key, '/v1/sessions/tls-3', { method: 'DELETE' })).status).toBe(200);
+    expect((await call(key, '/v1/sessions/tls-3/transcript')).status).toBe(404);
+    expect((await call(TEST_ADMIN_API_KEY, '/v1/admin/tenants/acme', { method: 'DELETE' })).status).toBe(200);
+    expect(
+      await admin.exists('streamscribe:tenant:acme:settings', 'streamscribe:session:t:acme:tls-3:meta'),
+    ).toBe(0);
+    expect(await admin.xlen('streamscribe:audit')).toBeGreaterThanOrEqual(3);
+  });
+
   it("passes both apps' ready checks, and warns of eviction from INFO under the ACL", async () => {
-    expect((await fetch(`${router.base}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${router.managementUrl}/health/ready`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${loggedPort(worker.logs)}/health/ready`)).status).toBe(200);
     expect(worker.logs).toContain('Redis may evict provider streams');
     expect(worker.logs).not.toContain('maxmemory-policy check skipped');
@@ -225,7 +298,7 @@ describe('router + worker on Redis with TLS only and least-privilege ACL users',
   it('drains the worker on SIGTERM, and no command either app ran was refused', async () => {
     expect(await worker.stop('SIGTERM')).toBe(0);
     expect(worker.logs).toContain('stopped consuming');
-    await fetch(`${router.base}/v1/sessions/tls-1/transcript`);
+    await fetch(`${router.base}/v1/sessions/tls-1/transcript`, { headers: KEYED });
     // Every command or key the server refused is in ACL LOG, from any connection of either app.
     // Left out: the refusal checks' own (named so), and failed logins (the apps' all succeeded,
     // or nothing above would have worked).

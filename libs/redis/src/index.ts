@@ -16,4 +16,4 @@ export type { EvictionVerdict } from './lib/eviction-policy.check';
 export { redisTlsFrom } from './lib/redis-tls';
 export type { RedisTlsOptions, RedisTlsSettings } from './lib/redis-tls';
 export { aclSetUserArgs, aclSetUserLine, redisAclUser, redisAclUsers } from './lib/acl-users';
-export type { RedisAclUser } from './lib/acl-users';
+export type { RedisAclSelector, RedisAclUser } from './lib/acl-users';

@@ -24,6 +24,7 @@ function schemeKeys(scheme: KeyScheme): { shared: string[]; routerOnly: string[]
       scheme.deadLetterStream(partition),
       scheme.providerCostKey(partition),
       scheme.tenantCostKey('acme', '2026-12', partition),
+      scheme.sessionIndexKey(partition),
     );
   }
   for (const tenant of ['default', 'acme-2']) {
@@ -34,6 +35,17 @@ function schemeKeys(scheme: KeyScheme): { shared: string[]; routerOnly: string[]
   const routerOnly = [
     ...scheme.allPartitions().map((partition) => scheme.consensusRequestsStream(partition)),
     consensusClaimKey('1-0'),
+    // auth and quotas (libs/auth AUTH_KEYS, libs/quotas quotaKeys): the router's alone
+    'streamscribe:auth:key:0123456789abcdef',
+    'streamscribe:auth:keys',
+    'streamscribe:auth:token:abc',
+    'streamscribe:auth:failures:10.0.0.1',
+    'streamscribe:auth:dev-key-minted',
+    'streamscribe:audit',
+    'streamscribe:tenant:acme:settings',
+    'streamscribe:tenant:acme:rate',
+    'streamscribe:tenant:acme:live',
+    'streamscribe:tenant:acme:audio-ms:2026-12-02',
   ];
   return { shared, routerOnly };
 }
@@ -76,8 +88,31 @@ describe("the apps' Redis ACL users", () => {
       for (const key of ['other:key', 'streamscribeX', 'audio:other'])
         expect(await dryRun(user.username, 'HGET', key, 'f')).toMatch(/no permissions to access/);
     }
-    for (const key of ['streamscribe:auth:keys', 'streamscribe:quota:acme'])
+    for (const key of ['streamscribe:auth:keys', 'streamscribe:quota:acme', 'streamscribe:tenant:acme:rate'])
       expect(await dryRun(redisAclUser('worker').username, 'HGET', key, 'f')).toMatch(/no permissions/);
+  });
+
+  it("lets the router DEL a session's keys and a tenant's overrides, and nothing shared", async () => {
+    const router = redisAclUser('router').username;
+    for (const scheme of [new KeyScheme(), new KeyScheme({ partitions: 4, cluster: false })]) {
+      for (const key of scheme.sessionKeys(scheme.session('acme', 's-1')))
+        expect([key, await dryRun(router, 'DEL', key)]).toEqual([key, 'OK']);
+      expect(await dryRun(router, 'DEL', ...scheme.sessionKeys(scheme.session('default', 's-1')))).toBe('OK');
+    }
+    expect(await dryRun(router, 'DEL', 'streamscribe:tenant:acme:settings')).toBe('OK');
+    for (const key of [
+      'audio:stream:deepgram',
+      'transcription:failures',
+      'streamscribe:sessions',
+      'streamscribe:auth:keys',
+      'streamscribe:audit',
+      'streamscribe:tenant:acme:rate',
+      providerHeartbeatKey('deepgram'),
+    ])
+      expect([key, await dryRun(router, 'DEL', key)]).toEqual([key, expect.stringMatching(/no permissions/)]);
+    expect(await dryRun(redisAclUser('worker').username, 'DEL', 'streamscribe:session:s-1:meta')).toMatch(
+      /no permissions/,
+    );
   });
 
   it('refuses admin and dangerous commands to both, and group and client control to the router', async () => {

@@ -16,6 +16,16 @@ export interface RedisAclUser {
   keys: readonly string[];
   /** Commands and `command|subcommand`s allowed (`+name`); everything else is refused. */
   commands: readonly string[];
+  /**
+   * Commands allowed on narrower key patterns only (Redis 7 selectors, `(~pattern +name)`): a
+   * command the user may send to these keys and no others.
+   */
+  selectors?: readonly RedisAclSelector[];
+}
+
+export interface RedisAclSelector {
+  keys: readonly string[];
+  commands: readonly string[];
 }
 
 /** AUTH, HELLO are always allowed; these are what every connection sends besides its work. */
@@ -37,12 +47,15 @@ const SCRIPT_COMMANDS = ['evalsha', 'eval'] as const;
 const ROUTER_USER: RedisAclUser = {
   app: 'router',
   username: 'streamscribe-router',
-  // The router owns every key: sessions, provider streams, results, costs, consensus, health.
+  // The router owns every key: sessions, provider streams, results, costs, consensus, health,
+  // API keys, temporary tokens, failure counters and the audit stream (streamscribe:auth:*,
+  // streamscribe:audit), tenant settings and quota state (streamscribe:tenant:*).
   keys: ['audio:stream:*', 'transcription:*', 'streamscribe:*'],
   commands: [
     ...CONNECTION_COMMANDS,
     ...SCRIPT_COMMANDS,
-    // chunks in (ingest script, hedges), consensus records, dead-letter views and re-drive
+    // chunks in (ingest script, hedges), consensus records, dead-letter views and re-drive,
+    // the audit stream (XADD MAXLEN ~); XDEL also erases a session's entries (its trail)
     'xadd',
     'xrange',
     'xrevrange',
@@ -50,12 +63,14 @@ const ROUTER_USER: RedisAclUser = {
     'xlen',
     // the shared results reader behind transcripts' waits and live feeds (XREAD BLOCK)
     'xread',
-    // fleet load (routing) and /metrics lag
+    // fleet load (routing), /metrics lag and the re-drive target check
     'xinfo|groups',
     'xinfo|consumers',
     // live consumers per fleet (heartbeat sorted sets)
     'zcount',
-    // session meta, chunk index, result index, costs, consensus detail, provider health
+    // session meta (cancellation: HSET/HEXISTS), chunk index, result index, costs (per session,
+    // per tenant and month), consensus detail, provider health, API keys, tenant settings
+    // (HDEL: a setting back on its default), the token bucket (HMGET in its script)
     'hget',
     'hgetall',
     'hexists',
@@ -67,21 +82,58 @@ const ROUTER_USER: RedisAclUser = {
     'hincrbyfloat',
     'exists',
     'expire',
+    // quota scripts: the token bucket's and live leases' expiry in ms
+    'pexpire',
+    // quota scripts read Redis' clock, so every router charges against the same time
+    'time',
+    // session trails (ingest script, hedges, re-drive script), the API key id set
+    'sadd',
+    'smembers',
+    'scard',
+    // per-partition session index (ingest script: ZADD; retention sweep: ZRANGE, ZREM; DELETE:
+    // ZREM) and a tenant's live leases (scripts: ZADD, ZCARD, ZREMRANGEBYSCORE; close: ZREM)
+    'zadd',
+    'zrange',
+    'zrem',
+    'zcard',
+    'zremrangebyscore',
+    // temporary tokens (SET EX, consumed with GETDEL), the development key's marker (SET NX),
+    // consensus claims (SET PX NX), failure throttle (GET, PTTL, INCR + EXPIRE NX), audio-day
+    // usage (GET; the charge script's INCRBY; a refund's DECRBY)
+    'set',
+    'get',
+    'getdel',
+    'pttl',
+    'incr',
+    'incrby',
+    'decrby',
     'multi',
     'exec',
+  ],
+  // DEL only where something is deleted whole: a session's own keys (DELETE /v1/sessions, the
+  // retention sweep) and a tenant's setting overrides (DELETE /v1/admin/tenants); never a shared
+  // stream, a heartbeat set or an API key.
+  selectors: [
+    {
+      keys: ['streamscribe:session:*', 'transcription:results:*', 'streamscribe:tenant:*:settings'],
+      commands: ['del'],
+    },
   ],
 };
 
 const WORKER_USER: RedisAclUser = {
   app: 'worker',
   username: 'streamscribe-worker',
-  // Provider streams, results/failures/dead letters, sessions' result index and cost, cost
-  // totals, heartbeats and provider health; not the router's other keys (consensus requests and
-  // anything later kept under streamscribe: by the router alone).
+  // Provider streams, results/failures/dead letters, sessions' keys (result index, cost, trail,
+  // meta for cancellation), the per-partition session index (the result script's activity mark),
+  // cost totals (providers, tenants), heartbeats and provider health; not the router's other keys
+  // (consensus requests and claims, API keys, tokens, audit, tenant settings and quotas).
   keys: [
     'audio:stream:*',
     'transcription:*',
     'streamscribe:session:*',
+    'streamscribe:sessions',
+    'streamscribe:sessions:*',
     'streamscribe:cost:*',
     'streamscribe:heartbeats:*',
     'streamscribe:provider:*',
@@ -109,13 +161,15 @@ const WORKER_USER: RedisAclUser = {
     'xlen',
     'xinfo|groups',
     'xinfo|consumers',
-    // heartbeats: announce, leave, forget stale ones
+    // heartbeats: announce, leave, forget stale ones; the session index (result script)
     'zadd',
     'zrem',
     'zremrangebyscore',
     'zcount',
-    // session result index and cost, provider health and breaker outcome
+    // session result index and cost, provider health and breaker outcome; a cancelled session
+    // (HEXISTS on its meta) is not transcribed
     'hget',
+    'hexists',
     'hset',
     'hsetnx',
     'hdel',
@@ -123,6 +177,9 @@ const WORKER_USER: RedisAclUser = {
     'hincrby',
     'hincrbyfloat',
     'expire',
+    // session trails: results, failures and dead letters it writes (result and move scripts,
+    // failures)
+    'sadd',
   ],
 };
 
@@ -138,7 +195,9 @@ export function redisAclUser(app: RedisAclUser['app']): RedisAclUser {
 /**
  * The arguments of `ACL SETUSER` after the word SETUSER (the username first; an ACL file's
  * `user` line takes the same) for `user` with `password`: from a reset (so running it again leaves no
- * older rule behind), no pub/sub channels, the key patterns, nothing but the listed commands.
+ * older rule behind), no pub/sub channels, the key patterns, nothing but the listed commands, then
+ * each selector as one argument `(~pattern … +command …)` (Redis 7; ACL SETUSER joins its words back
+ * when a line is split on spaces, as redis-cli and ACL files do).
  */
 export function aclSetUserArgs(user: RedisAclUser, password: string): string[] {
   return [
@@ -150,6 +209,10 @@ export function aclSetUserArgs(user: RedisAclUser, password: string): string[] {
     ...user.keys.map((pattern) => `~${pattern}`),
     '-@all',
     ...user.commands.map((command) => `+${command}`),
+    ...(user.selectors ?? []).map(
+      (selector) =>
+        `(${[...selector.keys.map((pattern) => `~${pattern}`), ...selector.commands.map((c) => `+${c}`)].join(' ')})`,
+    ),
   ];
 }
 
