@@ -3,6 +3,7 @@ import {
   AppProcess,
   FakeDeepgramServer,
   RedisHarness,
+  TEST_ADMIN_API_KEY,
   freePort,
   speechWav,
   startDeepgramWorker,
@@ -49,6 +50,7 @@ describe('no secret in any log line, error body, /metrics or /v1/providers', () 
       PORT: String(port),
       MANAGEMENT_PORT: String(managementPort),
       LOAD_CACHE_MS: '0',
+      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
     });
     base = `http://127.0.0.1:${port}`;
     managementUrl = `http://127.0.0.1:${managementPort}`;
@@ -61,12 +63,16 @@ describe('no secret in any log line, error body, /metrics or /v1/providers', () 
     await harness?.close();
   });
 
-  /** A request as a client makes it, with the planted API key; what came back is recorded. */
+  /**
+   * A request as a client makes it, with the test key; the planted client key rides along in
+   * `x-api-key` (a header the router does not read, but may log) unless the call sends it as its
+   * Bearer key instead. What came back is recorded.
+   */
   async function call(path: string, init: RequestInit = {}, url = base): Promise<Response> {
     const response = await fetch(`${url}${path}`, {
       ...init,
       headers: {
-        authorization: `Bearer ${PLANTED.clientKey}`,
+        authorization: `Bearer ${TEST_ADMIN_API_KEY}`,
         'x-api-key': PLANTED.clientKey,
         ...init.headers,
       },
@@ -117,16 +123,30 @@ describe('no secret in any log line, error body, /metrics or /v1/providers', () 
         headers: { 'content-type': 'audio/wav' },
         body: speechWav('x'),
       }),
+      // The planted client key as the Bearer key: not a key this router knows.
+      await call('/v1/providers', { headers: { authorization: `Bearer ${PLANTED.clientKey}` } }),
     ];
+    const codes: unknown[] = [];
     for (const response of refusals) {
       expect(response.headers.get('x-powered-by')).toBeNull();
-      expect(await response.json()).toEqual({
+      const body = (await response.json()) as Record<string, unknown>;
+      expect(body).toEqual({
         statusCode: response.status,
         code: expect.stringMatching(/^[a-z][a-z0-9_]*$/),
         message: expect.any(String),
       });
+      codes.push(body['code']);
     }
-    expect(refusals.map((r) => r.status)).toEqual([400, 415, 404, 404, 503]);
+    expect(refusals.map((r) => r.status)).toEqual([400, 415, 404, 404, 503, 401]);
+    // The audio validator's precise code for bytes that are no WAV at all.
+    expect(codes).toEqual([
+      'audio_malformed',
+      'unsupported_media_type',
+      'not_found',
+      'not_found',
+      'no_provider_available',
+      'unauthorized',
+    ]);
   });
 
   it('keeps /metrics and /health off the public port', async () => {
@@ -146,6 +166,7 @@ describe('no secret in any log line, error body, /metrics or /v1/providers', () 
       const failed = await AppProcess.start(app, {
         REDIS_URL: url,
         DEEPGRAM_API_KEY: PLANTED.deepgramKey,
+        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
         PORT: '0',
         MANAGEMENT_PORT: '0',
       }).then(

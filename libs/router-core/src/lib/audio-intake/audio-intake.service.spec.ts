@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException } from '@nestjs/common';
+import { HttpException } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
 import { encodeWav } from '@streamscribe/audio';
 import { RouterEnvironment } from '../router-environment';
@@ -31,13 +31,18 @@ function ffmpegEncode(source: string, output: string[]): Buffer {
   ]);
 }
 
-async function statusOf(attempt: Promise<unknown>): Promise<{ status: number; message: string }> {
+/** The refusal an attempt ends in: its status, message and (where the body has one) its stable code. */
+async function statusOf(
+  attempt: Promise<unknown>,
+): Promise<{ status: number; message: string; code?: unknown }> {
   const error = await attempt.then(
     () => undefined,
     (e: unknown) => e,
   );
   if (!(error instanceof HttpException)) throw new Error(`expected an HTTP error, got ${String(error)}`);
-  return { status: error.getStatus(), message: error.message };
+  const body = error.getResponse();
+  const code = typeof body === 'object' && body !== null && 'code' in body ? body.code : undefined;
+  return { status: error.getStatus(), message: error.message, ...(code === undefined ? {} : { code }) };
 }
 
 describe('AudioIntake', () => {
@@ -120,8 +125,13 @@ describe('AudioIntake', () => {
       await statusOf(intake.read(Buffer.from('not an ogg stream at all'), 'audio/ogg; codecs=opus', 'chunk')),
     ).toMatchObject({
       status: 400,
+      code: 'audio_malformed',
       message: expect.stringMatching(/^could not decode the audio as ogg: /),
     });
-    await expect(intake.read(Buffer.alloc(0), 'audio/ogg', 'chunk')).rejects.toThrow(BadRequestException);
+    expect(await statusOf(intake.read(Buffer.alloc(0), 'audio/ogg', 'chunk'))).toEqual({
+      status: 400,
+      code: 'audio_empty',
+      message: 'audio body is empty: send the audio bytes as the request body',
+    });
   });
 });
