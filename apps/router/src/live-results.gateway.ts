@@ -12,9 +12,6 @@ import {
 } from '@streamscribe/router-core';
 import { LiveConnectionLimiter } from '@streamscribe/quotas';
 
-/** WebSocket close code 1013, "try again later": a live-connection limit refused this one. */
-const WS_TRY_AGAIN_LATER = 1013;
-
 /**
  * Live results over WebSocket: `ws://router/v1/live?sessionId=<id>&lastEventId=<seq>`. The upgrade
  * needs a key with scope `read` (header, `Sec-WebSocket-Protocol: token, <key>` or `?token=`),
@@ -33,16 +30,13 @@ export class LiveResultsGateway implements OnGatewayConnection {
     // The tenant as the authentication guard left it on the upgrade request (default when none).
     const tenant = tenantOfRequest(request);
     // Nest drops this promise: a rejection here would be unhandled and end the process.
-    return this.stream(socket, request, tenant).catch(() => socket.terminate());
-  }
-
-  private async stream(socket: WebSocket, request: IncomingMessage, tenant: string): Promise<void> {
-    const admission = await this.liveConnections.acquire(tenant);
-    if (!admission.admitted) return socket.close(WS_TRY_AGAIN_LATER, admission.refusal.message.slice(0, 120));
-    try {
-      await streamToWebSocket(this.feed, this.keys, tenant, socket, request);
-    } finally {
-      await admission.lease.release();
-    }
+    // The tenant's live-connection lease is taken inside, once the socket's listeners are set.
+    const quota = () =>
+      this.liveConnections
+        .acquire(tenant)
+        .then((admission) => (admission.admitted ? admission.lease : { refused: admission.refusal.message }));
+    return streamToWebSocket(this.feed, this.keys, tenant, socket, request, quota).catch(() =>
+      socket.terminate(),
+    );
   }
 }

@@ -20,6 +20,7 @@ export { tenantViewOfLetter, tenantViewOfPage } from './lib/dead-letters/tenant-
 export { resumePoint } from './lib/live/live-resume';
 export { SessionEventFeed } from './lib/live/session-event.feed';
 export { streamSse, streamToWebSocket } from './lib/live/live-transports';
+export type { LiveQuota } from './lib/live/live-transports';
 export { LIVE_WS_MAX_PAYLOAD_BYTES } from './lib/live/live-control-message';
 export { LiveFeedCaps, LiveFeedRefused } from './lib/live/live-feed-caps';
 export { consensusReport } from './lib/consensus/consensus-report';

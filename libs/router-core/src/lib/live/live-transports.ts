@@ -100,9 +100,17 @@ async function sendSse(
 }
 
 /**
+ * The tenant's live-connection quota across routers: a lease to release when the socket closes,
+ * or why it is refused (the socket then closes with 1013).
+ */
+export type LiveQuota = () => Promise<{ release(): unknown } | { refused: string }>;
+
+/**
  * Streams a session's feed over a WebSocket (`/v1/live?sessionId=…&lastEventId=…`), one JSON
  * message per event (`{ event, id, data }`), and closes with 1000 after `final`. Client messages
- * are small control messages (live-control-message.ts); a bad one gets an `error` event.
+ * are small control messages (live-control-message.ts); a bad one gets an `error` event. The
+ * socket's listeners are in place before anything is awaited (the quota, the session): a message
+ * a client sends as soon as the socket opens is answered, not lost.
  */
 export async function streamToWebSocket(
   feed: SessionEventFeed,
@@ -110,6 +118,7 @@ export async function streamToWebSocket(
   tenant: string,
   socket: WebSocket,
   request: IncomingMessage,
+  quota?: LiveQuota,
 ): Promise<void> {
   const query = new URL(request.url ?? '/', 'http://router').searchParams;
   const sessionId = query.get('sessionId') ?? '';
@@ -117,6 +126,7 @@ export async function streamToWebSocket(
   let alive = true;
   let badMessages = 0;
   let lease: LiveFeedLease | undefined;
+  let quotaLease: { release(): unknown } | undefined;
   // ws reports a too-large or broken frame here (then closes with 1009/1002); without a listener
   // the 'error' event would throw.
   socket.on('error', () => abort.abort());
@@ -137,6 +147,7 @@ export async function streamToWebSocket(
     clearInterval(heartbeat);
     abort.abort();
     lease?.release();
+    void quotaLease?.release();
   });
   try {
     const problem = sessionId
@@ -145,6 +156,12 @@ export async function streamToWebSocket(
     if (problem) return closeSafely(socket, WS_POLICY, problem);
     const lastSeq = resumePoint(query.get('lastEventId') ?? undefined);
     const session = keys.session(tenant, sessionId);
+    if (quota) {
+      const taken = await quota();
+      if ('refused' in taken) return closeSafely(socket, WS_TRY_LATER, taken.refused);
+      if (abort.signal.aborted) return void taken.release(); // closed while the quota was asked
+      quotaLease = taken;
+    }
     lease = admit(feed, tenant, sessionId, 'websocket');
     if (abort.signal.aborted) return lease.release(); // closed while being admitted
     await feed.assertExists(session);
