@@ -55,7 +55,14 @@ export { CostsQuery } from './lib/dto/costs.query';
 export { consensusClaimKey, providerHealthKey } from './lib/routing-keys';
 export { KeyScheme, RESERVED_SESSION_IDS, SINGLE_NODE_KEYS } from './lib/keys/key-scheme';
 export type { KeySchemeOptions, SessionRef } from './lib/keys/key-scheme';
-export { DEFAULT_TENANT, SCOPES, TENANT_ID_PATTERN, tenantIdProblem, tenantOf } from './lib/keys/tenancy';
+export {
+  DEFAULT_TENANT,
+  SCOPES,
+  TENANT_ID_PATTERN,
+  tenantIdProblem,
+  tenantOf,
+  tenantOfRequest,
+} from './lib/keys/tenancy';
 export type { RequestAuth, Scope } from './lib/keys/tenancy';
 export { API_ERROR_CODES, STATUS_ERROR_CODES, errorCodeForStatus } from './lib/errors/api-error-code';
 export type { ApiErrorBody, ApiErrorCode } from './lib/errors/api-error-code';

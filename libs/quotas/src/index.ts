@@ -5,7 +5,6 @@ export type { QuotaProviderOptions } from './lib/quota-providers';
 export { QUOTA_REASONS, QuotaRefusal } from './lib/quota-refusal';
 export type { QuotaReason } from './lib/quota-refusal';
 export { quotaKeys } from './lib/quota-keys';
-export { tenantOf } from './lib/tenant-of';
 export { TENANT_SETTING_NAMES, defaultTenantSettings } from './lib/settings/tenant-settings';
 export type { TenantSettings, TenantSettingName } from './lib/settings/tenant-settings';
 export { TenantSettingsService } from './lib/settings/tenant-settings.service';

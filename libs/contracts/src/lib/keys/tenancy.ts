@@ -29,3 +29,11 @@ export interface RequestAuth {
   keyId: string;
   scopes: readonly Scope[];
 }
+
+/**
+ * The tenant a request (HTTP, or a WebSocket's upgrade request) acts for: its key's tenant
+ * (`request.auth`, set by the authentication guard), or the default tenant when none was set.
+ */
+export function tenantOfRequest(request: { auth?: RequestAuth }): string {
+  return request.auth?.tenant ?? DEFAULT_TENANT;
+}

@@ -1,9 +1,9 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { Observable, catchError, throwError } from 'rxjs';
+import { RequestAuth, tenantOfRequest } from '@streamscribe/contracts';
 import { QuotaRefusal } from '../quota-refusal';
 import { whileQuotaStoreAnswers } from '../quota-store';
-import { tenantOf } from '../tenant-of';
 import { rateLimitHeaders } from './rate-limit-headers';
 import { RateLimiter } from './rate-limiter';
 
@@ -24,10 +24,10 @@ export class RateLimitInterceptor implements NestInterceptor {
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http') return next.handle();
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<Request & { auth?: RequestAuth }>();
     if (!(request.originalUrl ?? request.url).startsWith('/v1/')) return next.handle();
     const response = context.switchToHttp().getResponse<Response>();
-    const tenant = tenantOf(request);
+    const tenant = tenantOfRequest(request);
     const decision = await whileQuotaStoreAnswers(() => this.limiter.take(tenant));
     if (decision) response.set(rateLimitHeaders(decision));
     if (decision && !decision.allowed)

@@ -1,18 +1,12 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import { DEFAULT_TENANT, RequestAuth } from '@streamscribe/contracts';
+import { RequestAuth, tenantOfRequest } from '@streamscribe/contracts';
 
 /** A request (HTTP, or a WebSocket's upgrade request) as the authentication guard leaves it. */
 export interface AuthenticatedRequest {
   auth?: RequestAuth;
 }
 
-/**
- * The tenant a request acts for: its key's tenant (`request.auth`, set by the authentication
- * guard), or the default tenant when no guard set one (authentication off, or not installed).
- */
-export function tenantOfRequest(request: AuthenticatedRequest): string {
-  return request.auth?.tenant ?? DEFAULT_TENANT;
-}
+export { tenantOfRequest };
 
 /**
  * The tenant whose data a route that admins may widen shows: a key without `admin` scope sees its
