@@ -13,34 +13,9 @@ import { DeadLetterStore } from '@streamscribe/fleet';
 import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
 import { RouterEnvironment } from '@streamscribe/router-core';
+import { CommandLine, parseCommandLine, printJson, runCli, wholeNumberFlag } from './cli-support';
 
-interface Options {
-  command: string;
-  ids: string[];
-  flags: Map<string, string | true>;
-}
-
-function parse(argv: string[]): Options {
-  const [command = 'help', ...rest] = argv;
-  const ids: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) ids.push(arg);
-    else if (arg === '--all') flags.set('all', true);
-    else flags.set(arg.slice(2), rest[++i] ?? '');
-  }
-  return { command, ids, flags };
-}
-
-function numberFlag(flags: Options['flags'], name: string): number | undefined {
-  const value = flags.get(name);
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number`);
-  return Number(value);
-}
-
-function providerFlag(flags: Options['flags']): ProviderName | undefined {
+function providerFlag(flags: CommandLine['flags']): ProviderName | undefined {
   const value = flags.get('provider');
   if (value === undefined) return undefined;
   if (!PROVIDERS.includes(value as ProviderName))
@@ -48,10 +23,8 @@ function providerFlag(flags: Options['flags']): ProviderName | undefined {
   return value as ProviderName;
 }
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-
 async function main(): Promise<number> {
-  const { command, ids, flags } = parse(process.argv.slice(2));
+  const { command, ids, flags } = parseCommandLine(process.argv.slice(2), ['all']);
   if (command === 'help' || !['list', 'show', 'redrive'].includes(command)) {
     process.stdout.write(
       'usage: npm run dead-letters -- list [--count N] [--after ID] | show ID | redrive (ID... | --all [--limit N]) [--provider P]\n',
@@ -74,22 +47,22 @@ async function main(): Promise<number> {
     });
     if (command === 'list') {
       const page = await store.list({
-        count: numberFlag(flags, 'count'),
-        after: flags.get('after') as string | undefined,
+        count: wholeNumberFlag(flags, 'count'),
+        after: flags.get('after'),
       });
-      print(page);
+      printJson(page);
     } else if (command === 'show') {
       if (ids.length !== 1) throw new Error('show takes one dead-letter id');
       const letter = await store.get(ids[0]);
       if (!letter) throw new Error(`no dead letter ${ids[0]}`);
-      print(letter);
+      printJson(letter);
     } else {
       const provider = providerFlag(flags);
       if (flags.has('all') === ids.length > 0) throw new Error('redrive takes either ids or --all');
       const outcomes = flags.has('all')
-        ? await store.redriveAll({ provider, limit: numberFlag(flags, 'limit') })
+        ? await store.redriveAll({ provider, limit: wholeNumberFlag(flags, 'limit') })
         : await store.redrive(ids, provider);
-      print({ requeued: outcomes.filter((o) => o.status === 'requeued').length, outcomes });
+      printJson({ requeued: outcomes.filter((o) => o.status === 'requeued').length, outcomes });
     }
     return 0;
   } finally {
@@ -97,10 +70,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    process.stderr.write(`dead-letters: ${error.message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('dead-letters', main);

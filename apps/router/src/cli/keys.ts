@@ -14,36 +14,13 @@ import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
 import { RequestAuth, SCOPES, Scope } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
 import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
+import { CommandLine, parseCommandLine, printJson, runCli, wholeNumberFlag } from './cli-support';
 
 const USAGE =
   'usage: npm run keys -- create --tenant T --scopes transcribe,read[,admin] [--name N] [--expires-in SECONDS]\n' +
   '                     | list [--tenant T] | rotate ID [--grace SECONDS] | revoke ID\n';
 
-interface Options {
-  command: string;
-  ids: string[];
-  flags: Map<string, string>;
-}
-
-function parse(argv: string[]): Options {
-  const [command = 'help', ...rest] = argv;
-  const ids: string[] = [];
-  const flags = new Map<string, string>();
-  for (let i = 0; i < rest.length; i++) {
-    if (rest[i].startsWith('--')) flags.set(rest[i].slice(2), rest[++i] ?? '');
-    else ids.push(rest[i]);
-  }
-  return { command, ids, flags };
-}
-
-function secondsFlag(flags: Options['flags'], name: string): number | undefined {
-  const value = flags.get(name);
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a whole number of seconds`);
-  return Number(value);
-}
-
-function scopesFlag(flags: Options['flags']): Scope[] {
+function scopesFlag(flags: CommandLine['flags']): Scope[] {
   const scopes = (flags.get('scopes') ?? '').split(',').filter(Boolean);
   const unknown = scopes.filter((s) => !SCOPES.includes(s as Scope));
   if (scopes.length === 0 || unknown.length > 0)
@@ -65,10 +42,8 @@ function operatorName(): string {
   }
 }
 
-const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-
 async function main(): Promise<number> {
-  const { command, ids, flags } = parse(process.argv.slice(2));
+  const { command, ids, flags } = parseCommandLine(process.argv.slice(2));
   if (!['create', 'list', 'rotate', 'revoke'].includes(command)) {
     process.stdout.write(USAGE);
     return command === 'help' ? 0 : 2;
@@ -92,19 +67,19 @@ async function main(): Promise<number> {
         tenant: flags.get('tenant') ?? '',
         scopes: scopesFlag(flags),
         name: flags.get('name') ?? '',
-        expiresInSeconds: secondsFlag(flags, 'expires-in'),
+        expiresInSeconds: wholeNumberFlag(flags, 'expires-in', 'seconds'),
       });
       await audit.record(actor, 'keys.create', {
         keyId: record.id,
         tenant: record.tenant,
         scopes: record.scopes,
       });
-      print({ key, note: 'shown only now and stored as a hash: keep it', ...viewOf(record) });
+      printJson({ key, note: 'shown only now and stored as a hash: keep it', ...viewOf(record) });
     } else if (command === 'list') {
-      print({ keys: (await store.list(flags.get('tenant'))).map((record) => viewOf(record)) });
+      printJson({ keys: (await store.list(flags.get('tenant'))).map((record) => viewOf(record)) });
     } else if (command === 'rotate') {
       const id = oneId(ids, command);
-      const grace = secondsFlag(flags, 'grace') ?? 0;
+      const grace = wholeNumberFlag(flags, 'grace', 'seconds') ?? 0;
       const rotated = await store.rotate(id, grace);
       if (!rotated) throw new Error(`no active API key ${id}`);
       await audit.record(actor, 'keys.rotate', {
@@ -112,13 +87,17 @@ async function main(): Promise<number> {
         newKeyId: rotated.created.record.id,
         graceSeconds: grace,
       });
-      print({ key: rotated.created.key, ...viewOf(rotated.created.record), replaced: viewOf(rotated.old) });
+      printJson({
+        key: rotated.created.key,
+        ...viewOf(rotated.created.record),
+        replaced: viewOf(rotated.old),
+      });
     } else {
       const id = oneId(ids, command);
       const revoked = await store.revoke(id);
       if (!revoked) throw new Error(`no API key ${id}`);
       await audit.record(actor, 'keys.revoke', { keyId: id, tenant: revoked.tenant });
-      print(viewOf(revoked));
+      printJson(viewOf(revoked));
     }
     return 0;
   } finally {
@@ -126,10 +105,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => (process.exitCode = code),
-  (error: Error) => {
-    process.stderr.write(`keys: ${error.message}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('keys', main);
