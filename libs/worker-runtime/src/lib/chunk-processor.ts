@@ -55,7 +55,12 @@ export class ChunkProcessor {
       return;
     }
     const session = sessionOfEntry(this.keys, chunk, context);
-    if ((await this.results.statusOf(session, chunk, provider)) === 'ok') {
+    // Both per-chunk reads go out together (one round trip); they are judged in the order below.
+    const [status, cancelled] = await Promise.all([
+      this.results.statusOf(session, chunk, provider),
+      this.cancellation?.isCancelled(session) ?? false,
+    ]);
+    if (status === 'ok') {
       // Already transcribed: an owner that died before its XACK, a hedge's other copy, a re-drive
       // of a chunk that was finished meanwhile. Acknowledge; never pay twice.
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
@@ -71,7 +76,7 @@ export class ChunkProcessor {
       workerMetrics.chunks.inc({ provider, outcome: 'duplicate' });
       return;
     }
-    if (await this.cancellation?.isCancelled(session)) {
+    if (cancelled) {
       // Its upload broke off: nobody waits for this audio. Acknowledge; never transcribe or pay.
       workerMetrics.chunks.inc({ provider, outcome: 'cancelled' });
       return;
