@@ -68,3 +68,16 @@ export { API_ERROR_CODES, STATUS_ERROR_CODES, errorCodeForStatus } from './lib/e
 export type { ApiErrorBody, ApiErrorCode } from './lib/errors/api-error-code';
 export { CHUNK_FAILURE_CODES, chunkFailureForClient } from './lib/errors/chunk-failure';
 export type { ChunkFailure, ChunkFailureCode } from './lib/errors/chunk-failure';
+export { decodeLiveLogEntry, LIVE_AUDIO_FIELDS, LIVE_CONTROLS } from './lib/live/live-audio-log';
+export type { LiveControl, LiveLogEntry } from './lib/live/live-audio-log';
+export {
+  decodeLiveEvent,
+  encodeLiveEvent,
+  LIVE_EVENT_FIELD,
+  LIVE_FAILURE_CODES,
+} from './lib/live/live-events';
+export type { LiveEvent, LiveEventType, LiveFailureCode, LiveWord } from './lib/live/live-events';
+export { LIVE_JOB_FIELDS, LIVE_JOBS_GROUP, LIVE_STATE_FIELDS, LIVE_STATUSES } from './lib/live/live-state';
+export type { LiveStatus } from './lib/live/live-state';
+export { LIVE_ENCODINGS, liveBytesPerSecond, liveOffsetMs } from './lib/live/live-session-options';
+export type { LiveAudioFormat, LiveEncoding, LiveSessionOptions } from './lib/live/live-session-options';

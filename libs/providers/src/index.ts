@@ -12,3 +12,11 @@ export { DEEPGRAM_DEFAULT_BASE_URL } from './lib/deepgram/deepgram-provider.opti
 export { DeepgramProvider } from './lib/deepgram/deepgram.provider';
 export { ASSEMBLYAI_DEFAULT_BASE_URL } from './lib/assemblyai/assemblyai-provider.options';
 export { AssemblyAIProvider } from './lib/assemblyai/assemblyai.provider';
+export { LIVE_TRANSCRIBER } from './lib/live/live-transcriber';
+export type {
+  LiveConnection,
+  LiveConnectionHandlers,
+  LiveProviderWord,
+  LiveTranscriber,
+  LiveTranscriberEvent,
+} from './lib/live/live-transcriber';

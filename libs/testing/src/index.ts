@@ -42,3 +42,11 @@ export { ClassicGuideProcess, requireClassicGuidePython } from './lib/classic-gu
 export type { ClassicConsensusRun, ClassicGuideResult } from './lib/classic-guide/classic-guide-process';
 export { BlackHoleProxy } from './lib/black-hole-proxy';
 export { KEYED, TEST_ADMIN_API_KEY, keyedFetch } from './lib/test-api-key';
+export { SpokenWordDetector, spokenScript } from './lib/live/spoken-words';
+export type {
+  DetectedWord,
+  ScriptedUtterance,
+  ScriptedWord,
+  SpokenScript,
+  SpokenScriptOptions,
+} from './lib/live/spoken-words';

@@ -36,6 +36,7 @@ describe('KeyScheme', () => {
       const together = [
         ...keys.sessionKeys(ref),
         keys.providerStream('whisper', ref.partition),
+        keys.liveJobsStream('deepgram', ref.partition),
         keys.allResultsStream(ref.partition),
         keys.failuresStream(ref.partition),
         keys.deadLetterStream(ref.partition),

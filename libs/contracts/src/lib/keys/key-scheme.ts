@@ -166,9 +166,54 @@ export class KeyScheme {
     return `streamscribe:session:${this.sessionPart(ref)}:trail`;
   }
 
+  // ---- live audio sessions (the live-audio issue) --------------------------------------------
+
+  /**
+   * Stream: a live session's audio log. Every binary frame the client sent, in order, appended
+   * before the session counts it as received (`LIVE_AUDIO_FIELDS`), and the client's control
+   * messages (Finalize, CloseStream) in the same order. Trimmed below the finalized offset.
+   */
+  liveAudioLogKey(ref: SessionRef): string {
+    return `streamscribe:live:${this.sessionPart(ref)}:audio`;
+  }
+
+  /** Stream: what the live session's workers report, in order (`LIVE_EVENT_FIELD`, `LiveEvent`). */
+  liveEventsKey(ref: SessionRef): string {
+    return `streamscribe:live:${this.sessionPart(ref)}:events`;
+  }
+
+  /** Hash: the live session's options, owner epoch, provider and finalized offset (`LIVE_STATE_FIELDS`). */
+  liveStateKey(ref: SessionRef): string {
+    return `streamscribe:live:${this.sessionPart(ref)}:state`;
+  }
+
+  /** String with a TTL: `<worker id> <epoch>` of the live worker that owns the session now. */
+  liveLeaseKey(ref: SessionRef): string {
+    return `streamscribe:live:${this.sessionPart(ref)}:lease`;
+  }
+
+  /**
+   * Stream: live sessions waiting for a worker of this provider (`LIVE_JOB_FIELDS`); partition k's
+   * jobs name sessions pinned to partition k. Consumer group `LIVE_JOBS_GROUP`.
+   */
+  liveJobsStream(provider: ProviderName, partition = 0): string {
+    return `streamscribe:live:jobs:${provider}${this.suffix(partition)}`;
+  }
+
+  /** Every key a live session owns (the session's other keys are in `sessionKeys`). */
+  liveSessionKeys(ref: SessionRef): string[] {
+    return [
+      this.liveAudioLogKey(ref),
+      this.liveEventsKey(ref),
+      this.liveStateKey(ref),
+      this.liveLeaseKey(ref),
+    ];
+  }
+
   /** Every key a session owns, for deletion (its entries in shared streams are in its trail). */
   sessionKeys(ref: SessionRef): string[] {
     return [
+      ...this.liveSessionKeys(ref),
       this.sessionTrailKey(ref),
       this.sessionResultsStream(ref),
       this.sessionMetaKey(ref),

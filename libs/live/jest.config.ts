@@ -1,0 +1,5 @@
+export default {
+  displayName: 'live',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

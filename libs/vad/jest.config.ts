@@ -1,0 +1,5 @@
+export default {
+  displayName: 'vad',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,2 @@
+// Silero voice activity detection on onnxruntime-node: live segmentation and cuts at pauses.
+export {};
