@@ -50,3 +50,14 @@ export type {
   SpokenScript,
   SpokenScriptOptions,
 } from './lib/live/spoken-words';
+export { LiveClientProcess, liveClientNow } from './lib/live/live-client-process';
+export type {
+  LiveClientConfig,
+  LiveClientLine,
+  LiveClientResult,
+  LiveClientWord,
+} from './lib/live/live-client-protocol';
+export { liveConversation } from './lib/live/live-conversation';
+export type { ConversationOptions } from './lib/live/live-conversation';
+export { failoverGap, judgeLiveFinals, percentiles } from './lib/live/live-verdict';
+export type { FailoverGap, LiveFinalsVerdict, Percentiles } from './lib/live/live-verdict';
