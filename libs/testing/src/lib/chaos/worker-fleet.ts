@@ -53,6 +53,26 @@ export class WorkerFleet {
     return true;
   }
 
+  /** The ready workers, each with the spec it runs. */
+  running(): Array<{ spec: WorkerSpec; process: AppProcess }> {
+    return this.slots.flatMap((slot) => (slot.process ? [{ spec: slot.spec, process: slot.process }] : []));
+  }
+
+  /**
+   * SIGKILLs the ready worker `pick` chooses (the owner of a live session, say) and starts its
+   * replacement; false when it chose none. Unlike killOne it may kill the last ready worker.
+   */
+  async killWhere(pick: (spec: WorkerSpec, process: AppProcess) => boolean): Promise<boolean> {
+    const slot = this.slots.find((candidate) => candidate.process && pick(candidate.spec, candidate.process));
+    if (!slot) return false;
+    const victim = slot.process as AppProcess;
+    slot.process = undefined;
+    await victim.stop('SIGKILL');
+    this.kills += 1;
+    slot.starting = this.startSlot(slot);
+    return true;
+  }
+
   /** Waits for restarts in progress, then SIGTERMs every worker; resolves with their exit codes. */
   async stop(): Promise<Array<number | null>> {
     this.stopped = true;
