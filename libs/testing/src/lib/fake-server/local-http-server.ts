@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 const HOST = '127.0.0.1';
 
@@ -38,6 +39,11 @@ export class LocalHttpServer {
       handle(req, res).catch((error: unknown) => onError(res, error));
     });
     return new LocalHttpServer(server, `http://${HOST}:${(server.address() as AddressInfo).port}`);
+  }
+
+  /** Hands WebSocket upgrade requests to `handle` (a live API on the same port). */
+  onUpgrade(handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
+    this.server.on('upgrade', handle);
   }
 
   get closed(): boolean {

@@ -1,0 +1,193 @@
+import { DetectedWord, SpokenWordDetector } from '../../live/spoken-words';
+import { LiveResultMetadata, LiveServerMessage, LiveWordMessage, liveSeconds } from './live-messages';
+import { mulawToLinear16 } from './mulaw';
+
+export interface LiveRecognizerSettings {
+  encoding: 'linear16' | 'mulaw';
+  sampleRate: number;
+  channels: number;
+  interimResults: boolean;
+  /** Silence after the last word that ends an utterance (`speech_final`); false: never. */
+  endpointingMs: number | false;
+  utteranceEndMs?: number;
+  vadEvents: boolean;
+  /** `punctuate` or `smart_format`: words carry `punctuated_word`, the transcript keeps the text as written. */
+  punctuated: boolean;
+  diarize: boolean;
+  metadata: LiveResultMetadata;
+}
+
+/** Audio without words that Deepgram answers with an empty final. */
+const SILENCE_FINAL_MS = 1000;
+/** With endpointing off, words are finalized once a segment is this long and no word is cut. */
+const UNENDPOINTED_SEGMENT_MS = 3000;
+/** Audio is judged in steps this long, so one large frame still splits at the right pauses. */
+const STEP_MS = 10;
+const CONFIDENCE = 0.99;
+/** The coded words of `spokenScript` are 16 kHz mono 16-bit samples. */
+const DETECTOR_RATE = 16_000;
+
+/**
+ * The recognition behind the fake's live socket, fed the connection's audio in order: it finds the
+ * coded words (`spokenScript`) and answers as Deepgram's live API would, as fast as the audio
+ * arrives. Interim results as words complete (with `interim_results`); a final with
+ * `speech_final` once `endpointing` ms of silence followed the last word; an empty final for each
+ * second of audio without words; `SpeechStarted` (with `vad_events`) at a word after silence;
+ * `UtteranceEnd` once `utterance_end_ms` passed after the last word. Times count from the
+ * connection's first byte. Words are found in 16 kHz mono audio only (linear16, or mulaw decoded);
+ * the quantization of mulaw garbles coded words, so mulaw speech comes back as silence.
+ */
+export class LiveRecognizer {
+  private readonly detector = new SpokenWordDetector();
+  private readonly bytesPerSecond: number;
+  private readonly frameBytes: number;
+  private bytes = 0;
+  /** Where the audio not yet covered by a final starts. */
+  private segmentStartMs = 0;
+  /** Words found since the last final, complete or not. */
+  private pending: DetectedWord[] = [];
+  private interimWordCount = 0;
+  private lastWordEndMs?: number;
+  private utteranceEndSent = true;
+  private inSpeech = false;
+  /** Audio bytes held back until a whole sample frame can be judged. */
+  private carry = Buffer.alloc(0);
+
+  constructor(private readonly settings: LiveRecognizerSettings) {
+    const sampleBytes = settings.encoding === 'linear16' ? 2 : 1;
+    this.frameBytes = sampleBytes * settings.channels;
+    this.bytesPerSecond = settings.sampleRate * this.frameBytes;
+  }
+
+  /** Milliseconds of audio received. */
+  get heardMs(): number {
+    return (this.bytes * 1000) / this.bytesPerSecond;
+  }
+
+  /** Takes a binary frame; returns the messages it causes and the words it revealed. */
+  push(audio: Buffer): { messages: LiveServerMessage[]; words: DetectedWord[] } {
+    const messages: LiveServerMessage[] = [];
+    const words: DetectedWord[] = [];
+    let data = this.carry.length ? Buffer.concat([this.carry, audio]) : audio;
+    const step = Math.max(
+      this.frameBytes,
+      Math.round((this.bytesPerSecond * STEP_MS) / 1000 / this.frameBytes) * this.frameBytes,
+    );
+    while (data.length >= this.frameBytes) {
+      const take = Math.min(step, data.length - (data.length % this.frameBytes));
+      const slice = data.subarray(0, take);
+      data = data.subarray(take);
+      this.bytes += slice.length;
+      for (const word of this.detect(slice)) {
+        words.push(word);
+        this.pending.push(word);
+        if (this.settings.vadEvents && !this.inSpeech) {
+          messages.push({ type: 'SpeechStarted', channel: [0], timestamp: liveSeconds(word.startMs) });
+        }
+        this.inSpeech = true;
+      }
+      this.judge(messages);
+    }
+    this.carry = Buffer.from(data);
+    return { messages, words };
+  }
+
+  /** `Finalize`: a final of everything heard so far, marked `from_finalize`. */
+  finalize(): LiveServerMessage[] {
+    return [this.final({ speechFinal: false, fromFinalize: true })];
+  }
+
+  /** `CloseStream`: a final of what is left, when anything is. */
+  closeStream(): LiveServerMessage[] {
+    if (this.pending.length === 0 && this.heardMs <= this.segmentStartMs) return [];
+    return [this.final({ speechFinal: this.pending.length > 0, fromFinalize: false })];
+  }
+
+  private detect(slice: Buffer): DetectedWord[] {
+    const { encoding, sampleRate, channels } = this.settings;
+    if (sampleRate !== DETECTOR_RATE || channels !== 1) return [];
+    return this.detector.push(encoding === 'mulaw' ? mulawToLinear16(slice) : slice);
+  }
+
+  private judge(messages: LiveServerMessage[]): void {
+    const heard = this.heardMs;
+    const complete = this.pending.filter((w) => w.endMs <= heard);
+    const cut = complete.length < this.pending.length;
+    if (this.settings.interimResults && complete.length > this.interimWordCount) {
+      this.interimWordCount = complete.length;
+      messages.push(this.results(complete, this.segmentStartMs, heard, { isFinal: false }));
+    }
+    const lastEnd = complete.length > 0 ? complete[complete.length - 1].endMs : undefined;
+    const { endpointingMs, utteranceEndMs } = this.settings;
+    if (lastEnd !== undefined && !cut) {
+      if (endpointingMs !== false && heard - lastEnd >= Math.max(endpointingMs, STEP_MS)) {
+        messages.push(this.final({ speechFinal: true, fromFinalize: false }));
+        this.inSpeech = false;
+      } else if (endpointingMs === false && heard - this.segmentStartMs >= UNENDPOINTED_SEGMENT_MS) {
+        messages.push(this.final({ speechFinal: false, fromFinalize: false }));
+      }
+    } else if (this.pending.length === 0 && heard - this.segmentStartMs >= SILENCE_FINAL_MS) {
+      messages.push(this.final({ speechFinal: false, fromFinalize: false }));
+      this.inSpeech = false;
+    }
+    if (
+      utteranceEndMs !== undefined &&
+      !this.utteranceEndSent &&
+      this.lastWordEndMs !== undefined &&
+      this.pending.length === 0 &&
+      heard - this.lastWordEndMs >= utteranceEndMs
+    ) {
+      this.utteranceEndSent = true;
+      this.inSpeech = false;
+      messages.push({
+        type: 'UtteranceEnd',
+        channel: [0, 1],
+        last_word_end: liveSeconds(this.lastWordEndMs),
+      });
+    }
+  }
+
+  /** A final of every pending word (a word cut by the end of the audio heard included, whole). */
+  private final(flags: { speechFinal: boolean; fromFinalize: boolean }): LiveServerMessage {
+    const words = this.pending;
+    const end = Math.max(this.heardMs, ...words.map((w) => w.endMs));
+    const message = this.results(words, this.segmentStartMs, end, { isFinal: true, ...flags });
+    if (words.length > 0) {
+      this.lastWordEndMs = words[words.length - 1].endMs;
+      this.utteranceEndSent = false;
+    }
+    this.pending = [];
+    this.interimWordCount = 0;
+    this.segmentStartMs = end;
+    return message;
+  }
+
+  private results(
+    words: DetectedWord[],
+    startMs: number,
+    endMs: number,
+    flags: { isFinal: boolean; speechFinal?: boolean; fromFinalize?: boolean },
+  ): LiveServerMessage {
+    const { punctuated, diarize } = this.settings;
+    const wire: LiveWordMessage[] = words.map((w) => ({
+      word: w.word.toLowerCase().replace(/[^\p{L}\p{N}'-]/gu, ''),
+      start: liveSeconds(w.startMs),
+      end: liveSeconds(w.endMs),
+      confidence: CONFIDENCE,
+      ...(punctuated ? { punctuated_word: w.word } : {}),
+      ...(diarize ? { speaker: 0 } : {}),
+    }));
+    const transcript = wire.map((w) => w.punctuated_word ?? w.word).join(' ');
+    return {
+      type: 'Results',
+      channel_index: [0, 1],
+      start: liveSeconds(startMs),
+      duration: Math.round((liveSeconds(endMs) - liveSeconds(startMs)) * 1000) / 1000,
+      is_final: flags.isFinal,
+      speech_final: flags.speechFinal ?? false,
+      from_finalize: flags.fromFinalize ?? false,
+      channel: { alternatives: [{ transcript, confidence: wire.length > 0 ? CONFIDENCE : 0, words: wire }] },
+      metadata: this.settings.metadata,
+    };
+  }
+}
