@@ -68,7 +68,7 @@ export class FakeDeepgramLive {
 
   /** Destroys every open live socket. */
   close(): void {
-    for (const connection of this.open) connection.drop();
+    for (const connection of this.open) connection.terminate();
     this.open.clear();
     this.wss.close();
   }

@@ -77,19 +77,29 @@ export class FakeLiveConnection {
     if (fault && isSocketFault(fault) && !fault.at) this.play(fault);
   }
 
-  /** Destroys the TCP connection without a close frame. */
+  /** Destroys the TCP connection without a close frame, once messages already queued are sent. */
   drop(): void {
     clearTimeout(this.idleTimer);
+    this.closing = true;
+    this.enqueue(() => this.terminate(), 0);
+  }
+
+  /** Answers nothing more once messages already queued are sent (and never closes for idleness). */
+  stall(): void {
+    clearTimeout(this.idleTimer);
+    this.closing = true;
+    this.enqueue(() => (this.stalled = true), 0);
+  }
+
+  /** Destroys the TCP connection now, whatever is queued. */
+  terminate(): void {
+    clearTimeout(this.idleTimer);
+    this.stalled = true;
+    if (this.ws.readyState === this.ws.CLOSED) return;
     this.record.dropped = true;
     this.record.closedBy = 'server';
     this.record.closeCode = 1006;
     this.ws.terminate();
-  }
-
-  /** Keeps the socket open but answers nothing more (and never closes it for idleness). */
-  stall(): void {
-    clearTimeout(this.idleTimer);
-    this.stalled = true;
   }
 
   /** Closes with a close frame now (after messages already queued). */
@@ -175,9 +185,8 @@ export class FakeLiveConnection {
     });
   }
 
-  /** Runs `action` after everything queued before it, each `delayMs` late. */
-  private enqueue(action: () => void): void {
-    const delay = this.delayMs;
+  /** Runs `action` after everything queued before it, `delay` late. */
+  private enqueue(action: () => void, delay = this.delayMs): void {
     this.outbox = this.outbox.then(async () => {
       if (delay > 0) await this.sleep(delay);
       action();
