@@ -147,10 +147,14 @@ export class LiveRecognizer {
     }
   }
 
-  /** A final of every pending word (a word cut by the end of the audio heard included, whole). */
+  /**
+   * A final of every pending word, covering the audio heard so far. A word cut by the end of that
+   * audio (a `Finalize` mid-word) is included whole, ending after the final does: its start has
+   * passed, so no later result repeats it, and a final never covers audio not yet sent.
+   */
   private final(flags: { speechFinal: boolean; fromFinalize: boolean }): LiveServerMessage {
     const words = this.pending;
-    const end = Math.max(this.heardMs, ...words.map((w) => w.endMs));
+    const end = this.heardMs;
     const message = this.results(words, this.segmentStartMs, end, { isFinal: true, ...flags });
     if (words.length > 0) {
       this.lastWordEndMs = words[words.length - 1].endMs;
