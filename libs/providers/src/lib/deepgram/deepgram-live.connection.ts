@@ -69,13 +69,13 @@ export class DeepgramLiveConnection implements LiveConnection {
 
   send(audio: Buffer): void {
     if (this.state !== 'open') return;
-    this.socket.sendMedia(audio);
+    this.transmit(() => this.socket.sendMedia(audio));
     this.armKeepAlive();
   }
 
   finalize(): void {
     if (this.state !== 'open') return;
-    this.socket.sendFinalize({ type: 'Finalize' });
+    this.transmit(() => this.socket.sendFinalize({ type: 'Finalize' }));
     this.armKeepAlive();
   }
 
@@ -89,7 +89,7 @@ export class DeepgramLiveConnection implements LiveConnection {
       const seconds = this.settings.closeTimeoutMs / 1000;
       this.fail(retryable(`Deepgram sent no close within ${seconds} s of CloseStream`, this.requestId));
     }, this.settings.closeTimeoutMs);
-    this.socket.sendCloseStream({ type: 'CloseStream' });
+    this.transmit(() => this.socket.sendCloseStream({ type: 'CloseStream' }));
     return this.closing;
   }
 
@@ -176,10 +176,19 @@ export class DeepgramLiveConnection implements LiveConnection {
     clearTimeout(this.keepAlive);
     this.keepAlive = setTimeout(() => {
       if (this.state !== 'open') return;
-      this.socket.sendKeepAlive({ type: 'KeepAlive' });
+      this.transmit(() => this.socket.sendKeepAlive({ type: 'KeepAlive' }));
       this.armKeepAlive();
     }, this.settings.keepAliveMs);
     this.keepAlive.unref();
+  }
+
+  /**
+   * Sends unless the socket already closed: the SDK throws on a closed socket, and its close is
+   * reported (as a failure, or the end after CloseStream) by the close handler, a turn later.
+   */
+  private transmit(send: () => void): void {
+    if (this.socket.readyState !== this.socket.socket.OPEN) return;
+    send();
   }
 
   /** Reports the first failure (rejecting `open()` or `close()` when one waits), once. */
