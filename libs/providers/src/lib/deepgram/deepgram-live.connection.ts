@@ -42,6 +42,8 @@ export class DeepgramLiveConnection implements LiveConnection {
   private lastError?: string;
   private requestId?: string;
   private opened!: { resolve: () => void; reject: (error: ProviderError) => void };
+  /** What `close()` returns, settled by Deepgram's 1000 close (or the failure that came instead). */
+  private closing: Promise<void> = Promise.resolve();
   private closed?: { resolve: () => void; reject: (error: ProviderError) => void };
 
   private constructor(
@@ -97,8 +99,6 @@ export class DeepgramLiveConnection implements LiveConnection {
     if (this.state === 'done') return;
     this.finish();
   }
-
-  private closing: Promise<void> = Promise.resolve();
 
   private onOpen(): void {
     if (this.state !== 'opening') return;
