@@ -52,11 +52,16 @@ export class LiveRecognizer {
   private inSpeech = false;
   /** Audio bytes held back until a whole sample frame can be judged. */
   private carry = Buffer.alloc(0);
+  /** Words found in audio received but not yet reached by the steps of `push`. */
+  private readonly upcoming: DetectedWord[] = [];
+  private readonly stepBytes: number;
 
   constructor(private readonly settings: LiveRecognizerSettings) {
     const sampleBytes = settings.encoding === 'linear16' ? 2 : 1;
     this.frameBytes = sampleBytes * settings.channels;
     this.bytesPerSecond = settings.sampleRate * this.frameBytes;
+    const frames = Math.round((settings.sampleRate * STEP_MS) / 1000);
+    this.stepBytes = Math.max(1, frames) * this.frameBytes;
   }
 
   /** Milliseconds of audio received. */
@@ -64,21 +69,23 @@ export class LiveRecognizer {
     return (this.bytes * 1000) / this.bytesPerSecond;
   }
 
-  /** Takes a binary frame; returns the messages it causes and the words it revealed. */
+  /**
+   * Takes a binary frame; returns the messages it causes and the words it revealed. The frame is
+   * searched for words once, then judged in `STEP_MS` steps, a word joining the utterance when
+   * the step reaches its start.
+   */
   push(audio: Buffer): { messages: LiveServerMessage[]; words: DetectedWord[] } {
     const messages: LiveServerMessage[] = [];
     const words: DetectedWord[] = [];
-    let data = this.carry.length ? Buffer.concat([this.carry, audio]) : audio;
-    const step = Math.max(
-      this.frameBytes,
-      Math.round((this.bytesPerSecond * STEP_MS) / 1000 / this.frameBytes) * this.frameBytes,
-    );
-    while (data.length >= this.frameBytes) {
-      const take = Math.min(step, data.length - (data.length % this.frameBytes));
-      const slice = data.subarray(0, take);
-      data = data.subarray(take);
-      this.bytes += slice.length;
-      for (const word of this.detect(slice)) {
+    const data = this.carry.length ? Buffer.concat([this.carry, audio]) : audio;
+    const whole = data.length - (data.length % this.frameBytes);
+    this.carry = Buffer.from(data.subarray(whole));
+    this.upcoming.push(...this.detect(data.subarray(0, whole)));
+    const end = this.bytes + whole;
+    while (this.bytes < end) {
+      this.bytes = Math.min(end, this.bytes + this.stepBytes);
+      while (this.upcoming.length > 0 && this.upcoming[0].startMs < this.heardMs) {
+        const word = this.upcoming.shift() as DetectedWord;
         words.push(word);
         this.pending.push(word);
         if (this.settings.vadEvents && !this.inSpeech) {
@@ -88,7 +95,6 @@ export class LiveRecognizer {
       }
       this.judge(messages);
     }
-    this.carry = Buffer.from(data);
     return { messages, words };
   }
 
