@@ -217,6 +217,9 @@ describe('FakeDeepgramServer live WebSocket', () => {
       expect(client.ws.readyState).toBe(WebSocket.OPEN);
       expect(finals(client.messages).map(text)).toEqual(['first']);
       expect(finals(next.messages).map(text)).toContain('second');
+      // What arrives while stalled is still recorded, just never answered.
+      expect(fake.liveRecords[0]).toMatchObject({ audioBytes: script.pcm.length, faultPlayed: true });
+      expect(fake.liveRecords[0].clientMessages).toEqual(['{"type":"CloseStream"}']);
       fake.liveConnections[0].terminate();
       await client.closed;
     });

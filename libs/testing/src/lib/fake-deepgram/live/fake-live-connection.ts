@@ -16,7 +16,7 @@ export interface LiveConnectionRecord {
   time: number;
   /** 101 once upgraded; the HTTP status when the upgrade was refused. */
   status: number;
-  /** Audio bytes received (binary frames). */
+  /** Audio bytes received (binary frames), answered or not. */
   audioBytes: number;
   audioFrames: number;
   /** Text frames the client sent, as received (`{"type":"KeepAlive"}`, …). */
@@ -51,7 +51,8 @@ export class FakeLiveConnection {
   private idleTimer?: NodeJS.Timeout;
   private outbox: Promise<void> = Promise.resolve();
   private stalled = false;
-  private closing = false;
+  /** Set once the connection stops answering what arrives: closing, dropping or stalling. */
+  private finished = false;
   private delayMs: number;
 
   constructor(
@@ -80,14 +81,14 @@ export class FakeLiveConnection {
   /** Destroys the TCP connection without a close frame, once messages already queued are sent. */
   drop(): void {
     clearTimeout(this.idleTimer);
-    this.closing = true;
+    this.finished = true;
     this.enqueue(() => this.terminate(), 0);
   }
 
   /** Answers nothing more once messages already queued are sent (and never closes for idleness). */
   stall(): void {
     clearTimeout(this.idleTimer);
-    this.closing = true;
+    this.finished = true;
     this.enqueue(() => (this.stalled = true), 0);
   }
 
@@ -104,7 +105,7 @@ export class FakeLiveConnection {
 
   /** Closes with a close frame now (after messages already queued). */
   closeWith(code: number, reason = ''): void {
-    this.closing = true;
+    this.finished = true;
     clearTimeout(this.idleTimer);
     this.enqueue(() => this.closeNow(code, reason));
   }
@@ -114,17 +115,22 @@ export class FakeLiveConnection {
     this.delayMs = ms;
   }
 
+  /** Records everything that arrives; answers it only while the connection is neither finished nor stalled. */
   private receive(data: RawData, isBinary: boolean): void {
-    if (this.stalled || this.closing) return;
-    this.touch();
     const bytes = Buffer.isBuffer(data)
       ? data
       : Buffer.concat(Array.isArray(data) ? data : [Buffer.from(data)]);
+    if (isBinary) {
+      this.record.audioBytes += bytes.length;
+      this.record.audioFrames++;
+    } else {
+      this.record.clientMessages.push(bytes.toString('utf8'));
+    }
+    if (this.stalled || this.finished) return;
+    this.touch();
     if (!isBinary) return this.control(bytes.toString('utf8'));
     // Deepgram's older protocol: an empty binary frame means CloseStream.
     if (bytes.length === 0) return this.closeStream();
-    this.record.audioBytes += bytes.length;
-    this.record.audioFrames++;
     this.audioHash.update(bytes);
     const { messages, words } = this.recognizer.push(bytes);
     const fault = this.record.fault;
@@ -141,7 +147,6 @@ export class FakeLiveConnection {
   }
 
   private control(text: string): void {
-    this.record.clientMessages.push(text);
     let type: unknown;
     try {
       type = (JSON.parse(text) as { type?: unknown }).type;
