@@ -1,8 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { FakeDeepgramServer } from './fake-deepgram-server';
 import { LiveResultsMessage, LiveServerMessage } from './fake-deepgram/live/live-messages';
 import { linear16ToMulaw } from './fake-deepgram/live/mulaw';
 import { spokenScript } from './live/spoken-words';
+import { createTestCertificates } from './redis-tls/test-certificates';
 
 const KEY = FakeDeepgramServer.DEFAULT_API_KEY;
 const PCM_QUERY = 'model=nova-3&encoding=linear16&sample_rate=16000&channels=1';
@@ -243,5 +247,31 @@ describe('FakeDeepgramServer live WebSocket', () => {
       fake.liveConnections[1].closeWith(1011, 'boom');
       expect(await other.closed).toEqual({ code: 1011, reason: 'boom' });
     });
+  });
+
+  it('serves wss:// with a certificate made in the test', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-deepgram-tls-'));
+    const certs = createTestCertificates(dir);
+    const secure = await FakeDeepgramServer.start({
+      tls: { cert: readFileSync(certs.serverCertFile), key: readFileSync(certs.serverKeyFile) },
+    });
+    try {
+      expect(secure.wsUrl).toMatch(/^wss:\/\/127\.0\.0\.1:\d+$/);
+      const ws = new WebSocket(`${secure.wsUrl}/v1/listen?${PCM_QUERY}`, {
+        headers: { Authorization: `Token ${KEY}` },
+        ca: readFileSync(certs.caFile),
+      });
+      const messages: LiveServerMessage[] = [];
+      ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as LiveServerMessage));
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      ws.send(spokenScript([{ words: ['secure'], startMs: 100 }], { totalMs: 600 }).pcm);
+      ws.send(JSON.stringify({ type: 'CloseStream' }));
+      const code = await new Promise((resolve) => ws.once('close', resolve));
+      expect(code).toBe(1000);
+      expect(finals(messages).map(text)).toEqual(['secure', '']);
+    } finally {
+      await secure.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -10,7 +10,7 @@ import { DEEPGRAM_LIVE_IDLE_TIMEOUT_MS, FakeDeepgramLive } from './fake-deepgram
 import { LiveFault } from './fake-deepgram/live/live-fault';
 import { FailurePlan } from './fake-server/failure-plan';
 import { InjectedFailure, playConnectionFailure } from './fake-server/injected-failure';
-import { LatencyFor, LocalHttpServer, readBody } from './fake-server/local-http-server';
+import { LatencyFor, LocalHttpServer, LocalServerTls, readBody } from './fake-server/local-http-server';
 import { RecordedRequest, recordOf } from './fake-server/recorded-request';
 
 export interface FakeDeepgramServerOptions {
@@ -23,6 +23,8 @@ export interface FakeDeepgramServerOptions {
    * NET-0001, as Deepgram closes them. @defaultValue 10000
    */
   liveIdleTimeoutMs?: number;
+  /** Serve HTTPS and WSS with this certificate (`createTestCertificates`) instead of HTTP and WS. */
+  tls?: LocalServerTls;
 }
 
 /** Milliseconds to wait before answering, fixed or per request. */
@@ -66,6 +68,7 @@ export class FakeDeepgramServer {
       opts.port ?? 0,
       (req, res) => fake.handle(req, res),
       (res, error) => fake.answerInternalError(res, error),
+      opts.tls,
     );
     fake.live = new FakeDeepgramLive({
       apiKey: fake.apiKey,
@@ -76,12 +79,12 @@ export class FakeDeepgramServer {
     return fake;
   }
 
-  /** Base URL, `http://127.0.0.1:PORT`, for the SDK's `baseUrl`. */
+  /** Base URL, `http://127.0.0.1:PORT` (`https` with `tls`), for the SDK's `baseUrl`. */
   get url(): string {
     return this.http.url;
   }
 
-  /** The live socket's base URL, `ws://127.0.0.1:PORT` (the SDK's `environment.production`). */
+  /** The live socket's base URL, `ws://127.0.0.1:PORT` (`wss` with `tls`; the SDK's `environment.production`). */
   get wsUrl(): string {
     return this.http.url.replace(/^http/, 'ws');
   }
