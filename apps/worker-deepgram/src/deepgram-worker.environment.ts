@@ -1,5 +1,9 @@
 import { IsIn, IsInt, IsNotEmpty, IsUrl, Matches, Min } from 'class-validator';
-import { DEEPGRAM_DEFAULT_BASE_URL } from '@streamscribe/providers';
+import {
+  DEEPGRAM_DEFAULT_BASE_URL,
+  DEEPGRAM_LIVE_CLOSE_TIMEOUT_MS,
+  DEEPGRAM_LIVE_KEEPALIVE_MS,
+} from '@streamscribe/providers';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
 
 export class DeepgramWorkerEnvironment extends WorkerEnvironment {
@@ -41,4 +45,14 @@ export class DeepgramWorkerEnvironment extends WorkerEnvironment {
 
   /** Comma list of terms boosted on every request (keyterm on Nova-3, keywords before). */
   DEEPGRAM_KEYTERMS = '';
+
+  /** Live sessions: a KeepAlive goes out after this long without audio (Deepgram closes after ~10 s). */
+  @IsInt({ message: 'DEEPGRAM_LIVE_KEEPALIVE_MS must be an integer' })
+  @Min(500)
+  DEEPGRAM_LIVE_KEEPALIVE_MS = DEEPGRAM_LIVE_KEEPALIVE_MS;
+
+  /** Live sessions: how long a CloseStream may take to bring Deepgram's last results and close. */
+  @IsInt({ message: 'DEEPGRAM_LIVE_CLOSE_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  DEEPGRAM_LIVE_CLOSE_TIMEOUT_MS = DEEPGRAM_LIVE_CLOSE_TIMEOUT_MS;
 }

@@ -1,10 +1,12 @@
+import type { DynamicModule } from '@nestjs/common';
 import { keywordList } from '@streamscribe/contracts';
 import { reachableCheck } from '@streamscribe/observability';
 import { DeepgramProvider } from '@streamscribe/providers';
 import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
+import { deepgramLiveTranscriberProvider } from './deepgram-live.provider';
 import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
 
-export const DeepgramWorkerModule = TranscriptionWorkerModule.forProvider({
+const transcriptionWorker = TranscriptionWorkerModule.forProvider({
   provider: 'deepgram',
   environment: DeepgramWorkerEnvironment,
   createProvider: (env) =>
@@ -22,3 +24,9 @@ export const DeepgramWorkerModule = TranscriptionWorkerModule.forProvider({
     }),
   readinessChecks: (env) => [reachableCheck('deepgram-api', env.DEEPGRAM_API_URL)],
 });
+
+/** The transcription worker, plus `LIVE_TRANSCRIBER` in the same module for its live-session runner. */
+export const DeepgramWorkerModule: DynamicModule = {
+  ...transcriptionWorker,
+  providers: [...(transcriptionWorker.providers ?? []), deepgramLiveTranscriberProvider],
+};

@@ -10,6 +10,14 @@ export { costOf, parsePriceTable } from './lib/pricing/price-table';
 export type { Cost, PriceTable } from './lib/pricing/price-table';
 export { DEEPGRAM_DEFAULT_BASE_URL } from './lib/deepgram/deepgram-provider.options';
 export { DeepgramProvider } from './lib/deepgram/deepgram.provider';
+export { DeepgramLiveTranscriber } from './lib/deepgram/deepgram-live.transcriber';
+export {
+  DEEPGRAM_LIVE_CLOSE_TIMEOUT_MS,
+  DEEPGRAM_LIVE_CONNECT_TIMEOUT_MS,
+  DEEPGRAM_LIVE_KEEPALIVE_MS,
+  deepgramLiveEnvironment,
+} from './lib/deepgram/deepgram-live.options';
+export type { DeepgramLiveOptions } from './lib/deepgram/deepgram-live.options';
 export { ASSEMBLYAI_DEFAULT_BASE_URL } from './lib/assemblyai/assemblyai-provider.options';
 export { AssemblyAIProvider } from './lib/assemblyai/assemblyai.provider';
 export { LIVE_TRANSCRIBER } from './lib/live/live-transcriber';

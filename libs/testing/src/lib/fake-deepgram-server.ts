@@ -5,9 +5,12 @@ import { deepgramErrorBody } from './fake-deepgram/deepgram-error-body';
 import { decodeListenAudio, readSpeechTranscriber, Transcriber } from './fake-deepgram/listen-audio';
 import { queryValue } from './fake-deepgram/listen-query';
 import { listenResponse } from './fake-deepgram/listen-response';
+import { FakeLiveConnection, LiveConnectionRecord } from './fake-deepgram/live/fake-live-connection';
+import { DEEPGRAM_LIVE_IDLE_TIMEOUT_MS, FakeDeepgramLive } from './fake-deepgram/live/fake-deepgram-live';
+import { LiveFault } from './fake-deepgram/live/live-fault';
 import { FailurePlan } from './fake-server/failure-plan';
 import { InjectedFailure, playConnectionFailure } from './fake-server/injected-failure';
-import { LatencyFor, LocalHttpServer, readBody } from './fake-server/local-http-server';
+import { LatencyFor, LocalHttpServer, LocalServerTls, readBody } from './fake-server/local-http-server';
 import { RecordedRequest, recordOf } from './fake-server/recorded-request';
 
 export interface FakeDeepgramServerOptions {
@@ -15,6 +18,13 @@ export interface FakeDeepgramServerOptions {
   apiKey?: string;
   /** @defaultValue 0 (a free port) */
   port?: number;
+  /**
+   * Live sockets that receive nothing (audio or a text message) this long are closed with 1011
+   * NET-0001, as Deepgram closes them. @defaultValue 10000
+   */
+  liveIdleTimeoutMs?: number;
+  /** Serve HTTPS and WSS with this certificate (`createTestCertificates`) instead of HTTP and WS. */
+  tls?: LocalServerTls;
 }
 
 /** Milliseconds to wait before answering, fixed or per request. */
@@ -24,8 +34,9 @@ const LISTEN_PATH = '/v1/listen';
 const TOKEN_AUTH = /^token\s+(.+)$/i;
 
 /**
- * A local stand-in for Deepgram's pre-recorded API (`POST /v1/listen`), for tests that drive the
- * real `@deepgram/sdk` against it (`baseUrl: fake.url`). It follows the public contract: `Token`
+ * A local stand-in for Deepgram's pre-recorded API (`POST /v1/listen`) and its live streaming API
+ * (the WebSocket upgrade of `GET /v1/listen`, same port: one `DEEPGRAM_API_URL` serves both), for
+ * tests that drive the real `@deepgram/sdk` against it (`baseUrl: fake.url`). It follows the public contract: `Token`
  * auth (401 `INVALID_AUTH` otherwise; `Bearer` access tokens are not supported), options in the
  * query, audio in the body (WAV, or raw `encoding=linear16` with `sample_rate`), Deepgram's
  * response and error shapes, and a `dg-request-id` header on every answer. Undecodable audio gets
@@ -44,6 +55,7 @@ export class FakeDeepgramServer {
   private latency: Latency = 0;
   private transcriber: Transcriber = readSpeechTranscriber;
   private http!: LocalHttpServer;
+  private live!: FakeDeepgramLive;
 
   private constructor(
     /** The accepted API key. */
@@ -56,13 +68,50 @@ export class FakeDeepgramServer {
       opts.port ?? 0,
       (req, res) => fake.handle(req, res),
       (res, error) => fake.answerInternalError(res, error),
+      opts.tls,
     );
+    fake.live = new FakeDeepgramLive({
+      apiKey: fake.apiKey,
+      idleTimeoutMs: opts.liveIdleTimeoutMs ?? DEEPGRAM_LIVE_IDLE_TIMEOUT_MS,
+      sleep: (ms) => fake.http.sleep(ms),
+    });
+    fake.http.onUpgrade((req, socket, head) => fake.live.upgrade(req, socket, head, fake.url));
     return fake;
   }
 
-  /** Base URL, `http://127.0.0.1:PORT`, for the SDK's `baseUrl`. */
+  /** Base URL, `http://127.0.0.1:PORT` (`https` with `tls`), for the SDK's `baseUrl`. */
   get url(): string {
     return this.http.url;
+  }
+
+  /** The live socket's base URL, `ws://127.0.0.1:PORT` (`wss` with `tls`; the SDK's `environment.production`). */
+  get wsUrl(): string {
+    return this.http.url.replace(/^http/, 'ws');
+  }
+
+  /** Every live connection accepted since start or the last `reset()`, oldest first. */
+  get liveConnections(): readonly FakeLiveConnection[] {
+    return this.live.connections;
+  }
+
+  /** Every live upgrade attempt (refused ones included), oldest first. */
+  get liveRecords(): readonly LiveConnectionRecord[] {
+    return this.live.records;
+  }
+
+  /** Plays `fault` on each of the next `count` live connections, after faults already queued. */
+  failNextLive(count: number, fault: LiveFault): void {
+    this.live.failNext(count, fault);
+  }
+
+  /** Holds every message of live connections opened from now on back `ms` (`slow` faults aside). */
+  setLiveLatency(ms: number): void {
+    this.live.delayMs = ms;
+  }
+
+  /** The idle close of live connections opened from now on (`reset()` restores the start option). */
+  setLiveIdleTimeout(ms: number): void {
+    this.live.idleTimeoutMs = ms;
   }
 
   /** Every request received since start or the last `reset()`, oldest first. */
@@ -94,16 +143,21 @@ export class FakeDeepgramServer {
     this.transcriber = transcriber ?? readSpeechTranscriber;
   }
 
-  /** Forgets recorded requests, failures, latency and transcriber; the key and port stay. */
+  /**
+   * Forgets recorded requests and live connections, failures, latency and transcriber; the key and
+   * port stay, and open live sockets stay open.
+   */
   reset(): void {
+    this.live.reset();
     this.recorded.length = 0;
     this.failures.reset();
     this.latency = 0;
     this.transcriber = readSpeechTranscriber;
   }
 
-  /** Stops listening and destroys every connection, hanging ones included. Safe to call twice. */
+  /** Stops listening and destroys every connection, hanging and live ones included. Safe to call twice. */
   close(): Promise<void> {
+    this.live.close();
     return this.http.close();
   }
 

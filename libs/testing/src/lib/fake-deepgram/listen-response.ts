@@ -85,7 +85,7 @@ function roundMs(seconds: number): number {
 }
 
 /** A stable UUID-shaped id per model name, as Deepgram gives each model a UUID. */
-function uuidFrom(name: string): string {
+export function uuidFrom(name: string): string {
   const hex = createHash('sha256').update(name).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
