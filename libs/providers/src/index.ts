@@ -12,6 +12,11 @@ export { DEEPGRAM_DEFAULT_BASE_URL } from './lib/deepgram/deepgram-provider.opti
 export { DeepgramProvider } from './lib/deepgram/deepgram.provider';
 export { ASSEMBLYAI_DEFAULT_BASE_URL } from './lib/assemblyai/assemblyai-provider.options';
 export { AssemblyAIProvider } from './lib/assemblyai/assemblyai.provider';
+export {
+  AssemblyAILiveTranscriber,
+  assemblyAIStreamingUrl,
+} from './lib/assemblyai/assemblyai-live.transcriber';
+export type { AssemblyAILiveOptions } from './lib/assemblyai/assemblyai-live.transcriber';
 export { LIVE_TRANSCRIBER } from './lib/live/live-transcriber';
 export type {
   LiveConnection,

@@ -1,7 +1,14 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { createServer as createHttpsServer } from 'node:https';
+import { AddressInfo, Socket } from 'node:net';
 
 const HOST = '127.0.0.1';
+
+/** PEM certificate and key: the server speaks HTTPS (and WSS) instead of HTTP. */
+export interface LocalServerTls {
+  cert: Buffer | string;
+  key: Buffer | string;
+}
 
 /** Milliseconds to wait before answering, fixed or per request. */
 export type LatencyFor<R> = number | ((request: R) => number);
@@ -25,8 +32,9 @@ export class LocalHttpServer {
     port: number,
     handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
     onError: (res: ServerResponse, error: unknown) => void,
+    tls?: LocalServerTls,
   ): Promise<LocalHttpServer> {
-    const server = createServer();
+    const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }) : createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, HOST, () => {
@@ -37,7 +45,13 @@ export class LocalHttpServer {
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       handle(req, res).catch((error: unknown) => onError(res, error));
     });
-    return new LocalHttpServer(server, `http://${HOST}:${(server.address() as AddressInfo).port}`);
+    const scheme = tls ? 'https' : 'http';
+    return new LocalHttpServer(server, `${scheme}://${HOST}:${(server.address() as AddressInfo).port}`);
+  }
+
+  /** Handles HTTP upgrades (WebSockets); without a handler they are refused by Node. */
+  onUpgrade(handle: (req: IncomingMessage, socket: Socket, head: Buffer) => void): void {
+    this.server.on('upgrade', handle);
   }
 
   get closed(): boolean {
