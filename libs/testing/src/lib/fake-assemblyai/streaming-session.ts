@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { DetectedWord, SpokenWordDetector } from '../live/spoken-words';
 
@@ -238,7 +239,13 @@ export class StreamingSession {
     this.failed = true;
     if (failure === 'drop') {
       this.record.ended = 'dropped';
-      this.socket.terminate();
+      // The TCP connection ends without a close frame once what was sent is flushed (terminate()
+      // would also lose the Turns already written): the client sees 1006.
+      void this.sendChain.then(() => {
+        const raw = (this.socket as unknown as { _socket?: Duplex })._socket;
+        if (raw) raw.end();
+        else this.socket.terminate();
+      });
       return;
     }
     this.error(failure.code, failure.reason ?? 'Server error');
