@@ -30,7 +30,7 @@ function sessionOptions(overrides: Partial<LiveSessionOptions> = {}): LiveSessio
     endpointingMs: 300,
     vadEvents: false,
     keyterms: [],
-    hints: {},
+    hints: { realTimeRequired: true, accuracyCritical: false, costSensitive: false },
     ...overrides,
   };
 }
