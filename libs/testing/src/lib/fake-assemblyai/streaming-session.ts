@@ -155,12 +155,11 @@ export class StreamingSession {
         (at.onWord !== undefined && [...heard, ...detected].some((w) => w.word === at.onWord));
       if (due) return this.fail();
     }
-    if (heard.length) {
-      this.turn.push(
-        ...heard.map((w) => ({ text: w.word, start: Math.round(w.startMs), end: Math.round(w.endMs) })),
-      );
-      this.sendTurn(false);
-    }
+    this.turn.push(
+      ...heard.map((w) => ({ text: w.word, start: Math.round(w.startMs), end: Math.round(w.endMs) })),
+    );
+    // A partial whenever a word starts or is heard whole.
+    if (heard.length || detected.length) this.sendTurn(false);
     const lastEnd = this.turn.at(-1)?.end;
     if (
       lastEnd !== undefined &&
