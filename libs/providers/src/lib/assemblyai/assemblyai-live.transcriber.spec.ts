@@ -203,6 +203,19 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
     ]);
   });
 
+  it('asks for speaker labels with diarize and numbers the speakers from 0', async () => {
+    const { connection, events } = await open(sessionOptions({ diarize: true }));
+    stream(connection, script.pcm);
+    await connection.close();
+    expect(fake.streamingConnections[0].query['speaker_labels']).toBe('true');
+    expect(finals(events)[0].words.map((w) => w.speaker)).toEqual([0, 0]);
+    const { connection: plain, events: plainEvents } = await open();
+    stream(plain, script.pcm);
+    await plain.close();
+    expect(fake.streamingConnections[1].query['speaker_labels']).toBeUndefined();
+    expect(finals(plainEvents)[0].words[0]).not.toHaveProperty('speaker');
+  });
+
   it('finalize() sends ForceEndpoint; the final answering it carries fromFinalize', async () => {
     const { connection, events } = await open();
     // Up to 2.5 s: "good" heard whole, "morning" not yet; no silence yet to end the turn.

@@ -99,6 +99,7 @@ export class AssemblyAILiveTranscriber implements LiveTranscriber {
         formatTurns,
         ...(session.endpointingMs === false ? {} : { minTurnSilence: session.endpointingMs }),
         ...(session.keyterms.length ? { keytermsPrompt: session.keyterms } : {}),
+        ...(session.diarize ? { speakerLabels: true } : {}),
         connectTimeout: this.options.connectTimeoutMs ?? 5000,
         maxConnectionRetries: 0,
       });
@@ -328,5 +329,11 @@ function toWord(word: StreamingWord): LiveProviderWord {
     start: word.start / 1000,
     end: word.end / 1000,
     confidence: word.confidence,
+    ...(speakerNumber(word.speaker) === undefined ? {} : { speaker: speakerNumber(word.speaker) }),
   };
+}
+
+/** AssemblyAI labels speakers A, B, C …; the fabric numbers them from 0, as Deepgram does. */
+function speakerNumber(label: string | undefined): number | undefined {
+  return label && /^[A-Z]$/.test(label) ? label.charCodeAt(0) - 65 : undefined;
 }

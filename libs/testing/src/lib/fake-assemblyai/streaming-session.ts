@@ -52,6 +52,8 @@ export interface StreamingSessionSettings {
   minChunkMs: number;
   maxChunkMs: number;
   speechModel: string;
+  /** `speaker_labels=true`: every word and turn is speaker A (the coded speech has one voice). */
+  speakerLabels: boolean;
 }
 
 interface TurnWord {
@@ -185,6 +187,7 @@ export class StreamingSession {
       end: w.end,
       confidence: 0.98,
       word_is_final: true,
+      ...(this.settings.speakerLabels ? { speaker: 'A' } : {}),
     }));
     // While a turn grows, the word being spoken shows as not final (and not in the transcript).
     const speaking = endOfTurn ? undefined : this.pending.find((w) => w.startMs <= this.audioMs);
@@ -208,6 +211,7 @@ export class StreamingSession {
       transcript: words.map((w) => w.text).join(' '),
       end_of_turn_confidence: endOfTurn ? 1 : 0.1,
       words: shown,
+      ...(this.settings.speakerLabels ? { speaker_label: 'A' } : {}),
     });
   }
 
