@@ -70,7 +70,7 @@ const UPLOAD_PATH = /^\/upload\/([^/]+)$/;
  * Universal-Streaming v3 on the same server: `GET /v3/token?expires_in_seconds=N` answers a
  * one-use temporary `{ token }`; the WebSocket `/v3/ws` takes the key in `Authorization` or a
  * token in `?token=`, `sample_rate`, `encoding` (pcm_s16le, pcm_mulaw), `min_turn_silence`,
- * `format_turns`, `speech_model`, `speaker_labels`, `keyterms_prompt` (JSON), and plays a StreamingSession (see
+ * `format_turns`, `speech_model`, `speaker_labels`, `session_heartbeat`, `keyterms_prompt` (JSON), and plays a StreamingSession (see
  * fake-assemblyai/streaming-session.ts): `Begin`, `Turn`s from the coded words of
  * spoken-words.ts, `Termination`. A bad key or token: `Error` frame 4001 then close 4001.
  * Each connection may be scripted (`scriptStreaming`): drop, stall, close with a code, refuse,
@@ -278,6 +278,7 @@ export class FakeAssemblyAIServer {
           maxChunkMs: this.chunkMs.max,
           speechModel: query['speech_model'] ?? 'universal-streaming-english',
           speakerLabels: query['speaker_labels'] === 'true',
+          heartbeat: query['session_heartbeat'] === 'true',
         },
         refusal ? { ...script, refuse: refusal } : script,
         record,

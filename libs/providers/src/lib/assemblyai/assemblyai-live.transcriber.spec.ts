@@ -143,6 +143,7 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
       encoding: 'pcm_s16le',
       min_turn_silence: '300',
       speech_model: 'universal-streaming-english',
+      session_heartbeat: 'true',
     });
     expect(recorded.received.map((m) => m['type'])).toEqual(['Terminate']);
     expect(recorded.sent.at(-1)).toMatchObject({ type: 'Termination' });
@@ -214,6 +215,17 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
     await plain.close();
     expect(fake.streamingConnections[1].query['speaker_labels']).toBeUndefined();
     expect(finals(plainEvents)[0].words[0]).not.toHaveProperty('speaker');
+  });
+
+  it('reports the audio AssemblyAI processed over silence, from its heartbeats', async () => {
+    const { connection } = await open();
+    const processed = connection as LiveConnection & { processedSeconds(): number };
+    expect(processed.processedSeconds()).toBe(0);
+    // 1.5 s of the script (the first turn), then 1.3 s of silence that no Turn speaks of.
+    stream(connection, Buffer.concat([script.pcm.subarray(0, 32_000 * 1.5), Buffer.alloc(32_000 * 1.3)]));
+    await until(() => processed.processedSeconds() >= 2, 'the heartbeat at 2 s');
+    expect(processed.processedSeconds()).toBe(2);
+    await connection.close();
   });
 
   it('finalize() sends ForceEndpoint; the final answering it carries fromFinalize', async () => {

@@ -100,6 +100,8 @@ export class AssemblyAILiveTranscriber implements LiveTranscriber {
         ...(session.endpointingMs === false ? {} : { minTurnSilence: session.endpointingMs }),
         ...(session.keyterms.length ? { keytermsPrompt: session.keyterms } : {}),
         ...(session.diarize ? { speakerLabels: true } : {}),
+        // Heartbeats say how much audio AssemblyAI took in, also over silence, where no Turn comes.
+        sessionHeartbeat: true,
         connectTimeout: this.options.connectTimeoutMs ?? 5000,
         maxConnectionRetries: 0,
       });
@@ -139,6 +141,8 @@ class AssemblyAILiveConnection implements LiveConnection {
   private turnStarted = false;
   /** End of the last final, seconds: where an empty final starts. */
   private lastFinalEnd = 0;
+  /** Seconds of audio AssemblyAI has answered for: heartbeats and turns' words. */
+  private processed = 0;
   private closing?: Promise<void>;
   private done = false;
   private lastError?: { code?: number; message: string };
@@ -157,6 +161,9 @@ class AssemblyAILiveConnection implements LiveConnection {
     this.minBytes = Math.ceil((MIN_MESSAGE_MS * bytesPerMs) / this.frameBytes) * this.frameBytes;
     this.maxBytes = Math.floor((MAX_MESSAGE_MS * bytesPerMs) / this.frameBytes) * this.frameBytes;
     transcriber.on('turn', (turn) => this.onTurn(turn));
+    transcriber.on('heartbeat', (beat) => {
+      this.processed = Math.max(this.processed, beat.total_audio_received_ms / 1000);
+    });
     transcriber.on('error', (error: Error & { code?: number }) => {
       this.lastError = { code: error.code, message: error.message };
     });
@@ -174,6 +181,14 @@ class AssemblyAILiveConnection implements LiveConnection {
     this.flush(false);
     this.finalizeAsked = true;
     this.guard(() => this.transcriber.forceEndpoint());
+  }
+
+  /**
+   * For the worker's stall check: AssemblyAI sends nothing over silence (no empty Turns), so
+   * what it processed comes from its heartbeats (`session_heartbeat`) and the words it reported.
+   */
+  processedSeconds(): number {
+    return this.processed;
   }
 
   close(): Promise<void> {
@@ -227,6 +242,8 @@ class AssemblyAILiveConnection implements LiveConnection {
 
   private onTurn(turn: TurnEvent): void {
     if (this.done) return;
+    const lastWord = turn.words.at(-1);
+    if (lastWord) this.processed = Math.max(this.processed, lastWord.end / 1000);
     if (!turn.end_of_turn) {
       if (turn.words.length === 0) return;
       if (!this.turnStarted && this.session.vadEvents)

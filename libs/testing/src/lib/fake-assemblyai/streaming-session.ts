@@ -54,6 +54,8 @@ export interface StreamingSessionSettings {
   speechModel: string;
   /** `speaker_labels=true`: every word and turn is speaker A (the coded speech has one voice). */
   speakerLabels: boolean;
+  /** `session_heartbeat=true`: a `Heartbeat` after each second of audio received (silence included). */
+  heartbeat: boolean;
 }
 
 interface TurnWord {
@@ -79,6 +81,7 @@ export class StreamingSession {
   private turn: TurnWord[] = [];
   private turnOrder = 0;
   private audioMs = 0;
+  private heartbeats = 0;
   private sendChain: Promise<void> = Promise.resolve();
   private failed = false;
   private stalled = false;
@@ -169,6 +172,17 @@ export class StreamingSession {
       this.audioMs - lastEnd >= this.settings.minTurnSilenceMs
     )
       this.endTurn();
+    if (this.settings.heartbeat && Math.floor(this.audioMs / 1000) > this.heartbeats) {
+      this.heartbeats = Math.floor(this.audioMs / 1000);
+      const wallMs = Date.now() - this.startedAt;
+      this.send({
+        type: 'Heartbeat',
+        total_audio_received_ms: Math.round(this.audioMs),
+        total_duration_ms: wallMs,
+        realtime_factor: wallMs > 0 ? this.audioMs / wallMs : 0,
+        max_speech_probability: this.turn.length || this.pending.length ? 0.9 : 0.05,
+      });
+    }
   }
 
   /** Ends the current turn (if it has words): `end_of_turn`, then the formatted copy. */
