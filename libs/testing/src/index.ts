@@ -12,7 +12,6 @@ export { WorkerFleet } from './lib/chaos/worker-fleet';
 export type { WorkerSpec } from './lib/chaos/worker-fleet';
 export { FakeAssemblyAIServer } from './lib/fake-assemblyai-server';
 export type { FakeAssemblyAIServerOptions } from './lib/fake-assemblyai-server';
-export { mulawToPcm } from './lib/fake-assemblyai/streaming-session';
 export type {
   FakeStreamingScript,
   RecordedStreamingConnection,

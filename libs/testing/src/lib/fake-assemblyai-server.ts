@@ -1,7 +1,7 @@
 import type { TranscriptParams } from 'assemblyai';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { assemblyAIErrorBody } from './fake-assemblyai/assemblyai-error-body';
 import {
@@ -242,7 +242,7 @@ export class FakeAssemblyAIServer {
     this.answer(res, record, 200, { token });
   }
 
-  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', this.url);
     if (url.pathname !== STREAMING_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');

@@ -1,6 +1,7 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { AddressInfo, Socket } from 'node:net';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 const HOST = '127.0.0.1';
 
@@ -49,8 +50,8 @@ export class LocalHttpServer {
     return new LocalHttpServer(server, `${scheme}://${HOST}:${(server.address() as AddressInfo).port}`);
   }
 
-  /** Handles HTTP upgrades (WebSockets); without a handler they are refused by Node. */
-  onUpgrade(handle: (req: IncomingMessage, socket: Socket, head: Buffer) => void): void {
+  /** Hands WebSocket upgrade requests to `handle` (a live API on the same port). */
+  onUpgrade(handle: (req: IncomingMessage, socket: Duplex, head: Buffer) => void): void {
     this.server.on('upgrade', handle);
   }
 
