@@ -244,6 +244,26 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
     expect(finalWords(events)).toEqual(['hello', 'world', 'good', 'morning', 'again']);
   });
 
+  it('finalize() with no turn in progress answers at once with an empty fromFinalize final', async () => {
+    const { connection, events } = await open();
+    // 1.5 s: the first turn ended (300 ms of silence after "world"), nothing of the second yet.
+    stream(connection, script.pcm.subarray(0, 48_000));
+    await until(() => finals(events).length === 1, 'the first turn');
+    connection.finalize();
+    expect(finals(events)[1]).toMatchObject({
+      fromFinalize: true,
+      speechFinal: false,
+      words: [],
+      transcript: '',
+      start: expect.closeTo(0.86, 2),
+      duration: 0,
+    });
+    stream(connection, script.pcm.subarray(48_000));
+    await connection.close();
+    expect(finals(events).map((f) => f.fromFinalize)).toEqual([false, true, false]);
+    expect(finalWords(events)).toEqual(['hello', 'world', 'good', 'morning', 'again']);
+  });
+
   it('close() ends a turn still in progress before Termination', async () => {
     const { connection, events } = await open();
     // The stream stops right after "again": no silence for the fake to end the turn on.

@@ -137,7 +137,7 @@ class AssemblyAILiveConnection implements LiveConnection {
   private readonly maxBytes: number;
   private readonly frameBytes: number;
   private finalizeAsked = false;
-  /** Words of the turn already reported by a partial (for SpeechStarted once per turn). */
+  /** A partial reported words of a turn not yet ended (SpeechStarted once per turn; finalize). */
   private turnStarted = false;
   /** End of the last final, seconds: where an empty final starts. */
   private lastFinalEnd = 0;
@@ -179,8 +179,22 @@ class AssemblyAILiveConnection implements LiveConnection {
   finalize(): void {
     if (this.done || this.closing) return;
     this.flush(false);
-    this.finalizeAsked = true;
     this.guard(() => this.transcriber.forceEndpoint());
+    // A turn in progress: its end_of_turn answers the ForceEndpoint. None: AssemblyAI has nothing
+    // to end and says nothing, so the answer (Deepgram's empty from_finalize final) is ours.
+    if (this.turnStarted) this.finalizeAsked = true;
+    else
+      this.emit({
+        type: 'transcript',
+        isFinal: true,
+        speechFinal: false,
+        fromFinalize: true,
+        start: this.lastFinalEnd,
+        duration: 0,
+        transcript: '',
+        confidence: 0,
+        words: [],
+      });
   }
 
   /**
