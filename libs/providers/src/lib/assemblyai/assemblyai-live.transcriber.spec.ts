@@ -361,6 +361,8 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
       await until(() => fake.streamingConnections[0].audioBytes === script.pcm.length, 'all audio');
       expect(finalWords(events)).toEqual(['hello', 'world']);
       expect(failures).toEqual([]);
+      // No heartbeats after the stall (at 2.0 s of 4 s) either: the worker sees audio owed an answer.
+      expect((connection as LiveConnection & { processedSeconds(): number }).processedSeconds()).toBe(2);
       await expect(connection.close()).rejects.toMatchObject({
         kind: 'retryable',
         message: expect.stringContaining('no Termination'),
