@@ -14,6 +14,8 @@ export class ProviderError extends Error {
   /** From a `Retry-After` header: how long the provider asked us to wait. */
   readonly retryAfterMs?: number;
   readonly requestId?: string;
+  /** A live socket's close code when the provider closed it (1006: dropped without a close frame). */
+  readonly closeCode?: number;
 
   constructor(
     message: string,
@@ -23,6 +25,7 @@ export class ProviderError extends Error {
       statusCode?: number;
       retryAfterMs?: number;
       requestId?: string;
+      closeCode?: number;
       cause?: unknown;
     },
   ) {
@@ -33,6 +36,7 @@ export class ProviderError extends Error {
     this.statusCode = details.statusCode;
     this.retryAfterMs = details.retryAfterMs;
     this.requestId = details.requestId;
+    this.closeCode = details.closeCode;
   }
 
   /** One line for the classic `error_history`: provider, status, request id and message. */

@@ -286,7 +286,7 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
       const wrong = new AssemblyAILiveTranscriber({ apiKey: 'wrong-key', baseUrl: fake.url });
       const opening = open(sessionOptions(), wrong);
       await expect(opening).rejects.toBeInstanceOf(ProviderError);
-      await expect(opening).rejects.toMatchObject({ kind: 'permanent', statusCode: 4001 });
+      await expect(opening).rejects.toMatchObject({ kind: 'permanent', closeCode: 4001 });
       expect(fake.streamingConnections[0].ended).toEqual({ code: 4001, reason: 'Not Authorized' });
     });
 
@@ -295,7 +295,7 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
         open(sessionOptions({ format: { encoding: 'linear16', sampleRate: 16_000, channels: 2 } })),
       ).rejects.toMatchObject({ kind: 'permanent' });
       fake.scriptStreaming({ refuse: { code: 4002, reason: 'Insufficient funds' } });
-      await expect(open()).rejects.toMatchObject({ kind: 'permanent', statusCode: 4002 });
+      await expect(open()).rejects.toMatchObject({ kind: 'permanent', closeCode: 4002 });
     });
 
     it('a plain-http base URL is a permanent configuration error (the SDK takes wss only)', async () => {
@@ -324,7 +324,7 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
       stream(connection, script.pcm);
       await until(() => failures.length > 0, 'the drop');
       expect(failures).toHaveLength(1);
-      expect(failures[0]).toMatchObject({ kind: 'retryable', statusCode: 1006 });
+      expect(failures[0]).toMatchObject({ kind: 'retryable', closeCode: 1006, statusCode: undefined });
       expect(finalWords(events)).toEqual(['hello', 'world']);
       expect(fake.streamingConnections[0].ended).toBe('dropped');
       // Nothing more after a failure; close() then rejects instead of hanging.
@@ -342,7 +342,7 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
       const { connection, failures } = await open();
       stream(connection, script.pcm);
       await until(() => failures.length > 0, 'the close');
-      expect(failures).toEqual([expect.objectContaining({ kind: 'retryable', statusCode: code })]);
+      expect(failures).toEqual([expect.objectContaining({ kind: 'retryable', closeCode: code })]);
       expect(failures[0].message).toContain(`closed the stream with ${code}`);
     });
 
@@ -351,7 +351,7 @@ describe('AssemblyAILiveTranscriber against the fake Universal-Streaming v3 serv
       const { connection, failures } = await open();
       stream(connection, script.pcm);
       await until(() => failures.length > 0, 'the close');
-      expect(failures[0]).toMatchObject({ kind: 'permanent', statusCode: 4002 });
+      expect(failures[0]).toMatchObject({ kind: 'permanent', closeCode: 4002 });
     });
 
     it('a stalled stream: no failure from the socket (the worker judges stalls), close() rejects after its bound', async () => {

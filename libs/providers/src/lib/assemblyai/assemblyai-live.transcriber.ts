@@ -327,7 +327,7 @@ class AssemblyAILiveConnection implements LiveConnection {
     return new ProviderError(`AssemblyAI ${what}: ${detail}`, {
       provider: 'assemblyai',
       kind,
-      statusCode: errorCode,
+      closeCode: errorCode,
     });
   }
 
@@ -347,7 +347,7 @@ function liveError(error: unknown, fallback: 'retryable' | 'permanent' = 'retrya
   return new ProviderError(`AssemblyAI streaming refused the connection: ${message}${hint}`, {
     provider: 'assemblyai',
     kind,
-    statusCode: numeric,
+    closeCode: numeric,
     cause: error,
   });
 }
