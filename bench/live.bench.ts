@@ -2,8 +2,8 @@
 // frames, real-time pace) straight to the fake Deepgram vs through the router → Redis →
 // worker-deepgram → fake Deepgram, in the same run, at 1, 50 and 200 concurrent streams: added
 // latency of interim and final results (p50/p95), router and worker CPU per stream, Redis bytes
-// per second of audio. `npm run bench:live [-- --concurrency=1,50,200 --utterances=10 --workers=1]`;
-// see BENCHMARKS.md.
+// per second of audio. `npm run bench:live [-- --concurrency=1,50,200 --utterances=10 --workers=1
+// --streams-per-client=25]`; see BENCHMARKS.md.
 import './transport/silent-logs';
 import { formatLiveBench, runLiveBench } from '../apps/chaos-e2e/src/live/live-bench-run';
 
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     utterances: Number(option('utterances', '10')),
     seed: 20261202,
     workers: Number(option('workers', '1')),
+    streamsPerClient: Number(option('streams-per-client', '25')),
     progress: (line) => console.log(`[bench:live] ${line}`),
   });
   console.log(

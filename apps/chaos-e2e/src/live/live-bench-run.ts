@@ -18,6 +18,8 @@ export interface LiveBenchOptions {
   seed: number;
   /** Live worker-deepgram processes behind the router. */
   workers: number;
+  /** Streams per client process. */
+  streamsPerClient: number;
   progress?: (line: string) => void;
 }
 
@@ -30,6 +32,8 @@ export interface LivePathMeasure {
   streamsClean: number;
   /** Streams that ended with anything but close 1000 after CloseStream, or with a client error. */
   streamsFailed: number;
+  /** Why streams failed or were not clean: close codes and reasons, client errors, verdict lines, counted. */
+  failures: Record<string, number>;
 }
 
 export interface LiveBenchRow {
@@ -87,39 +91,51 @@ export async function runLiveBench(options: LiveBenchOptions): Promise<LiveBench
       pace: 1,
       closeTimeoutMs: 60_000,
     });
-    const measure = async (client: LiveClientProcess, streams: number): Promise<LivePathMeasure> => {
-      await client.finished(audioSecondsPerStream * 1000 + 120_000);
+    // The streams are spread over client processes (one event loop cannot pace hundreds of
+    // sockets' 100 ms frames), each with its own share.
+    const measure = async (url: string, apiKey: string, streams: number): Promise<LivePathMeasure> => {
+      const shares = Array.from({ length: Math.ceil(streams / options.streamsPerClient) }, (_, i) =>
+        Math.min(options.streamsPerClient, streams - i * options.streamsPerClient),
+      );
+      const clients = shares.map((share) => LiveClientProcess.start(config(url, apiKey, share)));
+      await Promise.all(clients.map((client) => client.finished(audioSecondsPerStream * 1000 + 120_000)));
       const interim: number[] = [];
       const final: number[] = [];
       let streamsClean = 0;
       let streamsFailed = 0;
-      for (let s = 0; s < streams; s++) {
-        const results = client.results(s);
-        for (const r of results) {
-          if (!r.words.length || r.latencyMs === undefined) continue;
-          (r.isFinal ? final : interim).push(r.latencyMs);
+      const failures: Record<string, number> = {};
+      const tally = (why: string) => (failures[why] = (failures[why] ?? 0) + 1);
+      clients.forEach((client, c) => {
+        for (let s = 0; s < shares[c]; s++) {
+          const results = client.results(s);
+          for (const r of results) {
+            if (!r.words.length || r.latencyMs === undefined) continue;
+            (r.isFinal ? final : interim).push(r.latencyMs);
+          }
+          const problems = judgeLiveFinals(script.words, results, 100).problems;
+          if (problems.length === 0) streamsClean += 1;
+          else tally(`finals: ${problems[0].replace(/:.*/, '')}`);
+          const close = client.lines.find((l) => l.s === s && l.ev === 'close');
+          const errors = client.lines.flatMap((l) => (l.s === s && l.ev === 'error' ? [l.message] : []));
+          errors.forEach((message) => tally(`client error: ${message}`));
+          if (close?.ev === 'close' && close.code !== 1000) tally(`close ${close.code}: ${close.reason}`);
+          if (errors.length || close?.ev !== 'close' || close.code !== 1000) streamsFailed += 1;
         }
-        if (judgeLiveFinals(script.words, results, 100).problems.length === 0) streamsClean += 1;
-        const close = client.lines.find((l) => l.s === s && l.ev === 'close');
-        const failed = client.lines.some((l) => l.s === s && l.ev === 'error');
-        if (failed || close?.ev !== 'close' || close.code !== 1000) streamsFailed += 1;
-      }
+      });
       return {
         streams,
         interim: percentiles(interim),
         final: percentiles(final),
         streamsClean,
         streamsFailed,
+        failures,
       };
     };
 
     const rows: LiveBenchRow[] = [];
     for (const streams of options.concurrency) {
       say(`${streams} stream(s): straight to the fake Deepgram`);
-      const direct = await measure(
-        LiveClientProcess.start(config(stack.deepgram.url, stack.deepgram.apiKey, streams)),
-        streams,
-      );
+      const direct = await measure(stack.deepgram.url, stack.deepgram.apiKey, streams);
       say(`${streams} stream(s): through the router`);
       const workers = stack.fleet.running().map((w) => w.process.pid);
       const cpu = () => ({
@@ -128,10 +144,7 @@ export async function runLiveBench(options: LiveBenchOptions): Promise<LiveBench
       });
       const cpuBefore = cpu();
       const netBefore = await stack.redisNetBytes();
-      const routed = await measure(
-        LiveClientProcess.start(config(stack.routerUrl, TEST_ADMIN_API_KEY, streams)),
-        streams,
-      );
+      const routed = await measure(stack.routerUrl, TEST_ADMIN_API_KEY, streams);
       const cpuAfter = cpu();
       const netAfter = await stack.redisNetBytes();
       const streamSeconds = streams * audioSecondsPerStream;
@@ -186,5 +199,15 @@ export function formatLiveBench(report: LiveBenchReport): string {
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((row) => row[c].length)));
   const line = (row: string[]) => row.map((cell, c) => cell.padStart(widths[c])).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  const failures = report.rows.flatMap((r) =>
+    (['direct', 'routed'] as const).flatMap((path) =>
+      Object.entries(r[path].failures).map(([why, n]) => `${r.streams} streams, ${path}: ${n} × ${why}`),
+    ),
+  );
+  return [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.map(line),
+    ...(failures.length ? ['', 'streams not clean:', ...failures] : []),
+  ].join('\n');
 }

@@ -7,7 +7,13 @@ jest.setTimeout(180_000);
 
 describe('live benchmark (fast variant)', () => {
   it('measures both paths at each concurrency with every stream transcribed whole', async () => {
-    const report = await runLiveBench({ concurrency: [1, 3], utterances: 2, seed: 11, workers: 1 });
+    const report = await runLiveBench({
+      concurrency: [1, 3],
+      utterances: 2,
+      seed: 11,
+      workers: 1,
+      streamsPerClient: 2,
+    });
     console.log(
       `live bench (fast variant), ${report.audioSecondsPerStream.toFixed(1)} s per stream\n${formatLiveBench(report)}`,
     );

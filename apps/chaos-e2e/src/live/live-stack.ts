@@ -1,10 +1,13 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   AppProcess,
   FakeAssemblyAIServer,
   FakeDeepgramServer,
   RedisHarness,
   TEST_ADMIN_API_KEY,
+  createTestCertificates,
   WorkerFleet,
   WorkerSpec,
   deepgramWorkerEnv,
@@ -35,12 +38,19 @@ export class LiveStack {
     readonly router: AppProcess,
     readonly routerUrl: string,
     readonly fleet: WorkerFleet,
+    private readonly certificateDir: string,
   ) {}
 
   static async start(options: LiveStackOptions): Promise<LiveStack> {
     const harness = await RedisHarness.start({ ownServer: true });
     const deepgram = await FakeDeepgramServer.start();
-    const assemblyai = await FakeAssemblyAIServer.start();
+    // AssemblyAI's streaming SDK takes only wss://: the fake serves TLS with a throwaway CA that
+    // the AssemblyAI workers trust (NODE_EXTRA_CA_CERTS).
+    const certificateDir = mkdtempSync(join(tmpdir(), 'live-stack-'));
+    const certificates = createTestCertificates(certificateDir);
+    const assemblyai = await FakeAssemblyAIServer.start({
+      tls: { cert: readFileSync(certificates.serverCertFile), key: readFileSync(certificates.serverKeyFile) },
+    });
     const live = liveEnv(options);
     const port = await freePort();
     const router = await AppProcess.start('router', {
@@ -67,11 +77,30 @@ export class LiveStack {
           CONSUMER_NAME: `assemblyai-live-${i}`,
           ASSEMBLYAI_API_KEY: assemblyai.apiKey,
           ASSEMBLYAI_BASE_URL: assemblyai.url,
+          NODE_EXTRA_CA_CERTS: certificates.caFile,
         },
       });
     const fleet = new WorkerFleet(specs);
     await fleet.start();
-    return new LiveStack(harness, deepgram, assemblyai, router, `http://127.0.0.1:${port}`, fleet);
+    return new LiveStack(
+      harness,
+      deepgram,
+      assemblyai,
+      router,
+      `http://127.0.0.1:${port}`,
+      fleet,
+      certificateDir,
+    );
+  }
+
+  /**
+   * The fake Deepgram drops (TCP destroyed, no close frame) every live socket still open: the
+   * session's provider connection, mid-utterance. Returns how many it dropped.
+   */
+  dropDeepgramLiveSockets(): number {
+    const open = this.deepgram.liveConnections.filter((c) => c.record.closeCode === undefined);
+    for (const connection of open) connection.drop();
+    return open.length;
   }
 
   /** Redis `INFO stats` network counters: bytes the server read and wrote so far. */
@@ -92,13 +121,14 @@ export class LiveStack {
     await this.deepgram.close().catch(() => undefined);
     await this.assemblyai.close().catch(() => undefined);
     await this.harness.close();
+    rmSync(this.certificateDir, { recursive: true, force: true });
   }
 }
 
-/** Settings of the live path every process reads. */
+/** Settings of the live path: the workers' session lease, how often the router checks it. */
 function liveEnv(options: LiveStackOptions): Record<string, string> {
   return {
-    LIVE_LEASE_MS: String(options.leaseMs),
+    LIVE_SESSION_LEASE_MS: String(options.leaseMs),
     LIVE_LEASE_CHECK_MS: String(Math.max(50, Math.floor(options.leaseMs / 5))),
     LIVE_MAX_SESSIONS: '500',
     ...options.env,
