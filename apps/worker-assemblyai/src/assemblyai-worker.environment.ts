@@ -51,4 +51,14 @@ export class AssemblyAIWorkerEnvironment extends WorkerEnvironment {
 
   /** Comma list of terms boosted on every request. */
   ASSEMBLYAI_KEYTERMS = '';
+
+  /** Live sessions: the v3 WebSocket URL; empty derives it from ASSEMBLYAI_BASE_URL. */
+  @Matches(/^(wss:\/\/\S+)?$/, { message: 'ASSEMBLYAI_STREAMING_URL must be a wss:// URL (or empty)' })
+  ASSEMBLYAI_STREAMING_URL = '';
+
+  /** Live sessions: streaming `speech_model`; empty picks by language (universal-streaming-english / -multilingual). */
+  @Matches(/^[a-z0-9._-]*$/i, {
+    message: 'ASSEMBLYAI_STREAMING_MODEL must be a model name such as universal-streaming-english',
+  })
+  ASSEMBLYAI_STREAMING_MODEL = '';
 }

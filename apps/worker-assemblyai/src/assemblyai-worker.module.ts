@@ -1,10 +1,11 @@
+import type { DynamicModule } from '@nestjs/common';
 import { keywordList } from '@streamscribe/contracts';
 import { reachableCheck } from '@streamscribe/observability';
-import { AssemblyAIProvider } from '@streamscribe/providers';
-import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
+import { AssemblyAILiveTranscriber, AssemblyAIProvider, LIVE_TRANSCRIBER } from '@streamscribe/providers';
+import { TranscriptionWorkerModule, WORKER_ENVIRONMENT } from '@streamscribe/worker-runtime';
 import { AssemblyAIWorkerEnvironment } from './assemblyai-worker.environment';
 
-export const AssemblyAIWorkerModule = TranscriptionWorkerModule.forProvider({
+const batchModule = TranscriptionWorkerModule.forProvider({
   provider: 'assemblyai',
   environment: AssemblyAIWorkerEnvironment,
   createProvider: (env) => {
@@ -24,3 +25,23 @@ export const AssemblyAIWorkerModule = TranscriptionWorkerModule.forProvider({
   },
   readinessChecks: (env) => [reachableCheck('assemblyai-api', env.ASSEMBLYAI_BASE_URL)],
 });
+
+/** The batch worker, serving live sessions too: AssemblyAI Universal-Streaming v3 (LIVE_TRANSCRIBER). */
+export const AssemblyAIWorkerModule: DynamicModule = {
+  ...batchModule,
+  providers: [
+    ...(batchModule.providers ?? []),
+    {
+      provide: LIVE_TRANSCRIBER,
+      inject: [WORKER_ENVIRONMENT],
+      useFactory: (env: AssemblyAIWorkerEnvironment) =>
+        new AssemblyAILiveTranscriber({
+          apiKey: env.ASSEMBLYAI_API_KEY,
+          baseUrl: env.ASSEMBLYAI_BASE_URL,
+          streamingUrl: env.ASSEMBLYAI_STREAMING_URL || undefined,
+          speechModel: env.ASSEMBLYAI_STREAMING_MODEL || undefined,
+        }),
+    },
+  ],
+  exports: [...(batchModule.exports ?? []), LIVE_TRANSCRIBER],
+};

@@ -20,6 +20,11 @@ export {
 export type { DeepgramLiveOptions } from './lib/deepgram/deepgram-live.options';
 export { ASSEMBLYAI_DEFAULT_BASE_URL } from './lib/assemblyai/assemblyai-provider.options';
 export { AssemblyAIProvider } from './lib/assemblyai/assemblyai.provider';
+export {
+  AssemblyAILiveTranscriber,
+  assemblyAIStreamingUrl,
+} from './lib/assemblyai/assemblyai-live.transcriber';
+export type { AssemblyAILiveOptions } from './lib/assemblyai/assemblyai-live.transcriber';
 export { LIVE_TRANSCRIBER } from './lib/live/live-transcriber';
 export type {
   LiveConnection,

@@ -15,6 +15,13 @@ export { AppProcess } from './lib/app-process';
 export { WorkerFleet } from './lib/chaos/worker-fleet';
 export type { WorkerSpec } from './lib/chaos/worker-fleet';
 export { FakeAssemblyAIServer } from './lib/fake-assemblyai-server';
+export type { FakeAssemblyAIServerOptions } from './lib/fake-assemblyai-server';
+export type {
+  FakeStreamingScript,
+  RecordedStreamingConnection,
+} from './lib/fake-assemblyai/streaming-session';
+export type { LocalServerTls } from './lib/fake-server/local-http-server';
+export { trustTestCertificateAuthority } from './lib/fake-server/trust-test-ca';
 export { until } from './lib/until';
 export { parsePrometheusText, sampleValue } from './lib/prometheus-exposition';
 export { startStandInWorker } from './lib/stand-in-worker';

@@ -1,7 +1,14 @@
 import type { TranscriptParams } from 'assemblyai';
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
 import { assemblyAIErrorBody } from './fake-assemblyai/assemblyai-error-body';
+import {
+  FakeStreamingScript,
+  RecordedStreamingConnection,
+  StreamingSession,
+} from './fake-assemblyai/streaming-session';
 import {
   finishedTranscript,
   pendingTranscript,
@@ -10,7 +17,7 @@ import {
 } from './fake-assemblyai/transcript-job';
 import { FailurePlan } from './fake-server/failure-plan';
 import { InjectedFailure, playConnectionFailure } from './fake-server/injected-failure';
-import { LatencyFor, LocalHttpServer, readBody } from './fake-server/local-http-server';
+import { LatencyFor, LocalHttpServer, LocalServerTls, readBody } from './fake-server/local-http-server';
 import { RecordedRequest, recordOf } from './fake-server/recorded-request';
 
 export interface FakeAssemblyAIServerOptions {
@@ -18,10 +25,26 @@ export interface FakeAssemblyAIServerOptions {
   apiKey?: string;
   /** @defaultValue 0 (a free port) */
   port?: number;
+  /**
+   * Serve HTTPS and WSS with this certificate (the SDK's streaming transcriber insists on
+   * `wss://`; make one with createTestCertificates and trust its CA in the client).
+   */
+  tls?: LocalServerTls;
+  /**
+   * Audio messages outside this range of ms are refused with AssemblyAI's 3007, as the real
+   * service does (50–1000 ms). @defaultValue { min: 50, max: 1000 }
+   */
+  streamingChunkMs?: { min: number; max: number };
 }
 
 /** The async API's endpoints, for failures aimed at one of them. */
-export type AssemblyAIEndpoint = 'upload' | 'submit' | 'poll';
+export type AssemblyAIEndpoint = 'upload' | 'submit' | 'poll' | 'token';
+
+const STREAMING_PATH = '/v3/ws';
+const TOKEN_PATH = '/v3/token';
+const STREAMING_ENCODINGS = new Set(['pcm_s16le', 'pcm_mulaw']);
+/** AssemblyAI's default `min_turn_silence` (ms). */
+const DEFAULT_MIN_TURN_SILENCE_MS = 400;
 
 const SPEECH_MODELS = new Set(['best', 'nano', 'slam-1', 'universal']);
 const KEYTERM_MODELS = new Set(['slam-1', 'universal']);
@@ -43,6 +66,15 @@ const UPLOAD_PATH = /^\/upload\/([^/]+)$/;
  *
  * Per request, in order: recorded, body read, latency waited, an injected failure played if one
  * is due (before authentication, as an outage or throttle would be), then the key checked.
+ *
+ * Universal-Streaming v3 on the same server: `GET /v3/token?expires_in_seconds=N` answers a
+ * one-use temporary `{ token }`; the WebSocket `/v3/ws` takes the key in `Authorization` or a
+ * token in `?token=`, `sample_rate`, `encoding` (pcm_s16le, pcm_mulaw), `min_turn_silence`,
+ * `format_turns`, `speech_model`, `speaker_labels`, `session_heartbeat`, `keyterms_prompt` (JSON), and plays a StreamingSession (see
+ * fake-assemblyai/streaming-session.ts): `Begin`, `Turn`s from the coded words of
+ * spoken-words.ts, `Termination`. A bad key or token: `Error` frame 4001 then close 4001.
+ * Each connection may be scripted (`scriptStreaming`): drop, stall, close with a code, refuse,
+ * answer slowly.
  */
 export class FakeAssemblyAIServer {
   static readonly DEFAULT_API_KEY = 'fake-assemblyai-key';
@@ -53,7 +85,12 @@ export class FakeAssemblyAIServer {
     upload: new FailurePlan(),
     submit: new FailurePlan(),
     poll: new FailurePlan(),
+    token: new FailurePlan(),
   };
+  private readonly streamingRecords: RecordedStreamingConnection[] = [];
+  private streamingScripts: FakeStreamingScript[] = [];
+  private readonly tokens = new Set<string>();
+  private readonly wss = new WebSocketServer({ noServer: true });
   private readonly uploads = new Map<string, Buffer>();
   private readonly jobs = new Map<string, TranscriptJob>();
   private transcriptErrors: string[] = [];
@@ -65,10 +102,14 @@ export class FakeAssemblyAIServer {
   private constructor(
     /** The accepted API key. */
     readonly apiKey: string,
+    private readonly chunkMs: { min: number; max: number },
   ) {}
 
   static async start(opts: FakeAssemblyAIServerOptions = {}): Promise<FakeAssemblyAIServer> {
-    const fake = new FakeAssemblyAIServer(opts.apiKey ?? FakeAssemblyAIServer.DEFAULT_API_KEY);
+    const fake = new FakeAssemblyAIServer(
+      opts.apiKey ?? FakeAssemblyAIServer.DEFAULT_API_KEY,
+      opts.streamingChunkMs ?? { min: 50, max: 1000 },
+    );
     fake.http = await LocalHttpServer.listen(
       opts.port ?? 0,
       (req, res) => fake.handle(req, res),
@@ -81,13 +122,30 @@ export class FakeAssemblyAIServer {
           assemblyAIErrorBody(500, `fake AssemblyAI server failed: ${String(error)}`),
         );
       },
+      opts.tls,
     );
+    fake.http.onUpgrade((req, socket, head) => fake.upgrade(req, socket, head));
     return fake;
   }
 
-  /** Base URL, `http://127.0.0.1:PORT`, for the SDK's `baseUrl`. */
+  /** Base URL, `http://127.0.0.1:PORT` (`https://` with `tls`), for the SDK's `baseUrl`. */
   get url(): string {
     return this.http.url;
+  }
+
+  /** The streaming endpoint, `wss://127.0.0.1:PORT/v3/ws` (`ws://` without `tls`). */
+  get streamingUrl(): string {
+    return `${this.url.replace(/^http/, 'ws')}${STREAMING_PATH}`;
+  }
+
+  /** Every streaming connection since start or the last `reset()`, oldest first. */
+  get streamingConnections(): readonly RecordedStreamingConnection[] {
+    return this.streamingRecords;
+  }
+
+  /** The next streaming connections play these scripts, one each, in order. */
+  scriptStreaming(...scripts: FakeStreamingScript[]): void {
+    this.streamingScripts.push(...scripts);
   }
 
   /** Every request received since start or the last `reset()`, oldest first; `json` holds a submit's params. */
@@ -134,9 +192,15 @@ export class FakeAssemblyAIServer {
     this.latency = 0;
     this.pollsPerStage = 1;
     this.reportedDuration = undefined;
+    this.streamingRecords.length = 0;
+    this.streamingScripts = [];
+    this.tokens.clear();
   }
 
+  /** Closes the server and ends every streaming connection (as a crash would: no close frame). */
   close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    this.wss.close();
     return this.http.close();
   }
 
@@ -147,7 +211,7 @@ export class FakeAssemblyAIServer {
     record.bodyLength = body.length;
     const endpoint = endpointOf(record);
     if (!endpoint) {
-      const detail = `the fake AssemblyAI server serves POST /v2/upload, POST /v2/transcript and GET /v2/transcript/{id}, not ${record.method} ${record.path}`;
+      const detail = `the fake AssemblyAI server serves POST /v2/upload, POST /v2/transcript, GET /v2/transcript/{id}, GET /v3/token and WebSocket /v3/ws, not ${record.method} ${record.path}`;
       return this.answer(res, record, 404, assemblyAIErrorBody(404, detail));
     }
     await this.http.sleep(typeof this.latency === 'function' ? this.latency(record) : this.latency);
@@ -157,9 +221,89 @@ export class FakeAssemblyAIServer {
     if (failure) return this.play(failure, res, record);
     if (req.headers.authorization !== this.apiKey)
       return this.answer(res, record, 401, assemblyAIErrorBody(401));
+    if (endpoint === 'token') return this.token(record, res);
     if (endpoint === 'upload') return this.upload(body, res, record);
     if (endpoint === 'submit') return this.submit(body, res, record);
     return this.poll(TRANSCRIPT_PATH.exec(record.path)?.[1] ?? '', res, record);
+  }
+
+  /** `GET /v3/token`: a temporary token for one streaming connection. */
+  private token(record: RecordedRequest, res: ServerResponse): void {
+    const expires = Number(record.query['expires_in_seconds']);
+    if (!Number.isInteger(expires) || expires < 1 || expires > 600)
+      return this.answer(
+        res,
+        record,
+        400,
+        assemblyAIErrorBody(400, 'expires_in_seconds must be an integer between 1 and 600'),
+      );
+    const token = randomUUID();
+    this.tokens.add(token);
+    this.answer(res, record, 200, { token });
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', this.url);
+    if (url.pathname !== STREAMING_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const query = Object.fromEntries(url.searchParams.entries());
+    const record: RecordedStreamingConnection = {
+      query,
+      headers: req.headers,
+      audioBytes: 0,
+      audioMessages: 0,
+      received: [],
+      sent: [],
+    };
+    this.streamingRecords.push(record);
+    const script = this.streamingScripts.shift() ?? {};
+    this.wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
+      ws.on('close', (code, reason) => (record.ended ??= { code, reason: reason.toString('utf8') }));
+      // Like AssemblyAI, credentials and parameters are judged after the upgrade: Error frame, close.
+      const refusal = this.refusalOf(req, query);
+      const session = new StreamingSession(
+        ws,
+        {
+          encoding: query['encoding'] === 'pcm_mulaw' ? 'pcm_mulaw' : 'pcm_s16le',
+          sampleRate: Number(query['sample_rate']),
+          minTurnSilenceMs: Number(
+            query['min_turn_silence'] ??
+              query['min_end_of_turn_silence_when_confident'] ??
+              DEFAULT_MIN_TURN_SILENCE_MS,
+          ),
+          formatTurns: query['format_turns'] === 'true',
+          minChunkMs: this.chunkMs.min,
+          maxChunkMs: this.chunkMs.max,
+          speechModel: query['speech_model'] ?? 'universal-streaming-english',
+          speakerLabels: query['speaker_labels'] === 'true',
+          heartbeat: query['session_heartbeat'] === 'true',
+        },
+        refusal ? { ...script, refuse: refusal } : script,
+        record,
+      );
+      session.begin();
+    });
+  }
+
+  private refusalOf(
+    req: IncomingMessage,
+    query: Record<string, string>,
+  ): { code: number; reason: string } | undefined {
+    const token = query['token'];
+    const authorized =
+      token !== undefined ? this.tokens.delete(token) : req.headers.authorization === this.apiKey;
+    if (!authorized) return { code: 4001, reason: 'Not Authorized' };
+    const rate = Number(query['sample_rate']);
+    if (!Number.isInteger(rate) || rate <= 0)
+      return { code: 4000, reason: 'Sample rate must be a positive integer' };
+    if (query['encoding'] !== undefined && !STREAMING_ENCODINGS.has(query['encoding']))
+      return { code: 3006, reason: `Input validation error: unsupported encoding ${query['encoding']}` };
+    const silence = query['min_turn_silence'];
+    if (silence !== undefined && !(Number(silence) >= 0))
+      return { code: 3006, reason: 'Input validation error: min_turn_silence must be a number' };
+    return undefined;
   }
 
   private upload(body: Buffer, res: ServerResponse, record: RecordedRequest): void {
@@ -252,5 +396,6 @@ function endpointOf(record: RecordedRequest): AssemblyAIEndpoint | undefined {
   if (record.method === 'POST' && record.path === '/v2/upload') return 'upload';
   if (record.method === 'POST' && record.path === '/v2/transcript') return 'submit';
   if (record.method === 'GET' && TRANSCRIPT_PATH.test(record.path)) return 'poll';
+  if (record.method === 'GET' && record.path === TOKEN_PATH) return 'token';
   return undefined;
 }

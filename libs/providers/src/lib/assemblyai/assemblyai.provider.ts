@@ -38,7 +38,8 @@ export class AssemblyAIProvider implements TranscriptionProvider {
       languages: 'any',
       diarization: true,
       wordTimestamps: true,
-      // The async API; AssemblyAI's streaming API is a different transport this worker does not use.
+      // Chunks go through the async API, not in real time; the worker's live sessions use the
+      // streaming API through AssemblyAILiveTranscriber (LIVE_TRANSCRIBER) instead.
       streaming: false,
       maxAudioSeconds: options.maxAudioSeconds ?? ASSEMBLYAI_DEFAULT_MAX_AUDIO_SECONDS,
     };
