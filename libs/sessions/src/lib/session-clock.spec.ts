@@ -157,7 +157,7 @@ describe('speaker labels across chunks', () => {
   });
 
   it('says nothing of speakers when no word has one', () => {
-    const plain = two.map((r) => ({ ...r, words: r.words.map(({ speaker, ...w }) => w) }));
+    const plain = two.map((r) => ({ ...r, words: r.words.map((w) => ({ ...w, speaker: undefined })) }));
     expect(assembleTranscript('s', {}, index, plain).speakers).toBeUndefined();
   });
 });
