@@ -44,6 +44,7 @@ import { FileChunk, FileUpload } from './audio-intake/streaming-upload';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusReport } from './consensus/consensus-report';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
+import { apiError } from './http/api-error';
 import { ChosenProvider, ProviderChooser } from './provider-chooser';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
@@ -275,10 +276,11 @@ export class TranscriptionRouterService {
   }
 
   /**
-   * Where a file goes, and whether whole or in chunks. Whole: `split=false` (refused when no provider
-   * takes it whole, or it is over WHOLE_FILE_MAX_BYTES), or by default with `diarize=true` when the
-   * chosen provider takes the whole file in one call: speaker labels then hold across the file.
-   * Otherwise in chunks of the upload's chunk length, routed for that length.
+   * Where a file goes, and whether whole or in chunks. Whole: `split=false` (refused when the
+   * provider asked for cannot take it in one call, no provider can, or it is over
+   * WHOLE_FILE_MAX_BYTES), or by default with `diarize=true` when a provider that takes the whole
+   * file in one call is available: speaker labels then hold across the file. Otherwise in chunks of
+   * the upload's chunk length, routed for that length.
    */
   private async fileRoute(
     session: SessionRef,
@@ -294,37 +296,60 @@ export class TranscriptionRouterService {
   }> {
     const asked = query.split === false;
     const forSpeakers = query.split === undefined && query.diarize === true;
-    const fits = upload.sampleBytes <= this.env.WHOLE_FILE_MAX_BYTES;
-    if (asked && !fits)
-      throw refusal(
-        413,
-        'upload_too_large',
-        `split=false sends the file as one piece: its ${upload.sampleBytes} bytes of samples are over the ${this.env.WHOLE_FILE_MAX_BYTES} of WHOLE_FILE_MAX_BYTES; leave split out to have it cut`,
-      );
     let reason: FileSplit['reason'] = query.split === true ? 'split_true' : 'default';
-    if ((asked || forSpeakers) && fits) {
-      const routing = await this.routingRequest(session, query, fallback, upload.durationSeconds);
-      try {
-        const choice = await this.chooser.choose(routing);
-        return {
-          upload: await upload.whole(),
-          routing,
-          choice,
-          chunkSeconds: upload.durationSeconds,
-          split: { mode: 'whole', reason: asked ? 'split_false' : 'diarization' },
-        };
-      } catch (error) {
-        // No provider takes it whole: a file asked to go whole is refused (422), one with speakers is cut.
-        if (asked || !isNoCapableProvider(error)) throw error;
-        reason = 'no_provider_takes_it_whole';
+    if (asked || forSpeakers) {
+      const tooLong = await this.wholeFileProblem(query, upload);
+      if (tooLong && asked) throw tooLong.error;
+      if (tooLong) reason = tooLong.reason;
+      else {
+        const routing = await this.routingRequest(session, query, fallback, upload.durationSeconds);
+        try {
+          const choice = await this.chooser.choose(routing);
+          return {
+            upload: await upload.whole(),
+            routing,
+            choice,
+            chunkSeconds: upload.durationSeconds,
+            split: { mode: 'whole', reason: asked ? 'split_false' : 'diarization' },
+          };
+        } catch (error) {
+          // Nothing can take it whole now: asked for, that is the answer; for speakers, it is cut.
+          if (asked || !isRoutingRefusal(error)) throw error;
+          reason = 'no_provider_takes_it_whole';
+        }
       }
-    } else if (forSpeakers) {
-      reason = 'over_whole_file_max_bytes';
     }
     const chunkSeconds = Math.min(upload.durationSeconds, upload.chunkSeconds);
     const routing = await this.routingRequest(session, query, fallback, chunkSeconds);
     const choice = await this.chooser.choose(routing);
     return { upload, routing, choice, chunkSeconds, split: { mode: 'chunks', reason } };
+  }
+
+  /** Why a file cannot go whole before any routing: too many bytes, or longer than the named provider takes. */
+  private async wholeFileProblem(
+    query: TranscriptionQuery,
+    upload: FileUpload,
+  ): Promise<{ reason: FileSplit['reason']; error: HttpException } | undefined> {
+    if (upload.sampleBytes > this.env.WHOLE_FILE_MAX_BYTES)
+      return {
+        reason: 'over_whole_file_max_bytes',
+        error: refusal(
+          413,
+          'upload_too_large',
+          `split=false sends the file as one piece: its ${upload.sampleBytes} bytes of samples are over the ${this.env.WHOLE_FILE_MAX_BYTES} of WHOLE_FILE_MAX_BYTES; leave split out to have it cut`,
+        ),
+      };
+    if (!query.provider) return undefined;
+    const limit = await this.chooser.maxAudioSeconds(query.provider);
+    if (upload.durationSeconds <= limit) return undefined;
+    return {
+      reason: 'no_provider_takes_it_whole',
+      error: apiError(
+        422,
+        'no_capable_provider',
+        `split=false: ${query.provider} takes at most ${limit} s in one call and this file is ${upload.durationSeconds.toFixed(1)} s; leave split out to have it cut, or name a provider with a longer limit`,
+      ),
+    };
   }
 
   /** What consensus made of a session's chunks: combined text, each provider's hypothesis, agreement. */
@@ -483,10 +508,9 @@ async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
   return accepted;
 }
 
-function isNoCapableProvider(error: unknown): boolean {
-  if (!(error instanceof HttpException) || error.getStatus() !== 422) return false;
-  const body = error.getResponse();
-  return typeof body === 'object' && (body as { code?: unknown }).code === 'no_capable_provider';
+/** The chooser's "no provider can" (422) or "none is available now" (503). */
+function isRoutingRefusal(error: unknown): boolean {
+  return error instanceof HttpException && [422, 503].includes(error.getStatus());
 }
 
 function assertSessionId(sessionId: string): void {
