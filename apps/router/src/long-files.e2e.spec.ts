@@ -229,6 +229,18 @@ describe('long files: offsets, whole-file mode, speakers', () => {
         ['seven', 65],
         ['eight', 67.5],
       ]);
+      // The live feed's results say where each chunk starts, and their words are on the same clock.
+      const feed = await (await fetch(`${base}/v1/sessions/live-clock/events`)).text();
+      const results = feed
+        .split('\n\n')
+        .filter((frame) => frame.includes('event: result'))
+        .map((frame) => JSON.parse(frame.slice(frame.indexOf('data:') + 5)) as Body);
+      expect(results.map((r) => [r['start'], r['words'][0]['start']])).toEqual([
+        [0, 0],
+        [5, 5],
+        [60, 60],
+        [65, 65],
+      ]);
     });
 
     it('places a chunk that arrived before the one ahead of it once that one is in', async () => {
