@@ -188,6 +188,9 @@ describe('long files: offsets, whole-file mode, speakers', () => {
       ['beta', 30],
       ['gamma', 60],
     ]);
+    const metrics = await (await fetch(`${router.managementUrl}/metrics`)).text();
+    expect(metrics).toMatch(/streamscribe_files_queued_total\{mode="whole",reason="split_false"\} 1\b/);
+    expect(metrics).toMatch(/streamscribe_files_queued_total\{mode="whole",reason="diarization"\} 1\b/);
   });
 
   describe('live sessions posted chunk by chunk', () => {

@@ -267,6 +267,7 @@ export class TranscriptionRouterService {
         await this.cancellation.cancel(session, (error as Error).message).catch(() => undefined);
         throw error;
       }
+      routerMetrics.filesQueued.inc({ mode: split.mode, reason: split.reason });
       return {
         sessionId,
         provider,
