@@ -17,10 +17,12 @@ import { AudioIntake } from './audio-intake.service';
 import { audioRefusal, refusal, refusingBadAudio } from './intake-errors';
 import { UploadBody } from './upload-body';
 
-/** One chunk of a file: a standalone WAV, and how much audio it holds. */
+/** One chunk of a file: a standalone WAV, how much audio it holds and where it starts in the file. */
 export interface FileChunk {
   wav: Buffer;
   seconds: number;
+  /** Where the chunk's first sample lies in the file, in ms: the sum of the durations before it. */
+  offsetMs: number;
 }
 
 /**
@@ -32,7 +34,14 @@ export interface FileUpload {
   chunkCount: number;
   durationSeconds: number;
   chunkSeconds: number;
+  /** Bytes of samples in the whole file (what one whole-file chunk would carry, less its header). */
+  sampleBytes: number;
   chunks: AsyncIterable<FileChunk>;
+  /**
+   * The same upload as one chunk holding the whole file (`?split=false`, diarization). Call it
+   * before reading `chunks`: both read the same request body.
+   */
+  whole(): Promise<FileUpload>;
 }
 
 const L16_SHAPE = { bitsPerSample: 16, encoding: 'pcm' } as const;
@@ -113,7 +122,10 @@ export class StreamingUploads {
       chunkCount: plan.chunkCount,
       durationSeconds: plan.durationSeconds,
       chunkSeconds,
+      sampleBytes: plan.totalBytes,
       chunks: chunksOf(samples, shape, plan),
+      // One chunk as long as the file (a frame's worth more, so rounding never makes two).
+      whole: () => this.planned(shape, totalBytes, plan.durationSeconds + 1 / shape.sampleRate, samples),
     };
   }
 }
@@ -124,11 +136,17 @@ async function* chunksOf(
   plan: ChunkPlan,
 ): AsyncGenerator<FileChunk> {
   const bytesPerSecond = plan.frameBytes * shape.sampleRate;
+  let offsetBytes = 0;
   try {
     for await (const wav of splitAudioStream(samples, shape, plan)) {
       // The header is 44 bytes; an odd-sized data chunk has one pad byte after its samples.
       const sampleBytes = wav.readUInt32LE(40);
-      yield { wav, seconds: sampleBytes / bytesPerSecond };
+      yield {
+        wav,
+        seconds: sampleBytes / bytesPerSecond,
+        offsetMs: Math.round((offsetBytes * 1000) / bytesPerSecond),
+      };
+      offsetBytes += sampleBytes;
     }
   } catch (error) {
     if (error instanceof AudioFormatError) throw refusal(400, 'upload_incomplete', error.message);
