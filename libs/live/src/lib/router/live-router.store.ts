@@ -214,6 +214,12 @@ export class LiveRouterStore {
     }));
   }
 
+  /** The id of the events stream's last entry (where a resumed socket's catch-up ends). */
+  async lastEventId(ref: SessionRef): Promise<string | undefined> {
+    const [last] = await this.redis.xrevrange(this.keys.liveEventsKey(ref), '+', '-', 'COUNT', 1);
+    return last?.[0];
+  }
+
   /** `{worker, epoch}` of the lease holder, or undefined when nobody holds it. */
   async leaseHolder(ref: SessionRef): Promise<{ worker: string; epoch: number } | undefined> {
     const value = await this.redis.get(this.keys.liveLeaseKey(ref));
