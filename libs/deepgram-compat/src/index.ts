@@ -26,3 +26,6 @@ export {
 export { LIVE_CAPABLE_PROVIDERS, LiveListenConnection, compareIds } from './lib/live-listen.connection';
 export type { LiveListenDeps, LiveListenSettings, LiveListenStart } from './lib/live-listen.connection';
 export { liveRouterMetrics } from './lib/live-metrics';
+export { DeepgramListenController } from './lib/deepgram-listen.controller';
+export { deepgramError, deepgramPrerecordedResponse } from './lib/deepgram-prerecorded';
+export type { DeepgramErrorBody } from './lib/deepgram-prerecorded';
