@@ -182,10 +182,14 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
     expect(await redis.hget(keys.liveStateKey(ref), LIVE_STATE_FIELDS.failed)).toBe('deepgram');
   });
 
-  it('resumes with ?session= and resume_after: the finals missed while away, then live; none twice', async () => {
-    worker('deepgram');
+  it('resumes with ?session= and resume_after: the finals missed while away (across a failover), then live; none twice', async () => {
+    // The provider fails while the client is away: the missed finals come from two providers.
+    worker('deepgram', (epoch) =>
+      epoch === 1 ? { failAfterFinals: { finals: 2, code: 'provider_dropped' } } : {},
+    );
+    worker('assemblyai');
     const script = conversation();
-    const first = await connect();
+    const first = await connect({ fallback: 'assemblyai' });
     const cut = 2400 * 32; // 2.4 s: the first utterance and most of the second
     await stream(first, script, 0, cut);
     await until(() => finals(first.messages).length >= 1);
@@ -201,6 +205,10 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
     expect((await second.closed).code).toBe(1000);
     const all = [...finals(seen), ...finals(second.messages)].map((w: Message) => w.word);
     expect(all).toEqual(script.words.map((w) => w.word));
+    const providers = new Set(
+      [...seen, ...second.messages.filter((m) => m.type === 'Results')].map((m) => m.streamscribe.provider),
+    );
+    expect([...providers]).toEqual(['deepgram', 'assemblyai']);
   });
 
   it('closes an idle stream like Deepgram: 1011 NET-0001', async () => {

@@ -80,6 +80,10 @@ export class LiveListenConnection {
   private provider: ProviderName | undefined;
   private providersUsed: ProviderName[] = [];
   private startedEpoch = -1;
+  /** The newest assignment seen in the events stream, in stream order: older ones' events are stale. */
+  private streamEpoch = 0;
+  private writes: Promise<void> = Promise.resolve();
+  private logBroken = false;
   private assignedAt = Date.now();
   private lastLeaseCheck = 0;
   private lastFinalEnd = 0;
@@ -200,10 +204,7 @@ export class LiveListenConnection {
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     if (isBinary) {
       if (bytes.length === 0 || this.closeRequested) return;
-      // Registered in arrival order, each issues its Lua call synchronously: the log keeps the order.
-      void this.ready.then(
-        (ok) => ok && this.deps.store.appendFrame(this.ref, bytes).catch((e: Error) => this.redisTrouble(e)),
-      );
+      this.toLog(() => this.deps.store.appendFrame(this.ref, bytes));
       return;
     }
     let type: unknown;
@@ -213,24 +214,33 @@ export class LiveListenConnection {
       return;
     }
     if (type === 'Finalize' && !this.closeRequested)
-      void this.ready.then(
-        (ok) =>
-          ok && this.deps.store.appendControl(this.ref, 'finalize').catch((e: Error) => this.redisTrouble(e)),
-      );
+      this.toLog(() => this.deps.store.appendControl(this.ref, 'finalize'));
     else if (type === 'CloseStream' && !this.closeRequested) {
       this.closeRequested = true;
-      void this.ready.then(
-        (ok) =>
-          ok && this.deps.store.appendControl(this.ref, 'close').catch((e: Error) => this.redisTrouble(e)),
-      );
+      this.toLog(() => this.deps.store.appendControl(this.ref, 'close'));
     }
     // KeepAlive: the idle timer was reset above; it goes no further than this router.
   }
 
-  private redisTrouble(error: Error): false {
-    this.deps.log.warn({ err: error.message, session: this.sessionId }, 'live audio not logged');
-    this.closeSocket(DEEPGRAM_CLOSE.error, 'audio could not be stored; resume with ?session=');
-    return false;
+  /**
+   * Appends to the audio log strictly one after another, in the order the client sent them (an
+   * EVALSHA retried as EVAL must not let a later frame overtake), once the session exists. A
+   * write that fails ends the socket (the client resumes); nothing after it is logged.
+   */
+  private toLog(write: () => Promise<unknown>): void {
+    this.writes = this.writes.then(async () => {
+      if (this.logBroken || !(await this.ready)) return;
+      try {
+        await write();
+      } catch (error) {
+        this.logBroken = true;
+        this.deps.log.warn(
+          { err: (error as Error).message, session: this.sessionId },
+          'live audio not logged',
+        );
+        this.closeSocket(DEEPGRAM_CLOSE.error, 'audio could not be stored; resume with ?session=');
+      }
+    });
   }
 
   private resetIdle(): void {
@@ -245,7 +255,7 @@ export class LiveListenConnection {
     liveRouterMetrics.idleClosed.inc();
     // Like Deepgram: the stream ends; what was heard is finalized.
     this.closeRequested = true;
-    void this.ready.then((ok) => ok && this.deps.store.appendControl(this.ref, 'close').catch(() => false));
+    this.toLog(() => this.deps.store.appendControl(this.ref, 'close'));
     this.closeSocket(DEEPGRAM_CLOSE.error, NET_0001);
   }
 
@@ -258,12 +268,10 @@ export class LiveListenConnection {
     if (this.over) return;
     if (!this.closeRequested) {
       // Without CloseStream the client may come back (?session=) within the resume window.
-      this.resumeTimer = setTimeout(() => {
-        void this.ready.then(
-          (ok) =>
-            ok && this.deps.store.appendControl(this.ref, 'close', this.connectionId).catch(() => false),
-        );
-      }, this.deps.settings.resumeWindowMs);
+      this.resumeTimer = setTimeout(
+        () => this.toLog(() => this.deps.store.appendControl(this.ref, 'close', this.connectionId)),
+        this.deps.settings.resumeWindowMs,
+      );
       this.resumeTimer.unref();
     }
   }
@@ -287,7 +295,9 @@ export class LiveListenConnection {
   private async onEvent({ id, event }: LiveEventEntry): Promise<void> {
     this.lastId = id;
     if (!event) return;
-    if (event.epoch < this.epoch && event.type !== 'closed' && event.type !== 'error') return; // a stale assignment's
+    // An assignment's events follow its failover event in the stream: an older epoch's after it are stale.
+    if (event.epoch < this.streamEpoch && event.type !== 'closed' && event.type !== 'error') return;
+    this.streamEpoch = Math.max(this.streamEpoch, event.epoch);
     const catchUp = compareIds(id, this.catchUpUntil) <= 0;
     const missed = compareIds(id, this.resumeAfter) > 0;
     switch (event.type) {
@@ -340,6 +350,13 @@ export class LiveListenConnection {
   private async checkOwner(): Promise<void> {
     const { store, settings } = this.deps;
     if (this.epoch === 0) return;
+    if (this.clientGone) {
+      const attached = (await store.state(this.ref))?.attached;
+      if (attached !== this.connectionId) {
+        this.over = true; // another socket resumed the session and supervises it now
+        return;
+      }
+    }
     const holder = await store.leaseHolder(this.ref);
     if (holder && holder.epoch === this.epoch) {
       this.startedEpoch = Math.max(this.startedEpoch, this.epoch);
@@ -348,10 +365,6 @@ export class LiveListenConnection {
     const state = await store.state(this.ref);
     if (!state || (state.status !== 'open' && state.status !== 'closing')) {
       if (!state) this.over = true;
-      return;
-    }
-    if (this.clientGone && state.attached !== this.connectionId) {
-      this.over = true; // another socket resumed the session and supervises it now
       return;
     }
     if (state.epoch !== this.epoch) {
