@@ -185,9 +185,9 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
   it('resumes with ?session= and resume_after: the finals missed while away (across a failover), then live; none twice', async () => {
     // The provider fails while the client is away: the missed finals come from two providers.
     worker('deepgram', (epoch) =>
-      epoch === 1 ? { failAfterFinals: { finals: 2, code: 'provider_dropped' } } : {},
+      epoch === 1 ? { failAfterFinals: { finals: 2, code: 'provider_dropped' }, finalDelayMs: 200 } : {},
     );
-    worker('assemblyai');
+    worker('assemblyai', () => ({ finalDelayMs: 100 }));
     const script = conversation();
     const first = await connect({ fallback: 'assemblyai' });
     const cut = 2400 * 32; // 2.4 s: the first utterance and most of the second
@@ -198,7 +198,15 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
     const lastSeen = seen.at(-1) as Message;
     first.close(); // gone without CloseStream
     await first.closed;
-    // The worker keeps finalizing what was sent; the client comes back for it.
+    // The workers keep finalizing what was sent (4 words end before the cut); the client comes back for it.
+    const ref = keys.session('default', sessionId);
+    const finalsLogged = async () =>
+      (await redis.xrange(keys.liveEventsKey(ref), '-', '+')).filter(([, f]) =>
+        f[1].includes('"isFinal":true'),
+      ).length;
+    const deadline = Date.now() + 20_000;
+    while ((await finalsLogged()) < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBeLessThan(4); // finals were missed while away
     const second = await connect({ session: sessionId, resume_after: lastSeen.streamscribe.event_id });
     await stream(second, script, cut);
     second.sendCloseStream();

@@ -22,6 +22,8 @@ export interface ScriptedJobPlan {
   dieAfterFinals?: number;
   /** Write `failed` with this code after this many finals in the session, then release the lease. */
   failAfterFinals?: { finals: number; code: LiveFailureCode };
+  /** Wait this long before each final (a slow provider). */
+  finalDelayMs?: number;
 }
 
 /**
@@ -133,6 +135,7 @@ export class ScriptedLiveWorker {
             const heardMs = (pushed * 1000) / bps;
             while (heard.length > 0 && heard[0].endMs <= heardMs) {
               const word = heard.shift() as DetectedWord;
+              if (plan.finalDelayMs) await new Promise((r) => setTimeout(r, plan.finalDelayMs));
               const finals = Number(await this.redis.hincrby(stateKey, 'scriptedFinals', 1)) - 1;
               if (plan.dieAfterFinals !== undefined && finals >= plan.dieAfterFinals) {
                 await this.redis.hincrby(stateKey, 'scriptedFinals', -1);
