@@ -227,6 +227,43 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
     expect(closed.reason).toMatch(/NET-0001/);
   });
 
+  it('KeepAlive keeps a silent stream open past the idle timeout', async () => {
+    worker('deepgram');
+    const ws = new WebSocket(`${router.base.replace(/^http/, 'ws')}/v1/listen?encoding=linear16`, [
+      'token',
+      TEST_ADMIN_API_KEY,
+    ]);
+    const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+    await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+    expect(ws.protocol).toBe('token'); // the key is never echoed back
+    for (let i = 0; i < 8; i++) {
+      ws.send(JSON.stringify({ type: 'KeepAlive' }));
+      await new Promise((r) => setTimeout(r, 500)); // 4 s in all, idle timeout 2.5 s
+    }
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    ws.send(JSON.stringify({ type: 'CloseStream' }));
+    expect(await closed).toBe(1000);
+  });
+
+  it('a client gone without CloseStream: the session is closed after the resume window', async () => {
+    worker('deepgram');
+    const script = conversation();
+    const client = await connect();
+    await stream(client, script, 0, 1000 * 32);
+    await until(() => finals(client.messages).length >= 1);
+    const ref = keys.session('default', client.requestId() as string);
+    client.close();
+    await client.closed;
+    expect(await redis.hget(keys.liveStateKey(ref), LIVE_STATE_FIELDS.status)).toBe('open');
+    const deadline = Date.now() + 20_000; // LIVE_RESUME_WINDOW_MS is 5 s here
+    while (
+      (await redis.hget(keys.liveStateKey(ref), LIVE_STATE_FIELDS.status)) !== 'closed' &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await redis.hget(keys.liveStateKey(ref), LIVE_STATE_FIELDS.status)).toBe('closed');
+  });
+
   it('closes with 1011 when no provider is left (fallback exhausted)', async () => {
     worker('deepgram', () => ({ failAfterFinals: { finals: 0, code: 'provider_refused' } }));
     worker('assemblyai', () => ({ failAfterFinals: { finals: 0, code: 'provider_error' } }));
