@@ -264,6 +264,23 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
     expect(await redis.hget(keys.liveStateKey(ref), LIVE_STATE_FIELDS.status)).toBe('closed');
   });
 
+  it('a session no worker takes goes to the next provider after LIVE_START_TIMEOUT_MS', async () => {
+    worker('assemblyai'); // no deepgram live worker at all
+    const script = conversation();
+    const client = await connect({ fallback: 'assemblyai' });
+    await stream(client, script);
+    client.sendCloseStream();
+    expect((await client.closed).code).toBe(1000);
+    const [failover] = client.messages.filter((m) => m.type === 'Failover');
+    expect(failover).toMatchObject({
+      from: 'deepgram',
+      to: 'assemblyai',
+      reason: 'provider_error',
+      resume_from: 0,
+    });
+    expect(finals(client.messages).map((w: Message) => w.word)).toEqual(script.words.map((w) => w.word));
+  });
+
   it('closes with 1011 when no provider is left (fallback exhausted)', async () => {
     worker('deepgram', () => ({ failAfterFinals: { finals: 0, code: 'provider_refused' } }));
     worker('assemblyai', () => ({ failAfterFinals: { finals: 0, code: 'provider_error' } }));
