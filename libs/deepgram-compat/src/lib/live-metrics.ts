@@ -3,7 +3,7 @@ import { counter, gauge } from '@streamscribe/observability';
 export const liveRouterMetrics = {
   sockets: gauge({
     name: 'streamscribe_live_sockets',
-    help: 'Deepgram-protocol live sockets (/v1/listen) open on this router',
+    help: 'Live sessions this router supervises for a /v1/listen socket (open, or its client away within the resume window)',
   }),
   sessions: counter({
     name: 'streamscribe_live_sessions_total',
