@@ -1,2 +1,15 @@
 // Live audio sessions in Redis: the router's side (libs/live/src/lib/router) and the worker's (libs/live/src/lib/worker).
-export {};
+export { LiveRouterStore } from './lib/router/live-router.store';
+export type {
+  AppendOutcome,
+  AssignOutcome,
+  LiveEventEntry,
+  LiveSessionState,
+} from './lib/router/live-router.store';
+export {
+  appendLiveControlScript,
+  appendLiveFrameScript,
+  assignLiveSessionScript,
+  createLiveSessionScript,
+  failLiveSessionScript,
+} from './lib/router/live-router.scripts';

@@ -166,6 +166,7 @@ export class RouterCoreModule {
         ...quotaProviders({ redis: ROUTER_REDIS, keyScheme: KeyScheme }),
       ],
       exports: [
+        ProviderChooser,
         AudioIntake,
         StreamingUploads,
         UploadSlots,

@@ -145,6 +145,37 @@ export class RouterEnvironment extends CommonEnvironment {
   @Min(16 * 1024)
   LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
 
+  // Live audio sessions (WebSocket /v1/listen, Deepgram's protocol; see README "Deepgram-compatible API").
+
+  /** A live stream with neither audio nor a text message for this long is closed (1011, NET-0001), in ms. */
+  @IsInt({ message: 'LIVE_IDLE_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVE_IDLE_TIMEOUT_MS = 10_000;
+
+  /** How often the router checks that a live session's worker still holds its lease, in ms (also the events read's block). */
+  @IsInt({ message: 'LIVE_LEASE_CHECK_MS must be an integer' })
+  @Min(20)
+  @Max(60_000)
+  LIVE_LEASE_CHECK_MS = 500;
+
+  /** A live session no worker has taken this long after it was assigned goes to the next provider, in ms. */
+  @IsInt({ message: 'LIVE_START_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVE_START_TIMEOUT_MS = 15_000;
+
+  /** How long a live session waits for its client to reconnect (?session=) before it is closed, in ms. */
+  @IsInt({ message: 'LIVE_RESUME_WINDOW_MS must be an integer' })
+  @Min(0)
+  @Max(3_600_000)
+  LIVE_RESUME_WINDOW_MS = 30_000;
+
+  /** TTL of a live session's keys (audio log, events, state), refreshed as audio arrives, in s. */
+  @IsInt({ message: 'LIVE_SESSION_TTL_SECONDS must be an integer' })
+  @Min(60)
+  LIVE_SESSION_TTL_SECONDS = 86_400;
+
   /** Consensus: how long to wait for every provider's hypothesis before voting on what arrived, in ms. */
   @IsInt({ message: 'CONSENSUS_TIMEOUT_MS must be an integer' })
   @Min(100)
