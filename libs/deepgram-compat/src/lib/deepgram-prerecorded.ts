@@ -39,8 +39,8 @@ interface DeepgramWord {
 
 /**
  * A finished whole-file transcript as Deepgram's prerecorded response: metadata (request_id =
- * the session id) and one channel, one alternative. Word times are put on the file's clock: each
- * chunk's words are offset by the durations of the chunks before it (chunks in audio order).
+ * the session id) and one channel, one alternative. Word times are the transcript's: already on the
+ * file's clock (each chunk carries its offset in the file).
  */
 export function deepgramPrerecordedResponse(input: {
   transcript: Transcript;
@@ -54,13 +54,12 @@ export function deepgramPrerecordedResponse(input: {
   const words: DeepgramWord[] = [];
   const confidences: number[] = [];
   const models = new Map<string, { name: string; version: string; arch: string }>();
-  let offset = 0;
   for (const chunk of transcript.chunks) {
     for (const w of chunk.words ?? [])
       words.push({
         word: w.word.toLowerCase(),
-        start: round(offset + w.start),
-        end: round(offset + w.end),
+        start: round(w.start),
+        end: round(w.end),
         confidence: w.confidence,
         ...(input.options.punctuate || input.options.smartFormat ? { punctuated_word: w.word } : {}),
         ...(w.speaker !== undefined ? { speaker: w.speaker } : {}),
@@ -68,7 +67,6 @@ export function deepgramPrerecordedResponse(input: {
     if (chunk.confidence !== undefined) confidences.push(chunk.confidence);
     const name = chunk.model ?? input.options.model ?? `${chunk.provider ?? input.provider}-default`;
     models.set(modelUuid(name), { name, version: chunk.provider ?? '', arch: chunk.provider ?? '' });
-    offset += chunk.durationSeconds ?? 0;
   }
   const confidence = confidences.length > 0 ? confidences.reduce((a, b) => a + b, 0) / confidences.length : 0;
   return {
