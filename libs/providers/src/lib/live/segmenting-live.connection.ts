@@ -5,6 +5,7 @@ import {
   type SpeechEvent,
   SpeechSegmenter,
   type StreamingVad,
+  type VadFrame,
   VAD_SAMPLE_RATE,
   downmix,
   linear16ToFloat32,
@@ -18,6 +19,8 @@ import type { ResolvedSegmentingSettings } from './segmenting-live.transcriber';
 /** Audio without speech is covered by an empty final once this much of it piled up (like Deepgram). */
 const SILENCE_FINAL_MS = 1000;
 const SAMPLES_PER_MS = VAD_SAMPLE_RATE / 1000;
+/** A forced cut (LIVE_MAX_UTTERANCE_MS) looks this far back for a pause. */
+const FORCED_CUT_SEARCH_MS = 1000;
 
 type Final = { speechFinal: boolean; fromFinalize: boolean };
 
@@ -41,6 +44,8 @@ export class SegmentingConnection implements LiveConnection {
   /** End of the last final: results never cover audio before it again. */
   private finalizedMs = 0;
   private lastInterimAtMs = 0;
+  /** The VAD's frames of the last FORCED_CUT_SEARCH_MS, for a forced cut's place. */
+  private recentFrames: VadFrame[] = [];
   private lastWordEndMs?: number;
   private utteranceEndSent = true;
   private processing: Promise<void> = Promise.resolve();
@@ -117,7 +122,9 @@ export class SegmentingConnection implements LiveConnection {
   private async ingest(bytes: Buffer): Promise<void> {
     const samples = this.decode(bytes);
     this.append(samples);
-    this.onSpeechEvents(this.segmenter.push(await this.vad.push(samples)));
+    const frames = await this.vad.push(samples);
+    this.recentFrames.push(...frames);
+    this.onSpeechEvents(this.segmenter.push(frames));
     this.afterAudio();
   }
 
@@ -184,8 +191,9 @@ export class SegmentingConnection implements LiveConnection {
     const positionMs = this.segmenter.positionMs;
     const start = this.utteranceStartMs;
     if (start !== undefined && positionMs - start >= this.settings.maxUtteranceMs) {
-      this.decodeFinal(start, positionMs, { speechFinal: false, fromFinalize: false });
-      this.utteranceStartMs = positionMs;
+      const cutMs = this.quietestRecentMs(start);
+      this.decodeFinal(start, cutMs, { speechFinal: false, fromFinalize: false });
+      this.utteranceStartMs = cutMs;
     } else if (
       start !== undefined &&
       this.options.interimResults &&
@@ -204,6 +212,26 @@ export class SegmentingConnection implements LiveConnection {
     }
     this.utteranceEndIfDue(positionMs);
     this.trim();
+    const keepFrom = positionMs - FORCED_CUT_SEARCH_MS;
+    if (this.recentFrames.length > 0 && this.recentFrames[0].startMs < keepFrom)
+      this.recentFrames = this.recentFrames.filter((f) => f.startMs >= keepFrom);
+  }
+
+  /**
+   * Where to cut an utterance that ran too long: the end of the least speech-like frame of the
+   * last second (a pause between words, most likely), so the cut splits as few words as it can.
+   */
+  private quietestRecentMs(utteranceStartMs: number): number {
+    const from = this.segmenter.positionMs - FORCED_CUT_SEARCH_MS;
+    let best: VadFrame | undefined;
+    for (const frame of this.recentFrames)
+      if (
+        frame.startMs >= from &&
+        frame.startMs > utteranceStartMs &&
+        (!best || frame.probability < best.probability)
+      )
+        best = frame;
+    return best?.endMs ?? this.segmenter.positionMs;
   }
 
   private utteranceEndIfDue(positionMs: number): void {

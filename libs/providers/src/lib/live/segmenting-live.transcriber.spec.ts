@@ -308,6 +308,28 @@ describe('SegmentingLiveTranscriber (real Silero VAD, espeak-ng speech, word-mat
     expect(rec.interims().length).toBeLessThanOrEqual(1);
   });
 
+  it('cuts an utterance longer than maxUtteranceMs at a pause between words, losing none', async () => {
+    const long = conversation(
+      [{ words: ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'], atMs: 500 }],
+      7000,
+    );
+    const provider = new WordMatchingProvider(long.words);
+    const rec = recorder();
+    const live = new SegmentingLiveTranscriber(provider, { maxUtteranceMs: 1500, loadVad: async () => vad });
+    const connection = (await live.open(
+      { ...OPTIONS, interimResults: false },
+      rec.handlers,
+    )) as SegmentingConnection;
+    await stream(connection, long.pcm);
+    await connection.close();
+    const spoken = rec.finals().filter((f) => f.words.length > 0);
+    expect(spoken.length).toBeGreaterThanOrEqual(3);
+    expect(spoken.slice(0, -1).every((f) => !f.speechFinal && f.duration <= 1.5 + 0.05)).toBe(true);
+    expect(spoken[spoken.length - 1].speechFinal).toBe(true);
+    expect(rec.finals().flatMap((f) => f.words.map((w) => w.word))).toEqual(long.words.map((w) => w.word));
+    expectContiguous(rec.finals());
+  });
+
   it('reports a provider failure once and goes quiet; close then rejects with it', async () => {
     const provider = new WordMatchingProvider(talk.words);
     provider.failWith = new ProviderError('whisper engine gone', { provider: 'whisper', kind: 'retryable' });

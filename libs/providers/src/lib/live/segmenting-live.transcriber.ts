@@ -43,7 +43,7 @@ export const SEGMENTING_VAD_DEFAULTS = { minSilenceMs: 300, minSpeechMs: 250, sp
  * connection's first byte, `speechFinal` at an endpoint, `fromFinalize` on Finalize.
  */
 export class SegmentingLiveTranscriber implements LiveTranscriber {
-  private readonly settings: ResolvedSegmentingSettings;
+  readonly settings: ResolvedSegmentingSettings;
   private readonly loadVad: () => Promise<SileroVad>;
   private vad?: Promise<SileroVad>;
 
