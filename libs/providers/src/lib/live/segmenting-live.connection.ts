@@ -14,6 +14,7 @@ import {
 import { ProviderError } from '../provider-error';
 import type { ProviderTranscript, TranscriptionProvider } from '../transcription-provider';
 import type { LiveConnection, LiveConnectionHandlers, LiveTranscriberEvent } from './live-transcriber';
+import { SampleWindow } from './sample-window';
 import type { ResolvedSegmentingSettings } from './segmenting-live.transcriber';
 
 /** Audio without speech is covered by an empty final once this much of it piled up (like Deepgram). */
@@ -35,10 +36,8 @@ export class SegmentingConnection implements LiveConnection {
   private readonly resampler: LinearResampler;
   private readonly bytesPerFrame: number;
   private leftover = Buffer.alloc(0);
-  /** Retained 16 kHz audio; its first sample is sample `retainedFrom` of the connection. */
-  private retained = new Float32Array(0);
-  private retainedFrom = 0;
-  private totalSamples = 0;
+  /** The 16 kHz audio an open or coming utterance may still need. */
+  private readonly audio = new SampleWindow();
   /** The open utterance's start, ms; undefined between utterances. */
   private utteranceStartMs?: number;
   /** End of the last final: results never cover audio before it again. */
@@ -53,6 +52,7 @@ export class SegmentingConnection implements LiveConnection {
   private decodesPending = 0;
   private state: 'open' | 'closing' | 'closed' | 'failed' | 'aborted' = 'open';
   private failure?: ProviderError;
+  private closed?: Promise<void>;
 
   constructor(
     private readonly provider: TranscriptionProvider,
@@ -81,13 +81,15 @@ export class SegmentingConnection implements LiveConnection {
   }
 
   close(): Promise<void> {
+    if (this.closed) return this.closed;
     if (this.state !== 'open')
       return this.state === 'failed' ? Promise.reject(this.failure) : Promise.resolve();
     this.state = 'closing';
-    return this.enqueue(() => this.drain()).then(() => {
+    this.closed = this.enqueue(() => this.drain()).then(() => {
       if (this.failure) throw this.failure;
       if (this.state === 'closing') this.state = 'closed';
     });
+    return this.closed;
   }
 
   /** Resolves once everything sent so far went through the VAD and the segmenter (decodes may still run). */
@@ -110,7 +112,7 @@ export class SegmentingConnection implements LiveConnection {
   }
 
   private get positionMs(): number {
-    return this.totalSamples / SAMPLES_PER_MS;
+    return this.audio.total / SAMPLES_PER_MS;
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {
@@ -162,11 +164,7 @@ export class SegmentingConnection implements LiveConnection {
   }
 
   private append(samples: Float32Array): void {
-    const joined = new Float32Array(this.retained.length + samples.length);
-    joined.set(this.retained);
-    joined.set(samples, this.retained.length);
-    this.retained = joined;
-    this.totalSamples += samples.length;
+    this.audio.append(samples);
   }
 
   private onSpeechEvents(events: SpeechEvent[], endpoint = true): void {
@@ -249,16 +247,11 @@ export class SegmentingConnection implements LiveConnection {
       this.segmenter.openStartMs ?? Infinity,
       this.segmenter.positionMs - this.settings.vad.speechPadMs,
     );
-    const keepFrom = Math.max(this.retainedFrom, Math.floor(keepFromMs * SAMPLES_PER_MS));
-    if (keepFrom === this.retainedFrom) return;
-    this.retained = this.retained.slice(keepFrom - this.retainedFrom);
-    this.retainedFrom = keepFrom;
+    this.audio.dropBefore(Math.floor(keepFromMs * SAMPLES_PER_MS));
   }
 
   private slice(startMs: number, endMs: number): Float32Array {
-    const from = Math.max(0, Math.round(startMs * SAMPLES_PER_MS) - this.retainedFrom);
-    const to = Math.max(from, Math.round(endMs * SAMPLES_PER_MS) - this.retainedFrom);
-    return this.retained.slice(from, to);
+    return this.audio.slice(Math.round(startMs * SAMPLES_PER_MS), Math.round(endMs * SAMPLES_PER_MS));
   }
 
   private decodeInterim(startMs: number, endMs: number): void {

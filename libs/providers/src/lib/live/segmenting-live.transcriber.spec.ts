@@ -266,6 +266,7 @@ describe('SegmentingLiveTranscriber (real Silero VAD, espeak-ng speech, word-mat
     expect(finals.flatMap((f) => f.words.map((w) => w.word))).toEqual(talk.words.map((w) => w.word));
     expect(finals[finals.length - 1].words.map((w) => w.word)).toEqual(['goodbye', 'everyone']);
     expect(finals[finals.length - 1].speechFinal).toBe(false);
+    await expect(connection.close()).resolves.toBeUndefined();
     const count = rec.events.length;
     connection.send(talk.pcm.subarray(0, 3200));
     connection.finalize();
