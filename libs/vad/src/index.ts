@@ -8,12 +8,14 @@ export {
   resampleLinear,
 } from './lib/pcm';
 export {
-  BUNDLED_SILERO_MODEL,
+  BUNDLED_VAD_MODEL_DIR,
+  SILERO_MODEL_FILE,
   SileroVad,
   type SileroVadOptions,
   StreamingVad,
   VAD_FRAME_MS,
   VAD_WINDOW_SAMPLES,
+  bundledSileroModel,
   type VadStreamOptions,
 } from './lib/silero-vad';
 export {

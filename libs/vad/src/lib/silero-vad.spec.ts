@@ -1,6 +1,7 @@
-import { espeakSpeech, placeSpeech } from '@streamscribe/testing';
+import { existsSync } from 'node:fs';
+import { espeakSpeech, placeSpeech, tinyModelDir } from '@streamscribe/testing';
 import { linear16ToFloat32, mulawToFloat32, resampleLinear } from './pcm';
-import { SileroVad, VAD_FRAME_MS } from './silero-vad';
+import { SileroVad, VAD_FRAME_MS, bundledSileroModel } from './silero-vad';
 import type { SpeechSpan } from './speech-span';
 
 const UTTERANCES = [
@@ -130,7 +131,14 @@ describe('SileroVad (bundled Silero v5 on onnxruntime-node)', () => {
     expect(stream.processedMs).toBe(43.75);
   });
 
+  it('finds the shipped model from sources (an app bundle has it in vad-model/ beside main.js)', () => {
+    expect(existsSync(bundledSileroModel())).toBe(true);
+  });
+
   it('refuses a model that is not a Silero export, and bad options, saying why', async () => {
+    await expect(
+      SileroVad.load({ modelPath: `${tinyModelDir('parakeet')}/decoder_joint-model.onnx` }),
+    ).rejects.toThrow(/not a Silero VAD v5 export/);
     await expect(SileroVad.load({ threads: 0 })).rejects.toThrow(/threads must be/);
     await expect(SileroVad.load({ segmenter: { minSpeechMs: -5 } })).rejects.toThrow(/minSpeechMs/);
   });

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { LinearResampler, VAD_SAMPLE_RATE } from './pcm';
 import { type SpeechSegmenterOptions, resolveSegmenterOptions, spansOfFrames } from './speech-segmenter';
@@ -11,16 +11,24 @@ const CONTEXT_SAMPLES = 64;
 const STATE_SIZE = 2 * 1 * 128;
 export const VAD_FRAME_MS = (VAD_WINDOW_SAMPLES * 1000) / VAD_SAMPLE_RATE;
 
+/** The Silero VAD v5 model shipped in this lib (libs/vad/model, MIT): 16 kHz only, all it is fed. */
+export const SILERO_MODEL_FILE = 'silero_vad_16k_op15.onnx';
+/** Where an app bundle (webpack.app.config.js `VAD_MODEL`) has the model: beside main.js. */
+export const BUNDLED_VAD_MODEL_DIR = 'vad-model';
+
 /**
- * The Silero VAD v5 model shipped in this lib (libs/vad/model, MIT, from snakers4/silero-vad's
- * `silero_vad_16k_op15.onnx`): 16 kHz only, which is all it is fed.
+ * The shipped model's path: libs/vad/model run from sources (tests, `npm start`), or the copy
+ * beside main.js in a bundled app (dist/apps/<app>/vad-model).
  */
-export const BUNDLED_SILERO_MODEL = resolve(__dirname, '../../model/silero_vad_16k_op15.onnx');
+export function bundledSileroModel(): string {
+  if (!__filename.endsWith('.ts')) return join(__dirname, BUNDLED_VAD_MODEL_DIR, SILERO_MODEL_FILE);
+  return resolve(__dirname, '../../model', SILERO_MODEL_FILE);
+}
 
 export interface SileroVadOptions {
   /**
    * An ONNX export of Silero VAD v5 (inputs input/state/sr) to load instead of the bundled one.
-   * @defaultValue BUNDLED_SILERO_MODEL
+   * @defaultValue bundledSileroModel()
    */
   modelPath?: string;
   /**
@@ -55,7 +63,7 @@ export class SileroVad implements VoiceActivityDetector {
     if (!Number.isInteger(threads) || threads < 1)
       throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
     resolveSegmenterOptions(options.segmenter);
-    const modelPath = options.modelPath ?? BUNDLED_SILERO_MODEL;
+    const modelPath = options.modelPath ?? bundledSileroModel();
     const session = await InferenceSession.create(modelPath, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
