@@ -49,7 +49,8 @@ export class SegmentingConnection implements LiveConnection {
   private utteranceEndSent = true;
   private processing: Promise<void> = Promise.resolve();
   private decoding: Promise<void> = Promise.resolve();
-  private decodesPending = 0;
+  /** End of each queued decode's audio, oldest first. */
+  private readonly pendingEnds: number[] = [];
   private state: 'open' | 'closing' | 'closed' | 'failed' | 'aborted' = 'open';
   private failure?: ProviderError;
   private closed?: Promise<void>;
@@ -90,6 +91,15 @@ export class SegmentingConnection implements LiveConnection {
       if (this.state === 'closing') this.state = 'closed';
     });
     return this.closed;
+  }
+
+  /**
+   * Seconds of audio dealt with: up to the oldest decode still running (its result is owed), else
+   * as far as the VAD got (silence and speech waiting for its endpoint owe nothing yet). A hung
+   * decode or VAD stops this, so the worker's stall watch sees it.
+   */
+  processedSeconds(): number {
+    return (this.pendingEnds[0] ?? this.segmenter.positionMs) / 1000;
   }
 
   /** Resolves once everything sent so far went through the VAD and the segmenter (decodes may still run). */
@@ -196,7 +206,7 @@ export class SegmentingConnection implements LiveConnection {
       start !== undefined &&
       this.options.interimResults &&
       this.segmenter.speaking &&
-      this.decodesPending === 0 &&
+      this.pendingEnds.length === 0 &&
       positionMs - this.lastInterimAtMs >= this.settings.interimIntervalMs
     ) {
       this.lastInterimAtMs = positionMs;
@@ -271,7 +281,7 @@ export class SegmentingConnection implements LiveConnection {
 
   /** Queues a decode (or an empty final) behind the ones before it: results stay in order. */
   private schedule(audio: Float32Array | undefined, startMs: number, endMs: number, final?: Final): void {
-    this.decodesPending++;
+    this.pendingEnds.push(endMs);
     this.decoding = this.decoding
       .then(async () => {
         if (!this.live) return;
@@ -279,7 +289,7 @@ export class SegmentingConnection implements LiveConnection {
         this.emitResult(startMs, endMs, transcript, final);
       })
       .catch((error) => this.fail(error))
-      .finally(() => this.decodesPending--);
+      .finally(() => this.pendingEnds.shift());
   }
 
   private transcribe(audio: Float32Array): Promise<ProviderTranscript> {

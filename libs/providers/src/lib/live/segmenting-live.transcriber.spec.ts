@@ -174,6 +174,7 @@ describe('SegmentingLiveTranscriber (real Silero VAD, espeak-ng speech, word-mat
     await stream(connection, talk.pcm);
     await connection.close();
 
+    expect(connection.processedSeconds()).toBeCloseTo(12.5, 1);
     const finals = rec.finals();
     const heard = finals.flatMap((f) => f.words);
     expect(heard.map((w) => w.word)).toEqual(talk.words.map((w) => w.word));
@@ -299,6 +300,10 @@ describe('SegmentingLiveTranscriber (real Silero VAD, espeak-ng speech, word-mat
     for (let at = 0; at < talk.pcm.length; at += frame) connection.send(talk.pcm.subarray(at, at + frame));
     // The whole stream is segmented while the first decode hangs.
     await connection.whenSegmented();
+    // The hung decode (the first interim, about a second into speech) is what is owed: processed
+    // stops at its end, not at the VAD's position (12.5 s).
+    expect(connection.processedSeconds()).toBeGreaterThan(1);
+    expect(connection.processedSeconds()).toBeLessThan(3);
     const closed = connection.close();
     expect(provider.requests).toHaveLength(1);
     release();
