@@ -137,6 +137,8 @@ const WORKER_USER: RedisAclUser = {
     'streamscribe:cost:*',
     'streamscribe:heartbeats:*',
     'streamscribe:provider:*',
+    // live sessions: their jobs streams, state, lease, audio log and events
+    'streamscribe:live:*',
   ],
   commands: [
     ...CONNECTION_COMMANDS,
@@ -180,7 +182,16 @@ const WORKER_USER: RedisAclUser = {
     // session trails: results, failures and dead letters it writes (result and move scripts,
     // failures)
     'sadd',
+    // live sessions: following the audio log (XREAD BLOCK); the lease scripts (GET, SET PX,
+    // PEXPIRE); event and final scripts keep the events stream's and log's TTLs on the state's (PTTL)
+    'xread',
+    'get',
+    'set',
+    'pexpire',
+    'pttl',
   ],
+  // DEL only on a live session's lease (its release script), never anything shared.
+  selectors: [{ keys: ['streamscribe:live:*:lease'], commands: ['del'] }],
 };
 
 /** The users of a deployment: one for the routers, one for every provider worker fleet. */
