@@ -115,7 +115,16 @@ const ROUTER_USER: RedisAclUser = {
   // stream, a heartbeat set or an API key.
   selectors: [
     {
-      keys: ['streamscribe:session:*', 'transcription:results:*', 'streamscribe:tenant:*:settings'],
+      keys: [
+        'streamscribe:session:*',
+        'transcription:results:*',
+        'streamscribe:tenant:*:settings',
+        // a live session's own keys (not the live jobs streams)
+        'streamscribe:live:*:audio',
+        'streamscribe:live:*:events',
+        'streamscribe:live:*:state',
+        'streamscribe:live:*:lease',
+      ],
       commands: ['del'],
     },
   ],

@@ -62,7 +62,10 @@ export interface TranscriptionWorkerOptions<E extends WorkerEnvironment> {
    * then also runs a LiveSessionRunner on the provider's live jobs stream. Gets the batch provider
    * too (server-side segmentation decodes utterances with it).
    */
-  createLiveTranscriber?: (env: E, provider: TranscriptionProvider) => LiveTranscriber | Promise<LiveTranscriber>;
+  createLiveTranscriber?: (
+    env: E,
+    provider: TranscriptionProvider,
+  ) => LiveTranscriber | Promise<LiveTranscriber>;
 }
 
 /** How long a /metrics scrape waits for the worker's stream read before reporting it unknown. */
@@ -155,7 +158,11 @@ export class TranscriptionWorkerModule {
               transcriber: live,
               consumer: consumerName(provider, env),
               maxSessions: env.LIVE_MAX_SESSIONS,
-              settings: { leaseMs: env.LIVE_SESSION_LEASE_MS, stallMs: env.LIVE_STALL_MS, blockMs: env.LIVE_BLOCK_MS },
+              settings: {
+                leaseMs: env.LIVE_SESSION_LEASE_MS,
+                stallMs: env.LIVE_STALL_MS,
+                blockMs: env.LIVE_BLOCK_MS,
+              },
               health,
               logger: createLogger('live').child({ provider }),
             }),

@@ -61,12 +61,14 @@ describe('LiveWorkerStore and LiveAudioLogReader (real Redis)', () => {
     words: [],
   });
   const events = async () =>
-    (await redis.xrange(keys.liveEventsKey(ref), '-', '+')).map(([, fields]) => decodeLiveEvent(fields[1])!);
+    (await redis.xrange(keys.liveEventsKey(ref), '-', '+')).map(
+      ([, fields]) => decodeLiveEvent(fields[1]) as LiveEvent,
+    );
   async function appendAudio(bytes: Buffer): Promise<string> {
     const offset = Number(await redis.hget(keys.liveStateKey(ref), 'received'));
-    const id = (await redis.xadd(keys.liveAudioLogKey(ref), '*', 'o', String(offset), 'a', bytes))!;
+    const id = await redis.xadd(keys.liveAudioLogKey(ref), '*', 'o', String(offset), 'a', bytes);
     await redis.hincrby(keys.liveStateKey(ref), 'received', bytes.length);
-    return id;
+    return String(id);
   }
 
   it('takes the lease only for the current epoch, once, and reads the state it resumes from', async () => {
@@ -102,7 +104,10 @@ describe('LiveWorkerStore and LiveAudioLogReader (real Redis)', () => {
     expect(await redis.exists(keys.liveLeaseKey(ref))).toBe(0);
 
     await store.takeLease(mine(1), 150);
-    await until(() => redis.exists(keys.liveLeaseKey(ref)), (exists) => exists === 0);
+    await until(
+      () => redis.exists(keys.liveLeaseKey(ref)),
+      (exists) => exists === 0,
+    );
     expect(await store.renewLease(mine(1), 5000)).toBe(false);
     // Lapsed: the same epoch's job can be taken by another worker (a redelivered job).
     expect((await store.takeLease(mine(1, 'worker-b'), 5000)).verdict).toBe('taken');
@@ -136,7 +141,11 @@ describe('LiveWorkerStore and LiveAudioLogReader (real Redis)', () => {
     expect(await redis.xlen(keys.liveAudioLogKey(ref))).toBe(1);
     for (const key of [keys.liveEventsKey(ref), keys.liveAudioLogKey(ref)])
       expect(await redis.pttl(key)).toBeGreaterThan(50_000);
-    expect((await events()).map((e) => (e.type === 'results' ? e.transcript : e.type))).toEqual(['a', 'b', 'c']);
+    expect((await events()).map((e) => (e.type === 'results' ? e.transcript : e.type))).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
   });
 
   it('marks the session closed with its closed event', async () => {
@@ -161,7 +170,9 @@ describe('LiveWorkerStore and LiveAudioLogReader (real Redis)', () => {
         const batch = await reader.read();
         malformed.push(...batch.malformed);
         for (const e of batch.entries)
-          seen.push(e.kind === 'audio' ? `${e.offset}:${[...e.audio].join(',')}` : `${e.offset}:${e.control}`);
+          seen.push(
+            e.kind === 'audio' ? `${e.offset}:${[...e.audio].join(',')}` : `${e.offset}:${e.control}`,
+          );
       }
     };
     await readUntil(2);

@@ -100,7 +100,10 @@ export class LiveSessionRunner {
       } catch (error) {
         if (this.closing) return;
         grouped = false;
-        logger.warn({ err: error instanceof Error ? error.message : String(error), stream }, 'reading live jobs failed');
+        logger.warn(
+          { err: error instanceof Error ? error.message : String(error), stream },
+          'reading live jobs failed',
+        );
         await new Promise((resolve) => setTimeout(resolve, JOBS_RETRY_MS));
       }
     }
@@ -133,7 +136,10 @@ export class LiveSessionRunner {
       this.slotFreed?.();
     });
     session.run().catch((error) => {
-      logger.error({ err: error instanceof Error ? error.message : String(error), session: job.session }, 'live session crashed');
+      logger.error(
+        { err: error instanceof Error ? error.message : String(error), session: job.session },
+        'live session crashed',
+      );
       void session.drain();
     });
     await redis.xack(stream, LIVE_JOBS_GROUP, id);

@@ -1,11 +1,5 @@
 import type Redis from 'ioredis';
-import {
-  KeyScheme,
-  LiveEvent,
-  LiveFailureCode,
-  LiveSessionOptions,
-  LiveWord,
-} from '@streamscribe/contracts';
+import { KeyScheme, LiveEvent, LiveFailureCode, LiveSessionOptions, LiveWord } from '@streamscribe/contracts';
 import { LiveAssignment, LiveAudioLogReader, LiveWorkerStore } from '@streamscribe/live';
 import type { Logger } from '@streamscribe/observability';
 import type { ProviderOutcome } from '@streamscribe/provider-health';
@@ -132,7 +126,8 @@ export class LiveSession {
         onFailure: (error) => void this.fail(codeOfFailure(error), error.message, error),
       });
     } catch (error) {
-      const code = error instanceof ProviderError && error.kind === 'permanent' ? 'provider_refused' : 'provider_error';
+      const code =
+        error instanceof ProviderError && error.kind === 'permanent' ? 'provider_refused' : 'provider_error';
       await this.fail(code, `opening the provider failed: ${messageOf(error)}`, error);
       return this.ended;
     }
@@ -142,13 +137,14 @@ export class LiveSession {
     }
     this.lastHeardAt = Date.now();
     this.watchForStalls();
-    this.reader = new LiveAudioLogReader(
+    const reader = new LiveAudioLogReader(
       this.deps.connect(`live:${this.assignment.holder}:${this.assignment.ref.sessionId}`),
       this.deps.keys.liveAudioLogKey(this.assignment.ref),
       this.finalizedBytes,
       { blockMs: settings.blockMs },
     );
-    void this.pump();
+    this.reader = reader;
+    void this.pump(reader, this.connection);
     return this.ended;
   }
 
@@ -158,8 +154,7 @@ export class LiveSession {
   }
 
   /** Replays the log from the finalized offset, then follows it, until the session ends. */
-  private async pump(): Promise<void> {
-    const reader = this.reader!;
+  private async pump(reader: LiveAudioLogReader, connection: LiveConnection): Promise<void> {
     while (!this.ending) {
       let batch;
       try {
@@ -179,12 +174,12 @@ export class LiveSession {
         if (entry.kind === 'audio') {
           if (batch.replay) liveMetrics.replayedBytes.inc({ provider: this.provider }, entry.audio.length);
           this.sentEntries.push({ id: entry.id, offset: entry.offset });
-          this.connection!.send(entry.audio);
+          connection.send(entry.audio);
           this.sentBytes += entry.audio.length;
         } else if (entry.control === 'finalize') {
-          this.connection!.finalize();
+          connection.finalize();
         } else {
-          await this.close(entry.offset);
+          await this.close(connection, entry.offset);
           return;
         }
       }
@@ -192,10 +187,10 @@ export class LiveSession {
   }
 
   /** CloseStream: the provider's last results, then `closed` (status closed) and the lease back. */
-  private async close(closeOffset: number): Promise<void> {
+  private async close(connection: LiveConnection, closeOffset: number): Promise<void> {
     const startedAt = Date.now();
     try {
-      await this.connection!.close();
+      await connection.close();
     } catch (error) {
       await this.fail('provider_error', `closing the provider failed: ${messageOf(error)}`, error);
       return;
@@ -228,7 +223,8 @@ export class LiveSession {
   private onProviderEvent(event: LiveTranscriberEvent): void {
     if (this.ending) return;
     this.lastHeardAt = Date.now();
-    if (event.type === 'transcript') this.lastResultEnd = Math.max(this.lastResultEnd, event.start + event.duration);
+    if (event.type === 'transcript')
+      this.lastResultEnd = Math.max(this.lastResultEnd, event.start + event.duration);
     this.writes = this.writes
       .then(() => this.writeProviderEvent(event))
       .catch((error) => this.log.warn({ err: messageOf(error) }, 'writing a live event failed'));
@@ -238,11 +234,19 @@ export class LiveSession {
     if (this.ending) return;
     const { store } = this.deps;
     if (event.type === 'speech_started') {
-      await this.appendOrLose({ ...this.stamp(), type: 'speech_started', timestamp: this.clock.toSession(event.timestamp) });
+      await this.appendOrLose({
+        ...this.stamp(),
+        type: 'speech_started',
+        timestamp: this.clock.toSession(event.timestamp),
+      });
       return;
     }
     if (event.type === 'utterance_end') {
-      await this.appendOrLose({ ...this.stamp(), type: 'utterance_end', lastWordEnd: this.clock.toSession(event.lastWordEnd) });
+      await this.appendOrLose({
+        ...this.stamp(),
+        type: 'utterance_end',
+        lastWordEnd: this.clock.toSession(event.lastWordEnd),
+      });
       return;
     }
     if (!event.isFinal && !this.options.interimResults) return;
@@ -254,7 +258,9 @@ export class LiveSession {
     if (event.words.length > 0 && words.length === 0) return;
     const dropped = words.length < event.words.length;
     const end = this.clock.toSession(event.start + event.duration);
-    const start = dropped ? Math.max(this.clock.toSession(event.start), finalizedSeconds) : this.clock.toSession(event.start);
+    const start = dropped
+      ? Math.max(this.clock.toSession(event.start), finalizedSeconds)
+      : this.clock.toSession(event.start);
     const results: LiveEvent & { type: 'results' } = {
       ...this.stamp(),
       type: 'results',
@@ -372,7 +378,10 @@ export class LiveSession {
           const now = Date.now();
           this.owedSince ??= now;
           if (now - Math.max(this.owedSince, this.lastHeardAt) >= stallMs)
-            void this.fail('provider_stalled', `no answer for ${stallMs} ms with ${Math.round(owedMs)} ms of audio owed one`);
+            void this.fail(
+              'provider_stalled',
+              `no answer for ${stallMs} ms with ${Math.round(owedMs)} ms of audio owed one`,
+            );
         },
         Math.max(10, Math.floor(stallMs / 4)),
       ),
@@ -385,9 +394,9 @@ export class LiveSession {
   }
 
   private recordHealth(outcome: ProviderOutcome): void {
-    this.deps.health?.record(outcome).catch((error) =>
-      this.log.warn({ err: messageOf(error) }, 'recording provider health failed'),
-    );
+    this.deps.health
+      ?.record(outcome)
+      .catch((error) => this.log.warn({ err: messageOf(error) }, 'recording provider health failed'));
   }
 
   private stamp(): { epoch: number; provider: LiveTranscriber['name'] } {

@@ -31,7 +31,8 @@ export class SessionClock {
 
   /** Session seconds → byte offset, down to a frame boundary. */
   bytesAt(sessionSeconds: number): number {
-    const bytes = Math.floor((sessionSeconds * this.bytesPerSecond + 1e-6) / this.frameBytes) * this.frameBytes;
+    const bytes =
+      Math.floor((sessionSeconds * this.bytesPerSecond + 1e-6) / this.frameBytes) * this.frameBytes;
     return Math.max(0, bytes);
   }
 
