@@ -32,6 +32,10 @@ interface Behaviour {
   refuse?: ProviderError;
   /** The first final of the connection also repeats a word that ends at its first byte (a provider's overlap). */
   repeatLeadingWord?: string;
+  /** Say nothing over silence (no empty finals), as server-side segmentation does. */
+  silentOverSilence?: boolean;
+  /** Report what it processed (`processedSeconds`). */
+  reportsProgress?: boolean;
 }
 
 /**
@@ -85,6 +89,10 @@ class ScriptedConnection implements LiveConnection {
     this.aborted = true;
   }
 
+  get processedSeconds(): (() => number) | undefined {
+    return this.behaviour.reportsProgress ? () => this.detector.heardMs / 1000 : undefined;
+  }
+
   private answer(): void {
     const heard = this.detector.heardMs;
     while (!this.stalled && !this.aborted) {
@@ -93,7 +101,7 @@ class ScriptedConnection implements LiveConnection {
         this.pending.shift();
         this.final(word.endMs, [word], false);
         if (++this.answeredWords === this.behaviour.stallAfterWords) this.stalled = true;
-      } else if (!word && heard - this.answeredMs >= 1000) {
+      } else if (!word && !this.behaviour.silentOverSilence && heard - this.answeredMs >= 1000) {
         this.final(this.answeredMs + 1000, [], false);
       } else return;
     }
@@ -411,6 +419,27 @@ describe('LiveSessionRunner (real Redis, scripted provider)', () => {
     expect(finalWords(all).map((w) => w.word)).toEqual(['alpha', 'bravo']);
     expect(transcriber.connections[0].aborted).toBe(true);
     expect(await redis.exists(keys.liveLeaseKey(ref))).toBe(0);
+  });
+
+  it('does not take a provider that is silent over silence for stalled when it reports what it processed', async () => {
+    const silence = Buffer.alloc(2000 * BYTES_PER_MS);
+    const run = async (behaviour: Behaviour) => {
+      const runner = startRunner(new ScriptedLiveTranscriber('deepgram', [behaviour]), `worker-${++n}`, {
+        stallMs: 300,
+      });
+      const ref = await openSession();
+      await assign(ref);
+      await appendAudio(ref, Buffer.concat([cut(0, 1000), silence]));
+      // The silence is all in and answered by nothing but progress: give a stall time to show.
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      await appendAudio(ref, cut(1000));
+      await appendControl(ref, 'close');
+      const all = await waitFor(ref, (e) => e.some((x) => x.type === 'closed' || x.type === 'failed'));
+      await runner.close();
+      return all.at(-1)?.type === 'failed' ? (all.at(-1) as { code: string }).code : 'closed';
+    };
+    expect(await run({ silentOverSilence: true, reportsProgress: true })).toBe('closed');
+    expect(await run({ silentOverSilence: true })).toBe('provider_stalled');
   });
 
   it('stops silently when reassigned under it: its lease renewal fails and nothing more is written', async () => {

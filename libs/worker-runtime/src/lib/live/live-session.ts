@@ -363,14 +363,16 @@ export class LiveSession {
 
   /**
    * Stalled: the provider owes answers for at least stallMs of audio (sent beyond the end of its
-   * last result), and nothing came from it for stallMs since that became so.
+   * last result, and beyond what it says it processed), and nothing came from it for stallMs since
+   * that became so.
    */
   private watchForStalls(): void {
     const { stallMs } = this.deps.settings;
     this.timers.push(
       setInterval(
         () => {
-          const owedMs = (this.sentBytes / this.clock.bytesPerSecond - this.lastResultEnd) * 1000;
+          const answered = Math.max(this.lastResultEnd, this.connection?.processedSeconds?.() ?? 0);
+          const owedMs = (this.sentBytes / this.clock.bytesPerSecond - answered) * 1000;
           if (owedMs < stallMs) {
             this.owedSince = undefined;
             return;
