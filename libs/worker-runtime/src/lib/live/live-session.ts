@@ -101,6 +101,11 @@ export class LiveSession {
       return this.ended;
     }
     liveMetrics.taken.inc({ provider: this.provider });
+    if (this.ending) {
+      // Drained while the lease was being taken: hand it straight back.
+      await store.releaseLease(this.assignment);
+      return this.ended;
+    }
     this.finalizedBytes = lease.finalized ?? 0;
     this.renewLeaseEvery(Math.max(1, Math.floor(settings.leaseMs / 3)));
     const options = parseOptions(lease.options);
@@ -116,10 +121,8 @@ export class LiveSession {
       worker: this.assignment.holder,
       resumeFrom: this.clock.originSeconds,
     });
-    if (started === null) {
-      this.leaseLost();
-      return this.ended;
-    }
+    if (started === null) this.leaseLost();
+    if (this.ending) return this.ended;
     try {
       this.connection = await this.deps.transcriber.open(options, {
         onEvent: (event) => this.onProviderEvent(event),
