@@ -13,3 +13,8 @@ export {
   createLiveSessionScript,
   failLiveSessionScript,
 } from './lib/router/live-router.scripts';
+export { LiveAudioLogReader } from './lib/worker/live-audio-log-reader';
+export type { LiveAudioLogReaderOptions, LiveLogBatch } from './lib/worker/live-audio-log-reader';
+export { LiveWorkerStore } from './lib/worker/live-worker-store';
+export type { LiveAssignment } from './lib/worker/live-worker-store';
+export type { LiveLeaseVerdict, TakeLiveLeaseReply } from './lib/worker/scripts/take-live-lease.script';
