@@ -176,6 +176,7 @@ export class TranscriptionWorkerModule {
                   blockMs: env.LIVE_BLOCK_MS,
                 },
                 health,
+                trimIntervalMs: env.STREAM_TRIM_ACKED ? env.STREAM_MAINTENANCE_INTERVAL_MS : 0,
                 logger: createLogger('live').child({ provider }),
               })) ??
             null,
