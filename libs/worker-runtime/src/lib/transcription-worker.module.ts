@@ -129,43 +129,57 @@ export class TranscriptionWorkerModule {
           useFactory: (config: ConfigService) => settingsFromConfig(environment, config),
         },
         { provide: TRANSCRIPTION_PROVIDER, inject: [WORKER_ENVIRONMENT], useFactory: options.createProvider },
-        {
-          provide: LIVE_TRANSCRIBER,
-          inject: [WORKER_ENVIRONMENT, TRANSCRIPTION_PROVIDER],
-          useFactory: (env: E, transcriber: TranscriptionProvider) =>
-            options.createLiveTranscriber?.(env, transcriber) ?? null,
-        },
+        // Live sessions: LIVE_TRANSCRIBER from `createLiveTranscriber`, or a provider the app adds
+        // to this module's providers itself; the runner exists only when one is there.
+        ...(options.createLiveTranscriber
+          ? [
+              {
+                provide: LIVE_TRANSCRIBER,
+                inject: [WORKER_ENVIRONMENT, TRANSCRIPTION_PROVIDER],
+                useFactory: (env: E, transcriber: TranscriptionProvider) =>
+                  options.createLiveTranscriber?.(env, transcriber),
+              },
+            ]
+          : []),
         {
           provide: LIVE_SESSION_RUNNER,
-          inject: [LIVE_TRANSCRIBER, WORKER_REDIS, WORKER_ENVIRONMENT, KeyScheme, ProviderHealthRecorder],
+          inject: [
+            { token: LIVE_TRANSCRIBER, optional: true },
+            WORKER_REDIS,
+            WORKER_ENVIRONMENT,
+            KeyScheme,
+            ProviderHealthRecorder,
+          ],
           useFactory: (
-            live: LiveTranscriber | null,
+            live: LiveTranscriber | undefined,
             redis: Redis,
             env: E,
             keys: KeyScheme,
             health: ProviderHealthRecorder,
           ) =>
-            live &&
-            new LiveSessionRunner({
-              redis,
-              connect: (name) =>
-                createRedisConnection(env.REDIS_URL, {
-                  name,
-                  logger: createLogger('redis'),
-                  tls: redisTlsFrom(env),
-                }),
-              keys,
-              transcriber: live,
-              consumer: consumerName(provider, env),
-              maxSessions: env.LIVE_MAX_SESSIONS,
-              settings: {
-                leaseMs: env.LIVE_SESSION_LEASE_MS,
-                stallMs: env.LIVE_STALL_MS,
-                blockMs: env.LIVE_BLOCK_MS,
-              },
-              health,
-              logger: createLogger('live').child({ provider }),
-            }),
+            (live &&
+              new LiveSessionRunner({
+                redis,
+                connect: (name) =>
+                  createRedisConnection(env.REDIS_URL, {
+                    name,
+                    logger: createLogger('redis'),
+                    tls: redisTlsFrom(env),
+                  }),
+                keys,
+                transcriber: live,
+                consumer: consumerName(provider, env),
+                maxSessions: env.LIVE_MAX_SESSIONS,
+                settings: {
+                  leaseMs: env.LIVE_SESSION_LEASE_MS,
+                  stallMs: env.LIVE_STALL_MS,
+                  blockMs: env.LIVE_BLOCK_MS,
+                },
+                health,
+                trimIntervalMs: env.STREAM_TRIM_ACKED ? env.STREAM_MAINTENANCE_INTERVAL_MS : 0,
+                logger: createLogger('live').child({ provider }),
+              })) ??
+            null,
         },
         // The Redis key scheme: one per app, from settings.
         { provide: KeyScheme, inject: [WORKER_ENVIRONMENT], useFactory: (env: E) => keySchemeFrom(env) },

@@ -200,6 +200,7 @@ describe('LiveSessionRunner (real Redis, scripted provider)', () => {
       maxSessions: settings.maxSessions ?? 10,
       settings: { leaseMs: settings.leaseMs ?? 3000, stallMs: settings.stallMs ?? 60_000, blockMs: 100 },
       health: { record: async (outcome) => outcomes.push(outcome) },
+      trimIntervalMs: 50,
       logger: createLogger('live-test'),
     });
     runner.start();
@@ -488,13 +489,26 @@ describe('LiveSessionRunner (real Redis, scripted provider)', () => {
     await appendControl(a, 'close');
     await waitFor(b, (e) => e.some((x) => x.type === 'started'));
 
+    await appendControl(b, 'close');
+    await waitFor(b, (e) => e.some((x) => x.type === 'closed'));
     const stale = await openSession();
-    await assign(stale, 'whisper');
-    await redis.hincrby(keys.liveStateKey(stale), 'epoch', 1);
-    await until(
-      async () => (await redis.xpending(keys.liveJobsStream('whisper'), 'live-workers')) as unknown[],
-      (pending) => pending[0] === 0,
-    );
+    await redis.hset(keys.liveStateKey(stale), 'epoch', 2); // reassigned before the old job was read
+    await enqueueJob(stale, 1, 'whisper');
+    const groupState = async () => {
+      const [group] = (await redis.xinfo('GROUPS', keys.liveJobsStream('whisper'))) as unknown[][];
+      const info = new Map<unknown, unknown>();
+      for (let i = 0; i + 1 < group.length; i += 2) info.set(group[i], group[i + 1]);
+      return { lag: info.get('lag'), pending: info.get('pending') };
+    };
+    await until(groupState, (state) => state.lag === 0 && state.pending === 0);
     expect(await events(stale)).toEqual([]);
+    // Acknowledged jobs are trimmed (XTRIM MINID ~: whole stream nodes of 100 entries).
+    const pipeline = redis.pipeline();
+    for (let i = 0; i < 250; i++) pipeline.xadd(keys.liveJobsStream('whisper'), '*', 'malformed', i);
+    await pipeline.exec();
+    await until(
+      () => redis.xlen(keys.liveJobsStream('whisper')),
+      (length) => length < 150,
+    );
   });
 });

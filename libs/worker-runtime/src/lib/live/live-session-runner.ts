@@ -4,6 +4,7 @@ import { LiveWorkerStore } from '@streamscribe/live';
 import type { Logger } from '@streamscribe/observability';
 import type { LiveTranscriber } from '@streamscribe/providers';
 import { ensureGroup } from '@streamscribe/redis';
+import { trimAckedScript } from '@streamscribe/streams';
 import { liveMetrics } from './live-metrics';
 import { LiveSession, LiveSessionDeps, LiveSessionEnd, LiveWorkerSettings } from './live-session';
 
@@ -20,6 +21,11 @@ export interface LiveSessionRunnerOptions {
   maxSessions: number;
   settings: LiveWorkerSettings;
   health?: LiveSessionDeps['health'];
+  /**
+   * How often the jobs streams are trimmed below what every group delivered and acknowledged
+   * (jobs are acknowledged at once, so they do not pile up); 0 turns it off.
+   */
+  trimIntervalMs: number;
   logger: Logger;
 }
 
@@ -38,6 +44,7 @@ export class LiveSessionRunner {
   private readonly sessions = new Set<LiveSession>();
   private readonly readers: Redis[] = [];
   private readonly loops: Promise<void>[] = [];
+  private trimTimer: NodeJS.Timeout | undefined;
   private readonly store: LiveWorkerStore;
   private closing = false;
   private slotFreed: (() => void) | undefined;
@@ -61,12 +68,15 @@ export class LiveSessionRunner {
       this.readers.push(reader);
       this.loops.push(this.readJobs(reader, stream));
     }
+    if (this.options.trimIntervalMs > 0)
+      this.trimTimer = setInterval(() => void this.trimJobs(), this.options.trimIntervalMs);
   }
 
   /** Stops taking jobs and hands every session back; resolves once each is released. */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    clearInterval(this.trimTimer);
     this.slotFreed?.();
     for (const reader of this.readers) reader.disconnect();
     await Promise.all([...this.sessions].map((session) => session.drain()));
@@ -143,6 +153,21 @@ export class LiveSessionRunner {
       void session.drain();
     });
     await redis.xack(stream, LIVE_JOBS_GROUP, id);
+  }
+
+  private async trimJobs(): Promise<void> {
+    const { redis, keys, transcriber, logger } = this.options;
+    for (const partition of keys.allPartitions()) {
+      const stream = keys.liveJobsStream(transcriber.name, partition);
+      await trimAckedScript
+        .run(redis, { stream }, {})
+        .catch((error) =>
+          logger.debug(
+            { err: error instanceof Error ? error.message : String(error), stream },
+            'trimming live jobs failed',
+          ),
+        );
+    }
   }
 
   private deps(): LiveSessionDeps {

@@ -1,4 +1,4 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type Redis from 'ioredis';
 import {
@@ -8,7 +8,8 @@ import {
   SessionRef,
   decodeLiveEvent,
 } from '@streamscribe/contracts';
-import type {
+import {
+  LIVE_TRANSCRIBER,
   LiveConnection,
   LiveConnectionHandlers,
   LiveTranscriber,
@@ -16,6 +17,7 @@ import type {
 } from '@streamscribe/providers';
 import { FakeTranscriptionProvider, RedisHarness, until } from '@streamscribe/testing';
 import { LIVE_SESSION_RUNNER, TranscriptionWorkerModule } from '../transcription-worker.module';
+import { WORKER_ENVIRONMENT } from '../tokens';
 import { WorkerEnvironment } from '../worker-environment';
 import { LiveSessionRunner } from './live-session-runner';
 
@@ -59,7 +61,7 @@ class CountingTranscriber implements LiveTranscriber {
   }
 }
 
-describe('TranscriptionWorkerModule with createLiveTranscriber', () => {
+describe('TranscriptionWorkerModule serving live sessions', () => {
   let harness: RedisHarness;
   let redis: Redis;
   const keys = new KeyScheme();
@@ -101,31 +103,20 @@ describe('TranscriptionWorkerModule with createLiveTranscriber', () => {
       ([, f]) => decodeLiveEvent(f[1]) as LiveEvent,
     );
 
-  it('runs live sessions from the provider live jobs stream, and hands them back on shutdown', async () => {
-    process.env = {
-      ...saved,
-      REDIS_URL: harness.url,
-      CONSUMER_NAME: 'deepgram-live-1',
-      LIVE_BLOCK_MS: '100',
-    };
-    const live = new CountingTranscriber();
-    const app: INestApplicationContext = await NestFactory.createApplicationContext(
-      TranscriptionWorkerModule.forProvider({
-        provider: 'deepgram',
-        environment: WorkerEnvironment,
-        createProvider: () => new FakeTranscriptionProvider('deepgram') as unknown as TranscriptionProvider,
-        createLiveTranscriber: (_env, batch) => {
-          live.builtOver.push(batch);
-          return live;
-        },
-      }),
-      { logger: false },
-    );
-    await app.init();
-    expect(app.get(LIVE_SESSION_RUNNER)).toBeInstanceOf(LiveSessionRunner);
-    expect(live.builtOver).toHaveLength(1);
+  const batchProvider = () => new FakeTranscriptionProvider('deepgram') as unknown as TranscriptionProvider;
 
-    const served = await openAndAssign('served');
+  /** The module is built after the environment is set: ConfigModule.forRoot reads it when called. */
+  async function start(build: () => DynamicModule, consumer: string): Promise<INestApplicationContext> {
+    process.env = { ...saved, REDIS_URL: harness.url, CONSUMER_NAME: consumer, LIVE_BLOCK_MS: '100' };
+    const app = await NestFactory.createApplicationContext(build(), { logger: false });
+    await app.init();
+    return app;
+  }
+
+  /** A session served to its close, another open one handed back when the app shuts down. */
+  async function serveAndDrain(app: INestApplicationContext, consumer: string, live: CountingTranscriber) {
+    expect(app.get(LIVE_SESSION_RUNNER)).toBeInstanceOf(LiveSessionRunner);
+    const served = await openAndAssign(`served-${consumer}`);
     await redis.xadd(keys.liveAudioLogKey(served), '*', 'o', 0, 'a', Buffer.alloc(64000));
     await redis.hset(keys.liveStateKey(served), 'received', 64000);
     await redis.xadd(keys.liveAudioLogKey(served), '*', 'o', 64000, 'c', 'close');
@@ -135,7 +126,7 @@ describe('TranscriptionWorkerModule with createLiveTranscriber', () => {
     );
     expect(done.map((x) => x.type)).toEqual(['started', 'results', 'results', 'closed']);
 
-    const open = await openAndAssign('still-open');
+    const open = await openAndAssign(`still-open-${consumer}`);
     await until(
       () => events(open),
       (e) => e.some((x) => x.type === 'started'),
@@ -144,9 +135,61 @@ describe('TranscriptionWorkerModule with createLiveTranscriber', () => {
     expect((await events(open)).at(-1)).toMatchObject({
       type: 'failed',
       code: 'worker_draining',
-      worker: 'deepgram-live-1',
+      worker: consumer,
     });
     expect(await redis.exists(keys.liveLeaseKey(open))).toBe(0);
     expect(live.closed).toBe(true);
+  }
+
+  it('runs live sessions with createLiveTranscriber, and hands them back on shutdown', async () => {
+    const live = new CountingTranscriber();
+    const app = await start(
+      () =>
+        TranscriptionWorkerModule.forProvider({
+          provider: 'deepgram',
+          environment: WorkerEnvironment,
+          createProvider: batchProvider,
+          createLiveTranscriber: (_env, batch) => {
+            live.builtOver.push(batch);
+            return live;
+          },
+        }),
+      'deepgram-live-1',
+    );
+    expect(live.builtOver).toHaveLength(1);
+    await serveAndDrain(app, 'deepgram-live-1', live);
+  });
+
+  it('runs them with a LIVE_TRANSCRIBER the app adds to the module itself', async () => {
+    const live = new CountingTranscriber();
+    const module = (): DynamicModule => {
+      const worker = TranscriptionWorkerModule.forProvider({
+        provider: 'deepgram',
+        environment: WorkerEnvironment,
+        createProvider: batchProvider,
+      });
+      return {
+        ...worker,
+        providers: [
+          ...(worker.providers ?? []),
+          { provide: LIVE_TRANSCRIBER, inject: [WORKER_ENVIRONMENT], useFactory: () => live },
+        ],
+      };
+    };
+    await serveAndDrain(await start(module, 'deepgram-live-2'), 'deepgram-live-2', live);
+  });
+
+  it('runs no live sessions without one', async () => {
+    const app = await start(
+      () =>
+        TranscriptionWorkerModule.forProvider({
+          provider: 'deepgram',
+          environment: WorkerEnvironment,
+          createProvider: batchProvider,
+        }),
+      'deepgram-batch-only',
+    );
+    expect(app.get(LIVE_SESSION_RUNNER)).toBeNull();
+    await app.close();
   });
 });
