@@ -208,16 +208,21 @@ export class TranscriptionRouterService {
           if (query.hedge) await this.hedge(session, outcome, chunk, routing, chunkSeconds);
         };
       }
+      // Cuts at pauses know only a bound up front: it keeps the session incomplete until the real
+      // count, known once the last chunk is cut, replaces it.
       await this.ingestor.expectChunks(session, upload.chunkCount);
+      let chunks = 0;
       try {
         for await (const { wav } of upload.chunks) {
           await queue(entryOf(wav));
+          chunks += 1;
         }
+        if (chunks !== upload.chunkCount) await this.ingestor.expectChunks(session, chunks);
       } catch (error) {
         await this.cancellation.cancel(session, (error as Error).message).catch(() => undefined);
         throw error;
       }
-      return { sessionId, provider, chunks: upload.chunkCount, durationSeconds: upload.durationSeconds };
+      return { sessionId, provider, chunks, durationSeconds: upload.durationSeconds };
     });
     return keepChargeIfQueued(charge, queued);
   }
