@@ -47,7 +47,7 @@ export class TranscriptionsController {
         contentType,
         chunkSeconds,
         clientGone(response),
-        query.cuts ?? this.env.CHUNK_CUTS,
+        query.cuts,
       );
       accepted = await this.router.transcribeFile(tenant, upload, query);
     } catch (error) {

@@ -73,18 +73,24 @@ export class StreamingUploads {
   /**
    * @param chunkSeconds the chunk length (fixed cuts), or the latest cut after a chunk's start
    *   (cuts at pauses, whose window starts at CHUNK_MIN_SECONDS, or at chunkSeconds if that is less).
-   * @param cuts where to cut; CHUNK_CUTS by default.
+   * @param cuts where to cut (`?cuts=`). Absent: CHUNK_CUTS, except that a chunkSeconds of at most
+   *   CHUNK_MIN_SECONDS leaves no window to look for a pause in, so such a file is cut every
+   *   chunkSeconds. Asked for explicitly, pauses are then looked for in the last third.
    */
   async open(
     request: Request,
     contentType: string | undefined,
     chunkSeconds: number,
     signal?: AbortSignal,
-    cuts: ChunkCutMode = this.env.CHUNK_CUTS,
+    cuts?: ChunkCutMode,
   ): Promise<FileUpload> {
+    const windowed = chunkSeconds > this.env.CHUNK_MIN_SECONDS;
+    const atPauses =
+      cuts === 'pauses' || (cuts === undefined && this.env.CHUNK_CUTS === 'pauses' && windowed);
+    const minSeconds = windowed ? this.env.CHUNK_MIN_SECONDS : (chunkSeconds * 2) / 3;
     const planned = (shape: AudioShape, totalBytes: number, samples: AsyncIterable<Buffer>) =>
-      cuts === 'pauses'
-        ? this.plannedAtPauses(shape, totalBytes, chunkSeconds, samples)
+      atPauses
+        ? this.plannedAtPauses(shape, totalBytes, minSeconds, chunkSeconds, samples)
         : this.planned(shape, totalBytes, chunkSeconds, samples);
     if (compressedFormatOf(contentType) !== undefined) {
       const { body, audio } = await this.intake.read(request.body, contentType, 'file', signal);
@@ -147,6 +153,7 @@ export class StreamingUploads {
   private async plannedAtPauses(
     shape: AudioShape,
     totalBytes: number,
+    minSeconds: number,
     chunkSeconds: number,
     samples: AsyncIterable<Buffer>,
   ): Promise<FileUpload> {
@@ -157,7 +164,7 @@ export class StreamingUploads {
         shape,
         totalBytes,
         {
-          minSeconds: Math.min(this.env.CHUNK_MIN_SECONDS, chunkSeconds),
+          minSeconds,
           maxSeconds: chunkSeconds,
           overlapSeconds,
         },
