@@ -86,6 +86,15 @@ export class RouterEnvironment extends CommonEnvironment {
   @Max(10_000)
   CHUNK_OVERLAP_MS = 1000;
 
+  /**
+   * Largest file sent to a provider whole, in bytes of samples (`?split=false`, or `diarize=true`
+   * routed whole): it travels as one stream entry. Larger files are cut (diarization) or refused
+   * with 413 (`split=false`).
+   */
+  @IsInt({ message: 'WHOLE_FILE_MAX_BYTES must be an integer' })
+  @Min(1)
+  WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
   /** How long `?wait=true` holds a request by default, in ms. */
   @IsInt({ message: 'WAIT_TIMEOUT_MS must be an integer' })
   @Min(1)

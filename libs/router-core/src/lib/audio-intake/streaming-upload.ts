@@ -28,8 +28,9 @@ export interface FileChunk {
   wav: Buffer;
   seconds: number;
   /**
-   * Where the chunk's first sample lies in the file, in ms: its real start, from the cut positions
-   * (with cuts at pauses and an overlap after a forced cut, not the sum of the durations before it).
+   * Where the chunk's first sample lies in the file, in ms: its real start, from the cut positions.
+   * For fixed cuts, the sum of the durations before it; after a forced cut at a pause window's end,
+   * `overlapMs` earlier than that sum would say.
    */
   offsetMs: number;
   /** Ms at its start that the chunk before also holds (a cut forced inside speech); 0 otherwise. */
@@ -47,7 +48,14 @@ export interface FileUpload {
   cuts: ChunkCutMode;
   durationSeconds: number;
   chunkSeconds: number;
+  /** Bytes of samples in the whole file (what one whole-file chunk would carry, less its header). */
+  sampleBytes: number;
   chunks: AsyncIterable<FileChunk>;
+  /**
+   * The same upload as one chunk holding the whole file (`?split=false`, diarization). Call it
+   * before reading `chunks`: both read the same request body.
+   */
+  whole(): Promise<FileUpload>;
 }
 
 const L16_SHAPE = { bitsPerSample: 16, encoding: 'pcm' } as const;
@@ -146,7 +154,10 @@ export class StreamingUploads {
       cuts: 'fixed',
       durationSeconds: plan.durationSeconds,
       chunkSeconds,
+      sampleBytes: plan.totalBytes,
       chunks: chunksOf(samples, shape, plan),
+      // One chunk as long as the file (a frame's worth more, so rounding never makes two).
+      whole: () => this.planned(shape, totalBytes, plan.durationSeconds + 1 / shape.sampleRate, samples),
     };
   }
 
@@ -177,7 +188,9 @@ export class StreamingUploads {
       durationSeconds: plan.durationSeconds,
       // The longest chunk: the window's end and the overlap after a forced cut.
       chunkSeconds: chunkSeconds + overlapSeconds,
+      sampleBytes: plan.totalBytes,
       chunks: chunksAtPauses(samples, shape, plan, this.pauses),
+      whole: () => this.planned(shape, totalBytes, plan.durationSeconds + 1 / shape.sampleRate, samples),
     };
   }
 }
