@@ -50,3 +50,5 @@ export type {
   SpokenScript,
   SpokenScriptOptions,
 } from './lib/live/spoken-words';
+export { espeakSpeech, placeSpeech } from './lib/espeak/espeak-speech';
+export type { EspeakOptions, EspeakSpeech, PlacedSpeech } from './lib/espeak/espeak-speech';

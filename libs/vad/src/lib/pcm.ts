@@ -22,7 +22,7 @@ const MULAW_TABLE = (() => {
     const u = ~byte & 0xff;
     const exponent = (u >> 4) & 0x07;
     const magnitude = ((((u & 0x0f) << 3) + 0x84) << exponent) - 0x84;
-    table[byte] = ((u & 0x80) !== 0 ? -magnitude : magnitude) / 32768;
+    table[byte] = ((u & 0x80) !== 0 && magnitude !== 0 ? -magnitude : magnitude) / 32768;
   }
   return table;
 })();

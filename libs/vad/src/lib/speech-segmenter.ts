@@ -94,6 +94,11 @@ export class SpeechSegmenter {
     return this.announced;
   }
 
+  /** Padded start of the open segment (announced or not), or undefined outside one. */
+  get openStartMs(): number | undefined {
+    return this.speechStartMs === undefined ? undefined : this.paddedStart(this.speechStartMs);
+  }
+
   /** How long it has been silent: since the last speech frame's end (0 while speech goes on). */
   get silenceMs(): number {
     if (this.silenceStartMs !== undefined) return this.clockMs - this.silenceStartMs;
