@@ -112,7 +112,18 @@ describe('splitAudioStreamAtPauses', () => {
       );
     const whole = await cutsOf(pcm.length);
     expect(await cutsOf(1001)).toEqual(whole);
-    expect(await cutsOf(3)).toEqual(whole);
+    expect(await cutsOf(97)).toEqual(whole);
+  });
+
+  it('prefers a pause between sentences to a later breath between words, and cuts in its middle', async () => {
+    // Words of 0.4 s with 0.25 s gaps, but one pause of 1 s from 23.5 s to 24.5 s.
+    const words: Array<[number, number]> = [];
+    for (let t = 0; t < 23.5; t += 0.65) words.push([t, Math.min(t + 0.4, 23.5)]);
+    for (let t = 24.5; t < 40; t += 0.65) words.push([t, t + 0.4]);
+    const pcm = audio(40, words);
+    const plan = planPauseCuts(mono, pcm.length, window, 100);
+    const chunks = await collect(splitAudioStreamAtPauses(pieces(pcm, 4000), mono, plan, new EnergyFinder()));
+    expect(chunks.map((c) => c.startFrame / RATE)).toEqual([0, 24]);
   });
 
   it('holds at most one window: the detector never sees more than the window and its context', async () => {

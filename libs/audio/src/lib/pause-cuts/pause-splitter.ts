@@ -2,7 +2,7 @@ import { AudioFormatError } from '../audio-format.error';
 import { AudioShape } from '../validate/validate-audio';
 import { encodeWav } from '../wav/encode-wav';
 import { PauseCutPlan } from './pause-cut-plan';
-import { SpeechSpanFinder, monoFloats, pausesWithin } from './speech-spans';
+import { SpeechSpan, SpeechSpanFinder, monoFloats, pausesWithin } from './speech-spans';
 
 /** One chunk cut from a file, and where it lies in the file's audio. */
 export interface CutChunk {
@@ -19,13 +19,12 @@ export interface CutChunk {
 
 /** The VAD looks this far on either side of the window, so speech at its edges is judged in context. */
 const CONTEXT_MS = 500;
-/** A cut stays at least this far from the speech that ends a pause, when the pause is long enough. */
-const CUT_MARGIN_MS = 250;
 
 /**
  * Cuts a stream of samples into standalone WAV chunks at pauses, following `plan`: once a chunk's
  * window (`minFrames`..`maxFrames` after its start) has arrived, `finder` looks for speech in it
- * and the cut goes into the latest pause there, as close to the window's end as the pause allows.
+ * and the cut goes into the middle of the latest of its longer pauses (at least half as long as the
+ * longest there).
  * With no pause in the window the cut is forced at its end, and both chunks hold `overlapFrames`
  * beyond it, so a word under the cut is whole in at least one of them (the transcript keeps each
  * word once, by its time). At most one window (`maxFrames + overlapFrames`) is held.
@@ -96,10 +95,13 @@ export async function* splitAudioStreamAtPauses(
     const spans = await finder.speechSpans(monoFloats(audio, shape), rate);
     const toMs = (frames: number) => ((frames - from) * 1000) / rate;
     const pauses = pausesWithin(spans, toMs(earliest), toMs(latest), plan.minPauseMs);
-    const pause = pauses[pauses.length - 1];
-    if (!pause) return { at: start + latest, forced: true };
-    const middle = (pause.startMs + pause.endMs) / 2;
-    const atMs = Math.max(middle, pause.endMs - CUT_MARGIN_MS);
+    if (pauses.length === 0) return { at: start + latest, forced: true };
+    // The latest of the longer pauses (at least half the longest): a gap between sentences rather
+    // than a breath between words, as close to the window's end as such a gap allows. The cut goes
+    // in its middle, furthest from the speech on either side (the VAD's edges are approximate).
+    const longest = Math.max(...pauses.map((p) => p.endMs - p.startMs));
+    const pause = pauses.filter((p) => p.endMs - p.startMs >= longest / 2).pop() as SpeechSpan;
+    const atMs = (pause.startMs + pause.endMs) / 2;
     return { at: start + from + Math.round((atMs * rate) / 1000), forced: false };
   }
 

@@ -25,7 +25,7 @@ export interface HeardWords {
 export type Transcriber = (audio: ListenAudio, query: ListenQuery) => string | HeardWords;
 
 /** The default transcriber: the test speech (`speechWav`) in the first channel, else nothing. */
-export const readSpeechTranscriber: Transcriber = (audio) =>
+export const readSpeechTranscriber = (audio: ListenAudio, _query?: ListenQuery): string =>
   audio.encoding === 'pcm' && audio.bitsPerSample === 16 ? (readSpeech(firstChannel16(audio)) ?? '') : '';
 
 const RAW_ENCODING = 'linear16';
