@@ -9,8 +9,9 @@ const log = createLogger('pause-finder');
 
 /**
  * Silero VAD for cuts at pauses, loaded on first use (a router with CHUNK_CUTS=fixed never loads
- * it). Should the model fail to load or run, the window is judged as holding no speech, so the cut
- * falls at its end: today's fixed cut, logged, rather than a failed upload.
+ * it). Should the model fail to load or run, the audio is judged as all speech, so the cut is
+ * forced at the window's end with its overlap (the transcript keeps each word once): logged,
+ * rather than a failed upload or a cut through a word.
  */
 export class LazySileroPauseFinder implements SpeechSpanFinder {
   private vad?: Promise<VoiceActivityDetector>;
@@ -22,8 +23,8 @@ export class LazySileroPauseFinder implements SpeechSpanFinder {
       this.vad ??= this.load();
       return await (await this.vad).speechSpans(samples, sampleRate);
     } catch (error) {
-      log.warn({ err: error }, 'voice activity detection failed: this cut falls at the window’s end');
-      return [];
+      log.warn({ err: error }, 'voice activity detection failed: this cut is forced at the window’s end');
+      return [{ startMs: 0, endMs: (samples.length * 1000) / sampleRate }];
     }
   }
 }
