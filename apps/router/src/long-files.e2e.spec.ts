@@ -164,14 +164,17 @@ describe('long files: offsets, whole-file mode, speakers', () => {
     expect(refused.body).toMatchObject({ code: 'no_capable_provider' });
   });
 
-  it('fails a whole file over whole: split=false, the first provider refuses it, the next transcribes it', async () => {
+  it('fails a whole file over whole: split=false, the first provider refuses it, the next that takes it whole transcribes it', async () => {
     deepgram.reset();
     standInFake.reset();
     deepgram.failNext(1, { status: 400 }); // permanent for Deepgram: straight to the next provider
     const { status, body } = await transcribe(
-      'provider=deepgram&fallback=assemblyai&split=false',
+      'provider=deepgram&fallback=whisper,assemblyai&split=false',
       sectionsWav(THREE),
     );
+    // Whisper takes 30 s a call: it is left out of a whole file's chain.
+    const [[, fields]] = await redis.xrevrange('audio:stream:deepgram', '+', '-', 'COUNT', 1);
+    expect(fields[fields.indexOf('fallback_providers') + 1]).toBe('assemblyai');
     expect(status).toBe(200);
     expect(body).toMatchObject({ chunks: 1, split: { mode: 'whole', reason: 'split_false' } });
     expect(durationsSent(deepgram)).toEqual([90]);
@@ -185,6 +188,9 @@ describe('long files: offsets, whole-file mode, speakers', () => {
       ['beta', 30],
       ['gamma', 60],
     ]);
+    const metrics = await (await fetch(`${router.managementUrl}/metrics`)).text();
+    expect(metrics).toMatch(/streamscribe_files_queued_total\{mode="whole",reason="split_false"\} 1\b/);
+    expect(metrics).toMatch(/streamscribe_files_queued_total\{mode="whole",reason="diarization"\} 1\b/);
   });
 
   describe('live sessions posted chunk by chunk', () => {
@@ -228,6 +234,18 @@ describe('long files: offsets, whole-file mode, speakers', () => {
         ['six', 62.5],
         ['seven', 65],
         ['eight', 67.5],
+      ]);
+      // The live feed's results say where each chunk starts, and their words are on the same clock.
+      const feed = await (await fetch(`${base}/v1/sessions/live-clock/events`)).text();
+      const results = feed
+        .split('\n\n')
+        .filter((frame) => frame.includes('event: result'))
+        .map((frame) => JSON.parse(frame.slice(frame.indexOf('data:') + 5)) as Body);
+      expect(results.map((r) => [r['start'], r['words'][0]['start']])).toEqual([
+        [0, 0],
+        [5, 5],
+        [60, 60],
+        [65, 65],
       ]);
     });
 

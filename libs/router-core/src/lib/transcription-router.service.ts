@@ -198,7 +198,7 @@ export class TranscriptionRouterService {
     // A generated id is random (122 bits): a session id is the capability to read its transcript.
     const sessionId = query.sessionId ?? randomUUID();
     const session = this.session(tenant, sessionId);
-    const fallbackProviders = fallbackOf(query);
+    let fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
     if (consensus && query.split === false)
       throw new BadRequestException('split=false cannot be combined with consensus: consensus cuts the file');
@@ -239,6 +239,9 @@ export class TranscriptionRouterService {
       } else {
         const route = await this.fileRoute(session, query, fallbackProviders, upload);
         ({ split, upload: planned } = route);
+        // A whole file fails over whole: only to providers that take it in one call.
+        if (split.mode === 'whole')
+          fallbackProviders = await this.takingWhole(fallbackProviders, upload.durationSeconds);
         const { routing, choice, chunkSeconds } = route;
         provider = choice.provider;
         queue = async (chunk, durationMs) => {
@@ -269,6 +272,7 @@ export class TranscriptionRouterService {
         await this.cancellation.cancel(session, (error as Error).message).catch(() => undefined);
         throw error;
       }
+      routerMetrics.filesQueued.inc({ mode: split.mode, reason: split.reason });
       return {
         sessionId,
         provider,
@@ -328,6 +332,11 @@ export class TranscriptionRouterService {
     const routing = await this.routingRequest(session, query, fallback, chunkSeconds);
     const choice = await this.chooser.choose(routing);
     return { upload, routing, choice, chunkSeconds, split: { mode: 'chunks', reason } };
+  }
+
+  private async takingWhole(providers: ProviderName[], seconds: number): Promise<ProviderName[]> {
+    const limits = await Promise.all(providers.map((p) => this.chooser.maxAudioSeconds(p)));
+    return providers.filter((_, i) => limits[i] >= seconds);
   }
 
   /** Why a file cannot go whole before any routing: too many bytes, or longer than the named provider takes. */
