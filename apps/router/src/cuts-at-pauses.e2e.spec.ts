@@ -1,4 +1,5 @@
 import { encodeWav } from '@streamscribe/audio';
+import { DEFAULT_TENANT, KeyScheme, decodeResultEntry, fieldsFromFlat } from '@streamscribe/contracts';
 import {
   ListenAudio,
   LongRecording,
@@ -144,5 +145,13 @@ describe('long files: cuts at pauses, the session clock, overlaps reconciled (is
     expect(transcript.chunks[0].end).toBeCloseTo(31, 1);
     expect(result.heard).toEqual(recording.words.map((w) => w.word));
     expect(result.misplaced).toEqual([]);
+    // Not vacuous: the provider heard the words around the cut in both chunks, the transcript once.
+    const raw = await stack.redis.xrangeBuffer(
+      new KeyScheme().sessionResultsStream(new KeyScheme().session(DEFAULT_TENANT, 'forty-five-seconds')),
+      '-',
+      '+',
+    );
+    const heardTwice = raw.flatMap(([, flat]) => decodeResultEntry(fieldsFromFlat(flat)).words ?? []).length;
+    expect(heardTwice).toBeGreaterThan(recording.words.length);
   });
 });
