@@ -34,12 +34,15 @@ describe('reconcileOverlaps', () => {
     expect(chunks.map((c) => c.text)).toEqual(['a b', 'c d e f']);
   });
 
-  it('leaves chunks that only touch (cuts at pauses), unplaced chunks and failed ones as they are', () => {
+  it('leaves chunks that only touch (cuts at pauses), chunks of the same audio, unplaced and failed ones as they are', () => {
     const chunks: PlacedChunk[] = [
       { status: 'ok', start: 0, end: 29.6, text: 'a', words: [word('a', 29)] },
       { status: 'ok', start: 29.6, end: 55, text: 'b', words: [word('b', 29.7)] },
       { status: 'failed', start: 54, end: 70 },
       { status: 'ok', text: 'c', words: [word('c', 1)] },
+      // Hypotheses of the same audio (consensus): not an overlap between successive chunks.
+      { status: 'ok', start: 80, end: 82, text: 'd', words: [word('d', 81)] },
+      { status: 'ok', start: 80, end: 82, text: 'd', words: [word('d', 81)] },
     ];
     const before = JSON.parse(JSON.stringify(chunks));
     reconcileOverlaps(chunks);

@@ -29,7 +29,10 @@ export function reconcileOverlaps(ordered: PlacedChunk[]): void {
     const after = placed[i];
     const overlapStart = after.start as number;
     const overlapEnd = before.end as number;
-    if (!(overlapEnd > overlapStart && overlapStart >= (before.start as number))) continue;
+    // Only a successor that starts inside its predecessor's end: not chunks of the same audio
+    // (consensus hypotheses), nor one that holds the other.
+    const shortest = Math.min(overlapEnd - (before.start as number), (after.end as number) - overlapStart);
+    if (!(overlapEnd > overlapStart && overlapEnd - overlapStart < shortest / 2)) continue;
     const boundary = (overlapStart + overlapEnd) / 2;
     keepWords(before, (w) => middle(w) < boundary);
     keepWords(after, (w) => middle(w) >= boundary);
