@@ -6,6 +6,8 @@ import {
   espeakRecording,
   keyedFetch as fetch,
   longUtterance,
+  parsePrometheusText,
+  sampleValue,
   stampedWordsIn,
   utteranceMs,
   utterancePlan,
@@ -153,5 +155,9 @@ describe('long files: cuts at pauses, the session clock, overlaps reconciled (is
     );
     const heardTwice = raw.flatMap(([, flat]) => decodeResultEntry(fieldsFromFlat(flat)).words ?? []).length;
     expect(heardTwice).toBeGreaterThan(recording.words.length);
+    // The cuts of this spec's files, counted: 9 fixed (5 minutes), 10 at pauses, 1 forced.
+    const metrics = parsePrometheusText(await (await fetch(`${stack.managementUrl}/metrics`)).text());
+    const cuts = (cut: string) => sampleValue(metrics, 'streamscribe_file_cuts_total', { cut });
+    expect([cuts('fixed'), cuts('pause'), cuts('forced')]).toEqual([9, 10, 1]);
   });
 });

@@ -18,6 +18,7 @@ import {
 import type { ChunkCutMode } from '@streamscribe/contracts';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
+import { routerMetrics } from '../router-metrics';
 import { PAUSE_FINDER } from './pause-finder';
 import { AudioIntake } from './audio-intake.service';
 import { audioRefusal, refusal, refusingBadAudio } from './intake-errors';
@@ -204,6 +205,8 @@ async function* chunksAtPauses(
   const ms = (frames: number) => Math.round((frames * 1000) / shape.sampleRate);
   try {
     for await (const chunk of splitAudioStreamAtPauses(samples, shape, plan, finder)) {
+      if (chunk.startFrame + chunk.frames < plan.totalFrames)
+        routerMetrics.fileCuts.inc({ cut: chunk.forcedCut ? 'forced' : 'pause' });
       yield {
         wav: chunk.wav,
         seconds: chunk.frames / shape.sampleRate,
@@ -235,6 +238,7 @@ async function* chunksOf(
         overlapMs: 0,
       };
       offsetBytes += sampleBytes;
+      if (offsetBytes < plan.totalBytes) routerMetrics.fileCuts.inc({ cut: 'fixed' });
     }
   } catch (error) {
     if (error instanceof AudioFormatError) throw refusal(400, 'upload_incomplete', error.message);
