@@ -76,8 +76,10 @@ describe('long files: offsets, whole-file mode, speakers', () => {
     await harness?.close();
   });
 
+  // The sections are unbroken test speech that meet at the 30 s marks: fixed cuts, so each section
+  // is one chunk (cuts at pauses would force overlapped cuts there; see cuts-at-pauses.e2e.spec.ts).
   const transcribe = async (query: string, wav: Buffer) => {
-    const response = await fetch(`${base}/v1/transcriptions?wait=true&${query}`, {
+    const response = await fetch(`${base}/v1/transcriptions?wait=true&cuts=fixed&${query}`, {
       method: 'POST',
       headers: { 'content-type': 'audio/wav' },
       body: wav,

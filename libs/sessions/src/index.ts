@@ -15,3 +15,5 @@ export type { SessionErased } from './lib/session-eraser';
 export { fixedRetention, SessionRetentionSweep } from './lib/session-retention';
 export type { RetentionPolicy } from './lib/session-retention';
 export { CANCELLED_FIELD, SessionCancellation } from './lib/session-cancellation';
+export { reconcileOverlaps } from './lib/overlap-reconciliation';
+export type { PlacedChunk } from './lib/overlap-reconciliation';

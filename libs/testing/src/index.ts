@@ -63,3 +63,18 @@ export type {
 } from './lib/live/spoken-words';
 export { espeakSpeech, placeSpeech } from './lib/espeak/espeak-speech';
 export type { EspeakOptions, EspeakSpeech, PlacedSpeech } from './lib/espeak/espeak-speech';
+export { stampSpokenWords, stampedWordsIn } from './lib/live/spoken-words';
+export type { HeardWords, ListenAudio, Transcriber } from './lib/fake-deepgram/listen-audio';
+export {
+  RECORDING_SAMPLE_RATE,
+  espeakRecording,
+  longUtterance,
+  utteranceMs,
+  utterancePlan,
+} from './lib/long-files/espeak-recording';
+export type {
+  LongRecording,
+  RecordedUtterance,
+  RecordedWord,
+  UtterancePlan,
+} from './lib/long-files/espeak-recording';

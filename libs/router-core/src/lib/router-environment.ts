@@ -1,5 +1,6 @@
-import { IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
+import { CHUNK_CUT_MODES, ChunkCutMode } from '@streamscribe/contracts';
 
 /** The router's settings; defaults are the README's. */
 export class RouterEnvironment extends CommonEnvironment {
@@ -68,6 +69,22 @@ export class RouterEnvironment extends CommonEnvironment {
   @Min(1)
   @Max(600)
   CHUNK_SECONDS = 30;
+
+  /** Where a whole file is cut: `pauses` (voice activity detection, Silero) or `fixed` (every CHUNK_SECONDS). */
+  @IsIn(CHUNK_CUT_MODES, { message: `CHUNK_CUTS must be one of: ${CHUNK_CUT_MODES.join(', ')}` })
+  CHUNK_CUTS: ChunkCutMode = 'pauses';
+
+  /** Cuts at pauses: the earliest cut after a chunk's start, in seconds (the window is this..CHUNK_SECONDS). */
+  @IsInt({ message: 'CHUNK_MIN_SECONDS must be an integer' })
+  @Min(1)
+  @Max(600)
+  CHUNK_MIN_SECONDS = 20;
+
+  /** Cuts at pauses: audio both chunks hold on each side of a cut forced inside speech, in ms. */
+  @IsInt({ message: 'CHUNK_OVERLAP_MS must be an integer' })
+  @Min(0)
+  @Max(10_000)
+  CHUNK_OVERLAP_MS = 1000;
 
   /**
    * Largest file sent to a provider whole, in bytes of samples (`?split=false`, or `diarize=true`

@@ -255,14 +255,19 @@ export class TranscriptionRouterService {
           if (query.hedge) await this.hedge(session, outcome, chunk, routing, chunkSeconds);
         };
       }
+      // Cuts at pauses know only a bound up front: it keeps the session incomplete until the real
+      // count, known once the last chunk is cut, replaces it.
       await this.ingestor.expectChunks(session, planned.chunkCount, {
         split: split.mode,
         split_reason: split.reason,
       });
+      let chunks = 0;
       try {
         for await (const piece of planned.chunks) {
           await queue(entryOf(piece), piece.seconds * 1000);
+          chunks += 1;
         }
+        if (chunks !== planned.chunkCount) await this.ingestor.expectChunks(session, chunks);
       } catch (error) {
         await this.cancellation.cancel(session, (error as Error).message).catch(() => undefined);
         throw error;
@@ -271,7 +276,7 @@ export class TranscriptionRouterService {
       return {
         sessionId,
         provider,
-        chunks: planned.chunkCount,
+        chunks,
         durationSeconds: planned.durationSeconds,
         split,
       };

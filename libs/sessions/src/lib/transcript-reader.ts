@@ -9,6 +9,7 @@ import {
   fieldsFromFlat,
 } from '@streamscribe/contracts';
 import { costTotalsFrom } from './cost-totals';
+import { reconcileOverlaps } from './overlap-reconciliation';
 import { Transcript, TranscriptChunk } from './transcript';
 
 /**
@@ -80,6 +81,8 @@ export function assembleTranscript(
   }
   const ordered = [...chunks.values()].sort(bySeqThenId);
   placeOnSessionClock(ordered, chunkIndex, results);
+  // A cut forced inside speech left both chunks the audio around it: each word is kept once.
+  reconcileOverlaps(ordered);
   const speakers = labelSpeakers(ordered, meta['split'] === 'whole');
   const expected = meta['expected_chunks'] === undefined ? undefined : Number(meta['expected_chunks']);
   const resultCount = ordered.filter((c) => c.status !== 'pending').length;

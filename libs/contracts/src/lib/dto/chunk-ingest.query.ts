@@ -15,6 +15,10 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
+/** How a whole file is cut into chunks: at pauses found by voice activity detection, or every chunkSeconds. */
+export const CHUNK_CUT_MODES = ['pauses', 'fixed'] as const;
+export type ChunkCutMode = (typeof CHUNK_CUT_MODES)[number];
+
 /** Query options shared by chunk ingest and whole-file transcription. */
 export class RoutingQuery {
   /** Explicit provider; wins over every hint. */
@@ -186,4 +190,12 @@ export class TranscriptionQuery extends RoutingQuery {
   @Transform(toBoolean)
   @IsBoolean({ message: 'split must be true or false' })
   split?: boolean;
+
+  /**
+   * Where the file is cut: `pauses` (where voice activity detection finds a pause, within
+   * CHUNK_MIN_SECONDS..chunkSeconds) or `fixed` (every chunkSeconds). Absent: CHUNK_CUTS.
+   */
+  @IsOptional()
+  @IsIn(CHUNK_CUT_MODES, { message: `cuts must be one of: ${CHUNK_CUT_MODES.join(', ')}` })
+  cuts?: ChunkCutMode;
 }
