@@ -56,6 +56,30 @@ function judge(recording: LongRecording, transcript: TranscriptBody) {
   return { heard: heard.map((w) => w.word), lost, doubled, misplaced, lostUtterances: lostUtterances.size };
 }
 
+/** A strict SubRip reader: numbered blocks, `HH:MM:SS,mmm --> HH:MM:SS,mmm`, then text lines. */
+function parseSrt(srt: string) {
+  const seconds = (t: string) => {
+    const [h, m, rest] = t.split(':');
+    const [s, ms] = rest.split(',');
+    return Number(h) * 3600 + Number(m) * 60 + Number(s) + Number(ms) / 1000;
+  };
+  return srt
+    .trimEnd()
+    .split('\n\n')
+    .map((block) => {
+      const [index, timing, ...lines] = block.split('\n');
+      const times = /^(\d{2}:\d{2}:\d{2},\d{3}) --> (\d{2}:\d{2}:\d{2},\d{3})$/.exec(timing);
+      if (!/^\d+$/.test(index) || !times || lines.length === 0) throw new Error(`not a SubRip cue: ${block}`);
+      return {
+        index: Number(index),
+        start: seconds(times[1]),
+        end: seconds(times[2]),
+        lines,
+        text: lines.join(' '),
+      };
+    });
+}
+
 describe('long files: cuts at pauses, the session clock, overlaps reconciled (issue 18)', () => {
   let stack: RouterStack;
   let fiveMinutes: LongRecording;
@@ -128,6 +152,29 @@ describe('long files: cuts at pauses, the session clock, overlaps reconciled (is
       const start = (chunk.start as number) * 1000;
       expect(fiveMinutes.utterances.some((u) => u.startMs < start && start < u.endMs)).toBe(false);
     }
+  });
+
+  it("gives SRT subtitles of the five-minute file with cues on the file's clock", async () => {
+    const response = await fetch(`${stack.base}/v1/sessions/five-minutes-pauses/transcript?format=srt`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/x-subrip/);
+    const cues = parseSrt(await response.text());
+    // Every word is in exactly one cue, in order, and every cue keeps the layout rules.
+    expect(cues.flatMap((c) => c.text.split(/\s+/))).toEqual(fiveMinutes.words.map((w) => w.word));
+    for (const [i, cue] of cues.entries()) {
+      expect(cue.index).toBe(i + 1);
+      expect(cue.lines.length).toBeLessThanOrEqual(2);
+      for (const line of cue.lines) expect(line.length).toBeLessThanOrEqual(42);
+      expect(cue.end - cue.start).toBeLessThanOrEqual(7);
+      if (i > 0) expect(cue.start).toBeGreaterThanOrEqual(cues[i - 1].end);
+    }
+    // On the file's clock: each utterance's first cue starts where the utterance was placed.
+    const firstWords = new Map(fiveMinutes.utterances.map((u) => [u.words[0].word, u.startMs / 1000]));
+    const starting = cues.filter((c) => firstWords.has(c.text.split(/\s+/)[0]));
+    expect(starting.length).toBe(fiveMinutes.utterances.length);
+    for (const cue of starting)
+      expect(Math.abs(cue.start - (firstWords.get(cue.text.split(/\s+/)[0]) as number))).toBeLessThan(0.2);
+    expect(cues[cues.length - 1].end).toBeGreaterThan(250);
   });
 
   it('a cut forced inside a 45 s utterance overlaps both chunks, and each word is kept once', async () => {

@@ -54,6 +54,7 @@ export type { DeadLetter } from './lib/dead-letter-entry';
 export { DeadLetterListQuery, RedriveRequest } from './lib/dto/dead-letter.query';
 export {
   TRANSCRIPT_PAGE_DEFAULT,
+  TRANSCRIPT_FORMATS,
   TRANSCRIPT_PAGE_MAX,
   TranscriptPageQuery,
 } from './lib/dto/transcript-page.query';

@@ -17,3 +17,8 @@ export type { RetentionPolicy } from './lib/session-retention';
 export { CANCELLED_FIELD, SessionCancellation } from './lib/session-cancellation';
 export { reconcileOverlaps } from './lib/overlap-reconciliation';
 export type { PlacedChunk } from './lib/overlap-reconciliation';
+export { DEFAULT_SUBTITLE_LAYOUT, subtitleCues } from './lib/subtitles/subtitle-cues';
+export type { SubtitleCue, SubtitleLayout } from './lib/subtitles/subtitle-cues';
+export { formatSrt, formatVtt } from './lib/subtitles/subtitle-formats';
+export { TRANSCRIPT_TEXT_FORMATS, transcriptAs } from './lib/subtitles/transcript-formats';
+export type { TranscriptTextFormat } from './lib/subtitles/transcript-formats';
