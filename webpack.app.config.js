@@ -6,7 +6,7 @@
 const { NxAppWebpackPlugin } = require('@nx/webpack/app-plugin');
 const { join } = require('node:path');
 
-module.exports = function appWebpackConfig(appDir, app, threads = []) {
+module.exports = function appWebpackConfig(appDir, app, threads = [], assets = []) {
   return {
     output: { path: join(__dirname, 'dist/apps', app) },
     devtool: 'source-map',
@@ -20,6 +20,7 @@ module.exports = function appWebpackConfig(appDir, app, threads = []) {
           entryPath: join(__dirname, source),
         })),
         tsConfig: join(appDir, 'tsconfig.app.json'),
+        assets: assets.map((asset) => ({ ...asset, input: join(__dirname, asset.input) })),
         outputHashing: 'none',
         generatePackageJson: false,
         externalDependencies: 'all',
@@ -35,3 +36,6 @@ module.exports.INFERENCE_THREAD = {
   name: 'inference-thread',
   source: 'libs/inference/src/lib/threads/engine-thread.main.ts',
 };
+
+/** The Silero VAD model and its licence (libs/vad/model), copied to dist/apps/<app>/vad-model where the bundle looks for it. */
+module.exports.VAD_MODEL = { input: 'libs/vad/model', glob: '*', output: 'vad-model' };

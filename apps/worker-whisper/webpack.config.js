@@ -1,3 +1,8 @@
 const appWebpackConfig = require('../../webpack.app.config.js');
 
-module.exports = appWebpackConfig(__dirname, 'worker-whisper', [appWebpackConfig.INFERENCE_THREAD]);
+module.exports = appWebpackConfig(
+  __dirname,
+  'worker-whisper',
+  [appWebpackConfig.INFERENCE_THREAD],
+  [appWebpackConfig.VAD_MODEL],
+);

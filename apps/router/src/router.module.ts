@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@streamscribe/auth';
+import { DeepgramListenController, DeepgramListenGateway } from '@streamscribe/deepgram-compat';
 import { ROUTER_REDIS, RouterCoreModule } from '@streamscribe/router-core';
 import { AdminKeysController } from './admin-keys.controller';
 import { AuthTokensController } from './auth-tokens.controller';
@@ -25,7 +26,9 @@ const routerCore = RouterCoreModule.forRoot();
     AdminKeysController,
     AuthTokensController,
     TenantsController,
+    DeepgramListenController,
   ],
-  providers: [LiveResultsGateway],
+  // Deepgram's live API (WebSocket /v1/listen) next to our live results feed (/v1/live).
+  providers: [LiveResultsGateway, DeepgramListenGateway],
 })
 export class RouterModule {}

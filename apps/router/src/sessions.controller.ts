@@ -25,7 +25,7 @@ import {
   resumePoint,
   streamSse,
 } from '@streamscribe/router-core';
-import { pagedTranscript } from '@streamscribe/sessions';
+import { pagedTranscript, transcriptAs } from '@streamscribe/sessions';
 import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
 import { LiveConnectionLimiter } from '@streamscribe/quotas';
 
@@ -56,15 +56,24 @@ export class SessionsController {
     return accepted;
   }
 
-  /** Whole for up to TRANSCRIPT_PAGE_MAX chunks; paged with `?after=<seq>&limit=<n>` (see pagedTranscript). */
+  /**
+   * JSON: whole for up to TRANSCRIPT_PAGE_MAX chunks; paged with `?after=<seq>&limit=<n>` (see
+   * pagedTranscript). `?format=srt|vtt|text`: the whole transcript as subtitles (cues on the
+   * session's clock) or plain text.
+   */
   @RequireScopes('read')
   @Get(':sessionId/transcript')
   async transcript(
     @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
     @Query() page: TranscriptPageQuery,
-  ): Promise<Transcript | TranscriptPage> {
-    return pagedTranscript(await this.router.transcript(tenant, sessionId), page);
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Transcript | TranscriptPage | string> {
+    const transcript = await this.router.transcript(tenant, sessionId);
+    if (!page.format || page.format === 'json') return pagedTranscript(transcript, page);
+    const { contentType, body } = transcriptAs(transcript, page.format);
+    response.type(contentType);
+    return body;
   }
 
   /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */

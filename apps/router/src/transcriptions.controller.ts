@@ -42,7 +42,13 @@ export class TranscriptionsController {
     let accepted;
     try {
       const chunkSeconds = query.chunkSeconds ?? this.env.CHUNK_SECONDS;
-      const upload = await this.uploads.open(request, contentType, chunkSeconds, clientGone(response));
+      const upload = await this.uploads.open(
+        request,
+        contentType,
+        chunkSeconds,
+        clientGone(response),
+        query.cuts,
+      );
       accepted = await this.router.transcribeFile(tenant, upload, query);
     } catch (error) {
       // Refused before the whole body was read: close the connection rather than drain the rest.

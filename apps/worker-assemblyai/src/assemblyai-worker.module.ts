@@ -1,11 +1,12 @@
 import type { DynamicModule } from '@nestjs/common';
 import { keywordList } from '@streamscribe/contracts';
 import { reachableCheck } from '@streamscribe/observability';
-import { AssemblyAILiveTranscriber, AssemblyAIProvider, LIVE_TRANSCRIBER } from '@streamscribe/providers';
-import { TranscriptionWorkerModule, WORKER_ENVIRONMENT } from '@streamscribe/worker-runtime';
+import { AssemblyAILiveTranscriber, AssemblyAIProvider } from '@streamscribe/providers';
+import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
 import { AssemblyAIWorkerEnvironment } from './assemblyai-worker.environment';
 
-const batchModule = TranscriptionWorkerModule.forProvider({
+/** The batch worker, serving live sessions too: AssemblyAI Universal-Streaming v3. */
+export const AssemblyAIWorkerModule: DynamicModule = TranscriptionWorkerModule.forProvider({
   provider: 'assemblyai',
   environment: AssemblyAIWorkerEnvironment,
   createProvider: (env) => {
@@ -24,24 +25,11 @@ const batchModule = TranscriptionWorkerModule.forProvider({
     });
   },
   readinessChecks: (env) => [reachableCheck('assemblyai-api', env.ASSEMBLYAI_BASE_URL)],
+  createLiveTranscriber: (env) =>
+    new AssemblyAILiveTranscriber({
+      apiKey: env.ASSEMBLYAI_API_KEY,
+      baseUrl: env.ASSEMBLYAI_BASE_URL,
+      streamingUrl: env.ASSEMBLYAI_STREAMING_URL || undefined,
+      speechModel: env.ASSEMBLYAI_STREAMING_MODEL || undefined,
+    }),
 });
-
-/** The batch worker, serving live sessions too: AssemblyAI Universal-Streaming v3 (LIVE_TRANSCRIBER). */
-export const AssemblyAIWorkerModule: DynamicModule = {
-  ...batchModule,
-  providers: [
-    ...(batchModule.providers ?? []),
-    {
-      provide: LIVE_TRANSCRIBER,
-      inject: [WORKER_ENVIRONMENT],
-      useFactory: (env: AssemblyAIWorkerEnvironment) =>
-        new AssemblyAILiveTranscriber({
-          apiKey: env.ASSEMBLYAI_API_KEY,
-          baseUrl: env.ASSEMBLYAI_BASE_URL,
-          streamingUrl: env.ASSEMBLYAI_STREAMING_URL || undefined,
-          speechModel: env.ASSEMBLYAI_STREAMING_MODEL || undefined,
-        }),
-    },
-  ],
-  exports: [...(batchModule.exports ?? []), LIVE_TRANSCRIBER],
-};

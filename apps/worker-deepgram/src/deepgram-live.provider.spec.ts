@@ -1,27 +1,41 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { LIVE_TRANSCRIBER, type LiveTranscriber, type LiveTranscriberEvent } from '@streamscribe/providers';
-import { FakeDeepgramServer, spokenScript } from '@streamscribe/testing';
-import { WORKER_ENVIRONMENT } from '@streamscribe/worker-runtime';
+import {
+  DeepgramLiveTranscriber,
+  LIVE_TRANSCRIBER,
+  type LiveTranscriber,
+  type LiveTranscriberEvent,
+} from '@streamscribe/providers';
+import { FakeDeepgramServer, RedisHarness, spokenScript } from '@streamscribe/testing';
 import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
-import { deepgramLiveTranscriberProvider } from './deepgram-live.provider';
+import { createDeepgramLiveTranscriber } from './deepgram-live.provider';
 
-describe('worker-deepgram LIVE_TRANSCRIBER', () => {
+describe('worker-deepgram live transcriber', () => {
   let fake: FakeDeepgramServer;
 
   beforeAll(async () => (fake = await FakeDeepgramServer.start()));
   afterAll(() => fake.close());
 
-  it('is provided in the worker module, next to the transcription provider', async () => {
-    // The module validates the environment when it is built: give it the one required variable.
-    const saved = process.env['DEEPGRAM_API_KEY'];
-    process.env['DEEPGRAM_API_KEY'] = FakeDeepgramServer.DEFAULT_API_KEY;
+  it('is the live transcriber of the worker module, next to the transcription provider', async () => {
+    const harness = await RedisHarness.start();
+    const saved = { ...process.env };
+    // The module validates the environment when it is built: import it once env is set.
+    Object.assign(process.env, {
+      DEEPGRAM_API_KEY: FakeDeepgramServer.DEFAULT_API_KEY,
+      REDIS_URL: harness.url,
+      PORT: '0',
+    });
     try {
       const { DeepgramWorkerModule } = await import('./deepgram-worker.module');
-      expect(DeepgramWorkerModule.providers).toContain(deepgramLiveTranscriberProvider);
+      const context = await NestFactory.createApplicationContext(DeepgramWorkerModule, { logger: false });
+      try {
+        expect(context.get(LIVE_TRANSCRIBER)).toBeInstanceOf(DeepgramLiveTranscriber);
+      } finally {
+        await context.close();
+      }
     } finally {
-      if (saved === undefined) delete process.env['DEEPGRAM_API_KEY'];
-      else process.env['DEEPGRAM_API_KEY'] = saved;
+      process.env = saved;
+      await harness.close();
     }
   });
 
@@ -33,14 +47,7 @@ describe('worker-deepgram LIVE_TRANSCRIBER', () => {
       DEEPGRAM_KEYTERMS: 'streamscribe',
       DEEPGRAM_LANGUAGE: 'en-US',
     });
-    const context = await NestFactory.createApplicationContext(
-      {
-        module: class LiveOnlyModule {},
-        providers: [{ provide: WORKER_ENVIRONMENT, useValue: env }, deepgramLiveTranscriberProvider],
-      },
-      { logger: false },
-    );
-    const transcriber = context.get<LiveTranscriber>(LIVE_TRANSCRIBER);
+    const transcriber: LiveTranscriber = createDeepgramLiveTranscriber(env);
     expect(transcriber.name).toBe('deepgram');
 
     const events: LiveTranscriberEvent[] = [];
@@ -67,6 +74,5 @@ describe('worker-deepgram LIVE_TRANSCRIBER', () => {
       keyterm: 'streamscribe',
       punctuate: 'true',
     });
-    await context.close();
   });
 });

@@ -1,7 +1,5 @@
-import type { FactoryProvider } from '@nestjs/common';
 import { keywordList } from '@streamscribe/contracts';
-import { DeepgramLiveTranscriber, LIVE_TRANSCRIBER } from '@streamscribe/providers';
-import { WORKER_ENVIRONMENT } from '@streamscribe/worker-runtime';
+import { DeepgramLiveTranscriber } from '@streamscribe/providers';
 import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
 
 /** Live sessions through Deepgram's streaming API, from the same settings as pre-recorded chunks. */
@@ -19,9 +17,3 @@ export function createDeepgramLiveTranscriber(env: DeepgramWorkerEnvironment): D
     closeTimeoutMs: env.DEEPGRAM_LIVE_CLOSE_TIMEOUT_MS,
   });
 }
-
-export const deepgramLiveTranscriberProvider: FactoryProvider<DeepgramLiveTranscriber> = {
-  provide: LIVE_TRANSCRIBER,
-  inject: [WORKER_ENVIRONMENT],
-  useFactory: createDeepgramLiveTranscriber,
-};

@@ -3,10 +3,11 @@ import { keywordList } from '@streamscribe/contracts';
 import { reachableCheck } from '@streamscribe/observability';
 import { DeepgramProvider } from '@streamscribe/providers';
 import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
-import { deepgramLiveTranscriberProvider } from './deepgram-live.provider';
+import { createDeepgramLiveTranscriber } from './deepgram-live.provider';
 import { DeepgramWorkerEnvironment } from './deepgram-worker.environment';
 
-const transcriptionWorker = TranscriptionWorkerModule.forProvider({
+/** The transcription worker; it serves live sessions too, through Deepgram's streaming API. */
+export const DeepgramWorkerModule: DynamicModule = TranscriptionWorkerModule.forProvider({
   provider: 'deepgram',
   environment: DeepgramWorkerEnvironment,
   createProvider: (env) =>
@@ -23,10 +24,5 @@ const transcriptionWorker = TranscriptionWorkerModule.forProvider({
       keyterms: keywordList(env.DEEPGRAM_KEYTERMS),
     }),
   readinessChecks: (env) => [reachableCheck('deepgram-api', env.DEEPGRAM_API_URL)],
+  createLiveTranscriber: createDeepgramLiveTranscriber,
 });
-
-/** The transcription worker, plus `LIVE_TRANSCRIBER` in the same module for its live-session runner. */
-export const DeepgramWorkerModule: DynamicModule = {
-  ...transcriptionWorker,
-  providers: [...(transcriptionWorker.providers ?? []), deepgramLiveTranscriberProvider],
-};

@@ -1,9 +1,9 @@
 import { IsIn, IsNotEmpty } from 'class-validator';
-import { ParakeetSettings, withInferenceSettings } from '@streamscribe/inference';
+import { ParakeetSettings, withInferenceSettings, withLiveSegmentingSettings } from '@streamscribe/inference';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
 
 export class ParakeetWorkerEnvironment
-  extends withInferenceSettings(WorkerEnvironment)
+  extends withLiveSegmentingSettings(withInferenceSettings(WorkerEnvironment))
   implements ParakeetSettings
 {
   override PORT = 9103;

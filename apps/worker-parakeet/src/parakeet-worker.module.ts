@@ -1,4 +1,4 @@
-import { loadParakeetProvider } from '@streamscribe/inference';
+import { createSegmentingLiveTranscriber, loadParakeetProvider } from '@streamscribe/inference';
 import { TranscriptionWorkerModule } from '@streamscribe/worker-runtime';
 import { ParakeetWorkerEnvironment } from './parakeet-worker.environment';
 
@@ -6,4 +6,6 @@ export const ParakeetWorkerModule = TranscriptionWorkerModule.forProvider({
   provider: 'parakeet',
   environment: ParakeetWorkerEnvironment,
   createProvider: (env) => loadParakeetProvider(env),
+  // Live sessions: Silero VAD cuts utterances, this worker's model decodes them.
+  createLiveTranscriber: (env, provider) => createSegmentingLiveTranscriber(env, provider),
 });

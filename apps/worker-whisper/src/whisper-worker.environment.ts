@@ -4,6 +4,7 @@ import {
   WhisperDtype,
   WhisperSettings,
   withInferenceSettings,
+  withLiveSegmentingSettings,
   withWhisperDecodingSettings,
 } from '@streamscribe/inference';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
@@ -11,7 +12,7 @@ import { WorkerEnvironment } from '@streamscribe/worker-runtime';
 const DTYPES = Object.keys(WHISPER_DTYPE_SUFFIXES);
 
 export class WhisperWorkerEnvironment
-  extends withWhisperDecodingSettings(withInferenceSettings(WorkerEnvironment))
+  extends withLiveSegmentingSettings(withWhisperDecodingSettings(withInferenceSettings(WorkerEnvironment)))
   implements WhisperSettings
 {
   override PORT = 9102;

@@ -19,6 +19,7 @@ export {
   authenticatedGateway,
   selectProtocol,
 } from './lib/authenticating-ws-adapter';
+export type { UpgradeCheck, UpgradeChecker } from './lib/authenticating-ws-adapter';
 export { TemporaryTokens, TEMPORARY_TOKEN_SCOPES } from './lib/temporary-tokens';
 export { FailedAttemptThrottle } from './lib/failed-attempt.throttle';
 export { configureAuthHttp } from './lib/configure-auth-http';

@@ -36,7 +36,13 @@ export { encodeFailureEntry } from './lib/failure-entry';
 export { sessionIdProblem } from './lib/dto/session-id';
 export { keySchemeFrom } from './lib/keys/key-scheme-settings';
 export { providerOfStream } from './lib/keys/provider-of-stream';
-export { ChunkIngestQuery, RoutingQuery, TranscriptionQuery } from './lib/dto/chunk-ingest.query';
+export {
+  CHUNK_CUT_MODES,
+  ChunkIngestQuery,
+  RoutingQuery,
+  TranscriptionQuery,
+} from './lib/dto/chunk-ingest.query';
+export type { ChunkCutMode } from './lib/dto/chunk-ingest.query';
 export {
   DEAD_LETTER_FIELDS,
   decodeDeadLetter,
@@ -48,6 +54,7 @@ export type { DeadLetter } from './lib/dead-letter-entry';
 export { DeadLetterListQuery, RedriveRequest } from './lib/dto/dead-letter.query';
 export {
   TRANSCRIPT_PAGE_DEFAULT,
+  TRANSCRIPT_FORMATS,
   TRANSCRIPT_PAGE_MAX,
   TranscriptPageQuery,
 } from './lib/dto/transcript-page.query';

@@ -21,3 +21,8 @@ export { downloadModel } from './lib/download/hub-downloader';
 export { renderProgress } from './lib/download/progress-bar';
 export { EngineThread } from './lib/threads/engine-thread';
 export { WhisperThreadEngine } from './lib/threads/whisper-thread-engine';
+export {
+  createSegmentingLiveTranscriber,
+  withLiveSegmentingSettings,
+} from './lib/settings/with-live-segmenting-settings';
+export type { LiveSegmentingSettings } from './lib/settings/with-live-segmenting-settings';

@@ -33,3 +33,6 @@ export type {
   LiveTranscriber,
   LiveTranscriberEvent,
 } from './lib/live/live-transcriber';
+export { SEGMENTING_VAD_DEFAULTS, SegmentingLiveTranscriber } from './lib/live/segmenting-live.transcriber';
+export type { SegmentingLiveSettings } from './lib/live/segmenting-live.transcriber';
+export { SegmentingConnection } from './lib/live/segmenting-live.connection';

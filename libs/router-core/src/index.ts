@@ -7,6 +7,8 @@ export type { FileChunk, FileUpload } from './lib/audio-intake/streaming-upload'
 export { UploadSlots } from './lib/audio-intake/upload-slots';
 export { refusal } from './lib/audio-intake/intake-errors';
 export type { IntakeRefusalCode } from './lib/audio-intake/intake-errors';
+export { ProviderChooser } from './lib/provider-chooser';
+export type { ChosenProvider } from './lib/provider-chooser';
 export { ProviderStatusService, publicProviderStatus } from './lib/provider-status.service';
 export type { ProviderStatus, PublicProviderStatus } from './lib/provider-status.service';
 export { TranscriptionRouterService } from './lib/transcription-router.service';

@@ -11,3 +11,4 @@ export { StreamProducer } from './lib/client/stream-producer';
 export type { StreamAppend } from './lib/client/stream-producer';
 export { moveEntry } from './lib/client/entry-mover';
 export type { EntryMove } from './lib/client/entry-mover';
+export { trimAckedScript } from './lib/server/scripts/trim-acked.script';

@@ -61,6 +61,23 @@ export type {
   SpokenScript,
   SpokenScriptOptions,
 } from './lib/live/spoken-words';
+export { espeakSpeech, placeSpeech } from './lib/espeak/espeak-speech';
+export type { EspeakOptions, EspeakSpeech, PlacedSpeech } from './lib/espeak/espeak-speech';
+export { stampSpokenWords, stampedWordsIn } from './lib/live/spoken-words';
+export type { HeardWords, ListenAudio, Transcriber } from './lib/fake-deepgram/listen-audio';
+export {
+  RECORDING_SAMPLE_RATE,
+  espeakRecording,
+  longUtterance,
+  utteranceMs,
+  utterancePlan,
+} from './lib/long-files/espeak-recording';
+export type {
+  LongRecording,
+  RecordedUtterance,
+  RecordedWord,
+  UtterancePlan,
+} from './lib/long-files/espeak-recording';
 export { LiveClientProcess, liveClientNow } from './lib/live/live-client-process';
 export type {
   LiveClientConfig,

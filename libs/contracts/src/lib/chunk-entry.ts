@@ -35,6 +35,13 @@ export interface AudioChunkEntry {
   chunkId: string;
   /** Position in the session's audio; absent only on entries written by the classic producer. */
   seq?: number;
+  /**
+   * Where the chunk starts in the session's audio, in ms (`offset_ms`): a whole file's chunks carry
+   * the sum of the durations before them; a live session's, the client's `offsetMs` or the sum of
+   * the chunks before it by seq. Absent when unknown (the classic producer's entries, a live chunk
+   * that arrived before the chunk ahead of it): its words are then on the chunk's own clock.
+   */
+  offsetMs?: number;
   /** Seconds since the epoch when the chunk was produced. */
   timestamp: number;
   audio: Buffer;
@@ -64,6 +71,7 @@ export const CHUNK_FIELDS = {
   sessionId: 'session_id',
   chunkId: 'chunk_id',
   seq: 'seq',
+  offsetMs: 'offset_ms',
   timestamp: 'timestamp',
   audioFormat: 'audio_format',
   sampleRate: 'sample_rate',
@@ -115,6 +123,7 @@ export function encodeChunkEntry(
   ];
   const optional: Array<[string, string | number | undefined]> = [
     [f.seq, chunk.seq],
+    [f.offsetMs, chunk.offsetMs],
     [f.sampleRate, chunk.sampleRate],
     [f.channels, chunk.channels],
     [f.originalProvider, chunk.originalProvider],
@@ -158,6 +167,7 @@ export function decodeChunkEntry(fields: RawFields): AudioChunkEntry {
     sessionId,
     chunkId,
     seq: r.optionalInteger(f.seq),
+    offsetMs: r.optionalInteger(f.offsetMs),
     timestamp,
     audio,
     audioFormat: (declaredFormat as AudioFormat | undefined) ?? sniffFormat(audio),
@@ -252,7 +262,12 @@ export function newChunkEntry(
     AudioChunkEntry,
     'sessionId' | 'chunkId' | 'seq' | 'audio' | 'audioFormat' | 'hints' | 'fallbackProviders'
   > &
-    Partial<Pick<AudioChunkEntry, 'sampleRate' | 'channels' | 'deadlineMs' | 'tenant' | 'transcription'>>,
+    Partial<
+      Pick<
+        AudioChunkEntry,
+        'sampleRate' | 'channels' | 'deadlineMs' | 'tenant' | 'transcription' | 'offsetMs'
+      >
+    >,
   nowMs: number = Date.now(),
 ): AudioChunkEntry {
   return {

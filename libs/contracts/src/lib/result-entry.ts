@@ -4,7 +4,11 @@ import { MalformedEntryError } from './malformed-entry.error';
 
 export interface WordTiming {
   word: string;
-  /** Seconds from the start of the chunk. */
+  /**
+   * Seconds on the session's clock when the result has an `offsetMs` (the worker added it);
+   * else seconds from the start of the chunk (results of chunks whose offset was unknown, and
+   * results from before offsets). Transcripts always give the session's clock where it is known.
+   */
   start: number;
   end: number;
   confidence: number;
@@ -37,6 +41,11 @@ export interface TranscriptionResultEntry {
   sessionId: string;
   chunkId: string;
   seq?: number;
+  /**
+   * The chunk's start in the session's audio, in ms (`offset_ms`), copied from the chunk. When set,
+   * `words` are already on the session's clock (chunk time + offset).
+   */
+  offsetMs?: number;
   status: ResultStatus;
   text: string;
   /** Normalized to 0..1 so results from different providers compare. */
@@ -69,6 +78,7 @@ export const RESULT_FIELDS = {
   sessionId: 'session_id',
   timestamp: 'timestamp',
   seq: 'seq',
+  offsetMs: 'offset_ms',
   status: 'status',
   words: 'words',
   language: 'language',
@@ -97,6 +107,7 @@ export function encodeResultEntry(result: TranscriptionResultEntry): EncodedFiel
     f.schemaVersion, String(SCHEMA_VERSION),
   ];
   if (result.seq !== undefined) fields.push(f.seq, String(result.seq));
+  if (result.offsetMs !== undefined) fields.push(f.offsetMs, String(result.offsetMs));
   if (result.language) fields.push(f.language, result.language);
   if (result.durationSeconds !== undefined) fields.push(f.durationSeconds, String(result.durationSeconds));
   // A failed result reads to a classic reader as empty text with confidence 0: `error` says it failed.
@@ -118,6 +129,7 @@ export function decodeResultEntry(fields: RawFields): TranscriptionResultEntry {
     sessionId: r.text(f.sessionId),
     chunkId: r.text(f.chunkId),
     seq: r.optionalInteger(f.seq),
+    offsetMs: r.optionalInteger(f.offsetMs),
     status: status as ResultStatus,
     text: r.optionalText(f.text) ?? '',
     confidence: r.optionalNumber(f.confidence) ?? 0,

@@ -115,7 +115,16 @@ const ROUTER_USER: RedisAclUser = {
   // stream, a heartbeat set or an API key.
   selectors: [
     {
-      keys: ['streamscribe:session:*', 'transcription:results:*', 'streamscribe:tenant:*:settings'],
+      keys: [
+        'streamscribe:session:*',
+        'transcription:results:*',
+        'streamscribe:tenant:*:settings',
+        // a live session's own keys (not the live jobs streams)
+        'streamscribe:live:*:audio',
+        'streamscribe:live:*:events',
+        'streamscribe:live:*:state',
+        'streamscribe:live:*:lease',
+      ],
       commands: ['del'],
     },
   ],
@@ -137,6 +146,8 @@ const WORKER_USER: RedisAclUser = {
     'streamscribe:cost:*',
     'streamscribe:heartbeats:*',
     'streamscribe:provider:*',
+    // live sessions: their jobs streams, state, lease, audio log and events
+    'streamscribe:live:*',
   ],
   commands: [
     ...CONNECTION_COMMANDS,
@@ -180,7 +191,16 @@ const WORKER_USER: RedisAclUser = {
     // session trails: results, failures and dead letters it writes (result and move scripts,
     // failures)
     'sadd',
+    // live sessions: following the audio log (XREAD BLOCK); the lease scripts (GET, SET PX,
+    // PEXPIRE); event and final scripts keep the events stream's and log's TTLs on the state's (PTTL)
+    'xread',
+    'get',
+    'set',
+    'pexpire',
+    'pttl',
   ],
+  // DEL only on a live session's lease (its release script), never anything shared.
+  selectors: [{ keys: ['streamscribe:live:*:lease'], commands: ['del'] }],
 };
 
 /** The users of a deployment: one for the routers, one for every provider worker fleet. */

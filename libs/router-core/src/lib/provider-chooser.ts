@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderName } from '@streamscribe/contracts';
-import { RoutingReason, RoutingRequest, selectProvider } from '@streamscribe/routing-policy';
+import {
+  DEFAULT_PROVIDER_PROFILES,
+  RoutingReason,
+  RoutingRequest,
+  selectProvider,
+} from '@streamscribe/routing-policy';
 import { apiError } from './http/api-error';
 import { ProviderStateMonitor } from './provider-state.monitor';
 
@@ -19,6 +24,13 @@ export interface ChosenProvider {
 @Injectable()
 export class ProviderChooser {
   constructor(private readonly fleets: ProviderStateMonitor) {}
+
+  /** The longest audio `provider` takes in one call: what its workers declare, else its profile's. */
+  async maxAudioSeconds(provider: ProviderName): Promise<number> {
+    const { states } = await this.fleets.current();
+    const declared = states.find((s) => s.provider === provider)?.capabilities;
+    return (declared ?? DEFAULT_PROVIDER_PROFILES[provider].capabilities).maxAudioSeconds;
+  }
 
   async choose(request: RoutingRequest): Promise<ChosenProvider> {
     const { states } = await this.fleets.current();

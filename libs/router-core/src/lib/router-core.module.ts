@@ -25,6 +25,7 @@ import { healthSettingsFrom } from '@streamscribe/provider-health';
 import { QUOTA_SERVICES, TenantSettingsService, quotaProviders } from '@streamscribe/quotas';
 import { AudioIntake } from './audio-intake/audio-intake.service';
 import { StreamingUploads } from './audio-intake/streaming-upload';
+import { LazySileroPauseFinder, PAUSE_FINDER } from './audio-intake/pause-finder';
 import { UploadSlots } from './audio-intake/upload-slots';
 import { BreakerGaugeRefresher } from './breaker-gauge.refresher';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
@@ -161,11 +162,14 @@ export class RouterCoreModule {
         RouterConnections,
         AudioIntake,
         StreamingUploads,
+        // Cuts at pauses (CHUNK_CUTS=pauses): Silero VAD, loaded on the first file cut that way.
+        { provide: PAUSE_FINDER, useFactory: () => new LazySileroPauseFinder() },
         UploadSlots,
         // Tenant settings and quotas on the router's Redis; the request rate on every /v1 route.
         ...quotaProviders({ redis: ROUTER_REDIS, keyScheme: KeyScheme }),
       ],
       exports: [
+        ProviderChooser,
         AudioIntake,
         StreamingUploads,
         UploadSlots,

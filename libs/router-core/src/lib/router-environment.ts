@@ -1,5 +1,6 @@
-import { IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-validator';
 import { CommonEnvironment } from '@streamscribe/config';
+import { CHUNK_CUT_MODES, ChunkCutMode } from '@streamscribe/contracts';
 
 /** The router's settings; defaults are the README's. */
 export class RouterEnvironment extends CommonEnvironment {
@@ -69,6 +70,31 @@ export class RouterEnvironment extends CommonEnvironment {
   @Max(600)
   CHUNK_SECONDS = 30;
 
+  /** Where a whole file is cut: `pauses` (voice activity detection, Silero) or `fixed` (every CHUNK_SECONDS). */
+  @IsIn(CHUNK_CUT_MODES, { message: `CHUNK_CUTS must be one of: ${CHUNK_CUT_MODES.join(', ')}` })
+  CHUNK_CUTS: ChunkCutMode = 'pauses';
+
+  /** Cuts at pauses: the earliest cut after a chunk's start, in seconds (the window is this..CHUNK_SECONDS). */
+  @IsInt({ message: 'CHUNK_MIN_SECONDS must be an integer' })
+  @Min(1)
+  @Max(600)
+  CHUNK_MIN_SECONDS = 20;
+
+  /** Cuts at pauses: audio both chunks hold on each side of a cut forced inside speech, in ms. */
+  @IsInt({ message: 'CHUNK_OVERLAP_MS must be an integer' })
+  @Min(0)
+  @Max(10_000)
+  CHUNK_OVERLAP_MS = 1000;
+
+  /**
+   * Largest file sent to a provider whole, in bytes of samples (`?split=false`, or `diarize=true`
+   * routed whole): it travels as one stream entry. Larger files are cut (diarization) or refused
+   * with 413 (`split=false`).
+   */
+  @IsInt({ message: 'WHOLE_FILE_MAX_BYTES must be an integer' })
+  @Min(1)
+  WHOLE_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
   /** How long `?wait=true` holds a request by default, in ms. */
   @IsInt({ message: 'WAIT_TIMEOUT_MS must be an integer' })
   @Min(1)
@@ -135,6 +161,37 @@ export class RouterEnvironment extends CommonEnvironment {
   @IsInt({ message: 'LIVE_MAX_BUFFERED_BYTES must be an integer' })
   @Min(16 * 1024)
   LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+  // Live audio sessions (WebSocket /v1/listen, Deepgram's protocol; see README "Deepgram-compatible API").
+
+  /** A live stream with neither audio nor a text message for this long is closed (1011, NET-0001), in ms. */
+  @IsInt({ message: 'LIVE_IDLE_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVE_IDLE_TIMEOUT_MS = 10_000;
+
+  /** How often the router checks that a live session's worker still holds its lease, in ms (also the events read's block). */
+  @IsInt({ message: 'LIVE_LEASE_CHECK_MS must be an integer' })
+  @Min(20)
+  @Max(60_000)
+  LIVE_LEASE_CHECK_MS = 500;
+
+  /** A live session no worker has taken this long after it was assigned goes to the next provider, in ms. */
+  @IsInt({ message: 'LIVE_START_TIMEOUT_MS must be an integer' })
+  @Min(100)
+  @Max(600_000)
+  LIVE_START_TIMEOUT_MS = 15_000;
+
+  /** How long a live session waits for its client to reconnect (?session=) before it is closed, in ms. */
+  @IsInt({ message: 'LIVE_RESUME_WINDOW_MS must be an integer' })
+  @Min(0)
+  @Max(3_600_000)
+  LIVE_RESUME_WINDOW_MS = 30_000;
+
+  /** TTL of a live session's keys (audio log, events, state), refreshed as audio arrives, in s. */
+  @IsInt({ message: 'LIVE_SESSION_TTL_SECONDS must be an integer' })
+  @Min(60)
+  LIVE_SESSION_TTL_SECONDS = 86_400;
 
   /** Consensus: how long to wait for every provider's hypothesis before voting on what arrived, in ms. */
   @IsInt({ message: 'CONSENSUS_TIMEOUT_MS must be an integer' })

@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  HttpException,
   Inject,
   Injectable,
   NotFoundException,
@@ -38,11 +39,13 @@ import {
   readTenantCostTotals,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
-import { FileUpload } from './audio-intake/streaming-upload';
+import { refusal } from './audio-intake/intake-errors';
+import { FileChunk, FileUpload } from './audio-intake/streaming-upload';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusReport } from './consensus/consensus-report';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
-import { ProviderChooser } from './provider-chooser';
+import { apiError } from './http/api-error';
+import { ChosenProvider, ProviderChooser } from './provider-chooser';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
 import { routerMetrics } from './router-metrics';
@@ -65,11 +68,30 @@ export interface TenantCosts extends CostTotals {
   month: string;
 }
 
+/**
+ * Whether a file went to its provider whole or in chunks, and why:
+ * - whole: `split_false` (asked), `diarization` (speakers asked, and the provider takes it whole);
+ * - chunks: `default`, `split_true` (asked), `consensus`, or speakers asked but
+ *   `no_provider_takes_it_whole` / `over_whole_file_max_bytes` (speaker labels are then per chunk).
+ */
+export interface FileSplit {
+  mode: 'whole' | 'chunks';
+  reason:
+    | 'split_false'
+    | 'diarization'
+    | 'default'
+    | 'split_true'
+    | 'consensus'
+    | 'no_provider_takes_it_whole'
+    | 'over_whole_file_max_bytes';
+}
+
 export interface FileAccepted {
   sessionId: string;
   provider: ProviderName | 'consensus';
   chunks: number;
   durationSeconds: number;
+  split: FileSplit;
 }
 
 /**
@@ -124,6 +146,7 @@ export class TranscriptionRouterService {
       sessionId,
       chunkId: query.chunkId ?? '',
       seq: query.seq,
+      offsetMs: query.offsetMs,
       audio:
         audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
       audioFormat: audio.format,
@@ -141,13 +164,24 @@ export class TranscriptionRouterService {
       if (consensus) {
         await this.consensus.assertLive(consensus, tenant);
         return this.accepted(
-          await this.consensus.submit(session, chunk, consensus, this.consensusTimeout(query)),
+          await this.consensus.submit(
+            session,
+            chunk,
+            consensus,
+            this.consensusTimeout(query),
+            audio.durationSeconds * 1000,
+          ),
           'consensus',
         );
       }
       const routing = await this.routingRequest(session, query, fallbackProviders, audio.durationSeconds);
       const { provider, reason } = await this.chooser.choose(routing);
-      const outcome = await this.ingestor.ingest({ session, provider, chunk });
+      const outcome = await this.ingestor.ingest({
+        session,
+        provider,
+        chunk,
+        durationMs: audio.durationSeconds * 1000,
+      });
       if (query.hedge) await this.hedge(session, outcome, chunk, routing, audio.durationSeconds);
       return this.accepted(outcome, reason);
     });
@@ -164,16 +198,18 @@ export class TranscriptionRouterService {
     // A generated id is random (122 bits): a session id is the capability to read its transcript.
     const sessionId = query.sessionId ?? randomUUID();
     const session = this.session(tenant, sessionId);
-    const fallbackProviders = fallbackOf(query);
+    let fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
-    const chunkSeconds = Math.min(upload.durationSeconds, upload.chunkSeconds);
+    if (consensus && query.split === false)
+      throw new BadRequestException('split=false cannot be combined with consensus: consensus cuts the file');
     // Every piece is a standalone WAV, whatever the upload's format.
-    const entryOf = (wav: Buffer) =>
+    const entryOf = ({ wav, offsetMs }: FileChunk) =>
       newChunkEntry({
         tenant,
         sessionId,
         chunkId: '',
         seq: undefined,
+        offsetMs,
         audio: wav,
         audioFormat: 'wav',
         hints: hintsOf(query),
@@ -187,39 +223,147 @@ export class TranscriptionRouterService {
       consensus: consensus !== undefined,
     });
     const queued = whileRedisAnswers(async () => {
-      let queue: (chunk: AudioChunkEntry) => Promise<void>;
+      let queue: (chunk: AudioChunkEntry, durationMs: number) => Promise<void>;
       let provider: ProviderName | 'consensus' = 'consensus';
+      let split: FileSplit = { mode: 'chunks', reason: 'consensus' };
+      let planned = upload;
       if (consensus) {
         await this.consensus.assertLive(consensus, tenant);
         // One at a time, so seqs follow the audio.
-        queue = async (chunk) => {
+        queue = async (chunk, durationMs) => {
           this.accepted(
-            await this.consensus.submit(session, chunk, consensus, this.consensusTimeout(query)),
+            await this.consensus.submit(session, chunk, consensus, this.consensusTimeout(query), durationMs),
             'consensus',
           );
         };
       } else {
-        const routing = await this.routingRequest(session, query, fallbackProviders, chunkSeconds);
-        const choice = await this.chooser.choose(routing);
+        const route = await this.fileRoute(session, query, fallbackProviders, upload);
+        ({ split, upload: planned } = route);
+        // A whole file fails over whole: only to providers that take it in one call.
+        if (split.mode === 'whole')
+          fallbackProviders = await this.takingWhole(fallbackProviders, upload.durationSeconds);
+        const { routing, choice, chunkSeconds } = route;
         provider = choice.provider;
-        queue = async (chunk) => {
-          const outcome = await this.ingestor.ingest({ session, provider: choice.provider, chunk });
+        queue = async (chunk, durationMs) => {
+          const outcome = await this.ingestor.ingest({
+            session,
+            provider: choice.provider,
+            chunk,
+            durationMs,
+          });
           this.accepted(outcome, choice.reason);
           if (query.hedge) await this.hedge(session, outcome, chunk, routing, chunkSeconds);
         };
       }
-      await this.ingestor.expectChunks(session, upload.chunkCount);
+      // Cuts at pauses know only a bound up front: it keeps the session incomplete until the real
+      // count, known once the last chunk is cut, replaces it.
+      await this.ingestor.expectChunks(session, planned.chunkCount, {
+        split: split.mode,
+        split_reason: split.reason,
+      });
+      let chunks = 0;
       try {
-        for await (const { wav } of upload.chunks) {
-          await queue(entryOf(wav));
+        for await (const piece of planned.chunks) {
+          await queue(entryOf(piece), piece.seconds * 1000);
+          chunks += 1;
         }
+        if (chunks !== planned.chunkCount) await this.ingestor.expectChunks(session, chunks);
       } catch (error) {
         await this.cancellation.cancel(session, (error as Error).message).catch(() => undefined);
         throw error;
       }
-      return { sessionId, provider, chunks: upload.chunkCount, durationSeconds: upload.durationSeconds };
+      routerMetrics.filesQueued.inc({ mode: split.mode, reason: split.reason });
+      return {
+        sessionId,
+        provider,
+        chunks,
+        durationSeconds: planned.durationSeconds,
+        split,
+      };
     });
     return keepChargeIfQueued(charge, queued);
+  }
+
+  /**
+   * Where a file goes, and whether whole or in chunks. Whole: `split=false` (refused when the
+   * provider asked for cannot take it in one call, no provider can, or it is over
+   * WHOLE_FILE_MAX_BYTES), or by default with `diarize=true` when a provider that takes the whole
+   * file in one call is available: speaker labels then hold across the file. Otherwise in chunks of
+   * the upload's chunk length, routed for that length.
+   */
+  private async fileRoute(
+    session: SessionRef,
+    query: TranscriptionQuery,
+    fallback: ProviderName[],
+    upload: FileUpload,
+  ): Promise<{
+    upload: FileUpload;
+    routing: RoutingRequest;
+    choice: ChosenProvider;
+    chunkSeconds: number;
+    split: FileSplit;
+  }> {
+    const asked = query.split === false;
+    const forSpeakers = query.split === undefined && query.diarize === true;
+    let reason: FileSplit['reason'] = query.split === true ? 'split_true' : 'default';
+    if (asked || forSpeakers) {
+      const tooLong = await this.wholeFileProblem(query, upload);
+      if (tooLong && asked) throw tooLong.error;
+      if (tooLong) reason = tooLong.reason;
+      else {
+        const routing = await this.routingRequest(session, query, fallback, upload.durationSeconds);
+        try {
+          const choice = await this.chooser.choose(routing);
+          return {
+            upload: await upload.whole(),
+            routing,
+            choice,
+            chunkSeconds: upload.durationSeconds,
+            split: { mode: 'whole', reason: asked ? 'split_false' : 'diarization' },
+          };
+        } catch (error) {
+          // Nothing can take it whole now: asked for, that is the answer; for speakers, it is cut.
+          if (asked || !isRoutingRefusal(error)) throw error;
+          reason = 'no_provider_takes_it_whole';
+        }
+      }
+    }
+    const chunkSeconds = Math.min(upload.durationSeconds, upload.chunkSeconds);
+    const routing = await this.routingRequest(session, query, fallback, chunkSeconds);
+    const choice = await this.chooser.choose(routing);
+    return { upload, routing, choice, chunkSeconds, split: { mode: 'chunks', reason } };
+  }
+
+  private async takingWhole(providers: ProviderName[], seconds: number): Promise<ProviderName[]> {
+    const limits = await Promise.all(providers.map((p) => this.chooser.maxAudioSeconds(p)));
+    return providers.filter((_, i) => limits[i] >= seconds);
+  }
+
+  /** Why a file cannot go whole before any routing: too many bytes, or longer than the named provider takes. */
+  private async wholeFileProblem(
+    query: TranscriptionQuery,
+    upload: FileUpload,
+  ): Promise<{ reason: FileSplit['reason']; error: HttpException } | undefined> {
+    if (upload.sampleBytes > this.env.WHOLE_FILE_MAX_BYTES)
+      return {
+        reason: 'over_whole_file_max_bytes',
+        error: refusal(
+          413,
+          'upload_too_large',
+          `split=false sends the file as one piece: its ${upload.sampleBytes} bytes of samples are over the ${this.env.WHOLE_FILE_MAX_BYTES} of WHOLE_FILE_MAX_BYTES; leave split out to have it cut`,
+        ),
+      };
+    if (!query.provider) return undefined;
+    const limit = await this.chooser.maxAudioSeconds(query.provider);
+    if (upload.durationSeconds <= limit) return undefined;
+    return {
+      reason: 'no_provider_takes_it_whole',
+      error: apiError(
+        422,
+        'no_capable_provider',
+        `split=false: ${query.provider} takes at most ${limit} s in one call and this file is ${upload.durationSeconds.toFixed(1)} s; leave split out to have it cut, or name a provider with a longer limit`,
+      ),
+    };
   }
 
   /** What consensus made of a session's chunks: combined text, each provider's hypothesis, agreement. */
@@ -334,7 +478,7 @@ export class TranscriptionRouterService {
     await this.hedges.schedule(
       {
         session,
-        chunk: { ...chunk, chunkId: outcome.chunkId, seq: outcome.seq },
+        chunk: { ...chunk, chunkId: outcome.chunkId, seq: outcome.seq, offsetMs: outcome.offsetMs },
         provider: outcome.provider,
         routing,
       },
@@ -376,6 +520,11 @@ async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
   }
   if ('duplicate' in accepted && accepted.duplicate) await charge.refund();
   return accepted;
+}
+
+/** The chooser's "no provider can" (422) or "none is available now" (503). */
+function isRoutingRefusal(error: unknown): boolean {
+  return error instanceof HttpException && [422, 503].includes(error.getStatus());
 }
 
 function assertSessionId(sessionId: string): void {

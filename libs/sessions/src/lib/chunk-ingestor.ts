@@ -21,8 +21,13 @@ export interface IngestRequest {
   provider: ProviderName | 'consensus';
   /** The stream the entry is appended to; the provider's stream of the session's partition when absent. */
   stream?: string;
-  /** The chunk; `chunkId` may be empty (derived from seq) and `seq` undefined (next in order). */
+  /**
+   * The chunk; `chunkId` may be empty (derived from seq) and `seq` undefined (next in order).
+   * `offsetMs` undefined: the chunk before's offset plus its duration (see ingest-chunk).
+   */
   chunk: AudioChunkEntry;
+  /** Milliseconds of audio in the chunk, kept so the chunks after it know where they start. */
+  durationMs?: number;
 }
 
 export type IngestOutcome =
@@ -33,6 +38,8 @@ export type IngestOutcome =
       chunkId: string;
       entryId: string;
       provider: ProviderName | 'consensus';
+      /** Where the chunk starts in the session's audio; undefined while the chunk before is missing. */
+      offsetMs?: number;
     }
   | { status: 'seq_taken'; sessionId: string; seq: number; chunkId: string };
 
@@ -75,12 +82,15 @@ export class ChunkIngestor {
     });
   }
 
-  /** Records how many chunks a whole-file session will have, so completeness can be judged. */
-  async expectChunks(session: SessionRef, count: number): Promise<void> {
+  /**
+   * Records how many chunks a whole-file session will have, so completeness can be judged, and
+   * any other facts of the session for its transcript (`split`, `split_reason`).
+   */
+  async expectChunks(session: SessionRef, count: number, facts: Record<string, string> = {}): Promise<void> {
     const meta = this.keys.sessionMetaKey(session);
     await this.client
       .multi()
-      .hset(meta, 'expected_chunks', count)
+      .hset(meta, { ...facts, expected_chunks: count })
       .expire(meta, this.options.sessionTtlSeconds)
       .exec();
   }
@@ -93,11 +103,11 @@ export class ChunkIngestor {
     const owned = { ...chunk, sessionId: session.sessionId, tenant: session.tenant };
     return withoutFields(
       encodeChunkEntry(owned, audioFields),
-      (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId,
+      (name) => name === CHUNK_FIELDS.seq || name === CHUNK_FIELDS.chunkId || name === CHUNK_FIELDS.offsetMs,
     );
   }
 
-  private argsFor({ session, provider, chunk }: IngestRequest) {
+  private argsFor({ session, provider, chunk, durationMs }: IngestRequest) {
     return {
       chunkId: chunk.chunkId,
       seq: chunk.seq === undefined ? '' : chunk.seq,
@@ -106,6 +116,8 @@ export class ChunkIngestor {
       ttlSeconds: this.options.sessionTtlSeconds,
       trailTtlSeconds: trailTtlSeconds(this.options.sessionTtlSeconds),
       indexMember: this.keys.sessionIndexMember(session),
+      offsetMs: chunk.offsetMs === undefined ? '' : Math.round(chunk.offsetMs),
+      durationMs: durationMs === undefined ? '' : Math.round(durationMs),
     };
   }
 

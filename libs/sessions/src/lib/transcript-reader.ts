@@ -9,6 +9,7 @@ import {
   fieldsFromFlat,
 } from '@streamscribe/contracts';
 import { costTotalsFrom } from './cost-totals';
+import { reconcileOverlaps } from './overlap-reconciliation';
 import { Transcript, TranscriptChunk } from './transcript';
 
 /**
@@ -79,6 +80,10 @@ export function assembleTranscript(
     });
   }
   const ordered = [...chunks.values()].sort(bySeqThenId);
+  placeOnSessionClock(ordered, chunkIndex, results);
+  // A cut forced inside speech left both chunks the audio around it: each word is kept once.
+  reconcileOverlaps(ordered);
+  const speakers = labelSpeakers(ordered, meta['split'] === 'whole');
   const expected = meta['expected_chunks'] === undefined ? undefined : Number(meta['expected_chunks']);
   const resultCount = ordered.filter((c) => c.status !== 'pending').length;
   return {
@@ -95,7 +100,82 @@ export function assembleTranscript(
       .filter((c) => c.status === 'ok' && c.text)
       .map((c) => (c.text as string).trim())
       .join(' '),
+    ...(meta['split'] ? { split: { mode: meta['split'], reason: meta['split_reason'] } } : {}),
+    ...(speakers ? { speakers } : {}),
   };
+}
+
+/**
+ * Gives each chunk its start and end on the session's clock, and its words too where the worker
+ * could not (a live chunk that arrived before the one ahead of it had no offset on its entry). A
+ * chunk's start: the offset recorded at ingest (`o:<seq>`), else the chunk before's start plus its
+ * duration (`d:<seq>`, else its result's), 0 for seq 0; unknown after a chunk of unknown length.
+ */
+function placeOnSessionClock(
+  ordered: TranscriptChunk[],
+  chunkIndex: Record<string, string>,
+  results: readonly TranscriptionResultEntry[],
+): void {
+  const resultOffsets = new Map<string, number | undefined>();
+  for (const r of results) if (r.chunkId && r.status === 'ok') resultOffsets.set(r.chunkId, r.offsetMs);
+  const numberAt = (field: string) => {
+    const value = chunkIndex[field];
+    return value === undefined || value === '' || !Number.isFinite(Number(value)) ? undefined : Number(value);
+  };
+  let previous: { seq: number; endMs?: number } | undefined;
+  for (const chunk of ordered) {
+    if (chunk.seq === undefined) continue;
+    const durationMs =
+      numberAt(`d:${chunk.seq}`) ??
+      (chunk.durationSeconds === undefined ? undefined : chunk.durationSeconds * 1000);
+    const startMs =
+      numberAt(`o:${chunk.seq}`) ??
+      (chunk.seq === 0 ? 0 : previous?.seq === chunk.seq - 1 ? previous.endMs : undefined);
+    previous = {
+      seq: chunk.seq,
+      endMs: startMs === undefined || durationMs === undefined ? undefined : startMs + durationMs,
+    };
+    if (startMs === undefined) continue;
+    chunk.start = startMs / 1000;
+    if (durationMs !== undefined) chunk.end = (startMs + durationMs) / 1000;
+    // Words the worker left on the chunk's clock (its result has no offset) are moved here.
+    if (
+      chunk.words?.length &&
+      resultOffsets.has(chunk.chunkId) &&
+      resultOffsets.get(chunk.chunkId) === undefined
+    )
+      chunk.words = chunk.words.map((w) => ({
+        ...w,
+        start: Math.round(w.start * 1000 + startMs) / 1000,
+        end: Math.round(w.end * 1000 + startMs) / 1000,
+      }));
+  }
+}
+
+/**
+ * Speaker labels. One chunk (a file sent whole, or a one-chunk session): the provider's labels.
+ * Several chunks: each call numbered its own speakers from 0, and without voice embeddings
+ * nothing tells whether chunk 2's speaker 0 is chunk 1's; so every chunk's labels are renumbered,
+ * in order of first appearance, after the last number used by the chunks before it.
+ */
+function labelSpeakers(ordered: TranscriptChunk[], wholeFile: boolean): Transcript['speakers'] | undefined {
+  const labelled = ordered.filter((c) => c.words?.some((w) => w.speaker !== undefined));
+  if (labelled.length === 0) return undefined;
+  if (wholeFile || ordered.length === 1) return 'whole_file';
+  let next = 0;
+  for (const chunk of labelled) {
+    const numbers = new Map<number, number>();
+    chunk.words = (chunk.words ?? []).map((w) => {
+      if (w.speaker === undefined) return w;
+      let label = numbers.get(w.speaker);
+      if (label === undefined) {
+        label = next++;
+        numbers.set(w.speaker, label);
+      }
+      return { ...w, speaker: label };
+    });
+  }
+  return 'distinct_per_chunk';
 }
 
 function bySeqThenId(a: TranscriptChunk, b: TranscriptChunk): number {

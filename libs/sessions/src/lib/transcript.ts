@@ -6,12 +6,23 @@ export type ChunkStatus = ResultStatus | 'pending';
 export interface TranscriptChunk {
   seq?: number;
   chunkId: string;
+  /**
+   * Where the chunk starts and ends in the session's audio, in seconds (the session's clock);
+   * absent while unknown (a live chunk whose predecessor has not arrived, a classic chunk).
+   */
+  start?: number;
+  end?: number;
   status: ChunkStatus;
   /** The provider the chunk was routed to, or the one that produced its result. */
   provider?: string;
   text?: string;
   confidence?: number;
   processingTime?: number;
+  /**
+   * Word times in seconds on the session's clock (chunk start + the provider's time in the chunk)
+   * wherever the chunk's start is known, else from the chunk's start. With `speakers:
+   * 'distinct_per_chunk'` a word's `speaker` is renumbered so no two chunks share a number.
+   */
   words?: WordTiming[];
   language?: string;
   durationSeconds?: number;
@@ -34,6 +45,18 @@ export interface Transcript {
   chunks: TranscriptChunk[];
   /** The text of every transcribed chunk, in audio order, joined by spaces. */
   text: string;
+  /**
+   * A whole file's: sent to its provider `whole` or in `chunks`, and why (see FileSplit in
+   * router-core). Absent for live sessions.
+   */
+  split?: { mode: string; reason?: string };
+  /**
+   * Present when words carry speaker labels. `whole_file`: one provider call labelled the whole
+   * session, so a number is one voice throughout. `distinct_per_chunk`: labels come from separate
+   * calls that cannot know each other's voices; each chunk's speakers got numbers of their own
+   * (never reused by another chunk), so one person may appear under several numbers.
+   */
+  speakers?: 'whole_file' | 'distinct_per_chunk';
   /** What the session's results cost, in total and per provider (kept with each result write). */
   cost: CostTotals;
 }

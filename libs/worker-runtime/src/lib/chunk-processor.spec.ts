@@ -191,6 +191,24 @@ describe('ChunkProcessor', () => {
       ).toBe(1);
     });
 
+    it("writes word times on the session's clock: the chunk's offset_ms plus the provider's time in the chunk", async () => {
+      provider.answerNext({
+        text: 'later on',
+        words: [
+          { word: 'later', start: 0.25, end: 0.5, confidence: 0.9, speaker: 0 },
+          { word: 'on', start: 1.125, end: 1.5, confidence: 0.9, speaker: 1 },
+        ],
+      });
+      const { entry, context } = await deliver(encodeChunkEntry(chunk({ seq: 2, offsetMs: 60_000 })));
+      await processor().process(entry, context);
+      const [result] = await sessionResults();
+      expect(result.offsetMs).toBe(60_000);
+      expect(result.words.map((w) => [w.word, w.start, w.end, w.speaker])).toEqual([
+        ['later', 60.25, 60.5, 0],
+        ['on', 61.125, 61.5, 1],
+      ]);
+    });
+
     it('retries a retryable error with backoff and writes the result of the attempt that succeeds', async () => {
       provider.failNext(providerError('retryable', 503), 2);
       const { entry, context } = await deliver(encodeChunkEntry(chunk()));

@@ -1,5 +1,11 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { AudioChunkEntry, KeyScheme, MalformedEntryError, decodeChunkEntry } from '@streamscribe/contracts';
+import {
+  AudioChunkEntry,
+  KeyScheme,
+  MalformedEntryError,
+  WordTiming,
+  decodeChunkEntry,
+} from '@streamscribe/contracts';
 import { retryDelayMs } from '@streamscribe/routing-policy';
 import { createLogger } from '@streamscribe/observability';
 import {
@@ -101,13 +107,14 @@ export class ChunkProcessor {
       sessionId: chunk.sessionId,
       chunkId: chunk.chunkId,
       seq: chunk.seq,
+      ...(chunk.offsetMs === undefined ? {} : { offsetMs: chunk.offsetMs }),
       status: 'ok',
       text: transcript.text,
       confidence: transcript.confidence,
       provider,
       processingTime: (performance.now() - startedAt) / 1000,
       timestamp: Date.now() / 1000,
-      words: transcript.words,
+      words: onSessionClock(transcript.words, chunk.offsetMs),
       language: transcript.language,
       durationSeconds: transcript.durationSeconds,
       ...priced,
@@ -183,4 +190,11 @@ export class ChunkProcessor {
       (error: Error) => this.log.debug({ err: error.message }, 'could not record the provider outcome'),
     );
   }
+}
+
+/** The provider's word times (from the chunk's start) moved onto the session's clock, to the ms. */
+export function onSessionClock(words: readonly WordTiming[], offsetMs: number | undefined): WordTiming[] {
+  if (!offsetMs) return [...words];
+  const shift = (seconds: number) => Math.round(seconds * 1000 + offsetMs) / 1000;
+  return words.map((w) => ({ ...w, start: shift(w.start), end: shift(w.end) }));
 }

@@ -164,6 +164,7 @@ export class ChunkSettler {
       sessionId: chunk.sessionId,
       chunkId: chunk.chunkId,
       seq: chunk.seq,
+      ...(chunk.offsetMs === undefined ? {} : { offsetMs: chunk.offsetMs }),
       status: 'failed',
       text: '',
       confidence: 0,

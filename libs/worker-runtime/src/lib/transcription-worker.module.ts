@@ -4,6 +4,7 @@ import {
   Inject,
   Injectable,
   Module,
+  Optional,
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
@@ -19,7 +20,12 @@ import {
   providerHeartbeatKey,
 } from '@streamscribe/contracts';
 import { READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
-import { TRANSCRIPTION_PROVIDER, TranscriptionProvider } from '@streamscribe/providers';
+import {
+  LIVE_TRANSCRIBER,
+  LiveTranscriber,
+  TRANSCRIPTION_PROVIDER,
+  TranscriptionProvider,
+} from '@streamscribe/providers';
 import { ProviderHealthRecorder, healthSettingsFrom } from '@streamscribe/provider-health';
 import { ResultStore, SessionCancellation, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
@@ -35,6 +41,7 @@ import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
 import { chunkControllerFor } from './chunk-controller.factory';
 import { CostAccountant } from './cost-accountant';
+import { LiveSessionRunner } from './live/live-session-runner';
 import { providerCredentialsCheck } from './provider-credentials.check';
 import { WORKER_ENVIRONMENT, WORKER_REDIS } from './tokens';
 import { WorkerEnvironment } from './worker-environment';
@@ -50,12 +57,23 @@ export interface TranscriptionWorkerOptions<E extends WorkerEnvironment> {
    * loaded. Shown on /health/ready next to the Redis check.
    */
   readinessChecks?: (env: E, provider: TranscriptionProvider) => ReadinessCheck[];
+  /**
+   * The provider's live (streaming) transcription, when the app serves live sessions: the worker
+   * then also runs a LiveSessionRunner on the provider's live jobs stream. Gets the batch provider
+   * too (server-side segmentation decodes utterances with it).
+   */
+  createLiveTranscriber?: (
+    env: E,
+    provider: TranscriptionProvider,
+  ) => LiveTranscriber | Promise<LiveTranscriber>;
 }
 
 /** How long a /metrics scrape waits for the worker's stream read before reporting it unknown. */
 const LAG_COLLECT_TIMEOUT_MS = 2000;
 
 export const REDIS_STREAMS_SERVER = Symbol('REDIS_STREAMS_SERVER');
+/** The worker's LiveSessionRunner, or null when its app serves no live sessions. */
+export const LIVE_SESSION_RUNNER = Symbol('LIVE_SESSION_RUNNER');
 
 /**
  * Drains the transport before anything else shuts down: Nest runs shutdown hooks before it
@@ -68,18 +86,23 @@ class WorkerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdo
     @Inject(REDIS_STREAMS_SERVER) private readonly server: ServerRedisStreams,
     @Inject(WORKER_REDIS) private readonly redis: Redis,
     @Inject(TRANSCRIPTION_PROVIDER) private readonly transcriber: TranscriptionProvider,
+    @Optional() @Inject(LIVE_SESSION_RUNNER) private readonly live: LiveSessionRunner | null,
+    @Optional() @Inject(LIVE_TRANSCRIBER) private readonly liveTranscriber: LiveTranscriber | null,
   ) {}
 
   /** Not awaited: the check waits for Redis, and the worker must start (and say why) without it. */
   onApplicationBootstrap(): void {
     void warnIfRedisMayEvict(this.redis, createLogger('redis'));
+    this.live?.start();
   }
 
+  /** Live sessions are handed back (`failed` worker_draining) while chunks drain. */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.server.close();
+    await Promise.all([this.server.close(), this.live?.close()]);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.liveTranscriber?.close?.();
     await this.transcriber.close?.();
     await closeRedis(this.redis);
   }
@@ -106,6 +129,58 @@ export class TranscriptionWorkerModule {
           useFactory: (config: ConfigService) => settingsFromConfig(environment, config),
         },
         { provide: TRANSCRIPTION_PROVIDER, inject: [WORKER_ENVIRONMENT], useFactory: options.createProvider },
+        // Live sessions: LIVE_TRANSCRIBER from `createLiveTranscriber`, or a provider the app adds
+        // to this module's providers itself; the runner exists only when one is there.
+        ...(options.createLiveTranscriber
+          ? [
+              {
+                provide: LIVE_TRANSCRIBER,
+                inject: [WORKER_ENVIRONMENT, TRANSCRIPTION_PROVIDER],
+                useFactory: (env: E, transcriber: TranscriptionProvider) =>
+                  options.createLiveTranscriber?.(env, transcriber),
+              },
+            ]
+          : []),
+        {
+          provide: LIVE_SESSION_RUNNER,
+          inject: [
+            { token: LIVE_TRANSCRIBER, optional: true },
+            WORKER_REDIS,
+            WORKER_ENVIRONMENT,
+            KeyScheme,
+            ProviderHealthRecorder,
+          ],
+          useFactory: (
+            live: LiveTranscriber | undefined,
+            redis: Redis,
+            env: E,
+            keys: KeyScheme,
+            health: ProviderHealthRecorder,
+          ) =>
+            (live &&
+              new LiveSessionRunner({
+                redis,
+                connect: (name) =>
+                  createRedisConnection(env.REDIS_URL, {
+                    name,
+                    logger: createLogger('redis'),
+                    tls: redisTlsFrom(env),
+                  }),
+                keys,
+                transcriber: live,
+                consumer: consumerName(provider, env),
+                maxSessions: env.LIVE_MAX_SESSIONS,
+                settings: {
+                  leaseMs: env.LIVE_SESSION_LEASE_MS,
+                  stallMs: env.LIVE_STALL_MS,
+                  blockMs: env.LIVE_BLOCK_MS,
+                },
+                health,
+                trimIntervalMs: env.STREAM_TRIM_ACKED ? env.STREAM_MAINTENANCE_INTERVAL_MS : 0,
+                logger: createLogger('live').child({ provider }),
+              })) ??
+            null,
+        },
         // The Redis key scheme: one per app, from settings.
         { provide: KeyScheme, inject: [WORKER_ENVIRONMENT], useFactory: (env: E) => keySchemeFrom(env) },
         {
@@ -195,7 +270,7 @@ export class TranscriptionWorkerModule {
         CostAccountant,
         WorkerLifecycle,
       ],
-      exports: [REDIS_STREAMS_SERVER, WORKER_ENVIRONMENT, KeyScheme],
+      exports: [REDIS_STREAMS_SERVER, WORKER_ENVIRONMENT, KeyScheme, LIVE_SESSION_RUNNER],
     };
   }
 }

@@ -110,6 +110,32 @@ export class WorkerEnvironment extends CommonEnvironment {
   @IsInt({ message: 'CONSUMER_REAP_IDLE_MS must be an integer' })
   @Min(1000)
   CONSUMER_REAP_IDLE_MS = 600_000;
+
+  /** Live sessions one worker serves at once (when its app serves live audio). */
+  @IsInt({ message: 'LIVE_MAX_SESSIONS must be an integer' })
+  @Min(1)
+  @Max(10_000)
+  LIVE_MAX_SESSIONS = 50;
+
+  /**
+   * A live session's lease, in ms, renewed every third of it: a worker that died stops owning its
+   * sessions after this, and the router reassigns them.
+   */
+  @IsInt({ message: 'LIVE_SESSION_LEASE_MS must be an integer' })
+  @Min(300)
+  LIVE_SESSION_LEASE_MS = 5000;
+
+  /** A live provider owing answers for this much audio and silent this long has stalled, in ms. */
+  @IsInt({ message: 'LIVE_STALL_MS must be an integer' })
+  @Min(100)
+  LIVE_STALL_MS = 3000;
+
+  /** How long one read of a live session's audio log or of the live jobs stream blocks, in ms. */
+  @IsInt({ message: 'LIVE_BLOCK_MS must be an integer' })
+  @Min(10)
+  @Max(60_000)
+  LIVE_BLOCK_MS = 1000;
+
   /** USD per audio minute by provider and model, as JSON over the defaults (README: Cost accounting). */
   @IsPriceTable()
   PRICE_TABLE = '';

@@ -15,6 +15,10 @@ const toBoolean = ({ value }: { value: unknown }) => {
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
+/** How a whole file is cut into chunks: at pauses found by voice activity detection, or every chunkSeconds. */
+export const CHUNK_CUT_MODES = ['pauses', 'fixed'] as const;
+export type ChunkCutMode = (typeof CHUNK_CUT_MODES)[number];
+
 /** Query options shared by chunk ingest and whole-file transcription. */
 export class RoutingQuery {
   /** Explicit provider; wins over every hint. */
@@ -134,6 +138,17 @@ export class ChunkIngestQuery extends RoutingQuery {
   @Max(2 ** 31)
   seq?: number;
 
+  /**
+   * Where the chunk starts in the session's audio, in ms. Absent: the sum of the durations of the
+   * chunks before it (by seq), when those are known.
+   */
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'offsetMs must be a non-negative integer' })
+  @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
+  offsetMs?: number;
+
   /** Client-chosen chunk id; re-posting the same id is idempotent. */
   @IsOptional()
   @Matches(CHUNK_ID_PATTERN, { message: "chunkId must be 1-128 letters, digits, '.', '_' or '-'" })
@@ -165,4 +180,22 @@ export class TranscriptionQuery extends RoutingQuery {
   @Min(1)
   @Max(600)
   chunkSeconds?: number;
+
+  /**
+   * `false`: the file goes to the provider whole, as one chunk (within the provider's own limit
+   * and WHOLE_FILE_MAX_BYTES); on failure the whole file fails over. `true`: always cut into
+   * chunks. Absent: cut, unless `diarize=true` and the chosen provider takes the file whole.
+   */
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'split must be true or false' })
+  split?: boolean;
+
+  /**
+   * Where the file is cut: `pauses` (where voice activity detection finds a pause, within
+   * CHUNK_MIN_SECONDS..chunkSeconds) or `fixed` (every chunkSeconds). Absent: CHUNK_CUTS.
+   */
+  @IsOptional()
+  @IsIn(CHUNK_CUT_MODES, { message: `cuts must be one of: ${CHUNK_CUT_MODES.join(', ')}` })
+  cuts?: ChunkCutMode;
 }

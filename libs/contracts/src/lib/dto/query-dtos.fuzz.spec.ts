@@ -32,6 +32,8 @@ const QUERY_NAMES = [
   'timeoutMs',
   'sessionId',
   'chunkSeconds',
+  'offsetMs',
+  'split',
   'count',
   'after',
   '__proto__',
@@ -112,6 +114,10 @@ describe('query DTOs (fuzz)', () => {
             expect(Number.isInteger(query.seq) && query.seq >= 0).toBe(true);
           if (query instanceof TranscriptionQuery && query.chunkSeconds !== undefined)
             expect(Number.isInteger(query.chunkSeconds) && query.chunkSeconds >= 1).toBe(true);
+          if (query instanceof ChunkIngestQuery && query.offsetMs !== undefined)
+            expect(Number.isSafeInteger(query.offsetMs) && query.offsetMs >= 0).toBe(true);
+          if (query instanceof TranscriptionQuery)
+            expect(query.split === undefined || typeof query.split === 'boolean').toBe(true);
         },
       ),
       fuzzParameters(600, 5_000),

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 /** Largest page of `GET /v1/sessions/{id}/transcript`; also the most chunks sent whole without paging. */
 export const TRANSCRIPT_PAGE_MAX = 1000;
@@ -9,8 +9,16 @@ export const TRANSCRIPT_PAGE_DEFAULT = 100;
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
-/** `GET /v1/sessions/{id}/transcript?after=&limit=` */
+/** What a transcript can be read as: JSON (paged), SubRip or WebVTT subtitles, plain text. */
+export const TRANSCRIPT_FORMATS = ['json', 'srt', 'vtt', 'text'] as const;
+
+/** `GET /v1/sessions/{id}/transcript?after=&limit=&format=` */
 export class TranscriptPageQuery {
+  /** `json` (default, paged); `srt`, `vtt` and `text` give the whole transcript. */
+  @IsOptional()
+  @IsIn(TRANSCRIPT_FORMATS, { message: `format must be one of: ${TRANSCRIPT_FORMATS.join(', ')}` })
+  format?: (typeof TRANSCRIPT_FORMATS)[number];
+
   /**
    * The `next` cursor of the previous page: a seq (chunks after it), or `~<chunkId>` among the
    * chunks without seq (the classic producer's, which come last).

@@ -22,6 +22,11 @@ export const LIVE_STATE_FIELDS = {
   created: 'created',
   /** Tenant of the session (also in its key), for views across sessions. */
   tenant: 'tenant',
+  /**
+   * The router connection (socket) that holds the session now; a resumed socket takes it over, so
+   * the resume window's close of a socket that went away does not end a resumed session.
+   */
+  attached: 'attached',
 } as const;
 
 export const LIVE_STATUSES = ['open', 'closing', 'closed', 'failed'] as const;

@@ -53,6 +53,14 @@ export interface LiveConnection {
   close(): Promise<void>;
   /** Drop the connection now, reporting nothing more (failover, drain, lease lost). */
   abort(): void;
+  /**
+   * Seconds of this connection's audio the provider has processed, answered or not: optional, for
+   * transcribers that say nothing over silence (server-side segmentation: VAD finds no speech, so
+   * no result comes). The worker counts a provider as stalled only while audio beyond both this
+   * and its last result's end is owed an answer; without it, only results count (Deepgram and
+   * AssemblyAI answer silence with empty results).
+   */
+  processedSeconds?(): number;
 }
 
 /**

@@ -5,22 +5,37 @@ import {
   AudioShape,
   ChunkPlan,
   WavPrefix,
+  PauseCutPlan,
+  SpeechSpanFinder,
   compressedFormatOf,
   parseAudioContentType,
   planChunks,
+  planPauseCuts,
   readWavPrefix,
   splitAudioStream,
+  splitAudioStreamAtPauses,
 } from '@streamscribe/audio';
+import type { ChunkCutMode } from '@streamscribe/contracts';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
+import { routerMetrics } from '../router-metrics';
+import { PAUSE_FINDER } from './pause-finder';
 import { AudioIntake } from './audio-intake.service';
 import { audioRefusal, refusal, refusingBadAudio } from './intake-errors';
 import { UploadBody } from './upload-body';
 
-/** One chunk of a file: a standalone WAV, and how much audio it holds. */
+/** One chunk of a file: a standalone WAV, how much audio it holds and where it lies in the file. */
 export interface FileChunk {
   wav: Buffer;
   seconds: number;
+  /**
+   * Where the chunk's first sample lies in the file, in ms: its real start, from the cut positions.
+   * For fixed cuts, the sum of the durations before it; after a forced cut at a pause window's end,
+   * `overlapMs` earlier than that sum would say.
+   */
+  offsetMs: number;
+  /** Ms at its start that the chunk before also holds (a cut forced inside speech); 0 otherwise. */
+  overlapMs: number;
 }
 
 /**
@@ -29,10 +44,19 @@ export interface FileChunk {
  * `upload_incomplete` when the client breaks off or sends less than it promised.
  */
 export interface FileUpload {
+  /** How many chunks the file becomes: exact for fixed cuts, an upper bound for cuts at pauses. */
   chunkCount: number;
+  cuts: ChunkCutMode;
   durationSeconds: number;
   chunkSeconds: number;
+  /** Bytes of samples in the whole file (what one whole-file chunk would carry, less its header). */
+  sampleBytes: number;
   chunks: AsyncIterable<FileChunk>;
+  /**
+   * The same upload as one chunk holding the whole file (`?split=false`, diarization). Call it
+   * before reading `chunks`: both read the same request body.
+   */
+  whole(): Promise<FileUpload>;
 }
 
 const L16_SHAPE = { bitsPerSample: 16, encoding: 'pcm' } as const;
@@ -52,18 +76,35 @@ export class StreamingUploads {
   constructor(
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
     private readonly intake: AudioIntake,
+    @Inject(PAUSE_FINDER) private readonly pauses: SpeechSpanFinder,
   ) {}
 
+  /**
+   * @param chunkSeconds the chunk length (fixed cuts), or the latest cut after a chunk's start
+   *   (cuts at pauses, whose window starts at CHUNK_MIN_SECONDS, or at chunkSeconds if that is less).
+   * @param cuts where to cut (`?cuts=`). Absent: CHUNK_CUTS, except that a chunkSeconds of at most
+   *   CHUNK_MIN_SECONDS leaves no window to look for a pause in, so such a file is cut every
+   *   chunkSeconds. Asked for explicitly, pauses are then looked for in the last third.
+   */
   async open(
     request: Request,
     contentType: string | undefined,
     chunkSeconds: number,
     signal?: AbortSignal,
+    cuts?: ChunkCutMode,
   ): Promise<FileUpload> {
+    const windowed = chunkSeconds > this.env.CHUNK_MIN_SECONDS;
+    const atPauses =
+      cuts === 'pauses' || (cuts === undefined && this.env.CHUNK_CUTS === 'pauses' && windowed);
+    const minSeconds = windowed ? this.env.CHUNK_MIN_SECONDS : (chunkSeconds * 2) / 3;
+    const planned = (shape: AudioShape, totalBytes: number, samples: AsyncIterable<Buffer>) =>
+      atPauses
+        ? this.plannedAtPauses(shape, totalBytes, minSeconds, chunkSeconds, samples)
+        : this.planned(shape, totalBytes, chunkSeconds, samples);
     if (compressedFormatOf(contentType) !== undefined) {
       const { body, audio } = await this.intake.read(request.body, contentType, 'file', signal);
       const samples = body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength);
-      return this.planned(audio, samples.length, chunkSeconds, once(samples));
+      return planned(audio, samples.length, once(samples));
     }
     let declared: ReturnType<typeof parseAudioContentType>;
     try {
@@ -88,7 +129,7 @@ export class StreamingUploads {
             `audio/l16 body of ${length} bytes is not a whole number of ${frame}-byte frames (16-bit samples, ${declared.channels} channel(s))`,
           ),
         );
-      return this.planned(shape, length, chunkSeconds, body.rest());
+      return planned(shape, length, body.rest());
     }
     const { wav, prefix } = await readWavHeader(body, length);
     if (wav.dataOffset + wav.dataLength > this.env.MAX_FILE_BYTES)
@@ -97,7 +138,7 @@ export class StreamingUploads {
         'upload_too_large',
         `the WAV declares ${wav.dataLength} bytes of samples, over the ${this.env.MAX_FILE_BYTES} bytes of MAX_FILE_BYTES: split it into smaller files`,
       );
-    return this.planned(wav, wav.dataLength, chunkSeconds, body.rest(prefix.subarray(wav.dataOffset)));
+    return planned(wav, wav.dataLength, body.rest(prefix.subarray(wav.dataOffset)));
   }
 
   private async planned(
@@ -111,10 +152,71 @@ export class StreamingUploads {
     );
     return {
       chunkCount: plan.chunkCount,
+      cuts: 'fixed',
       durationSeconds: plan.durationSeconds,
       chunkSeconds,
+      sampleBytes: plan.totalBytes,
       chunks: chunksOf(samples, shape, plan),
+      // One chunk as long as the file (a frame's worth more, so rounding never makes two).
+      whole: () => this.planned(shape, totalBytes, plan.durationSeconds + 1 / shape.sampleRate, samples),
     };
+  }
+
+  private async plannedAtPauses(
+    shape: AudioShape,
+    totalBytes: number,
+    minSeconds: number,
+    chunkSeconds: number,
+    samples: AsyncIterable<Buffer>,
+  ): Promise<FileUpload> {
+    // The overlap stays well under a short chunk (chunkSeconds can be 1).
+    const overlapSeconds = Math.min(this.env.CHUNK_OVERLAP_MS / 1000, chunkSeconds / 4);
+    const plan = await refusingBadAudio(() =>
+      planPauseCuts(
+        shape,
+        totalBytes,
+        {
+          minSeconds,
+          maxSeconds: chunkSeconds,
+          overlapSeconds,
+        },
+        this.env.MAX_CHUNKS_PER_FILE,
+      ),
+    );
+    return {
+      chunkCount: plan.chunkCountBound,
+      cuts: 'pauses',
+      durationSeconds: plan.durationSeconds,
+      // The longest chunk: the window's end and the overlap after a forced cut.
+      chunkSeconds: chunkSeconds + overlapSeconds,
+      sampleBytes: plan.totalBytes,
+      chunks: chunksAtPauses(samples, shape, plan, this.pauses),
+      whole: () => this.planned(shape, totalBytes, plan.durationSeconds + 1 / shape.sampleRate, samples),
+    };
+  }
+}
+
+async function* chunksAtPauses(
+  samples: AsyncIterable<Buffer>,
+  shape: AudioShape,
+  plan: PauseCutPlan,
+  finder: SpeechSpanFinder,
+): AsyncGenerator<FileChunk> {
+  const ms = (frames: number) => Math.round((frames * 1000) / shape.sampleRate);
+  try {
+    for await (const chunk of splitAudioStreamAtPauses(samples, shape, plan, finder)) {
+      if (chunk.startFrame + chunk.frames < plan.totalFrames)
+        routerMetrics.fileCuts.inc({ cut: chunk.forcedCut ? 'forced' : 'pause' });
+      yield {
+        wav: chunk.wav,
+        seconds: chunk.frames / shape.sampleRate,
+        offsetMs: ms(chunk.startFrame),
+        overlapMs: ms(chunk.leadingOverlapFrames),
+      };
+    }
+  } catch (error) {
+    if (error instanceof AudioFormatError) throw refusal(400, 'upload_incomplete', error.message);
+    throw error;
   }
 }
 
@@ -124,11 +226,19 @@ async function* chunksOf(
   plan: ChunkPlan,
 ): AsyncGenerator<FileChunk> {
   const bytesPerSecond = plan.frameBytes * shape.sampleRate;
+  let offsetBytes = 0;
   try {
     for await (const wav of splitAudioStream(samples, shape, plan)) {
       // The header is 44 bytes; an odd-sized data chunk has one pad byte after its samples.
       const sampleBytes = wav.readUInt32LE(40);
-      yield { wav, seconds: sampleBytes / bytesPerSecond };
+      yield {
+        wav,
+        seconds: sampleBytes / bytesPerSecond,
+        offsetMs: Math.round((offsetBytes * 1000) / bytesPerSecond),
+        overlapMs: 0,
+      };
+      offsetBytes += sampleBytes;
+      if (offsetBytes < plan.totalBytes) routerMetrics.fileCuts.inc({ cut: 'fixed' });
     }
   } catch (error) {
     if (error instanceof AudioFormatError) throw refusal(400, 'upload_incomplete', error.message);

@@ -93,6 +93,8 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     chunk: AudioChunkEntry,
     providers: ProviderName[],
     timeoutMs: number,
+    /** The chunk's length, so the chunks after it know where they start in the session's audio. */
+    durationMs?: number,
   ): Promise<IngestOutcome> {
     const deadlineMs = Date.now() + timeoutMs;
     const outcome = await this.ingestor.ingest({
@@ -100,6 +102,7 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
       provider: 'consensus',
       stream: this.keys.consensusRequestsStream(session.partition),
       chunk: { ...chunk, audio: Buffer.alloc(0), fallbackProviders: providers, deadlineMs },
+      durationMs,
     });
     // A duplicate was submitted before: its hypotheses are out and it is settling (or settled).
     if (outcome.status !== 'created') return outcome;
@@ -113,6 +116,8 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
           sessionId: correlation.sessionId,
           chunkId: provider,
           seq: i,
+          // Each hypothesis on the session's clock, whichever seq it has in the correlation session.
+          offsetMs: outcome.offsetMs ?? 0,
           // A hypothesis must come from its own provider: no failover to another one.
           fallbackProviders: [provider],
           deadlineMs,

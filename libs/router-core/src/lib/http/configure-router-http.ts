@@ -24,6 +24,9 @@ export function configureRouterHttp(app: INestApplication): void {
   // Files are streamed (StreamingUploads); only compressed ones, decoded whole, are read here.
   app.use('/v1/transcriptions', uploadHeaders(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
   app.use('/v1/transcriptions', onlyFor(isCompressed, rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES')));
+  // Deepgram's prerecorded POST /v1/listen: the same whole-file path (WebSocket upgrades skip these).
+  app.use('/v1/listen', uploadHeaders(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
+  app.use('/v1/listen', onlyFor(isCompressed, rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES')));
   setServerTimeouts(app.getHttpServer() as Server, env);
   (app.getHttpAdapter().getInstance() as Express).disable('x-powered-by');
   // Operator endpoints take small JSON bodies.

@@ -20,6 +20,11 @@ export interface LiveResult {
   text: string;
   confidence: number;
   provider: string;
+  /**
+   * Where the chunk starts in the session's audio, in seconds, when known at ingest; its `words`
+   * are then on the session's clock. Absent: word times are from the chunk's start.
+   */
+  start?: number;
   words: TranscriptionResultEntry['words'];
   /** A failed chunk's stable code and short message, never the provider's text. */
   error?: ChunkFailure;
@@ -45,6 +50,7 @@ export function liveResultOf(result: TranscriptionResultEntry, late = false): Li
     text: result.text,
     confidence: result.confidence,
     provider: result.provider,
+    ...(result.offsetMs === undefined ? {} : { start: result.offsetMs / 1000 }),
     words: result.words,
     ...(result.status === 'failed' ? { error: chunkFailureForClient(result.error) } : {}),
     ...(late ? { late } : {}),

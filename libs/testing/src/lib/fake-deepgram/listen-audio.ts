@@ -13,11 +13,19 @@ export interface ListenAudio {
   samples: Buffer;
 }
 
-/** Decides the transcript of a request's audio. */
-export type Transcriber = (audio: ListenAudio, query: ListenQuery) => string;
+/** Words a transcriber heard where it heard them, in seconds from the start of the request's audio. */
+export interface HeardWords {
+  words: Array<{ word: string; start: number; end: number }>;
+}
+
+/**
+ * Decides the transcript of a request's audio: its text (words are then spread evenly over the
+ * audio), or the words with their times.
+ */
+export type Transcriber = (audio: ListenAudio, query: ListenQuery) => string | HeardWords;
 
 /** The default transcriber: the test speech (`speechWav`) in the first channel, else nothing. */
-export const readSpeechTranscriber: Transcriber = (audio) =>
+export const readSpeechTranscriber = (audio: ListenAudio, _query?: ListenQuery): string =>
   audio.encoding === 'pcm' && audio.bitsPerSample === 16 ? (readSpeech(firstChannel16(audio)) ?? '') : '';
 
 const RAW_ENCODING = 'linear16';

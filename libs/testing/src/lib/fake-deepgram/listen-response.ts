@@ -1,6 +1,6 @@
 import type { ListenV1Response } from '@deepgram/sdk';
 import { createHash } from 'node:crypto';
-import { ListenAudio } from './listen-audio';
+import { HeardWords, ListenAudio } from './listen-audio';
 import { ListenQuery, queryFlag, queryValue } from './listen-query';
 
 export interface ListenResponseInput {
@@ -8,8 +8,8 @@ export interface ListenResponseInput {
   body: Buffer;
   audio: ListenAudio;
   query: ListenQuery;
-  /** The spoken text, as written (with its capitals and punctuation). */
-  transcript: string;
+  /** The spoken text, as written (with its capitals and punctuation); or the words heard, with their times. */
+  transcript: string | HeardWords;
 }
 
 // Word entries as Deepgram sends them; the SDK's type omits `punctuated_word`.
@@ -36,7 +36,18 @@ const UNNAMED_MODEL = 'base';
 export function listenResponse(input: ListenResponseInput): ListenV1Response {
   const { audio, query } = input;
   const punctuated = queryFlag(query, 'punctuate') || queryFlag(query, 'smart_format');
-  const words = timedWords(input.transcript, audio.durationSeconds, punctuated, queryFlag(query, 'diarize'));
+  const diarize = queryFlag(query, 'diarize');
+  const words =
+    typeof input.transcript === 'string'
+      ? timedWords(input.transcript, audio.durationSeconds, punctuated, diarize)
+      : input.transcript.words.map(({ word, start, end }) => ({
+          word,
+          start: roundMs(start),
+          end: roundMs(end),
+          confidence: CONFIDENCE,
+          ...(punctuated ? { punctuated_word: word } : {}),
+          ...(diarize ? { speaker: 0 } : {}),
+        }));
   const transcript = words.map((w) => w.punctuated_word ?? w.word).join(' ');
   const model = queryValue(query, 'model') ?? UNNAMED_MODEL;
   const modelId = uuidFrom(model);

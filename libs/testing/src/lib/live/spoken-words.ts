@@ -145,3 +145,52 @@ export class SpokenWordDetector {
 function msToSamples(ms: number): number {
   return Math.round((ms * SPEECH_SAMPLE_RATE) / 1000);
 }
+
+const END_MARKER = [0x454e, -0x4457, 0x4f52, -0x4457] as const;
+
+/**
+ * Marks words in real speech (espeak-ng's, say) without replacing it, so a fake provider can
+ * "hear" them: only a word's first samples are overwritten (the marker, its duration, its bytes:
+ * a click of a few ms) and its last four (an end marker). `stampedWordsIn` then finds the words a
+ * piece of the audio holds whole, and where: a word cut by a chunk's edge is not heard, as a
+ * provider would garble it. 16-bit mono PCM, changed in place.
+ */
+export function stampSpokenWords(pcm: Buffer, words: ScriptedWord[], sampleRate = SPEECH_SAMPLE_RATE): void {
+  const samplesOf = (ms: number) => Math.round((ms * sampleRate) / 1000);
+  for (const w of words) {
+    const bytes = Buffer.from(w.word, 'utf8');
+    const start = samplesOf(w.startMs);
+    const end = start + samplesOf(w.durationMs);
+    if (bytes.length === 0 || bytes.length > MAX_WORD_BYTES)
+      throw new RangeError(`word "${w.word}" must be 1..${MAX_WORD_BYTES} UTF-8 bytes`);
+    if (end - start < HEADER + bytes.length + END_MARKER.length || end * SAMPLE_BYTES > pcm.length)
+      throw new RangeError(`word "${w.word}" at ${w.startMs} ms does not fit`);
+    const put = (i: number, value: number) => pcm.writeInt16LE(value, i * SAMPLE_BYTES);
+    MARKER.forEach((value, i) => put(start + i, value));
+    put(start + MARKER.length, w.durationMs);
+    put(start + MARKER.length + 1, bytes.length);
+    bytes.forEach((byte, i) => put(start + HEADER + i, byte * BYTE_STEP + BYTE_BASE));
+    END_MARKER.forEach((value, i) => put(end - END_MARKER.length + i, value));
+  }
+}
+
+/** The stamped words (`stampSpokenWords`) that `pcm` holds whole, ms from its first sample. */
+export function stampedWordsIn(pcm: Buffer, sampleRate = SPEECH_SAMPLE_RATE): DetectedWord[] {
+  const samples = Math.floor(pcm.length / SAMPLE_BYTES);
+  const at = (i: number) => pcm.readInt16LE(i * SAMPLE_BYTES);
+  const found: DetectedWord[] = [];
+  for (let i = 0; i + HEADER <= samples; i++) {
+    if (at(i) !== MARKER[0] || !MARKER.every((value, k) => at(i + k) === value)) continue;
+    const durationMs = at(i + MARKER.length);
+    const length = at(i + MARKER.length + 1);
+    const end = i + Math.round((durationMs * sampleRate) / 1000);
+    if (length < 1 || length > MAX_WORD_BYTES || end > samples) continue;
+    if (!END_MARKER.every((value, k) => at(end - END_MARKER.length + k) === value)) continue;
+    const bytes = Buffer.alloc(length);
+    for (let k = 0; k < length; k++) bytes[k] = (at(i + HEADER + k) - BYTE_BASE) / BYTE_STEP;
+    const startMs = (i * 1000) / sampleRate;
+    found.push({ word: bytes.toString('utf8'), startMs, endMs: startMs + durationMs });
+    i = end - 1;
+  }
+  return found;
+}

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'deepgram-compat',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};

@@ -1,0 +1,116 @@
+import { Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { RequireScopes } from '@streamscribe/auth';
+import { TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
+import {
+  ROUTER_ENVIRONMENT,
+  RouterEnvironment,
+  StreamingUploads,
+  TranscriptionRouterService,
+  UploadSlots,
+  clientGone,
+} from '@streamscribe/router-core';
+import { parseDeepgramQuery } from './deepgram-query';
+import { deepgramError, deepgramPrerecordedResponse } from './deepgram-prerecorded';
+
+/**
+ * Deepgram's prerecorded API: `POST /v1/listen?<Deepgram params>` with the audio as the body
+ * (WAV, compressed formats by Content-Type, or raw with `encoding=linear16&sample_rate=…`). The
+ * file takes the whole-file path (split, routed, failed over like POST /v1/transcriptions); the
+ * answer waits for the transcript and has Deepgram's shape. A JSON body `{url}` is refused: this
+ * service fetches no user-supplied URL.
+ */
+@Controller('v1/listen')
+export class DeepgramListenController {
+  constructor(
+    private readonly router: TranscriptionRouterService,
+    private readonly uploads: StreamingUploads,
+    private readonly slots: UploadSlots,
+    @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
+  ) {}
+
+  @RequireScopes('transcribe')
+  @Post()
+  async listen(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const requestId = randomUUID();
+    const tenant = tenantOfRequest(request as never);
+    const fail = (status: number, message: string) => {
+      if (!request.complete) response.setHeader('Connection', 'close');
+      response.setHeader('dg-request-id', requestId);
+      response.status(status).json(deepgramError(status, message, requestId));
+    };
+    const params = new URL(request.originalUrl ?? request.url, 'http://router').searchParams;
+    const contentType = request.headers['content-type'];
+    if (contentType && /^application\/json\b/i.test(contentType))
+      return fail(
+        400,
+        'a JSON body {"url": …} asks this service to fetch a URL, which it never does: send the audio itself as the body',
+      );
+    const parsed = parseDeepgramQuery(params);
+    if (!parsed.ok) return fail(400, parsed.message);
+    const { options } = parsed.request;
+    const query = Object.assign(new TranscriptionQuery(), {
+      sessionId: requestId,
+      ...(options.provider ? { provider: options.provider } : {}),
+      ...(options.fallback ? { fallback: options.fallback.join(',') } : {}),
+      ...(options.language && options.language !== 'multi' ? { language: options.language } : {}),
+      ...(options.diarize !== undefined ? { diarize: options.diarize } : {}),
+      ...(options.keyterms.length > 0 ? { keywords: options.keyterms.join(',') } : {}),
+      // Real time is a live session's default, not a file's.
+      realTimeRequired: params.has('realTimeRequired') ? options.hints.realTimeRequired : false,
+      accuracyCritical: options.hints.accuracyCritical,
+      costSensitive: options.hints.costSensitive,
+    });
+    const problem = query.fallbackProblem() ?? query.keywordsProblem();
+    if (problem) return fail(400, problem);
+    // Raw audio is described by the query (Deepgram's way); otherwise the Content-Type says.
+    const { format } = options;
+    const bodyType = params.has('encoding')
+      ? format.encoding === 'linear16'
+        ? `audio/l16; rate=${format.sampleRate}; channels=${format.channels}`
+        : undefined
+      : contentType && !/^application\/octet-stream\b/i.test(contentType)
+        ? contentType
+        : 'audio/wav';
+    if (!bodyType)
+      return fail(400, 'encoding=mulaw is accepted on the live stream only; send WAV or linear16 here');
+    const created = Date.now();
+    try {
+      response.once('close', this.slots.acquire(tenant));
+      const upload = await this.uploads.open(request, bodyType, this.env.CHUNK_SECONDS, clientGone(response));
+      const accepted = await this.router.transcribeFile(tenant, upload, query);
+      const transcript = await this.router.waitForTranscript(
+        tenant,
+        accepted.sessionId,
+        this.env.WAIT_TIMEOUT_MS,
+      );
+      if (!transcript.complete)
+        return fail(
+          504,
+          `the transcript was not complete within ${this.env.WAIT_TIMEOUT_MS} ms; read it at /v1/sessions/${accepted.sessionId}/transcript`,
+        );
+      if (transcript.failedCount > 0 && transcript.resultCount === transcript.failedCount)
+        return fail(503, 'no provider could transcribe the audio');
+      response.setHeader('dg-request-id', requestId);
+      response.status(200).json(
+        deepgramPrerecordedResponse({
+          transcript,
+          created,
+          durationSeconds: accepted.durationSeconds,
+          channels: format.channels,
+          provider: accepted.provider,
+          options,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof HttpException) {
+        const body = error.getResponse();
+        const message =
+          typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
+        return fail(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message));
+      }
+      throw error;
+    }
+  }
+}
