@@ -106,9 +106,6 @@ export async function runLiveChaos(options: LiveChaosOptions): Promise<LiveChaos
         model: provider === 'deepgram' ? 'nova-3' : 'auto',
         provider,
         fallback: options.fallback ?? 'assemblyai',
-        // AssemblyAI workers serve live sessions, but the batch capabilities they advertise say
-        // streaming: false, which realTimeRequired (on by default for live) would rule out.
-        realTimeRequired: 'false',
         encoding: 'linear16',
         sample_rate: String(script.sampleRate),
         channels: '1',

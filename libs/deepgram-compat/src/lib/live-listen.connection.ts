@@ -439,7 +439,10 @@ export class LiveListenConnection {
       const chosen = await this.deps.choose({
         ...(preferred && !excluded.includes(preferred) ? { preferred } : {}),
         fallback: (options.fallback ?? []).filter((p) => !excluded.includes(p)),
-        hints: options.hints,
+        // Every live-capable provider streams (its worker serves the session in real time), so the
+        // batch API's `streaming` capability, which realTimeRequired demands, says nothing here:
+        // it would rule out AssemblyAI, whose batch API is not real-time but whose v3 streaming is.
+        hints: { ...options.hints, realTimeRequired: false },
         exclude: [...new Set(excluded)],
       });
       return chosen.provider;
