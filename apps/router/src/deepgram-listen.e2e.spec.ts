@@ -151,16 +151,15 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
 
   it('fails over without closing the socket: a lost worker (same provider), then a dropped provider (next one); every word once, in order', async () => {
     // Epoch 1 dies silently after 2 finals (its lease lapses); epoch 2 reports the provider dropped after 5.
-    worker('deepgram', (epoch) =>
+    // Both deepgram workers follow the same plan: whichever takes an epoch's job plays it.
+    const plan = (epoch: number) =>
       epoch === 1
         ? { dieAfterFinals: 2 }
         : epoch === 2
-          ? { failAfterFinals: { finals: 5, code: 'provider_dropped' } }
-          : {},
-    );
-    worker('deepgram', (epoch) =>
-      epoch === 2 ? { failAfterFinals: { finals: 5, code: 'provider_dropped' } } : {},
-    );
+          ? { failAfterFinals: { finals: 5, code: 'provider_dropped' as const } }
+          : {};
+    worker('deepgram', plan);
+    worker('deepgram', plan);
     worker('assemblyai');
     const script = conversation();
     const client = await connect({ fallback: 'assemblyai' });
