@@ -11,7 +11,7 @@ export type { FakeLiveConnection, LiveConnectionRecord } from './lib/fake-deepgr
 export type { LiveFault, LiveTrigger } from './lib/fake-deepgram/live/live-fault';
 export type { LiveServerMessage, LiveResultsMessage } from './lib/fake-deepgram/live/live-messages';
 export { linear16ToMulaw, mulawToLinear16 } from './lib/fake-deepgram/live/mulaw';
-export { AppProcess } from './lib/app-process';
+export { AppProcess, READY_LINE } from './lib/app-process';
 export { WorkerFleet } from './lib/chaos/worker-fleet';
 export type { WorkerSpec } from './lib/chaos/worker-fleet';
 export { FakeAssemblyAIServer } from './lib/fake-assemblyai-server';

@@ -2,6 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 const WORKSPACE_ROOT = join(__dirname, '..', '..', '..', '..');
+/** What an app logs once it serves. */
+export const READY_LINE = /"msg":"(worker|router) ready"/;
 
 /**
  * An app of this workspace running as a real process from its TypeScript sources
@@ -38,6 +40,17 @@ export class AppProcess {
     env: Record<string, string>,
     readyTimeoutMs = 30_000,
   ): Promise<AppProcess> {
+    const started = AppProcess.launchEntry(name, entry, env);
+    await started.waitForOutput(READY_LINE, readyTimeoutMs);
+    return started;
+  }
+
+  /** Starts `apps/<app>/src/main.ts` without waiting for anything (`waitForOutput` says when). */
+  static launch(app: string, env: Record<string, string>): AppProcess {
+    return AppProcess.launchEntry(app, `apps/${app}/src/main.ts`, env);
+  }
+
+  private static launchEntry(name: string, entry: string, env: Record<string, string>): AppProcess {
     const child = spawn(
       process.execPath,
       [join(WORKSPACE_ROOT, 'scripts/run-ts.js'), join(WORKSPACE_ROOT, entry)],
@@ -47,9 +60,7 @@ export class AppProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
-    const started = new AppProcess(name, child);
-    await started.waitForOutput(/"msg":"(worker|router) ready"/, readyTimeoutMs);
-    return started;
+    return new AppProcess(name, child);
   }
 
   get pid(): number | undefined {
