@@ -4,6 +4,17 @@ import { subtitleCues } from './subtitle-cues';
 import { formatSrt, formatVtt } from './subtitle-formats';
 import { transcriptAs } from './transcript-formats';
 
+// The WebVTT parser and validator from npm (no types of its own).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { WebVTTParser } = require('webvtt-parser') as {
+  WebVTTParser: new () => {
+    parse(
+      text: string,
+      mode: string,
+    ): { errors: { message: string }[]; cues: { startTime: number; endTime: number; text: string }[] };
+  };
+};
+
 function transcriptOf(chunks: Partial<TranscriptChunk>[]): Transcript {
   return {
     sessionId: 's',
@@ -79,5 +90,16 @@ describe('subtitle cues', () => {
       body: 'hello <world>\n',
     });
     expect(formatVtt([])).toBe('WEBVTT\n');
+  });
+
+  it('write WebVTT that a standard parser reads without errors, cue for cue', () => {
+    const words = [
+      ...wordsAt('a <tag> & more words here than one line can hold, across', 0.5, 0.4, 0.3, 0),
+      ...wordsAt('-->arrows and a second speaker', 9, 0.4, 0.3, 1),
+    ];
+    const cues = subtitleCues(transcriptOf([{ words }]));
+    const tree = new WebVTTParser().parse(formatVtt(cues), 'metadata');
+    expect(tree.errors.map((e) => e.message)).toEqual([]);
+    expect(tree.cues.map((c) => [c.startTime, c.endTime])).toEqual(cues.map((c) => [c.start, c.end]));
   });
 });
