@@ -5,7 +5,6 @@ import { formatSrt, formatVtt } from './subtitle-formats';
 import { transcriptAs } from './transcript-formats';
 
 // The WebVTT parser and validator from npm (no types of its own).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { WebVTTParser } = require('webvtt-parser') as {
   WebVTTParser: new () => {
     parse(
