@@ -125,6 +125,8 @@ describe('downloadModel against a local hub', () => {
 });
 
 describe('npm run models:download', () => {
+  // Each test runs the CLI as its own process: generous on a loaded 2-core machine.
+  jest.setTimeout(60_000);
   const root = join(__dirname, '../../../../..');
   const run = (args: string[], env: Record<string, string>) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
