@@ -70,9 +70,14 @@ describe('links between the documentation pages', () => {
     expect(headingAnchor("Times on the session's clock")).toBe('times-on-the-sessions-clock');
   });
 
-  it('every relative link in README.md and docs/ reaches a file, and its #anchor a heading there', () => {
+  /** The policy and the deployment notes link into docs/ too. */
+  const LINKING_PAGES = ['SECURITY.md', 'k8s/README.md', 'docker/grafana/dashboards/README.md'].map((page) =>
+    join(WORKSPACE_ROOT, page),
+  );
+
+  it('every relative link in README.md, docs/, BENCHMARKS.md and SECURITY.md reaches a file, and its #anchor a heading there', () => {
     const broken: string[] = [];
-    for (const file of markdownFiles()) {
+    for (const file of [...markdownFiles(), ...LINKING_PAGES]) {
       const text = readFileSync(file, 'utf8');
       for (const link of relativeLinks(text)) {
         const [path, anchor] = link.split('#', 2);
