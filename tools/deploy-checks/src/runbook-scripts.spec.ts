@@ -23,7 +23,7 @@ jest.setTimeout(60_000);
 const DEAD_LETTERS_CLI = ['scripts/run-ts.js', 'apps/router/src/cli/dead-letters.ts'].map((path) =>
   join(WORKSPACE_ROOT, path),
 );
-describe('README runbook, against a running worker', () => {
+describe('the runbook of docs/operations.md, against a running worker', () => {
   let harness: RedisHarness;
   let redis: Redis;
   let deepgram: FakeDeepgramServer;

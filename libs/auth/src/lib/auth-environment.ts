@@ -1,6 +1,6 @@
 import { IsBoolean, IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
-/** Authentication settings of the router; defaults are the README's. */
+/** Authentication settings of the router; defaults are docs/configuration.md's. */
 export class AuthEnvironment {
   /**
    * Bootstrap admin key for automation (tenant `default`, every scope), compared in constant time.

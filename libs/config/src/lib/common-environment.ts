@@ -2,13 +2,13 @@ import { IsIn, IsInt, IsNumber, Matches, Max, Min, ValidateIf } from 'class-vali
 import { CHUNK_AUDIO_FIELD_CHOICES } from '@streamscribe/contracts';
 import { IsReadableFile } from './is-readable-file';
 
-/** Settings every app reads. Defaults are the values documented in the README. */
+/** Settings every app reads. Defaults are the values documented in docs/configuration.md. */
 export class CommonEnvironment {
   /** Redis ≥ 7 holding the streams. */
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must look like redis://host:port (or rediss:// for TLS)' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  // TLS for a rediss:// REDIS_URL (README, securing Redis); every Redis connection of the app uses
+  // TLS for a rediss:// REDIS_URL (docs/security.md, securing Redis); every Redis connection of the app uses
   // them. Unset: the system's CAs and no client certificate. Certificates are always verified.
 
   /** PEM CA bundle that signed the Redis server's certificate. */

@@ -51,7 +51,7 @@ export function checkListenUpgrade(request: ListenUpgradeRequest): UpgradeCheck 
 /**
  * Deepgram's live streaming API on the router: `ws(s)://router/v1/listen?<Deepgram params>` with
  * `Authorization: Token <key>` (or `Sec-WebSocket-Protocol: token, <key>`, or `?token=`), scope
- * transcribe. See README "Deepgram-compatible API".
+ * transcribe. See docs/live-audio.md.
  */
 @WebSocketGateway({
   ...authenticatedGateway('/v1/listen', 'transcribe'),

@@ -3,7 +3,7 @@ import { IsBoolean, IsInt, IsNumber, Max, Min } from 'class-validator';
 /**
  * The quota settings every tenant starts from, and how the router enforces them. A tenant's
  * overrides (PUT /v1/admin/tenants/{tenant}) replace these field by field. For every limit,
- * 0 means "no limit". Defaults are the README's.
+ * 0 means "no limit". Defaults are docs/configuration.md's.
  */
 export class QuotasEnvironment {
   /** Off: no quota is checked or counted (no Redis call per request); for benchmarks and trusted networks. */

@@ -167,11 +167,11 @@ describe("the apps' Redis ACL users", () => {
     }
   });
 
-  it('is the user set the README tells operators to create, line for line', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+  it('is the user set docs/security.md tells operators to create, line for line', () => {
+    const page = readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'security.md'), 'utf8');
     for (const user of redisAclUsers()) {
       const line = aclSetUserLine(user, `${user.app.toUpperCase()}_PASSWORD`);
-      expect(readme.includes(line) ? 'quoted' : `README lacks: ${line}`).toBe('quoted');
+      expect(page.includes(line) ? 'quoted' : `docs/security.md lacks: ${line}`).toBe('quoted');
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The Redis ACL users streamscribe's apps connect as, written once: the README quotes the lines
+ * The Redis ACL users streamscribe's apps connect as, written once: docs/security.md quotes the lines
  * `aclSetUserLine` prints, and the TLS + ACL end-to-end suite creates its users from the same
  * definitions, so what operators are told to run is what the suite ran.
  *
@@ -236,7 +236,7 @@ export function aclSetUserArgs(user: RedisAclUser, password: string): string[] {
   ];
 }
 
-/** The `ACL SETUSER …` line an operator runs (README, securing Redis). */
+/** The `ACL SETUSER …` line an operator runs (docs/security.md, securing Redis). */
 export function aclSetUserLine(user: RedisAclUser, password: string): string {
   return ['ACL', 'SETUSER', ...aclSetUserArgs(user, password)].join(' ');
 }

@@ -13,7 +13,7 @@ export type EvictionVerdict =
 
 /**
  * Reads `maxmemory-policy` and says what it would evict. Never throws. It asks INFO memory, not
- * CONFIG GET: the apps' least-privilege ACL users (README, securing Redis) run INFO anyway (the
+ * CONFIG GET: the apps' least-privilege ACL users (docs/security.md, securing Redis) run INFO anyway (the
  * client's ready check does), while CONFIG is an admin command they are not given.
  */
 export async function readEvictionVerdict(client: Redis): Promise<EvictionVerdict> {
@@ -34,11 +34,11 @@ export async function readEvictionVerdict(client: Redis): Promise<EvictionVerdic
  * Warns at startup when Redis may evict what this system cannot lose. The classic guide advises
  * `allkeys-lru`: under memory pressure Redis would then drop whole provider streams with their
  * consumer groups and pending entries, silently. Run `noeviction` and alert on memory instead
- * (README, operations). A server that refuses INFO (a stricter ACL than the README's) is reported once.
+ * (docs/operations.md). A server that refuses INFO (a stricter ACL than docs/security.md's) is reported once.
  */
 export async function warnIfRedisMayEvict(client: Redis, log: Logger): Promise<EvictionVerdict> {
   const verdict = await readEvictionVerdict(client);
-  const fix = 'set `maxmemory-policy noeviction` and alert on used_memory (README, operations)';
+  const fix = 'set `maxmemory-policy noeviction` and alert on used_memory (docs/operations.md)';
   switch (verdict.kind) {
     case 'evicts-streams':
       log.warn(

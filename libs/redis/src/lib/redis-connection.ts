@@ -38,7 +38,7 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
     enableAutoPipelining: options.autoPipelining ?? false,
     lazyConnect: false,
     // No CLIENT SETINFO on connect: one round trip less, and one command less for the ACL users
-    // (README, securing Redis) to allow; CLIENT SETNAME above already says who holds a connection.
+    // (docs/security.md, securing Redis) to allow; CLIENT SETNAME above already says who holds a connection.
     disableClientInfo: true,
     ...(options.tls ? { tls: options.tls } : {}),
   };

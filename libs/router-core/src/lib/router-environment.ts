@@ -2,7 +2,7 @@ import { IsIn, IsInt, IsNumber, IsString, Matches, Max, Min } from 'class-valida
 import { CommonEnvironment } from '@streamscribe/config';
 import { CHUNK_CUT_MODES, ChunkCutMode } from '@streamscribe/contracts';
 
-/** The router's settings; defaults are the README's. */
+/** The router's settings; defaults are docs/configuration.md's. */
 export class RouterEnvironment extends CommonEnvironment {
   @IsInt({ message: 'PORT must be an integer' })
   @Min(0)
@@ -134,7 +134,7 @@ export class RouterEnvironment extends CommonEnvironment {
   @Max(600_000)
   LIVE_HOLD_MS = 10_000;
 
-  // Live feeds (SSE and WebSocket): caps on this router and slow readers (see README "Live feed limits").
+  // Live feeds (SSE and WebSocket): caps on this router and slow readers (see docs/http-api.md "Live feed limits").
 
   /** Live feeds this router holds open at once, all tenants; over it: 503. */
   @IsInt({ message: 'LIVE_MAX_FEEDS must be an integer' })
@@ -162,7 +162,7 @@ export class RouterEnvironment extends CommonEnvironment {
   @Min(16 * 1024)
   LIVE_MAX_BUFFERED_BYTES = 1024 * 1024;
 
-  // Live audio sessions (WebSocket /v1/listen, Deepgram's protocol; see README "Deepgram-compatible API").
+  // Live audio sessions (WebSocket /v1/listen, Deepgram's protocol; see docs/live-audio.md).
 
   /** A live stream with neither audio nor a text message for this long is closed (1011, NET-0001), in ms. */
   @IsInt({ message: 'LIVE_IDLE_TIMEOUT_MS must be an integer' })

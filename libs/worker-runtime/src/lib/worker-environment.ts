@@ -136,7 +136,7 @@ export class WorkerEnvironment extends CommonEnvironment {
   @Max(60_000)
   LIVE_BLOCK_MS = 1000;
 
-  /** USD per audio minute by provider and model, as JSON over the defaults (README: Cost accounting). */
+  /** USD per audio minute by provider and model, as JSON over the defaults (docs/providers.md: Cost accounting). */
   @IsPriceTable()
   PRICE_TABLE = '';
 }

@@ -8,7 +8,7 @@ import {
 } from '../runtime/inference-device';
 import type { MicroBatcherOptions } from '../batching/micro-batcher';
 
-/** The inference variables every self-hosted worker reads (defaults as in the README). */
+/** The inference variables every self-hosted worker reads (defaults as in docs/configuration.md). */
 export interface InferenceSettings {
   INFERENCE_DEVICE: InferenceDevice;
   INFERENCE_CUDA_DEVICE_ID: number;

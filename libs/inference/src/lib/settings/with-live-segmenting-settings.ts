@@ -1,7 +1,7 @@
 import { IsInt, IsNumber, Max, Min } from 'class-validator';
 import { SegmentingLiveTranscriber, type TranscriptionProvider } from '@streamscribe/providers';
 
-/** The live segmentation variables of a self-hosted worker (defaults as in the README). */
+/** The live segmentation variables of a self-hosted worker (defaults as in docs/configuration.md). */
 export interface LiveSegmentingSettings {
   LIVE_INTERIM_INTERVAL_MS: number;
   LIVE_MAX_UTTERANCE_MS: number;

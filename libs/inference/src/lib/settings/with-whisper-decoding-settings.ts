@@ -4,7 +4,7 @@ import {
   WhisperDecodingOptions,
 } from '../whisper/decoding/whisper-decoding-options';
 
-/** Whisper's decoding variables (defaults: faster-whisper's, as in the README). */
+/** Whisper's decoding variables (defaults: faster-whisper's, as in docs/configuration.md). */
 export interface WhisperDecodingSettings {
   WHISPER_BEAM_SIZE: number;
   WHISPER_BEAM_PATIENCE: number;

@@ -13,7 +13,7 @@ const OPTIONS: LiveSessionOptions = {
   hints: { realTimeRequired: true, accuracyCritical: false, costSensitive: false },
 };
 
-describe('LiveRouterStore under the router ACL user (the README user set)', () => {
+describe('LiveRouterStore under the router ACL user (the user set of docs/security.md)', () => {
   let harness: RedisHarness;
   let admin: Redis;
   let router: Redis;

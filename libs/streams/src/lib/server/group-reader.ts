@@ -67,7 +67,7 @@ export class GroupReader {
   }
 
   /**
-   * An ACL user without `+client|id` (README, securing Redis, grants it with `+client|unblock`):
+   * An ACL user without `+client|id` (docs/security.md, securing Redis, grants it with `+client|unblock`):
    * the transport still works, but a drain ends the blocked read by dropping the connection, and
    * reclaimed entries may wait up to blockMs for the slots a read holds. Said once per reader.
    */

@@ -40,7 +40,7 @@ function recordingLogger() {
 jest.setTimeout(40_000);
 
 /**
- * The transport's drain as the worker's ACL user (README, securing Redis) runs it: CLIENT UNBLOCK
+ * The transport's drain as the worker's ACL user (docs/security.md, securing Redis) runs it: CLIENT UNBLOCK
  * ends the blocked read at once. And as a stricter user without CLIENT ID/UNBLOCK: the read is
  * ended by dropping its connection instead, and the worker says why once.
  */
