@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 
@@ -12,7 +13,8 @@ export interface HubRequest {
  * A local stand-in for the Hugging Face hub's file endpoint, `GET|HEAD /{repo}/resolve/{revision}/{path}`,
  * as the public hub behaves: a 302 to a CDN path (here `/cdn/...` on the same server) that serves
  * the bytes with Content-Length and honours `Range: bytes=N-` with 206 and Content-Range; 404
- * for files the repo lacks. Tests can cut a transfer short (to exercise resume) or make the CDN
+ * for files the repo lacks. The redirect carries X-Linked-Size and X-Linked-Etag (the file's sha256),
+ * as the hub's answer for a file kept in Git LFS does. Tests can cut a transfer short (to exercise resume) or make the CDN
  * ignore Range (to exercise a restart).
  */
 export class FakeHuggingFaceHub {
@@ -20,6 +22,7 @@ export class FakeHuggingFaceHub {
   private readonly files = new Map<string, Buffer>();
   private cutAfter = new Map<string, number>();
   private ignoreRange = false;
+  private readonly tampered = new Map<string, Buffer>();
 
   private constructor(
     private readonly server: Server,
@@ -45,6 +48,14 @@ export class FakeHuggingFaceHub {
     this.cutAfter.set(`${repo}/resolve/main/${path}`, bytes);
   }
 
+  /**
+   * The CDN serves `content` for this file while the hub keeps announcing the original's sha256,
+   * as a corrupting proxy or a poisoned mirror would.
+   */
+  tamperWith(repo: string, path: string, content: Buffer): void {
+    this.tampered.set(`${repo}/resolve/main/${path}`, content);
+  }
+
   /** Answer every ranged GET with the whole file and 200, as some proxies do. */
   setIgnoreRange(ignore: boolean): void {
     this.ignoreRange = ignore;
@@ -66,11 +77,19 @@ export class FakeHuggingFaceHub {
     if (!path.startsWith('cdn/')) {
       if (!this.files.has(path))
         return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');
-      const size = this.files.get(path)?.length ?? 0;
-      return void res.writeHead(302, { location: `/cdn/${path}`, 'x-linked-size': String(size) }).end();
+      const original = this.files.get(path) ?? Buffer.alloc(0);
+      const sha256 = createHash('sha256').update(original).digest('hex');
+      return void res
+        .writeHead(302, {
+          location: `/cdn/${path}`,
+          'x-linked-size': String(original.length),
+          'x-linked-etag': `"${sha256}"`,
+          etag: `"${sha256}"`,
+        })
+        .end();
     }
     const key = path.slice('cdn/'.length);
-    const content = this.files.get(key);
+    const content = this.tampered.get(key) ?? this.files.get(key);
     if (!content) return void res.writeHead(404).end();
     const ranged = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
     const start = ranged && !this.ignoreRange ? Number(ranged[1]) : 0;
