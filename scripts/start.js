@@ -41,7 +41,8 @@ const WORKERS = [
 ].filter(({ app }) => existsSync(path.join(root, 'apps', app, 'src/main.ts')));
 
 /** As libs/observability's logger decides: LOG_FORMAT=pretty|json, else pretty on a terminal. */
-const prettyLogs = (process.env.LOG_FORMAT || (process.stdout.isTTY ? 'pretty' : 'json')) === 'pretty';
+const logFormat = (process.env.LOG_FORMAT || '').trim().toLowerCase();
+const prettyLogs = logFormat === 'pretty' || (logFormat !== 'json' && Boolean(process.stdout.isTTY));
 
 function say(message) {
   const time = new Date().toISOString();

@@ -145,7 +145,7 @@ async function remoteFile(
   optional: boolean,
   repo: string,
 ): Promise<RemoteFile | undefined> {
-  const head = (target: string, redirect: RequestRedirect) =>
+  const head = (target: string, redirect: 'manual' | 'follow') =>
     fetch(target, { method: 'HEAD', headers, redirect, signal: AbortSignal.timeout(30_000) });
   const first = await head(url, 'manual');
   let response = first;
