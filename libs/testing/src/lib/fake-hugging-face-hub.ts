@@ -14,7 +14,8 @@ export interface HubRequest {
  * as the public hub behaves: a 302 to a CDN path (here `/cdn/...` on the same server) that serves
  * the bytes with Content-Length and honours `Range: bytes=N-` with 206 and Content-Range; 404
  * for files the repo lacks. The redirect carries X-Linked-Size and X-Linked-Etag (the file's sha256),
- * as the hub's answer for a file kept in Git LFS does. Tests can cut a transfer short (to exercise resume) or make the CDN
+ * as the hub's answer for a file kept in Git LFS does; a file added `inGit` is answered directly
+ * with its git blob SHA-1 as ETag, as the hub does for small files. Tests can cut a transfer short (to exercise resume) or make the CDN
  * ignore Range (to exercise a restart).
  */
 export class FakeHuggingFaceHub {
@@ -23,6 +24,7 @@ export class FakeHuggingFaceHub {
   private cutAfter = new Map<string, number>();
   private ignoreRange = false;
   private readonly tampered = new Map<string, Buffer>();
+  private readonly inGit = new Set<string>();
 
   private constructor(
     private readonly server: Server,
@@ -39,8 +41,9 @@ export class FakeHuggingFaceHub {
   }
 
   /** Serves `content` as `{repo}/{path}` on the main revision. */
-  addFile(repo: string, path: string, content: Buffer): void {
+  addFile(repo: string, path: string, content: Buffer, options: { inGit?: boolean } = {}): void {
     this.files.set(`${repo}/resolve/main/${path}`, content);
+    if (options.inGit) this.inGit.add(`${repo}/resolve/main/${path}`);
   }
 
   /** The next GET of this file sends only `bytes` bytes (after its range start), then drops the connection. */
@@ -74,6 +77,14 @@ export class FakeHuggingFaceHub {
       range: req.headers.range,
       authorization: req.headers.authorization,
     });
+    // A small file kept in git (not LFS): served straight away, its ETag the git blob SHA-1.
+    if (this.inGit.has(path)) {
+      const original = this.files.get(path) ?? Buffer.alloc(0);
+      const blob = createHash('sha1').update(`blob ${original.length}\0`).update(original).digest('hex');
+      const content = this.tampered.get(path) ?? original;
+      res.writeHead(200, { 'content-length': String(content.length), etag: `"${blob}"` });
+      return void res.end(req.method === 'HEAD' ? undefined : content);
+    }
     if (!path.startsWith('cdn/')) {
       if (!this.files.has(path))
         return void res.writeHead(404, { 'x-error-code': 'EntryNotFound' }).end('Entry not found');

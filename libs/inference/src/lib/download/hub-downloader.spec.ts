@@ -129,6 +129,18 @@ describe('downloadModel against a local hub', () => {
     expect(existsSync(join(dir, 'onnx/encoder_model.onnx.part'))).toBe(false);
   });
 
+  it('checks a small file kept in git against its git blob SHA-1, and refuses one that differs', async () => {
+    hub.addFile(REPO, 'config.json', files['config.json'], { inGit: true });
+    const downloaded = await downloadModel(model, { dir, endpoint: hub.url });
+    expect(downloaded.find((d) => d.path.endsWith('config.json'))?.checksum.algorithm).toBe('git-sha1');
+    const other = mkdtempSync(join(tmpdir(), 'models-'));
+    hub.tamperWith(REPO, 'config.json', Buffer.from('{"model_type":"whispeR"}'));
+    await expect(downloadModel(model, { dir: other, endpoint: hub.url })).rejects.toThrow(
+      /config\.json: checksum mismatch \(git-sha1 expected [0-9a-f]{40}, got [0-9a-f]{40}\)/,
+    );
+    expect(existsSync(join(other, 'config.json'))).toBe(false);
+  });
+
   it('refuses a file that does not match the sha256 pinned in the catalog', async () => {
     const pinned = {
       ...model,
