@@ -1,6 +1,6 @@
 // `npm run models:download -- <name> [--dir DIR] [--dtype fp32|q8|int8|uint8|q4|bnb4] [--quantized]`
 // Fetches a public Whisper or Parakeet ONNX export from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN)
-// with a progress bar, resuming partial files and verifying sizes, then prints the variable to set.
+// with a progress bar, resuming partial files and verifying sizes and checksums, then prints the variable to set.
 import {
   WHISPER_DTYPE_SUFFIXES,
   WhisperDtype,

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // `npm start`: the router plus a worker for every configured provider, against REDIS_URL
 // (default redis://127.0.0.1:6379). When nothing answers there and redis-server is on the PATH,
-// starts one with its data in ./.data. With no provider configured, offers to download the default
-// local Whisper model. Ctrl-C (or SIGTERM) drains every app, then stops.
+// starts one with its data in ./.data. With no provider configured, runs local Whisper on the default
+// model: already downloaded, or downloaded now (asked first on a terminal; without one, straight
+// away), each file checked against its checksum; when the hub cannot be reached, says which files to
+// fetch by hand and where they go. Log lines are human one-liners on a terminal and JSON otherwise
+// (LOG_FORMAT overrides). Ctrl-C (or SIGTERM) drains every app, then stops.
 const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, mkdirSync } = require('node:fs');
 const net = require('node:net');
@@ -37,9 +40,16 @@ const WORKERS = [
   },
 ].filter(({ app }) => existsSync(path.join(root, 'apps', app, 'src/main.ts')));
 
+/** As libs/observability's logger decides: LOG_FORMAT=pretty|json, else pretty on a terminal. */
+const logFormat = (process.env.LOG_FORMAT || '').trim().toLowerCase();
+const prettyLogs = logFormat === 'pretty' || (logFormat !== 'json' && Boolean(process.stdout.isTTY));
+
 function say(message) {
+  const time = new Date().toISOString();
   process.stdout.write(
-    `${JSON.stringify({ level: 'info', time: new Date().toISOString(), component: 'npm-start', msg: message })}\n`,
+    prettyLogs
+      ? `${time.slice(11, 19)} INFO  npm-start: ${message}\n`
+      : `${JSON.stringify({ level: 'info', time, component: 'npm-start', msg: message })}\n`,
   );
 }
 
@@ -121,8 +131,9 @@ function ask(question) {
 
 /**
  * With no cloud key and no local model configured, a local Whisper is the way to a working
- * system: use the default model when it is already downloaded, else offer to download it
- * (on a terminal; elsewhere say how).
+ * system: use the default model when it is already downloaded, else download it (asking first on
+ * a terminal). The downloader verifies checksums and, when the hub is unreachable, prints which
+ * files to fetch by hand and where to put them.
  */
 async function offerLocalModel() {
   const dir = defaultModelDir(LOCAL_MODEL.name);
@@ -132,11 +143,18 @@ async function offerLocalModel() {
     return;
   }
   const hint = `set a cloud key, or run \`npm run models:download -- ${LOCAL_MODEL.name}\` and set WHISPER_MODEL_DIR`;
-  if (!process.stdin.isTTY) return say(`no provider is configured: ${hint}`);
-  const answer = await ask(
-    `No provider is configured. Download ${LOCAL_MODEL.name} (about ${LOCAL_MODEL.megabytes} MB) from the Hugging Face hub into ${dir} and transcribe locally? [y/N] `,
-  );
-  if (!/^y(es)?$/i.test(answer.trim())) return say(`not downloading: ${hint}`);
+  if (process.stdin.isTTY) {
+    const answer = await ask(
+      `No provider is configured. Download ${LOCAL_MODEL.name} (about ${LOCAL_MODEL.megabytes} MB) from the Hugging Face hub into ${dir} and transcribe locally? [y/N] `,
+    );
+    if (!/^y(es)?$/i.test(answer.trim())) return say(`not downloading: ${hint}`);
+  } else {
+    // No one to ask (a container, CI, a service manager): the local model is the way to a router
+    // that answers, so fetch it. Set a provider's variable to skip this.
+    say(
+      `no provider is configured and no terminal to ask on: downloading ${LOCAL_MODEL.name} (about ${LOCAL_MODEL.megabytes} MB) into ${dir} to transcribe locally`,
+    );
+  }
   const download = spawnSync(
     process.execPath,
     [
@@ -148,10 +166,16 @@ async function offerLocalModel() {
     ],
     {
       cwd: root,
-      stdio: 'inherit',
+      // stdout is the variable to set (set here instead); progress and errors go to stderr.
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
-  if (download.status === 0) process.env.WHISPER_MODEL_DIR = dir;
+  if (download.status === 0) {
+    process.env.WHISPER_MODEL_DIR = dir;
+    say(`${LOCAL_MODEL.name} downloaded and verified: running worker-whisper on ${dir}`);
+  } else {
+    say(`${LOCAL_MODEL.name} could not be downloaded (see above): ${hint}`);
+  }
 }
 
 async function main() {

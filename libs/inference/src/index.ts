@@ -16,8 +16,17 @@ export type { WhisperWindow, WindowResult } from './lib/whisper/whisper-engine';
 export { ParakeetEngine } from './lib/parakeet/parakeet-engine';
 export { loadParakeetProvider, loadWhisperProvider } from './lib/settings/load-self-hosted-provider';
 export type { ParakeetSettings, WhisperSettings } from './lib/settings/load-self-hosted-provider';
-export { catalogModel, catalogNames, defaultModelDir } from './lib/download/model-catalog';
-export { downloadModel } from './lib/download/hub-downloader';
+export {
+  catalogModel,
+  catalogNames,
+  DEFAULT_LOCAL_MODEL,
+  defaultModelDir,
+} from './lib/download/model-catalog';
+export type { CatalogModel } from './lib/download/model-catalog';
+export { downloadModel, fileChecksum } from './lib/download/hub-downloader';
+export type { DownloadedFile, FileChecksum } from './lib/download/hub-downloader';
+export { ChecksumMismatchError } from './lib/download/checksum-mismatch.error';
+export { HubUnreachableError } from './lib/download/hub-unreachable.error';
 export { renderProgress } from './lib/download/progress-bar';
 export { EngineThread } from './lib/threads/engine-thread';
 export { WhisperThreadEngine } from './lib/threads/whisper-thread-engine';

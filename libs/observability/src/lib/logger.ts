@@ -1,4 +1,5 @@
 import pino, { Logger } from 'pino';
+import { logFormat, prettyLogLine } from './pretty-log-line';
 import { redactText, redactValue, registerSecretsFromEnvironment } from './redaction/redact';
 
 export type { Logger } from 'pino';
@@ -19,14 +20,16 @@ const REDACTED_PATHS = [
 let root: Logger | undefined;
 
 /**
- * The process-wide structured JSON logger. LOG_LEVEL sets the level (default `info`; tests run
- * with `silent` unless LOG_LEVEL says otherwise). Every line passes through `redactText`: secret
+ * The process-wide structured logger. LOG_LEVEL sets the level (default `info`; tests run
+ * with `silent` unless LOG_LEVEL says otherwise). Lines are JSON, or human one-liners on a
+ * terminal (LOG_FORMAT=json|pretty overrides; see logFormat). Every line passes through `redactText`: secret
  * fields by name (REDACTED_PATHS), and secret values wherever they appear in messages and fields
  * (URL userinfo, credentials, the values of secret environment variables registered here).
  */
 export function rootLogger(): Logger {
-  if (!root) registerSecretsFromEnvironment();
-  root ??= pino({
+  if (root) return root;
+  registerSecretsFromEnvironment();
+  const options: pino.LoggerOptions = {
     level: process.env['LOG_LEVEL'] ?? (process.env['JEST_WORKER_ID'] ? 'silent' : 'info'),
     base: { pid: process.pid, app: process.env['STREAMSCRIBE_APP'] },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
@@ -43,7 +46,13 @@ export function rootLogger(): Logger {
         );
       },
     },
-  });
+  };
+  // Pretty lines are the JSON lines reformatted, so redaction applies to both alike.
+  const colour = !process.env['NO_COLOR'] && Boolean(process.stdout.isTTY);
+  root =
+    logFormat() === 'pretty'
+      ? pino(options, { write: (line: string) => void process.stdout.write(prettyLogLine(line, colour)) })
+      : pino(options);
   return root;
 }
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeHuggingFaceHub, freePort } from '@streamscribe/testing';
 import { downloadModel } from './hub-downloader';
+import { createHash } from 'node:crypto';
+import { ChecksumMismatchError } from './checksum-mismatch.error';
 import { HubUnreachableError } from './hub-unreachable.error';
 import { catalogModel } from './model-catalog';
 import { renderProgress } from './progress-bar';
@@ -103,6 +105,62 @@ describe('downloadModel against a local hub', () => {
     expect(readFileSync(join(dir, 'onnx/encoder_model.onnx')).equals(files['onnx/encoder_model.onnx'])).toBe(
       true,
     );
+  });
+
+  it('verifies every file against the sha256 the hub publishes', async () => {
+    const downloaded = await downloadModel(model, { dir, endpoint: hub.url });
+    const encoder = downloaded.find((d) => d.path.endsWith('encoder_model.onnx'));
+    expect(encoder?.checksum).toEqual({
+      algorithm: 'sha256',
+      hex: createHash('sha256').update(files['onnx/encoder_model.onnx']).digest('hex'),
+    });
+  });
+
+  it('refuses a file whose bytes do not match its checksum, and deletes it', async () => {
+    const wrong = Buffer.from(files['onnx/encoder_model.onnx']);
+    wrong[1234] ^= 0xff;
+    hub.tamperWith(REPO, 'onnx/encoder_model.onnx', wrong);
+    const failure = downloadModel(model, { dir, endpoint: hub.url });
+    await expect(failure).rejects.toBeInstanceOf(ChecksumMismatchError);
+    await expect(failure).rejects.toThrow(
+      /encoder_model\.onnx: checksum mismatch \(sha256 expected [0-9a-f]{64}, got [0-9a-f]{64}\); refused and deleted/,
+    );
+    expect(existsSync(join(dir, 'onnx/encoder_model.onnx'))).toBe(false);
+    expect(existsSync(join(dir, 'onnx/encoder_model.onnx.part'))).toBe(false);
+  });
+
+  it('checks a small file kept in git against its git blob SHA-1, and refuses one that differs', async () => {
+    hub.addFile(REPO, 'config.json', files['config.json'], { inGit: true });
+    const downloaded = await downloadModel(model, { dir, endpoint: hub.url });
+    expect(downloaded.find((d) => d.path.endsWith('config.json'))?.checksum.algorithm).toBe('git-sha1');
+    const other = mkdtempSync(join(tmpdir(), 'models-'));
+    hub.tamperWith(REPO, 'config.json', Buffer.from('{"model_type":"whispeR"}'));
+    await expect(downloadModel(model, { dir: other, endpoint: hub.url })).rejects.toThrow(
+      /config\.json: checksum mismatch \(git-sha1 expected [0-9a-f]{40}, got [0-9a-f]{40}\)/,
+    );
+    expect(existsSync(join(other, 'config.json'))).toBe(false);
+  });
+
+  it('refuses a file that does not match the sha256 pinned in the catalog', async () => {
+    const pinned = {
+      ...model,
+      files: model.files.map((f) => (f.path === 'config.json' ? { ...f, sha256: 'ab'.repeat(32) } : f)),
+    };
+    await expect(downloadModel(pinned, { dir, endpoint: hub.url })).rejects.toThrow(
+      /config\.json: checksum mismatch \(sha256 expected (ab){32}, got /,
+    );
+    expect(existsSync(join(dir, 'config.json'))).toBe(false);
+  });
+
+  it('fetches again a file already on disk whose bytes do not match', async () => {
+    await downloadModel(model, { dir, endpoint: hub.url });
+    const path = join(dir, 'onnx/decoder_model_merged.onnx');
+    const bad = readFileSync(path);
+    bad[0] ^= 0xff;
+    writeFileSync(path, bad);
+    const again = await downloadModel(model, { dir, endpoint: hub.url });
+    expect(again.find((d) => d.path === path)?.cached).toBe(false);
+    expect(readFileSync(path).equals(files['onnx/decoder_model_merged.onnx'])).toBe(true);
   });
 
   it('says which file the repo lacks', async () => {

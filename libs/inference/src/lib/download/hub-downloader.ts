@@ -1,6 +1,16 @@
-import { createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CatalogModel } from './model-catalog';
+import { ChecksumMismatchError } from './checksum-mismatch.error';
 import { HubUnreachableError, describeNetworkError, isNetworkError } from './hub-unreachable.error';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
@@ -24,14 +34,29 @@ export interface DownloadedFile {
   bytes: number;
   /** Already complete on disk; nothing fetched. */
   cached: boolean;
+  /** The checksum the file was verified against. */
+  checksum: FileChecksum;
+}
+
+/**
+ * What a file's bytes must hash to: `sha256` (pinned in the catalog, or the hub's X-Linked-Etag
+ * for files kept in Git LFS) or `git-sha1` (the hub's ETag for small files kept in git: SHA-1 of
+ * `blob <size>\0<bytes>`).
+ */
+export interface FileChecksum {
+  algorithm: 'sha256' | 'git-sha1';
+  hex: string;
 }
 
 /**
  * Fetches a catalog model's files into `dir`. Each file's size comes from the hub first; a file
  * already that size is kept; otherwise it downloads to `<file>.part`, resuming an earlier partial
  * download with `Range: bytes=N-` (starting over when the server ignores the range), and is
- * renamed into place only when its size matches. A dropped connection resumes; when the hub does
- * not answer at all, the error says how to place the files by hand.
+ * renamed into place only when its size matches and its checksum does: the catalog's pinned sha256
+ * when it has one, else the hub's (X-Linked-Etag, or the git ETag of a small file). A file whose
+ * bytes do not match is deleted and the download refused (ChecksumMismatchError); a file already on
+ * disk that does not match is deleted and fetched again. A dropped connection resumes; when the hub
+ * does not answer at all, the error says how to place the files by hand.
  */
 export async function downloadModel(
   model: CatalogModel,
@@ -50,18 +75,30 @@ export async function downloadModel(
 
   const done: DownloadedFile[] = [];
   for (const file of model.files) {
-    let size: number | undefined;
+    let remote: RemoteFile | undefined;
     try {
-      size = await remoteSize(urlOf(file.path), headers, file.optional ?? false, model.repo);
+      remote = await remoteFile(urlOf(file.path), headers, file.optional ?? false, model.repo);
     } catch (error) {
       throw isNetworkError(error) ? unreachable(error) : error;
     }
-    if (size === undefined) continue;
+    if (remote === undefined) continue;
+    const { size } = remote;
+    const checksum: FileChecksum | undefined = file.sha256
+      ? { algorithm: 'sha256', hex: file.sha256.toLowerCase() }
+      : remote.checksum;
+    if (!checksum)
+      throw new Error(
+        `${urlOf(file.path)}: the hub gave no checksum (ETag) and the catalog pins none, so the download could not be verified`,
+      );
     const target = join(options.dir, file.path);
     if (existsSync(target) && statSync(target).size === size) {
-      options.onProgress?.(file.path, size, size);
-      done.push({ path: target, bytes: size, cached: true });
-      continue;
+      if ((await fileChecksum(target, checksum.algorithm)) === checksum.hex) {
+        options.onProgress?.(file.path, size, size);
+        done.push({ path: target, bytes: size, cached: true, checksum });
+        continue;
+      }
+      // A file of the right size but other bytes (an edit, a bad copy): fetch it again.
+      rmSync(target);
     }
     mkdirSync(dirname(target), { recursive: true });
     await fetchResumable(
@@ -73,25 +110,47 @@ export async function downloadModel(
       (received) => options.onProgress?.(file.path, received, size),
       unreachable,
     );
+    const actual = await fileChecksum(`${target}.part`, checksum.algorithm);
+    if (actual !== checksum.hex) {
+      rmSync(`${target}.part`);
+      throw new ChecksumMismatchError(urlOf(file.path), target, checksum.algorithm, checksum.hex, actual);
+    }
     renameSync(`${target}.part`, target);
-    done.push({ path: target, bytes: size, cached: false });
+    done.push({ path: target, bytes: size, cached: false, checksum });
   }
   return done;
 }
 
-/** The file's size on the hub (undefined for an optional file it lacks). */
-async function remoteSize(
+interface RemoteFile {
+  size: number;
+  checksum?: FileChecksum;
+}
+
+/** The hub's ETag value without quotes or a weak prefix, as a checksum when it looks like one. */
+function checksumOf(etag: string | null): FileChecksum | undefined {
+  const hex = (etag ?? '').replace(/^W\//, '').replace(/"/g, '').trim().toLowerCase();
+  if (/^[0-9a-f]{64}$/.test(hex)) return { algorithm: 'sha256', hex };
+  if (/^[0-9a-f]{40}$/.test(hex)) return { algorithm: 'git-sha1', hex };
+  return undefined;
+}
+
+/**
+ * The file's size and checksum on the hub (undefined for an optional file it lacks). The hub
+ * answers a file kept in Git LFS with a redirect to its CDN carrying X-Linked-Size and
+ * X-Linked-Etag (the sha256), and a small file kept in git directly, its ETag the git blob SHA-1.
+ */
+async function remoteFile(
   url: string,
   headers: Record<string, string>,
   optional: boolean,
   repo: string,
-): Promise<number | undefined> {
-  const response = await fetch(url, {
-    method: 'HEAD',
-    headers,
-    redirect: 'follow',
-    signal: AbortSignal.timeout(30_000),
-  });
+): Promise<RemoteFile | undefined> {
+  const head = (target: string, redirect: 'manual' | 'follow') =>
+    fetch(target, { method: 'HEAD', headers, redirect, signal: AbortSignal.timeout(30_000) });
+  const first = await head(url, 'manual');
+  let response = first;
+  if (first.status >= 300 && first.status < 400 && first.headers.get('location'))
+    response = await head(new URL(first.headers.get('location') as string, url).toString(), 'follow');
   if (response.status === 404 && optional) return undefined;
   if (response.status === 401 || response.status === 403) {
     throw new Error(
@@ -99,10 +158,24 @@ async function remoteSize(
     );
   }
   if (!response.ok) throw new Error(`${url}: the hub answered ${response.status} ${response.statusText}`);
-  const size = Number(response.headers.get('content-length') ?? response.headers.get('x-linked-size'));
+  const size = Number(
+    response.headers.get('content-length') ??
+      first.headers.get('x-linked-size') ??
+      response.headers.get('x-linked-size'),
+  );
   if (!Number.isFinite(size))
     throw new Error(`${url}: the hub gave no Content-Length, so the download could not be verified`);
-  return size;
+  // The hub's own headers only: a CDN's ETag may be anything (an MD5, a version id).
+  const checksum = checksumOf(first.headers.get('x-linked-etag')) ?? checksumOf(first.headers.get('etag'));
+  return { size, checksum };
+}
+
+/** A file's sha256, or its git blob SHA-1 (`blob <size>\0` then the bytes), as lowercase hex. */
+export async function fileChecksum(path: string, algorithm: FileChecksum['algorithm']): Promise<string> {
+  const hash = createHash(algorithm === 'sha256' ? 'sha256' : 'sha1');
+  if (algorithm === 'git-sha1') hash.update(`blob ${statSync(path).size}\0`);
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 async function fetchResumable(

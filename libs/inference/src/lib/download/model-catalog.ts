@@ -10,7 +10,11 @@ export interface CatalogModel {
   envVar: 'WHISPER_MODEL_DIR' | 'PARAKEET_MODEL_DIR';
   /** Approximate download size, for the prompt. */
   approxMegabytes: number;
-  files: { path: string; optional?: boolean }[];
+  /**
+   * `sha256` pins a file's content: the download must hash to it. A file without one is checked
+   * against the checksum the hub publishes for it (X-Linked-Etag, or the git ETag of a small file).
+   */
+  files: { path: string; optional?: boolean; sha256?: string }[];
 }
 
 const WHISPER_REPOS: Record<string, { repo: string; megabytes: number }> = {
