@@ -1,0 +1,106 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, chromium, Page } from 'playwright-core';
+import { encodeWav } from '@streamscribe/audio';
+import { speechPcm } from '@streamscribe/testing';
+import { RouterStack, startRouterStack, TEST_ADMIN_API_KEY } from './testing/router-stack';
+
+// Real processes and a real browser on a small shared machine: generous timeouts, no wall-clock
+// assertions.
+jest.setTimeout(120_000);
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', '..', 'tmp', 'artifacts');
+const WORDS = ['welcome', 'to', 'the', 'console'];
+
+describe('the web console at /console, driven in headless Chromium', () => {
+  let stack: RouterStack;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startRouterStack({
+      worker: { WORKER_BLOCK_MS: '200' },
+      // One chunk per second of audio, cut at fixed points: each word is a chunk of its own.
+      router: { CHUNK_SECONDS: '1', CHUNK_CUTS: 'fixed' },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  }, 90_000);
+  beforeEach(async () => {
+    page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  afterEach(() => page.close());
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('serves the static files without a key, with a same-origin content security policy', async () => {
+    const index = await fetch(`${stack.base}/console/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/text\/html/);
+    expect(index.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(await index.text()).toContain('<script type="module" src="console.js">');
+    const script = await fetch(`${stack.base}/console/console.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    // The API behind it still wants a key.
+    expect((await fetch(`${stack.base}/v1/providers`)).status).toBe(401);
+  });
+
+  it('refuses a wrong key and keeps nothing of it', async () => {
+    await page.goto(`${stack.base}/console`);
+    await page.fill('#key', 'ss_not_a_real_key');
+    await page.click('#signin-form button');
+    await page.waitForSelector('#signin-error:has-text("Sign-in failed")');
+    expect(await page.isVisible('#app')).toBe(false);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+  });
+
+  it('uploads a file, shows each chunk with its provider and cost as it arrives, then the transcript', async () => {
+    await page.goto(`${stack.base}/console`);
+    await page.fill('#key', TEST_ADMIN_API_KEY);
+    await page.click('#signin-form button');
+    // Providers (the admin's view: breaker and lag) and dead letters load once signed in.
+    await page.waitForSelector('#providers tr[data-provider="deepgram"]');
+    const deepgramRow = await page.textContent('#providers tr[data-provider="deepgram"]');
+    expect(deepgramRow).toMatch(/closed/);
+    await page.waitForSelector('#dead-letters-note:has-text("No dead letters.")');
+    // The key lives in this tab only.
+    expect(await page.evaluate(() => sessionStorage.getItem('streamscribe.apiKey'))).toBe(TEST_ADMIN_API_KEY);
+    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+
+    const wav = encodeWav(Buffer.concat(WORDS.map((word) => speechPcm(word, { durationSeconds: 1 }))), {
+      sampleRate: 16_000,
+      channels: 1,
+    });
+    await page.setInputFiles('#file', { name: 'welcome.wav', mimeType: 'audio/wav', buffer: wav });
+    await page.click('#upload');
+
+    // "complete" is written only by the SSE feed's `final` event.
+    await page.waitForSelector('#status:has-text("complete")', { timeout: 60_000 });
+    expect(await page.textContent('#transcript')).toBe(WORDS.join(' '));
+    const chunks = await page.$$eval('#chunks .chunk', (rows) =>
+      rows.map((row) => ({
+        provider: row.getAttribute('data-provider'),
+        seq: row.querySelector('.seq')?.textContent,
+        cost: row.querySelector('.cost')?.textContent,
+        text: row.querySelector('.text')?.textContent,
+      })),
+    );
+    expect(chunks.map((c) => c.text)).toEqual(WORDS);
+    expect(chunks.map((c) => c.seq)).toEqual(['#0', '#1', '#2', '#3']);
+    for (const chunk of chunks) {
+      expect(chunk.provider).toBe('deepgram');
+      expect(chunk.cost).toMatch(/^\$\d+\.\d{6}$/);
+    }
+    expect(await page.textContent('#status')).toMatch(/4 chunk\(s\), 0 failed, \$\d+\.\d{6}/);
+    expect(await page.getAttribute('#progress', 'value')).toBe('1');
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
