@@ -258,7 +258,7 @@ async function refreshProviders() {
     body = await api('/v1/providers');
   } catch (error) {
     $('#providers tbody').replaceChildren(
-      el('tr', {}, el('td', { colspan: '5', className: 'error' }, error.message)),
+      el('tr', {}, el('td', { colspan: '6', className: 'error' }, error.message)),
     );
     return;
   }
@@ -274,8 +274,17 @@ async function refreshProviders() {
           { className: `state-${p.breaker.state}` },
           p.breaker.state + (p.breaker.reason ? ` (${p.breaker.reason})` : ''),
         ),
-        // Lag is the operator's view (admin keys); others see availability.
-        el('td', {}, typeof p.lag === 'number' ? String(p.lag) : p.available === false ? 'unavailable' : '—'),
+        // Workers and lag are the operator's view (admin keys); other keys see availability.
+        el(
+          'td',
+          {},
+          typeof p.liveConsumers === 'number'
+            ? String(p.liveConsumers)
+            : p.available === false
+              ? 'unavailable'
+              : 'available',
+        ),
+        el('td', {}, typeof p.lag === 'number' ? String(p.lag) : '—'),
         el('td', {}, number(p.latencyPerAudioSecond?.p50, 2)),
         el('td', {}, number(p.pricePerAudioMinuteUsd, 4)),
       ),
@@ -292,6 +301,7 @@ async function refreshDeadLetters() {
     note.textContent = error.status === 403 ? 'Dead letters need a key with the read scope.' : error.message;
     return;
   }
+  $('#dead-letters').hidden = page.letters.length === 0;
   note.textContent =
     page.letters.length === 0 ? 'No dead letters.' : `${page.total ?? page.letters.length} dead letter(s).`;
   $('#dead-letters tbody').replaceChildren(

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { encodeWav } from '@streamscribe/audio';
-import { speechPcm } from '@streamscribe/testing';
+import { keyedFetch, speechPcm, until } from '@streamscribe/testing';
 import { RouterStack, startRouterStack, TEST_ADMIN_API_KEY } from './testing/router-stack';
 
 // Real processes and a real browser on a small shared machine: generous timeouts, no wall-clock
@@ -25,13 +25,21 @@ describe('the web console at /console, driven in headless Chromium', () => {
       // One chunk per second of audio, cut at fixed points: each word is a chunk of its own.
       router: { CHUNK_SECONDS: '1', CHUNK_CUTS: 'fixed' },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      // A fake microphone (a beep) that needs no permission prompt, for the recording test.
+      args: ['--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+    });
   }, 90_000);
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });
-  afterEach(() => page.close());
+  afterEach(async () => {
+    stack.deepgram.reset();
+    await page.close();
+  });
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
@@ -56,8 +64,15 @@ describe('the web console at /console, driven in headless Chromium', () => {
     await page.click('#signin-form button');
     await page.waitForSelector('#signin-error:has-text("Sign-in failed")');
     expect(await page.isVisible('#app')).toBe(false);
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
+
+  const signIn = async () => {
+    await page.goto(`${stack.base}/console`);
+    await page.fill('#key', TEST_ADMIN_API_KEY);
+    await page.click('#signin-form button');
+    await page.waitForSelector('#providers tr[data-provider="deepgram"]');
+  };
 
   it('uploads a file, shows each chunk with its provider and cost as it arrives, then the transcript', async () => {
     await page.goto(`${stack.base}/console`);
@@ -69,8 +84,8 @@ describe('the web console at /console, driven in headless Chromium', () => {
     expect(deepgramRow).toMatch(/closed/);
     await page.waitForSelector('#dead-letters-note:has-text("No dead letters.")');
     // The key lives in this tab only.
-    expect(await page.evaluate(() => sessionStorage.getItem('streamscribe.apiKey'))).toBe(TEST_ADMIN_API_KEY);
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
+    expect(await page.evaluate("sessionStorage.getItem('streamscribe.apiKey')")).toBe(TEST_ADMIN_API_KEY);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
 
     const wav = encodeWav(Buffer.concat(WORDS.map((word) => speechPcm(word, { durationSeconds: 1 }))), {
       sampleRate: 16_000,
@@ -101,6 +116,55 @@ describe('the web console at /console, driven in headless Chromium', () => {
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a failed chunk, lists its dead letter for the admin key, and re-drives it', async () => {
+    stack.deepgram.failNext(1, { status: 400 }); // permanent for Deepgram: the chunk is dead-lettered
+    await signIn();
+    const wav = encodeWav(speechPcm('redriven', { durationSeconds: 1 }), { sampleRate: 16_000, channels: 1 });
+    await page.setInputFiles('#file', { name: 'redriven.wav', mimeType: 'audio/wav', buffer: wav });
+    await page.click('#upload');
+    await page.waitForSelector('#status:has-text("complete")', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/1 chunk\(s\), 1 failed/);
+    expect(await page.textContent('#chunks .chunk.failed .text')).toMatch(/^failed: /);
+    const sessionId = /Session (\S+):/.exec((await page.textContent('#status')) ?? '')?.[1];
+    expect(sessionId).toBeDefined();
+
+    await page.click('#refresh');
+    const row = page.locator('#dead-letters tbody tr', { hasText: sessionId as string });
+    await row.waitFor();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-dead-letter.png'), fullPage: true });
+    await row.locator('button', { hasText: 'redrive' }).click();
+    await page.waitForSelector('#dead-letters-note:has-text("No dead letters.")');
+    // The re-driven chunk is transcribed this time.
+    const transcript = await until(
+      async () =>
+        (await (await keyedFetch(`${stack.base}/v1/sessions/${sessionId}/transcript`)).json()) as {
+          text: string;
+          failedCount: number;
+        },
+      (t) => t.failedCount === 0,
+    );
+    expect(transcript.text).toBe('redriven');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('records from the microphone and transcribes the recording (webm)', async () => {
+    await signIn();
+    await page.click('#record');
+    await page.waitForSelector('#record:has-text("Stop")');
+    await page.waitForTimeout(1500); // a second and a half of the fake microphone's beep
+    await page.click('#record');
+    await page.waitForSelector('#status:has-text("complete")', { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/0 failed/);
+    // A beep holds no words; what matters is that the recording went through and was transcribed.
+    const providers = await page.$$eval('#chunks .chunk', (rows) =>
+      rows.map((r) => r.getAttribute('data-provider')),
+    );
+    expect(providers.length).toBeGreaterThan(0);
+    expect(new Set(providers)).toEqual(new Set(['deepgram']));
     expect(pageErrors).toEqual([]);
   });
 });
