@@ -87,12 +87,25 @@ describe('the web console at /console, driven in headless Chromium', () => {
     expect(await page.evaluate("sessionStorage.getItem('streamscribe.apiKey')")).toBe(TEST_ADMIN_API_KEY);
     expect(await page.evaluate('localStorage.length')).toBe(0);
 
-    const wav = encodeWav(Buffer.concat(WORDS.map((word) => speechPcm(word, { durationSeconds: 1 }))), {
-      sampleRate: 16_000,
-      channels: 1,
-    });
+    // The last word is a shorter chunk, which the fake Deepgram holds back: the first words must
+    // show while it is still being transcribed.
+    const pcm = WORDS.map((word, i) =>
+      speechPcm(word, { durationSeconds: i === WORDS.length - 1 ? 0.5 : 1 }),
+    );
+    const lastChunkBytes = 44 + pcm[pcm.length - 1].length;
+    stack.deepgram.setLatency((request) => (request.bodyLength === lastChunkBytes ? 5000 : 0));
+    const wav = encodeWav(Buffer.concat(pcm), { sampleRate: 16_000, channels: 1 });
     await page.setInputFiles('#file', { name: 'welcome.wav', mimeType: 'audio/wav', buffer: wav });
     await page.click('#upload');
+
+    await page.waitForSelector(`#chunks .chunk:nth-child(${WORDS.length - 1})`, { timeout: 60_000 });
+    expect(await page.$$eval('#chunks .chunk .text', (rows) => rows.map((r) => r.textContent))).toEqual(
+      WORDS.slice(0, -1),
+    );
+    expect(await page.textContent('#status')).not.toMatch(/complete/);
+    expect(await page.textContent('#transcript')).toBe('');
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'console-live.png'), fullPage: true });
 
     // "complete" is written only by the SSE feed's `final` event.
     await page.waitForSelector('#status:has-text("complete")', { timeout: 60_000 });
