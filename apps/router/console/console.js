@@ -145,24 +145,35 @@ async function transcribe(body, contentType) {
   }
 }
 
-/** Opens the session's SSE feed with a fresh single-use token and renders each result. */
-async function watch(sessionId) {
+const MAX_FEED_RECONNECTS = 5;
+
+/**
+ * Opens the session's SSE feed with a fresh single-use token and renders each result. A token
+ * opens one connection, so when the feed drops before `final` the page mints another and resumes
+ * after the last event it has (`lastEventId`); after MAX_FEED_RECONNECTS drops it shows what the
+ * session holds instead.
+ */
+async function watch(sessionId, state = { received: 0, costSum: 0, lastEventId: undefined, reconnects: 0 }) {
   const { token } = await api('/v1/auth/tokens', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ expiresInSeconds: 60 }),
   });
-  const url = `/v1/sessions/${encodeURIComponent(sessionId)}/events?token=${encodeURIComponent(token)}`;
+  const resume =
+    state.lastEventId === undefined ? '' : `&lastEventId=${encodeURIComponent(state.lastEventId)}`;
+  const url = `/v1/sessions/${encodeURIComponent(sessionId)}/events?token=${encodeURIComponent(token)}${resume}`;
   const source = new EventSource(url);
   events = source;
-  let received = 0;
-  let costSum = 0;
   source.addEventListener('result', (message) => {
     const result = JSON.parse(message.data);
-    received += 1;
-    if (typeof result.costUsd === 'number') costSum += result.costUsd;
+    if (message.lastEventId) state.lastEventId = message.lastEventId;
+    state.received += 1;
+    if (typeof result.costUsd === 'number') state.costSum += result.costUsd;
     showChunk(result);
-    setStatus(`Session ${sessionId}: ${received} result(s), ${formatCost(costSum)} so far`);
+    setStatus(`Session ${sessionId}: ${state.received} result(s), ${formatCost(state.costSum)} so far`);
+  });
+  source.addEventListener('gap', (message) => {
+    if (message.lastEventId) state.lastEventId = message.lastEventId;
   });
   source.addEventListener('final', (message) => {
     // The feed ends here; close before EventSource reconnects with the spent token.
@@ -170,14 +181,20 @@ async function watch(sessionId) {
     const summary = JSON.parse(message.data);
     $('#transcript').textContent = summary.text;
     setStatus(
-      `Session ${sessionId}: complete, ${summary.chunkCount} chunk(s), ${summary.failedCount} failed, ${formatCost(costSum)}`,
+      `Session ${sessionId}: complete, ${summary.chunkCount} chunk(s), ${summary.failedCount} failed, ${formatCost(state.costSum)}`,
     );
   });
   source.addEventListener('error', () => {
-    // A spent token cannot reconnect: show what the session holds instead.
-    if (source.readyState === EventSource.CLOSED || events !== source) return;
+    // The browser would reconnect with the spent token: close, and resume with a new one.
+    if (events !== source) return;
     source.close();
-    void showTranscript(sessionId);
+    state.reconnects += 1;
+    if (state.reconnects > MAX_FEED_RECONNECTS) {
+      void showTranscript(sessionId);
+      return;
+    }
+    setStatus(`Session ${sessionId}: the live feed dropped, reconnecting…`);
+    watch(sessionId, state).catch(() => showTranscript(sessionId));
   });
 }
 

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { Browser, chromium, Page } from 'playwright-core';
 import { encodeWav } from '@streamscribe/audio';
@@ -107,6 +108,14 @@ describe('the web console at /console, driven in headless Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'console-live.png'), fullPage: true });
 
+    // The router drops every connection, the live feed's included: the page resumes after the
+    // last event it has, with a new token, and counts nothing twice.
+    const feeds: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/events?')) feeds.push(request.url());
+    });
+    (stack.router.app.getHttpServer() as Server).closeAllConnections();
+
     // "complete" is written only by the SSE feed's `final` event.
     await page.waitForSelector('#status:has-text("complete")', { timeout: 60_000 });
     expect(await page.textContent('#transcript')).toBe(WORDS.join(' '));
@@ -124,7 +133,12 @@ describe('the web console at /console, driven in headless Chromium', () => {
       expect(chunk.provider).toBe('deepgram');
       expect(chunk.cost).toMatch(/^\$\d+\.\d{6}$/);
     }
-    expect(await page.textContent('#status')).toMatch(/4 chunk\(s\), 0 failed, \$\d+\.\d{6}/);
+    const total = chunks.reduce((sum, c) => sum + Number(c.cost?.slice(1)), 0);
+    expect(await page.textContent('#status')).toMatch(
+      new RegExp(`complete, 4 chunk\\(s\\), 0 failed, \\$${total.toFixed(6)}$`),
+    );
+    expect(feeds).toHaveLength(1);
+    expect(new URL(feeds[0]).searchParams.get('lastEventId')).toBe('2');
     expect(await page.getAttribute('#progress', 'value')).toBe('1');
 
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -178,6 +192,28 @@ describe('the web console at /console, driven in headless Chromium', () => {
     );
     expect(providers.length).toBeGreaterThan(0);
     expect(new Set(providers)).toEqual(new Set(['deepgram']));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a tenant's key sees the public provider view and only its tenant's dead letters", async () => {
+    const created = await fetch(`${stack.base}/v1/admin/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenant: 'acme', scopes: ['read', 'transcribe'], name: 'console test' }),
+    });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+    await page.goto(`${stack.base}/console`);
+    await page.fill('#key', key);
+    await page.click('#signin-form button');
+    await page.waitForSelector('#providers tr[data-provider="deepgram"]');
+    // No fleet size or lag for a tenant: availability only.
+    const cells = await page.$$eval('#providers tr[data-provider="deepgram"] td', (tds) =>
+      tds.map((td) => td.textContent),
+    );
+    expect(cells.slice(0, 4)).toEqual(['deepgram', 'closed', 'available', '—']);
+    // The earlier test's dead letter was re-driven; acme never had one.
+    await page.waitForSelector('#dead-letters-note:has-text("No dead letters.")');
     expect(pageErrors).toEqual([]);
   });
 });
