@@ -215,14 +215,14 @@ function showChunk(result) {
     words,
   );
   const existing = document.getElementById(id);
-  if (existing) existing.replaceWith(row);
-  else $('#chunks').append(row);
-  const ordered = [...$('#chunks').children].sort(
-    (a, b) =>
-      Number(a.querySelector('.seq').textContent.slice(1)) -
-      Number(b.querySelector('.seq').textContent.slice(1)),
-  );
-  $('#chunks').replaceChildren(...ordered);
+  if (existing) {
+    existing.replaceWith(row);
+    return;
+  }
+  // In audio order without moving the rows already shown (that would replay their animation).
+  const seqOf = (node) => Number(node.querySelector('.seq').textContent.slice(1));
+  const after = [...$('#chunks').children].find((node) => seqOf(node) > (result.seq ?? Infinity));
+  $('#chunks').insertBefore(row, after ?? null);
 }
 
 async function showTranscript(sessionId) {
