@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { configureAuthHttp } from '@streamscribe/auth';
 import { NestJsonLogger } from '@streamscribe/observability';
@@ -17,5 +18,29 @@ export async function createRouterApp(): Promise<INestApplication> {
   // Authentication first: uploads are refused before their bodies are read.
   configureAuthHttp(app);
   configureRouterHttp(app);
+  serveConsole(app);
   return app;
+}
+
+/** Where the console's static files live (apps/router/console), from source or a build next to it. */
+export const CONSOLE_DIR = join(__dirname, '..', 'console');
+
+/**
+ * The web console at /console: static files, served without a key (the page asks for one and
+ * sends it with every API call). Same origin only: the CSP lets the page talk to this router alone.
+ */
+function serveConsole(app: NestExpressApplication): void {
+  app.useStaticAssets(CONSOLE_DIR, {
+    prefix: '/console',
+    index: 'index.html',
+    setHeaders: (response) => {
+      response.setHeader(
+        'Content-Security-Policy',
+        "default-src 'self'; media-src 'self' blob:; img-src 'self' data:; frame-ancestors 'none'",
+      );
+      response.setHeader('X-Content-Type-Options', 'nosniff');
+      response.setHeader('Referrer-Policy', 'no-referrer');
+      response.setHeader('Cache-Control', 'no-cache');
+    },
+  });
 }

@@ -32,6 +32,8 @@ export interface LiveResult {
   late?: boolean;
   /** Replaces the chunk's earlier "failed" result (a re-drive, a hedge, a peer that finished it). */
   supersedes?: boolean;
+  /** What the chunk cost, in USD (the writing worker's price table); absent when unpriced. */
+  costUsd?: number;
 }
 
 export interface LiveSummary {
@@ -53,6 +55,7 @@ export function liveResultOf(result: TranscriptionResultEntry, late = false): Li
     ...(result.offsetMs === undefined ? {} : { start: result.offsetMs / 1000 }),
     words: result.words,
     ...(result.status === 'failed' ? { error: chunkFailureForClient(result.error) } : {}),
+    ...(result.costUsd === undefined ? {} : { costUsd: result.costUsd }),
     ...(late ? { late } : {}),
   };
 }
