@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { describeDtos } from './dto-schemas';
+import { GLOBAL_RESPONSES } from './openapi-shapes';
 
 /** Where the router serves Swagger UI; the document is at `${OPENAPI_PATH}/openapi.json`. */
 export const OPENAPI_PATH = 'docs';
@@ -30,6 +31,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion(API_VERSION)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key (or `Token <key>`)' }, 'apiKey')
+    .addGlobalResponse(...GLOBAL_RESPONSES)
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) =>
