@@ -98,7 +98,7 @@ describe('the OpenAPI document', () => {
   });
 
   it('takes the query parameters from the DTOs, with their validation rules', () => {
-    const parameters = (document.paths['/v1/transcriptions']?.post?.parameters ?? []) as Array<{
+    const parameters = (document.paths['/v1/transcriptions']?.post?.parameters ?? []) as unknown as Array<{
       name: string;
       in: string;
       required: boolean;
@@ -111,7 +111,7 @@ describe('the OpenAPI document', () => {
     // Inherited from RoutingQuery.
     expect(byName.get('provider')?.schema['enum']).toContain('deepgram');
     const transcript = (document.paths['/v1/sessions/{sessionId}/transcript']?.get?.parameters ??
-      []) as Array<{
+      []) as unknown as Array<{
       name: string;
       schema: Record<string, unknown>;
     }>;
