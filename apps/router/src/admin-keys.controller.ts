@@ -21,14 +21,13 @@ import {
   RotateApiKeyRequest,
   viewOf,
 } from '@streamscribe/auth';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 const SHOWN_ONCE = 'the key is shown only now and stored as a hash: keep it';
 
 /** API keys of every tenant (scope admin); every change goes to the audit stream. */
 @ApiTags('admin: API keys')
-@ApiBearerAuth('apiKey')
 @Controller('v1/admin/keys')
 @RequireScopes('admin')
 export class AdminKeysController {

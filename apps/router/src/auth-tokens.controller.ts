@@ -17,7 +17,7 @@ import {
   TemporaryTokenRequest,
   TemporaryTokens,
 } from '@streamscribe/auth';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 const DEFAULT_TOKEN_SECONDS = 60;
@@ -27,7 +27,6 @@ const DEFAULT_TOKEN_SECONDS = 60;
  * one with its tenant and its read/transcribe scopes; the browser passes it as `?token=` once.
  */
 @ApiTags('auth')
-@ApiBearerAuth('apiKey')
 @Controller('v1/auth/tokens')
 @RequireScopes()
 export class AuthTokensController {

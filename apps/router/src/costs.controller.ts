@@ -9,11 +9,10 @@ import {
   viewedTenant,
 } from '@streamscribe/router-core';
 import { RequireScopes } from '@streamscribe/auth';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 @ApiTags('costs')
-@ApiBearerAuth('apiKey')
 @Controller('v1/costs')
 export class CostsController {
   constructor(private readonly router: TranscriptionRouterService) {}

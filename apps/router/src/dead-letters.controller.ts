@@ -10,7 +10,7 @@ import {
   viewedTenant,
 } from '@streamscribe/router-core';
 import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/fleet';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 /**
@@ -20,7 +20,6 @@ import { ERROR_RESPONSES } from './openapi/openapi-shapes';
  * tenant's with `?tenant=`.
  */
 @ApiTags('dead letters')
-@ApiBearerAuth('apiKey')
 @Controller('v1/dead-letters')
 export class DeadLettersController {
   constructor(

@@ -8,10 +8,9 @@ import {
   publicProviderStatus,
 } from '@streamscribe/router-core';
 import { RequireScopes } from '@streamscribe/auth';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 
 @ApiTags('providers')
-@ApiBearerAuth('apiKey')
 @Controller('v1/providers')
 export class ProvidersController {
   constructor(private readonly status: ProviderStatusService) {}

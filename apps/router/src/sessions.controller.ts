@@ -29,7 +29,6 @@ import { pagedTranscript, transcriptAs } from '@streamscribe/sessions';
 import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
 import { LiveConnectionLimiter } from '@streamscribe/quotas';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConsumes,
   ApiHeader,
@@ -42,7 +41,6 @@ import {
 import { AUDIO_BODY, AUDIO_MEDIA_TYPES, ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 @ApiTags('sessions')
-@ApiBearerAuth('apiKey')
 @Controller('v1/sessions')
 export class SessionsController {
   constructor(

@@ -8,7 +8,7 @@ import {
   TenantView,
   TenantViews,
 } from '@streamscribe/quotas';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 /**
@@ -16,7 +16,6 @@ import { ERROR_RESPONSES } from './openapi/openapi-shapes';
  * configured defaults. Admin scope; every change goes into the audit stream.
  */
 @ApiTags('admin: tenants')
-@ApiBearerAuth('apiKey')
 @Controller('v1/admin/tenants')
 @RequireScopes('admin')
 export class TenantsController {

@@ -11,11 +11,10 @@ import {
   UploadSlots,
 } from '@streamscribe/router-core';
 import { RequireScopes } from '@streamscribe/auth';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AUDIO_BODY, AUDIO_MEDIA_TYPES, ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 @ApiTags('transcriptions')
-@ApiBearerAuth('apiKey')
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
   constructor(

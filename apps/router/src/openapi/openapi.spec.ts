@@ -43,7 +43,7 @@ describe('the OpenAPI document', () => {
     expect(unsorted).toEqual([]);
   });
 
-  it('describes every HTTP route of the router with a tag, a summary and the API key', () => {
+  it('describes every HTTP route of the router with a tag and a summary, all behind the API key', () => {
     const operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item as Record<string, { tags?: string[]; summary?: string; security?: unknown[] }>).map(
         ([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, ...operation }),
@@ -85,11 +85,8 @@ describe('the OpenAPI document', () => {
         route: operation.route,
         summary: 'string',
       });
-      expect({ route: operation.route, security: operation.security }).toEqual({
-        route: operation.route,
-        security: [{ apiKey: [] }],
-      });
     }
+    expect(document.security).toEqual([{ apiKey: [] }]);
     expect(document.components?.securitySchemes?.['apiKey']).toMatchObject({
       type: 'http',
       scheme: 'bearer',

@@ -1,15 +1,7 @@
 import { Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@streamscribe/auth';
 import { TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
@@ -31,7 +23,6 @@ import { deepgramError, deepgramPrerecordedResponse } from './deepgram-prerecord
  * service fetches no user-supplied URL.
  */
 @ApiTags('deepgram-compatible')
-@ApiBearerAuth('apiKey')
 @Controller('v1/listen')
 export class DeepgramListenController {
   constructor(
