@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { describeDtos } from './dto-schemas';
-import { GLOBAL_RESPONSES } from './openapi-shapes';
+import { ERROR_SCHEMA, ERROR_SCHEMA_NAME, GLOBAL_RESPONSES } from './openapi-shapes';
 
 /** Where the router serves Swagger UI; the document is at `${OPENAPI_PATH}/openapi.json`. */
 export const OPENAPI_PATH = 'docs';
@@ -35,10 +36,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('apiKey')
     .addGlobalResponse(...GLOBAL_RESPONSES)
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) =>
       `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
+  document.components = {
+    ...document.components,
+    schemas: { ...document.components?.schemas, [ERROR_SCHEMA_NAME]: ERROR_SCHEMA as SchemaObject },
+  };
+  return document;
 }
 
 /** `value` with every object's keys in sorted order, for a byte-stable file. */

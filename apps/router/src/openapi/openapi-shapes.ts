@@ -20,13 +20,14 @@ export const AUDIO_BODY: ApiBodyOptions = {
   schema: { type: 'string', format: 'binary' },
 };
 
-/** Every error of the router's own routes: `{ statusCode, code, message }`. */
+/** Every error of the router's own routes: `{ statusCode, code, message }` (components/schemas/ApiError). */
+export const ERROR_SCHEMA_NAME = 'ApiError';
 export const ERROR_SCHEMA = {
   type: 'object',
   required: ['statusCode', 'message'],
   properties: {
-    statusCode: { type: 'integer', example: 400 },
-    code: { type: 'string', description: 'A stable machine-readable reason', example: 'bad_request' },
+    statusCode: { type: 'integer', description: 'The HTTP status again' },
+    code: { type: 'string', description: 'A stable machine-readable reason' },
     message: { type: 'string', description: 'What was wrong, for people' },
   },
 };
@@ -34,7 +35,7 @@ export const ERROR_SCHEMA = {
 const error = (status: number, description: string): ApiResponseOptions => ({
   status,
   description,
-  schema: ERROR_SCHEMA,
+  schema: { $ref: `#/components/schemas/${ERROR_SCHEMA_NAME}` },
 });
 
 export const ERROR_RESPONSES = {

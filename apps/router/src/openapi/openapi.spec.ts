@@ -87,11 +87,33 @@ describe('the OpenAPI document', () => {
       });
     }
     expect(document.security).toEqual([{ apiKey: [] }]);
+    const providers = document.paths['/v1/providers']?.get?.responses ?? {};
+    expect(providers['401']).toEqual({
+      description: expect.any(String),
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+    });
+    expect(document.components?.schemas?.['ApiError']).toMatchObject({ required: ['statusCode', 'message'] });
     expect(document.components?.securitySchemes?.['apiKey']).toMatchObject({
       type: 'http',
       scheme: 'bearer',
     });
     expect(operations.length).toBeGreaterThanOrEqual(21);
+  });
+
+  it('resolves every $ref it uses', () => {
+    const refs = new Set<string>();
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(walk);
+      if (value === null || typeof value !== 'object') return;
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === '$ref' && typeof inner === 'string') refs.add(inner);
+        else walk(inner);
+      }
+    };
+    walk(document);
+    expect(refs.size).toBeGreaterThan(0);
+    const schemas = document.components?.schemas ?? {};
+    expect([...refs].filter((ref) => !(ref.replace('#/components/schemas/', '') in schemas))).toEqual([]);
   });
 
   it('takes the query parameters from the DTOs, with their validation rules', () => {
