@@ -17,6 +17,8 @@ import {
   TemporaryTokenRequest,
   TemporaryTokens,
 } from '@streamscribe/auth';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 const DEFAULT_TOKEN_SECONDS = 60;
 
@@ -24,6 +26,7 @@ const DEFAULT_TOKEN_SECONDS = 60;
  * Temporary tokens for browsers (EventSource and WebSocket cannot send headers): any key mints
  * one with its tenant and its read/transcribe scopes; the browser passes it as `?token=` once.
  */
+@ApiTags('auth')
 @Controller('v1/auth/tokens')
 @RequireScopes()
 export class AuthTokensController {
@@ -32,6 +35,17 @@ export class AuthTokensController {
     @Inject(AUTH_ENVIRONMENT) private readonly env: AuthEnvironment,
   ) {}
 
+  @ApiOperation({
+    summary: 'Mint a temporary token',
+    description:
+      "For browsers (EventSource and WebSocket cannot send headers): a single-use token with the key's tenant and its read/transcribe scopes, passed as `?token=`. Any key.",
+  })
+  @ApiBody({ type: TemporaryTokenRequest, required: false })
+  @ApiResponse({
+    status: 201,
+    description: '`token`, `expiresInSeconds`, `expiresAt`, `scopes`, `singleUse`',
+  })
+  @ApiResponse(ERROR_RESPONSES[400])
   @Post()
   async mint(
     @Body() body: TemporaryTokenRequest,

@@ -1,10 +1,12 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { configureAuthHttp } from '@streamscribe/auth';
 import { NestJsonLogger } from '@streamscribe/observability';
 import { configureRouterHttp } from '@streamscribe/router-core';
+import { setupOpenApi } from './openapi/openapi-document';
 import { RouterModule } from './router.module';
 
 /** The router app, configured but not listening (tests listen on a port of their own). */
@@ -19,11 +21,18 @@ export async function createRouterApp(): Promise<INestApplication> {
   configureAuthHttp(app);
   configureRouterHttp(app);
   serveConsole(app);
+  // Swagger UI at /docs, the document at /docs/openapi.json: public, no key.
+  setupOpenApi(app);
   return app;
 }
 
-/** Where the console's static files live (apps/router/console), from source or a build next to it. */
-export const CONSOLE_DIR = join(__dirname, '..', 'console');
+/**
+ * Where the console's static files live: beside main.js in a bundle (dist/apps/router/console, a
+ * webpack asset), else apps/router/console from source.
+ */
+export const CONSOLE_DIR = existsSync(join(__dirname, 'console', 'index.html'))
+  ? join(__dirname, 'console')
+  : join(__dirname, '..', 'console');
 
 /**
  * The web console at /console: static files, served without a key (the page asks for one and

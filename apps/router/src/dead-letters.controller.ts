@@ -10,6 +10,8 @@ import {
   viewedTenant,
 } from '@streamscribe/router-core';
 import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/fleet';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 /**
  * What is in `transcription:dead-letters`, and putting it back. A key without admin scope sees
@@ -17,6 +19,7 @@ import type { DeadLetterPage, RedriveOutcome } from '@streamscribe/fleet';
  * stable code and short message; an admin sees every tenant's with the provider's text, or one
  * tenant's with `?tenant=`.
  */
+@ApiTags('dead letters')
 @Controller('v1/dead-letters')
 export class DeadLettersController {
   constructor(
@@ -24,6 +27,13 @@ export class DeadLettersController {
     private readonly audit: AuditLog,
   ) {}
 
+  @ApiOperation({
+    summary: 'List dead letters',
+    description:
+      "Chunks no provider could transcribe, a page at a time (`next` → `after`). A key without admin scope sees its own tenant's, with a stable reason code. Scope `read`.",
+  })
+  @ApiResponse({ status: 200, description: 'A page: `letters`, `next`' })
+  @ApiResponse(ERROR_RESPONSES[400])
   @RequireScopes('read')
   @Get()
   async list(
@@ -34,6 +44,9 @@ export class DeadLettersController {
     return isAdmin(auth) ? page : tenantViewOfPage(page);
   }
 
+  @ApiOperation({ summary: 'One dead letter', description: 'Scope `read`.' })
+  @ApiResponse({ status: 200, description: 'The dead letter' })
+  @ApiResponse(ERROR_RESPONSES[404])
   @RequireScopes('read')
   @Get(':id')
   async get(@RequestAuthOf() auth: AuthenticatedRequest, @Param('id') id: string): Promise<DeadLetter> {
@@ -42,6 +55,13 @@ export class DeadLettersController {
     return isAdmin(auth) ? letter : tenantViewOfLetter(letter);
   }
 
+  @ApiOperation({
+    summary: 'Re-drive dead letters',
+    description:
+      "Puts the chunks back on a provider's queue: the listed `ids`, or `all: true` (up to `limit`). Scope `transcribe` (own tenant) or `admin`.",
+  })
+  @ApiResponse({ status: 200, description: "`requeued` and each id's outcome" })
+  @ApiResponse(ERROR_RESPONSES[400])
   @RequireScopes('transcribe')
   @Post('redrive')
   @HttpCode(200)

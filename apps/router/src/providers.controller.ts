@@ -8,7 +8,9 @@ import {
   publicProviderStatus,
 } from '@streamscribe/router-core';
 import { RequireScopes } from '@streamscribe/auth';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 
+@ApiTags('providers')
 @Controller('v1/providers')
 export class ProvidersController {
   constructor(private readonly status: ProviderStatusService) {}
@@ -19,6 +21,12 @@ export class ProvidersController {
    * latency, price and capabilities (PublicProviderStatus). The authentication guard marks every
    * request; an unmarked one gets the public view (fail closed).
    */
+  @ApiOperation({
+    summary: 'Provider status',
+    description:
+      "Per provider: availability, breaker state, latency, price and capabilities. An `admin` key sees the operator's view too: consumers, lag, pending, breaker reason, error rate, calls, cost. Scope `read`.",
+  })
+  @ApiResponse({ status: 200, description: '`{ providers: [...] }`' })
   @RequireScopes('read')
   @Get()
   async providers(

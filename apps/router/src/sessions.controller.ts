@@ -28,7 +28,19 @@ import {
 import { pagedTranscript, transcriptAs } from '@streamscribe/sessions';
 import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
 import { LiveConnectionLimiter } from '@streamscribe/quotas';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiHeader,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AUDIO_BODY, AUDIO_MEDIA_TYPES, ERROR_RESPONSES } from './openapi/openapi-shapes';
 
+@ApiTags('sessions')
 @Controller('v1/sessions')
 export class SessionsController {
   constructor(
@@ -39,6 +51,19 @@ export class SessionsController {
   ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
+  @ApiOperation({
+    summary: 'Add a chunk of audio to a session',
+    description:
+      'The body is the chunk (WAV, compressed, or JSON `{ audio: base64, … }`). Creates the session on its first chunk. Scope `transcribe`.',
+  })
+  @ApiConsumes(...AUDIO_MEDIA_TYPES, 'application/json')
+  @ApiBody(AUDIO_BODY)
+  @ApiResponse({ status: 202, description: 'Queued: `sessionId`, `chunkId`, `seq`, `provider`' })
+  @ApiResponse({ status: 200, description: 'This chunkId was accepted before (`duplicate: true`)' })
+  @ApiResponse(ERROR_RESPONSES[400])
+  @ApiResponse(ERROR_RESPONSES[413])
+  @ApiResponse(ERROR_RESPONSES[429])
+  @ApiResponse(ERROR_RESPONSES[503])
   @RequireScopes('transcribe')
   @Post(':sessionId/chunks')
   @HttpCode(202)
@@ -61,6 +86,14 @@ export class SessionsController {
    * pagedTranscript). `?format=srt|vtt|text`: the whole transcript as subtitles (cues on the
    * session's clock) or plain text.
    */
+  @ApiOperation({
+    summary: "A session's transcript",
+    description:
+      'JSON: whole for up to 1000 chunks; paged with `after` and `limit`. `format=srt|vtt|text`: the whole transcript as subtitles (cues on the session clock) or plain text. Scope `read`.',
+  })
+  @ApiProduces('application/json', 'application/x-subrip', 'text/vtt', 'text/plain')
+  @ApiResponse({ status: 200, description: 'The transcript (or a page of it), or subtitles/text' })
+  @ApiResponse(ERROR_RESPONSES[404])
   @RequireScopes('read')
   @Get(':sessionId/transcript')
   async transcript(
@@ -77,6 +110,13 @@ export class SessionsController {
   }
 
   /** Consensus chunks of the session: combined text, each provider's hypothesis, agreement. */
+  @ApiOperation({
+    summary: 'Consensus report',
+    description:
+      "The session's consensus chunks: combined text, each provider's hypothesis, agreement. Scope `read`.",
+  })
+  @ApiResponse({ status: 200, description: 'The consensus report' })
+  @ApiResponse(ERROR_RESPONSES[404])
   @RequireScopes('read')
   @Get(':sessionId/consensus')
   consensus(
@@ -87,6 +127,13 @@ export class SessionsController {
   }
 
   /** No more chunks will come: the session is complete once each posted chunk has its result. */
+  @ApiOperation({
+    summary: 'End a session',
+    description:
+      'No more chunks will come: the session is complete once each posted chunk has its result. Scope `transcribe`.',
+  })
+  @ApiResponse({ status: 200, description: '`sessionId` and the number of `chunks`' })
+  @ApiResponse(ERROR_RESPONSES[404])
   @RequireScopes('transcribe')
   @Post(':sessionId/end')
   @HttpCode(200)
@@ -101,6 +148,13 @@ export class SessionsController {
    * Removes everything the session left: results, queued audio, failures, dead letters, its
    * entries in the global results feed. 404 for a session Redis does not hold (or another tenant's).
    */
+  @ApiOperation({
+    summary: 'Delete a session',
+    description:
+      'Removes everything the session left: results, queued audio, failures, dead letters, its entries in the results feed. Scope `transcribe`.',
+  })
+  @ApiResponse({ status: 200, description: 'What was removed' })
+  @ApiResponse(ERROR_RESPONSES[404])
   @RequireScopes('transcribe')
   @Delete(':sessionId')
   @HttpCode(200)
@@ -112,6 +166,28 @@ export class SessionsController {
    * Server-Sent Events: each result as it lands, in audio order, then `final`. A client that
    * reconnects with `Last-Event-ID` (browsers do by themselves) gets what it missed, once.
    */
+  @ApiOperation({
+    summary: 'Results as Server-Sent Events',
+    description:
+      'Each result as it lands, in audio order, then `final`. A client that reconnects with `Last-Event-ID` gets what it missed, once. Takes `?token=` (a temporary token) for browsers. Scope `read`.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'Resume after this event' })
+  @ApiQuery({
+    name: 'lastEventId',
+    required: false,
+    type: String,
+    description: 'Resume after this event (query form)',
+  })
+  @ApiQuery({
+    name: 'token',
+    required: false,
+    type: String,
+    description: 'A temporary token instead of the key',
+  })
+  @ApiResponse({ status: 200, description: 'An event stream' })
+  @ApiResponse(ERROR_RESPONSES[404])
+  @ApiResponse(ERROR_RESPONSES[429])
   @RequireScopes('read')
   @AllowQueryToken()
   @Get(':sessionId/events')

@@ -8,11 +8,14 @@ import {
   TenantView,
   TenantViews,
 } from '@streamscribe/quotas';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ERROR_RESPONSES } from './openapi/openapi-shapes';
 
 /**
  * Operator endpoints: a tenant's effective settings and usage, and its overrides of the
  * configured defaults. Admin scope; every change goes into the audit stream.
  */
+@ApiTags('admin: tenants')
 @Controller('v1/admin/tenants')
 @RequireScopes('admin')
 export class TenantsController {
@@ -22,12 +25,25 @@ export class TenantsController {
     private readonly audit: AuditLog,
   ) {}
 
+  @ApiOperation({
+    summary: "A tenant's settings and usage",
+    description: 'Effective settings, overrides, usage. Scope `admin`.',
+  })
+  @ApiResponse({ status: 200, description: 'The tenant view' })
+  @ApiResponse(ERROR_RESPONSES[400])
   @Get(':tenant')
   get(@Param('tenant') tenant: string): Promise<TenantView> {
     return this.views.view(checkedTenant(tenant));
   }
 
   /** A partial override: settings left out keep their value, `null` puts one back on its default. */
+  @ApiOperation({
+    summary: "Override a tenant's settings",
+    description:
+      'A partial override: settings left out keep their value, `null` puts one back on its default. Scope `admin`; audited.',
+  })
+  @ApiResponse({ status: 200, description: 'The tenant view after the change' })
+  @ApiResponse(ERROR_RESPONSES[400])
   @Put(':tenant')
   async put(
     @Param('tenant') tenant: string,
@@ -46,6 +62,12 @@ export class TenantsController {
   }
 
   /** Every override removed: the tenant is back on the configured defaults. */
+  @ApiOperation({
+    summary: "Clear a tenant's overrides",
+    description: 'The tenant is back on the configured defaults. Scope `admin`; audited.',
+  })
+  @ApiResponse({ status: 200, description: 'The tenant view after the change' })
+  @ApiResponse(ERROR_RESPONSES[400])
   @Delete(':tenant')
   async remove(@Param('tenant') tenant: string, @Auth() actor: RequestAuth): Promise<TenantView> {
     await this.settings.clearOverrides(checkedTenant(tenant));

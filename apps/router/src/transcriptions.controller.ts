@@ -11,7 +11,10 @@ import {
   UploadSlots,
 } from '@streamscribe/router-core';
 import { RequireScopes } from '@streamscribe/auth';
+import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AUDIO_BODY, AUDIO_MEDIA_TYPES, ERROR_RESPONSES } from './openapi/openapi-shapes';
 
+@ApiTags('transcriptions')
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
   constructor(
@@ -28,6 +31,26 @@ export class TranscriptionsController {
    * the consensus report (combined text, each provider's hypothesis, agreement).
    * The body is split and queued while it arrives (see StreamingUploads), within the upload caps.
    */
+  @ApiOperation({
+    summary: 'Transcribe a whole file',
+    description:
+      'The body is the audio (WAV, or a compressed format named by Content-Type). Without `wait`: 202 with the session id and `Location` of the transcript. With `wait=true`: 200 with the transcript once complete, or 202 with what is done when the wait runs out. Scope `transcribe`.',
+  })
+  @ApiConsumes(...AUDIO_MEDIA_TYPES)
+  @ApiBody(AUDIO_BODY)
+  @ApiResponse({
+    status: 202,
+    description:
+      'Accepted: `sessionId`, `provider`, `chunks`, `transcriptUrl` (and the transcript so far with `wait=true`)',
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'With `wait=true`: complete; the transcript (and `consensus` report when asked for)',
+  })
+  @ApiResponse(ERROR_RESPONSES[413])
+  @ApiResponse(ERROR_RESPONSES[415])
+  @ApiResponse(ERROR_RESPONSES[429])
+  @ApiResponse(ERROR_RESPONSES[503])
   @RequireScopes('transcribe')
   @Post()
   @HttpCode(202)

@@ -1,6 +1,7 @@
 import { Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@streamscribe/auth';
 import { TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
@@ -21,6 +22,7 @@ import { deepgramError, deepgramPrerecordedResponse } from './deepgram-prerecord
  * answer waits for the transcript and has Deepgram's shape. A JSON body `{url}` is refused: this
  * service fetches no user-supplied URL.
  */
+@ApiTags('deepgram-compatible')
 @Controller('v1/listen')
 export class DeepgramListenController {
   constructor(
@@ -30,6 +32,54 @@ export class DeepgramListenController {
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
   ) {}
 
+  @ApiOperation({
+    summary: "Deepgram's prerecorded API",
+    description:
+      "The audio as the body; waits for the transcript and answers in Deepgram's shape (`metadata`, `results.channels[].alternatives[]`). Errors in Deepgram's shape (`err_code`, `err_msg`, `request_id`). A JSON `{url}` body is refused: this service fetches no URL. The live API is the WebSocket upgrade of the same path. Scope `transcribe`.",
+  })
+  @ApiConsumes('audio/wav', 'audio/mpeg', 'audio/flac', 'audio/ogg', 'audio/webm', 'application/octet-stream')
+  @ApiBody({ description: 'The audio bytes', schema: { type: 'string', format: 'binary' } })
+  @ApiQuery({
+    name: 'model',
+    required: false,
+    type: String,
+    description: 'A Deepgram model (nova-3, …) or `auto`',
+  })
+  @ApiQuery({
+    name: 'provider',
+    required: false,
+    enum: ['auto', 'deepgram', 'assemblyai', 'whisper', 'parakeet'],
+    description: 'Our routing: a provider, or auto',
+  })
+  @ApiQuery({
+    name: 'fallback',
+    required: false,
+    type: String,
+    description: 'Comma list of providers to fail over to',
+  })
+  @ApiQuery({ name: 'language', required: false, type: String, description: 'BCP-47 language, or `multi`' })
+  @ApiQuery({
+    name: 'keyterm',
+    required: false,
+    type: String,
+    isArray: true,
+    description: 'Terms to boost (repeatable)',
+  })
+  @ApiQuery({ name: 'diarize', required: false, type: Boolean })
+  @ApiQuery({ name: 'punctuate', required: false, type: Boolean })
+  @ApiQuery({ name: 'smart_format', required: false, type: Boolean })
+  @ApiQuery({
+    name: 'encoding',
+    required: false,
+    enum: ['linear16'],
+    description: 'Raw audio: linear16 with sample_rate and channels (absent: Content-Type says)',
+  })
+  @ApiQuery({ name: 'sample_rate', required: false, type: Number, description: 'Of raw audio, 8000-48000' })
+  @ApiQuery({ name: 'channels', required: false, type: Number, description: 'Of raw audio, 1-8' })
+  @ApiResponse({ status: 200, description: "The transcript in Deepgram's prerecorded shape" })
+  @ApiResponse({ status: 400, description: "Invalid query or body (Deepgram's error shape)" })
+  @ApiResponse({ status: 503, description: 'No provider could transcribe the audio' })
+  @ApiResponse({ status: 504, description: 'The transcript was not complete in time' })
   @RequireScopes('transcribe')
   @Post()
   async listen(@Req() request: Request, @Res() response: Response): Promise<void> {
