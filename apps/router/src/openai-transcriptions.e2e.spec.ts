@@ -109,4 +109,34 @@ describe("OpenAI's POST /v1/audio/transcriptions through the router (official op
       status: 401,
     });
   });
+
+  it('answers a repeated Idempotency-Key with the first answer, and refuses it for another request (422)', async () => {
+    const headers = { 'Idempotency-Key': 'retry-me-1' };
+    const first = await client.audio.transcriptions
+      .create({ file: await file(), model: 'deepgram', response_format: 'verbose_json' }, { headers })
+      .withResponse();
+    const calls = stack.deepgram.requests.length;
+    const again = await client.audio.transcriptions
+      .create({ file: await file(), model: 'deepgram', response_format: 'verbose_json' }, { headers })
+      .withResponse();
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.response.headers.get('streamscribe-session-id')).toBe(
+      first.response.headers.get('streamscribe-session-id'),
+    );
+    expect(again.data).toEqual(first.data);
+    // Nothing was transcribed (or paid for) twice.
+    expect(stack.deepgram.requests.length).toBe(calls);
+    await expect(
+      client.audio.transcriptions.create(
+        { file: await toFile(speechWav('another file'), 'other.wav'), model: 'deepgram' },
+        { headers },
+      ),
+    ).rejects.toMatchObject({ status: 422, error: { code: 'idempotency_key_reused' } });
+    // Keys are the tenant's and the key's own: another key transcribes again.
+    await client.audio.transcriptions.create(
+      { file: await file(), model: 'deepgram' },
+      { headers: { 'Idempotency-Key': 'retry-me-2' } },
+    );
+    expect(stack.deepgram.requests.length).toBeGreaterThan(calls);
+  });
 });

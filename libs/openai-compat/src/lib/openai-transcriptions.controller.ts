@@ -1,17 +1,20 @@
 import { Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { sniffCompressedFormat } from '@streamscribe/audio';
 import { RequireScopes } from '@streamscribe/auth';
-import { TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
+import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
   ROUTER_ENVIRONMENT,
+  ROUTER_REDIS,
   RouterEnvironment,
   StreamingUploads,
   TranscriptionRouterService,
   UploadSlots,
   clientGone,
 } from '@streamscribe/router-core';
+import { IdempotencyStore, sha256 } from './idempotency-store';
 import { FormFile, fileAsUploadRequest, readMultipartForm } from './multipart-form';
 import {
   OPENAI_RESPONSE_FORMATS,
@@ -44,14 +47,24 @@ export class OpenAiTranscriptionsController {
     private readonly uploads: StreamingUploads,
     private readonly slots: UploadSlots,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
-  ) {}
+    @Inject(ROUTER_REDIS) redis: Redis,
+    keys: KeyScheme,
+  ) {
+    this.idempotency = new IdempotencyStore(redis, keys, 'openai-transcriptions');
+  }
+
+  private readonly idempotency: IdempotencyStore;
 
   @RequireScopes('transcribe')
   @Post()
   async transcribe(@Req() request: Request, @Res() response: Response): Promise<void> {
     const requestId = randomUUID();
     const tenant = tenantOfRequest(request as never);
+    const idempotencyKey = request.headers['idempotency-key'];
+    let claimed: string | undefined;
     const fail = (status: number, message: string, param: string | null = null, code?: string) => {
+      if (claimed !== undefined) this.idempotency.release(tenant, claimed).catch(() => undefined);
+      claimed = undefined;
       if (!request.complete) response.setHeader('Connection', 'close');
       response.setHeader('x-request-id', requestId);
       response.status(status).json(openAiError(status, message, param, code));
@@ -64,6 +77,37 @@ export class OpenAiTranscriptionsController {
       const field = (name: string) => form.fields.get(name)?.[0];
       if (!form.file || form.file.bytes.length === 0)
         return fail(400, "the audio file is missing: send it in the 'file' field", 'file');
+      if (typeof idempotencyKey === 'string') {
+        const problem = IdempotencyStore.problem(idempotencyKey);
+        if (problem) return fail(400, problem, null, 'invalid_idempotency_key');
+        const claim = await this.idempotency.claim(
+          tenant,
+          idempotencyKey,
+          fingerprintOf(form.fields, form.file),
+        );
+        if (claim.kind === 'mismatch')
+          return fail(
+            422,
+            'this Idempotency-Key was used with a different request in the last 24 h: use a new key',
+            null,
+            'idempotency_key_reused',
+          );
+        if (claim.kind === 'in_progress')
+          return fail(
+            409,
+            'a request with this Idempotency-Key is still being answered: retry later',
+            null,
+            'conflict',
+          );
+        if (claim.kind === 'replay') {
+          const { answer } = claim;
+          for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+          response.setHeader('idempotent-replayed', 'true');
+          response.status(answer.status).type(answer.contentType).send(answer.body);
+          return;
+        }
+        claimed = idempotencyKey;
+      }
       const model = parseOpenAiModel(field('model'));
       if (!model.ok) return fail(400, model.message, 'model', 'model_not_found');
       const format = (field('response_format') ?? 'json') as OpenAiResponseFormat;
@@ -127,8 +171,15 @@ export class OpenAiTranscriptionsController {
         durationSeconds: accepted.durationSeconds,
         language,
       });
-      response.setHeader('x-request-id', requestId);
-      response.setHeader('streamscribe-session-id', accepted.sessionId);
+      const headers = { 'x-request-id': requestId, 'streamscribe-session-id': accepted.sessionId };
+      if (claimed !== undefined)
+        await this.idempotency.complete(tenant, claimed, fingerprintOf(form.fields, form.file), {
+          status: 200,
+          ...answer,
+          headers,
+        });
+      claimed = undefined;
+      for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
       response.status(200).type(answer.contentType).send(answer.body);
     } catch (error) {
       if (error instanceof HttpException) {
@@ -143,9 +194,16 @@ export class OpenAiTranscriptionsController {
           typeof code === 'string' ? code : undefined,
         );
       }
+      if (claimed !== undefined) this.idempotency.release(tenant, claimed).catch(() => undefined);
       throw error;
     }
   }
+}
+
+/** What the request asked: every field (sorted) and the file's bytes. */
+function fingerprintOf(fields: Map<string, string[]>, file: FormFile): string {
+  const sorted = [...fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return sha256(`${JSON.stringify(sorted)}\n${sha256(file.bytes)}`);
 }
 
 /** The audio's media type: the bytes first (clients label files loosely), then the part's type and name. */
