@@ -3,7 +3,6 @@ import { TEST_ADMIN_API_KEY, speechWav } from '@streamscribe/testing';
 import { RouterStack, startRouterStack } from './testing/router-stack';
 
 // webvtt-parser ships no types; its parser returns the cues and the errors it found.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { WebVTTParser } = require('webvtt-parser') as {
   WebVTTParser: new () => {
     parse(

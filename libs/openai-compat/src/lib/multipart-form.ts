@@ -2,7 +2,6 @@ import type { Request } from 'express';
 import { Readable } from 'node:stream';
 import { refusal } from '@streamscribe/router-core';
 // busboy ships no types (it comes with multer); the little used here is declared below.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const busboy = require('busboy') as (config: BusboyConfig) => BusboyParser;
 
 interface BusboyConfig {
