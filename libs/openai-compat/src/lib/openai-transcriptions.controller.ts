@@ -2,7 +2,7 @@ import { Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/commo
 import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { sniffCompressedFormat } from '@streamscribe/audio';
+import { compressedFormatOf, sniffCompressedFormat } from '@streamscribe/audio';
 import { RequireScopes } from '@streamscribe/auth';
 import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
@@ -75,16 +75,14 @@ export class OpenAiTranscriptionsController {
       response.once('close', this.slots.acquire(tenant));
       const form = await readMultipartForm(request, this.env.MAX_FILE_BYTES);
       const field = (name: string) => form.fields.get(name)?.[0];
-      if (!form.file || form.file.bytes.length === 0)
+      if (form.file) response.once('close', () => void form.file?.discard().catch(() => undefined));
+      if (!form.file || form.file.size === 0)
         return fail(400, "the audio file is missing: send it in the 'file' field", 'file');
+      const { file } = form;
       if (typeof idempotencyKey === 'string') {
         const problem = IdempotencyStore.problem(idempotencyKey);
         if (problem) return fail(400, problem, null, 'invalid_idempotency_key');
-        const claim = await this.idempotency.claim(
-          tenant,
-          idempotencyKey,
-          fingerprintOf(form.fields, form.file),
-        );
+        const claim = await this.idempotency.claim(tenant, idempotencyKey, fingerprintOf(form.fields, file));
         if (claim.kind === 'mismatch')
           return fail(
             422,
@@ -143,9 +141,10 @@ export class OpenAiTranscriptionsController {
       });
       const problem = query.consensusProblem() ?? query.keywordsProblem();
       if (problem) return fail(400, problem, problem.startsWith('keywords') ? 'prompt' : 'model');
+      const mediaType = mediaTypeOf(file);
       const upload = await this.uploads.open(
-        fileAsUploadRequest(form.file.bytes),
-        mediaTypeOf(form.file),
+        await fileAsUploadRequest(file, compressedFormatOf(mediaType) !== undefined),
+        mediaType,
         this.env.CHUNK_SECONDS,
         clientGone(response),
       );
@@ -173,7 +172,7 @@ export class OpenAiTranscriptionsController {
       });
       const headers = { 'x-request-id': requestId, 'streamscribe-session-id': accepted.sessionId };
       if (claimed !== undefined)
-        await this.idempotency.complete(tenant, claimed, fingerprintOf(form.fields, form.file), {
+        await this.idempotency.complete(tenant, claimed, fingerprintOf(form.fields, file), {
           status: 200,
           ...answer,
           headers,
@@ -203,13 +202,13 @@ export class OpenAiTranscriptionsController {
 /** What the request asked: every field (sorted) and the file's bytes. */
 function fingerprintOf(fields: Map<string, string[]>, file: FormFile): string {
   const sorted = [...fields.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return sha256(`${JSON.stringify(sorted)}\n${sha256(file.bytes)}`);
+  return sha256(`${JSON.stringify(sorted)}\n${file.sha256}`);
 }
 
 /** The audio's media type: the bytes first (clients label files loosely), then the part's type and name. */
 function mediaTypeOf(file: FormFile): string {
-  if (file.bytes.length >= 12 && file.bytes.toString('latin1', 0, 4) === 'RIFF') return 'audio/wav';
-  const sniffed = sniffCompressedFormat(file.bytes);
+  if (file.head.length >= 12 && file.head.toString('latin1', 0, 4) === 'RIFF') return 'audio/wav';
+  const sniffed = sniffCompressedFormat(file.head);
   if (sniffed) return MEDIA_TYPE_OF_FORMAT[sniffed];
   if (/^audio\//i.test(file.mimeType)) return file.mimeType;
   const extension = /\.([a-z0-9]+)$/i.exec(file.filename ?? '')?.[1]?.toLowerCase();
