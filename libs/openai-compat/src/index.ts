@@ -6,5 +6,3 @@ export type { OpenAiModelOutcome, OpenAiRouting } from './lib/openai-model';
 export { OPENAI_RESPONSE_FORMATS, openAiError, openAiTranscriptionBody } from './lib/openai-formats';
 export type { OpenAiErrorBody, OpenAiResponseFormat, TimestampGranularity } from './lib/openai-formats';
 export { OpenAiTranscriptionsController, promptKeywords } from './lib/openai-transcriptions.controller';
-export { IDEMPOTENCY_TTL_SECONDS, IdempotencyStore } from './lib/idempotency-store';
-export type { IdempotencyClaim, IdempotentAnswer } from './lib/idempotency-store';

@@ -13,8 +13,10 @@ import {
   TranscriptionRouterService,
   UploadSlots,
   clientGone,
+  IdempotencyStore,
+  sha256,
 } from '@streamscribe/router-core';
-import { IdempotencyStore, sha256 } from './idempotency-store';
+
 import { FormFile, fileAsUploadRequest, readMultipartForm } from './multipart-form';
 import {
   OPENAI_RESPONSE_FORMATS,

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { Request } from 'express';
 import type Redis from 'ioredis';
+import { Readable } from 'node:stream';
 import type { KeyScheme } from '@streamscribe/contracts';
+import { UploadBody } from '../audio-intake/upload-body';
 
 /** How long a key remembers its request and answer. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -18,13 +21,15 @@ export interface IdempotentAnswer {
 
 export type IdempotencyClaim =
   | { kind: 'claimed' }
-  | { kind: 'replay'; answer: IdempotentAnswer }
+  | { kind: 'replay'; answer: IdempotentAnswer; bodySha256?: string }
   | { kind: 'mismatch' }
   | { kind: 'in_progress' };
 
 interface Record_ {
   fingerprint: string;
   answer?: IdempotentAnswer;
+  /** A streamed body's digest (known only once it was read), compared by a replay. */
+  bodySha256?: string;
 }
 
 /**
@@ -61,7 +66,13 @@ export class IdempotencyStore {
     }
     const record = JSON.parse(stored) as Record_;
     if (record.fingerprint !== fingerprint) return { kind: 'mismatch' };
-    return record.answer ? { kind: 'replay', answer: record.answer } : { kind: 'in_progress' };
+    return record.answer
+      ? {
+          kind: 'replay',
+          answer: record.answer,
+          ...(record.bodySha256 ? { bodySha256: record.bodySha256 } : {}),
+        }
+      : { kind: 'in_progress' };
   }
 
   /** Keeps the answer (a success) under the key for 24 h. */
@@ -87,4 +98,38 @@ export class IdempotencyStore {
 
 export function sha256(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * The request as StreamingUploads reads it, digesting its body on the way (a compressed body, read
+ * whole by the body parser, is digested at once). `digest()` is the body's SHA-256 once read.
+ */
+export function digestingRequest(request: Request): { request: Request; digest(): string } {
+  const hash = createHash('sha256');
+  if (Buffer.isBuffer(request.body)) {
+    hash.update(request.body);
+    const digest = hash.digest('hex');
+    return { request, digest: () => digest };
+  }
+  async function* pieces(): AsyncGenerator<Buffer> {
+    for await (const piece of request as AsyncIterable<Buffer>) {
+      hash.update(piece);
+      yield piece;
+    }
+  }
+  let digest: string | undefined;
+  const stream = Object.assign(Readable.from(pieces(), { objectMode: false }), {
+    headers: request.headers,
+    body: request.body,
+  });
+  return { request: stream as unknown as Request, digest: () => (digest ??= hash.digest('hex')) };
+}
+
+/** A replayed request's body read (within the cap) only to digest it: nothing is transcribed. */
+export async function bodyDigest(request: Request, maxBytes: number): Promise<string> {
+  if (Buffer.isBuffer(request.body)) return sha256(request.body);
+  const hash = createHash('sha256');
+  const body = new UploadBody(request, maxBytes, 'MAX_FILE_BYTES');
+  for await (const piece of body.rest()) hash.update(piece);
+  return hash.digest('hex');
 }
