@@ -138,4 +138,37 @@ describe("OpenAI's POST /v1/audio/transcriptions through the router (official op
     );
     expect(stack.deepgram.requests.length).toBeGreaterThan(calls);
   });
+
+  it('honours Idempotency-Key on POST /v1/transcriptions: same session, no new chunks; another body is a 422', async () => {
+    const post = (body: Buffer, key: string) =>
+      fetch(`${stack.base}/v1/transcriptions?wait=true`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${TEST_ADMIN_API_KEY}`,
+          'Content-Type': 'audio/wav',
+          'Idempotency-Key': key,
+        },
+        body,
+      });
+    const first = await post(speechWav('hello idempotent world'), 'upload-1');
+    expect(first.status).toBe(200);
+    const firstBody = (await first.json()) as Body;
+    const calls = stack.deepgram.requests.length;
+    const again = await post(speechWav('hello idempotent world'), 'upload-1');
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const againBody = (await again.json()) as Body;
+    expect(againBody.sessionId).toBe(firstBody.sessionId);
+    expect(againBody.transcript.text).toBe(firstBody.transcript.text);
+    expect(stack.deepgram.requests.length).toBe(calls);
+    const chunks = (await (
+      await fetch(`${stack.base}/v1/sessions/${firstBody.sessionId}/transcript`, {
+        headers: { Authorization: `Bearer ${TEST_ADMIN_API_KEY}` },
+      })
+    ).json()) as Body;
+    expect(chunks.chunkCount).toBe(firstBody.transcript.chunkCount);
+    const other = await post(speechWav('a different file'), 'upload-1');
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ code: 'idempotency_key_reused' });
+  });
 });

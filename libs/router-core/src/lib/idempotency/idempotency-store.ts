@@ -81,8 +81,9 @@ export class IdempotencyStore {
     header: string,
     fingerprint: string,
     answer: IdempotentAnswer,
+    bodySha256?: string,
   ): Promise<void> {
-    const record: Record_ = { fingerprint, answer };
+    const record: Record_ = { fingerprint, answer, ...(bodySha256 ? { bodySha256 } : {}) };
     await this.redis.set(this.keyOf(tenant, header), JSON.stringify(record), 'EX', IDEMPOTENCY_TTL_SECONDS);
   }
 
