@@ -171,4 +171,29 @@ describe("OpenAI's POST /v1/audio/transcriptions through the router (official op
     expect(other.status).toBe(422);
     expect(await other.json()).toMatchObject({ code: 'idempotency_key_reused' });
   });
+
+  it("honours Idempotency-Key on Deepgram's prerecorded POST /v1/listen", async () => {
+    const post = (body: Buffer) =>
+      fetch(`${stack.base}/v1/listen?model=nova-3`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Token ${TEST_ADMIN_API_KEY}`,
+          'Content-Type': 'audio/wav',
+          'Idempotency-Key': 'listen-1',
+        },
+        body,
+      });
+    const first = await post(speechWav('listen once only'));
+    expect(first.status).toBe(200);
+    const firstBody = (await first.json()) as Body;
+    const calls = stack.deepgram.requests.length;
+    const again = await post(speechWav('listen once only'));
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(firstBody);
+    expect(stack.deepgram.requests.length).toBe(calls);
+    const other = await post(speechWav('something else'));
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ err_msg: expect.stringMatching(/Idempotency-Key/) });
+  });
 });
