@@ -106,6 +106,7 @@ describe("OpenAI's POST /v1/audio/transcriptions through the router (official op
       anonymous.audio.transcriptions.create({ file: await file(), model: 'auto' }),
     ).rejects.toMatchObject({
       status: 401,
+      error: { type: 'authentication_error' },
     });
   });
 
