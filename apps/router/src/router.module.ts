@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '@streamscribe/auth';
 import { DeepgramListenController, DeepgramListenGateway } from '@streamscribe/deepgram-compat';
+import { OpenAiTranscriptionsController } from '@streamscribe/openai-compat';
 import { ROUTER_REDIS, RouterCoreModule } from '@streamscribe/router-core';
 import { AdminKeysController } from './admin-keys.controller';
 import { AuthTokensController } from './auth-tokens.controller';
@@ -27,6 +28,7 @@ const routerCore = RouterCoreModule.forRoot();
     AuthTokensController,
     TenantsController,
     DeepgramListenController,
+    OpenAiTranscriptionsController,
   ],
   // Deepgram's live API (WebSocket /v1/listen) next to our live results feed (/v1/live).
   providers: [LiveResultsGateway, DeepgramListenGateway],

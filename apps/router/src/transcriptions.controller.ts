@@ -1,9 +1,16 @@
 import { Controller, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { TranscriptionQuery } from '@streamscribe/contracts';
+import type Redis from 'ioredis';
+import { KeyScheme, TranscriptionQuery } from '@streamscribe/contracts';
 import {
+  bodyDigest,
   clientGone,
+  digestingRequest,
+  IdempotencyStore,
+  refusal,
   RequestTenant,
+  ROUTER_REDIS,
+  sha256,
   ROUTER_ENVIRONMENT,
   RouterEnvironment,
   StreamingUploads,
@@ -22,14 +29,17 @@ export class TranscriptionsController {
     private readonly uploads: StreamingUploads,
     private readonly slots: UploadSlots,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
-  ) {}
+    @Inject(ROUTER_REDIS) redis: Redis,
+    keys: KeyScheme,
+  ) {
+    this.idempotency = new IdempotencyStore(redis, keys, 'transcriptions');
+  }
+
+  private readonly idempotency: IdempotencyStore;
 
   /**
-   * A whole file, split into chunks. Without `wait`: 202 with the session id. With `wait=true`:
-   * 200 with the transcript once complete, or 202 with what is done when the wait runs out.
-   * With `consensus=a,b,c` every chunk goes to each listed provider and the complete answer adds
-   * the consensus report (combined text, each provider's hypothesis, agreement).
-   * The body is split and queued while it arrives (see StreamingUploads), within the upload caps.
+   * With an `Idempotency-Key` header: the same key and request (query, type, body) within 24 h get
+   * the first answer (same session) instead of new chunks; another request under the key is a 422.
    */
   @ApiOperation({
     summary: 'Transcribe a whole file',
@@ -58,8 +68,81 @@ export class TranscriptionsController {
     @RequestTenant() tenant: string,
     @Query() query: TranscriptionQuery,
     @Headers('content-type') contentType: string | undefined,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
+  ) {
+    if (idempotencyKey === undefined)
+      return this.transcribeOnce(tenant, query, contentType, request, response);
+    const problem = IdempotencyStore.problem(idempotencyKey);
+    if (problem) throw refusal(400, 'invalid_idempotency_key', problem);
+    const queryString = (request.originalUrl ?? request.url).split('?')[1] ?? '';
+    const fingerprint = sha256(JSON.stringify([queryString, contentType ?? '']));
+    const claim = await this.idempotency.claim(tenant, idempotencyKey, fingerprint);
+    const reused = () =>
+      refusal(
+        422,
+        'idempotency_key_reused',
+        'this Idempotency-Key was used with a different request in the last 24 h: use a new key',
+      );
+    if (claim.kind === 'mismatch') throw reused();
+    if (claim.kind === 'in_progress')
+      throw refusal(
+        409,
+        'conflict',
+        'a request with this Idempotency-Key is still being answered: retry later',
+      );
+    if (claim.kind === 'replay') {
+      // The body is read only to compare it with the first one's: nothing is transcribed again.
+      if ((await bodyDigest(request, this.env.MAX_FILE_BYTES)) !== claim.bodySha256) throw reused();
+      for (const [name, value] of Object.entries(claim.answer.headers ?? {})) response.setHeader(name, value);
+      response.setHeader('Idempotent-Replayed', 'true');
+      response.status(claim.answer.status);
+      return JSON.parse(claim.answer.body) as unknown;
+    }
+    const digesting = digestingRequest(request);
+    try {
+      const answer = await this.transcribeOnce(
+        tenant,
+        query,
+        contentType,
+        digesting.request,
+        response,
+        request,
+      );
+      await this.idempotency.complete(
+        tenant,
+        idempotencyKey,
+        fingerprint,
+        {
+          status: response.statusCode,
+          contentType: 'application/json',
+          body: JSON.stringify(answer),
+          headers: { Location: String(response.getHeader('Location') ?? '') },
+        },
+        digesting.digest(),
+      );
+      return answer;
+    } catch (error) {
+      await this.idempotency.release(tenant, idempotencyKey).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * A whole file, split into chunks. Without `wait`: 202 with the session id. With `wait=true`:
+   * 200 with the transcript once complete, or 202 with what is done when the wait runs out.
+   * With `consensus=a,b,c` every chunk goes to each listed provider and the complete answer adds
+   * the consensus report (combined text, each provider's hypothesis, agreement).
+   * The body is split and queued while it arrives (see StreamingUploads), within the upload caps.
+   */
+  private async transcribeOnce(
+    tenant: string,
+    query: TranscriptionQuery,
+    contentType: string | undefined,
+    request: Request,
+    response: Response,
+    original: Request = request,
   ) {
     response.once('close', this.slots.acquire(tenant));
     let accepted;
@@ -75,7 +158,7 @@ export class TranscriptionsController {
       accepted = await this.router.transcribeFile(tenant, upload, query);
     } catch (error) {
       // Refused before the whole body was read: close the connection rather than drain the rest.
-      if (!request.complete) response.setHeader('Connection', 'close');
+      if (!original.complete) response.setHeader('Connection', 'close');
       throw error;
     }
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;

@@ -27,3 +27,11 @@ export { LIVE_WS_MAX_PAYLOAD_BYTES } from './lib/live/live-control-message';
 export { LiveFeedCaps, LiveFeedRefused } from './lib/live/live-feed-caps';
 export { consensusReport } from './lib/consensus/consensus-report';
 export type { ConsensusReport } from './lib/consensus/consensus-report';
+export {
+  IDEMPOTENCY_TTL_SECONDS,
+  IdempotencyStore,
+  bodyDigest,
+  digestingRequest,
+  sha256,
+} from './lib/idempotency/idempotency-store';
+export type { IdempotencyClaim, IdempotentAnswer } from './lib/idempotency/idempotency-store';

@@ -24,11 +24,21 @@ export function authenticateBeforeBody(authenticator: Authenticator) {
         if (outcome.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
         // The body was not read: close the connection rather than drain what may be a large upload.
         response.setHeader('Connection', 'close');
-        response.status(outcome.status).json({
-          statusCode: outcome.status,
-          code: errorCodeForStatus(outcome.status),
-          message: outcome.message,
-        });
+        const code = errorCodeForStatus(outcome.status);
+        response
+          .status(outcome.status)
+          .json(
+            openAiShaped(request)
+              ? {
+                  error: {
+                    message: outcome.message,
+                    type: openAiErrorType(outcome.status),
+                    param: null,
+                    code,
+                  },
+                }
+              : { statusCode: outcome.status, code, message: outcome.message },
+          );
       },
       () => {
         response.setHeader('Connection', 'close');
@@ -36,4 +46,16 @@ export function authenticateBeforeBody(authenticator: Authenticator) {
       },
     );
   };
+}
+
+/** OpenAI-compatible routes answer in OpenAI's error shape, which its SDK reads. */
+function openAiShaped(request: Request): boolean {
+  return (request.originalUrl ?? request.url).startsWith('/v1/audio/');
+}
+
+function openAiErrorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  return status >= 500 ? 'server_error' : 'invalid_request_error';
 }

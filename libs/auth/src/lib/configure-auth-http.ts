@@ -12,7 +12,10 @@ import { Authenticator } from './authenticator';
  */
 export function configureAuthHttp(app: INestApplication): void {
   const authenticator = app.get(Authenticator);
-  app.use(['/v1/sessions', '/v1/transcriptions', '/v1/listen'], authenticateBeforeBody(authenticator));
+  app.use(
+    ['/v1/sessions', '/v1/transcriptions', '/v1/listen', '/v1/audio/transcriptions'],
+    authenticateBeforeBody(authenticator),
+  );
   app.use('/v1/admin/keys', express.json({ limit: '16kb' }));
   app.use('/v1/auth/tokens', express.json({ limit: '16kb' }));
   app.useWebSocketAdapter(new AuthenticatingWsAdapter(app, authenticator));

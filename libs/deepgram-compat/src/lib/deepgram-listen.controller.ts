@@ -1,12 +1,18 @@
 import { Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '@streamscribe/auth';
-import { TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
+import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
+  IdempotencyStore,
   ROUTER_ENVIRONMENT,
+  ROUTER_REDIS,
   RouterEnvironment,
+  bodyDigest,
+  digestingRequest,
+  sha256,
   StreamingUploads,
   TranscriptionRouterService,
   UploadSlots,
@@ -30,7 +36,13 @@ export class DeepgramListenController {
     private readonly uploads: StreamingUploads,
     private readonly slots: UploadSlots,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
-  ) {}
+    @Inject(ROUTER_REDIS) redis: Redis,
+    keys: KeyScheme,
+  ) {
+    this.idempotency = new IdempotencyStore(redis, keys, 'listen');
+  }
+
+  private readonly idempotency: IdempotencyStore;
 
   @ApiOperation({
     summary: "Deepgram's prerecorded API",
@@ -85,7 +97,11 @@ export class DeepgramListenController {
   async listen(@Req() request: Request, @Res() response: Response): Promise<void> {
     const requestId = randomUUID();
     const tenant = tenantOfRequest(request as never);
+    const idempotencyKey = request.headers['idempotency-key'];
+    let claimed: { key: string; fingerprint: string; digest(): string } | undefined;
     const fail = (status: number, message: string) => {
+      if (claimed) this.idempotency.release(tenant, claimed.key).catch(() => undefined);
+      claimed = undefined;
       if (!request.complete) response.setHeader('Connection', 'close');
       response.setHeader('dg-request-id', requestId);
       response.status(status).json(deepgramError(status, message, requestId));
@@ -127,8 +143,33 @@ export class DeepgramListenController {
       return fail(400, 'encoding=mulaw is accepted on the live stream only; send WAV or linear16 here');
     const created = Date.now();
     try {
+      let body = request;
+      if (typeof idempotencyKey === 'string') {
+        // The same key, query, type and body within 24 h: the first answer, nothing transcribed again.
+        const problem = IdempotencyStore.problem(idempotencyKey);
+        if (problem) return fail(400, problem);
+        const fingerprint = sha256(JSON.stringify([params.toString(), contentType ?? '']));
+        const claim = await this.idempotency.claim(tenant, idempotencyKey, fingerprint);
+        const reused =
+          'this Idempotency-Key was used with a different request in the last 24 h: use a new key';
+        if (claim.kind === 'mismatch') return fail(422, reused);
+        if (claim.kind === 'in_progress')
+          return fail(409, 'a request with this Idempotency-Key is still being answered: retry later');
+        if (claim.kind === 'replay') {
+          if ((await bodyDigest(request, this.env.MAX_FILE_BYTES)) !== claim.bodySha256)
+            return fail(422, reused);
+          for (const [name, value] of Object.entries(claim.answer.headers ?? {}))
+            response.setHeader(name, value);
+          response.setHeader('Idempotent-Replayed', 'true');
+          response.status(claim.answer.status).type(claim.answer.contentType).send(claim.answer.body);
+          return;
+        }
+        const digesting = digestingRequest(request);
+        body = digesting.request;
+        claimed = { key: idempotencyKey, fingerprint, digest: digesting.digest };
+      }
       response.once('close', this.slots.acquire(tenant));
-      const upload = await this.uploads.open(request, bodyType, this.env.CHUNK_SECONDS, clientGone(response));
+      const upload = await this.uploads.open(body, bodyType, this.env.CHUNK_SECONDS, clientGone(response));
       const accepted = await this.router.transcribeFile(tenant, upload, query);
       const transcript = await this.router.waitForTranscript(
         tenant,
@@ -142,8 +183,7 @@ export class DeepgramListenController {
         );
       if (transcript.failedCount > 0 && transcript.resultCount === transcript.failedCount)
         return fail(503, 'no provider could transcribe the audio');
-      response.setHeader('dg-request-id', requestId);
-      response.status(200).json(
+      const answer = JSON.stringify(
         deepgramPrerecordedResponse({
           transcript,
           created,
@@ -153,6 +193,24 @@ export class DeepgramListenController {
           options,
         }),
       );
+      if (claimed) {
+        const { key, fingerprint, digest } = claimed;
+        claimed = undefined;
+        await this.idempotency.complete(
+          tenant,
+          key,
+          fingerprint,
+          {
+            status: 200,
+            contentType: 'application/json',
+            body: answer,
+            headers: { 'dg-request-id': requestId },
+          },
+          digest(),
+        );
+      }
+      response.setHeader('dg-request-id', requestId);
+      response.status(200).type('application/json').send(answer);
     } catch (error) {
       if (error instanceof HttpException) {
         const body = error.getResponse();
@@ -160,6 +218,7 @@ export class DeepgramListenController {
           typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
         return fail(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message));
       }
+      if (claimed) this.idempotency.release(tenant, claimed.key).catch(() => undefined);
       throw error;
     }
   }

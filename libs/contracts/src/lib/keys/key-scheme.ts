@@ -117,6 +117,15 @@ export class KeyScheme {
     return `streamscribe:cost:tenant:${tenant}:${month}${this.suffix(partition)}`;
   }
 
+  /**
+   * String with a TTL (24 h): what the first request with this `Idempotency-Key` asked (a digest)
+   * and, once answered, its answer. `endpoint` names the route (`openai-transcriptions`, …); `key`
+   * is a digest of the client's header value, so any value makes a safe key.
+   */
+  idempotencyKey(tenant: string, endpoint: string, keyDigest: string): string {
+    return `streamscribe:idempotency:${tenant}:${endpoint}:${keyDigest}`;
+  }
+
   // ---- per session --------------------------------------------------------------------------
 
   /** The session's results stream: `transcription:results:<id>` for the default tenant, untagged. */

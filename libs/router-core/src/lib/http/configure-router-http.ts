@@ -27,6 +27,11 @@ export function configureRouterHttp(app: INestApplication): void {
   // Deepgram's prerecorded POST /v1/listen: the same whole-file path (WebSocket upgrades skip these).
   app.use('/v1/listen', uploadHeaders(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));
   app.use('/v1/listen', onlyFor(isCompressed, rawAudioBody(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES')));
+  // OpenAI's multipart POST /v1/audio/transcriptions: read by its controller (busboy, same cap).
+  app.use(
+    '/v1/audio/transcriptions',
+    uploadHeaders(env.MAX_FILE_BYTES + 64 * 1024, 'MAX_FILE_BYTES + 64 KiB of form'),
+  );
   setServerTimeouts(app.getHttpServer() as Server, env);
   (app.getHttpAdapter().getInstance() as Express).disable('x-powered-by');
   // Operator endpoints take small JSON bodies.

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'openai-compat',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
