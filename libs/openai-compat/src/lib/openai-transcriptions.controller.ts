@@ -1,3 +1,4 @@
+import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Controller, HttpException, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
@@ -42,6 +43,7 @@ const MEDIA_TYPE_OF_FORMAT: Record<string, string> = {
  * routed and failed over like POST /v1/transcriptions, and the answer waits for the transcript.
  * Errors have OpenAI's shape `{error: {message, type, param, code}}`.
  */
+@ApiTags('openai-compatible')
 @Controller('v1/audio/transcriptions')
 export class OpenAiTranscriptionsController {
   constructor(
@@ -57,6 +59,34 @@ export class OpenAiTranscriptionsController {
 
   private readonly idempotency: IdempotencyStore;
 
+  @ApiOperation({
+    summary: "OpenAI's audio transcriptions API",
+    description:
+      "OpenAI's multipart shape: `file`, `model` (`auto`, `whisper-1` and OpenAI's other names mean our policy; a provider, `provider/model`, or `consensus:a,b,c`), `language`, `prompt` (terms to boost), `response_format` (json, text, srt, vtt, verbose_json), `timestamp_granularities[]` (word, segment). The file takes the whole-file path and the answer waits for the transcript. Errors in OpenAI's shape (`{error: {message, type, param, code}}`). `Idempotency-Key` replays the first answer. Scope `transcribe`.",
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['file'],
+      properties: {
+        file: { type: 'string', format: 'binary', description: 'The audio file' },
+        model: {
+          type: 'string',
+          description: 'auto, whisper-1, a provider, provider/model or consensus:a,b,c',
+        },
+        language: { type: 'string', description: 'BCP-47 language of the speech' },
+        prompt: { type: 'string', description: 'Terms to boost: a comma list, or free text' },
+        response_format: { type: 'string', enum: ['json', 'text', 'srt', 'vtt', 'verbose_json'] },
+        'timestamp_granularities[]': { type: 'array', items: { type: 'string', enum: ['word', 'segment'] } },
+      },
+    },
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Replays the first answer for 24 h' })
+  @ApiResponse({ status: 200, description: 'The transcript in the asked `response_format`' })
+  @ApiResponse({ status: 400, description: "A bad field, in OpenAI's error shape" })
+  @ApiResponse({ status: 413, description: 'The file is over MAX_FILE_BYTES' })
+  @ApiResponse({ status: 422, description: 'The Idempotency-Key was used for a different request' })
   @RequireScopes('transcribe')
   @Post()
   async transcribe(@Req() request: Request, @Res() response: Response): Promise<void> {
