@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import {
   AuthenticationError,
   ConnectionError,
+  DeadLetter,
   FetchLike,
   LiveMessage,
   LiveResults,
@@ -216,12 +217,9 @@ describe('@streamscribe/client against a router stack', () => {
       stack.deepgram.failNext(1, { status: 400 });
       const session = admin.session();
       await session.sendChunk(speechWav('second chance'), { seq: 0 });
-      let letters: Array<{ id: string; [k: string]: unknown }> = [];
+      let letters: DeadLetter[] = [];
       for (let i = 0; i < 200 && letters.length === 0; i++) {
-        const page = await admin.deadLetters.list();
-        letters = ((page.deadLetters ?? page['items'] ?? page['entries'] ?? []) as typeof letters).filter(
-          (l) => JSON.stringify(l).includes(session.id),
-        );
+        letters = (await admin.deadLetters.list()).letters.filter((l) => l.sessionId === session.id);
         if (letters.length === 0) await new Promise((r) => setTimeout(r, 100));
       }
       expect(letters).toHaveLength(1);

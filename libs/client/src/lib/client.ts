@@ -381,8 +381,11 @@ export class TenantsApi {
 }
 
 export interface DeadLetterPage {
-  deadLetters?: DeadLetter[];
-  [field: string]: unknown;
+  letters: DeadLetter[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+  /** Entries in all (an admin's view of every tenant). */
+  total?: number;
 }
 
 export class DeadLettersApi {
