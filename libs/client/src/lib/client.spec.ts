@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { StreamscribeClient } from './client';
@@ -222,5 +224,28 @@ describe('retries over HTTP', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('publishable', () => {
+  it('imports nothing but its own files and the optional ws package (no Nest, no node: built-ins, no monorepo libs)', () => {
+    const root = join(__dirname, '..');
+    const files = [
+      join(root, 'index.ts'),
+      ...readdirSync(__dirname)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
+        .map((f) => join(__dirname, f)),
+    ];
+    const imported = files.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/(?:from|import\()\s*'([^']+)'/g)].map((m) => m[1]),
+    );
+    expect(imported.length).toBeGreaterThan(5);
+    expect(imported.filter((name) => !name.startsWith('./') && name !== 'ws')).toEqual([]);
+    const manifest = JSON.parse(readFileSync(join(root, '..', 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(manifest).toMatchObject({ name: '@streamscribe/client', exports: { '.': expect.anything() } });
+    expect(manifest).not.toHaveProperty('dependencies');
   });
 });
