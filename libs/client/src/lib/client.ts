@@ -21,6 +21,7 @@ import {
 import {
   AudioInput,
   UploadProgress,
+  canStreamUploads,
   countingStream,
   knownLength,
   leadingBytes,
@@ -256,12 +257,13 @@ export class StreamscribeClient {
       headers,
       // A fresh counting stream per attempt: bytes in memory can be sent again after a 429.
       body: inMemory
-        ? () => countingStream(data, totalBytes, options.onProgress)
+        ? () => this.uploadBody(data, totalBytes, options.onProgress)
         : countingStream(data, totalBytes, options.onProgress),
       // Only a refusal before anything was queued is safe to repeat without an idempotency key.
       retry: inMemory,
       signal: options.signal,
     });
+    if (inMemory && !canStreamUploads()) options.onProgress?.({ sentBytes: totalBytes ?? 0, totalBytes });
     const accepted = answer.body;
     if (!accepted || typeof accepted !== 'object' || !accepted.sessionId)
       throw new ValidationError('the router answered without a session id', {
@@ -288,6 +290,20 @@ export class StreamscribeClient {
       format,
       output,
     };
+  }
+
+  /**
+   * In Node: a stream that counts bytes as they go. In a browser (no streamed uploads over
+   * HTTP/1.1): the bytes as they are, progress reported whole once sent.
+   */
+  private uploadBody(
+    data: AudioInput,
+    totalBytes: number | undefined,
+    onProgress?: (p: UploadProgress) => void,
+  ): RequestBody {
+    if (canStreamUploads()) return countingStream(data, totalBytes, onProgress);
+    onProgress?.({ sentBytes: 0, totalBytes });
+    return data as RequestBody;
   }
 
   /** A live stream over the router's Deepgram-compatible `/v1/listen` socket. */

@@ -95,3 +95,9 @@ export function countingStream(
     },
   });
 }
+
+/** Node's fetch streams a request body over HTTP/1.1; browsers only over HTTP/2. */
+export function canStreamUploads(): boolean {
+  const proc = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof proc?.versions?.node === 'string';
+}
