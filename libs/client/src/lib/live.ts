@@ -328,6 +328,9 @@ export class LiveStream {
       this.failedInRow++;
       this.reconnects++;
       const delay = (this.options.reconnectDelayMs ?? 250) * 2 ** (this.failedInRow - 1);
+      // Dropped after close(): the CloseStream may have died with the socket; say it again.
+      const closeStream = JSON.stringify({ type: 'CloseStream' });
+      if (this.closeRequested && !this.pending.includes(closeStream)) this.pending.push(closeStream);
       void defaultSleep(delay).then(() => {
         if (!this.ended) this.open(ctor);
       });
