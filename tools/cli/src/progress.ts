@@ -36,7 +36,7 @@ export function progressView(stream: NodeJS.WriteStream, mode: 'bar' | 'lines' |
     const now = Date.now();
     if (!force && now - lastDraw < 80) return;
     lastDraw = now;
-    stream.write(`\r\x1b[2K${barLine(last, stream.columns ?? 100)}`);
+    stream.write(`\r\x1b[2K${barLine(last, stream.columns || 120)}`);
   };
   return {
     event: (line) => {
