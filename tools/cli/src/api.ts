@@ -1,5 +1,8 @@
 import { CliError, EXIT, exitCodeOfStatus } from './exit-codes';
 
+/** What the CLI sends: JSON text, bytes, or a stream (an upload, counted as it is read). */
+export type RequestBody = string | Uint8Array | ReadableStream;
+
 export interface ApiOptions {
   /** The router, e.g. http://localhost:3000 */
   url: string;
@@ -13,7 +16,7 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   /** A raw body (audio): sent as is with `contentType`. */
-  raw?: BodyInit;
+  raw?: RequestBody;
   contentType?: string;
   headers?: Record<string, string>;
   /** What to read back: parsed JSON (default) or text. */
@@ -63,7 +66,7 @@ export class Api {
 
   private async send(path: string, options: RequestOptions): Promise<Response> {
     const headers = this.headers(options.headers);
-    let body: BodyInit | undefined;
+    let body: RequestBody | undefined;
     if (options.raw !== undefined) {
       body = options.raw;
       if (options.contentType) headers['content-type'] = options.contentType;
@@ -88,7 +91,7 @@ export class Api {
   }
 }
 
-const isReplayable = (body: BodyInit) => typeof body === 'string' || body instanceof Uint8Array;
+const isReplayable = (body: RequestBody) => typeof body === 'string' || body instanceof Uint8Array;
 
 /** Retry-After (seconds or a date), else 0.5 s, 1 s, 2 s … */
 export function retryDelayMs(retryAfter: string | null, attempt: number): number {

@@ -1,18 +1,22 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '@streamscribe/audio';
-import { speechWav, spokenScript } from '@streamscribe/testing';
 import {
-  RouterStack,
+  AppProcess,
+  FakeDeepgramServer,
+  RedisHarness,
   TEST_ADMIN_API_KEY,
-  startRouterStack,
-} from '../../../apps/router/src/testing/router-stack';
+  speechWav,
+  spokenScript,
+  startDeepgramWorker,
+} from '@streamscribe/testing';
 import { STATE_FILE } from './transcribe';
 
-// Real processes: redis-server, worker-deepgram (against the fake Deepgram), the router in this
-// process, and the CLI as a child process the way a user runs it (bin/streamscribe.js).
+// Real processes: redis-server, worker-deepgram (against the fake Deepgram in this process), the
+// router, and the CLI as a child process the way a user runs it (bin/streamscribe.js).
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -53,18 +57,45 @@ function cliOnTerminal(args: string[], env: Record<string, string>): Promise<Run
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr: '' })));
 }
 
+const ERASE_LINE = `${String.fromCharCode(27)}[2K`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
 const WORDS = ['alpha bravo', 'charlie delta', 'echo foxtrot', 'golf hotel'];
 
 describe('streamscribe CLI against a router stack', () => {
-  let stack: RouterStack;
+  let harness: RedisHarness;
+  let deepgram: FakeDeepgramServer;
+  let worker: AppProcess;
+  let router: AppProcess;
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    stack = await startRouterStack();
-    env = { STREAMSCRIBE_URL: stack.base, STREAMSCRIBE_API_KEY: TEST_ADMIN_API_KEY };
+    harness = await RedisHarness.start();
+    deepgram = await FakeDeepgramServer.start();
+    worker = await startDeepgramWorker(harness.url, deepgram, { HEARTBEAT_INTERVAL_MS: '200' });
+    const port = await freePort();
+    router = await AppProcess.start('router', {
+      REDIS_URL: harness.url,
+      PORT: String(port),
+      LOAD_CACHE_MS: '0',
+      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+    });
+    env = { STREAMSCRIBE_URL: `http://127.0.0.1:${port}`, STREAMSCRIBE_API_KEY: TEST_ADMIN_API_KEY };
   }, 90_000);
   afterAll(async () => {
-    await stack?.close();
+    await router?.stop();
+    await worker?.stop();
+    await deepgram?.close();
+    await harness?.close();
   });
 
   function folderOfWavs(): string {
@@ -85,7 +116,7 @@ describe('streamscribe CLI against a router stack', () => {
     );
     expect(run.code).toBe(0);
     // The bar, redrawn in place (carriage return, erase line), at 100% with every file done.
-    expect(run.stdout).toMatch(/\r\x1b\[2K\[#+-*\]\s+\d+%/);
+    expect(run.stdout).toContain(`\r${ERASE_LINE}[#`);
     expect(run.stdout).toContain(`[${'#'.repeat(28)}] 100%  4/4 files`);
     expect(run.stdout).toContain('4 of 4 files transcribed');
     const written = readdirSync(out)
@@ -100,13 +131,13 @@ describe('streamscribe CLI against a router stack', () => {
 
     // Again, with one output removed: only that file goes to the router; plain lines off a terminal.
     unlinkSync(join(out, 'clip-2.srt'));
-    const before = stack.deepgram.requests.length;
+    const before = deepgram.requests.length;
     const again = await cli(['transcribe', dir, '--out', out, '--format', 'srt'], env);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('skipped clip-0.wav: clip-0.srt exists');
     expect(again.stderr).toMatch(/done clip-2\.wav -> .*clip-2\.srt/);
-    expect(again.stderr).not.toContain('\x1b[2K');
-    expect(stack.deepgram.requests.length - before).toBe(1);
+    expect(again.stderr).not.toContain(ERASE_LINE);
+    expect(deepgram.requests.length - before).toBe(1);
     expect(readFileSync(join(out, 'clip-2.srt'), 'utf8').toLowerCase()).toContain('echo foxtrot');
   });
 
@@ -123,7 +154,7 @@ describe('streamscribe CLI against a router stack', () => {
         files: { [join(dir, 'clip-1.wav')]: { sessionId: files[0].sessionId, stage: 'uploaded' } },
       }),
     );
-    const before = stack.deepgram.requests.length;
+    const before = deepgram.requests.length;
     const resumed = await cli(['transcribe', join(dir, 'clip-1.wav'), '--format', 'text', '--json'], env);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toEqual({
@@ -131,7 +162,7 @@ describe('streamscribe CLI against a router stack', () => {
       failed: 0,
     });
     expect(resumed.stderr).toBe('');
-    expect(stack.deepgram.requests.length).toBe(before);
+    expect(deepgram.requests.length).toBe(before);
     expect(readFileSync(files[0].output, 'utf8').toLowerCase()).toContain('charlie delta');
     expect(JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8'))).toEqual({ files: {} });
   });
