@@ -2,9 +2,10 @@
  * `streamscribe`: the command-line client of the router (bin/streamscribe.js runs this file).
  * See docs/clients/cli.md for the commands, settings and exit codes.
  */
-import { Api } from './api';
+import type { StreamscribeClient } from '@streamscribe/client';
+import { clientFor, Connection, exitCodeOf, messageOf } from './api';
 import { oneOf, parseArgs, ParsedArgs, positiveIntFlag } from './args';
-import { CliError, EXIT, UsageError } from './exit-codes';
+import { EXIT, UsageError } from './exit-codes';
 import { progressView } from './progress';
 import { stream } from './stream';
 import { FORMATS, transcribe } from './transcribe';
@@ -37,10 +38,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     (command === undefined && !args.flags.has('help') ? process.stderr : process.stdout).write(USAGE);
     return command === undefined && !args.flags.has('help') ? EXIT.usage : EXIT.ok;
   }
-  const api = new Api({
+  const connection: Connection = {
     url: args.flags.get('url') ?? env.STREAMSCRIBE_URL ?? 'http://localhost:3000',
     key: args.flags.get('key') ?? env.STREAMSCRIBE_API_KEY,
-  });
+  };
+  const api = clientFor(connection);
   const json = args.flags.has('json');
   switch (command) {
     case 'transcribe':
@@ -48,7 +50,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     case 'stream': {
       if (rest.length !== 1) throw new UsageError('stream takes one file, or - for stdin');
       const finals = await stream(
-        api,
+        connection,
         {
           source: rest[0],
           sampleRate: positiveIntFlag(args.flags, 'sample-rate', 16000),
@@ -62,11 +64,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       return finals > 0 || rest[0] === '-' ? EXIT.ok : EXIT.failed;
     }
     case 'providers': {
-      const { body } = await api.request<{ providers?: unknown[] } & Record<string, unknown>>(
-        '/v1/providers',
-      );
-      if (json) print(body);
-      else printProviders(body);
+      const providers = await api.providers.status();
+      if (json) print({ providers });
+      else printProviders(providers);
       return EXIT.ok;
     }
     case 'keys':
@@ -78,7 +78,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 }
 
-async function transcribeCommand(api: Api, rest: string[], args: ParsedArgs, json: boolean): Promise<number> {
+async function transcribeCommand(
+  api: StreamscribeClient,
+  rest: string[],
+  args: ParsedArgs,
+  json: boolean,
+): Promise<number> {
   if (rest.length !== 1) throw new UsageError('transcribe takes one file or folder');
   const tty = Boolean(process.stderr.isTTY) && !args.flags.has('no-progress');
   const view = progressView(
@@ -107,9 +112,8 @@ async function transcribeCommand(api: Api, rest: string[], args: ParsedArgs, jso
   return failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-function printProviders(body: Record<string, unknown>): void {
-  const list = Array.isArray(body.providers) ? body.providers : Object.values(body);
-  for (const entry of list as Record<string, unknown>[]) {
+function printProviders(list: Record<string, unknown>[]): void {
+  for (const entry of list) {
     if (typeof entry !== 'object' || entry === null) continue;
     const { provider, name, ...restOf } = entry as { provider?: string; name?: string };
     const details = Object.entries(restOf)
@@ -120,9 +124,15 @@ function printProviders(body: Record<string, unknown>): void {
   }
 }
 
-async function keysCommand(api: Api, rest: string[], args: ParsedArgs, json: boolean): Promise<number> {
+async function keysCommand(
+  api: StreamscribeClient,
+  rest: string[],
+  args: ParsedArgs,
+  json: boolean,
+): Promise<number> {
   const [sub, id] = rest;
-  const show = (body: Record<string, unknown>) => {
+  const show = (answer: object) => {
+    const body = answer as Record<string, unknown>;
     if (json) return print(body);
     if (typeof body.key === 'string') process.stdout.write(`${body.key}\n`);
     process.stderr.write(
@@ -134,19 +144,17 @@ async function keysCommand(api: Api, rest: string[], args: ParsedArgs, json: boo
       const tenant = args.flags.get('tenant');
       const scopes = args.flags.get('scopes');
       if (!tenant || !scopes) throw new UsageError('keys create needs --tenant and --scopes');
-      const { body } = await api.request<Record<string, unknown>>('/v1/admin/keys', {
-        body: { tenant, scopes: scopes.split(','), name: args.flags.get('name') },
-      });
-      show(body);
+      show(await api.keys.create({ tenant, scopes: scopes.split(','), name: args.flags.get('name') }));
       return EXIT.ok;
     }
     case 'list': {
-      const { body } = await api.request<{ keys: Record<string, unknown>[] }>('/v1/admin/keys', {
-        query: { tenant: args.flags.get('tenant') },
-      });
-      if (json) print(body);
+      const keys = (await api.keys.list({ tenant: args.flags.get('tenant') })) as unknown as Record<
+        string,
+        unknown
+      >[];
+      if (json) print({ keys });
       else
-        for (const key of body.keys)
+        for (const key of keys)
           process.stdout.write(
             `${key.id}  ${key.tenant}  ${String(key.scopes)}  ${key.name ?? ''}  ${key.revokedAt ? 'revoked' : 'active'}\n`,
           );
@@ -155,23 +163,17 @@ async function keysCommand(api: Api, rest: string[], args: ParsedArgs, json: boo
     case 'rotate': {
       if (!id) throw new UsageError('keys rotate needs a key id');
       const grace = args.flags.get('grace');
-      const { body } = await api.request<Record<string, unknown>>(
-        `/v1/admin/keys/${encodeURIComponent(id)}/rotate`,
-        {
-          body: grace === undefined ? {} : { graceSeconds: positiveIntFlag(args.flags, 'grace', 0) },
-        },
+      show(
+        await api.keys.rotate(
+          id,
+          grace === undefined ? {} : { graceSeconds: positiveIntFlag(args.flags, 'grace', 1) },
+        ),
       );
-      show(body);
       return EXIT.ok;
     }
     case 'revoke': {
       if (!id) throw new UsageError('keys revoke needs a key id');
-      const { body } = await api.request<Record<string, unknown>>(
-        `/v1/admin/keys/${encodeURIComponent(id)}`,
-        {
-          method: 'DELETE',
-        },
-      );
+      const body = (await api.keys.revoke(id)) as unknown as Record<string, unknown>;
       if (json) print(body);
       else process.stdout.write(`revoked ${body.id}\n`);
       return EXIT.ok;
@@ -182,27 +184,21 @@ async function keysCommand(api: Api, rest: string[], args: ParsedArgs, json: boo
 }
 
 async function deadLettersCommand(
-  api: Api,
+  api: StreamscribeClient,
   rest: string[],
   args: ParsedArgs,
   json: boolean,
 ): Promise<number> {
   const [sub, ...ids] = rest;
   if (sub === 'list') {
-    const { body } = await api.request<{
-      letters?: Record<string, unknown>[];
-      entries?: Record<string, unknown>[];
-      next?: string;
-    }>('/v1/dead-letters', {
-      query: {
-        tenant: args.flags.get('tenant'),
-        count: args.flags.get('count'),
-        after: args.flags.get('after'),
-      },
-    });
+    const body = (await api.deadLetters.list({
+      tenant: args.flags.get('tenant'),
+      count: args.flags.has('count') ? positiveIntFlag(args.flags, 'count', 1) : undefined,
+      after: args.flags.get('after'),
+    })) as { letters?: Record<string, unknown>[]; next?: string };
     if (json) print(body);
     else {
-      const letters = body.letters ?? body.entries ?? [];
+      const letters = body.letters ?? [];
       for (const l of letters)
         process.stdout.write(
           `${l.id}  ${l.tenant ?? ''}  ${l.sessionId ?? ''}  ${l.provider ?? ''}  ${l.reason ?? l.error ?? ''}\n`,
@@ -216,17 +212,24 @@ async function deadLettersCommand(
   if (sub === 'redrive') {
     const all = args.flags.has('all');
     if (!all && ids.length === 0) throw new UsageError('dead-letters redrive needs ids or --all');
-    const { body } = await api.request<{ requeued: number; outcomes: unknown[] }>(
-      '/v1/dead-letters/redrive',
-      {
-        body: { ...(all ? { all: true } : { ids }), provider: args.flags.get('provider') },
-      },
-    );
+    const body = await api.deadLetters.redrive({
+      ...(all ? { all: true } : { ids }),
+      provider: args.flags.get('provider'),
+    });
     if (json) print(body);
     else process.stdout.write(`requeued ${body.requeued}\n`);
     return EXIT.ok;
   }
   throw new UsageError('dead-letters: list or redrive');
+}
+
+/** The router a command line names (for error messages). */
+function connectionOf(argv: string[], env: NodeJS.ProcessEnv = process.env): Connection {
+  const at = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  };
+  return { url: at('url') ?? env.STREAMSCRIBE_URL ?? 'http://localhost:3000' };
 }
 
 if (
@@ -237,8 +240,8 @@ if (
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {
-      const code = error instanceof CliError ? error.code : EXIT.failed;
-      process.stderr.write(`streamscribe: ${(error as Error).message}\n`);
+      const code = exitCodeOf(error);
+      process.stderr.write(`streamscribe: ${messageOf(error, connectionOf(process.argv.slice(2)))}\n`);
       if (error instanceof UsageError) process.stderr.write(`run streamscribe --help for usage\n`);
       process.exitCode = code;
     },

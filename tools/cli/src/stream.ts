@@ -1,6 +1,6 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import WebSocket from 'ws';
-import { Api } from './api';
+import { Connection } from './api';
 import { CliError, EXIT } from './exit-codes';
 
 export interface StreamOptions {
@@ -49,7 +49,11 @@ function readPcm(path: string, fallbackRate: number): { pcm: Buffer; sampleRate:
  * Streams audio to the router's Deepgram-compatible /v1/listen and prints results as they come:
  * finals as lines (interim ones too with --interim), or one JSON object a line with --json.
  */
-export async function stream(api: Api, options: StreamOptions, out: NodeJS.WritableStream): Promise<number> {
+export async function stream(
+  connection: Connection,
+  options: StreamOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const file = options.source === '-' ? undefined : readPcm(options.source, options.sampleRate);
   const sampleRate = file?.sampleRate ?? options.sampleRate;
   const query: Record<string, string> = {
@@ -59,8 +63,10 @@ export async function stream(api: Api, options: StreamOptions, out: NodeJS.Writa
     interim_results: String(options.interim),
   };
   if (options.language) query.language = options.language;
-  const url = `${api.base.replace(/^http/, 'ws')}/v1/listen?${new URLSearchParams(query)}`;
-  const socket = new WebSocket(url, { headers: api.headers() });
+  const url = `${connection.url.replace(/\/+$/, '').replace(/^http/, 'ws')}/v1/listen?${new URLSearchParams(query)}`;
+  const socket = new WebSocket(url, {
+    headers: connection.key ? { authorization: `Bearer ${connection.key}` } : {},
+  });
   let finals = 0;
   let failure: CliError | undefined;
   const closed = new Promise<number>((resolve) => {
@@ -86,7 +92,10 @@ export async function stream(api: Api, options: StreamOptions, out: NodeJS.Writa
     socket.terminate();
   });
   socket.on('error', (error) => {
-    failure ??= new CliError(`cannot stream to ${api.base}: ${(error as Error).message}`, EXIT.unavailable);
+    failure ??= new CliError(
+      `cannot stream to ${connection.url}: ${(error as Error).message}`,
+      EXIT.unavailable,
+    );
   });
   socket.on('message', (data) => {
     let message: ResultsMessage;

@@ -10,9 +10,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { Readable } from 'node:stream';
-import { Api } from './api';
-import { CliError, EXIT, UsageError } from './exit-codes';
+import { NotFoundError, StreamscribeClient } from '@streamscribe/client';
+import { exitCodeOf } from './api';
+import { EXIT, UsageError } from './exit-codes';
 import { ProgressState, ProgressView } from './progress';
 
 export const FORMATS = ['text', 'json', 'srt', 'vtt'] as const;
@@ -92,7 +92,7 @@ class StateFile {
  * upload finished in an interrupted run (its session id in the state file) is waited for, not sent again.
  */
 export async function transcribe(
-  api: Api,
+  client: StreamscribeClient,
   options: TranscribeOptions,
   view: ProgressView,
 ): Promise<FileOutcome[]> {
@@ -125,39 +125,53 @@ export async function transcribe(
     view.update(progress);
     try {
       const previous = state.get(file);
-      let sessionId: string;
+      let body: string | undefined;
+      let sessionId: string | undefined;
       let status: FileOutcome['status'] = 'transcribed';
       if (previous?.stage === 'uploaded') {
-        sessionId = previous.sessionId;
-        status = 'resumed';
-        progress.bytesSent += sizes.get(file) ?? 0;
-        view.update(progress);
-      } else {
-        sessionId = `cli-${randomUUID()}`;
-        state.set(file, { sessionId, stage: 'uploading' });
-        await upload(api, file, sessionId, options, (n) => {
-          progress.bytesSent += n;
+        // The upload finished in an earlier run: wait for that session instead of paying twice.
+        try {
+          body = await fetchOutput(client, previous.sessionId, options);
+          sessionId = previous.sessionId;
+          status = 'resumed';
+          progress.bytesSent += sizes.get(file) ?? 0;
           view.update(progress);
-        });
-        state.set(file, { sessionId, stage: 'uploaded' });
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+        }
       }
-      await waitComplete(api, sessionId, options.timeoutMs);
-      const body =
-        options.format === 'json'
-          ? `${JSON.stringify((await api.request(`/v1/sessions/${sessionId}/transcript`)).body, null, 2)}\n`
-          : (
-              await api.request<string>(`/v1/sessions/${sessionId}/transcript`, {
-                query: { format: options.format },
-                as: 'text',
-              })
-            ).body;
+      if (body === undefined) {
+        const id = `cli-${randomUUID()}`;
+        sessionId = id;
+        state.set(file, { sessionId: id, stage: 'uploading' });
+        let counted = 0;
+        const size = sizes.get(file) ?? 0;
+        const result = await client.transcribeFile(createReadStream(file, { highWaterMark: 64 * 1024 }), {
+          sessionId: id,
+          idempotencyKey: id,
+          contentLength: size,
+          contentType: CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+          format: options.format,
+          provider: options.provider,
+          language: options.language,
+          timeoutMs: options.timeoutMs,
+          onProgress: ({ sentBytes }) => {
+            progress.bytesSent += sentBytes - counted;
+            counted = sentBytes;
+            // The whole body went out: from now on a rerun waits for this session.
+            if (sentBytes >= size) state.set(file, { sessionId: id, stage: 'uploaded' });
+            view.update(progress);
+          },
+        });
+        body = options.format === 'json' ? `${result.output}\n` : result.output;
+      }
       writeFileSync(`${output}.part`, body);
       renameSync(`${output}.part`, output);
       state.set(file, undefined);
       return { file, output, status, sessionId };
     } catch (error) {
-      if (error instanceof CliError && (error.code === EXIT.auth || error.code === EXIT.unavailable))
-        throw error;
+      const code = exitCodeOf(error);
+      if (code === EXIT.auth || code === EXIT.unavailable) throw error;
       return { file, output, status: 'failed', error: (error as Error).message };
     } finally {
       progress.current.splice(progress.current.indexOf(name), 1);
@@ -192,37 +206,14 @@ function describe(outcome: FileOutcome): string {
   }
 }
 
-/** Streams the file to POST /v1/transcriptions, counting bytes as they are read. */
-async function upload(
-  api: Api,
-  file: string,
+/** A session's transcript in the asked format, once complete (NotFoundError when the router has no such session). */
+async function fetchOutput(
+  client: StreamscribeClient,
   sessionId: string,
   options: TranscribeOptions,
-  onBytes: (n: number) => void,
-): Promise<void> {
-  const source = createReadStream(file, { highWaterMark: 64 * 1024 });
-  source.on('data', (chunk) => onBytes(chunk.length));
-  await api.request(`/v1/transcriptions`, {
-    query: { sessionId, provider: options.provider, language: options.language },
-    raw: Readable.toWeb(source) as unknown as ReadableStream,
-    contentType: CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-    headers: { 'idempotency-key': sessionId },
-  });
-}
-
-/** Polls the transcript until every chunk has its result (or timeoutMs passes). */
-async function waitComplete(api: Api, sessionId: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
-    const { body } = await api.request<{ complete: boolean; failedCount?: number }>(
-      `/v1/sessions/${sessionId}/transcript`,
-    );
-    if (body.complete) return;
-    if (Date.now() > deadline)
-      throw new CliError(
-        `session ${sessionId} not complete after ${timeoutMs} ms (run again to resume)`,
-        EXIT.failed,
-      );
-    await new Promise((r) => setTimeout(r, delay));
-  }
+): Promise<string> {
+  const session = client.session(sessionId);
+  const transcript = await session.waitForTranscript({ timeoutMs: options.timeoutMs, pollIntervalMs: 250 });
+  if (options.format === 'json') return `${JSON.stringify(transcript, null, 2)}\n`;
+  return session.transcript({ format: options.format });
 }
