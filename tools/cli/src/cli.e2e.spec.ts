@@ -29,11 +29,21 @@ interface Run {
 }
 
 /** The CLI as a child process; not execFileSync: the router answers from this process. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string> = {}, stdin?: Buffer): Promise<Run> {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
   });
+  if (stdin) {
+    // Raw PCM a little faster than real time, then the end of the pipe (as when sox stops).
+    void (async () => {
+      for (let at = 0; at < stdin.length; at += 3200) {
+        child.stdin.write(stdin.subarray(at, at + 3200));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      child.stdin.end();
+    })();
+  } else child.stdin.end();
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -219,6 +229,28 @@ describe('streamscribe CLI against a router stack', () => {
     expect(run.code).toBe(0);
     expect(run.stdout.replace(/\s+/g, ' ')).toContain('alpha bravo');
     expect(run.stdout).toContain('delta');
+  });
+
+  it('streams raw PCM from stdin (stream -) with --json: one Results message a line', async () => {
+    const script = spokenScript([{ words: ['kilo', 'lima', 'mike'], startMs: 200 }], { totalMs: 1800 });
+    const run = await cli(['stream', '-', '--json'], env, script.pcm);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const messages = run.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            is_final?: boolean;
+            channel: { alternatives: { transcript: string }[] };
+          },
+      );
+    const finals = messages
+      .filter((m) => m.type === 'Results' && m.is_final)
+      .map((m) => m.channel.alternatives[0].transcript);
+    expect(finals.join(' ')).toContain('kilo lima mike');
   });
 
   it.each([

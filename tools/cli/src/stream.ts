@@ -126,9 +126,18 @@ export async function stream(
       await sleep(options.fast ? 2 : FRAME_MS);
     }
   } else {
-    for await (const chunk of process.stdin) {
-      if (socket.readyState !== WebSocket.OPEN) break;
-      socket.send(chunk as Buffer);
+    // Ctrl-C (or the end of the pipe) ends the stream cleanly: CloseStream, then the last finals.
+    const stop = () => process.stdin.destroy();
+    process.once('SIGINT', stop);
+    try {
+      for await (const chunk of process.stdin) {
+        if (socket.readyState !== WebSocket.OPEN) break;
+        socket.send(chunk as Buffer);
+      }
+    } catch {
+      // stdin destroyed by Ctrl-C
+    } finally {
+      process.off('SIGINT', stop);
     }
   }
   if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'CloseStream' }));
