@@ -12,7 +12,7 @@ import {
 import { CliError, EXIT } from './exit-codes';
 
 export interface Connection {
-  /** The router, e.g. http://localhost:3000 */
+  /** The router, e.g. http://localhost:8080 */
   url: string;
   key?: string;
 }

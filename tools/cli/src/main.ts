@@ -23,7 +23,7 @@ export const USAGE = `usage: streamscribe <command> [options]
   dead-letters list [--tenant t] [--count n] [--after id]
   dead-letters redrive <id…> | --all [--provider name]
 
-  --url URL   the router (STREAMSCRIBE_URL, default http://localhost:3000)
+  --url URL   the router (STREAMSCRIBE_URL, default http://localhost:8080)
   --key KEY   an API key (STREAMSCRIBE_API_KEY)
   --json      machine-readable output on stdout
 exit codes: 0 ok, 1 failed, 2 usage, 3 auth, 4 unavailable, 5 rate-limited, 6 not found
@@ -39,7 +39,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return command === undefined && !args.flags.has('help') ? EXIT.usage : EXIT.ok;
   }
   const connection: Connection = {
-    url: args.flags.get('url') ?? env.STREAMSCRIBE_URL ?? 'http://localhost:3000',
+    url: args.flags.get('url') ?? env.STREAMSCRIBE_URL ?? 'http://localhost:8080',
     key: args.flags.get('key') ?? env.STREAMSCRIBE_API_KEY,
   };
   const api = clientFor(connection);
@@ -229,7 +229,7 @@ function connectionOf(argv: string[], env: NodeJS.ProcessEnv = process.env): Con
     const i = argv.indexOf(`--${name}`);
     return i >= 0 ? argv[i + 1] : argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   };
-  return { url: at('url') ?? env.STREAMSCRIBE_URL ?? 'http://localhost:3000' };
+  return { url: at('url') ?? env.STREAMSCRIBE_URL ?? 'http://localhost:8080' };
 }
 
 if (
