@@ -1,5 +1,13 @@
-import { TimeoutError, ValidationError } from './errors';
-import { DEFAULT_RETRY, FetchLike, HttpTransport, QueryValue, RequestBody, RetryPolicy, defaultSleep } from './http';
+import { StreamscribeError, TimeoutError, ValidationError } from './errors';
+import {
+  DEFAULT_RETRY,
+  FetchLike,
+  HttpTransport,
+  QueryValue,
+  RequestBody,
+  RetryPolicy,
+  defaultSleep,
+} from './http';
 import { LiveOptions, LiveStream, WebSocketLike } from './live';
 import {
   ApiKeyView,
@@ -32,6 +40,8 @@ export interface StreamscribeClientOptions {
   WebSocket?: WebSocketLike;
   /** Extra headers on every request. */
   headers?: Record<string, string>;
+  /** Called before each retry: the error (RateLimitError, ServiceUnavailableError, ConnectionError), attempt, wait. */
+  onRetry?: (error: StreamscribeError, attempt: number, delayMs: number) => void;
 }
 
 export interface TranscribeFileOptions extends RoutingOptions {
@@ -205,6 +215,7 @@ export class StreamscribeClient {
       fetch: fetchImpl,
       retry: { ...DEFAULT_RETRY, ...options.retry },
       headers: options.headers,
+      onRetry: options.onRetry,
     });
     this.keys = new KeysApi(this.http);
     this.tenants = new TenantsApi(this.http);
@@ -370,8 +381,11 @@ export class TenantsApi {
 }
 
 export interface DeadLetterPage {
-  deadLetters?: DeadLetter[];
-  [field: string]: unknown;
+  letters: DeadLetter[];
+  /** Pass as `after` for the next page; absent on the last page. */
+  next?: string;
+  /** Entries in all (an admin's view of every tenant). */
+  total?: number;
 }
 
 export class DeadLettersApi {

@@ -21,6 +21,8 @@ export interface HttpOptions {
   fetch: FetchLike;
   retry: RetryPolicy;
   headers?: Record<string, string>;
+  /** Called before each retry (every request): the error, the attempt (1-based) and the wait. */
+  onRetry?: (error: StreamscribeError, attempt: number, delayMs: number) => void;
   /** For tests: how the client waits between attempts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -103,6 +105,7 @@ export class HttpTransport {
         if (!isRetryable(error) || attempt >= maxRetries || spec.signal?.aborted) throw error;
         const delay = backoffMs(retry, attempt + 1, error);
         spec.onRetry?.(error, attempt + 1, delay);
+        this.options.onRetry?.(error, attempt + 1, delay);
         await sleep(delay, spec.signal);
       }
     }

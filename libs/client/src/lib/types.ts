@@ -87,5 +87,15 @@ export interface ApiKeyWithSecret extends ApiKeyView {
 
 export interface DeadLetter {
   id: string;
+  reason: string;
+  tenant?: string;
+  sessionId?: string;
+  chunkId?: string;
+  seq?: number;
+  failedProvider?: string;
+  originalProvider?: string;
+  deadLetteredAt?: number;
+  redriveCount: number;
+  redrivable: boolean;
   [field: string]: unknown;
 }
