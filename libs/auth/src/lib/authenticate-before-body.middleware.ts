@@ -25,20 +25,18 @@ export function authenticateBeforeBody(authenticator: Authenticator) {
         // The body was not read: close the connection rather than drain what may be a large upload.
         response.setHeader('Connection', 'close');
         const code = errorCodeForStatus(outcome.status);
-        response
-          .status(outcome.status)
-          .json(
-            openAiShaped(request)
-              ? {
-                  error: {
-                    message: outcome.message,
-                    type: openAiErrorType(outcome.status),
-                    param: null,
-                    code,
-                  },
-                }
-              : { statusCode: outcome.status, code, message: outcome.message },
-          );
+        response.status(outcome.status).json(
+          openAiShaped(request)
+            ? {
+                error: {
+                  message: outcome.message,
+                  type: openAiErrorType(outcome.status),
+                  param: null,
+                  code,
+                },
+              }
+            : { statusCode: outcome.status, code, message: outcome.message },
+        );
       },
       () => {
         response.setHeader('Connection', 'close');
