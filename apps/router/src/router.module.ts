@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@streamscribe/auth';
 import { DeepgramListenController, DeepgramListenGateway } from '@streamscribe/deepgram-compat';
 import { ROUTER_REDIS, RouterCoreModule } from '@streamscribe/router-core';
+import { WebhookService, WebhooksController } from '@streamscribe/webhooks';
 import { AdminKeysController } from './admin-keys.controller';
 import { AuthTokensController } from './auth-tokens.controller';
 import { DeadLettersController } from './dead-letters.controller';
@@ -27,8 +28,9 @@ const routerCore = RouterCoreModule.forRoot();
     AuthTokensController,
     TenantsController,
     DeepgramListenController,
+    WebhooksController,
   ],
   // Deepgram's live API (WebSocket /v1/listen) next to our live results feed (/v1/live).
-  providers: [LiveResultsGateway, DeepgramListenGateway],
+  providers: [LiveResultsGateway, DeepgramListenGateway, WebhookService],
 })
 export class RouterModule {}

@@ -28,6 +28,7 @@ import {
 import { pagedTranscript, transcriptAs } from '@streamscribe/sessions';
 import type { Transcript, TranscriptPage } from '@streamscribe/sessions';
 import { LiveConnectionLimiter } from '@streamscribe/quotas';
+import { WebhookService } from '@streamscribe/webhooks';
 
 @Controller('v1/sessions')
 export class SessionsController {
@@ -36,6 +37,7 @@ export class SessionsController {
     private readonly intake: AudioIntake,
     private readonly feed: SessionEventFeed,
     private readonly liveConnections: LiveConnectionLimiter,
+    private readonly webhooks: WebhookService,
   ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
@@ -90,11 +92,14 @@ export class SessionsController {
   @RequireScopes('transcribe')
   @Post(':sessionId/end')
   @HttpCode(200)
-  end(
+  async end(
     @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
   ): Promise<{ sessionId: string; chunks: number }> {
-    return this.router.endSession(tenant, sessionId);
+    const ended = await this.router.endSession(tenant, sessionId);
+    // The tenant's webhooks hear of it once its transcript is complete.
+    await this.webhooks.watch(tenant, sessionId);
+    return ended;
   }
 
   /**

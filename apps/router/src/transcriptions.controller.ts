@@ -11,6 +11,7 @@ import {
   UploadSlots,
 } from '@streamscribe/router-core';
 import { RequireScopes } from '@streamscribe/auth';
+import { WebhookService } from '@streamscribe/webhooks';
 
 @Controller('v1/transcriptions')
 export class TranscriptionsController {
@@ -19,6 +20,7 @@ export class TranscriptionsController {
     private readonly uploads: StreamingUploads,
     private readonly slots: UploadSlots,
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
+    private readonly webhooks: WebhookService,
   ) {}
 
   /**
@@ -55,6 +57,8 @@ export class TranscriptionsController {
       if (!request.complete) response.setHeader('Connection', 'close');
       throw error;
     }
+    // The tenant's webhooks hear of it once its transcript is complete.
+    await this.webhooks.watch(tenant, accepted.sessionId);
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);
     if (!query.wait) return { ...accepted, transcriptUrl };
