@@ -35,7 +35,12 @@ class Receiver {
         request.on('end', () => {
           const path = request.url ?? '/';
           const answered = receiver.plan[path]?.shift() ?? 200;
-          receiver.received.push({ path, headers: request.headers, body: Buffer.concat(parts).toString(), answered });
+          receiver.received.push({
+            path,
+            headers: request.headers,
+            body: Buffer.concat(parts).toString(),
+            answered,
+          });
           response.writeHead(answered).end();
         });
       }),
@@ -123,15 +128,25 @@ describe('completion webhooks: router + worker-deepgram on real Redis, a local r
     const created = await register('https://a.hooks.example.com/in');
     expect(created.status).toBe(201);
     const webhook = await json(created);
-    expect(webhook).toMatchObject({ id: expect.stringMatching(/^wh_/), secret: expect.stringMatching(/^whsec_/) });
+    expect(webhook).toMatchObject({
+      id: expect.stringMatching(/^wh_/),
+      secret: expect.stringMatching(/^whsec_/),
+    });
     const listed = await json(await fetch(`${base}/v1/webhooks`));
     expect(listed.webhooks).toEqual([
-      { id: webhook.id, url: 'https://a.hooks.example.com/in', description: 'e2e', createdAt: webhook.createdAt },
+      {
+        id: webhook.id,
+        url: 'https://a.hooks.example.com/in',
+        description: 'e2e',
+        createdAt: webhook.createdAt,
+      },
     ]);
     const acme = { authorization: `Bearer ${acmeKey}` };
     expect((await json(await fetch(`${base}/v1/webhooks`, { headers: acme }))).webhooks).toEqual([]);
     expect((await fetch(`${base}/v1/webhooks/${webhook.id}`, { headers: acme })).status).toBe(404);
-    expect((await fetch(`${base}/v1/webhooks/${webhook.id}`, { method: 'DELETE', headers: acme })).status).toBe(404);
+    expect(
+      (await fetch(`${base}/v1/webhooks/${webhook.id}`, { method: 'DELETE', headers: acme })).status,
+    ).toBe(404);
     expect((await remove(webhook.id)).status).toBe(200);
     expect((await json(await fetch(`${base}/v1/webhooks`))).webhooks).toEqual([]);
   });
@@ -153,7 +168,9 @@ describe('completion webhooks: router + worker-deepgram on real Redis, a local r
       const signature = request.headers['streamscribe-signature'] as string;
       expect(verifyWebhookSignature(webhook.secret, request.body, signature, now)).toBe(true);
       expect(verifyWebhookSignature('whsec_wrong', request.body, signature, now)).toBe(false);
-      expect(verifyWebhookSignature(webhook.secret, request.body.replace('quetz', 'kwetz'), signature, now)).toBe(false);
+      expect(
+        verifyWebhookSignature(webhook.secret, request.body.replace('quetz', 'kwetz'), signature, now),
+      ).toBe(false);
     }
     const payload = JSON.parse(done.body);
     expect(payload).toMatchObject({
@@ -163,7 +180,9 @@ describe('completion webhooks: router + worker-deepgram on real Redis, a local r
     });
     expect(done.headers['streamscribe-delivery']).toBe(payload.id);
     // The same delivery id on every attempt: receivers dedupe on it.
-    expect(new Set(receiver.at('/flaky').map((request) => request.headers['streamscribe-delivery'])).size).toBe(1);
+    expect(
+      new Set(receiver.at('/flaky').map((request) => request.headers['streamscribe-delivery'])).size,
+    ).toBe(1);
 
     const [delivery] = await until('the delivery marked delivered', async () => {
       const list = await deliveries(webhook.id);
@@ -204,7 +223,9 @@ describe('completion webhooks: router + worker-deepgram on real Redis, a local r
     await until('the watch list to empty', async () =>
       (await stack.redis.zcard(webhookKeys.watched())) === 0 ? true : undefined,
     );
-    await until('nothing due', async () => ((await stack.redis.zcard(webhookKeys.due())) === 0 ? true : undefined));
+    await until('nothing due', async () =>
+      (await stack.redis.zcard(webhookKeys.due())) === 0 ? true : undefined,
+    );
     expect(receiver.at('/good')).toHaveLength(1);
 
     const metrics = await (await globalThis.fetch(`${stack.managementUrl}/metrics`)).text();

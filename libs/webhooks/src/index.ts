@@ -7,5 +7,10 @@ export { webhookBackoffMs, webhookSettingsFrom } from './lib/webhook-settings';
 export type { WebhookSettings } from './lib/webhook-settings';
 export { WEBHOOK_SIGNATURE_HEADER, verifyWebhookSignature, webhookSignature } from './lib/webhook-signature';
 export { MAX_WEBHOOKS_PER_TENANT, WebhookService, payloadOf } from './lib/webhook.service';
-export type { PublicWebhook, WebhookAttempt, WebhookDelivery, WebhookRegistration } from './lib/webhook.service';
+export type {
+  PublicWebhook,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookRegistration,
+} from './lib/webhook.service';
 export { CreateWebhookBody, DeliveriesQuery, WebhooksController } from './lib/webhooks.controller';

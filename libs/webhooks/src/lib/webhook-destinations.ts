@@ -9,7 +9,10 @@ export class WebhookDestinations {
   private readonly hosts: RegExp[] = [];
 
   constructor(list: string) {
-    for (const raw of list.split(',').map((entry) => entry.trim()).filter(Boolean)) {
+    for (const raw of list
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean)) {
       if (raw.includes('://')) this.origins.push(new URL(raw).origin);
       else this.hosts.push(hostPattern(raw.toLowerCase()));
     }

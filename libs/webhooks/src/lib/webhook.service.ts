@@ -108,11 +108,18 @@ export class WebhookService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const problem = this.destinations.problem(url);
     if (problem)
-      throw new HttpException({ statusCode: 400, code: 'webhook_destination_not_allowed', message: problem }, 400);
+      throw new HttpException(
+        { statusCode: 400, code: 'webhook_destination_not_allowed', message: problem },
+        400,
+      );
     const existing = await this.redis.hgetall(webhookKeys.registrations(tenant));
     if (Object.keys(existing).length >= MAX_WEBHOOKS_PER_TENANT)
       throw new HttpException(
-        { statusCode: 409, code: 'too_many_webhooks', message: `a tenant may register at most ${MAX_WEBHOOKS_PER_TENANT} webhooks` },
+        {
+          statusCode: 409,
+          code: 'too_many_webhooks',
+          message: `a tenant may register at most ${MAX_WEBHOOKS_PER_TENANT} webhooks`,
+        },
         409,
       );
     const registration: WebhookRegistration = {
@@ -310,7 +317,8 @@ export class WebhookService implements OnApplicationBootstrap, OnModuleDestroy {
         record.error = (error as Error).name === 'TimeoutError' ? 'timed out' : describe(error);
       }
       webhookMetrics.attempts.inc({
-        outcome: record.status === undefined ? 'network_error' : ok(record.status) ? 'delivered' : 'http_error',
+        outcome:
+          record.status === undefined ? 'network_error' : ok(record.status) ? 'delivered' : 'http_error',
       });
     }
     record.durationMs = Date.now() - started;
@@ -318,15 +326,25 @@ export class WebhookService implements OnApplicationBootstrap, OnModuleDestroy {
     const delivered = record.status !== undefined && ok(record.status);
     const failed = !delivered && (final || number >= this.settings.maxAttempts);
     if (delivered || failed) {
-      await this.redis.hset(key, { attempts: JSON.stringify(attempts), status: delivered ? 'delivered' : 'failed', nextAttemptAt: '' });
+      await this.redis.hset(key, {
+        attempts: JSON.stringify(attempts),
+        status: delivered ? 'delivered' : 'failed',
+        nextAttemptAt: '',
+      });
       await this.redis.zrem(webhookKeys.due(), id);
       webhookMetrics.deliveries.inc({ result: delivered ? 'delivered' : 'failed' });
       if (failed)
-        this.logger.warn({ delivery: id, webhook: fields['webhookId'], attempts: number }, 'webhook delivery failed for good');
+        this.logger.warn(
+          { delivery: id, webhook: fields['webhookId'], attempts: number },
+          'webhook delivery failed for good',
+        );
       return;
     }
     const next = Date.now() + webhookBackoffMs(this.settings, number);
-    await this.redis.hset(key, { attempts: JSON.stringify(attempts), nextAttemptAt: new Date(next).toISOString() });
+    await this.redis.hset(key, {
+      attempts: JSON.stringify(attempts),
+      nextAttemptAt: new Date(next).toISOString(),
+    });
     await this.redis.zadd(webhookKeys.due(), 'XX', next, id);
   }
 

@@ -62,7 +62,11 @@ export class WebhooksController {
 
   @RequireScopes('transcribe')
   @Get(':id/deliveries')
-  async deliveries(@RequestTenant() tenant: string, @Param('id') id: string, @Query() query: DeliveriesQuery) {
+  async deliveries(
+    @RequestTenant() tenant: string,
+    @Param('id') id: string,
+    @Query() query: DeliveriesQuery,
+  ) {
     return { deliveries: await this.webhooks.deliveries(tenant, id, query.limit ?? 50) };
   }
 }
