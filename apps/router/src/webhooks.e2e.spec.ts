@@ -41,7 +41,7 @@ class Receiver {
             body: Buffer.concat(parts).toString(),
             answered,
           });
-          response.writeHead(answered).end();
+          response.writeHead(answered, { connection: 'close' }).end();
         });
       }),
     );
@@ -58,7 +58,10 @@ class Receiver {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
   }
 }
 
