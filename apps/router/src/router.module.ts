@@ -3,6 +3,7 @@ import { AuthModule } from '@streamscribe/auth';
 import { DeepgramListenController, DeepgramListenGateway } from '@streamscribe/deepgram-compat';
 import { OpenAiTranscriptionsController } from '@streamscribe/openai-compat';
 import { ROUTER_REDIS, RouterCoreModule } from '@streamscribe/router-core';
+import { WebhookService, WebhooksController } from '@streamscribe/webhooks';
 import { AdminKeysController } from './admin-keys.controller';
 import { AuthTokensController } from './auth-tokens.controller';
 import { DeadLettersController } from './dead-letters.controller';
@@ -29,8 +30,9 @@ const routerCore = RouterCoreModule.forRoot();
     TenantsController,
     DeepgramListenController,
     OpenAiTranscriptionsController,
+    WebhooksController,
   ],
   // Deepgram's live API (WebSocket /v1/listen) next to our live results feed (/v1/live).
-  providers: [LiveResultsGateway, DeepgramListenGateway],
+  providers: [LiveResultsGateway, DeepgramListenGateway, WebhookService],
 })
 export class RouterModule {}

@@ -39,6 +39,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AUDIO_BODY, AUDIO_MEDIA_TYPES, ERROR_RESPONSES } from './openapi/openapi-shapes';
+import { WebhookService } from '@streamscribe/webhooks';
 
 @ApiTags('sessions')
 @Controller('v1/sessions')
@@ -48,6 +49,7 @@ export class SessionsController {
     private readonly intake: AudioIntake,
     private readonly feed: SessionEventFeed,
     private readonly liveConnections: LiveConnectionLimiter,
+    private readonly webhooks: WebhookService,
   ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
@@ -137,11 +139,14 @@ export class SessionsController {
   @RequireScopes('transcribe')
   @Post(':sessionId/end')
   @HttpCode(200)
-  end(
+  async end(
     @RequestTenant() tenant: string,
     @Param('sessionId') sessionId: string,
   ): Promise<{ sessionId: string; chunks: number }> {
-    return this.router.endSession(tenant, sessionId);
+    const ended = await this.router.endSession(tenant, sessionId);
+    // The tenant's webhooks hear of it once its transcript is complete.
+    await this.webhooks.watch(tenant, sessionId);
+    return ended;
   }
 
   /**

@@ -20,6 +20,7 @@ import {
 import { RequireScopes } from '@streamscribe/auth';
 import { ApiBody, ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AUDIO_BODY, AUDIO_MEDIA_TYPES, ERROR_RESPONSES } from './openapi/openapi-shapes';
+import { WebhookService } from '@streamscribe/webhooks';
 
 @ApiTags('transcriptions')
 @Controller('v1/transcriptions')
@@ -31,6 +32,7 @@ export class TranscriptionsController {
     @Inject(ROUTER_ENVIRONMENT) private readonly env: RouterEnvironment,
     @Inject(ROUTER_REDIS) redis: Redis,
     keys: KeyScheme,
+    private readonly webhooks: WebhookService,
   ) {
     this.idempotency = new IdempotencyStore(redis, keys, 'transcriptions');
   }
@@ -161,6 +163,8 @@ export class TranscriptionsController {
       if (!original.complete) response.setHeader('Connection', 'close');
       throw error;
     }
+    // The tenant's webhooks hear of it once its transcript is complete.
+    await this.webhooks.watch(tenant, accepted.sessionId);
     const transcriptUrl = `/v1/sessions/${accepted.sessionId}/transcript`;
     response.setHeader('Location', transcriptUrl);
     if (!query.wait) return { ...accepted, transcriptUrl };

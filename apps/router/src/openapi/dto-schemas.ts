@@ -18,6 +18,7 @@ import {
   TemporaryTokenRequest,
 } from '@streamscribe/auth';
 import { TenantSettingsUpdate } from '@streamscribe/quotas';
+import { CreateWebhookBody, DeliveriesQuery } from '@streamscribe/webhooks';
 
 /**
  * The request DTOs the router validates, parents before the classes that extend them. Their
@@ -38,6 +39,8 @@ const DTOS: ReadonlyArray<new () => object> = [
   RotateApiKeyRequest,
   TemporaryTokenRequest,
   TenantSettingsUpdate,
+  CreateWebhookBody,
+  DeliveriesQuery,
 ];
 
 /** What a field means (the DTOs' doc comments are not there at run time). */
@@ -108,6 +111,9 @@ const DESCRIPTIONS: Record<string, string> = {
     'Spend per month in micro-USD (0 = unlimited); null: back to the default.',
   'TenantSettingsUpdate.allowConsensus': 'May the tenant ask for consensus; null: back to the default.',
   'TenantSettingsUpdate.allowHedging': 'May the tenant ask for hedging; null: back to the default.',
+  'CreateWebhookBody.url': 'Where completions are POSTed; must match WEBHOOK_ALLOWED_DESTINATIONS.',
+  'CreateWebhookBody.description': 'A label for people.',
+  'DeliveriesQuery.limit': 'How many of the latest deliveries (default 50).',
   'TenantSettingsUpdate.retentionSeconds':
     "How long the tenant's sessions are kept; null: back to the default.",
 };

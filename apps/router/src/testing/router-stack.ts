@@ -61,7 +61,7 @@ export interface RouterStack {
   router: TestRouter;
   base: string;
   managementUrl: string;
-  /** Stops everything, router first, then the worker, the fake and Redis. */
+  /** Stops everything, router first (`router`, as it is then), then the worker, the fake and Redis. */
   close(): Promise<void>;
 }
 
@@ -84,7 +84,7 @@ export async function startRouterStack(
     { REDIS_URL: harness.url, LOAD_CACHE_MS: '0', ...options.router },
     { beforeListen: options.beforeListen },
   );
-  return {
+  const stack: RouterStack = {
     harness,
     redis,
     deepgram,
@@ -93,11 +93,13 @@ export async function startRouterStack(
     base: router.base,
     managementUrl: router.managementUrl,
     close: async () => {
-      await router.close();
+      // The router now: a spec that restarted it put the new one in `stack.router`.
+      await stack.router.close();
       await worker.stop();
       await deepgram.close();
       redis.disconnect();
       await harness.close();
     },
   };
+  return stack;
 }

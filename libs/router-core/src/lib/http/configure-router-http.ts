@@ -37,6 +37,7 @@ export function configureRouterHttp(app: INestApplication): void {
   // Operator endpoints take small JSON bodies.
   app.use('/v1/dead-letters', jsonBody('256kb'));
   app.use('/v1/admin/tenants', jsonBody('16kb'));
+  app.use('/v1/webhooks', jsonBody('16kb'));
   // Live results over WebSocket share the HTTP server's port (see LiveResultsGateway); the app sets
   // the adapter that authenticates upgrades (configureAuthHttp in libs/auth).
   app.useGlobalFilters(new CountingExceptionFilter(app.get(HttpAdapterHost).httpAdapter));

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'webhooks',
+  preset: '../../jest.preset.js',
+  rootDir: '.',
+};
