@@ -14,7 +14,7 @@ export interface WebhookSettings {
   pollMs: number;
 }
 
-function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+function integerEnv(name: string, env: NodeJS.ProcessEnv, fallback: number, min: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -25,11 +25,11 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
 export function webhookSettingsFrom(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
   return {
     allowedDestinations: env['WEBHOOK_ALLOWED_DESTINATIONS'] ?? '',
-    maxAttempts: integer(env, 'WEBHOOK_MAX_ATTEMPTS', 8, 1),
-    backoffMs: integer(env, 'WEBHOOK_BACKOFF_MS', 1000, 1),
-    maxBackoffMs: integer(env, 'WEBHOOK_MAX_BACKOFF_MS', 3_600_000, 1),
-    timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100),
-    pollMs: integer(env, 'WEBHOOK_POLL_MS', 500, 10),
+    maxAttempts: integerEnv('WEBHOOK_MAX_ATTEMPTS', env, 8, 1),
+    backoffMs: integerEnv('WEBHOOK_BACKOFF_MS', env, 1000, 1),
+    maxBackoffMs: integerEnv('WEBHOOK_MAX_BACKOFF_MS', env, 3_600_000, 1),
+    timeoutMs: integerEnv('WEBHOOK_TIMEOUT_MS', env, 10_000, 100),
+    pollMs: integerEnv('WEBHOOK_POLL_MS', env, 500, 10),
   };
 }
 
