@@ -3,9 +3,8 @@ import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
 import { KeyScheme, TranscriptionQuery } from '@streamscribe/contracts';
 import {
-  bodyDigest,
   clientGone,
-  digestingRequest,
+  replayHeaders,
   IdempotencyStore,
   refusal,
   RequestTenant,
@@ -76,57 +75,31 @@ export class TranscriptionsController {
   ) {
     if (idempotencyKey === undefined)
       return this.transcribeOnce(tenant, query, contentType, request, response);
-    const problem = IdempotencyStore.problem(idempotencyKey);
-    if (problem) throw refusal(400, 'invalid_idempotency_key', problem);
     const queryString = (request.originalUrl ?? request.url).split('?')[1] ?? '';
     const fingerprint = sha256(JSON.stringify([queryString, contentType ?? '']));
-    const claim = await this.idempotency.claim(tenant, idempotencyKey, fingerprint);
-    const reused = () =>
-      refusal(
-        422,
-        'idempotency_key_reused',
-        'this Idempotency-Key was used with a different request in the last 24 h: use a new key',
-      );
-    if (claim.kind === 'mismatch') throw reused();
-    if (claim.kind === 'in_progress')
-      throw refusal(
-        409,
-        'conflict',
-        'a request with this Idempotency-Key is still being answered: retry later',
-      );
-    if (claim.kind === 'replay') {
-      // The body is read only to compare it with the first one's: nothing is transcribed again.
-      if ((await bodyDigest(request, this.env.MAX_FILE_BYTES)) !== claim.bodySha256) throw reused();
-      for (const [name, value] of Object.entries(claim.answer.headers ?? {})) response.setHeader(name, value);
-      response.setHeader('Idempotent-Replayed', 'true');
-      response.status(claim.answer.status);
-      return JSON.parse(claim.answer.body) as unknown;
+    const begun = await this.idempotency.beginUpload(
+      tenant,
+      idempotencyKey,
+      fingerprint,
+      request,
+      this.env.MAX_FILE_BYTES,
+    );
+    if (begun.kind === 'refused') throw refusal(begun.status, begun.code, begun.message);
+    if (begun.kind === 'replay') {
+      replayHeaders(response, begun.answer);
+      return JSON.parse(begun.answer.body) as unknown;
     }
-    const digesting = digestingRequest(request);
     try {
-      const answer = await this.transcribeOnce(
-        tenant,
-        query,
-        contentType,
-        digesting.request,
-        response,
-        request,
-      );
-      await this.idempotency.complete(
-        tenant,
-        idempotencyKey,
-        fingerprint,
-        {
-          status: response.statusCode,
-          contentType: 'application/json',
-          body: JSON.stringify(answer),
-          headers: { Location: String(response.getHeader('Location') ?? '') },
-        },
-        digesting.digest(),
-      );
+      const answer = await this.transcribeOnce(tenant, query, contentType, begun.request, response, request);
+      await begun.complete({
+        status: response.statusCode,
+        contentType: 'application/json',
+        body: JSON.stringify(answer),
+        headers: { Location: String(response.getHeader('Location') ?? '') },
+      });
       return answer;
     } catch (error) {
-      await this.idempotency.release(tenant, idempotencyKey).catch(() => undefined);
+      await begun.release().catch(() => undefined);
       throw error;
     }
   }

@@ -30,8 +30,11 @@ export type { ConsensusReport } from './lib/consensus/consensus-report';
 export {
   IDEMPOTENCY_TTL_SECONDS,
   IdempotencyStore,
-  bodyDigest,
-  digestingRequest,
+  replayHeaders,
   sha256,
 } from './lib/idempotency/idempotency-store';
-export type { IdempotencyClaim, IdempotentAnswer } from './lib/idempotency/idempotency-store';
+export type {
+  IdempotencyClaim,
+  IdempotentAnswer,
+  IdempotentUpload,
+} from './lib/idempotency/idempotency-store';

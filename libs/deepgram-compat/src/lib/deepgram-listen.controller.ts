@@ -7,11 +7,11 @@ import { RequireScopes } from '@streamscribe/auth';
 import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
   IdempotencyStore,
+  IdempotentAnswer,
   ROUTER_ENVIRONMENT,
   ROUTER_REDIS,
   RouterEnvironment,
-  bodyDigest,
-  digestingRequest,
+  replayHeaders,
   sha256,
   StreamingUploads,
   TranscriptionRouterService,
@@ -98,9 +98,9 @@ export class DeepgramListenController {
     const requestId = randomUUID();
     const tenant = tenantOfRequest(request as never);
     const idempotencyKey = request.headers['idempotency-key'];
-    let claimed: { key: string; fingerprint: string; digest(): string } | undefined;
+    let claimed: { complete(answer: IdempotentAnswer): Promise<void>; release(): Promise<void> } | undefined;
     const fail = (status: number, message: string) => {
-      if (claimed) this.idempotency.release(tenant, claimed.key).catch(() => undefined);
+      if (claimed) claimed.release().catch(() => undefined);
       claimed = undefined;
       if (!request.complete) response.setHeader('Connection', 'close');
       response.setHeader('dg-request-id', requestId);
@@ -146,27 +146,22 @@ export class DeepgramListenController {
       let body = request;
       if (typeof idempotencyKey === 'string') {
         // The same key, query, type and body within 24 h: the first answer, nothing transcribed again.
-        const problem = IdempotencyStore.problem(idempotencyKey);
-        if (problem) return fail(400, problem);
         const fingerprint = sha256(JSON.stringify([params.toString(), contentType ?? '']));
-        const claim = await this.idempotency.claim(tenant, idempotencyKey, fingerprint);
-        const reused =
-          'this Idempotency-Key was used with a different request in the last 24 h: use a new key';
-        if (claim.kind === 'mismatch') return fail(422, reused);
-        if (claim.kind === 'in_progress')
-          return fail(409, 'a request with this Idempotency-Key is still being answered: retry later');
-        if (claim.kind === 'replay') {
-          if ((await bodyDigest(request, this.env.MAX_FILE_BYTES)) !== claim.bodySha256)
-            return fail(422, reused);
-          for (const [name, value] of Object.entries(claim.answer.headers ?? {}))
-            response.setHeader(name, value);
-          response.setHeader('Idempotent-Replayed', 'true');
-          response.status(claim.answer.status).type(claim.answer.contentType).send(claim.answer.body);
+        const begun = await this.idempotency.beginUpload(
+          tenant,
+          idempotencyKey,
+          fingerprint,
+          request,
+          this.env.MAX_FILE_BYTES,
+        );
+        if (begun.kind === 'refused') return fail(begun.status, begun.message);
+        if (begun.kind === 'replay') {
+          replayHeaders(response, begun.answer);
+          response.type(begun.answer.contentType).send(begun.answer.body);
           return;
         }
-        const digesting = digestingRequest(request);
-        body = digesting.request;
-        claimed = { key: idempotencyKey, fingerprint, digest: digesting.digest };
+        body = begun.request;
+        claimed = begun;
       }
       response.once('close', this.slots.acquire(tenant));
       const upload = await this.uploads.open(body, bodyType, this.env.CHUNK_SECONDS, clientGone(response));
@@ -194,20 +189,14 @@ export class DeepgramListenController {
         }),
       );
       if (claimed) {
-        const { key, fingerprint, digest } = claimed;
+        const done = claimed;
         claimed = undefined;
-        await this.idempotency.complete(
-          tenant,
-          key,
-          fingerprint,
-          {
-            status: 200,
-            contentType: 'application/json',
-            body: answer,
-            headers: { 'dg-request-id': requestId },
-          },
-          digest(),
-        );
+        await done.complete({
+          status: 200,
+          contentType: 'application/json',
+          body: answer,
+          headers: { 'dg-request-id': requestId },
+        });
       }
       response.setHeader('dg-request-id', requestId);
       response.status(200).type('application/json').send(answer);
@@ -218,7 +207,7 @@ export class DeepgramListenController {
           typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
         return fail(error.getStatus(), Array.isArray(message) ? message.join('; ') : String(message));
       }
-      if (claimed) this.idempotency.release(tenant, claimed.key).catch(() => undefined);
+      if (claimed) claimed.release().catch(() => undefined);
       throw error;
     }
   }

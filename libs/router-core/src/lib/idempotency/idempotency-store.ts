@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import type Redis from 'ioredis';
 import { Readable } from 'node:stream';
 import type { KeyScheme } from '@streamscribe/contracts';
@@ -24,6 +24,21 @@ export type IdempotencyClaim =
   | { kind: 'replay'; answer: IdempotentAnswer; bodySha256?: string }
   | { kind: 'mismatch' }
   | { kind: 'in_progress' };
+
+/**
+ * What an upload with an `Idempotency-Key` should do (`IdempotencyStore.beginUpload`): be refused
+ * (a bad key, a key used for another request, one still being answered), replay the first answer,
+ * or run with `request` (its body digested on the way) and then `complete` or `release` the key.
+ */
+export type IdempotentUpload =
+  | { kind: 'refused'; status: 400 | 409 | 422; code: string; message: string }
+  | { kind: 'replay'; answer: IdempotentAnswer }
+  | {
+      kind: 'run';
+      request: Request;
+      complete(answer: IdempotentAnswer): Promise<void>;
+      release(): Promise<void>;
+    };
 
 interface Record_ {
   fingerprint: string;
@@ -75,6 +90,47 @@ export class IdempotencyStore {
       : { kind: 'in_progress' };
   }
 
+  /**
+   * The whole claim of an upload: the key checked, claimed or found; a replay's body read (within
+   * `maxBytes`) only to compare its digest with the first one's, so nothing is transcribed again.
+   */
+  async beginUpload(
+    tenant: string,
+    header: string,
+    fingerprint: string,
+    request: Request,
+    maxBytes: number,
+  ): Promise<IdempotentUpload> {
+    const problem = IdempotencyStore.problem(header);
+    if (problem) return { kind: 'refused', status: 400, code: 'invalid_idempotency_key', message: problem };
+    const reused: IdempotentUpload = {
+      kind: 'refused',
+      status: 422,
+      code: 'idempotency_key_reused',
+      message: 'this Idempotency-Key was used with a different request in the last 24 h: use a new key',
+    };
+    const claim = await this.claim(tenant, header, fingerprint);
+    if (claim.kind === 'mismatch') return reused;
+    if (claim.kind === 'in_progress')
+      return {
+        kind: 'refused',
+        status: 409,
+        code: 'conflict',
+        message: 'a request with this Idempotency-Key is still being answered: retry later',
+      };
+    if (claim.kind === 'replay')
+      return (await bodyDigest(request, maxBytes)) === claim.bodySha256
+        ? { kind: 'replay', answer: claim.answer }
+        : reused;
+    const digesting = digestingRequest(request);
+    return {
+      kind: 'run',
+      request: digesting.request,
+      complete: (answer) => this.complete(tenant, header, fingerprint, answer, digesting.digest()),
+      release: () => this.release(tenant, header),
+    };
+  }
+
   /** Keeps the answer (a success) under the key for 24 h. */
   async complete(
     tenant: string,
@@ -97,6 +153,13 @@ export class IdempotencyStore {
   }
 }
 
+/** Puts a replayed answer's status and headers on the response, marked `Idempotent-Replayed`. */
+export function replayHeaders(response: Response, answer: IdempotentAnswer): void {
+  for (const [name, value] of Object.entries(answer.headers ?? {})) response.setHeader(name, value);
+  response.setHeader('Idempotent-Replayed', 'true');
+  response.status(answer.status);
+}
+
 export function sha256(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
 }
@@ -105,7 +168,7 @@ export function sha256(value: string | Buffer): string {
  * The request as StreamingUploads reads it, digesting its body on the way (a compressed body, read
  * whole by the body parser, is digested at once). `digest()` is the body's SHA-256 once read.
  */
-export function digestingRequest(request: Request): { request: Request; digest(): string } {
+function digestingRequest(request: Request): { request: Request; digest(): string } {
   const hash = createHash('sha256');
   if (Buffer.isBuffer(request.body)) {
     hash.update(request.body);
@@ -127,7 +190,7 @@ export function digestingRequest(request: Request): { request: Request; digest()
 }
 
 /** A replayed request's body read (within the cap) only to digest it: nothing is transcribed. */
-export async function bodyDigest(request: Request, maxBytes: number): Promise<string> {
+async function bodyDigest(request: Request, maxBytes: number): Promise<string> {
   if (Buffer.isBuffer(request.body)) return sha256(request.body);
   const hash = createHash('sha256');
   const body = new UploadBody(request, maxBytes, 'MAX_FILE_BYTES');
