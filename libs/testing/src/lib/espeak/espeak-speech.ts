@@ -65,3 +65,18 @@ export function placeSpeech(parts: PlacedSpeech[], sampleRate: number, totalMs: 
   }
   return out;
 }
+
+/** 16-bit mono PCM from one rate to another, by linear interpolation (test speech only). */
+export function resampleLinear16(pcm: Buffer, from: number, to: number): Buffer {
+  const inSamples = pcm.length / 2;
+  const outSamples = Math.floor((inSamples * to) / from);
+  const out = Buffer.alloc(outSamples * 2);
+  for (let i = 0; i < outSamples; i++) {
+    const x = (i * from) / to;
+    const a = Math.floor(x);
+    const b = Math.min(a + 1, inSamples - 1);
+    const t = x - a;
+    out.writeInt16LE(Math.round(pcm.readInt16LE(a * 2) * (1 - t) + pcm.readInt16LE(b * 2) * t), i * 2);
+  }
+  return out;
+}

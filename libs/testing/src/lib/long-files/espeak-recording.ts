@@ -1,4 +1,4 @@
-import { espeakSpeech } from '../espeak/espeak-speech';
+import { espeakSpeech, resampleLinear16 } from '../espeak/espeak-speech';
 import { ScriptedWord, stampSpokenWords } from '../live/spoken-words';
 import { seededRandom } from '../fake-server/seeded-random';
 
@@ -44,24 +44,10 @@ function spokenWord(word: string): Buffer {
   let pcm = spoken.get(word);
   if (!pcm) {
     const speech = espeakSpeech(word);
-    pcm = resample16(speech.pcm, speech.sampleRate, RECORDING_SAMPLE_RATE);
+    pcm = resampleLinear16(speech.pcm, speech.sampleRate, RECORDING_SAMPLE_RATE);
     spoken.set(word, pcm);
   }
   return pcm;
-}
-
-function resample16(pcm: Buffer, from: number, to: number): Buffer {
-  const inSamples = pcm.length / 2;
-  const outSamples = Math.floor((inSamples * to) / from);
-  const out = Buffer.alloc(outSamples * 2);
-  for (let i = 0; i < outSamples; i++) {
-    const x = (i * from) / to;
-    const a = Math.floor(x);
-    const b = Math.min(a + 1, inSamples - 1);
-    const t = x - a;
-    out.writeInt16LE(Math.round(pcm.readInt16LE(a * 2) * (1 - t) + pcm.readInt16LE(b * 2) * t), i * 2);
-  }
-  return out;
 }
 
 /**
