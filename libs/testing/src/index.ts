@@ -89,5 +89,5 @@ export { liveConversation } from './lib/live/live-conversation';
 export type { ConversationOptions } from './lib/live/live-conversation';
 export { failoverGap, judgeLiveFinals, percentiles } from './lib/live/live-verdict';
 export type { FailoverGap, LiveFinalsVerdict, Percentiles } from './lib/live/live-verdict';
-export { describeSelfHostedLiveWorker } from './lib/live/self-hosted-live-worker';
+export { describeSelfHostedLiveWorker, twoUtterances } from './lib/live/self-hosted-live-worker';
 export type { SelfHostedLiveWorker } from './lib/live/self-hosted-live-worker';

@@ -1,8 +1,7 @@
 import type { LiveSessionOptions } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
 import { type LiveTranscriberEvent, SegmentingLiveTranscriber } from '@streamscribe/providers';
-import { TINY_WHISPER_TEXT, espeakSpeech, placeSpeech, tinyModelDir } from '@streamscribe/testing';
-import { linear16ToFloat32, resampleLinear } from '@streamscribe/vad';
+import { TINY_WHISPER_TEXT, tinyModelDir, twoUtterances } from '@streamscribe/testing';
 import { OnnxSessionFactory } from '../runtime/onnx-session.factory';
 import { WhisperEngine } from './whisper-engine';
 import { WhisperProvider } from './whisper.provider';
@@ -15,26 +14,6 @@ const OPTIONS: LiveSessionOptions = {
   keyterms: [],
   hints: { realTimeRequired: true, accuracyCritical: false, costSensitive: false },
 };
-
-/** Two espeak-ng utterances at 16 kHz linear16, at 1 s and 5 s of 8 s. */
-function talk(): { pcm: Buffer; utterances: { startMs: number; endMs: number }[] } {
-  const placed = [
-    { text: 'live captions from a batch model', atMs: 1000 },
-    { text: 'one utterance at a time', atMs: 5000 },
-  ].map(({ text, atMs }) => {
-    const speech = espeakSpeech(text);
-    const samples = resampleLinear(linear16ToFloat32(speech.pcm), speech.sampleRate, 16000);
-    const pcm = Buffer.alloc(samples.length * 2);
-    samples.forEach((v, i) =>
-      pcm.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(v * 32768))), i * 2),
-    );
-    return { pcm, atMs, endMs: atMs + speech.durationMs };
-  });
-  return {
-    pcm: placeSpeech(placed, 16000, 8000),
-    utterances: placed.map((p) => ({ startMs: p.atMs, endMs: p.endMs })),
-  };
-}
 
 describe('SegmentingLiveTranscriber over the tiny Whisper export (real VAD, real model)', () => {
   let provider: WhisperProvider;
@@ -63,7 +42,7 @@ describe('SegmentingLiveTranscriber over the tiny Whisper export (real VAD, real
       onEvent: (e) => events.push(e),
       onFailure: (e) => failures.push(e),
     });
-    const { pcm, utterances } = talk();
+    const { pcm, utterances } = twoUtterances();
     for (let at = 0; at < pcm.length; at += 3200) connection.send(pcm.subarray(at, at + 3200));
     await connection.close();
     await live.close();

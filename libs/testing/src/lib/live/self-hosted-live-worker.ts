@@ -21,7 +21,7 @@ export interface SelfHostedLiveWorker {
  * `closed`. On a 2-core machine: generous timeouts, never wall-clock assertions.
  */
 /** Two espeak-ng utterances in 16 kHz linear16, at 1 s and 5 s of 8 s. */
-function conversation(): { pcm: Buffer; utterances: { startMs: number; endMs: number }[] } {
+export function twoUtterances(): { pcm: Buffer; utterances: { startMs: number; endMs: number }[] } {
   const placed = [
     { text: 'live captions from a batch model', atMs: 1000 },
     { text: 'one utterance at a time', atMs: 5000 },
@@ -78,7 +78,7 @@ export function describeSelfHostedLiveWorker(spec: SelfHostedLiveWorker): void {
         keyterms: [],
         hints: { realTimeRequired: true, accuracyCritical: false, costSensitive: false },
       };
-      const { pcm, utterances } = conversation();
+      const { pcm, utterances } = twoUtterances();
       await redis.hset(keys.liveStateKey(ref), {
         options: JSON.stringify(options),
         epoch: 1,
