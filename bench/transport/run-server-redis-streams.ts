@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import { createLogger } from '@streamscribe/observability';
-import { waitUntilReady } from '@streamscribe/redis';
+import { waitUntilReady, SINGLE_REDIS } from '@streamscribe/redis';
 import { ServerRedisStreams, StreamEntry, StreamProducer } from '@streamscribe/streams';
 import { SENT_AT_FIELD } from './audio-payloads';
 import {
@@ -46,6 +46,7 @@ export async function runServerRedisStreams(run: BenchRun, timeoutMs: number): P
   const server = new ServerRedisStreams({
     url: run.url,
     tls: undefined,
+    topology: SINGLE_REDIS,
     groupFor: () => BENCH_GROUP,
     consumer: 'bench-server-redis-streams',
     concurrency: run.concurrency,

@@ -35,6 +35,7 @@ export type { ResultStatus, TranscriptionResultEntry, WordTiming } from './lib/r
 export { encodeFailureEntry } from './lib/failure-entry';
 export { sessionIdProblem } from './lib/dto/session-id';
 export { keySchemeFrom } from './lib/keys/key-scheme-settings';
+export type { KeySchemeSettings } from './lib/keys/key-scheme-settings';
 export { providerOfStream } from './lib/keys/provider-of-stream';
 export {
   CHUNK_CUT_MODES,

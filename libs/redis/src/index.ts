@@ -1,6 +1,7 @@
 export {
   closeRedis,
   createRedisConnection,
+  isClusterClient,
   reconnectDelayMs,
   redisReadinessCheck,
   waitUntilReady,
@@ -17,3 +18,5 @@ export { redisTlsFrom } from './lib/redis-tls';
 export type { RedisTlsOptions, RedisTlsSettings } from './lib/redis-tls';
 export { aclSetUserArgs, aclSetUserLine, redisAclUser, redisAclUsers } from './lib/acl-users';
 export type { RedisAclSelector, RedisAclUser } from './lib/acl-users';
+export { SINGLE_REDIS, redisTopologyFrom } from './lib/redis-topology';
+export type { RedisNodeAddress, RedisTopology, RedisTopologySettings } from './lib/redis-topology';

@@ -10,7 +10,7 @@
 import { validateEnvironment } from '@streamscribe/config';
 import { PROVIDERS, ProviderName, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { DeadLetterStore } from '@streamscribe/fleet';
-import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
+import { createRedisConnection, redisTlsFrom, redisTopologyFrom, waitUntilReady } from '@streamscribe/redis';
 import { createLogger } from '@streamscribe/observability';
 import { RouterEnvironment } from '@streamscribe/router-core';
 import { CommandLine, parseCommandLine, printJson, runCli, wholeNumberFlag } from './cli-support';
@@ -37,6 +37,7 @@ async function main(): Promise<number> {
     logger: createLogger('redis'),
     failFastWhenDisconnected: true,
     tls: redisTlsFrom(env),
+    topology: redisTopologyFrom(env),
   });
   try {
     await waitUntilReady(redis, 5000);

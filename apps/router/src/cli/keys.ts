@@ -13,7 +13,7 @@ import { ApiKeyStore, AuditLog, AuthEnvironment, viewOf } from '@streamscribe/au
 import { CommonEnvironment, validateEnvironment } from '@streamscribe/config';
 import { RequestAuth, SCOPES, Scope } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
-import { createRedisConnection, redisTlsFrom, waitUntilReady } from '@streamscribe/redis';
+import { createRedisConnection, redisTlsFrom, redisTopologyFrom, waitUntilReady } from '@streamscribe/redis';
 import { CommandLine, parseCommandLine, printJson, runCli, wholeNumberFlag } from './cli-support';
 
 const USAGE =
@@ -55,6 +55,7 @@ async function main(): Promise<number> {
     logger: createLogger('redis'),
     failFastWhenDisconnected: true,
     tls: redisTlsFrom(common),
+    topology: redisTopologyFrom(common),
   });
   // The CLI's own cache is off: every command reads Redis.
   const store = new ApiKeyStore(redis, 0);

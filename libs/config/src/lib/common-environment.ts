@@ -28,6 +28,37 @@ export class CommonEnvironment {
 
   /** Name the server's certificate must carry, when REDIS_URL's host is not it (an IP, a tunnel). */
   REDIS_TLS_SERVERNAME = '';
+
+  // Where the Redis nodes are (docs/operations.md, high availability and sharding). Unset: the one
+  // server REDIS_URL names. REDIS_URL still carries the user, password and scheme of the data nodes.
+
+  /** Comma list of `host:port` of the Redis Sentinels; set = the primary is found through them. */
+  @Matches(/^(\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*)?$/, {
+    message: 'REDIS_SENTINELS must be a comma list of host:port',
+  })
+  REDIS_SENTINELS = '';
+
+  /** The master name the sentinels monitor. */
+  REDIS_SENTINEL_MASTER = 'streamscribe';
+
+  /** User and password on the sentinels themselves, when they require them. */
+  REDIS_SENTINEL_USERNAME = '';
+  REDIS_SENTINEL_PASSWORD = '';
+
+  /** Comma list of `host:port` of Redis Cluster nodes (seeds); set = Redis Cluster mode. */
+  @Matches(/^(\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*)?$/, {
+    message: 'REDIS_CLUSTER_NODES must be a comma list of host:port',
+  })
+  REDIS_CLUSTER_NODES = '';
+
+  /**
+   * Partitions per provider stream (and per results feed, cost and dead-letter key): sessions are
+   * spread over them and pinned to one; workers read every one. Every app must agree.
+   */
+  @IsInt({ message: 'REDIS_PARTITIONS must be an integer' })
+  @Min(1)
+  @Max(1024)
+  REDIS_PARTITIONS = 1;
   /**
    * Address the management server (/metrics, /health) binds: loopback unless an operator opens it.
    * The container images set 0.0.0.0, where the kubelet and Prometheus reach it through the pod IP.

@@ -9,7 +9,7 @@ import { KeyScheme, tenantOfRequest } from '@streamscribe/contracts';
 import { LiveRouterStore } from '@streamscribe/live';
 import { createLogger } from '@streamscribe/observability';
 import { LiveConnectionLimiter } from '@streamscribe/quotas';
-import { createRedisConnection, redisTlsFrom } from '@streamscribe/redis';
+import { createRedisConnection, redisTlsFrom, redisTopologyFrom } from '@streamscribe/redis';
 import {
   AuthenticatedRequest,
   ProviderChooser,
@@ -90,6 +90,7 @@ export class DeepgramListenGateway implements OnGatewayConnection, OnApplication
             name: 'router:live-events',
             logger: this.log,
             tls: redisTlsFrom(this.env),
+            topology: redisTopologyFrom(this.env),
           }),
         settings: {
           idleTimeoutMs: this.env.LIVE_IDLE_TIMEOUT_MS,

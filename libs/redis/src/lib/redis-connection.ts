@@ -1,6 +1,7 @@
-import Redis, { RedisOptions } from 'ioredis';
+import Redis, { Cluster, ClusterOptions, RedisOptions } from 'ioredis';
 import { Logger, ReadinessCheck, maskRedisUrl } from '@streamscribe/observability';
 import type { RedisTlsOptions } from './redis-tls';
+import type { RedisTopology } from './redis-topology';
 
 export interface RedisConnectionOptions {
   /** Shown in CLIENT LIST, so `redis-cli client list` tells who holds which connection. */
@@ -20,6 +21,11 @@ export interface RedisConnectionOptions {
    * connection of an app can be opened without the REDIS_TLS_* settings the others use.
    */
   tls: RedisTlsOptions | undefined;
+  /**
+   * Where the nodes are: `redisTopologyFrom(settings)` (one server, Sentinel or Cluster). Required
+   * for the same reason as `tls`.
+   */
+  topology: RedisTopology;
 }
 
 /** Reconnect delay: doubles from 50 ms up to 2 s, with jitter so a fleet does not reconnect in step. */
@@ -28,6 +34,12 @@ export function reconnectDelayMs(attempt: number): number {
   return Math.round(base / 2 + Math.random() * (base / 2));
 }
 
+/**
+ * A connection to the deployment the topology names. With Redis Cluster the client is ioredis'
+ * `Cluster`, typed as `Redis`: it takes the same commands and routes each by its first key's slot
+ * (every script and pipeline keeps its keys in one `{k}` slot; see KeyScheme). `isClusterClient`
+ * tells the few places that must act per node (INFO, SCAN, CLIENT UNBLOCK).
+ */
 export function createRedisConnection(url: string, options: RedisConnectionOptions): Redis {
   const redisOptions: RedisOptions = {
     connectionName: options.name,
@@ -40,9 +52,12 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
     // No CLIENT SETINFO on connect: one round trip less, and one command less for the ACL users
     // (docs/security.md, securing Redis) to allow; CLIENT SETNAME above already says who holds a connection.
     disableClientInfo: true,
+    // A primary demoted by a failover answers writes with READONLY until the client moves on:
+    // reconnect (to whatever the sentinels or the cluster name primary now) and resend the command.
+    reconnectOnError: (error) => (/^READONLY/.test(error.message) ? 2 : false),
     ...(options.tls ? { tls: options.tls } : {}),
   };
-  const client = new Redis(url, redisOptions);
+  const client = openClient(url, redisOptions, options);
   let down = false;
   client.on('error', (error: Error) => {
     if (!down)
@@ -61,6 +76,46 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
     down = false;
   });
   return client;
+}
+
+function openClient(url: string, redisOptions: RedisOptions, options: RedisConnectionOptions): Redis {
+  const { topology } = options;
+  if (topology.kind === 'single') return new Redis(url, redisOptions);
+  if (topology.kind === 'sentinel')
+    return new Redis(url, {
+      ...redisOptions,
+      sentinels: topology.sentinels,
+      name: topology.masterName,
+      role: 'master',
+      sentinelUsername: topology.sentinelUsername,
+      sentinelPassword: topology.sentinelPassword,
+      // The sentinels' +switch-master moves the client at once instead of on its next error.
+      failoverDetector: true,
+      sentinelRetryStrategy: reconnectDelayMs,
+      ...(options.tls ? { enableTLSForSentinelMode: true, sentinelTLS: options.tls } : {}),
+    });
+  const { username, password } = new URL(url);
+  const clusterOptions: ClusterOptions = {
+    redisOptions: {
+      ...redisOptions,
+      username: username ? decodeURIComponent(username) : undefined,
+      password: password ? decodeURIComponent(password) : undefined,
+    },
+    clusterRetryStrategy: reconnectDelayMs,
+    enableOfflineQueue: redisOptions.enableOfflineQueue,
+    enableAutoPipelining: redisOptions.enableAutoPipelining,
+    scaleReads: 'master',
+    // A slot moved by a failover: follow MOVED/ASK and retry rather than fail the command.
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 200,
+    slotsRefreshTimeout: 2000,
+  };
+  return new Cluster(topology.nodes, clusterOptions) as unknown as Redis;
+}
+
+/** Whether the client is a Redis Cluster client (commands that address one node behave per node). */
+export function isClusterClient(client: Redis): boolean {
+  return (client as unknown as { isCluster?: boolean }).isCluster === true;
 }
 
 /** Resolves once the connection is ready (or rejects after timeoutMs). */

@@ -18,6 +18,7 @@ import {
   createRedisConnection,
   redisReadinessCheck,
   redisTlsFrom,
+  redisTopologyFrom,
   waitUntilReady,
   warnIfRedisMayEvict,
 } from '@streamscribe/redis';
@@ -93,6 +94,7 @@ export class RouterCoreModule {
               failFastWhenDisconnected: true,
               commandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
               tls: redisTlsFrom(env),
+              topology: redisTopologyFrom(env),
             }),
         },
         // The Redis key scheme: one per app, from settings.
@@ -112,6 +114,7 @@ export class RouterCoreModule {
                 name: 'router:results-watcher',
                 logger: createLogger('redis'),
                 tls: redisTlsFrom(env),
+                topology: redisTopologyFrom(env),
               }),
               createLogger('result-watcher'),
               keys,

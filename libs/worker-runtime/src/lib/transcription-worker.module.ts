@@ -34,6 +34,7 @@ import {
   createRedisConnection,
   redisReadinessCheck,
   redisTlsFrom,
+  redisTopologyFrom,
   warnIfRedisMayEvict,
 } from '@streamscribe/redis';
 import { ServerRedisStreams } from '@streamscribe/streams';
@@ -165,6 +166,7 @@ export class TranscriptionWorkerModule {
                     name,
                     logger: createLogger('redis'),
                     tls: redisTlsFrom(env),
+                    topology: redisTopologyFrom(env),
                   }),
                 keys,
                 transcriber: live,
@@ -191,6 +193,7 @@ export class TranscriptionWorkerModule {
               name: `${consumerName(provider, env)}:results`,
               logger: createLogger('redis'),
               tls: redisTlsFrom(env),
+              topology: redisTopologyFrom(env),
             }),
         },
         {
@@ -200,6 +203,7 @@ export class TranscriptionWorkerModule {
             new ServerRedisStreams({
               url: env.REDIS_URL,
               tls: redisTlsFrom(env),
+              topology: redisTopologyFrom(env),
               groupFor: () => providerGroup(provider),
               consumer: consumerName(provider, env),
               concurrency: env.WORKER_CONCURRENCY,

@@ -1,11 +1,13 @@
 import type { Logger } from '@streamscribe/observability';
-import type { RedisTlsOptions } from '@streamscribe/redis';
+import type { RedisTlsOptions, RedisTopology } from '@streamscribe/redis';
 
 export interface RedisStreamsServerOptions {
   /** Redis URL, e.g. redis://127.0.0.1:6379. */
   url: string;
   /** TLS for a rediss:// URL, on every connection the transport opens (`redisTlsFrom`); undefined for plain TCP. */
   tls: RedisTlsOptions | undefined;
+  /** Where the nodes are (`redisTopologyFrom`): one server, Sentinel or Cluster. */
+  topology: RedisTopology;
   /** Consumer group for a stream (handlers are registered by stream key). */
   groupFor: (stream: string) => string;
   /** Consumer name, unique per process across hosts. */

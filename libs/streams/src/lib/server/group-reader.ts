@@ -1,7 +1,13 @@
 import type Redis from 'ioredis';
 import { fieldsFromFlat } from '@streamscribe/contracts';
 import { Logger } from '@streamscribe/observability';
-import { RedisTlsOptions, createRedisConnection, ensureGroup, isNoGroupError } from '@streamscribe/redis';
+import {
+  RedisTlsOptions,
+  RedisTopology,
+  createRedisConnection,
+  ensureGroup,
+  isNoGroupError,
+} from '@streamscribe/redis';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { errorMessage, sleep } from './loop-utils';
 import { SlotGate } from './slot-gate';
@@ -10,6 +16,7 @@ import { transportMetrics } from './transport-metrics';
 export interface GroupReaderOptions {
   url: string;
   tls: RedisTlsOptions | undefined;
+  topology: RedisTopology;
   consumer: string;
   group: string;
   streams: string[];
@@ -43,9 +50,9 @@ export class GroupReader {
   private refusalReported = false;
 
   constructor(private readonly options: GroupReaderOptions) {
-    const { url, tls, consumer, log } = options;
+    const { url, tls, topology, consumer, log } = options;
     this.connection = options.watch(
-      createRedisConnection(url, { name: `${consumer}:reader`, logger: log, tls }),
+      createRedisConnection(url, { name: `${consumer}:reader`, logger: log, tls, topology }),
     );
     // Asked before the first XREADGROUP is queued, so the answer never waits behind a blocked read.
     this.learnClientId();

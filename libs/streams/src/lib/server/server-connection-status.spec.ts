@@ -1,3 +1,4 @@
+import { SINGLE_REDIS } from '@streamscribe/redis';
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
@@ -40,6 +41,7 @@ describe('ServerRedisStreams connection status', () => {
     const server = new ServerRedisStreams({
       url: harness.url,
       tls: undefined,
+      topology: SINGLE_REDIS,
       groupFor: () => 'status_workers',
       consumer: 'status-consumer',
       blockMs: 60_000,

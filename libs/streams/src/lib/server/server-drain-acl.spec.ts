@@ -4,7 +4,7 @@ import { EventPattern, Payload } from '@nestjs/microservices';
 import type Redis from 'ioredis';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { aclSetUserArgs, redisAclUser } from '@streamscribe/redis';
+import { aclSetUserArgs, redisAclUser, SINGLE_REDIS } from '@streamscribe/redis';
 import { RedisHarness, until } from '@streamscribe/testing';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { ServerRedisStreams } from './server-redis-streams';
@@ -69,6 +69,7 @@ describe('ServerRedisStreams drain under a least-privilege ACL user', () => {
     const server = new ServerRedisStreams({
       url: harness.urlFor(username, password),
       tls: harness.clientTls,
+      topology: SINGLE_REDIS,
       groupFor: () => 'drain_workers',
       consumer: `${username}-consumer`,
       blockMs: 60_000,

@@ -1,3 +1,4 @@
+import { SINGLE_REDIS } from '@streamscribe/redis';
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
@@ -55,6 +56,7 @@ describe('ServerRedisStreams', () => {
       reclaim,
       url: harness.url,
       tls: undefined,
+      topology: SINGLE_REDIS,
       groupFor: () => GROUP,
       consumer: 'test-consumer',
       concurrency,

@@ -103,6 +103,7 @@ export class ServerRedisStreams
       name: `${consumer}:commands`,
       logger: this.log,
       tls: this.options.tls,
+      topology: this.options.topology,
     });
     this.commands = this.connections.watch(commands, 'commands');
     const runner = new EntryRunner(commands, (result) => this.transformToObservable(result), this.log);
@@ -161,6 +162,7 @@ export class ServerRedisStreams
     const reader = new GroupReader({
       url: this.options.url,
       tls: this.options.tls,
+      topology: this.options.topology,
       consumer: this.options.consumer,
       group,
       streams,
