@@ -1,18 +1,25 @@
 import type Redis from 'ioredis';
 import {
   DEFAULT_TENANT,
-  KeyScheme,
   PROVIDERS,
   TranscriptionResultEntry,
   decodeDeadLetter,
   decodeResultEntry,
   fieldsFromFlat,
+  keySchemeFrom,
   providerGroup,
 } from '@streamscribe/contracts';
 import { TranscriptReader } from '@streamscribe/sessions';
 
-/** The chaos run's sessions: the default tenant's, on one node (the router's key scheme). */
-const keys = new KeyScheme();
+/**
+ * The chaos run's sessions: the default tenant's, in the router's key scheme. The apps it starts
+ * inherit this process's environment, so `REDIS_PARTITIONS=4 npm run chaos` partitions them all,
+ * and the verdict reads every partition.
+ */
+const keys = keySchemeFrom({
+  REDIS_PARTITIONS: process.env['REDIS_PARTITIONS'],
+  REDIS_CLUSTER_NODES: process.env['REDIS_CLUSTER_NODES'],
+});
 const sessionOf = (sessionId: string) => keys.session(DEFAULT_TENANT, sessionId);
 
 /** A chunk the router acknowledged (2xx), with the words its audio says. */
@@ -71,13 +78,13 @@ export async function countResultsFrom(
 
 export async function pendingInProviderGroups(redis: Redis): Promise<number> {
   let pending = 0;
-  for (const provider of PROVIDERS) {
-    if (!(await redis.exists(keys.providerStream(provider)))) continue;
-    const summary = (await redis
-      .xpending(keys.providerStream(provider), providerGroup(provider))
-      .catch(() => [0])) as [number];
-    pending += Number(summary[0]);
-  }
+  for (const provider of PROVIDERS)
+    for (const k of keys.allPartitions()) {
+      const stream = keys.providerStream(provider, k);
+      if (!(await redis.exists(stream))) continue;
+      const summary = (await redis.xpending(stream, providerGroup(provider)).catch(() => [0])) as [number];
+      pending += Number(summary[0]);
+    }
   return pending;
 }
 
@@ -127,7 +134,10 @@ export async function judgeChaos(
 
   const letters = new Map<string, number>();
   let deadLetters = 0;
-  for (const [id, flat] of await redis.xrangeBuffer(keys.deadLetterStream(), '-', '+')) {
+  const deadLetterEntries = await Promise.all(
+    keys.allPartitions().map((k) => redis.xrangeBuffer(keys.deadLetterStream(k), '-', '+')),
+  );
+  for (const [id, flat] of deadLetterEntries.flat()) {
     const letter = decodeDeadLetter(id.toString(), fieldsFromFlat(flat));
     deadLetters += 1;
     const k = key(letter.sessionId ?? '?', letter.chunkId ?? '?');

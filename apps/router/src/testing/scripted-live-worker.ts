@@ -65,13 +65,26 @@ export class ScriptedLiveWorker {
   }
 
   private async run(): Promise<void> {
-    const stream = this.keys.liveJobsStream(this.provider, 0);
-    await ensureGroup(this.redis, stream, LIVE_JOBS_GROUP);
+    // Every partition's jobs stream, in one read: a test runs on one server, where a multi-key
+    // XREADGROUP across tags is allowed (the real runner reads one partition per call).
+    const streams = this.keys.allPartitions().map((k) => this.keys.liveJobsStream(this.provider, k));
+    for (const stream of streams) await ensureGroup(this.redis, stream, LIVE_JOBS_GROUP);
     while (!this.stopped) {
       const reply = (await this.reader
-        .xreadgroup('GROUP', LIVE_JOBS_GROUP, this.id, 'COUNT', 1, 'BLOCK', 100, 'STREAMS', stream, '>')
+        .xreadgroup(
+          'GROUP',
+          LIVE_JOBS_GROUP,
+          this.id,
+          'COUNT',
+          1,
+          'BLOCK',
+          100,
+          'STREAMS',
+          ...streams,
+          ...streams.map(() => '>'),
+        )
         .catch(() => null)) as [string, [string, string[]][]][] | null;
-      for (const [, entries] of reply ?? []) {
+      for (const [stream, entries] of reply ?? []) {
         for (const [id, fields] of entries) {
           await this.redis.xack(stream, LIVE_JOBS_GROUP, id);
           const get = (name: string) => fields[fields.indexOf(name) + 1];

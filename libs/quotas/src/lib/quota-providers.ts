@@ -1,6 +1,5 @@
 import { Provider } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { KeyScheme, SINGLE_NODE_KEYS } from '@streamscribe/contracts';
 import { validateEnvironment } from '@streamscribe/config';
 import { AudioQuota } from './ingest/audio-quota';
 import { IngestQuota } from './ingest/ingest-quota';
@@ -16,8 +15,11 @@ import { QUOTAS_ENVIRONMENT, QUOTAS_KEY_SCHEME, QUOTAS_REDIS } from './tokens';
 export interface QuotaProviderOptions {
   /** Injection token of the Redis connection quota state lives on. */
   redis: string | symbol;
-  /** Injection token of the app's KeyScheme; without one, the single-node scheme. */
-  keyScheme?: string | symbol | (abstract new (...args: never[]) => unknown);
+  /**
+   * Injection token of the app's KeyScheme (keySchemeFrom its validated environment): spend
+   * quotas sum a tenant's cost over every partition of that scheme.
+   */
+  keyScheme: string | symbol | (abstract new (...args: never[]) => unknown);
 }
 
 /** The services everything below exports. */
@@ -43,9 +45,7 @@ export function quotaProviders(options: QuotaProviderOptions): Provider[] {
       useFactory: () => validateEnvironment(QuotasEnvironment, process.env),
     },
     { provide: QUOTAS_REDIS, useExisting: options.redis },
-    options.keyScheme
-      ? { provide: QUOTAS_KEY_SCHEME, useExisting: options.keyScheme }
-      : { provide: QUOTAS_KEY_SCHEME, useValue: new KeyScheme(SINGLE_NODE_KEYS) },
+    { provide: QUOTAS_KEY_SCHEME, useExisting: options.keyScheme },
     ...QUOTA_SERVICES,
     { provide: APP_INTERCEPTOR, useClass: RateLimitInterceptor },
   ];

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { PROVIDERS, ProviderLoad, ProviderName } from '@streamscribe/contracts';
+import { KeyScheme, PROVIDERS, ProviderLoad, ProviderName } from '@streamscribe/contracts';
 import { ProviderState } from '@streamscribe/routing-policy';
 import { HealthSettings, ProviderHealth, ProviderHealthReader } from '@streamscribe/provider-health';
 import { readProviderLoads } from '@streamscribe/fleet';
@@ -28,7 +28,9 @@ export class ProviderStateMonitor {
     private readonly cacheMs: number,
     settings: HealthSettings,
     /** Fleets of classic consumers (CLASSIC_FLEETS): live without our heartbeat. */
-    private readonly classicFleets: readonly ProviderName[] = [],
+    private readonly classicFleets: readonly ProviderName[],
+    /** The app's key scheme: a fleet's load is summed over every partition of its stream. */
+    private readonly keys: KeyScheme,
   ) {
     this.health = new ProviderHealthReader(redis, settings);
   }
@@ -50,7 +52,7 @@ export class ProviderStateMonitor {
 
   private async read(at: number): Promise<FleetSnapshot> {
     const [loadList, health] = await Promise.all([
-      readProviderLoads(this.redis, this.livenessMs, this.classicFleets),
+      readProviderLoads(this.redis, this.livenessMs, this.classicFleets, this.keys),
       this.health.readAll(at),
     ]);
     const loads = Object.fromEntries(loadList.map((l) => [l.provider, l])) as Record<

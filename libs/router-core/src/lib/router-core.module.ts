@@ -122,14 +122,15 @@ export class RouterCoreModule {
         },
         {
           provide: ProviderStateMonitor,
-          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT],
-          useFactory: (redis: Redis, env: RouterEnvironment) =>
+          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT, KeyScheme],
+          useFactory: (redis: Redis, env: RouterEnvironment, keys: KeyScheme) =>
             new ProviderStateMonitor(
               redis,
               env.CONSUMER_LIVENESS_MS,
               env.LOAD_CACHE_MS,
               healthSettingsFrom(env),
               chunkWireFrom(env).classicFleets,
+              keys,
             ),
         },
         {

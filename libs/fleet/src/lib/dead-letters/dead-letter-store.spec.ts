@@ -21,7 +21,7 @@ describe('DeadLetterStore', () => {
   beforeAll(async () => {
     harness = await RedisHarness.start();
     redis = harness.client();
-    store = new DeadLetterStore(redis);
+    store = new DeadLetterStore(redis, keys);
   });
   beforeEach(() => redis.flushdb());
   afterAll(async () => {

@@ -68,19 +68,23 @@ export interface RedriveOutcome {
 export class DeadLetterStore {
   constructor(
     private readonly client: Redis,
-    private readonly keys: KeyScheme = new KeyScheme(),
+    /** The app's key scheme (keySchemeFrom its environment): every partition is listed. */
+    private readonly keys: KeyScheme,
     /** A re-driven letter's audio is re-written as the fields its target's fleet reads. */
     private readonly chunkWire: ChunkWireSettings = DEFAULT_CHUNK_WIRE,
     /** When given, a letter is re-driven only to a provider with a consumer group and a live worker. */
     private readonly targetCheck?: Pick<RedriveTargetOptions, 'livenessMs'>,
   ) {}
 
-  /** Why `provider` cannot take a re-drive now; undefined when it can (or no check is configured). */
-  refusalFor(provider: ProviderName): Promise<RedriveRefusal | undefined> {
+  /**
+   * Why partition `partition` of `provider`'s stream cannot take a re-drive now; undefined when it
+   * can (or no check is configured). The letter goes back to its own partition, so that
+   * partition's group is the one that must exist.
+   */
+  refusalFor(provider: ProviderName, partition = 0): Promise<RedriveRefusal | undefined> {
     if (!this.targetCheck) return Promise.resolve(undefined);
-    // Fleets create their group on every partition together; partition 0 stands for all of them.
     return redriveRefusal(this.client, provider, {
-      stream: this.keys.providerStream(provider),
+      stream: this.keys.providerStream(provider, partition),
       livenessMs: this.targetCheck.livenessMs,
       classicFleets: this.chunkWire.classicFleets,
     });
@@ -211,7 +215,7 @@ export class DeadLetterStore {
         status: 'no_target',
         detail: 'name a provider: the letter does not say where it came from',
       };
-    const refusal = await refusals.of(target);
+    const refusal = await refusals.of(target, partition);
     if (refusal) return { id, status: refusal, provider: target, detail: REFUSAL_DETAIL[refusal] };
     if (!letter.sessionId) return { id, status: 'malformed', detail: 'the letter names no session' };
     if (letter.tenant !== DEFAULT_TENANT && this.chunkWire.classicFleets.includes(target))
@@ -243,13 +247,14 @@ const REFUSAL_DETAIL: Record<RedriveRefusal, string> = {
   no_live_worker: 'the provider has no live worker: start one, or re-drive to another provider',
 };
 
-/** One readiness check per target per call, however many letters go there. */
+/** One readiness check per target stream (provider and partition) per call, however many letters go there. */
 class RefusalCache {
-  private readonly checked = new Map<ProviderName, Promise<RedriveRefusal | undefined>>();
+  private readonly checked = new Map<string, Promise<RedriveRefusal | undefined>>();
   constructor(private readonly store: DeadLetterStore) {}
-  of(provider: ProviderName): Promise<RedriveRefusal | undefined> {
-    let refusal = this.checked.get(provider);
-    if (!refusal) this.checked.set(provider, (refusal = this.store.refusalFor(provider)));
+  of(provider: ProviderName, partition: number): Promise<RedriveRefusal | undefined> {
+    const key = `${provider} ${partition}`;
+    let refusal = this.checked.get(key);
+    if (!refusal) this.checked.set(key, (refusal = this.store.refusalFor(provider, partition)));
     return refusal;
   }
 }

@@ -1,4 +1,5 @@
 import Redis from 'ioredis';
+import { KeyScheme } from '@streamscribe/contracts';
 import { RedisHarness } from '@streamscribe/testing';
 import { readProviderLoads } from './provider-loads.reader';
 
@@ -18,7 +19,7 @@ describe('readProviderLoads and classic fleets', () => {
 
   const live = async (classicFleets: Parameters<typeof readProviderLoads>[2]) =>
     Object.fromEntries(
-      (await readProviderLoads(redis, 10_000, classicFleets)).map((l) => [l.provider, l.liveConsumers]),
+      (await readProviderLoads(redis, 10_000, classicFleets, new KeyScheme())).map((l) => [l.provider, l.liveConsumers]),
     );
 
   it('counts an idle classic fleet (no heartbeat, no consumer registered yet) as live only when named', async () => {

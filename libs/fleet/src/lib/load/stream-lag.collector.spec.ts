@@ -22,7 +22,7 @@ describe('StreamLagCollector', () => {
     harness = await RedisHarness.start();
     redis = harness.client();
     collector = new StreamLagCollector(redis, {
-      groups: providerFleets(['deepgram', 'whisper']),
+      groups: providerFleets(['deepgram', 'whisper'], keys),
       plainStreams: [DEAD_LETTER_STREAM],
       livenessMs: LIVENESS_MS,
       timeoutMs: 2000,
@@ -110,7 +110,7 @@ describe('StreamLagCollector', () => {
       enableReadyCheck: false,
     });
     const blind = new StreamLagCollector(unreachable, {
-      groups: providerFleets(['deepgram']),
+      groups: providerFleets(['deepgram'], keys),
       livenessMs: LIVENESS_MS,
       timeoutMs: 200,
       logger: createLogger('test'),

@@ -51,14 +51,27 @@ function collectedGauge(
   });
 }
 
-const GROUP_LABELS = ['provider', 'stream', 'group'] as const;
+/**
+ * `partition` is the provider stream's partition (REDIS_PARTITIONS; "0" with one): a fleet's lag
+ * is the sum over its partitions, and every process that collects reports the same Redis value,
+ * so dashboards and alerts read `sum by (provider) (max by (provider, partition) (...))`.
+ */
+const GROUP_LABELS = ['provider', 'partition', 'stream', 'group'] as const;
 
-/** A gauge of one figure per existing consumer group. */
+/** A gauge of one figure per existing consumer group (one per provider and partition). */
 function groupGauge(name: string, help: string, figure: (group: GroupStats) => number): Gauge {
   return collectedGauge(name, help, GROUP_LABELS, (g, s) => {
     for (const group of s.groups) {
       if (group.exists)
-        g.set({ provider: group.provider, stream: group.stream, group: group.group }, figure(group));
+        g.set(
+          {
+            provider: group.provider,
+            partition: String(group.partition),
+            stream: group.stream,
+            group: group.group,
+          },
+          figure(group),
+        );
     }
   });
 }
@@ -67,9 +80,13 @@ export const streamLagMetrics = {
   length: collectedGauge(
     STREAM_METRICS.length,
     'Entries in the stream (XLEN), acknowledged or not',
-    ['provider', 'stream'],
+    ['provider', 'partition', 'stream'],
     (g, s) => {
-      for (const group of s.groups) g.set({ provider: group.provider, stream: group.stream }, group.length);
+      for (const group of s.groups)
+        g.set(
+          { provider: group.provider, partition: String(group.partition), stream: group.stream },
+          group.length,
+        );
       for (const [stream, length] of s.streamLengths) g.set({ stream }, length);
     },
   ),
@@ -108,7 +125,8 @@ export const streamLagMetrics = {
  * The lag collector: while started, every /metrics scrape reads XLEN, XINFO GROUPS, XINFO
  * CONSUMERS and the heartbeats for its groups and exports them as the `streamscribe_stream_*` gauges. The router
  * watches every provider; each worker watches its own stream, so a fleet's lag is visible even
- * with no router running. Several processes report the same Redis value: aggregate with max().
+ * with no router running. Several processes report the same Redis value: aggregate with max() per
+ * partition, then sum the partitions.
  */
 export class StreamLagCollector {
   constructor(

@@ -12,6 +12,8 @@ import { groupLoadFrom } from './group-load.reader';
 /** A consumer group to report on, named by the provider whose fleet it is. */
 export interface WatchedGroup {
   provider: string;
+  /** The partition of the provider stream (0 with one partition). */
+  partition: number;
   stream: string;
   group: string;
   /** Heartbeat sorted set of the group's consumers (see ServerRedisStreams' presenceKeyFor). */
@@ -20,17 +22,20 @@ export interface WatchedGroup {
 
 const PER_GROUP = 4;
 
-/** The contract's stream (partition 0, the one workers read for now) and group of each provider's fleet. */
-export function providerFleets(
-  providers: readonly ProviderName[],
-  keys: KeyScheme = new KeyScheme(),
-): WatchedGroup[] {
-  return providers.map((provider) => ({
-    provider,
-    stream: keys.providerStream(provider, 0),
-    group: providerGroup(provider),
-    presenceKey: providerHeartbeatKey(provider),
-  }));
+/**
+ * Every partition of each provider's stream, with the fleet's group: a fleet reads (and has a
+ * group on) every partition, so each is one watched group, and the provider's lag is their sum.
+ */
+export function providerFleets(providers: readonly ProviderName[], keys: KeyScheme): WatchedGroup[] {
+  return providers.flatMap((provider) =>
+    keys.allPartitions().map((partition) => ({
+      provider,
+      partition,
+      stream: keys.providerStream(provider, partition),
+      group: providerGroup(provider),
+      presenceKey: providerHeartbeatKey(provider),
+    })),
+  );
 }
 
 /** One group as XLEN, XINFO GROUPS and XINFO CONSUMERS report it. */

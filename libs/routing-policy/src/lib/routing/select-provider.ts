@@ -1,8 +1,5 @@
-import { PROVIDERS, ProviderName, RoutingHints, providerGroup, KeyScheme } from '@streamscribe/contracts';
+import { PROVIDERS, ProviderName, RoutingHints, providerGroup } from '@streamscribe/contracts';
 import { RoutingRequirements, capabilityMismatch } from './capability-filter';
-
-/** The streams workers read (partition 0 while one partition is the only layout), for messages. */
-const WORKER_STREAMS = new KeyScheme();
 import {
   DEFAULT_PROVIDER_PROFILES,
   DEFAULT_ROUTING_WEIGHTS,
@@ -196,7 +193,8 @@ function noHealthyWorkersFor(
           ? `${p} (recovering: its one probe chunk is in flight)`
           : `${p} (excluded for this chunk)`;
       }
-      return `${p} (no live worker on ${WORKER_STREAMS.providerStream(p)}, group ${providerGroup(p)})`;
+      // The group, not a stream: with REDIS_PARTITIONS > 1 the fleet reads one stream per partition.
+      return `${p} (no live worker in group ${providerGroup(p)} on its provider stream)`;
     })
     .join(', ');
   return (
