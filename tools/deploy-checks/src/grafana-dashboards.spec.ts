@@ -151,6 +151,21 @@ describe('Grafana dashboards', () => {
     ]);
   });
 
+  it('add up the partitions of a provider stream: lag and pending are de-duplicated per partition, then summed', () => {
+    // With REDIS_PARTITIONS > 1 each partition is its own series (label `partition`); every app
+    // reports the same Redis value, so max() per partition, then sum() over them, is the fleet's
+    // figure. A plain max by (provider) would show only the busiest partition.
+    const perPartition = new RegExp(`\\b(${STREAM_METRICS.lag}|${STREAM_METRICS.pending})\\b(?!_)`);
+    const checked = queries.filter((q) => q.where.startsWith('panel') || q.where.startsWith('alert'));
+    const using = checked.filter((q) => perPartition.test(q.expr));
+    expect(using.length).toBeGreaterThanOrEqual(4);
+    for (const query of using)
+      expect({ where: query.where, expr: query.expr }).toEqual({
+        where: query.where,
+        expr: expect.stringMatching(/sum(?: by \([^)]*\))? ?\(max by \([^)]*\bpartition\b[^)]*\)/),
+      });
+  });
+
   it('scope every drill-down query to the $provider variable, whose values come from the lag collector', () => {
     const drilldown = dashboards.get('provider-drilldown.json') as Dashboard;
     const provider = drilldown.templating.list.find((v) => v.name === 'provider');

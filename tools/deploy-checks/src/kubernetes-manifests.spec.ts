@@ -2,12 +2,13 @@ import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeyScheme, PROVIDERS, ProviderName, providerGroup } from '@streamscribe/contracts';
+import { KeyScheme, PROVIDERS, ProviderName, keySchemeFrom, providerGroup } from '@streamscribe/contracts';
 
 import { STREAM_METRICS } from '@streamscribe/observability';
 import { RedisHarness } from '@streamscribe/testing';
 import { WorkerEnvironment } from '@streamscribe/worker-runtime';
 import { WORKSPACE_ROOT, loadAlertGroups } from './grafana-dashboards';
+import { partitionsComponent, partitionsComponentDir, triggerName } from './k8s-partitions';
 import {
   K8sObject,
   kustomize,
@@ -22,9 +23,10 @@ jest.setTimeout(60_000);
 
 const K8S = join(WORKSPACE_ROOT, 'k8s');
 const HPA_COMPONENT = join(K8S, 'optional/hpa-prometheus-adapter');
+const PARTITIONS_COMPONENT = partitionsComponentDir(4);
 const OVERLAYS = readdirSync(join(K8S, 'overlays'));
 
-/** Every overlay as is, and each with the HPA component instead of KEDA. */
+/** Every overlay as is, with the HPA component instead of KEDA, and with 4 partitions. */
 const RENDERINGS: { name: string; objects: K8sObject[]; autoscaler: 'keda' | 'hpa' }[] = OVERLAYS.flatMap(
   (overlay) => [
     { name: overlay, objects: kustomize(join(K8S, 'overlays', overlay)), autoscaler: 'keda' as const },
@@ -32,6 +34,11 @@ const RENDERINGS: { name: string; objects: K8sObject[]; autoscaler: 'keda' | 'hp
       name: `${overlay} + hpa-prometheus-adapter`,
       objects: kustomizeWithComponents(join(K8S, 'overlays', overlay), [HPA_COMPONENT]),
       autoscaler: 'hpa' as const,
+    },
+    {
+      name: `${overlay} + partitions-4`,
+      objects: kustomizeWithComponents(join(K8S, 'overlays', overlay), [PARTITIONS_COMPONENT]),
+      autoscaler: 'keda' as const,
     },
   ],
 );
@@ -247,31 +254,63 @@ describe.each(RENDERINGS)('k8s $name', ({ objects, autoscaler }) => {
     expect(script?.['data']['create-consumer-groups.sh']).toBe(
       readFileSync(join(K8S, 'base/consumer-groups/create-consumer-groups.sh'), 'utf8'),
     );
+    // The Job creates the groups on the partitions the workers read.
+    for (const worker of workers)
+      expect(settingOf(container, objects, 'REDIS_PARTITIONS')).toBe(
+        settingOf(containersOf(worker)[0], objects, 'REDIS_PARTITIONS'),
+      );
   });
 
   if (autoscaler === 'keda') {
-    it("scales each worker with one KEDA redis-streams trigger on the contract's stream and group", () => {
+    it("scales each worker with one KEDA redis-streams trigger per partition of the contract's stream, summed", () => {
       const scaledObjects = ofKind(objects, 'ScaledObject');
       expect(scaledObjects).toHaveLength(PROVIDERS.length);
       for (const provider of PROVIDERS) {
         const scaled = scaledObjects.filter((s) => s['spec'].scaleTargetRef.name === workerName(provider));
         expect(scaled).toHaveLength(1);
-        const [trigger] = scaled[0]['spec'].triggers;
-        expect(scaled[0]['spec'].triggers).toHaveLength(1);
-        expect(trigger).toMatchObject({
-          type: 'redis-streams',
-          metadata: {
-            stream: providerStream(provider),
-            consumerGroup: providerGroup(provider),
-            lagCount: expect.stringMatching(/^[1-9]\d*$/),
-            activationLagCount: expect.stringMatching(/^\d+$/),
-          },
-        });
-        // addressFromEnv is resolved from the scale target's container environment.
         const [container] = containersOf(
           deployments.find((d) => d.metadata.name === workerName(provider)) as K8sObject,
         );
-        expect(settingOf(container, objects, trigger.metadata.addressFromEnv)).toMatch(/^[\w.-]+:\d+$/);
+        // The partitions the worker runs with (settings.env, or a partitions component).
+        const keys = keySchemeFrom({ REDIS_PARTITIONS: settingOf(container, objects, 'REDIS_PARTITIONS') });
+        const triggers: K8sObject['spec'][] = scaled[0]['spec'].triggers;
+        expect(triggers.map((t) => t.metadata.stream)).toEqual(
+          keys.allPartitions().map((k) => keys.providerStream(provider, k)),
+        );
+        for (const trigger of triggers) {
+          expect(trigger).toMatchObject({
+            type: 'redis-streams',
+            metadata: {
+              consumerGroup: providerGroup(provider),
+              lagCount: expect.stringMatching(/^[1-9]\d*$/),
+              activationLagCount: expect.stringMatching(/^\d+$/),
+            },
+          });
+          // Every partition's trigger reads Redis as the first does (address, TLS, credentials).
+          expect({
+            ...trigger,
+            name: undefined,
+            metadata: { ...trigger.metadata, stream: undefined },
+          }).toEqual({
+            ...triggers[0],
+            name: undefined,
+            metadata: { ...triggers[0].metadata, stream: undefined },
+          });
+          // addressFromEnv is resolved from the scale target's container environment.
+          expect(settingOf(container, objects, trigger.metadata.addressFromEnv)).toMatch(/^[\w.-]+:\d+$/);
+        }
+        // The HPA takes the max of its metrics: with partitions, the lag is their sum instead.
+        if (keys.partitions > 1)
+          expect(scaled[0]['spec'].advanced.scalingModifiers).toEqual({
+            formula: keys.allPartitions().map(triggerName).join(' + '),
+            metricType: 'AverageValue',
+            target: triggers[0].metadata.lagCount,
+            activationTarget: triggers[0].metadata.activationLagCount,
+          });
+        else expect(scaled[0]['spec'].advanced?.scalingModifiers).toBeUndefined();
+        expect(triggers.map((t) => t.name)).toEqual(
+          keys.partitions > 1 ? keys.allPartitions().map(triggerName) : [undefined],
+        );
         expect(scaled[0]['spec'].minReplicaCount).toBeGreaterThanOrEqual(1);
       }
     });
@@ -331,13 +370,36 @@ describe('the consumer-group script the Job and compose run', () => {
     await harness.close();
   });
 
+  const script = join(K8S, 'base/consumer-groups/create-consumer-groups.sh');
+  const runScript = (env: Record<string, string>) =>
+    spawnSync('sh', [script], {
+      env: { ...process.env, REDIS_URL: harness.url, PROVIDERS: PROVIDERS.join(' '), ...env },
+      encoding: 'utf8',
+    });
+
+  it('creates the group on every partition of every provider stream with REDIS_PARTITIONS=4', async () => {
+    const keys = keySchemeFrom({ REDIS_PARTITIONS: 4 });
+    const redis = harness.client();
+    try {
+      await redis.flushdb();
+      const run = runScript({ REDIS_PARTITIONS: '4' });
+      expect(run.status).toBe(0);
+      for (const provider of PROVIDERS)
+        for (const k of keys.allPartitions()) {
+          const groups = (await redis.xinfo('GROUPS', keys.providerStream(provider, k))) as unknown[][];
+          expect(groups.map((g) => g[1])).toEqual([providerGroup(provider)]);
+        }
+      // Nothing else: no classic stream, no partition past the last.
+      expect((await redis.keys('audio:stream:*')).length).toBe(PROVIDERS.length * 4);
+      expect(runScript({ REDIS_PARTITIONS: 'four' }).status).not.toBe(0);
+    } finally {
+      await redis.flushdb();
+      redis.disconnect();
+    }
+  });
+
   it('creates the stream and group of every provider, as the code names them, and is idempotent', async () => {
-    const script = join(K8S, 'base/consumer-groups/create-consumer-groups.sh');
-    const run = () =>
-      spawnSync('sh', [script], {
-        env: { ...process.env, REDIS_URL: harness.url, PROVIDERS: PROVIDERS.join(' ') },
-        encoding: 'utf8',
-      });
+    const run = () => runScript({ REDIS_PARTITIONS: '1' });
     const first = run();
     expect(first.status).toBe(0);
     expect(run().stdout).toMatch(/already exists/);
@@ -353,6 +415,19 @@ describe('the consumer-group script the Job and compose run', () => {
   });
 });
 
+describe('the partitions components', () => {
+  it('are what `npm run k8s:partitions -- N` writes, for every committed N', () => {
+    const committed = readdirSync(join(K8S, 'optional')).filter((name) => /^partitions-\d+$/.test(name));
+    expect(committed).toContain('partitions-4');
+    for (const name of committed) {
+      const partitions = Number(name.split('-')[1]);
+      expect(readFileSync(join(partitionsComponentDir(partitions), 'kustomization.yaml'), 'utf8')).toBe(
+        partitionsComponent(partitions),
+      );
+    }
+  });
+});
+
 describe('prometheus-adapter values', () => {
   it("serve the collector's lag metric as the external metric the HPAs ask for", () => {
     const [values] = parseYamlDocuments(
@@ -362,6 +437,7 @@ describe('prometheus-adapter values', () => {
     const [rule] = values['rules'].external;
     expect(rule.seriesQuery).toContain(`${STREAM_METRICS.lag}{`);
     expect(rule.name).toEqual({ matches: `^${STREAM_METRICS.lag}$`, as: STREAM_METRICS.lag });
-    expect(rule.metricsQuery).toMatch(/^max\(/);
+    // De-duplicated per partition (max over the apps reporting it), then summed over partitions.
+    expect(rule.metricsQuery).toMatch(/^sum by \(<<\.GroupBy>>\) \(max by \([^)]*\bpartition\b[^)]*\) \(/);
   });
 });
