@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const harness = await RedisHarness.start({ ownServer: !process.env['REDIS_URL'] });
   const redis = harness.client();
   const collector = new StreamLagCollector(redis, {
-    groups: providerFleets(PROVIDERS),
+    groups: providerFleets(PROVIDERS, new KeyScheme()),
     livenessMs: LIVENESS_MS,
     timeoutMs: 5000,
     logger: createLogger('bench'),

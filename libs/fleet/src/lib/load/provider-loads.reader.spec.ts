@@ -19,7 +19,10 @@ describe('readProviderLoads and classic fleets', () => {
 
   const live = async (classicFleets: Parameters<typeof readProviderLoads>[2]) =>
     Object.fromEntries(
-      (await readProviderLoads(redis, 10_000, classicFleets, new KeyScheme())).map((l) => [l.provider, l.liveConsumers]),
+      (await readProviderLoads(redis, 10_000, classicFleets, new KeyScheme())).map((l) => [
+        l.provider,
+        l.liveConsumers,
+      ]),
     );
 
   it('counts an idle classic fleet (no heartbeat, no consumer registered yet) as live only when named', async () => {
