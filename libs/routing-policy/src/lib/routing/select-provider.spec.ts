@@ -298,7 +298,8 @@ describe('selectProvider', () => {
       request({ preferred: 'whisper' }),
       [idle('deepgram')],
       503,
-      /audio:stream:whisper.*whisper_workers.*worker-whisper/,
+      // The group, not a stream: with partitions the fleet reads audio:stream:whisper:{k} for every k.
+      /whisper_workers on its provider stream.*worker-whisper/,
     ],
     [
       'the only provider is half-open and its probe is taken',
