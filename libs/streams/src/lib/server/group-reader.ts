@@ -10,7 +10,7 @@ import {
 } from '@streamscribe/redis';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { errorMessage, sleep } from './loop-utils';
-import { ReaderId, SlotGate } from './slot-gate';
+import { ReaderId, ReaderSlots } from './slot-gate';
 import { transportMetrics } from './transport-metrics';
 
 export interface GroupReaderOptions {
@@ -24,7 +24,7 @@ export interface GroupReaderOptions {
   blockMs: number;
   /** For acks and group management; never blocked, so it can CLIENT UNBLOCK the reader. */
   commands: Redis;
-  gate: SlotGate<unknown>;
+  gate: ReaderSlots;
   /** Aborted by close(): the loop stops, and a backoff sleep ends at once. */
   stopping: AbortSignal;
   /** Starts a handler on a new entry (at once: the gate counts it from then on). */

@@ -27,7 +27,7 @@ class PartitionedHandler {
 @Module({ controllers: [PartitionedHandler] })
 class PartitionedModule {}
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Counts handlers running at once. */
 function tracked(work: (entry: StreamEntry, ctx: RedisStreamsContext) => Promise<void>) {

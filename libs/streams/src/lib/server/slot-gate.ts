@@ -1,6 +1,9 @@
 /** A read loop's place at the gate (`SlotGate.addReader`). */
 export type ReaderId = number;
 
+/** What a read loop uses of the gate; nothing of it depends on what the reclaimed queue holds. */
+export type ReaderSlots = Pick<SlotGate<unknown>, 'addReader' | 'reserveForRead' | 'endRead'>;
+
 export interface SlotGateOptions<Reclaimed> {
   /** Entries handled at once by this process: the bound that always holds. */
   concurrency: number;
