@@ -62,10 +62,17 @@ export interface ChaosReport {
   /** Chunks whose result came from AssemblyAI after Deepgram gave up on them. */
   failedOver: number;
   reclaims: number;
-  /** How long reclaimed entries sat with their dead owner, from the workers' "entry reclaimed" logs. */
+  /**
+   * How long reclaimed entries waited, from their previous owner's last delivery or lease renewal
+   * until a live worker started them (idle at the claim plus the time queued for a slot), from the
+   * workers' "reclaimed entry started" logs: what a dead worker costs its chunks.
+   */
+  reclaimWaitMs: IdleStats;
+  /** The same for the Deepgram stream alone. */
+  reclaimWaitMsDeepgram: IdleStats;
+  /** The idle time at the claim alone ("entry reclaimed" logs), all streams and Deepgram. */
   reclaimIdleMs: IdleStats;
-  /** The same for the Deepgram stream alone, whose dead workers always have a peer to reclaim from. */
-  reclaimIdleMsWithPeers: IdleStats;
+  reclaimIdleMsDeepgram: IdleStats;
   reclaimMinIdleMs: number;
   /** Exit codes of the workers alive at the end, stopped with SIGTERM. */
   finalExitCodes: Array<number | null>;
@@ -174,9 +181,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const finalExitCodes = await fleet.stop();
     const verdict = await judgeChaos(redis, accepted);
     const failedOver = await countResultsFrom(redis, sessions, 'assemblyai');
-    const reclaims = fleet.incarnations.flatMap((p) => reclaimsIn(p.logs));
-    const idle = reclaims.map((r) => r.idleMs);
-    const withPeers = reclaims.filter((r) => r.stream === 'audio:stream:deepgram').map((r) => r.idleMs);
+    const claims = fleet.incarnations.flatMap((p) => logged(p.logs, 'entry reclaimed', 'idleMs'));
+    const starts = fleet.incarnations.flatMap((p) => logged(p.logs, 'reclaimed entry started', 'waitMs'));
+    const onDeepgram = (r: { stream: string }) => r.stream.startsWith('audio:stream:deepgram');
     return {
       verdict,
       seconds: (Date.now() - started) / 1000,
@@ -191,9 +198,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         (r) => r.dropped || (r.status ?? 200) >= 400,
       ).length,
       failedOver,
-      reclaims: idle.length,
-      reclaimIdleMs: idleStats(idle),
-      reclaimIdleMsWithPeers: idleStats(withPeers),
+      reclaims: claims.length,
+      reclaimWaitMs: idleStats(starts.map((r) => r.ms)),
+      reclaimWaitMsDeepgram: idleStats(starts.filter(onDeepgram).map((r) => r.ms)),
+      reclaimIdleMs: idleStats(claims.map((r) => r.ms)),
+      reclaimIdleMsDeepgram: idleStats(claims.filter(onDeepgram).map((r) => r.ms)),
       reclaimMinIdleMs: options.reclaimMinIdleMs,
       finalExitCodes,
     };
@@ -302,15 +311,20 @@ interface IdleStats {
   max?: number;
 }
 
-/** The workers' "entry reclaimed" log lines: which stream, and how long the entry sat idle. */
-function reclaimsIn(logs: string): Array<{ stream: string; idleMs: number }> {
-  const reclaims: Array<{ stream: string; idleMs: number }> = [];
+/** The workers' log lines with this message: which stream, and the time in `field` (ms). */
+function logged(
+  logs: string,
+  msg: string,
+  field: 'idleMs' | 'waitMs',
+): Array<{ stream: string; ms: number }> {
+  const found: Array<{ stream: string; ms: number }> = [];
   for (const line of logs.split('\n')) {
-    if (!line.includes('"msg":"entry reclaimed"')) continue;
-    const record = JSON.parse(line) as { stream: string; idleMs?: number };
-    if (record.idleMs !== undefined) reclaims.push({ stream: record.stream, idleMs: record.idleMs });
+    if (!line.includes(`"msg":"${msg}"`)) continue;
+    const record = JSON.parse(line) as { stream: string; idleMs?: number; waitMs?: number };
+    const ms = record[field];
+    if (ms !== undefined) found.push({ stream: record.stream, ms });
   }
-  return reclaims;
+  return found;
 }
 
 function idleStats(values: number[]): IdleStats {
@@ -367,8 +381,10 @@ export function formatChaosReport(report: ChaosReport): string {
       report.failedOver,
     ],
     ['reclaims', report.reclaims],
-    ['reclaim idle p50 / p99 / max (ms), all streams', formatIdle(report.reclaimIdleMs)],
-    ['  the same, Deepgram stream (a live peer always there)', formatIdle(report.reclaimIdleMsWithPeers)],
+    ['reclaim wait until started p50 / p99 / max (ms), all streams', formatIdle(report.reclaimWaitMs)],
+    ['  the same, Deepgram stream', formatIdle(report.reclaimWaitMsDeepgram)],
+    ['reclaim idle at the claim p50 / p99 / max (ms), all streams', formatIdle(report.reclaimIdleMs)],
+    ['  the same, Deepgram stream', formatIdle(report.reclaimIdleMsDeepgram)],
     ['reclaim min-idle (ms)', report.reclaimMinIdleMs],
     ['final SIGTERM exit codes', report.finalExitCodes.join(' ')],
     ['wall time (s)', report.seconds.toFixed(1)],

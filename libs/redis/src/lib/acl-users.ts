@@ -177,6 +177,8 @@ const WORKER_USER: RedisAclUser = {
     'zrem',
     'zremrangebyscore',
     'zcount',
+    // reclaim: whether a pending entry's owner still beats (its batch is claimed when not)
+    'zmscore',
     // session result index and cost, provider health and breaker outcome; a cancelled session
     // (HEXISTS on its meta) is not transcribed
     'hget',

@@ -1,21 +1,26 @@
 import { Controller, Inject, Type, UseFilters } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { ProviderName, keySchemeFrom } from '@streamscribe/contracts';
+import { validateEnvironment } from '@streamscribe/config';
+import { KeyScheme, KeySchemeSettings, ProviderName, keySchemeFrom } from '@streamscribe/contracts';
 import { RedisStreamsContext, StreamEntry, StreamHandlerErrorFilter } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 
 /**
- * The stream handler of one provider's worker: `audio:stream:<provider>` → ChunkProcessor. It reads
- * partition 0, the only one while one partition is the only layout configured (keySchemeFrom);
- * reading every partition comes with the issue that configures more.
+ * The stream handler of one provider's worker: every partition of `audio:stream:<provider>`
+ * (`audio:stream:<provider>` itself with one partition on one server; `…:{k}` for each k
+ * otherwise) → ChunkProcessor. The transport reads each partition with its own blocking read.
+ * The key scheme is needed here, when the class is made: Nest reads the patterns from its
+ * decorators.
  */
-export function chunkControllerFor(provider: ProviderName): Type<unknown> {
+export function chunkControllerFor(provider: ProviderName, keys: KeyScheme): Type<unknown> {
+  const streams = keys.allPartitions().map((partition) => keys.providerStream(provider, partition));
+
   @Controller()
   @UseFilters(StreamHandlerErrorFilter)
   class ChunkController {
     constructor(@Inject(ChunkProcessor) private readonly processor: ChunkProcessor) {}
 
-    @EventPattern(keySchemeFrom().providerStream(provider, 0))
+    @EventPattern(streams)
     handle(@Payload() entry: StreamEntry, @Ctx() context: RedisStreamsContext): Promise<void> {
       return this.processor.process(entry, context);
     }
@@ -24,4 +29,17 @@ export function chunkControllerFor(provider: ProviderName): Type<unknown> {
     value: `${provider[0].toUpperCase()}${provider.slice(1)}ChunkController`,
   });
   return ChunkController;
+}
+
+/**
+ * The key scheme the worker will run with, from its settings as ConfigModule validates them (the
+ * same process.env, read when the module is made). Invalid settings give the classic scheme here:
+ * ConfigModule then refuses to start the app, naming every bad variable.
+ */
+export function keySchemeAtStart(environment: new () => KeySchemeSettings): KeyScheme {
+  try {
+    return keySchemeFrom(validateEnvironment(environment, process.env));
+  } catch {
+    return keySchemeFrom();
+  }
 }

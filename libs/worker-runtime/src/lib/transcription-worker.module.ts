@@ -40,7 +40,7 @@ import {
 import { ServerRedisStreams } from '@streamscribe/streams';
 import { ChunkProcessor } from './chunk-processor';
 import { ChunkSettler } from './chunk-settler';
-import { chunkControllerFor } from './chunk-controller.factory';
+import { chunkControllerFor, keySchemeAtStart } from './chunk-controller.factory';
 import { CostAccountant } from './cost-accountant';
 import { LiveSessionRunner } from './live/live-session-runner';
 import { providerCredentialsCheck } from './provider-credentials.check';
@@ -122,7 +122,7 @@ export class TranscriptionWorkerModule {
           validate: (env) => validateEnvironment(environment, env),
         }),
       ],
-      controllers: [chunkControllerFor(provider)],
+      controllers: [chunkControllerFor(provider, keySchemeAtStart(environment))],
       providers: [
         {
           provide: WORKER_ENVIRONMENT,

@@ -48,10 +48,11 @@ export class GroupMembership {
   startHeartbeat(groups: string[], intervalMs: number): void {
     const { commands, consumer, presenceKeyFor } = this.options;
     if (!presenceKeyFor) return;
+    // One command per group, not a pipeline: on Redis Cluster the groups' keys may live on
+    // different nodes, and a Cluster pipeline must stay in one slot.
     const beat = () => {
-      const pipeline = commands.pipeline();
-      for (const group of groups) pipeline.zadd(presenceKeyFor(group), Date.now(), consumer);
-      pipeline.exec().catch(() => undefined);
+      for (const group of groups)
+        commands.zadd(presenceKeyFor(group), Date.now(), consumer).catch(() => undefined);
     };
     beat();
     this.heartbeat = setInterval(beat, intervalMs);

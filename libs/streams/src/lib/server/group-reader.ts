@@ -10,7 +10,7 @@ import {
 } from '@streamscribe/redis';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
 import { errorMessage, sleep } from './loop-utils';
-import { SlotGate } from './slot-gate';
+import { ReaderId, ReaderSlots } from './slot-gate';
 import { transportMetrics } from './transport-metrics';
 
 export interface GroupReaderOptions {
@@ -19,17 +19,16 @@ export interface GroupReaderOptions {
   topology: RedisTopology;
   consumer: string;
   group: string;
+  /** Streams read together: they share a hash slot tag (`readLanesOf`), or there is only one. */
   streams: string[];
   blockMs: number;
   /** For acks and group management; never blocked, so it can CLIENT UNBLOCK the reader. */
   commands: Redis;
-  gate: SlotGate<unknown>;
+  gate: ReaderSlots;
   /** Aborted by close(): the loop stops, and a backoff sleep ends at once. */
   stopping: AbortSignal;
   /** Starts a handler on a new entry (at once: the gate counts it from then on). */
   deliver: (entry: StreamEntry) => void;
-  /** Called after each read's entries are started: queued reclaimed entries may fit now. */
-  afterRead: () => void;
   /** Backoff before the next read after `failures` failed ones in a row, in ms. */
   retryDelayMs: (failures: number) => number;
   /** Opened connections are handed here, so the server's `on()` listeners and status see them. */
@@ -40,10 +39,13 @@ export interface GroupReaderOptions {
 type XReadGroupReply = Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null;
 
 /**
- * One consumer group's blocking XREADGROUP loop, on its own connection, so a blocked read never
- * delays an ack. It reads only into slots the gate reserved for it.
+ * One blocking XREADGROUP loop of a consumer group, over streams that share a hash slot (a
+ * multi-key read must stay in one Cluster slot: one reader per partition), on its own connection,
+ * so a blocked read never delays an ack. It reads only into slots the gate reserved for it.
  */
 export class GroupReader {
+  /** This loop's place at the gate: its reservations and its turn. */
+  readonly id: ReaderId;
   private readonly connection: Redis;
   /** Lets wake() end a blocked XREADGROUP with CLIENT UNBLOCK; unknown until the connection says. */
   private clientId?: number;
@@ -51,6 +53,7 @@ export class GroupReader {
 
   constructor(private readonly options: GroupReaderOptions) {
     const { url, tls, topology, consumer, log } = options;
+    this.id = options.gate.addReader();
     this.connection = options.watch(
       createRedisConnection(url, { name: `${consumer}:reader`, logger: log, tls, topology }),
     );
@@ -95,9 +98,9 @@ export class GroupReader {
     const { group, consumer, streams, blockMs, gate, stopping } = this.options;
     let failures = 0;
     while (!stopping.aborted) {
-      const count = await gate.reserveForRead();
-      if (stopping.aborted) {
-        gate.endRead(count);
+      const count = await gate.reserveForRead(this.id);
+      if (stopping.aborted || count === 0) {
+        gate.endRead(this.id, 0);
         break;
       }
       let reply: XReadGroupReply;
@@ -117,22 +120,25 @@ export class GroupReader {
         )) as XReadGroupReply;
         failures = 0;
       } catch (error) {
+        gate.endRead(this.id, 0);
         if (stopping.aborted) break;
         failures += 1;
         await this.recoverFromReadError(error, failures);
         continue;
-      } finally {
-        gate.endRead(count);
       }
+      // Started before the reservation ends: the slots it held pass to the entries it returned.
+      let delivered = 0;
       for (const [stream, entries] of reply ?? []) {
-        for (const [id, flat] of entries)
+        for (const [id, flat] of entries) {
           this.options.deliver({
             stream: stream.toString(),
             id: id.toString(),
             fields: fieldsFromFlat(flat),
           });
+          delivered += 1;
+        }
       }
-      this.options.afterRead();
+      gate.endRead(this.id, delivered);
     }
   }
 

@@ -98,7 +98,9 @@ export class LeaseKeeper {
 
   /**
    * Renews the leases of these entries; returns the ids whose lease was lost. `stillHeld` filters
-   * out entries that finished (acked, moved) while the renewal ran: those were not lost.
+   * out entries that finished (acked, moved) while the renewal ran: those were not lost. One script
+   * call per stream and group (a script's keys must share a Cluster slot, and partitions do not),
+   * all sent at once.
    */
   private async renew(
     commands: Redis,
@@ -110,19 +112,20 @@ export class LeaseKeeper {
       const key = streamGroupKey(entry.stream, entry.group);
       byStream.set(key, [...(byStream.get(key) ?? []), entry]);
     }
-    const lost: string[] = [];
-    for (const group of byStream.values()) {
-      const { stream, group: name } = group[0];
-      const answered = await renewLeasesScript.run(
-        commands,
-        { stream },
-        { group: name, consumer: this.consumer },
-        group.map((e) => e.id),
-      );
-      const ids = answered.filter(stillHeld);
-      if (ids.length > 0) leasesLost.inc({ stream, group: name }, ids.length);
-      lost.push(...ids);
-    }
-    return lost;
+    const lostPerStream = await Promise.all(
+      [...byStream.values()].map(async (held) => {
+        const { stream, group } = held[0];
+        const answered = await renewLeasesScript.run(
+          commands,
+          { stream },
+          { group, consumer: this.consumer },
+          held.map((e) => e.id),
+        );
+        const ids = answered.filter(stillHeld);
+        if (ids.length > 0) leasesLost.inc({ stream, group }, ids.length);
+        return ids;
+      }),
+    );
+    return lostPerStream.flat();
   }
 }

@@ -20,14 +20,22 @@ export interface ReclaimedEntry {
   idleMs?: number;
 }
 
+/** A pending entry idle past the min-idle time, as XPENDING tells it: a candidate for a claim. */
+export interface PendingCandidate {
+  id: string;
+  owner: string;
+  idleMs: number;
+  deliveries: number;
+}
+
 type PendingRow = [string, string, number, number];
 type AutoClaimReply = [Buffer, Array<[Buffer, Buffer[] | null]>, Buffer[]];
 
 /**
  * One reclaim sweep step for a stream and group: XPENDING (IDLE) first, for each candidate's owner,
- * idle time and delivery count, then XAUTOCLAIM, which re-checks the idle time atomically (two
- * sweepers never both get an entry) and drops entries whose data was deleted or trimmed from the
- * PEL, so they never linger as ghosts.
+ * idle time and delivery count, then XAUTOCLAIM of as many as the caller chose, which re-checks
+ * the idle time atomically (two sweepers never both get an entry) and drops entries whose data
+ * was deleted or trimmed from the PEL, so they never linger as ghosts.
  */
 export class Reclaimer {
   constructor(
@@ -36,27 +44,37 @@ export class Reclaimer {
     private readonly minIdleMs: number,
   ) {}
 
+  /**
+   * Lists up to `most` candidates from `cursor` on, in PEL order, and claims the first `choose`
+   * of them says (XAUTOCLAIM claims in the same order from the same cursor). With no candidate
+   * left the next cursor is the start again.
+   */
   async sweep(
     stream: string,
     group: string,
     cursor: string,
-    count: number,
+    most: number,
+    choose: (candidates: PendingCandidate[]) => Promise<number>,
   ): Promise<{ next: string; claimed: ReclaimedEntry[] }> {
-    const pending = (await this.commands.xpending(
+    const rows = (await this.commands.xpending(
       stream,
       group,
       'IDLE',
       this.minIdleMs,
       cursor === '0-0' ? '-' : cursor,
       '+',
-      count,
+      most,
     )) as PendingRow[];
-    const known = new Map(
-      pending.map(([id, owner, idle, deliveries]) => [
-        id,
-        { owner, idle: Number(idle), deliveries: Number(deliveries) },
-      ]),
-    );
+    if (rows.length === 0) return { next: '0-0', claimed: [] };
+    const candidates = rows.map(([id, owner, idle, deliveries]) => ({
+      id,
+      owner,
+      idleMs: Number(idle),
+      deliveries: Number(deliveries),
+    }));
+    const count = await choose(candidates);
+    if (count === 0) return { next: cursor, claimed: [] };
+    const known = new Map(candidates.map((candidate) => [candidate.id, candidate]));
     const [next, claimed, deleted] = (await this.commands.callBuffer(
       'XAUTOCLAIM',
       stream,
@@ -76,12 +94,12 @@ export class Reclaimer {
       const id = rawId.toString();
       const before = known.get(id);
       transportMetrics.reclaimed.inc({ stream, group });
-      if (before) reclaimIdleSeconds.observe({ stream, group }, before.idle / 1000);
+      if (before) reclaimIdleSeconds.observe({ stream, group }, before.idleMs / 1000);
       return {
         entry: { stream, id, fields: fieldsFromFlat(flat) },
         deliveryCount: before ? before.deliveries + 1 : (afterClaim.get(id) ?? 2),
         previousOwner: before?.owner,
-        idleMs: before?.idle,
+        idleMs: before?.idleMs,
       };
     });
     return { next: next.toString(), claimed: result };

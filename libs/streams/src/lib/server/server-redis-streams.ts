@@ -14,7 +14,8 @@ import { GroupMembership } from './group-membership';
 import { GroupReader } from './group-reader';
 import { LeaseKeeper } from './lease-keeper';
 import { settleWithin } from './loop-utils';
-import { ReclaimSweeper, ReclaimedForDispatch } from './reclaim-sweeper';
+import { readLanesOf } from './read-lanes';
+import { ReclaimSweeper, ReclaimedForDispatch, reportReclaimedStart } from './reclaim-sweeper';
 import { SlotGate } from './slot-gate';
 import { maintainStreams } from './stream-maintenance';
 
@@ -25,10 +26,12 @@ const DRAIN_MARGIN_MS = 5000;
 
 /**
  * Nest transport over Redis Streams consumer groups. Handlers are registered by stream key
- * (`@EventPattern('audio:stream:deepgram')`); each group gets one blocking XREADGROUP loop on its
- * own connection, while acknowledgements, heartbeats and group management use another, so a
- * blocked read never delays an ack. At most `concurrency` entries are in flight per process, and
- * an entry is acknowledged only after its handler completed without error.
+ * (`@EventPattern('audio:stream:deepgram')`, or every partition's key); each group gets one
+ * blocking XREADGROUP loop per hash slot tag (one per partition: a multi-key read must stay in one
+ * Cluster slot), each on its own connection, while acknowledgements, heartbeats and group
+ * management use another, so a blocked read never delays an ack. At most `concurrency` entries are
+ * in flight per process, shared fairly by the loops (SlotGate), and an entry is acknowledged only
+ * after its handler completed without error.
  */
 export class ServerRedisStreams
   extends Server<RedisStreamsEvents, RedisStreamsStatus>
@@ -62,7 +65,12 @@ export class ServerRedisStreams
     }
     this.log = options.logger.child({ consumer: options.consumer });
     this.leases = new LeaseKeeper(options.consumer, this.log);
-    this.gate = new SlotGate(this.concurrency, () => this.leases.size);
+    this.gate = new SlotGate({
+      concurrency: this.concurrency,
+      inFlight: () => this.leases.size,
+      startReclaimed: (reclaimed) => this.startReclaimed(reclaimed),
+      wakeReader: (id) => void this.readers.find((reader) => reader.id === id)?.wake(),
+    });
   }
 
   listen(callback: (error?: unknown) => void): void {
@@ -128,7 +136,17 @@ export class ServerRedisStreams
     for (const [group, streams] of streamsByGroup) {
       await this.membership.join(group, streams);
       if (this.closing) return;
-      this.loops.push(this.startReader(group, streams).run());
+    }
+    // Every reader joins the gate before any reads, so the first does not take every slot.
+    for (const [group, streams] of streamsByGroup) {
+      for (const lane of readLanesOf(streams)) this.addReader(group, lane);
+    }
+    for (const reader of this.readers) this.loops.push(reader.run());
+    if (this.readers.length > this.concurrency) {
+      this.log.warn(
+        { readers: this.readers.length, concurrency: this.concurrency },
+        'fewer slots than blocking reads (partitions): some partitions wait for a slot, up to the block time per turn; raise the concurrency',
+      );
     }
     this.membership.startHeartbeat([...streamsByGroup.keys()], this.options.presenceIntervalMs ?? 2000);
     if (reclaim) this.startReclaiming(commands, streamsByGroup);
@@ -136,7 +154,14 @@ export class ServerRedisStreams
       const keep = { commands, presenceKeyFor, log: this.log, stopping };
       this.loops.push(maintainStreams(streamsByGroup, maintenance, keep));
     }
-    this.log.info({ groups: Object.fromEntries(streamsByGroup), concurrency: this.concurrency }, 'consuming');
+    this.log.info(
+      {
+        groups: Object.fromEntries(streamsByGroup),
+        readers: this.readers.length,
+        concurrency: this.concurrency,
+      },
+      'consuming',
+    );
   }
 
   /** Claims what stopped consumers left pending, and keeps this consumer's own entries from looking so. */
@@ -147,9 +172,10 @@ export class ServerRedisStreams
       consumer: this.options.consumer,
       reclaim,
       gate: this.gate,
+      presenceKeyFor: this.options.presenceKeyFor,
+      presenceIntervalMs: this.options.presenceIntervalMs ?? 2000,
       stopping: this.stopping.signal,
       log: this.log,
-      dispatchReclaimed: () => this.dispatchReclaimed(),
       wakeReaders: () => this.wakeReaders(),
     });
     this.loops.push(sweeper.run(streamsByGroup));
@@ -158,7 +184,7 @@ export class ServerRedisStreams
     this.leases.start({ commands, minIdleMs: reclaim.minIdleMs, queued });
   }
 
-  private startReader(group: string, streams: string[]): GroupReader {
+  private addReader(group: string, streams: string[]): void {
     const reader = new GroupReader({
       url: this.options.url,
       tls: this.options.tls,
@@ -172,16 +198,14 @@ export class ServerRedisStreams
       stopping: this.stopping.signal,
       log: this.log,
       deliver: (entry) => this.dispatch(entry, group, 1),
-      afterRead: () => this.dispatchReclaimed(),
       retryDelayMs: (failures) => this.readRetryDelayMs(failures),
       watch: (client) => this.connections.watch(client, 'reader'),
     });
     this.readers.push(reader);
-    return reader;
   }
 
   /** Runs one entry through its handler; the read loops and the reclaim sweeper both use this. */
-  protected dispatch(entry: StreamEntry, group: string, deliveryCount: number): void {
+  protected dispatch(entry: StreamEntry, group: string, deliveryCount: number, reclaimed = false): void {
     const context = new RedisStreamsContext([
       entry.stream,
       entry.id,
@@ -190,20 +214,15 @@ export class ServerRedisStreams
       deliveryCount,
     ]);
     const work = (this.runner as EntryRunner).run(entry, context);
-    this.leases.hold({ stream: entry.stream, group, id: entry.id }, work, () => {
-      this.dispatchReclaimed();
-      this.gate.slotFreed();
-    });
+    this.leases.hold({ stream: entry.stream, group, id: entry.id }, work, () =>
+      this.gate.handlerFinished(reclaimed),
+    );
   }
 
-  /**
-   * Reclaimed entries go first into free slots: they have waited longest. Without this a worker
-   * busy with a backlog would hold them until the backlog is gone.
-   */
-  private dispatchReclaimed(): void {
-    for (let next = this.gate.takeReclaimed(); next; next = this.gate.takeReclaimed()) {
-      this.dispatch(next.entry, next.group, next.deliveryCount);
-    }
+  /** The gate hands a queued reclaimed entry a slot: it goes ahead of new reads (SlotGate). */
+  private startReclaimed(reclaimed: ReclaimedForDispatch): void {
+    reportReclaimedStart(reclaimed, this.log);
+    this.dispatch(reclaimed.entry, reclaimed.group, reclaimed.deliveryCount, true);
   }
 
   /** Ends every blocked read at once (they return nothing); the read loops go round again. */
