@@ -1,6 +1,12 @@
 import Redis from 'ioredis';
+import WebSocket from 'ws';
 import { FakeDeepgramServer, speechWav, until } from '@streamscribe/testing';
-import { RouterStack, startRouterStack, keyedFetch as fetch } from './testing/router-stack';
+import {
+  RouterStack,
+  TEST_ADMIN_API_KEY,
+  startRouterStack,
+  keyedFetch as fetch,
+} from './testing/router-stack';
 
 /** Response bodies are read loosely typed: the assertions are what check their shape. */
 type Body = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -151,6 +157,18 @@ describe('admission control: backlog and Redis memory, end to end', () => {
       });
       expect(upload.status).toBe(503);
       expect(upload.headers.get('retry-after')).not.toBeNull();
+      // A new live session too: closed at once with 1013, try again later.
+      const live = new WebSocket(
+        `${base.replace(/^http/, 'ws')}/v1/listen?encoding=linear16&sample_rate=16000`,
+        ['token', TEST_ADMIN_API_KEY],
+      );
+      const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+        live.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      );
+      expect(closed).toEqual({
+        code: 1013,
+        reason: expect.stringMatching(/^fabric_overloaded: .*retry after \d+ s$/),
+      });
       expect(await metrics()).toMatch(
         /streamscribe_admission_refusals_total\{reason="redis_memory",provider="all"\} [1-9]/,
       );
