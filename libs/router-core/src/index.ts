@@ -8,7 +8,23 @@ export { UploadSlots } from './lib/audio-intake/upload-slots';
 export { refusal } from './lib/audio-intake/intake-errors';
 export type { IntakeRefusalCode } from './lib/audio-intake/intake-errors';
 export { ProviderChooser } from './lib/provider-chooser';
-export type { ChosenProvider } from './lib/provider-chooser';
+export type { ChooseOptions, ChosenProvider } from './lib/provider-chooser';
+export { AdmissionControl } from './lib/admission/admission-control';
+export type { AdmissionSnapshot } from './lib/admission/admission-control';
+export { AdmissionRefusal } from './lib/admission/admission-refusal';
+export type { AdmissionOverload } from './lib/admission/admission-refusal';
+export {
+  backlogOverload,
+  estimateWaitMs,
+  memoryOverload,
+  parseInfoMemory,
+} from './lib/admission/admission-estimate';
+export type {
+  BacklogOverload,
+  MemoryOverload,
+  ProviderBacklog,
+  RedisMemory,
+} from './lib/admission/admission-estimate';
 export { ProviderStatusService, publicProviderStatus } from './lib/provider-status.service';
 export type { ProviderStatus, PublicProviderStatus } from './lib/provider-status.service';
 export { TranscriptionRouterService } from './lib/transcription-router.service';

@@ -43,8 +43,14 @@ export const ERROR_RESPONSES = {
   404: error(404, 'Not found (or another tenant’s)'),
   413: error(413, 'The body is over the upload caps'),
   415: error(415, 'The audio format is not one the router reads'),
-  429: error(429, 'Rate limit or quota: retry after `Retry-After` seconds'),
-  503: error(503, 'No provider available, or Redis unreachable: retry after `Retry-After` seconds'),
+  429: error(
+    429,
+    'Rate limit, quota, or every provider the request may go to has too long a backlog (`provider_backlog`): retry after `Retry-After` seconds',
+  ),
+  503: error(
+    503,
+    'No provider available, Redis unreachable, or Redis memory full (`fabric_overloaded`): retry after `Retry-After` seconds',
+  ),
 } satisfies Record<number, ApiResponseOptions>;
 
 /** What every `/v1` route may answer, added to each operation by the document builder. */

@@ -6,6 +6,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } fr
 import { RequireScopes } from '@streamscribe/auth';
 import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
+  AdmissionRefusal,
   IdempotencyStore,
   IdempotentAnswer,
   ROUTER_ENVIRONMENT,
@@ -202,6 +203,9 @@ export class DeepgramListenController {
       response.status(200).type('application/json').send(answer);
     } catch (error) {
       if (error instanceof HttpException) {
+        // Admission control's 429/503 say when to come back.
+        if (error instanceof AdmissionRefusal)
+          response.setHeader('Retry-After', String(error.retryAfterSeconds));
         const body = error.getResponse();
         const message =
           typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);

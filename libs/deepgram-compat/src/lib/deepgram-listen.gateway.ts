@@ -11,6 +11,7 @@ import { createLogger } from '@streamscribe/observability';
 import { LiveConnectionLimiter } from '@streamscribe/quotas';
 import { createRedisConnection, redisTlsFrom, redisTopologyFrom } from '@streamscribe/redis';
 import {
+  AdmissionControl,
   AuthenticatedRequest,
   ProviderChooser,
   ROUTER_ENVIRONMENT,
@@ -19,6 +20,9 @@ import {
 } from '@streamscribe/router-core';
 import { DeepgramListenRequest, parseDeepgramQuery } from './deepgram-query';
 import { LiveListenConnection } from './live-listen.connection';
+
+/** WebSocket close code "Try Again Later" (RFC 6455 registry): a new live session refused by admission control. */
+export const TRY_AGAIN_LATER = 1013;
 
 /** Largest binary frame a live client may send (Deepgram suggests 20-250 ms of audio per frame). */
 export const LIVE_LISTEN_MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -69,6 +73,7 @@ export class DeepgramListenGateway implements OnGatewayConnection, OnApplication
     keys: KeyScheme,
     private readonly chooser: ProviderChooser,
     private readonly liveConnections: LiveConnectionLimiter,
+    private readonly admission: AdmissionControl,
   ) {
     this.store = new LiveRouterStore(redis, keys, env.LIVE_SESSION_TTL_SECONDS);
   }
@@ -80,11 +85,23 @@ export class DeepgramListenGateway implements OnGatewayConnection, OnApplication
       socket.close(1011, 'upgrade not checked');
       return;
     }
+    // A new live session adds an audio log to Redis: refused while Redis memory is inside its
+    // headroom (a resume is work already in the system). The chunk streams' backlog says nothing
+    // of a live session's wait (its worker takes it through the live jobs stream), so only memory.
+    const refusal = listen.resumeSession ? undefined : this.admission.memoryRefusal();
+    if (refusal) {
+      socket.close(
+        TRY_AGAIN_LATER,
+        `fabric_overloaded: Redis memory full; retry after ${refusal.retryAfterSeconds} s`,
+      );
+      return;
+    }
     const tenant = tenantOfRequest(request);
     const connection = new LiveListenConnection(
       {
         store: this.store,
-        choose: (routing) => this.chooser.choose(routing),
+        // Admission was decided above, once per session: a failover is never refused.
+        choose: (routing) => this.chooser.choose(routing, { admission: false }),
         blockingConnection: () =>
           createRedisConnection(this.env.REDIS_URL, {
             name: 'router:live-events',

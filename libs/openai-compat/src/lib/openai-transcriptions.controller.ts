@@ -7,6 +7,7 @@ import { compressedFormatOf, sniffCompressedFormat } from '@streamscribe/audio';
 import { RequireScopes } from '@streamscribe/auth';
 import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
+  AdmissionRefusal,
   ROUTER_ENVIRONMENT,
   ROUTER_REDIS,
   RouterEnvironment,
@@ -214,6 +215,9 @@ export class OpenAiTranscriptionsController {
       response.status(200).type(answer.contentType).send(answer.body);
     } catch (error) {
       if (error instanceof HttpException) {
+        // Admission control's 429/503 say when to come back.
+        if (error instanceof AdmissionRefusal)
+          response.setHeader('Retry-After', String(error.retryAfterSeconds));
         const body = error.getResponse();
         const message =
           typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);

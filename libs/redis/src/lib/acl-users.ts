@@ -32,8 +32,9 @@ export interface RedisAclSelector {
 const CONNECTION_COMMANDS = [
   // /health/ready
   'ping',
-  // ioredis' ready check (waits while Redis loads its data after a restart), and the startup
-  // maxmemory-policy warning (INFO memory, instead of the admin command CONFIG GET)
+  // ioredis' ready check (waits while Redis loads its data after a restart), the startup
+  // maxmemory-policy warning (INFO memory, instead of the admin command CONFIG GET) and the
+  // router's admission control (INFO memory: used_memory against maxmemory)
   'info',
   // connection names in CLIENT LIST (`<consumer>:reader`, `router:results-watcher`)
   'client|setname',
@@ -63,7 +64,7 @@ const ROUTER_USER: RedisAclUser = {
     'xlen',
     // the shared results reader behind transcripts' waits and live feeds (XREAD BLOCK)
     'xread',
-    // fleet load (routing), /metrics lag and the re-drive target check
+    // fleet load (routing, admission control), /metrics lag and the re-drive target check
     'xinfo|groups',
     'xinfo|consumers',
     // live consumers per fleet (heartbeat sorted sets)

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
 import { createLogger } from '@streamscribe/observability';
+import { AdmissionRefusal } from './admission/admission-refusal';
 import { errorBodyOf } from './http/api-error';
 import { routerMetrics } from './router-metrics';
 
@@ -24,6 +25,12 @@ export class CountingExceptionFilter extends BaseExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (response.headersSent) {
       response.end();
+      return;
+    }
+    // Admission control's refusals say when to come back and what is over, by how much.
+    if (exception instanceof AdmissionRefusal) {
+      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
+      response.status(body.statusCode).json({ ...body, ...exception.bodyFields() });
       return;
     }
     response.status(body.statusCode).json(body);

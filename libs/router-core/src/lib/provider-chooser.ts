@@ -6,6 +6,8 @@ import {
   RoutingRequest,
   selectProvider,
 } from '@streamscribe/routing-policy';
+import { AdmissionControl } from './admission/admission-control';
+import { BacklogOverload } from './admission/admission-estimate';
 import { apiError } from './http/api-error';
 import { ProviderStateMonitor } from './provider-state.monitor';
 
@@ -16,14 +18,32 @@ export interface ChosenProvider {
   probe: boolean;
 }
 
+/** `admission: false` for work already in the system (a live session's failover), which is never refused. */
+export interface ChooseOptions {
+  admission?: boolean;
+}
+
 /**
  * Runs the routing policy on the current fleet snapshot. When the policy picks a half-open
  * provider, the chunk goes there only if this router wins its probe slot; otherwise the policy
  * runs again without it, so a recovering provider gets one chunk at a time, not a flood.
+ *
+ * Admission control (AdmissionControl, from its background snapshot: no Redis round trip) runs
+ * here too, since all new work is routed here: Redis memory in its headroom refuses at once
+ * (503); a provider whose backlog is over the bound is set aside like a refused probe, and the
+ * policy runs again, so the chunk is refused (429) only when every provider it may go to is over.
  */
 @Injectable()
 export class ProviderChooser {
-  constructor(private readonly fleets: ProviderStateMonitor) {}
+  constructor(
+    private readonly fleets: ProviderStateMonitor,
+    private readonly admission: AdmissionControl,
+  ) {}
+
+  /** Admission for work sent to several providers at once (consensus): all must be under the bound. */
+  assertAdmitsAll(providers: readonly ProviderName[]): void {
+    this.admission.assertAdmitsAll(providers);
+  }
 
   /** The longest audio `provider` takes in one call: what its workers declare, else its profile's. */
   async maxAudioSeconds(provider: ProviderName): Promise<number> {
@@ -32,11 +52,17 @@ export class ProviderChooser {
     return (declared ?? DEFAULT_PROVIDER_PROFILES[provider].capabilities).maxAudioSeconds;
   }
 
-  async choose(request: RoutingRequest): Promise<ChosenProvider> {
+  async choose(request: RoutingRequest, options: ChooseOptions = {}): Promise<ChosenProvider> {
+    const admit = options.admission !== false;
+    const memory = admit ? this.admission.memoryRefusal() : undefined;
+    if (memory) throw memory;
     const { states } = await this.fleets.current();
     const exclude = [...(request.exclude ?? [])];
+    const overloaded: BacklogOverload[] = [];
     for (;;) {
       const decision = selectProvider({ ...request, exclude }, states);
+      if (!decision.ok && overloaded.length > 0 && decision.status === 503)
+        throw this.admission.backlogRefusal(overloaded);
       if (!decision.ok) {
         // What a client asked for that no provider offers is the client's to know; which workers
         // are down or failing is fleet state, for the log and GET /v1/providers.
@@ -48,6 +74,12 @@ export class ProviderChooser {
               'no provider can take this audio now; retry shortly',
               decision.message,
             );
+      }
+      const over = admit ? this.admission.backlogOf(decision.provider) : undefined;
+      if (over) {
+        overloaded.push(over);
+        exclude.push(decision.provider);
+        continue;
       }
       if (!decision.probe) return decision;
       if (await this.fleets.health.claimProbe(decision.provider)) {

@@ -24,6 +24,7 @@ import {
 } from '@streamscribe/redis';
 import { healthSettingsFrom } from '@streamscribe/provider-health';
 import { QUOTA_SERVICES, TenantSettingsService, quotaProviders } from '@streamscribe/quotas';
+import { AdmissionControl } from './admission/admission-control';
 import { AudioIntake } from './audio-intake/audio-intake.service';
 import { StreamingUploads } from './audio-intake/streaming-upload';
 import { LazySileroPauseFinder, PAUSE_FINDER } from './audio-intake/pause-finder';
@@ -153,6 +154,8 @@ export class RouterCoreModule {
               logger: createLogger('stream-lag'),
             }),
         },
+        // Admission control's background readings; ProviderChooser consults them per request.
+        AdmissionControl,
         ProviderChooser,
         ProviderStatusService,
         SessionEventFeed,
@@ -173,6 +176,7 @@ export class RouterCoreModule {
         ...quotaProviders({ redis: ROUTER_REDIS, keyScheme: KeyScheme }),
       ],
       exports: [
+        AdmissionControl,
         ProviderChooser,
         AudioIntake,
         StreamingUploads,

@@ -112,6 +112,32 @@ export class RouterEnvironment extends CommonEnvironment {
   @Max(60_000)
   LOAD_CACHE_MS = 250;
 
+  // Admission control (see docs/operations.md "Admission control").
+
+  /**
+   * New work is refused (429 `provider_backlog`) when a chunk queued now would wait longer than
+   * this for a worker slot on every provider it may go to, in ms; 0 turns the check off.
+   */
+  @IsInt({ message: 'ADMISSION_MAX_WAIT_MS must be an integer' })
+  @Min(0)
+  ADMISSION_MAX_WAIT_MS = 60_000;
+
+  /**
+   * Fraction of Redis `maxmemory` kept for work already in the system: new work is refused (503
+   * `fabric_overloaded`) once used memory reaches maxmemory × (1 − this); 0 turns the check off.
+   * Without a maxmemory (0) there is nothing to measure against and nothing is refused.
+   */
+  @IsNumber({}, { message: 'ADMISSION_MEMORY_HEADROOM must be a number between 0 and 0.9' })
+  @Min(0)
+  @Max(0.9)
+  ADMISSION_MEMORY_HEADROOM = 0.1;
+
+  /** How often admission control re-reads backlogs, health and Redis memory in the background, in ms. */
+  @IsInt({ message: 'ADMISSION_REFRESH_MS must be an integer' })
+  @Min(50)
+  @Max(60_000)
+  ADMISSION_REFRESH_MS = 500;
+
   /** Per-command Redis timeout, so a hung Redis yields 503 instead of a hung request, in ms. */
   @IsInt({ message: 'REDIS_COMMAND_TIMEOUT_MS must be an integer' })
   @Min(50)

@@ -162,6 +162,7 @@ export class TranscriptionRouterService {
     });
     const queued = whileRedisAnswers(async () => {
       if (consensus) {
+        this.chooser.assertAdmitsAll(consensus);
         await this.consensus.assertLive(consensus, tenant);
         return this.accepted(
           await this.consensus.submit(
@@ -228,6 +229,7 @@ export class TranscriptionRouterService {
       let split: FileSplit = { mode: 'chunks', reason: 'consensus' };
       let planned = upload;
       if (consensus) {
+        this.chooser.assertAdmitsAll(consensus);
         await this.consensus.assertLive(consensus, tenant);
         // One at a time, so seqs follow the audio.
         queue = async (chunk, durationMs) => {

@@ -17,9 +17,13 @@ export const API_ERROR_CODES = {
   unsupported_media_type: 'the Content-Type (or the audio container) is not one the router decodes',
   no_capable_provider: 'no provider can transcribe this audio with the requested options',
   rate_limited: 'too many requests; retry after the Retry-After header',
+  provider_backlog:
+    'every provider this request may go to has a backlog over the wait bound; retry after the Retry-After header',
   client_closed_request: 'the client closed the connection before the answer',
   internal_error: 'a bug: the details are in the router log, never in the body',
   no_provider_available: 'no provider can take the audio now; retry shortly',
+  fabric_overloaded:
+    'Redis memory is inside the headroom kept for work in flight; retry after the Retry-After header',
   redis_unavailable: 'the router cannot reach Redis; nothing was stored; retry shortly',
   unavailable: 'the router cannot answer now; retry shortly',
 } as const;
