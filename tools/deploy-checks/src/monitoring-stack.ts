@@ -54,7 +54,9 @@ export class MonitoringStack {
   exporter!: RedisExporter;
   prometheus!: PrometheusServer;
 
-  private constructor() {}
+  private constructor() {
+    // Built by start(), which stops what it started when a part fails.
+  }
 
   /** Starts every part; one that fails to start stops those already running. */
   static async start(): Promise<MonitoringStack> {

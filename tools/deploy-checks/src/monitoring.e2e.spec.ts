@@ -158,9 +158,12 @@ describe('monitoring on real parts: Prometheus and redis_exporter scraping the r
         if (withValues.length === 0 && !(name in MAY_BE_EMPTY)) empty.push(`${name}: ${expr}`);
       }
     }
-    process.stdout.write(`${report.join('\n')}\n`);
     expect(empty).toEqual([]);
     expect(report.length).toBeGreaterThan(40);
+    // An exception for a panel that no longer exists would hide a new one of the same name later.
+    expect(Object.keys(MAY_BE_EMPTY).filter((name) => !report.some((line) => line.endsWith(name)))).toEqual(
+      [],
+    );
   });
 
   it('the drill-down $provider variable lists the providers with a lag series', async () => {
