@@ -91,3 +91,6 @@ export { failoverGap, judgeLiveFinals, percentiles } from './lib/live/live-verdi
 export type { FailoverGap, LiveFinalsVerdict, Percentiles } from './lib/live/live-verdict';
 export { describeSelfHostedLiveWorker, twoUtterances } from './lib/live/self-hosted-live-worker';
 export type { SelfHostedLiveWorker } from './lib/live/self-hosted-live-worker';
+export { PrometheusServer } from './lib/prometheus/prometheus-server';
+export type { ActiveTarget, PromSeries, ScrapeTarget } from './lib/prometheus/prometheus-server';
+export { RedisExporter } from './lib/prometheus/redis-exporter';

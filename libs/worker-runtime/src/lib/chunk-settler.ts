@@ -45,7 +45,12 @@ export class ChunkSettler {
     @Inject(WORKER_ENVIRONMENT) private readonly env: WorkerEnvironment,
     private readonly results: ResultStore,
     private readonly keys: KeyScheme,
-  ) {}
+  ) {
+    // Exported at 0 from the start, so the first dead letter is an increase that the
+    // StreamscribeDeadLetters alert sees (a counter series born at 1 has none; alerts.test.yml).
+    for (const reason of ['failed', 'malformed'])
+      workerMetrics.deadLetters.inc({ provider: this.provider.name, reason }, 0);
+  }
 
   /** The provider gave up on the chunk (permanent error, or retries exhausted). */
   async failOver(

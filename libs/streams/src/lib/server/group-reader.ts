@@ -54,6 +54,9 @@ export class GroupReader {
   constructor(private readonly options: GroupReaderOptions) {
     const { url, tls, topology, consumer, log } = options;
     this.id = options.gate.addReader();
+    // Exported at 0 from the start: a dashboard shows "no read errors" rather than no data, and
+    // the first failure is an increase Prometheus can see (a series born at 1 has none).
+    transportMetrics.readErrors.inc({ group: options.group }, 0);
     this.connection = options.watch(
       createRedisConnection(url, { name: `${consumer}:reader`, logger: log, tls, topology }),
     );
