@@ -6,8 +6,9 @@ import { ChunkProcessor } from './chunk-processor';
 
 /**
  * The stream handler of one provider's worker: `audio:stream:<provider>` → ChunkProcessor. It reads
- * partition 0, the only one while one partition is the only layout configured (keySchemeFrom);
- * reading every partition comes with the issue that configures more.
+ * partition 0 (reading every partition comes with issue 14's worker transport). The stream's name
+ * follows the app's key layout (REDIS_PARTITIONS, REDIS_CLUSTER_NODES: `{0}`-tagged on Cluster),
+ * read from the environment here because the pattern is fixed when the module is declared.
  */
 export function chunkControllerFor(provider: ProviderName): Type<unknown> {
   @Controller()
@@ -15,7 +16,7 @@ export function chunkControllerFor(provider: ProviderName): Type<unknown> {
   class ChunkController {
     constructor(@Inject(ChunkProcessor) private readonly processor: ChunkProcessor) {}
 
-    @EventPattern(keySchemeFrom().providerStream(provider, 0))
+    @EventPattern(keySchemeFrom(process.env).providerStream(provider, 0))
     handle(@Payload() entry: StreamEntry, @Ctx() context: RedisStreamsContext): Promise<void> {
       return this.processor.process(entry, context);
     }
