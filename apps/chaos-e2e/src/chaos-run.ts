@@ -72,7 +72,7 @@ export interface ChaosReport {
 }
 
 /** Retryable (5xx, 429, resets, hangs past the timeout) and permanent (400, 401) failures. */
-const FAILURE_MIX: InjectedFailure[] = [
+export const FAILURE_MIX: InjectedFailure[] = [
   { status: 500 },
   { status: 502 },
   { status: 503 },
@@ -209,7 +209,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-function fleetSpecs(
+export function fleetSpecs(
   redisUrl: string,
   deepgram: FakeDeepgramServer,
   assemblyai: FakeAssemblyAIServer,
@@ -257,7 +257,7 @@ function workerEnv(redisUrl: string, options: ChaosOptions): Record<string, stri
 }
 
 /** Posts chunks to the router, retrying 503s and connection errors with the same chunk id. */
-class Ingestion {
+export class Ingestion {
   retries = 0;
   /** Retries by why the router refused: status and the start of its message. */
   readonly retryReasons = new Map<string, number>();
@@ -296,14 +296,14 @@ class Ingestion {
   }
 }
 
-interface IdleStats {
+export interface IdleStats {
   p50?: number;
   p99?: number;
   max?: number;
 }
 
 /** The workers' "entry reclaimed" log lines: which stream, and how long the entry sat idle. */
-function reclaimsIn(logs: string): Array<{ stream: string; idleMs: number }> {
+export function reclaimsIn(logs: string): Array<{ stream: string; idleMs: number }> {
   const reclaims: Array<{ stream: string; idleMs: number }> = [];
   for (const line of logs.split('\n')) {
     if (!line.includes('"msg":"entry reclaimed"')) continue;
@@ -313,7 +313,7 @@ function reclaimsIn(logs: string): Array<{ stream: string; idleMs: number }> {
   return reclaims;
 }
 
-function idleStats(values: number[]): IdleStats {
+export function idleStats(values: number[]): IdleStats {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) =>
     sorted.length === 0 ? undefined : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];

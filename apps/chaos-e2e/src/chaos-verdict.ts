@@ -9,11 +9,15 @@ import {
   fieldsFromFlat,
   providerGroup,
 } from '@streamscribe/contracts';
+import { pipelineAcrossSlots } from '@streamscribe/redis';
 import { TranscriptReader } from '@streamscribe/sessions';
 
-/** The chaos run's sessions: the default tenant's, on one node (the router's key scheme). */
-const keys = new KeyScheme();
-const sessionOf = (sessionId: string) => keys.session(DEFAULT_TENANT, sessionId);
+/**
+ * The chaos run's sessions are the default tenant's. Every function takes the router's key scheme:
+ * one node's classic names by default, `{k}`-tagged partitions on Redis Cluster.
+ */
+const SINGLE_NODE = new KeyScheme();
+const sessionOf = (keys: KeyScheme, sessionId: string) => keys.session(DEFAULT_TENANT, sessionId);
 
 /** A chunk the router acknowledged (2xx), with the words its audio says. */
 export interface AcceptedChunk {
@@ -60,30 +64,37 @@ export async function countResultsFrom(
   redis: Redis,
   sessionIds: Iterable<string>,
   provider: string,
+  keys: KeyScheme = SINGLE_NODE,
 ): Promise<number> {
   let count = 0;
   for (const sessionId of sessionIds) {
-    const transcript = await new TranscriptReader(redis, keys).read(sessionOf(sessionId));
+    const transcript = await new TranscriptReader(redis, keys).read(sessionOf(keys, sessionId));
     count += transcript?.chunks.filter((c) => c.status === 'ok' && c.provider === provider).length ?? 0;
   }
   return count;
 }
 
-export async function pendingInProviderGroups(redis: Redis): Promise<number> {
+export async function pendingInProviderGroups(redis: Redis, keys: KeyScheme = SINGLE_NODE): Promise<number> {
   let pending = 0;
   for (const provider of PROVIDERS) {
-    if (!(await redis.exists(keys.providerStream(provider)))) continue;
-    const summary = (await redis
-      .xpending(keys.providerStream(provider), providerGroup(provider))
-      .catch(() => [0])) as [number];
-    pending += Number(summary[0]);
+    for (const partition of keys.allPartitions()) {
+      const stream = keys.providerStream(provider, partition);
+      if (!(await redis.exists(stream))) continue;
+      const summary = (await redis.xpending(stream, providerGroup(provider)).catch(() => [0])) as [number];
+      pending += Number(summary[0]);
+    }
   }
   return pending;
 }
 
-export async function countResults(redis: Redis, sessionIds: Iterable<string>): Promise<number> {
-  const pipeline = redis.pipeline();
-  for (const sessionId of sessionIds) pipeline.hlen(keys.sessionResultIndexKey(sessionOf(sessionId)));
+export async function countResults(
+  redis: Redis,
+  sessionIds: Iterable<string>,
+  keys: KeyScheme = SINGLE_NODE,
+): Promise<number> {
+  // Sessions of several partitions lie in several Cluster slots: a command each there.
+  const pipeline = pipelineAcrossSlots(redis);
+  for (const sessionId of sessionIds) pipeline.hlen(keys.sessionResultIndexKey(sessionOf(keys, sessionId)));
   const replies = (await pipeline.exec()) ?? [];
   return replies.reduce((sum, [error, count]) => sum + (error ? 0 : Number(count)), 0);
 }
@@ -91,6 +102,7 @@ export async function countResults(redis: Redis, sessionIds: Iterable<string>): 
 export async function judgeChaos(
   redis: Redis,
   accepted: ReadonlyMap<string, AcceptedChunk>,
+  keys: KeyScheme = SINGLE_NODE,
 ): Promise<ChaosVerdict> {
   const problems: string[] = [];
   const note = (problem: string) => problems.length < 20 && problems.push(problem);
@@ -102,7 +114,7 @@ export async function judgeChaos(
   let transcriptMissing = 0;
   const reader = new TranscriptReader(redis, keys);
   for (const sessionId of sessions) {
-    const entries = await redis.xrangeBuffer(keys.sessionResultsStream(sessionOf(sessionId)), '-', '+');
+    const entries = await redis.xrangeBuffer(keys.sessionResultsStream(sessionOf(keys, sessionId)), '-', '+');
     const perChunk = new Map<string, TranscriptionResultEntry[]>();
     for (const [, flat] of entries) {
       const result = decodeResultEntry(fieldsFromFlat(flat));
@@ -118,7 +130,7 @@ export async function judgeChaos(
       if (oks === 1 && fails > 0) superseded += 1;
       finals.set(key(sessionId, chunkId), results.find((r) => r.status === 'ok') ?? results[0]);
     }
-    const transcript = await reader.read(sessionOf(sessionId));
+    const transcript = await reader.read(sessionOf(keys, sessionId));
     const ids = transcript?.chunks.map((c) => c.chunkId) ?? [];
     transcriptDuplicates += ids.length - new Set(ids).size;
     const expected = [...accepted.values()].filter((c) => c.sessionId === sessionId);
@@ -127,7 +139,10 @@ export async function judgeChaos(
 
   const letters = new Map<string, number>();
   let deadLetters = 0;
-  for (const [id, flat] of await redis.xrangeBuffer(keys.deadLetterStream(), '-', '+')) {
+  const letterEntries = [];
+  for (const partition of keys.allPartitions())
+    letterEntries.push(...(await redis.xrangeBuffer(keys.deadLetterStream(partition), '-', '+')));
+  for (const [id, flat] of letterEntries) {
     const letter = decodeDeadLetter(id.toString(), fieldsFromFlat(flat));
     deadLetters += 1;
     const k = key(letter.sessionId ?? '?', letter.chunkId ?? '?');
@@ -166,7 +181,7 @@ export async function judgeChaos(
       }
     }
   }
-  const pending = await pendingInProviderGroups(redis);
+  const pending = await pendingInProviderGroups(redis, keys);
   if (pending > 0) note(`${pending} entries still pending in provider groups`);
   return {
     accepted: accepted.size,
