@@ -81,21 +81,27 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       ...spec,
       env: { ...spec.env, ...topology },
     })),
+    // A start on a loaded machine can take longer than 30 s; a retried start only adds load.
+    120_000,
   );
   let killing = true;
   let killer: Promise<void> = Promise.resolve();
   try {
-    router = await AppProcess.start('router', {
-      ...topology,
-      ...(durability ? { REDIS_DURABILITY: durability } : {}),
-      REDIS_URL: cluster.url,
-      PORT: String(port),
-      MANAGEMENT_PORT: '0',
-      REDIS_COMMAND_TIMEOUT_MS: '1000',
-      LOAD_CACHE_MS: '200',
-      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
-      QUOTAS_ENABLED: 'false',
-    });
+    router = await AppProcess.start(
+      'router',
+      {
+        ...topology,
+        ...(durability ? { REDIS_DURABILITY: durability } : {}),
+        REDIS_URL: cluster.url,
+        PORT: String(port),
+        MANAGEMENT_PORT: '0',
+        REDIS_COMMAND_TIMEOUT_MS: '1000',
+        LOAD_CACHE_MS: '200',
+        ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+        QUOTAS_ENABLED: 'false',
+      },
+      120_000,
+    );
     await fleet.start();
     say(`cluster up (${cluster.seedNodes}), router on :${port}, ${fleet.ready} workers`);
     killer = (async () => {

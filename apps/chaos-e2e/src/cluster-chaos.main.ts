@@ -4,7 +4,8 @@
  * SIGKILLed every few hundred ms and providers fail 20% / 10% of calls, and once 40% of the chunks
  * are in, the primary serving the busiest partition is SIGKILLed and its replica promoted. Prints
  * the chaos table; exits 1 when any must-be-zero count is not zero. Options: --chunks N
- * --partitions N --workers N --fallback-workers N --seed N --min-idle MS --durability async|replica
+ * --partitions N --workers N --fallback-workers N --seed N --min-idle MS --kill-every MIN,MAX (ms)
+ * --durability async|replica
  * (default: REDIS_DURABILITY from the environment, else the router's default).
  */
 import { formatClusterChaosReport, runClusterChaos } from './cluster-chaos-run';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     partitions: flag('partitions', 1),
     workers: flag('workers', 2),
     fallbackWorkers: flag('fallback-workers', 1),
-    killEveryMs: [200, 600],
+    killEveryMs: (option('kill-every') ?? '200,600').split(',').map(Number) as [number, number],
     failureRate: 0.2,
     primaryKillAt: 0.4,
     reclaimMinIdleMs: flag('min-idle', 1000),

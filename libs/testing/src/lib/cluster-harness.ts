@@ -42,7 +42,8 @@ export interface ClusterNode {
 export class ClusterHarness {
   private constructor(
     private readonly servers: RedisHarness[],
-    private readonly nodeTimeoutMs: number,
+    /** `cluster-node-timeout`: a failover takes about this plus a second. */
+    readonly nodeTimeoutMs: number,
   ) {}
 
   static async start(options: ClusterHarnessOptions = {}): Promise<ClusterHarness> {
