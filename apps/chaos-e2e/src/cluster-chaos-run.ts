@@ -34,7 +34,8 @@ export interface ClusterChaosOptions extends Omit<ChaosOptions, 'redisKillAt'> {
   primaryKillAt: number;
   /**
    * REDIS_DURABILITY of the router: `async` (acknowledged once the primary has it) or `replica`
-   * (after WAIT for a replica). Unset: the environment's REDIS_DURABILITY, else the router's default.
+   * (after WAIT for a replica). Unset: what the apps inherit from this process' environment (they
+   * are started with it), else the router's default.
    */
   durability?: string;
 }
@@ -61,7 +62,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
   const random = seededRandom(options.seed);
   const started = Date.now();
   const keys = new KeyScheme({ partitions: options.partitions, cluster: true });
-  const durability = options.durability ?? process.env['REDIS_DURABILITY'] ?? '';
+  const durability = options.durability ?? '';
   const cluster = await ClusterHarness.start({ nodeTimeoutMs: 1000 });
   const redis = cluster.client();
   const topology = {
@@ -173,7 +174,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       reclaimMinIdleMs: options.reclaimMinIdleMs,
       finalExitCodes,
       partitions: options.partitions,
-      durability: durability || 'async (router default)',
+      durability: durability || 'inherited (REDIS_DURABILITY of the environment, else async)',
       failoverSeconds: failedOver.seconds,
       killedPrimary: failedOver.killed,
       promotedReplica: failedOver.promoted,
