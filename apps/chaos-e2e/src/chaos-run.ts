@@ -79,7 +79,7 @@ export interface ChaosReport {
 }
 
 /** Retryable (5xx, 429, resets, hangs past the timeout) and permanent (400, 401) failures. */
-const FAILURE_MIX: InjectedFailure[] = [
+export const FAILURE_MIX: InjectedFailure[] = [
   { status: 500 },
   { status: 502 },
   { status: 503 },
@@ -218,7 +218,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-function fleetSpecs(
+export function fleetSpecs(
   redisUrl: string,
   deepgram: FakeDeepgramServer,
   assemblyai: FakeAssemblyAIServer,
@@ -266,7 +266,7 @@ function workerEnv(redisUrl: string, options: ChaosOptions): Record<string, stri
 }
 
 /** Posts chunks to the router, retrying 503s and connection errors with the same chunk id. */
-class Ingestion {
+export class Ingestion {
   retries = 0;
   /** Retries by why the router refused: status and the start of its message. */
   readonly retryReasons = new Map<string, number>();
@@ -305,7 +305,7 @@ class Ingestion {
   }
 }
 
-interface IdleStats {
+export interface IdleStats {
   p50?: number;
   p99?: number;
   max?: number;
@@ -327,7 +327,12 @@ function logged(
   return found;
 }
 
-function idleStats(values: number[]): IdleStats {
+/** The workers' "entry reclaimed" log lines: which stream, and how long the entry sat idle. */
+export function reclaimsIn(logs: string): Array<{ stream: string; idleMs: number }> {
+  return logged(logs, 'entry reclaimed', 'idleMs').map(({ stream, ms }) => ({ stream, idleMs: ms }));
+}
+
+export function idleStats(values: number[]): IdleStats {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) =>
     sorted.length === 0 ? undefined : sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];

@@ -1,6 +1,7 @@
 import type Redis from 'ioredis';
 import {
   DEFAULT_TENANT,
+  KeyScheme,
   PROVIDERS,
   TranscriptionResultEntry,
   decodeDeadLetter,
@@ -9,18 +10,20 @@ import {
   keySchemeFrom,
   providerGroup,
 } from '@streamscribe/contracts';
+import { pipelineAcrossSlots } from '@streamscribe/redis';
 import { TranscriptReader } from '@streamscribe/sessions';
 
 /**
- * The chaos run's sessions: the default tenant's, in the router's key scheme. The apps it starts
- * inherit this process's environment, so `REDIS_PARTITIONS=4 npm run chaos` partitions them all,
- * and the verdict reads every partition.
+/**
+ * The chaos run's sessions are the default tenant's. Every function takes the router's key scheme;
+ * the default is this process's (the apps it starts inherit its environment, so
+ * `REDIS_PARTITIONS=4 npm run chaos` partitions them all, and the verdict reads every partition).
  */
-const keys = keySchemeFrom({
+const ENV_KEYS: KeyScheme = keySchemeFrom({
   REDIS_PARTITIONS: process.env['REDIS_PARTITIONS'],
   REDIS_CLUSTER_NODES: process.env['REDIS_CLUSTER_NODES'],
 });
-const sessionOf = (sessionId: string) => keys.session(DEFAULT_TENANT, sessionId);
+const sessionOf = (keys: KeyScheme, sessionId: string) => keys.session(DEFAULT_TENANT, sessionId);
 
 /** A chunk the router acknowledged (2xx), with the words its audio says. */
 export interface AcceptedChunk {
@@ -67,30 +70,37 @@ export async function countResultsFrom(
   redis: Redis,
   sessionIds: Iterable<string>,
   provider: string,
+  keys: KeyScheme = ENV_KEYS,
 ): Promise<number> {
   let count = 0;
   for (const sessionId of sessionIds) {
-    const transcript = await new TranscriptReader(redis, keys).read(sessionOf(sessionId));
+    const transcript = await new TranscriptReader(redis, keys).read(sessionOf(keys, sessionId));
     count += transcript?.chunks.filter((c) => c.status === 'ok' && c.provider === provider).length ?? 0;
   }
   return count;
 }
 
-export async function pendingInProviderGroups(redis: Redis): Promise<number> {
+export async function pendingInProviderGroups(redis: Redis, keys: KeyScheme = ENV_KEYS): Promise<number> {
   let pending = 0;
-  for (const provider of PROVIDERS)
-    for (const k of keys.allPartitions()) {
-      const stream = keys.providerStream(provider, k);
+  for (const provider of PROVIDERS) {
+    for (const partition of keys.allPartitions()) {
+      const stream = keys.providerStream(provider, partition);
       if (!(await redis.exists(stream))) continue;
       const summary = (await redis.xpending(stream, providerGroup(provider)).catch(() => [0])) as [number];
       pending += Number(summary[0]);
     }
+  }
   return pending;
 }
 
-export async function countResults(redis: Redis, sessionIds: Iterable<string>): Promise<number> {
-  const pipeline = redis.pipeline();
-  for (const sessionId of sessionIds) pipeline.hlen(keys.sessionResultIndexKey(sessionOf(sessionId)));
+export async function countResults(
+  redis: Redis,
+  sessionIds: Iterable<string>,
+  keys: KeyScheme = ENV_KEYS,
+): Promise<number> {
+  // Sessions of several partitions lie in several Cluster slots: a command each there.
+  const pipeline = pipelineAcrossSlots(redis);
+  for (const sessionId of sessionIds) pipeline.hlen(keys.sessionResultIndexKey(sessionOf(keys, sessionId)));
   const replies = (await pipeline.exec()) ?? [];
   return replies.reduce((sum, [error, count]) => sum + (error ? 0 : Number(count)), 0);
 }
@@ -98,6 +108,7 @@ export async function countResults(redis: Redis, sessionIds: Iterable<string>): 
 export async function judgeChaos(
   redis: Redis,
   accepted: ReadonlyMap<string, AcceptedChunk>,
+  keys: KeyScheme = ENV_KEYS,
 ): Promise<ChaosVerdict> {
   const problems: string[] = [];
   const note = (problem: string) => problems.length < 20 && problems.push(problem);
@@ -109,7 +120,7 @@ export async function judgeChaos(
   let transcriptMissing = 0;
   const reader = new TranscriptReader(redis, keys);
   for (const sessionId of sessions) {
-    const entries = await redis.xrangeBuffer(keys.sessionResultsStream(sessionOf(sessionId)), '-', '+');
+    const entries = await redis.xrangeBuffer(keys.sessionResultsStream(sessionOf(keys, sessionId)), '-', '+');
     const perChunk = new Map<string, TranscriptionResultEntry[]>();
     for (const [, flat] of entries) {
       const result = decodeResultEntry(fieldsFromFlat(flat));
@@ -125,7 +136,7 @@ export async function judgeChaos(
       if (oks === 1 && fails > 0) superseded += 1;
       finals.set(key(sessionId, chunkId), results.find((r) => r.status === 'ok') ?? results[0]);
     }
-    const transcript = await reader.read(sessionOf(sessionId));
+    const transcript = await reader.read(sessionOf(keys, sessionId));
     const ids = transcript?.chunks.map((c) => c.chunkId) ?? [];
     transcriptDuplicates += ids.length - new Set(ids).size;
     const expected = [...accepted.values()].filter((c) => c.sessionId === sessionId);
@@ -134,10 +145,10 @@ export async function judgeChaos(
 
   const letters = new Map<string, number>();
   let deadLetters = 0;
-  const deadLetterEntries = await Promise.all(
-    keys.allPartitions().map((k) => redis.xrangeBuffer(keys.deadLetterStream(k), '-', '+')),
-  );
-  for (const [id, flat] of deadLetterEntries.flat()) {
+  const letterEntries = [];
+  for (const partition of keys.allPartitions())
+    letterEntries.push(...(await redis.xrangeBuffer(keys.deadLetterStream(partition), '-', '+')));
+  for (const [id, flat] of letterEntries) {
     const letter = decodeDeadLetter(id.toString(), fieldsFromFlat(flat));
     deadLetters += 1;
     const k = key(letter.sessionId ?? '?', letter.chunkId ?? '?');
@@ -176,7 +187,7 @@ export async function judgeChaos(
       }
     }
   }
-  const pending = await pendingInProviderGroups(redis);
+  const pending = await pendingInProviderGroups(redis, keys);
   if (pending > 0) note(`${pending} entries still pending in provider groups`);
   return {
     accepted: accepted.size,

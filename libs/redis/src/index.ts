@@ -7,6 +7,7 @@ export {
   waitUntilReady,
 } from './lib/redis-connection';
 export type { RedisConnectionOptions } from './lib/redis-connection';
+export { multiAcrossSlots, pipelineAcrossSlots } from './lib/commands-across-slots';
 export { ensureGroup, isMissingStreamOrGroup, isNoGroupError } from './lib/consumer-groups';
 export { RedisScript, defineScript } from './lib/redis-script';
 export type { ScriptArg, ScriptDefinition } from './lib/redis-script';

@@ -1,4 +1,6 @@
 export { freePort, RedisHarness } from './lib/redis-harness';
+export { ClusterHarness, parseClusterNodes } from './lib/cluster-harness';
+export type { ClusterHarnessOptions, ClusterNode } from './lib/cluster-harness';
 export type { RedisHarnessOptions, SecureRedisOptions } from './lib/redis-harness';
 export { createTestCertificates } from './lib/redis-tls/test-certificates';
 export type { TestCertificates, TestClientTls } from './lib/redis-tls/test-certificates';

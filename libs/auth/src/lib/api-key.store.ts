@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { multiAcrossSlots, pipelineAcrossSlots } from '@streamscribe/redis';
 import { Scope, tenantIdProblem } from '@streamscribe/contracts';
 import { UNKNOWN_KEY_HASH, newApiKey, parseApiKey, secretMatchesHash, hashSecret } from './api-key-format';
 import { ApiKeyRecord, recordFromFields, recordToFields, stateOf } from './api-key-record';
@@ -64,14 +65,18 @@ export class ApiKeyStore {
     const fields = recordToFields(record, hashSecret(key));
     const fresh = await this.redis.hsetnx(AUTH_KEYS.apiKey(keyId), 'hash', fields['hash']);
     if (fresh !== 1) throw new Error('key id collision; try again');
-    await this.redis.multi().hset(AUTH_KEYS.apiKey(keyId), fields).sadd(AUTH_KEYS.apiKeyIds, keyId).exec();
+    // The record before the index that lists it (on Cluster the two keys are in different slots).
+    await multiAcrossSlots(this.redis)
+      .hset(AUTH_KEYS.apiKey(keyId), fields)
+      .sadd(AUTH_KEYS.apiKeyIds, keyId)
+      .exec();
     return { key, record };
   }
 
   /** Every key (of one tenant, when given), newest first; never a secret or its hash. */
   async list(tenant?: string): Promise<ApiKeyRecord[]> {
     const ids = await this.redis.smembers(AUTH_KEYS.apiKeyIds);
-    const pipeline = this.redis.pipeline();
+    const pipeline = pipelineAcrossSlots(this.redis);
     for (const id of ids) pipeline.hgetall(AUTH_KEYS.apiKey(id));
     const replies = ((await pipeline.exec()) ?? []) as [Error | null, Record<string, string>][];
     return replies

@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { pipelineAcrossSlots } from '@streamscribe/redis';
 import { PROVIDERS, ProviderName, providerHealthKey } from '@streamscribe/contracts';
 import { BREAKER_STATE_VALUE, breakerMetrics } from './breaker-metrics';
 import { HealthSettings } from './health-settings';
@@ -13,9 +14,9 @@ export class ProviderHealthReader {
     private readonly settings: HealthSettings,
   ) {}
 
-  /** Every provider's health, in one pipeline; also sets the breaker gauge. */
+  /** Every provider's health, in one pipeline (a command each on Cluster); also sets the breaker gauge. */
   async readAll(nowMs: number = Date.now()): Promise<Record<ProviderName, ProviderHealth>> {
-    const pipeline = this.client.pipeline();
+    const pipeline = pipelineAcrossSlots(this.client);
     for (const provider of PROVIDERS) pipeline.hgetall(providerHealthKey(provider));
     const replies = (await pipeline.exec()) ?? [];
     const health = {} as Record<ProviderName, ProviderHealth>;

@@ -40,6 +40,10 @@ const CONNECTION_COMMANDS = [
   'client|setname',
   // a clean close: pending replies first
   'quit',
+  // Redis Cluster (REDIS_CLUSTER_NODES): ioredis' Cluster client learns which node serves which
+  // slot (CLUSTER SLOTS, again after MOVED or a failover) and checks the cluster is up (CLUSTER INFO)
+  'cluster|slots',
+  'cluster|info',
 ] as const;
 
 /** EVALSHA, with EVAL when Redis lost its script cache; the scripts' own calls are checked too. */

@@ -1,5 +1,7 @@
 import type Redis from 'ioredis';
+import type { Cluster } from 'ioredis';
 import type { Logger } from '@streamscribe/observability';
+import { isClusterClient, waitUntilReady } from './redis-connection';
 
 /** What the server's `maxmemory-policy` means for this system's keys. */
 export type EvictionVerdict =
@@ -14,15 +16,29 @@ export type EvictionVerdict =
 /**
  * Reads `maxmemory-policy` and says what it would evict. Never throws. It asks INFO memory, not
  * CONFIG GET: the apps' least-privilege ACL users (docs/security.md, securing Redis) run INFO anyway (the
- * client's ready check does), while CONFIG is an admin command they are not given.
+ * client's ready check does), while CONFIG is an admin command they are not given. On Redis
+ * Cluster INFO answers for one node: every primary is asked, and the worst policy counts.
  */
 export async function readEvictionVerdict(client: Redis): Promise<EvictionVerdict> {
-  let reply: string;
+  let replies: string[];
   try {
-    reply = await client.info('memory');
+    replies = isClusterClient(client) ? await infoOfEveryPrimary(client) : [await client.info('memory')];
   } catch (error) {
     return { kind: 'unknown', reason: (error as Error).message };
   }
+  const verdicts = replies.map(verdictOf);
+  const rank = { 'evicts-streams': 0, 'evicts-sessions': 1, unknown: 2, safe: 3 } as const;
+  return verdicts.sort((a, b) => rank[a.kind] - rank[b.kind])[0];
+}
+
+async function infoOfEveryPrimary(client: Redis): Promise<string[]> {
+  await waitUntilReady(client, 10_000);
+  const primaries = (client as unknown as Cluster).nodes('master');
+  if (primaries.length === 0) throw new Error('the cluster client knows no primary yet');
+  return Promise.all(primaries.map((node) => node.info('memory')));
+}
+
+function verdictOf(reply: string): EvictionVerdict {
   const policy = /^maxmemory_policy:(\S+)/m.exec(reply)?.[1];
   if (policy === undefined) return { kind: 'unknown', reason: 'INFO memory has no maxmemory_policy' };
   if (policy.startsWith('allkeys-')) return { kind: 'evicts-streams', policy };

@@ -1,17 +1,22 @@
 import type Redis from 'ioredis';
 import { DEFAULT_TENANT, KeyScheme, RESULT_FIELDS, SessionRef } from '@streamscribe/contracts';
 import { Logger } from '@streamscribe/observability';
+import { isClusterClient } from '@streamscribe/redis';
 
 /**
  * Tells waiting requests that a session got a new result. One blocking XREAD on every partition
  * of the global results feed (`transcription:results:all`) serves every waiter in the process, instead of one connection per
  * waiting request. Waiters also re-check on a timer, so a missed wake-up (say, across a Redis
  * reconnect) costs latency, never correctness.
+ *
+ * On Redis Cluster the partitions lie in different slots, which one XREAD cannot span: each
+ * partition gets its own blocking XREAD, on its own connection (`duplicate()` of the reader).
  */
 export class ResultWatcher {
   private readonly waiters = new Map<string, Set<() => void>>();
   private closed = false;
   private loop?: Promise<void>;
+  private readonly connections: Redis[] = [];
 
   constructor(
     private readonly reader: Redis,
@@ -21,7 +26,9 @@ export class ResultWatcher {
   ) {}
 
   start(): void {
-    this.loop ??= this.watch();
+    this.loop ??= Promise.all(this.readGroups().map(([reader, streams]) => this.watch(reader, streams))).then(
+      () => undefined,
+    );
   }
 
   /** Resolves when the session gets a result, or after timeoutMs, whichever comes first. */
@@ -45,16 +52,28 @@ export class ResultWatcher {
   async close(): Promise<void> {
     this.closed = true;
     this.reader.disconnect();
+    for (const connection of this.connections) connection.disconnect();
     await this.loop;
     for (const set of this.waiters.values()) for (const wake of [...set]) wake();
   }
 
-  private async watch(): Promise<void> {
+  /** Which connection reads which partitions: all on the reader, or one each on Cluster. */
+  private readGroups(): Array<[Redis, string[]]> {
     const streams = this.keys.allPartitions().map((k) => this.keys.allResultsStream(k));
+    if (!isClusterClient(this.reader) || streams.length === 1) return [[this.reader, streams]];
+    return streams.map((stream, k) => {
+      if (k === 0) return [this.reader, [stream]];
+      const connection = this.reader.duplicate();
+      this.connections.push(connection);
+      return [connection, [stream]];
+    });
+  }
+
+  private async watch(reader: Redis, streams: string[]): Promise<void> {
     const lastIds = new Map(streams.map((stream) => [stream, '$']));
     while (!this.closed) {
       try {
-        const reply = (await this.reader.xread(
+        const reply = (await reader.xread(
           'COUNT',
           1000,
           'BLOCK',

@@ -41,7 +41,11 @@ export class AppProcess {
     readyTimeoutMs = 30_000,
   ): Promise<AppProcess> {
     const started = AppProcess.launchEntry(name, entry, env);
-    await started.waitForOutput(READY_LINE, readyTimeoutMs);
+    // One that never gets ready is killed, not left running behind the caller's retry.
+    await started.waitForOutput(READY_LINE, readyTimeoutMs).catch(async (error: unknown) => {
+      await started.stop('SIGKILL');
+      throw error;
+    });
     return started;
   }
 

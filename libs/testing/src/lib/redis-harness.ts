@@ -20,6 +20,10 @@ export interface RedisHarnessOptions {
   ownServer?: boolean;
   /** TLS only and ACL users, the default user off (always an own server). */
   secure?: SecureRedisOptions;
+  /** More `redis-server` arguments (a cluster node's `--cluster-enabled yes`, …); always an own server. */
+  serverArgs?: string[];
+  /** The port to listen on (an own server); a free one when unset. */
+  port?: number;
 }
 
 /**
@@ -56,7 +60,7 @@ export class RedisHarness {
 
   static async start(options: RedisHarnessOptions = {}): Promise<RedisHarness> {
     const external = process.env['REDIS_URL'];
-    if (external && !options.ownServer && !options.secure) {
+    if (external && !options.ownServer && !options.secure && !options.serverArgs) {
       const db = Number(process.env['JEST_WORKER_ID'] ?? '1') % 16;
       const url = new URL(external);
       url.pathname = `/${db}`;
@@ -64,9 +68,19 @@ export class RedisHarness {
       await harness.flush();
       return harness;
     }
-    const harness = new RedisHarness('', await freePort(), options);
+    const harness = new RedisHarness('', options.port ?? (await freePort()), options);
     await harness.startServer();
     return harness;
+  }
+
+  /** The server's own port, or undefined when it is an external one (REDIS_URL). */
+  get ownPort(): number | undefined {
+    return this.port;
+  }
+
+  /** The folder the server keeps its data in (an own server). */
+  get dataFolder(): string | undefined {
+    return this.dataDir;
   }
 
   /** A new client on this server (a secure one's admin); the caller quits it. */
@@ -153,6 +167,7 @@ export class RedisHarness {
       'always',
       '--loglevel',
       'warning',
+      ...(this.options.serverArgs ?? []),
     ];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;

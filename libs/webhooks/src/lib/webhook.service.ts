@@ -9,6 +9,7 @@ import {
 import type Redis from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
 import { createLogger } from '@streamscribe/observability';
+import { pipelineAcrossSlots } from '@streamscribe/redis';
 import { ROUTER_REDIS, TranscriptionRouterService } from '@streamscribe/router-core';
 import type { Transcript } from '@streamscribe/sessions';
 import { CLAIM_DUE_SCRIPT } from './claim-due.script';
@@ -163,7 +164,7 @@ export class WebhookService implements OnApplicationBootstrap, OnModuleDestroy {
       0,
       limit,
     )) as string[];
-    const pipeline = this.redis.pipeline();
+    const pipeline = pipelineAcrossSlots(this.redis);
     for (const deliveryId of ids) pipeline.hgetall(webhookKeys.delivery(deliveryId));
     const replies = (await pipeline.exec()) ?? [];
     return replies

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { recordFromPairs } from '@streamscribe/contracts';
-import { isMissingStreamOrGroup } from '@streamscribe/redis';
+import { isMissingStreamOrGroup, pipelineAcrossSlots } from '@streamscribe/redis';
 
 export interface GroupLoadQuery {
   stream: string;
@@ -36,7 +36,7 @@ export async function readGroupLoads(
   nowMs: number = Date.now(),
 ): Promise<GroupLoad[]> {
   // Stale heartbeats are pruned by the workers' stream maintenance, not on this (hot) read.
-  const pipeline = client.pipeline();
+  const pipeline = pipelineAcrossSlots(client);
   for (const q of queries) {
     pipeline.xinfo('GROUPS', q.stream);
     pipeline.zcount(q.presenceKey, nowMs - livenessMs, '+inf');

@@ -6,7 +6,7 @@ import {
   KeyScheme,
   recordFromPairs,
 } from '@streamscribe/contracts';
-import { isMissingStreamOrGroup } from '@streamscribe/redis';
+import { isMissingStreamOrGroup, pipelineAcrossSlots } from '@streamscribe/redis';
 import { groupLoadFrom } from './group-load.reader';
 
 /** A consumer group to report on, named by the provider whose fleet it is. */
@@ -69,7 +69,7 @@ export async function readStreamStats(
   plainStreams: readonly string[],
   livenessMs: number,
 ): Promise<{ groups: GroupStats[]; streamLengths: Map<string, number> }> {
-  const pipeline = client.pipeline();
+  const pipeline = pipelineAcrossSlots(client);
   // Per group, in this order: XLEN, XINFO GROUPS, XINFO CONSUMERS, ZCOUNT of fresh heartbeats.
   for (const g of groups) {
     pipeline.xlen(g.stream);

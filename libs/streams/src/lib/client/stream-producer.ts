@@ -1,4 +1,5 @@
 import type Redis from 'ioredis';
+import { pipelineAcrossSlots } from '@streamscribe/redis';
 import type { EncodedFields } from '@streamscribe/contracts';
 
 export interface StreamAppend {
@@ -21,7 +22,7 @@ export class StreamProducer {
 
   async appendMany(appends: readonly StreamAppend[]): Promise<string[]> {
     if (appends.length === 0) return [];
-    const pipeline = this.client.pipeline();
+    const pipeline = pipelineAcrossSlots(this.client);
     for (const { stream, fields } of appends) pipeline.xadd(stream, '*', ...fields);
     const replies = (await pipeline.exec()) ?? [];
     return replies.map(([error, id], index) => {

@@ -6,6 +6,7 @@ import {
   RedisTopology,
   createRedisConnection,
   ensureGroup,
+  isClusterClient,
   isNoGroupError,
 } from '@streamscribe/redis';
 import { StreamEntry } from '../interfaces/stream-entry.interface';
@@ -71,8 +72,15 @@ export class GroupReader {
     });
   }
 
+  /**
+   * On Redis Cluster the id is never learnt, so wake() falls back as when it is refused: a client
+   * id names a connection on one node, and the Cluster client would send CLIENT ID and CLIENT
+   * UNBLOCK each to whichever node it picks (neither has a key), so the UNBLOCK could end another
+   * client's read on another node. There a blocked read ends within blockMs, and a drain drops it.
+   */
   private learnClientId(): void {
     this.clientId = undefined;
+    if (isClusterClient(this.connection)) return;
     (this.connection.client('ID') as Promise<number>).then(
       (id) => (this.clientId = id),
       (error: unknown) => this.warnOnceIfRefused(error),

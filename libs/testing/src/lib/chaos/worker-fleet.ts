@@ -24,7 +24,11 @@ export class WorkerFleet {
   private readonly slots: Slot[];
   private stopped = false;
 
-  constructor(workers: readonly WorkerSpec[]) {
+  /** readyTimeoutMs: how long a start may take before it counts as failed and is retried. */
+  constructor(
+    workers: readonly WorkerSpec[],
+    private readonly readyTimeoutMs = 30_000,
+  ) {
     this.slots = workers.map((spec) => ({ spec }));
   }
 
@@ -84,7 +88,7 @@ export class WorkerFleet {
     // A worker that cannot start (Redis restarting under it) is retried, as a supervisor would.
     while (!this.stopped) {
       try {
-        const process = await AppProcess.start(slot.spec.app, slot.spec.env, 30_000);
+        const process = await AppProcess.start(slot.spec.app, slot.spec.env, this.readyTimeoutMs);
         this.incarnations.push(process);
         slot.process = process;
         return;
