@@ -139,6 +139,10 @@ async function main(): Promise<void> {
         ]),
       ].join('\n'),
     );
+  } catch (error) {
+    // A process that died says why in its log.
+    for (const p of processes) process.stderr.write(`--- ${p.name}:\n${p.logs.slice(-3000)}\n`);
+    throw error;
   } finally {
     await tail.close();
     for (const p of processes.reverse()) await p.stop();
