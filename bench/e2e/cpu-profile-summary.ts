@@ -50,9 +50,20 @@ function summarise(profile: CpuProfile, top: number): string {
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   const packages = new Map<string, number>();
+  // The profiler's own start (Profiler.start inside the preload's SIGUSR2 handler) is left out.
+  const isProfilerStart = (id: number) => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at))
+      if (byId.get(at)?.callFrame.url.endsWith('cpu-profile.preload.js')) return true;
+    return false;
+  };
+  let profilerUs = 0;
   for (const [id, us] of selfUs) {
     const node = byId.get(id) as ProfileNode;
     if (node.callFrame.functionName === '(idle)') continue;
+    if (isProfilerStart(id)) {
+      profilerUs += us;
+      continue;
+    }
     const name = frameName(node);
     self.set(name, (self.get(name) ?? 0) + us);
     const pkg = origin(node.callFrame.url);
@@ -65,7 +76,7 @@ function summarise(profile: CpuProfile, top: number): string {
       seen.add(frame);
     }
   }
-  const busyUs = totalUs - idleUs;
+  const busyUs = totalUs - idleUs - profilerUs;
   const table = (title: string, values: Map<string, number>, skip: (name: string) => boolean) =>
     formatTable([
       [title, 'ms', '% of busy'],
