@@ -2,13 +2,16 @@
 // and 5,000 chunks/s, and its highest sustained throughput; beside it, in the same run, the same
 // path through raw ioredis calls, and the fabric with authentication and quotas off (a router
 // without the API-key guard, QUOTAS_ENABLED=false) against on (a stored API key, every quota
-// checked and counted). `npm run bench:e2e [-- --reps=3]`; see BENCHMARKS.md.
+// checked and counted). `npm run bench:e2e [-- --reps=3] [-- --cpu-prof=DIR]`; see BENCHMARKS.md.
+// --cpu-prof=DIR: the router and the instant worker write CPU profiles there as they exit
+// (summarise them with bench/e2e/cpu-profile-summary.ts).
 import './transport/silent-logs';
 import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { encodeWav } from '@streamscribe/audio';
 import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
 import { LoadResult, SendChunk, runLoad } from './e2e/load';
+import { profiled, startProfiling } from './e2e/profiled';
 import { RAW_RESULTS, RAW_STREAM } from './e2e/raw-keys';
 import { ResultTail } from './e2e/result-tail';
 import { machineInfo } from './transport/machine-info';
@@ -44,7 +47,12 @@ async function main(reps: number): Promise<void> {
   };
   try {
     const common = { REDIS_URL: harness.url, WORKER_CONCURRENCY: '64', WORKER_BLOCK_MS: '100', PORT: '0' };
-    processes.push(await AppProcess.startEntry('instant-worker', 'bench/e2e/instant-worker.main.ts', common));
+    processes.push(
+      await AppProcess.startEntry('instant-worker', 'bench/e2e/instant-worker.main.ts', {
+        ...common,
+        ...profiled(),
+      }),
+    );
     processes.push(await AppProcess.startEntry('raw-worker', 'bench/e2e/raw-worker.main.ts', common));
     processes.push(
       await AppProcess.start('router', {
@@ -58,6 +66,7 @@ async function main(reps: number): Promise<void> {
         QUOTA_BURST: '1000000',
         QUOTA_AUDIO_SECONDS_PER_DAY: '1000000000',
         QUOTA_SPEND_MICRO_USD_PER_MONTH: '1000000000000',
+        ...profiled(),
       }),
     );
     processes.push(
@@ -110,6 +119,8 @@ async function main(reps: number): Promise<void> {
     // Warm-up (JIT, connections, Redis memory), unmeasured.
     for (const path of PATHS)
       await runLoad(paths[path](), tails[path], { rate: 'max', total: 1000, inFlight: 64 });
+    // Only the two started with profiled(): SIGUSR2 would end the others.
+    startProfiling(processes.filter((p) => ['router', 'instant-worker'].includes(p.name)).map((p) => p.pid));
 
     const results: Record<string, Record<Path, LoadResult[]>> = {};
     for (let rep = 0; rep < reps; rep++) {

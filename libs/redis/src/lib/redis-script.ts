@@ -68,8 +68,9 @@ export class RedisScript<K extends string, A extends string, R> {
 
   /** Defines the script on the connection (idempotent); pipelines made afterwards inherit it. */
   define(client: Redis): void {
-    if (!(this.name in client))
-      client.defineCommand(this.name, { numberOfKeys: this.numberOfKeys, lua: this.definition.lua });
+    if (this.name in client) return;
+    client.defineCommand(this.name, { numberOfKeys: this.numberOfKeys, lua: this.definition.lua });
+    givePendingAutoPipelines(client, this.name);
   }
 
   private keysAndArgs(
@@ -97,4 +98,29 @@ export function defineScript<K extends string, A extends string, R>(
   definition: ScriptDefinition<K, A, R>,
 ): RedisScript<K, A, R> {
   return new RedisScript(definition);
+}
+
+/** What ioredis (5.x) keeps of an auto-pipelined connection: the pipelines this tick's commands join. */
+interface AutoPipelinedInternals {
+  _autoPipelines?: Map<string, Record<string, unknown> & { _shaToScript: Record<string, unknown> }>;
+  scriptsSet: Record<string, { sha: string }>;
+}
+
+/**
+ * With auto-pipelining (`createRedisConnection(..., { autoPipelining: true })`), the commands of a
+ * tick join a pipeline opened by the tick's first command, and a pipeline takes the scripts the
+ * connection had when it was opened. A script defined later in the same tick would then fail
+ * ("pipeline[functionName] is not a function"): the pipelines still open get it too, as ioredis'
+ * Pipeline constructor gives it to new ones.
+ */
+function givePendingAutoPipelines(client: Redis, name: string): void {
+  const internals = client as unknown as AutoPipelinedInternals & Record<string, unknown>;
+  const script = internals.scriptsSet?.[name];
+  if (!script) return;
+  for (const pipeline of internals._autoPipelines?.values() ?? []) {
+    if (name in pipeline) continue;
+    pipeline._shaToScript[script.sha] = script;
+    pipeline[name] = internals[name];
+    pipeline[`${name}Buffer`] = internals[`${name}Buffer`];
+  }
 }

@@ -155,6 +155,10 @@ export class TranscriptionRouterService {
       fallbackProviders,
       transcription: query.transcriptionHints(),
     });
+    // The session's provider is read while the quotas are checked (one round trip, not two); it
+    // is used only once they admitted the chunk.
+    const sessionProvider = consensus ? undefined : this.sessionProviderOf(session, query);
+    sessionProvider?.catch(() => undefined);
     // Quotas first: nothing is queued for audio the tenant may not send.
     const charge = await this.quota.admit(tenant, {
       audioSeconds: audio.durationSeconds,
@@ -175,7 +179,13 @@ export class TranscriptionRouterService {
           'consensus',
         );
       }
-      const routing = await this.routingRequest(session, query, fallbackProviders, audio.durationSeconds);
+      const routing = await this.routingRequest(
+        session,
+        query,
+        fallbackProviders,
+        audio.durationSeconds,
+        sessionProvider,
+      );
       const { provider, reason } = await this.chooser.choose(routing);
       const outcome = await this.ingestor.ingest({
         session,
@@ -440,15 +450,17 @@ export class TranscriptionRouterService {
     }
   }
 
+  /**
+   * `sessionProvider`: the session's provider when already being read (see `sessionProviderOf`).
+   */
   private async routingRequest(
     session: SessionRef,
     query: RoutingQuery,
     fallback: ProviderName[],
     audioSeconds: number,
+    sessionProviderRead?: Promise<string | null>,
   ): Promise<RoutingRequest> {
-    const sessionProvider = query.provider
-      ? null
-      : await this.redis.hget(this.keys.sessionMetaKey(session), 'provider');
+    const sessionProvider = await (sessionProviderRead ?? this.sessionProviderOf(session, query));
     return {
       exclude: this.excludedFor(session.tenant),
       preferred: query.provider,
@@ -457,6 +469,11 @@ export class TranscriptionRouterService {
       sessionProvider: sessionProvider && isProviderName(sessionProvider) ? sessionProvider : undefined,
       requirements: requirementsOf(query, audioSeconds),
     };
+  }
+
+  /** The provider the session's chunks went to so far (null: none yet, or the query names one). */
+  private async sessionProviderOf(session: SessionRef, query: RoutingQuery): Promise<string | null> {
+    return query.provider ? null : this.redis.hget(this.keys.sessionMetaKey(session), 'provider');
   }
 
   /**

@@ -37,6 +37,17 @@ import { workerMetrics } from './worker-metrics';
 @Injectable()
 export class ChunkProcessor {
   private readonly log = createLogger('chunk-processor');
+  /**
+   * The metric children every transcribed chunk touches, resolved once: prom-client hashes a label
+   * set on each call otherwise (this worker's provider never changes).
+   */
+  private readonly perChunk: {
+    ok: ReturnType<typeof workerMetrics.chunks.labels>;
+    duplicate: ReturnType<typeof workerMetrics.chunks.labels>;
+    endToEndSeconds: ReturnType<typeof workerMetrics.endToEndSeconds.labels>;
+    audioSeconds: ReturnType<typeof workerMetrics.audioSeconds.labels>;
+    providerSeconds: ReturnType<typeof workerMetrics.providerSeconds.labels>;
+  };
 
   constructor(
     @Inject(TRANSCRIPTION_PROVIDER) private readonly provider: TranscriptionProvider,
@@ -47,7 +58,16 @@ export class ChunkProcessor {
     private readonly health: ProviderHealthRecorder,
     private readonly keys: KeyScheme,
     @Optional() private readonly cancellation?: SessionCancellation,
-  ) {}
+  ) {
+    const labels = { provider: provider.name };
+    this.perChunk = {
+      ok: workerMetrics.chunks.labels({ ...labels, outcome: 'ok' }),
+      duplicate: workerMetrics.chunks.labels({ ...labels, outcome: 'duplicate' }),
+      endToEndSeconds: workerMetrics.endToEndSeconds.labels(labels),
+      audioSeconds: workerMetrics.audioSeconds.labels(labels),
+      providerSeconds: workerMetrics.providerSeconds.labels(labels),
+    };
+  }
 
   async process(entry: StreamEntry, context: RedisStreamsContext): Promise<void> {
     const provider = this.provider.name;
@@ -120,9 +140,9 @@ export class ChunkProcessor {
       ...priced,
     });
     if (written.created) this.costs.record(provider, priced);
-    workerMetrics.chunks.inc({ provider, outcome: written.created ? 'ok' : 'duplicate' });
-    workerMetrics.endToEndSeconds.observe({ provider }, Math.max(0, Date.now() / 1000 - chunk.timestamp));
-    if (transcript.durationSeconds) workerMetrics.audioSeconds.inc({ provider }, transcript.durationSeconds);
+    (written.created ? this.perChunk.ok : this.perChunk.duplicate).inc();
+    this.perChunk.endToEndSeconds.observe(Math.max(0, Date.now() / 1000 - chunk.timestamp));
+    if (transcript.durationSeconds) this.perChunk.audioSeconds.inc(transcript.durationSeconds);
     this.log.debug(
       {
         sessionId: chunk.sessionId,
@@ -137,7 +157,7 @@ export class ChunkProcessor {
   private async transcribeWithRetries(chunk: AudioChunkEntry): Promise<ProviderTranscript> {
     const provider = this.provider.name;
     for (let attempt = 1; ; attempt++) {
-      const stopTimer = workerMetrics.providerSeconds.startTimer({ provider });
+      const stopTimer = this.perChunk.providerSeconds.startTimer();
       const callStartedAt = performance.now();
       try {
         const transcript = await this.provider.transcribe(transcriptionRequestFor(chunk));

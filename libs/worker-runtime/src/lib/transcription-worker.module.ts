@@ -192,6 +192,9 @@ export class TranscriptionWorkerModule {
             createRedisConnection(env.REDIS_URL, {
               name: `${consumerName(provider, env)}:results`,
               logger: createLogger('redis'),
+              // Chunks finishing together share one write (their index reads, health records and
+              // result writes); nothing on this connection blocks.
+              autoPipelining: true,
               tls: redisTlsFrom(env),
               topology: redisTopologyFrom(env),
             }),

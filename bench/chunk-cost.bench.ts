@@ -1,0 +1,271 @@
+// What one chunk costs the fabric, in CPU time and Redis commands, measured where a shared or
+// noisy machine does not blur it: the CPU time the router, the worker and Redis spent (from
+// /proc and INFO) over N chunks, divided by N, and the commands each process sent Redis per chunk
+// (MONITOR over a short run). One chunk per HTTP request, authentication and quotas on, the
+// instant provider of bench:e2e. The capacity model of BENCHMARKS.md is built from these figures.
+// `npm run bench:chunk-cost [-- --chunks=3000 --reps=3 --cpu-prof=DIR]`; with --cpu-prof the router
+// and the worker write CPU profiles into DIR (summarise: bench/e2e/cpu-profile-summary.ts).
+import './transport/silent-logs';
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import Redis from 'ioredis';
+import { encodeWav } from '@streamscribe/audio';
+import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
+import { runLoad } from './e2e/load';
+import { profiled, startProfiling } from './e2e/profiled';
+import { ResultTail } from './e2e/result-tail';
+import { machineInfo } from './transport/machine-info';
+import { formatTable, median } from './transport/summary';
+
+const CHUNK = encodeWav(Buffer.alloc(3200), { sampleRate: 16_000, channels: 1 });
+const CHUNKS_PER_SESSION = 100;
+const IN_FLIGHT = 64;
+const MONITORED_CHUNKS = 200;
+const TICKS_PER_SECOND = 100;
+
+function option(name: string, fallback: number): number {
+  const flag = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const value = Number(flag ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
+  return value;
+}
+
+/** User + system CPU seconds a process has used so far (Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+async function redisCpuSeconds(admin: Redis): Promise<number> {
+  const info = await admin.info('cpu');
+  const read = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return read('used_cpu_user') + read('used_cpu_sys');
+}
+
+async function main(): Promise<void> {
+  const chunks = option('chunks', 3000);
+  const reps = option('reps', 3);
+  const harness = await RedisHarness.start({ ownServer: true });
+  const admin = harness.client();
+  const port = await freePort();
+  const processes: AppProcess[] = [];
+  const tail = new ResultTail(harness.client(), 'transcription:results:all');
+  try {
+    const worker = await AppProcess.startEntry('instant-worker', 'bench/e2e/instant-worker.main.ts', {
+      REDIS_URL: harness.url,
+      WORKER_CONCURRENCY: '64',
+      WORKER_BLOCK_MS: '100',
+      PORT: '0',
+      ...profiled(),
+    });
+    processes.push(worker);
+    const router = await AppProcess.start('router', {
+      REDIS_URL: harness.url,
+      PORT: String(port),
+      MANAGEMENT_PORT: '0',
+      ADMIN_API_KEY: TEST_ADMIN_API_KEY,
+      QUOTAS_ENABLED: 'true',
+      QUOTA_REQUESTS_PER_SECOND: '1000000',
+      QUOTA_BURST: '1000000',
+      QUOTA_AUDIO_SECONDS_PER_DAY: '1000000000',
+      QUOTA_SPEND_MICRO_USD_PER_MONTH: '1000000000000',
+      ...profiled(),
+    });
+    processes.push(router);
+    const apiKey = await mintKey(port);
+    const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+    let run = 0;
+    const send = () => {
+      const prefix = `cost-${++run}`;
+      return (i: number) =>
+        postChunk(agent, port, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, apiKey);
+    };
+    await runLoad(send(), tail, { rate: 'max', total: 1000, inFlight: IN_FLIGHT }); // warm-up
+    startProfiling([router.pid, worker.pid]);
+
+    const perChunk: Record<'router' | 'worker' | 'redis' | 'rate', number[]> = {
+      router: [],
+      worker: [],
+      redis: [],
+      rate: [],
+    };
+    for (let rep = 0; rep < reps; rep++) {
+      const before = {
+        router: cpuSeconds(router.pid as number),
+        worker: cpuSeconds(worker.pid as number),
+        redis: await redisCpuSeconds(admin),
+      };
+      const result = await runLoad(send(), tail, { rate: 'max', total: chunks, inFlight: IN_FLIGHT });
+      if (result.completed !== chunks) throw new Error(`${chunks - result.completed} chunks got no result`);
+      const us = (seconds: number) => (seconds * 1e6) / chunks;
+      perChunk.router.push(us(cpuSeconds(router.pid as number) - before.router));
+      perChunk.worker.push(us(cpuSeconds(worker.pid as number) - before.worker));
+      perChunk.redis.push(us((await redisCpuSeconds(admin)) - before.redis));
+      perChunk.rate.push(result.throughput);
+      await admin.xtrim('audio:stream:deepgram', 'MAXLEN', 0);
+      process.stderr.write(
+        `rep ${rep + 1}/${reps}: router ${perChunk.router[rep].toFixed(0)} µs, worker ${perChunk.worker[rep].toFixed(0)} µs, redis ${perChunk.redis[rep].toFixed(0)} µs per chunk; ${result.throughput.toFixed(0)} chunks/s\n`,
+      );
+    }
+    const commands = await monitoredCommands(harness, admin, send(), tail);
+    agent.destroy();
+    console.log(
+      [
+        'Cost per chunk: router HTTP (stored API key, quotas on) -> stream -> worker (instant provider) -> result',
+        ...(await machineInfo(admin)),
+        `settings: reps=${reps}, ${chunks} chunks per rep, closed loop ${IN_FLIGHT} in flight, chunk ${CHUNK.length} B WAV`,
+        '',
+        formatTable([
+          ['process', 'CPU µs per chunk (median)', 'chunks/s per core at that cost'],
+          ...(['router', 'worker', 'redis'] as const).map((name) => [
+            name,
+            median(perChunk[name]).toFixed(0),
+            (1e6 / median(perChunk[name])).toFixed(0),
+          ]),
+        ]),
+        `wall-clock throughput (noisy on a shared machine): ${median(perChunk.rate).toFixed(0)} chunks/s`,
+        '',
+        `Redis commands per chunk (MONITOR over ${MONITORED_CHUNKS} chunks; "in Lua": run by a script):`,
+        formatTable([
+          ['client', 'command', 'per chunk'],
+          ...commands.map(([client, command, count]) => [
+            client,
+            command,
+            (count / MONITORED_CHUNKS).toFixed(2),
+          ]),
+        ]),
+      ].join('\n'),
+    );
+  } catch (error) {
+    // A process that died says why in its log.
+    for (const p of processes) process.stderr.write(`--- ${p.name}:\n${p.logs.slice(-3000)}\n`);
+    throw error;
+  } finally {
+    await tail.close();
+    for (const p of processes.reverse()) await p.stop();
+    admin.disconnect();
+    await harness.close();
+  }
+}
+
+/**
+ * The commands sent to Redis while MONITORED_CHUNKS chunks go through, per client (its connection
+ * name; "in Lua" for a script's own calls) and command, EVALSHA named by its script.
+ */
+async function monitoredCommands(
+  harness: RedisHarness,
+  admin: Redis,
+  send: (i: number) => Promise<{ sessionId: string; chunkId: string }>,
+  tail: ResultTail,
+): Promise<Array<[string, string, number]>> {
+  const names = new Map<string, string>();
+  for (const line of ((await admin.client('LIST')) as string).split('\n')) {
+    const addr = /\baddr=(\S+)/.exec(line)?.[1];
+    const name = /\bname=(\S*)/.exec(line)?.[1];
+    if (addr) names.set(addr, name || '(unnamed)');
+  }
+  const scripts = new Map<string, string>();
+  const counts = new Map<string, number>();
+  const monitor = await harness.client().monitor();
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    const client = source === 'lua' ? 'in Lua' : (names.get(source) ?? source);
+    let command = String(args[0]).toUpperCase();
+    if (command === 'EVALSHA') command = `EVALSHA ${scripts.get(args[1]) ?? args[1].slice(0, 8)}`;
+    if (['INFO', 'CLIENT', 'MONITOR'].includes(command)) return;
+    const key = `${client}\u0000${command}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  });
+  nameScripts(scripts);
+  await runLoad(send, tail, { rate: 'max', total: MONITORED_CHUNKS, inFlight: 8 });
+  monitor.disconnect();
+  return [...counts]
+    .map(([key, count]): [string, string, number] => {
+      const [client, command] = key.split('\u0000');
+      return [client, command, count];
+    })
+    .sort((a, b) => a[0].localeCompare(b[0]) || b[2] - a[2]);
+}
+
+/** Script names by SHA1: every `*.script.ts` of the libs, as ioredis registers them (defineCommand). */
+function nameScripts(scripts: Map<string, string>): void {
+  const root = join(__dirname, '..', 'libs');
+  const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) =>
+    f.endsWith('.script.ts'),
+  );
+  for (const file of files) {
+    const module = require(join(root, file)) as Record<string, unknown>;
+    for (const value of Object.values(module)) {
+      const definition = (value as { definition?: { name?: string; lua?: string } } | undefined)?.definition;
+      if (definition?.lua && definition.name)
+        scripts.set(createHash('sha1').update(definition.lua).digest('hex'), definition.name);
+    }
+  }
+}
+
+async function mintKey(port: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/admin/keys`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: 'default', scopes: ['transcribe'], name: 'bench:chunk-cost' }),
+  });
+  if (response.status !== 201) throw new Error(`minting the bench key: HTTP ${response.status}`);
+  return ((await response.json()) as { key: string }).key;
+}
+
+function postChunk(
+  agent: Agent,
+  port: number,
+  sessionId: string,
+  chunkId: string,
+  apiKey: string,
+): Promise<{ sessionId: string; chunkId: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`,
+        headers: {
+          'content-type': 'audio/wav',
+          'content-length': CHUNK.length,
+          authorization: `Bearer ${apiKey}`,
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 202
+            ? resolve({ sessionId, chunkId })
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(CHUNK);
+  });
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack : error);
+    process.exit(1);
+  },
+);
