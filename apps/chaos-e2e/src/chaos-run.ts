@@ -181,9 +181,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const finalExitCodes = await fleet.stop();
     const verdict = await judgeChaos(redis, accepted);
     const failedOver = await countResultsFrom(redis, sessions, 'assemblyai');
-    const claims = fleet.incarnations.flatMap((p) => logged(p.logs, 'entry reclaimed', 'idleMs'));
-    const starts = fleet.incarnations.flatMap((p) => logged(p.logs, 'reclaimed entry started', 'waitMs'));
-    const onDeepgram = (r: { stream: string }) => r.stream.startsWith('audio:stream:deepgram');
     return {
       verdict,
       seconds: (Date.now() - started) / 1000,
@@ -198,11 +195,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         (r) => r.dropped || (r.status ?? 200) >= 400,
       ).length,
       failedOver,
-      reclaims: claims.length,
-      reclaimWaitMs: idleStats(starts.map((r) => r.ms)),
-      reclaimWaitMsDeepgram: idleStats(starts.filter(onDeepgram).map((r) => r.ms)),
-      reclaimIdleMs: idleStats(claims.map((r) => r.ms)),
-      reclaimIdleMsDeepgram: idleStats(claims.filter(onDeepgram).map((r) => r.ms)),
+      ...reclaimFigures(fleet.incarnations.map((p) => p.logs)),
       reclaimMinIdleMs: options.reclaimMinIdleMs,
       finalExitCodes,
     };
@@ -327,9 +320,23 @@ function logged(
   return found;
 }
 
-/** The workers' "entry reclaimed" log lines: which stream, and how long the entry sat idle. */
-export function reclaimsIn(logs: string): Array<{ stream: string; idleMs: number }> {
-  return logged(logs, 'entry reclaimed', 'idleMs').map(({ stream, ms }) => ({ stream, idleMs: ms }));
+/** The reclaim figures of a run, from its workers' logs ("entry reclaimed", "reclaimed entry started"). */
+export function reclaimFigures(
+  workerLogs: string[],
+): Pick<
+  ChaosReport,
+  'reclaims' | 'reclaimWaitMs' | 'reclaimWaitMsDeepgram' | 'reclaimIdleMs' | 'reclaimIdleMsDeepgram'
+> {
+  const claims = workerLogs.flatMap((logs) => logged(logs, 'entry reclaimed', 'idleMs'));
+  const starts = workerLogs.flatMap((logs) => logged(logs, 'reclaimed entry started', 'waitMs'));
+  const onDeepgram = (r: { stream: string }) => r.stream.startsWith('audio:stream:deepgram');
+  return {
+    reclaims: claims.length,
+    reclaimWaitMs: idleStats(starts.map((r) => r.ms)),
+    reclaimWaitMsDeepgram: idleStats(starts.filter(onDeepgram).map((r) => r.ms)),
+    reclaimIdleMs: idleStats(claims.map((r) => r.ms)),
+    reclaimIdleMsDeepgram: idleStats(claims.filter(onDeepgram).map((r) => r.ms)),
+  };
 }
 
 export function idleStats(values: number[]): IdleStats {

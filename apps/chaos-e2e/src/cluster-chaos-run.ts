@@ -16,8 +16,7 @@ import {
   Ingestion,
   fleetSpecs,
   formatChaosReport,
-  idleStats,
-  reclaimsIn,
+  reclaimFigures,
 } from './chaos-run';
 import {
   AcceptedChunk,
@@ -149,11 +148,6 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       await sleep(250);
     const finalExitCodes = await fleet.stop();
     const verdict = await judgeChaos(redis, accepted, keys);
-    const reclaims = fleet.incarnations.flatMap((p) => reclaimsIn(p.logs));
-    const idle = reclaims.map((r) => r.idleMs);
-    const withPeers = reclaims
-      .filter((r) => r.stream.startsWith('audio:stream:deepgram'))
-      .map((r) => r.idleMs);
     return {
       verdict,
       seconds: (Date.now() - started) / 1000,
@@ -168,9 +162,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
         (r) => r.dropped || (r.status ?? 200) >= 400,
       ).length,
       failedOver: await countResultsFrom(redis, sessions, 'assemblyai', keys),
-      reclaims: idle.length,
-      reclaimIdleMs: idleStats(idle),
-      reclaimIdleMsWithPeers: idleStats(withPeers),
+      ...reclaimFigures(fleet.incarnations.map((p) => p.logs)),
       reclaimMinIdleMs: options.reclaimMinIdleMs,
       finalExitCodes,
       partitions: options.partitions,

@@ -85,7 +85,7 @@ describe('admission control on real Redis', () => {
   beforeAll(async () => {
     harness = await RedisHarness.start({ ownServer: true });
     redis = harness.client();
-    const monitor = new ProviderStateMonitor(redis, 60_000, 0, settings);
+    const monitor = new ProviderStateMonitor(redis, 60_000, 0, settings, [], keys);
     admission = new AdmissionControl(redis, env, keys, monitor);
     chooser = new ProviderChooser(monitor, admission);
   });
