@@ -38,7 +38,10 @@ const BATCH_RESULT = {
     seq: { type: 'integer' },
     entryId: { type: 'string' },
     provider: { type: 'string' },
-    code: { type: 'string', description: 'rejected: the stable reason (`chunk_invalid`, `audio_*`, `seq_taken` …)' },
+    code: {
+      type: 'string',
+      description: 'rejected: the stable reason (`chunk_invalid`, `audio_*`, `seq_taken` …)',
+    },
     message: { type: 'string' },
   },
 };
@@ -48,7 +51,11 @@ const BATCH_ACCEPTED = {
   required: ['sessionId', 'provider', 'accepted', 'duplicates', 'rejected', 'chunks'],
   properties: {
     sessionId: { type: 'string' },
-    provider: { type: 'string', nullable: true, description: 'Where the chunks went; null when none was queued' },
+    provider: {
+      type: 'string',
+      nullable: true,
+      description: 'Where the chunks went; null when none was queued',
+    },
     accepted: { type: 'integer' },
     duplicates: { type: 'integer' },
     rejected: { type: 'integer' },

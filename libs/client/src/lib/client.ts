@@ -159,7 +159,9 @@ export class SessionHandle {
     chunks: readonly BatchChunk[],
     options: RoutingOptions & { signal?: AbortSignal } = {},
   ): Promise<ChunkBatchAccepted> {
-    const body = encodeChunkBatch(chunks.map((chunk) => ({ ...chunk, chunkId: chunk.chunkId ?? randomId() })));
+    const body = encodeChunkBatch(
+      chunks.map((chunk) => ({ ...chunk, chunkId: chunk.chunkId ?? randomId() })),
+    );
     const answer = await this.http.request<ChunkBatchAccepted>({
       method: 'POST',
       path: this.path('/chunks/batch'),

@@ -613,7 +613,14 @@ function batchResult(index: number, outcome: IngestOutcome): ChunkBatchResult {
       message: `seq ${outcome.seq} already holds chunk '${outcome.chunkId}': send a new seq, or the same chunkId to retry that chunk`,
     };
   const { chunkId, seq, entryId, provider } = outcome;
-  return { index, status: outcome.status === 'created' ? 'accepted' : 'duplicate', chunkId, seq, entryId, provider };
+  return {
+    index,
+    status: outcome.status === 'created' ? 'accepted' : 'duplicate',
+    chunkId,
+    seq,
+    entryId,
+    provider,
+  };
 }
 
 /** The chooser's "no provider can" (422) or "none is available now" (503). */

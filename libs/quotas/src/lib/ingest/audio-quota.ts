@@ -59,11 +59,13 @@ export class AudioQuota {
     return {
       seconds,
       refund: (part?: number) =>
-        this.redis.decrby(key, part === undefined ? chargeMs : Math.min(chargeMs, Math.floor(part * 1000))).then(
-          () => undefined,
-          (error: Error) =>
-            this.log.warn({ tenant, err: error.message }, 'audio charge not refunded; the day keeps it'),
-        ),
+        this.redis
+          .decrby(key, part === undefined ? chargeMs : Math.min(chargeMs, Math.floor(part * 1000)))
+          .then(
+            () => undefined,
+            (error: Error) =>
+              this.log.warn({ tenant, err: error.message }, 'audio charge not refunded; the day keeps it'),
+          ),
     };
   }
 

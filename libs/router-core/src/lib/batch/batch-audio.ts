@@ -21,7 +21,12 @@ export async function readBatchAudio(
   const rejected: ChunkBatchResult[] = [];
   for (const item of items) {
     if ('problem' in item) {
-      rejected.push({ index: item.index, status: 'rejected', ...item.problem, ...(item.chunkId ? { chunkId: item.chunkId } : {}) });
+      rejected.push({
+        index: item.index,
+        status: 'rejected',
+        ...item.problem,
+        ...(item.chunkId ? { chunkId: item.chunkId } : {}),
+      });
       continue;
     }
     try {

@@ -79,7 +79,9 @@ function lengthAt(body: Buffer, at: number, frame: number, what: string): number
 function jsonChunksOf(body: Buffer, maxChunks: number): { header: unknown; audio: Buffer }[] {
   const parsed = parseJson(body, undefined) as { chunks?: unknown };
   if (!Array.isArray(parsed?.chunks))
-    throw malformed('a JSON batch is {"chunks": [{"audio": "<base64>", "chunkId"?, "seq"?, "offsetMs"?, "contentType"?}]}');
+    throw malformed(
+      'a JSON batch is {"chunks": [{"audio": "<base64>", "chunkId"?, "seq"?, "offsetMs"?, "contentType"?}]}',
+    );
   if (parsed.chunks.length > maxChunks) throw tooMany(maxChunks);
   return parsed.chunks.map((chunk: unknown) => {
     const { audio, ...header } = (typeof chunk === 'object' && chunk !== null ? chunk : {}) as Record<
@@ -94,7 +96,9 @@ function parseJson(bytes: Buffer, frame: number | undefined): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch {
-    throw malformed(frame === undefined ? 'the body is not valid JSON' : `frame ${frame}: its header is not valid JSON`);
+    throw malformed(
+      frame === undefined ? 'the body is not valid JSON' : `frame ${frame}: its header is not valid JSON`,
+    );
   }
 }
 
@@ -110,7 +114,8 @@ function checked(index: number, header: unknown, audio: Buffer, limits: ChunkBat
   if (seq !== undefined && !isIntegerIn(seq, 2 ** 31)) problems.push('seq must be a non-negative integer');
   if (offsetMs !== undefined && !isIntegerIn(offsetMs, Number.MAX_SAFE_INTEGER))
     problems.push('offsetMs must be a non-negative integer');
-  if (contentType !== undefined && typeof contentType !== 'string') problems.push('contentType must be a string');
+  if (contentType !== undefined && typeof contentType !== 'string')
+    problems.push('contentType must be a string');
   for (const field of Object.keys(unknownFields)) problems.push(`unknown field '${field.slice(0, 40)}'`);
   if (problems.length > 0) return reject(index, 'chunk_invalid', problems.join('; '), named);
   if (audio.length > limits.maxChunkBytes)
@@ -122,7 +127,12 @@ function checked(index: number, header: unknown, audio: Buffer, limits: ChunkBat
     );
   return {
     index,
-    header: { chunkId: named, seq: seq as number | undefined, offsetMs: offsetMs as number | undefined, contentType: (contentType as string | undefined) ?? 'audio/wav' },
+    header: {
+      chunkId: named,
+      seq: seq as number | undefined,
+      offsetMs: offsetMs as number | undefined,
+      contentType: (contentType as string | undefined) ?? 'audio/wav',
+    },
     audio,
   };
 }
@@ -140,7 +150,11 @@ function malformed(message: string) {
 }
 
 function tooMany(maxChunks: number) {
-  return refusal(413, 'batch_too_large', `a batch holds at most ${maxChunks} chunks (MAX_BATCH_CHUNKS): send several`);
+  return refusal(
+    413,
+    'batch_too_large',
+    `a batch holds at most ${maxChunks} chunks (MAX_BATCH_CHUNKS): send several`,
+  );
 }
 
 function unsupported(contentType: string | undefined): never {
