@@ -11,9 +11,15 @@ import {
   RouterEnvironment,
   configureRouterHttp,
 } from '@streamscribe/router-core';
+import { WebhookService } from '@streamscribe/webhooks';
 import { SessionsController } from '../../apps/router/src/sessions.controller';
 
-@Module({ imports: [RouterCoreModule.forRoot()], controllers: [SessionsController] })
+// WebhookService: the chunk route's controller needs it (POST …/end watches sessions for webhooks).
+@Module({
+  imports: [RouterCoreModule.forRoot()],
+  controllers: [SessionsController],
+  providers: [WebhookService],
+})
 class OpenRouterModule {}
 
 async function main(): Promise<void> {
