@@ -2,7 +2,10 @@
 // and 5,000 chunks/s, and its highest sustained throughput; beside it, in the same run, the same
 // path through raw ioredis calls, and the fabric with authentication and quotas off (a router
 // without the API-key guard, QUOTAS_ENABLED=false) against on (a stored API key, every quota
-// checked and counted). `npm run bench:e2e [-- --reps=3] [-- --cpu-prof=DIR]`; see BENCHMARKS.md.
+// checked and counted). Since issue 14 also the bulk path (POST /v1/sessions/{id}/chunks/batch,
+// `--batch=N` chunks per request, same router, auth and quotas on) at its highest sustained
+// throughput, and each path's throughput as a same-run ratio to raw (per rep, then the median).
+// `npm run bench:e2e [-- --reps=5 --batch=50] [-- --cpu-prof=DIR]`; see BENCHMARKS.md.
 // --cpu-prof=DIR: the router and the instant worker write CPU profiles there as they exit
 // (summarise them with bench/e2e/cpu-profile-summary.ts).
 import './transport/silent-logs';
@@ -10,6 +13,7 @@ import { Agent, request } from 'node:http';
 import { createServer } from 'node:net';
 import { encodeWav } from '@streamscribe/audio';
 import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
+import { batchingSender } from './e2e/batch-sender';
 import { LoadResult, SendChunk, runLoad } from './e2e/load';
 import { profiled, startProfiling } from './e2e/profiled';
 import { RAW_RESULTS, RAW_STREAM } from './e2e/raw-keys';
@@ -22,17 +26,51 @@ const CHUNKS_PER_SESSION = 100;
 /** 100 ms of 16 kHz mono silence as WAV: small, so the fabric is what is measured. */
 const CHUNK = encodeWav(Buffer.alloc(3200), { sampleRate: 16_000, channels: 1 });
 
-type Plan = { label: string } & (
+type Plan = { label: string; paths: readonly Path[] } & (
   { rate: number; seconds: number } | { rate: 'max'; total: number; inFlight: number }
 );
-const PLANS: Plan[] = [
-  { label: '100/s', rate: 100, seconds: 3 },
-  { label: '1000/s', rate: 1000, seconds: 3 },
-  { label: '5000/s', rate: 5000, seconds: 2 },
-  { label: 'max (closed loop, 64 in flight)', rate: 'max', total: 6000, inFlight: 64 },
-];
+const ONE_CHUNK_PATHS: readonly Path[] = ['raw', 'open', 'ours'];
+/** The bulk path's closed loop: this many batches outstanding (each of `batch` chunks). */
+const BULK_BATCHES_IN_FLIGHT = 8;
+const MAX_LABEL = 'max (closed loop, 64 in flight)';
+const BULK_LABEL = 'bulk max (closed loop)';
 
-async function main(reps: number): Promise<void> {
+/**
+ * `--quick`: for a loaded machine, the plans the issue's targets need only (100/s, 1000/s, max,
+ * bulk max), without the auth-off router, a third of the chunks in the closed loops.
+ */
+function plansFor(batch: number, quick: boolean): Plan[] {
+  if (quick)
+    return [
+      { label: '100/s', rate: 100, seconds: 3, paths: ['raw', 'ours'] },
+      { label: '1000/s', rate: 1000, seconds: 2, paths: ['raw', 'ours'] },
+      { label: MAX_LABEL, rate: 'max', total: 2000, inFlight: 64, paths: ['raw', 'ours'] },
+      {
+        label: BULK_LABEL,
+        rate: 'max',
+        total: 4000,
+        inFlight: batch * BULK_BATCHES_IN_FLIGHT,
+        paths: ['raw', 'bulk'],
+      },
+    ];
+  return [
+    { label: '100/s', rate: 100, seconds: 3, paths: ONE_CHUNK_PATHS },
+    { label: '1000/s', rate: 1000, seconds: 3, paths: ONE_CHUNK_PATHS },
+    { label: '5000/s', rate: 5000, seconds: 2, paths: ONE_CHUNK_PATHS },
+    { label: MAX_LABEL, rate: 'max', total: 6000, inFlight: 64, paths: ONE_CHUNK_PATHS },
+    // The bulk path against raw again, both closed loop with as many chunks outstanding.
+    {
+      label: BULK_LABEL,
+      rate: 'max',
+      total: 12_000,
+      inFlight: batch * BULK_BATCHES_IN_FLIGHT,
+      paths: ['raw', 'bulk'],
+    },
+  ];
+}
+
+async function main(reps: number, batch: number, quick: boolean): Promise<void> {
+  const PLANS = plansFor(batch, quick);
   const harness = await RedisHarness.start({ ownServer: !process.env['REDIS_URL'] });
   const admin = harness.client();
   const producer = harness.client();
@@ -42,6 +80,7 @@ async function main(reps: number): Promise<void> {
   // Both routers write to the same results stream: each path's tail counts only its own sessions.
   const tails = {
     ours: new ResultTail(harness.client(), 'transcription:results:all'),
+    bulk: new ResultTail(harness.client(), 'transcription:results:all'),
     open: new ResultTail(harness.client(), 'transcription:results:all'),
     raw: new ResultTail(harness.client(), RAW_RESULTS),
   };
@@ -93,6 +132,17 @@ async function main(reps: number): Promise<void> {
         return (i) =>
           postChunk(agent, openPort, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, {});
       },
+      bulk: () => {
+        const prefix = `bench-${++run}`;
+        return batchingSender({
+          agent,
+          port,
+          auth: { authorization: `Bearer ${apiKey}` },
+          chunk: CHUNK,
+          batchSize: batch,
+          sessionOf: (i) => `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`,
+        });
+      },
       raw: () => {
         const prefix = `bench-${++run}`;
         return async (i) => {
@@ -117,17 +167,18 @@ async function main(reps: number): Promise<void> {
       },
     };
     // Warm-up (JIT, connections, Redis memory), unmeasured.
-    for (const path of PATHS)
+    for (const path of PATHS.filter((p) => !quick || p !== 'open'))
       await runLoad(paths[path](), tails[path], { rate: 'max', total: 1000, inFlight: 64 });
     // Only the two started with profiled(): SIGUSR2 would end the others.
     startProfiling(processes.filter((p) => ['router', 'instant-worker'].includes(p.name)).map((p) => p.pid));
+    await admin.xtrim('audio:stream:deepgram', 'MAXLEN', 0);
 
     const results: Record<string, Record<Path, LoadResult[]>> = {};
     for (let rep = 0; rep < reps; rep++) {
       for (const plan of PLANS) {
-        results[plan.label] ??= { raw: [], open: [], ours: [] };
+        results[plan.label] ??= { raw: [], open: [], ours: [], bulk: [] };
         // The order turns each rep, so no path always runs first (or last) on a warming machine.
-        for (const path of PATHS.map((_, i) => PATHS[(i + rep) % PATHS.length])) {
+        for (const path of plan.paths.map((_, i) => plan.paths[(i + rep) % plan.paths.length])) {
           const result = await runLoad(paths[path](), tails[path], plan);
           results[plan.label][path].push(result);
           // Everything is acknowledged by now: drop the audio so memory stays flat across runs.
@@ -147,6 +198,7 @@ async function main(reps: number): Promise<void> {
         'overhead p50 / p99 ms',
         'raw done/s',
         'fabric done/s',
+        'fabric / raw',
         'fabric lost',
         'auth+quotas off done/s',
         'on / off',
@@ -154,11 +206,13 @@ async function main(reps: number): Promise<void> {
       ],
     ];
     for (const plan of PLANS) {
-      const raw = summarize(results[plan.label].raw);
-      const ours = summarize(results[plan.label].ours);
-      const open = summarize(results[plan.label].open);
+      const got = results[plan.label];
+      const raw = summarize(got.raw);
+      const bulk = plan.paths.includes('bulk');
+      const ours = summarize(bulk ? got.bulk : got.ours);
+      const open = bulk || got.open.length === 0 ? undefined : summarize(got.open);
       rows.push([
-        plan.label,
+        bulk ? `${plan.label}, batch ${batch}` : plan.label,
         `${raw.p50.toFixed(1)} / ${raw.p99.toFixed(1)}`,
         `${ours.p50.toFixed(1)} / ${ours.p99.toFixed(1)}`,
         // Closed loop, each path runs at its own pace: the latencies are not at the same load.
@@ -167,30 +221,47 @@ async function main(reps: number): Promise<void> {
           : `${(ours.p50 - raw.p50).toFixed(1)} / ${(ours.p99 - raw.p99).toFixed(1)}`,
         raw.throughput.toFixed(0),
         ours.throughput.toFixed(0),
-        String(ours.lost + open.lost),
-        open.throughput.toFixed(0),
-        (ours.throughput / open.throughput).toFixed(2),
-        `${open.p50.toFixed(1)} / ${open.p99.toFixed(1)}`,
+        plan.rate === 'max' ? ratioToRaw(got.raw, bulk ? got.bulk : got.ours).toFixed(3) : 'n/a',
+        String(ours.lost + (open?.lost ?? 0)),
+        open ? open.throughput.toFixed(0) : 'n/a',
+        open ? (ours.throughput / open.throughput).toFixed(2) : 'n/a',
+        open ? `${open.p50.toFixed(1)} / ${open.p99.toFixed(1)}` : 'n/a',
       ]);
     }
+    const overheadAt = (label: string) => {
+      const raw = summarize(results[label].raw);
+      const ours = summarize(results[label].ours);
+      return `${(ours.p50 - raw.p50).toFixed(1)} / ${(ours.p99 - raw.p99).toFixed(1)} ms`;
+    };
+    const targets = [
+      `one chunk per request, highest sustained: ${pct(ratioToRaw(results[MAX_LABEL].raw, results[MAX_LABEL].ours))} of raw (issue 14 target >= 25%)`,
+      `bulk (batch ${batch}), highest sustained: ${pct(ratioToRaw(results[BULK_LABEL].raw, results[BULK_LABEL].bulk))} of raw (target >= 40%)`,
+      `overhead p50 / p99 at 100/s: ${overheadAt('100/s')} (target <= 1 / 5 ms)`,
+      `overhead p50 / p99 at 1000/s: ${overheadAt('1000/s')} (target <= 2 / 10 ms)`,
+    ];
     console.log(
       [
         'End-to-end benchmark: router HTTP -> stream -> worker (instant provider) -> result ("fabric") vs raw ioredis XADD -> XREADGROUP -> XADD result + XACK ("raw")',
         ...(await machineInfo(admin)),
-        `settings: reps=${reps} chunk=${CHUNK.length} B WAV, ${CHUNKS_PER_SESSION} chunks per session, worker concurrency 64, HTTP keep-alive 64 sockets`,
+        `settings: ${quick ? '--quick, ' : ''}reps=${reps} chunk=${CHUNK.length} B WAV, ${CHUNKS_PER_SESSION} chunks per session, worker concurrency 64, HTTP keep-alive 64 sockets, bulk batch ${batch} chunks (${BULK_BATCHES_IN_FLIGHT} batches in flight)`,
         '',
         formatTable(rows),
+        '',
+        ...targets,
         '',
         "latency: from the send (HTTP POST started / XADD issued) to the result seen on an XREAD of the results stream; median over reps of each run's p50 / p99.",
         'done/s: results per second from the first send to the last result, median over reps; under open loop it cannot exceed the offered rate.',
         'fabric lost: chunks sent (202) without a result within 30 s after the run (summed over reps, both routers); should be 0.',
         'fabric: the router with authentication (a stored API key) and quotas (rate, audio seconds, spend) on; auth+quotas off: the same chunk route without the API-key guard and with QUOTAS_ENABLED=false; on / off: the ratio of their done/s.',
         'max: closed loop, 64 requests outstanding; its done/s is the highest sustained throughput, its latency is queueing at that load.',
+        `bulk max: POST /v1/sessions/{id}/chunks/batch (binary frames, ${batch} chunks of one session per request, ${BULK_BATCHES_IN_FLIGHT} requests outstanding) on the router with auth and quotas on, against raw with as many chunks outstanding; latency counts from the chunk's hand-over to the batcher.`,
+        'fabric / raw: per rep the ratio of done/s in that same rep, then the median over reps (same-run ratios).',
       ].join('\n'),
     );
     agent.destroy();
   } finally {
     await tails.ours.close();
+    await tails.bulk.close();
     await tails.open.close();
     await tails.raw.close();
     for (const p of processes.reverse()) await p.stop();
@@ -199,6 +270,15 @@ async function main(reps: number): Promise<void> {
     producer.disconnect();
     await harness.close();
   }
+}
+
+/** The median over reps of each rep's done/s ratio to raw in that same rep. */
+function ratioToRaw(raw: LoadResult[], path: LoadResult[]): number {
+  return median(path.map((run, rep) => run.throughput / raw[rep].throughput));
+}
+
+function pct(ratio: number): string {
+  return `${(ratio * 100).toFixed(1)}%`;
 }
 
 function summarize(runs: LoadResult[]) {
@@ -210,8 +290,8 @@ function summarize(runs: LoadResult[]) {
   };
 }
 
-type Path = 'raw' | 'open' | 'ours';
-const PATHS: readonly Path[] = ['raw', 'open', 'ours'];
+type Path = 'raw' | 'open' | 'ours' | 'bulk';
+const PATHS: readonly Path[] = ['raw', 'open', 'ours', 'bulk'];
 
 /** A stored API key (what production clients send), minted with the bootstrap key. */
 async function mintKey(port: number): Promise<string> {
@@ -273,12 +353,18 @@ const watchdog = setTimeout(() => {
 watchdog.unref();
 
 const repsArg = process.argv.find((a) => a.startsWith('--reps='));
-const reps = Number(repsArg?.slice('--reps='.length) ?? process.env['BENCH_REPS'] ?? 3);
+const reps = Number(repsArg?.slice('--reps='.length) ?? process.env['BENCH_REPS'] ?? 5);
 if (!Number.isInteger(reps) || reps < 1) {
   console.error('--reps (or BENCH_REPS) must be a positive integer');
   process.exit(2);
 }
-main(reps).then(
+const batchArg = process.argv.find((a) => a.startsWith('--batch='));
+const batch = Number(batchArg?.slice('--batch='.length) ?? 50);
+if (!Number.isInteger(batch) || batch < 1 || batch > CHUNKS_PER_SESSION) {
+  console.error(`--batch must be an integer in 1..${CHUNKS_PER_SESSION}`);
+  process.exit(2);
+}
+main(reps, batch, process.argv.includes('--quick')).then(
   () => process.exit(0),
   (error: unknown) => {
     console.error(error instanceof Error ? error.stack : error);

@@ -22,6 +22,7 @@ import {
   judgeChaos,
   pendingInProviderGroups,
 } from './chaos-verdict';
+import { BatchIngestion, batchPlan } from './batch-ingestion';
 
 export interface ChaosOptions {
   chunks: number;
@@ -40,8 +41,13 @@ export interface ChaosOptions {
   /** Kill Redis (SIGKILL, AOF with appendfsync always) once this share of chunks is in, and restart it. */
   redisKillAt?: number;
   reclaimMinIdleMs: number;
-  /** Chunks posted at once. */
+  /** Chunks posted at once (batches, with `ingestBatch`). */
   ingestConcurrency: number;
+  /**
+   * Post through the batched ingest (`POST …/chunks/batch`), this many chunks of a session per
+   * request, instead of one chunk per request. The same chunks, ids, seqs and verdict.
+   */
+  ingestBatch?: number;
   /** How long, after the last chunk is in, everything may take to settle. */
   settleTimeoutMs: number;
   seed: number;
@@ -139,10 +145,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
     const accepted = new Map<string, AcceptedChunk>();
     const ingest = new Ingestion(`http://127.0.0.1:${port}`);
+    const batches = new BatchIngestion(`http://127.0.0.1:${port}`, retryReason);
     let next = 0;
     let redisKill: Promise<void> | undefined;
     const killRedisAfter =
       options.redisKillAt === undefined ? Infinity : Math.floor(options.chunks * options.redisKillAt);
+    // Chunk i: its session (round robin), id and the words its audio says.
+    const chunkOf = (i: number): AcceptedChunk => ({
+      sessionId: `chaos-${i % options.sessions}`,
+      chunkId: `c${String(i).padStart(6, '0')}`,
+      text: `chunk ${i} says hello`,
+    });
     const poster = async () => {
       while (next < options.chunks) {
         const i = next++;
@@ -156,17 +169,37 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
             say('redis-server restarted from its AOF');
           })();
         }
-        const chunk: AcceptedChunk = {
-          sessionId: `chaos-${i % options.sessions}`,
-          chunkId: `c${String(i).padStart(6, '0')}`,
-          text: `chunk ${i} says hello`,
-        };
+        const chunk = chunkOf(i);
         await ingest.post(chunk, Math.floor(i / options.sessions));
         accepted.set(`${chunk.sessionId}/${chunk.chunkId}`, chunk);
         if (accepted.size % 500 === 0) say(`${accepted.size} chunks accepted, ${fleet.kills} kills so far`);
       }
     };
-    await Promise.all(Array.from({ length: options.ingestConcurrency }, poster));
+    const plan = options.ingestBatch
+      ? batchPlan(options.chunks, options.sessions, options.ingestBatch, chunkOf)
+      : [];
+    const batchPoster = async () => {
+      for (let batch = plan.shift(); batch; batch = plan.shift()) {
+        if (!redisKill && batch.some(({ i }) => i >= killRedisAfter)) {
+          redisKill = (async () => {
+            say(`killing redis-server after ${accepted.size} chunks (batched ingest)`);
+            await harness.kill();
+            await sleep(500);
+            await harness.restart();
+            redisRestarts += 1;
+            say('redis-server restarted from its AOF');
+          })();
+        }
+        await batches.post(batch);
+        for (const { chunk } of batch) accepted.set(`${chunk.sessionId}/${chunk.chunkId}`, chunk);
+        say(
+          `${accepted.size} chunks accepted (batches of ${options.ingestBatch}), ${fleet.kills} kills so far`,
+        );
+      }
+    };
+    await Promise.all(
+      Array.from({ length: options.ingestConcurrency }, options.ingestBatch ? batchPoster : poster),
+    );
     await redisKill;
     say(`all ${accepted.size} chunks accepted; waiting for results`);
 
@@ -188,8 +221,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       workerIncarnations: fleet.incarnations.length,
       workerStartFailures: fleet.startFailures,
       redisRestarts,
-      ingestRetries: ingest.retries,
-      ingestRetryReasons: [...ingest.retryReasons].sort((a, b) => b[1] - a[1]),
+      ingestRetries: ingest.retries + batches.retries,
+      ingestRetryReasons: [...ingest.retryReasons, ...batches.retryReasons].sort((a, b) => b[1] - a[1]),
       providerCalls: deepgram.requests.length + assemblyai.requests.length,
       injectedFailures: [...deepgram.requests, ...assemblyai.requests].filter(
         (r) => r.dropped || (r.status ?? 200) >= 400,

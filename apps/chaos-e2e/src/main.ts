@@ -4,7 +4,8 @@
  * restarted, the fake Deepgram fails 20% of calls (5xx, 429 with Retry-After, resets, hangs, 400,
  * 401) with random latency and the fake AssemblyAI 10%, and redis-server is killed once and
  * restarted from its AOF (appendfsync always). Prints the counts; exits 1 when any must-be-zero
- * count is not zero. Options: --chunks N --workers N --fallback-workers N --seed N --min-idle MS.
+ * count is not zero. Options: --chunks N --workers N --fallback-workers N --seed N --min-idle MS
+ * --batch N (post through the batched ingest, N chunks of a session per request; 0: one per request).
  */
 import { formatChaosReport, runChaos } from './chaos-run';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     redisKillAt: 0.4,
     reclaimMinIdleMs: flag('min-idle', 1000),
     ingestConcurrency: 8,
+    ingestBatch: flag('batch', 0) || undefined,
     settleTimeoutMs: 600_000,
     seed: flag('seed', 20261125),
     progress: (line) => console.log(`[chaos] ${line}`),

@@ -12,10 +12,14 @@ import {
   Res,
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ChunkIngestQuery, TranscriptPageQuery } from '@streamscribe/contracts';
+import { ChunkIngestQuery, RoutingQuery, TranscriptPageQuery } from '@streamscribe/contracts';
 import { AllowQueryToken, RequireScopes } from '@streamscribe/auth';
 import {
   AudioIntake,
+  CHUNK_BATCH_MEDIA_TYPE,
+  ChunkBatchAccepted,
+  ChunkBatchReader,
+  chunkBatchStatus,
   clientGone,
   ChunkAccepted,
   ConsensusReport,
@@ -39,6 +43,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { AUDIO_BODY, AUDIO_MEDIA_TYPES, ERROR_RESPONSES } from './openapi/openapi-shapes';
+import { CHUNK_BATCH_BODY, CHUNK_BATCH_RESPONSES } from './openapi/chunk-batch-schemas';
 import { WebhookService } from '@streamscribe/webhooks';
 
 @ApiTags('sessions')
@@ -50,6 +55,7 @@ export class SessionsController {
     private readonly feed: SessionEventFeed,
     private readonly liveConnections: LiveConnectionLimiter,
     private readonly webhooks: WebhookService,
+    private readonly batches: ChunkBatchReader,
   ) {}
 
   /** 202 once Redis acknowledged the chunk; 200 when this chunkId was accepted before. */
@@ -81,6 +87,41 @@ export class SessionsController {
     const accepted = await this.router.ingestChunk(tenant, sessionId, body, audio, query);
     if (accepted.duplicate) response.status(200);
     return accepted;
+  }
+
+  /**
+   * The batched ingest: many chunks of the session in one request, one quota charge, one routing
+   * decision and one Lua call. 200 when every chunk is accepted, 207 when some were rejected.
+   */
+  @ApiOperation({
+    summary: 'Add many chunks to a session in one request (batched ingest)',
+    description:
+      'Binary frames (`application/vnd.streamscribe.chunks`) or JSON with base64 audio; the query is the routing query of `/chunks` without `seq`, `offsetMs`, `chunkId` (per chunk in the body) and without `consensus`. Each chunk is checked, charged and queued as a single chunk is, and answered in `chunks[]` (accepted / duplicate / rejected with a code). Scope `transcribe`.',
+  })
+  @ApiConsumes(CHUNK_BATCH_MEDIA_TYPE, 'application/json')
+  @ApiBody(CHUNK_BATCH_BODY)
+  @ApiResponse(CHUNK_BATCH_RESPONSES[0])
+  @ApiResponse(CHUNK_BATCH_RESPONSES[1])
+  @ApiResponse(ERROR_RESPONSES[400])
+  @ApiResponse(ERROR_RESPONSES[413])
+  @ApiResponse(ERROR_RESPONSES[429])
+  @ApiResponse(ERROR_RESPONSES[503])
+  @RequireScopes('transcribe')
+  @Post(':sessionId/chunks/batch')
+  @HttpCode(200)
+  async postChunkBatch(
+    @RequestTenant() tenant: string,
+    @Param('sessionId') sessionId: string,
+    @Query() query: RoutingQuery,
+    @Headers('content-type') contentType: string | undefined,
+    @Body() rawBody: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ChunkBatchAccepted> {
+    this.router.session(tenant, sessionId);
+    const { chunks, rejected } = await this.batches.read(rawBody, contentType, clientGone(response));
+    const answer = await this.router.ingestChunkBatch(tenant, sessionId, chunks, rejected, query);
+    response.status(chunkBatchStatus(answer));
+    return answer;
   }
 
   /**

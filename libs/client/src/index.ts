@@ -53,6 +53,8 @@ export type {
   ApiKeyView,
   ApiKeyWithSecret,
   ChunkAccepted,
+  ChunkBatchAccepted,
+  ChunkBatchResult,
   DeadLetter,
   RoutingOptions,
   Transcript,
@@ -60,3 +62,5 @@ export type {
   TranscriptFormat,
   WordTiming,
 } from './lib/types';
+export { CHUNK_BATCH_MEDIA_TYPE, encodeChunkBatch } from './lib/chunk-batch-frames';
+export type { BatchChunk } from './lib/chunk-batch-frames';

@@ -33,7 +33,7 @@ export {
 } from './lib/result-entry';
 export type { ResultStatus, TranscriptionResultEntry, WordTiming } from './lib/result-entry';
 export { encodeFailureEntry } from './lib/failure-entry';
-export { sessionIdProblem } from './lib/dto/session-id';
+export { CHUNK_ID_PATTERN, sessionIdProblem } from './lib/dto/session-id';
 export { keySchemeFrom } from './lib/keys/key-scheme-settings';
 export type { KeySchemeSettings } from './lib/keys/key-scheme-settings';
 export { providerOfStream } from './lib/keys/provider-of-stream';

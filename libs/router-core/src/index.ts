@@ -54,3 +54,8 @@ export type {
   IdempotentAnswer,
   IdempotentUpload,
 } from './lib/idempotency/idempotency-store';
+export { ChunkBatchReader } from './lib/batch/chunk-batch-reader';
+export { CHUNK_BATCH_MEDIA_TYPE } from './lib/batch/chunk-batch-body';
+export type { ChunkBatchHeader } from './lib/batch/chunk-batch-body';
+export { chunkBatchStatus } from './lib/batch/chunk-batch';
+export type { ChunkBatchAccepted, ChunkBatchResult } from './lib/batch/chunk-batch';

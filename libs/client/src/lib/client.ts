@@ -8,11 +8,13 @@ import {
   RetryPolicy,
   defaultSleep,
 } from './http';
+import { BatchChunk, CHUNK_BATCH_MEDIA_TYPE, encodeChunkBatch } from './chunk-batch-frames';
 import { LiveOptions, LiveStream, WebSocketLike } from './live';
 import {
   ApiKeyView,
   ApiKeyWithSecret,
   ChunkAccepted,
+  ChunkBatchAccepted,
   DeadLetter,
   RoutingOptions,
   Transcript,
@@ -142,6 +144,30 @@ export class SessionHandle {
       query: { ...routingQuery(options), chunkId, seq: options.seq, offsetMs: options.offsetMs },
       headers: { 'content-type': contentType },
       body: audio as RequestBody,
+      signal: options.signal,
+    });
+    return answer.body;
+  }
+
+  /**
+   * Posts many chunks in one request (the batched ingest, for throughput): one HTTP round trip and
+   * one Lua call on the router for all of them. Chunks without an id get a random one, kept across
+   * retries (429/503/no answer), so a retried batch answers the chunks already taken `duplicate`.
+   * A chunk the router refuses is `rejected` in the answer (status 207), not an exception.
+   */
+  async sendChunks(
+    chunks: readonly BatchChunk[],
+    options: RoutingOptions & { signal?: AbortSignal } = {},
+  ): Promise<ChunkBatchAccepted> {
+    const body = encodeChunkBatch(
+      chunks.map((chunk) => ({ ...chunk, chunkId: chunk.chunkId ?? randomId() })),
+    );
+    const answer = await this.http.request<ChunkBatchAccepted>({
+      method: 'POST',
+      path: this.path('/chunks/batch'),
+      query: routingQuery(options),
+      headers: { 'content-type': CHUNK_BATCH_MEDIA_TYPE },
+      body: body as RequestBody,
       signal: options.signal,
     });
     return answer.body;

@@ -53,6 +53,29 @@ export interface ChunkAccepted {
   duplicate: boolean;
 }
 
+/** What became of one chunk of a batch (`index`: its place in the batch). */
+export interface ChunkBatchResult {
+  index: number;
+  status: 'accepted' | 'duplicate' | 'rejected';
+  chunkId?: string;
+  seq?: number;
+  entryId?: string;
+  provider?: string;
+  /** rejected: why (`chunk_invalid`, `audio_*`, `seq_taken` …) */
+  code?: string;
+  message?: string;
+}
+
+/** The answer of a batch: 200 when every chunk was accepted, 207 when some were rejected. */
+export interface ChunkBatchAccepted {
+  sessionId: string;
+  provider: string | null;
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  chunks: ChunkBatchResult[];
+}
+
 /** Routing hints every upload accepts (the router's query parameters). */
 export interface RoutingOptions {
   provider?: string;

@@ -26,6 +26,7 @@ import { healthSettingsFrom } from '@streamscribe/provider-health';
 import { QUOTA_SERVICES, TenantSettingsService, quotaProviders } from '@streamscribe/quotas';
 import { AdmissionControl } from './admission/admission-control';
 import { AudioIntake } from './audio-intake/audio-intake.service';
+import { ChunkBatchReader } from './batch/chunk-batch-reader';
 import { StreamingUploads } from './audio-intake/streaming-upload';
 import { LazySileroPauseFinder, PAUSE_FINDER } from './audio-intake/pause-finder';
 import { UploadSlots } from './audio-intake/upload-slots';
@@ -171,6 +172,7 @@ export class RouterCoreModule {
         DeadLetterService,
         RouterConnections,
         AudioIntake,
+        ChunkBatchReader,
         StreamingUploads,
         // Cuts at pauses (CHUNK_CUTS=pauses): Silero VAD, loaded on the first file cut that way.
         { provide: PAUSE_FINDER, useFactory: () => new LazySileroPauseFinder() },
@@ -182,6 +184,7 @@ export class RouterCoreModule {
         AdmissionControl,
         ProviderChooser,
         AudioIntake,
+        ChunkBatchReader,
         StreamingUploads,
         UploadSlots,
         TranscriptionRouterService,

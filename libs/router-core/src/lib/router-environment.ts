@@ -29,6 +29,17 @@ export class RouterEnvironment extends CommonEnvironment {
   @Min(1024)
   MAX_CHUNK_BYTES = 10 * 1024 * 1024;
 
+  /** Most chunks one POST /v1/sessions/{id}/chunks/batch may carry; more gets 413 `batch_too_large`. */
+  @IsInt({ message: 'MAX_BATCH_CHUNKS must be an integer' })
+  @Min(1)
+  @Max(10_000)
+  MAX_BATCH_CHUNKS = 500;
+
+  /** Largest body POST /v1/sessions/{id}/chunks/batch accepts (bytes); larger gets 413. */
+  @IsInt({ message: 'MAX_BATCH_BYTES must be an integer' })
+  @Min(1024)
+  MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
   /** Largest body POST /v1/transcriptions accepts (bytes). */
   @IsInt({ message: 'MAX_FILE_BYTES must be an integer' })
   @Min(1024)

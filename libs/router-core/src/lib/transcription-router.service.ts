@@ -40,6 +40,7 @@ import {
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
 import { refusal } from './audio-intake/intake-errors';
+import { BatchChunkAudio, ChunkBatchAccepted, ChunkBatchResult } from './batch/chunk-batch';
 import { FileChunk, FileUpload } from './audio-intake/streaming-upload';
 import { ConsensusCoordinator } from './consensus/consensus.coordinator';
 import { ConsensusReport } from './consensus/consensus-report';
@@ -197,6 +198,86 @@ export class TranscriptionRouterService {
       return this.accepted(outcome, reason);
     });
     return keepChargeIfQueued(charge, queued);
+  }
+
+  /**
+   * The batched ingest: chunks of one session (already read and checked, see `readChunkBatch`), in
+   * one quota charge, one routing decision and one Lua call; see docs/http-api.md. Every chunk
+   * still gets its seq, idempotency by chunk id, index, trail, metric and hedge. `rejected` are the
+   * chunks refused before Redis, carried into the answer in their places.
+   */
+  async ingestChunkBatch(
+    tenant: string,
+    sessionId: string,
+    chunks: readonly BatchChunkAudio[],
+    rejected: readonly ChunkBatchResult[],
+    query: RoutingQuery,
+  ): Promise<ChunkBatchAccepted> {
+    const session = this.session(tenant, sessionId);
+    const fallbackProviders = fallbackOf(query);
+    if (consensusOf(query))
+      throw new BadRequestException(
+        'consensus is not taken by the batch endpoint: post consensus chunks to /v1/sessions/{id}/chunks one by one',
+      );
+    const results: ChunkBatchResult[] = [...rejected];
+    let provider: ProviderName | null = null;
+    if (chunks.length > 0) {
+      const entries = chunks.map(({ header, body, audio }) => ({
+        chunk: newChunkEntry({
+          tenant,
+          sessionId,
+          chunkId: header.chunkId ?? '',
+          seq: header.seq,
+          offsetMs: header.offsetMs,
+          audio:
+            audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
+          audioFormat: audio.format,
+          ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
+          hints: hintsOf(query),
+          fallbackProviders,
+          transcription: query.transcriptionHints(),
+        }),
+        durationMs: audio.durationSeconds * 1000,
+      }));
+      const seconds = chunks.map(({ audio }) => audio.durationSeconds);
+      // One charge for the batch, before anything is queued; what is not queued is given back.
+      const charge = await this.quota.admit(tenant, {
+        audioSeconds: seconds.reduce((sum, s) => sum + s, 0),
+        consensus: false,
+      });
+      let outcomes: IngestOutcome[];
+      try {
+        outcomes = await whileRedisAnswers(async () => {
+          // One routing read and decision for the batch: its chunks share the session's provider.
+          const routing = await this.routingRequest(session, query, fallbackProviders, Math.max(...seconds));
+          const choice = await this.chooser.choose(routing);
+          provider = choice.provider;
+          const queued = await this.ingestor.ingestBatch(session, choice.provider, entries);
+          for (const [i, outcome] of queued.entries()) {
+            if (outcome.status === 'created')
+              routerMetrics.chunksIngested.inc({ provider: choice.provider, reason: choice.reason });
+            if (query.hedge) await this.hedge(session, outcome, entries[i].chunk, routing, seconds[i]);
+          }
+          return queued;
+        });
+      } catch (error) {
+        await charge.refund();
+        throw error;
+      }
+      const unqueued = outcomes.reduce((sum, o, i) => sum + (o.status === 'created' ? 0 : seconds[i]), 0);
+      if (unqueued > 0) await charge.refund(unqueued);
+      outcomes.forEach((outcome, i) => results.push(batchResult(chunks[i].index, outcome)));
+    }
+    results.sort((a, b) => a.index - b.index);
+    const count = (status: ChunkBatchResult['status']) => results.filter((r) => r.status === status).length;
+    return {
+      sessionId,
+      provider,
+      accepted: count('accepted'),
+      duplicates: count('duplicate'),
+      rejected: count('rejected'),
+      chunks: results,
+    };
   }
 
   /**
@@ -539,6 +620,26 @@ async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
   }
   if ('duplicate' in accepted && accepted.duplicate) await charge.refund();
   return accepted;
+}
+
+/** One batch chunk's result from its ingest outcome; a taken seq is that chunk's 409. */
+function batchResult(index: number, outcome: IngestOutcome): ChunkBatchResult {
+  if (outcome.status === 'seq_taken')
+    return {
+      index,
+      status: 'rejected',
+      code: 'seq_taken',
+      message: `seq ${outcome.seq} already holds chunk '${outcome.chunkId}': send a new seq, or the same chunkId to retry that chunk`,
+    };
+  const { chunkId, seq, entryId, provider } = outcome;
+  return {
+    index,
+    status: outcome.status === 'created' ? 'accepted' : 'duplicate',
+    chunkId,
+    seq,
+    entryId,
+    provider,
+  };
 }
 
 /** The chooser's "no provider can" (422) or "none is available now" (503). */

@@ -12,6 +12,7 @@ import {
 } from '@streamscribe/contracts';
 import { trailTtlSeconds } from './session-lifetimes';
 import { IngestReply, ingestChunkScript } from './scripts/ingest-chunk.script';
+import { ingestChunkBatchScript } from './scripts/ingest-chunk-batch.script';
 import { SessionsOptions } from './sessions-options';
 
 export interface IngestRequest {
@@ -80,6 +81,35 @@ export class ChunkIngestor {
       if (error) throw error;
       return toOutcome(requests[i].session.sessionId, ingestChunkScript.decode(reply));
     });
+  }
+
+  /**
+   * Ingests chunks of ONE session to ONE provider in a single Lua call (the batched ingest): the
+   * outcomes are, chunk for chunk, what `ingest` would give called for each in order.
+   */
+  async ingestBatch(
+    session: SessionRef,
+    provider: ProviderName,
+    chunks: readonly { chunk: AudioChunkEntry; durationMs?: number }[],
+  ): Promise<IngestOutcome[]> {
+    if (chunks.length === 0) return [];
+    const requests = chunks.map(({ chunk, durationMs }) => ({ session, provider, chunk, durationMs }));
+    const rest: (string | Buffer | number)[] = [];
+    for (const request of requests) {
+      const { chunkId, seq, offsetMs, durationMs } = this.argsFor(request);
+      const fields = this.entryFieldsOf(request);
+      rest.push(chunkId, seq, offsetMs, durationMs, fields.length, ...fields);
+    }
+    const { nowMs, ttlSeconds, trailTtlSeconds, indexMember } = this.argsFor(requests[0]);
+    // THE batch's one ingest call. REDIS_DURABILITY=replica appends its WAIT here (a pipeline of
+    // this EVALSHA + WAIT), so the whole batch is acknowledged only once a replica has it.
+    const replies = await ingestChunkBatchScript.run(
+      this.client,
+      this.keysFor(requests[0]),
+      { provider, nowMs, ttlSeconds, trailTtlSeconds, indexMember, count: requests.length },
+      rest,
+    );
+    return replies.map((reply) => toOutcome(session.sessionId, reply));
   }
 
   /**

@@ -15,7 +15,8 @@ const DAY_KEY_TTL_SECONDS = 2 * 86_400;
 /** Audio charged to a tenant's day; refund it when the audio was not queued after all. */
 export interface AudioCharge {
   readonly seconds: number;
-  refund(): Promise<void>;
+  /** Gives back the whole charge, or `seconds` of it (a batch whose chunks were not all queued). */
+  refund(seconds?: number): Promise<void>;
 }
 
 const NOTHING_CHARGED: AudioCharge = { seconds: 0, refund: async () => undefined };
@@ -57,12 +58,14 @@ export class AudioQuota {
       );
     return {
       seconds,
-      refund: () =>
-        this.redis.decrby(key, chargeMs).then(
-          () => undefined,
-          (error: Error) =>
-            this.log.warn({ tenant, err: error.message }, 'audio charge not refunded; the day keeps it'),
-        ),
+      refund: (part?: number) =>
+        this.redis
+          .decrby(key, part === undefined ? chargeMs : Math.min(chargeMs, Math.floor(part * 1000)))
+          .then(
+            () => undefined,
+            (error: Error) =>
+              this.log.warn({ tenant, err: error.message }, 'audio charge not refunded; the day keeps it'),
+          ),
     };
   }
 

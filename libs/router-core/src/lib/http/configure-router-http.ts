@@ -8,6 +8,7 @@ import { errorCodeForStatus } from '@streamscribe/contracts';
 import { CountingExceptionFilter, countRejection } from '../counting-exception.filter';
 import { RouterEnvironment } from '../router-environment';
 import { ROUTER_ENVIRONMENT } from '../tokens';
+import { isChunkBatch, notChunkBatch } from '../batch/chunk-batch-route';
 import { rawAudioBody } from './raw-audio-body.middleware';
 import { uploadHeaders } from './upload-headers.middleware';
 
@@ -19,7 +20,10 @@ export function configureRouterHttp(app: INestApplication): void {
   // No `X-Powered-By: Express`: it tells a scanner what to try.
   (app as NestExpressApplication).disable('x-powered-by');
   const env = app.get<RouterEnvironment>(ROUTER_ENVIRONMENT);
-  app.use('/v1/sessions', uploadHeaders(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
+  // The batched ingest's body has its own limit; read here, the chunk reader below then skips it.
+  app.use('/v1/sessions', onlyFor(isChunkBatch, uploadHeaders(env.MAX_BATCH_BYTES, 'MAX_BATCH_BYTES')));
+  app.use('/v1/sessions', onlyFor(isChunkBatch, rawAudioBody(env.MAX_BATCH_BYTES, 'MAX_BATCH_BYTES')));
+  app.use('/v1/sessions', onlyFor(notChunkBatch, uploadHeaders(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES')));
   app.use('/v1/sessions', rawAudioBody(env.MAX_CHUNK_BYTES, 'MAX_CHUNK_BYTES'));
   // Files are streamed (StreamingUploads); only compressed ones, decoded whole, are read here.
   app.use('/v1/transcriptions', uploadHeaders(env.MAX_FILE_BYTES, 'MAX_FILE_BYTES'));

@@ -105,7 +105,7 @@ export type IngestReply =
     }
   | { status: 'seq_taken'; seq: number; chunkId: string };
 
-function decodeIngestReply(reply: unknown): IngestReply {
+export function decodeIngestReply(reply: unknown): IngestReply {
   const [rawStatus, seq, chunkId, entryId, provider, offset] = asStrings(reply);
   const status = asScriptStatus(rawStatus);
   if (status === 'seq_taken') return { status, seq: Number(seq), chunkId };
