@@ -1,5 +1,7 @@
 export { freePort, RedisHarness } from './lib/redis-harness';
 export type { RedisHarnessOptions, SecureRedisOptions } from './lib/redis-harness';
+export { SentinelHarness } from './lib/sentinel-harness';
+export type { RedisAddress, SentinelHarnessOptions } from './lib/sentinel-harness';
 export { createTestCertificates } from './lib/redis-tls/test-certificates';
 export type { TestCertificates, TestClientTls } from './lib/redis-tls/test-certificates';
 export { readSpeech, speechPcm, speechWav } from './lib/test-speech';

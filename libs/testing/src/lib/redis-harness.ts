@@ -20,6 +20,8 @@ export interface RedisHarnessOptions {
   ownServer?: boolean;
   /** TLS only and ACL users, the default user off (always an own server). */
   secure?: SecureRedisOptions;
+  /** More `redis-server` arguments (`--replicaof host port`, `--aclfile`…); implies an own server. */
+  serverArgs?: readonly string[];
 }
 
 /**
@@ -56,7 +58,7 @@ export class RedisHarness {
 
   static async start(options: RedisHarnessOptions = {}): Promise<RedisHarness> {
     const external = process.env['REDIS_URL'];
-    if (external && !options.ownServer && !options.secure) {
+    if (external && !options.ownServer && !options.secure && !options.serverArgs) {
       const db = Number(process.env['JEST_WORKER_ID'] ?? '1') % 16;
       const url = new URL(external);
       url.pathname = `/${db}`;
@@ -67,6 +69,11 @@ export class RedisHarness {
     const harness = new RedisHarness('', await freePort(), options);
     await harness.startServer();
     return harness;
+  }
+
+  /** The port of an own server (undefined for an external REDIS_URL). */
+  get serverPort(): number | undefined {
+    return this.port;
   }
 
   /** A new client on this server (a secure one's admin); the caller quits it. */
@@ -153,6 +160,7 @@ export class RedisHarness {
       'always',
       '--loglevel',
       'warning',
+      ...(this.options.serverArgs ?? []),
     ];
     const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.process = child;
@@ -232,7 +240,7 @@ export class RedisHarness {
   }
 }
 
-async function waitForPing(url: string, stderr: () => string, tls?: TestClientTls): Promise<void> {
+export async function waitForPing(url: string, stderr: () => string, tls?: TestClientTls): Promise<void> {
   const { hostname, port } = new URL(url);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {

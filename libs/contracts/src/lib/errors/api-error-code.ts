@@ -21,6 +21,8 @@ export const API_ERROR_CODES = {
   internal_error: 'a bug: the details are in the router log, never in the body',
   no_provider_available: 'no provider can take the audio now; retry shortly',
   redis_unavailable: 'the router cannot reach Redis; nothing was stored; retry shortly',
+  not_replicated:
+    'REDIS_DURABILITY=replica: written on the Redis primary but not confirmed on its replicas; retry after Retry-After (a chunk with the same chunk id)',
   unavailable: 'the router cannot answer now; retry shortly',
 } as const;
 
