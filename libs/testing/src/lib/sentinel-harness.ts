@@ -135,6 +135,20 @@ export class SentinelHarness {
     return { host: HOST, port: promoted.serverPort as number, waitedMs: Date.now() - started };
   }
 
+  /**
+   * Starts the node `killPrimary()` crashed again (empty: no persistence) and waits until the
+   * sentinels have made it a replica of the promoted one and it has synced: WAIT can count it.
+   */
+  async restartKilledAsReplica(timeoutMs = 30_000): Promise<void> {
+    const node = this.replica;
+    await node.restart();
+    await until(
+      () => replicaLinkOf(node).catch(() => 'unreachable'),
+      (link) => link === 'connected',
+      timeoutMs,
+    );
+  }
+
   /** Stops the sentinels and both data nodes, and removes the folder. Safe to call twice. */
   async stop(): Promise<void> {
     await Promise.all(this.sentinelProcesses.splice(0).map((child) => killed(child)));
