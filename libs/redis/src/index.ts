@@ -21,3 +21,9 @@ export { aclSetUserArgs, aclSetUserLine, redisAclUser, redisAclUsers } from './l
 export type { RedisAclSelector, RedisAclUser } from './lib/acl-users';
 export { SINGLE_REDIS, redisTopologyFrom } from './lib/redis-topology';
 export type { RedisNodeAddress, RedisTopology, RedisTopologySettings } from './lib/redis-topology';
+export { NotReplicatedError, REDIS_DURABILITY_MODES, ReplicaDurability } from './lib/replica-durability';
+export type {
+  RedisDurabilityMode,
+  ReplicaDurabilitySettings,
+  ReplicationReport,
+} from './lib/replica-durability';

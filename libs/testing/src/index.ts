@@ -2,6 +2,8 @@ export { freePort, RedisHarness } from './lib/redis-harness';
 export { ClusterHarness, parseClusterNodes } from './lib/cluster-harness';
 export type { ClusterHarnessOptions, ClusterNode } from './lib/cluster-harness';
 export type { RedisHarnessOptions, SecureRedisOptions } from './lib/redis-harness';
+export { SentinelHarness } from './lib/sentinel-harness';
+export type { RedisAddress, SentinelHarnessOptions } from './lib/sentinel-harness';
 export { createTestCertificates } from './lib/redis-tls/test-certificates';
 export type { TestCertificates, TestClientTls } from './lib/redis-tls/test-certificates';
 export { readSpeech, speechPcm, speechWav } from './lib/test-speech';

@@ -2,6 +2,10 @@ import { IsIn, IsInt, IsNumber, Matches, Max, Min, ValidateIf } from 'class-vali
 import { CHUNK_AUDIO_FIELD_CHOICES } from '@streamscribe/contracts';
 import { IsReadableFile } from './is-readable-file';
 
+/** A comma list of `host:port` (an IPv6 address in brackets: `[::1]:26379`), or empty. */
+const HOST_PORT_LIST =
+  /^(\s*([^\s,:[\]]+|\[[0-9a-fA-F:]+\]):\d{1,5}\s*(,\s*([^\s,:[\]]+|\[[0-9a-fA-F:]+\]):\d{1,5}\s*)*)?$/;
+
 /** Settings every app reads. Defaults are the values documented in docs/configuration.md. */
 export class CommonEnvironment {
   /** Redis ≥ 7 holding the streams. */
@@ -33,7 +37,7 @@ export class CommonEnvironment {
   // server REDIS_URL names. REDIS_URL still carries the user, password and scheme of the data nodes.
 
   /** Comma list of `host:port` of the Redis Sentinels; set = the primary is found through them. */
-  @Matches(/^(\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*)?$/, {
+  @Matches(HOST_PORT_LIST, {
     message: 'REDIS_SENTINELS must be a comma list of host:port',
   })
   REDIS_SENTINELS = '';
@@ -46,10 +50,29 @@ export class CommonEnvironment {
   REDIS_SENTINEL_PASSWORD = '';
 
   /** Comma list of `host:port` of Redis Cluster nodes (seeds); set = Redis Cluster mode. */
-  @Matches(/^(\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*)?$/, {
+  @Matches(HOST_PORT_LIST, {
     message: 'REDIS_CLUSTER_NODES must be a comma list of host:port',
   })
   REDIS_CLUSTER_NODES = '';
+
+  /**
+   * When an ingested chunk counts as stored (docs/operations.md, Redis Sentinel): `async` once the
+   * primary has it; `replica` once WAIT saw it on REDIS_WAIT_REPLICAS replicas (else 503, retry safe).
+   */
+  @IsIn(['async', 'replica'], { message: 'REDIS_DURABILITY must be async or replica' })
+  REDIS_DURABILITY = 'async';
+
+  /** Replicas WAIT must see a chunk on in `replica` durability mode. */
+  @IsInt({ message: 'REDIS_WAIT_REPLICAS must be an integer' })
+  @Min(1)
+  @Max(16)
+  REDIS_WAIT_REPLICAS = 1;
+
+  /** How long WAIT waits for them, in ms, before the chunk is answered 503. */
+  @IsInt({ message: 'REDIS_WAIT_TIMEOUT_MS must be an integer' })
+  @Min(1)
+  @Max(60_000)
+  REDIS_WAIT_TIMEOUT_MS = 1000;
 
   /**
    * Partitions per provider stream (and per results feed, cost and dead-letter key): sessions are

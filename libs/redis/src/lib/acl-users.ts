@@ -114,6 +114,8 @@ const ROUTER_USER: RedisAclUser = {
     'decrby',
     'multi',
     'exec',
+    // REDIS_DURABILITY=replica: an ingest is acknowledged once WAIT saw it on the replicas
+    'wait',
   ],
   // DEL only where something is deleted whole: a session's own keys (DELETE /v1/sessions, the
   // retention sweep) and a tenant's setting overrides (DELETE /v1/admin/tenants); never a shared

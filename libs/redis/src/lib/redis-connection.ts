@@ -89,8 +89,13 @@ function openClient(url: string, redisOptions: RedisOptions, options: RedisConne
       role: 'master',
       sentinelUsername: topology.sentinelUsername,
       sentinelPassword: topology.sentinelPassword,
-      // The sentinels' +switch-master moves the client at once instead of on its next error.
-      failoverDetector: true,
+      // No failoverDetector: in ioredis 5.11 its +switch-master handler disconnects the connector,
+      // and when that lands while the client is reconnecting (the primary was killed, so it is),
+      // the pending connect fails with "Connection is closed" and the client ends for good (seen in
+      // sentinel-chaos: router and worker never came back). Without it the client still moves: a
+      // dead primary fails the connection and each reconnect asks the sentinels, and a demoted one
+      // answers writes READONLY, which reconnects (reconnectOnError above).
+      failoverDetector: false,
       sentinelRetryStrategy: reconnectDelayMs,
       ...(options.tls ? { enableTLSForSentinelMode: true, sentinelTLS: options.tls } : {}),
     });

@@ -33,6 +33,12 @@ export class CountingExceptionFilter extends BaseExceptionFilter {
       response.status(body.statusCode).json({ ...body, ...exception.bodyFields() });
       return;
     }
+    // Refusals that know when a retry can succeed (a replication shortfall) say so.
+    const retryAfter =
+      exception instanceof HttpException
+        ? (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds
+        : undefined;
+    if (typeof retryAfter === 'number') response.set('Retry-After', String(retryAfter));
     response.status(body.statusCode).json(body);
   }
 }

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { ReplyError } from 'ioredis';
+import { NotReplicatedError } from '@streamscribe/redis';
 import { apiError } from './http/api-error';
 
 /**
@@ -10,7 +11,13 @@ export async function whileRedisAnswers<T>(operation: () => Promise<T>): Promise
   try {
     return await operation();
   } catch (error) {
-    if (error instanceof HttpException || error instanceof ReplyError || !(error instanceof Error))
+    // A replication shortfall is answered by the caller, which knows what was written.
+    if (
+      error instanceof HttpException ||
+      error instanceof ReplyError ||
+      error instanceof NotReplicatedError ||
+      !(error instanceof Error)
+    )
       throw error;
     // The Redis error (address, reason) is for the operator's log, not the client.
     throw apiError(

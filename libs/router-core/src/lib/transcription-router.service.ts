@@ -24,6 +24,7 @@ import {
   sessionIdProblem,
 } from '@streamscribe/contracts';
 import { AudioCharge, IngestQuota } from '@streamscribe/quotas';
+import { NotReplicatedError, ReplicaDurability } from '@streamscribe/redis';
 import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/routing-policy';
 import {
   ChunkIngestor,
@@ -47,6 +48,7 @@ import { ConsensusReport } from './consensus/consensus-report';
 import { HedgeScheduler } from './hedging/hedge.scheduler';
 import { apiError } from './http/api-error';
 import { ChosenProvider, ProviderChooser } from './provider-chooser';
+import { NotReplicatedRefusal } from './not-replicated';
 import { whileRedisAnswers } from './redis-unavailable';
 import { RouterEnvironment } from './router-environment';
 import { routerMetrics } from './router-metrics';
@@ -119,7 +121,7 @@ export class TranscriptionRouterService {
     private readonly keys: KeyScheme,
     private readonly quota: IngestQuota,
   ) {
-    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys);
+    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys, ReplicaDurability.from(env));
     this.reader = new TranscriptReader(redis, keys);
     this.eraser = new SessionEraser(redis, keys);
     this.cancellation = new SessionCancellation(redis, keys);
@@ -197,7 +199,10 @@ export class TranscriptionRouterService {
       if (query.hedge) await this.hedge(session, outcome, chunk, routing, audio.durationSeconds);
       return this.accepted(outcome, reason);
     });
-    return keepChargeIfQueued(charge, queued);
+    // Not replicated: the chunk is stored and stays charged; its retry is a duplicate, refunded.
+    return keepChargeIfQueued(charge, queued, { keepWhenNotReplicated: true }).catch(
+      refuseIfNotReplicated('chunk'),
+    );
   }
 
   /**
@@ -374,7 +379,8 @@ export class TranscriptionRouterService {
         split,
       };
     });
-    return keepChargeIfQueued(charge, queued);
+    // Not replicated: the session was cancelled (above), so nothing of it is charged.
+    return keepChargeIfQueued(charge, queued).catch(refuseIfNotReplicated('file'));
   }
 
   /**
@@ -610,12 +616,13 @@ export class TranscriptionRouterService {
 async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
   charge: AudioCharge,
   queued: Promise<T>,
+  { keepWhenNotReplicated = false } = {},
 ): Promise<T> {
   let accepted: T;
   try {
     accepted = await queued;
   } catch (error) {
-    await charge.refund();
+    if (!(keepWhenNotReplicated && error instanceof NotReplicatedError)) await charge.refund();
     throw error;
   }
   if ('duplicate' in accepted && accepted.duplicate) await charge.refund();
@@ -639,6 +646,13 @@ function batchResult(index: number, outcome: IngestOutcome): ChunkBatchResult {
     seq,
     entryId,
     provider,
+  };
+}
+
+/** REDIS_DURABILITY=replica's shortfall as the 503 that tells the client what a retry does. */
+function refuseIfNotReplicated(what: 'chunk' | 'file'): (error: unknown) => never {
+  return (error) => {
+    throw error instanceof NotReplicatedError ? new NotReplicatedRefusal(what, error) : error;
   };
 }
 

@@ -10,6 +10,7 @@ import {
   encodeChunkEntry,
   withoutFields,
 } from '@streamscribe/contracts';
+import type { ReplicaDurability } from '@streamscribe/redis';
 import { trailTtlSeconds } from './session-lifetimes';
 import { IngestReply, ingestChunkScript } from './scripts/ingest-chunk.script';
 import { ingestChunkBatchScript } from './scripts/ingest-chunk-batch.script';
@@ -47,15 +48,20 @@ export type IngestOutcome =
 /**
  * Accepts chunks into sessions: assigns sequence numbers in arrival order, makes re-posting a
  * chunk id idempotent and appends the entry to the provider's stream, atomically (one Lua call).
+ * With `durability` (REDIS_DURABILITY=replica) an ingest returns only once WAIT saw it on the
+ * replicas, and throws NotReplicatedError when they fall short: re-posting the same chunk id is
+ * then safe (a duplicate, or a new entry if the write was lost).
  */
 export class ChunkIngestor {
   constructor(
     private readonly client: Redis,
     private readonly options: SessionsOptions,
     private readonly keys: KeyScheme,
+    private readonly durability?: ReplicaDurability,
   ) {}
 
   async ingest(request: IngestRequest): Promise<IngestOutcome> {
+    if (this.durability) return (await this.ingestMany([request]))[0];
     const reply = await ingestChunkScript.run(
       this.client,
       this.keysFor(request),
@@ -65,7 +71,7 @@ export class ChunkIngestor {
     return toOutcome(request.session.sessionId, reply);
   }
 
-  /** Ingests many chunks in one pipeline (a whole file), in order. */
+  /** Ingests many chunks in one pipeline (a whole file), in order; with `durability`, then WAIT. */
   async ingestMany(requests: readonly IngestRequest[]): Promise<IngestOutcome[]> {
     ingestChunkScript.define(this.client);
     const pipeline = this.client.pipeline();
@@ -76,7 +82,9 @@ export class ChunkIngestor {
         this.argsFor(request),
         this.entryFieldsOf(request),
       );
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = this.durability
+      ? await this.durability.exec(pipeline, requests.length > 1 ? 'chunks' : 'chunk')
+      : ((await pipeline.exec()) ?? []);
     return replies.map(([error, reply], i) => {
       if (error) throw error;
       return toOutcome(requests[i].session.sessionId, ingestChunkScript.decode(reply));
@@ -101,14 +109,19 @@ export class ChunkIngestor {
       rest.push(chunkId, seq, offsetMs, durationMs, fields.length, ...fields);
     }
     const { nowMs, ttlSeconds, trailTtlSeconds, indexMember } = this.argsFor(requests[0]);
-    // THE batch's one ingest call. REDIS_DURABILITY=replica appends its WAIT here (a pipeline of
-    // this EVALSHA + WAIT), so the whole batch is acknowledged only once a replica has it.
-    const replies = await ingestChunkBatchScript.run(
-      this.client,
-      this.keysFor(requests[0]),
-      { provider, nowMs, ttlSeconds, trailTtlSeconds, indexMember, count: requests.length },
-      rest,
-    );
+    // THE batch's one ingest call; REDIS_DURABILITY=replica sends it in a pipeline with its WAIT,
+    // so the whole batch is acknowledged only once a replica has it.
+    const keys = this.keysFor(requests[0]);
+    const args = { provider, nowMs, ttlSeconds, trailTtlSeconds, indexMember, count: requests.length };
+    let replies: ReturnType<typeof ingestChunkBatchScript.decode>;
+    if (this.durability) {
+      ingestChunkBatchScript.define(this.client);
+      const pipeline = this.client.pipeline();
+      ingestChunkBatchScript.queue(pipeline, keys, args, rest);
+      const [[error, reply]] = await this.durability.exec(pipeline, 'chunks');
+      if (error) throw error;
+      replies = ingestChunkBatchScript.decode(reply);
+    } else replies = await ingestChunkBatchScript.run(this.client, keys, args, rest);
     return replies.map((reply) => toOutcome(session.sessionId, reply));
   }
 
@@ -118,11 +131,14 @@ export class ChunkIngestor {
    */
   async expectChunks(session: SessionRef, count: number, facts: Record<string, string> = {}): Promise<void> {
     const meta = this.keys.sessionMetaKey(session);
-    await this.client
-      .multi()
-      .hset(meta, { ...facts, expected_chunks: count })
-      .expire(meta, this.options.sessionTtlSeconds)
-      .exec();
+    const fields = { ...facts, expected_chunks: count };
+    if (!this.durability) {
+      await this.client.multi().hset(meta, fields).expire(meta, this.options.sessionTtlSeconds).exec();
+      return;
+    }
+    // WAIT cannot go inside MULTI; a pipeline keeps the two writes and WAIT on one socket, in order.
+    const pipeline = this.client.pipeline().hset(meta, fields).expire(meta, this.options.sessionTtlSeconds);
+    await this.durability.exec(pipeline, 'session');
   }
 
   /** The entry's fields; seq and chunk id are left out, since the script assigns them. */

@@ -21,7 +21,7 @@ export interface RedisHarnessOptions {
   /** TLS only and ACL users, the default user off (always an own server). */
   secure?: SecureRedisOptions;
   /** More `redis-server` arguments (a cluster node's `--cluster-enabled yes`, …); always an own server. */
-  serverArgs?: string[];
+  serverArgs?: readonly string[];
   /** The port to listen on (an own server); a free one when unset. */
   port?: number;
 }
@@ -247,7 +247,7 @@ export class RedisHarness {
   }
 }
 
-async function waitForPing(url: string, stderr: () => string, tls?: TestClientTls): Promise<void> {
+export async function waitForPing(url: string, stderr: () => string, tls?: TestClientTls): Promise<void> {
   const { hostname, port } = new URL(url);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {

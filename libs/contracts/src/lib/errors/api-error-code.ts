@@ -25,6 +25,8 @@ export const API_ERROR_CODES = {
   fabric_overloaded:
     'Redis memory is inside the headroom kept for work in flight; retry after the Retry-After header',
   redis_unavailable: 'the router cannot reach Redis; nothing was stored; retry shortly',
+  not_replicated:
+    'REDIS_DURABILITY=replica: written on the Redis primary but not confirmed on its replicas; retry after Retry-After (a chunk with the same chunk id)',
   unavailable: 'the router cannot answer now; retry shortly',
 } as const;
 

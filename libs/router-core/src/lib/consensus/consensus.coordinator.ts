@@ -25,6 +25,7 @@ import {
   TranscriptReader,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
+import { ReplicaDurability } from '@streamscribe/redis';
 import { apiError } from '../http/api-error';
 import { ProviderStateMonitor } from '../provider-state.monitor';
 import { RouterEnvironment } from '../router-environment';
@@ -82,7 +83,7 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     private readonly fleets: ProviderStateMonitor,
     private readonly keys: KeyScheme,
   ) {
-    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys);
+    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys, ReplicaDurability.from(env));
     this.reader = new TranscriptReader(redis, keys);
     this.results = new ResultStore(redis, sessionsOptionsFrom(env), keys);
     this.configuredOrder = parseProviderList(env.CONSENSUS_PROVIDER_ORDER).providers;

@@ -1,0 +1,107 @@
+import type { ChainableCommander } from 'ioredis';
+import { counter, histogram } from '@streamscribe/observability';
+
+/**
+ * When a write counts as stored (REDIS_DURABILITY): `async` once the primary has it (Redis'
+ * replication is asynchronous, so a primary that dies can take its last writes with it), `replica`
+ * once `WAIT` says REDIS_WAIT_REPLICAS replicas have it too.
+ */
+export const REDIS_DURABILITY_MODES = ['async', 'replica'] as const;
+export type RedisDurabilityMode = (typeof REDIS_DURABILITY_MODES)[number];
+
+export interface ReplicaDurabilitySettings {
+  REDIS_DURABILITY: string;
+  REDIS_WAIT_REPLICAS: number;
+  REDIS_WAIT_TIMEOUT_MS: number;
+}
+
+/** What WAIT answered after a write: how many replicas have it, against how many were asked for. */
+export interface ReplicationReport {
+  replicas: number;
+  wanted: number;
+}
+
+const waitMetrics = {
+  shortfalls: counter({
+    name: 'streamscribe_redis_wait_shortfall_total',
+    help: 'Writes that WAIT did not see on REDIS_WAIT_REPLICAS replicas within REDIS_WAIT_TIMEOUT_MS (answered 503, retry safe), by what was written',
+    labelNames: ['write'] as const,
+  }),
+  seconds: histogram({
+    name: 'streamscribe_redis_replicated_write_seconds',
+    help: 'A write and its WAIT for replicas, one round trip, in seconds, by what was written',
+    labelNames: ['write'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  }),
+};
+
+/**
+ * The write was applied on the primary, but WAIT did not see it on enough replicas in time (or
+ * could not be asked: the connection broke, the node was demoted). It may survive or not; writes
+ * that are idempotent can simply be sent again.
+ */
+export class NotReplicatedError extends Error {
+  constructor(
+    readonly report: ReplicationReport,
+    cause?: unknown,
+  ) {
+    super(
+      `written on the Redis primary but confirmed on ${report.replicas} of ${report.wanted} replicas`,
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'NotReplicatedError';
+  }
+}
+
+/**
+ * The `replica` durability mode: `WAIT <replicas> <timeout>` sent right after the writes it
+ * covers, in the same pipeline. WAIT only counts the writes of the connection it is sent on, so it
+ * must travel with them: one pipeline goes to one node over one socket (on Redis Cluster, the node
+ * owning the pipeline's slot), where sending WAIT as a command of its own could land on another
+ * socket after a reconnect and confirm nothing.
+ */
+export class ReplicaDurability {
+  constructor(
+    readonly replicas: number,
+    readonly timeoutMs: number,
+  ) {
+    if (!Number.isInteger(replicas) || replicas < 1)
+      throw new Error(`REDIS_WAIT_REPLICAS must be an integer ≥ 1, got ${replicas}`);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+      throw new Error(
+        `REDIS_WAIT_TIMEOUT_MS must be an integer ≥ 1 (0 would wait forever), got ${timeoutMs}`,
+      );
+  }
+
+  /** The `replica` mode's WAIT, or undefined in `async` mode (nothing to wait for). */
+  static from(settings: ReplicaDurabilitySettings): ReplicaDurability | undefined {
+    const mode = settings.REDIS_DURABILITY;
+    if (mode === 'async') return undefined;
+    if (mode !== 'replica')
+      throw new Error(`REDIS_DURABILITY must be ${REDIS_DURABILITY_MODES.join(' or ')}, got "${mode}"`);
+    return new ReplicaDurability(settings.REDIS_WAIT_REPLICAS, settings.REDIS_WAIT_TIMEOUT_MS);
+  }
+
+  /**
+   * Runs `pipeline` (the writes) with WAIT appended: the writes' replies, or NotReplicatedError
+   * when WAIT reports fewer replicas than asked (or failed). `write` labels the metrics (`chunk`…).
+   */
+  async exec(pipeline: ChainableCommander, write: string): Promise<[Error | null, unknown][]> {
+    pipeline.call('WAIT', this.replicas, this.timeoutMs);
+    const started = process.hrtime.bigint();
+    const replies = (await pipeline.exec()) ?? [];
+    waitMetrics.seconds.observe({ write }, Number(process.hrtime.bigint() - started) / 1e9);
+    const waitReply = replies.at(-1);
+    const writes = replies.slice(0, -1);
+    const [error, replicas] = waitReply ?? [new Error('WAIT got no reply'), 0];
+    const report = { replicas: !error && typeof replicas === 'number' ? replicas : 0, wanted: this.replicas };
+    if (error || report.replicas < this.replicas) {
+      waitMetrics.shortfalls.inc({ write });
+      // A write that failed outright is that failure, not a replication shortfall.
+      const failed = writes.find(([writeError]) => writeError)?.[0];
+      if (failed) throw failed;
+      throw new NotReplicatedError(report, error ?? undefined);
+    }
+    return writes;
+  }
+}
