@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KeyScheme, SINGLE_NODE_KEYS, recordFromPairs } from '@streamscribe/contracts';
 import { aclSetUserArgs, redisAclUser } from '@streamscribe/redis';
@@ -109,6 +109,7 @@ export async function runSentinelChaos(options: SentinelChaosOptions): Promise<S
   } finally {
     // SENTINEL_CHAOS_LOGS=<dir>: the apps' logs, for a run that went wrong.
     const logDir = process.env['SENTINEL_CHAOS_LOGS'];
+    if (logDir) mkdirSync(logDir, { recursive: true });
     if (logDir)
       for (const app of apps) writeFileSync(join(logDir, `${options.durability}-${app.name}.log`), app.logs);
     for (const app of apps.reverse()) await app.stop('SIGKILL');

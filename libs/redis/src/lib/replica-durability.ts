@@ -1,5 +1,7 @@
+import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 import { counter, histogram } from '@streamscribe/observability';
+import { isClusterClient } from './redis-connection';
 
 /**
  * When a write counts as stored (REDIS_DURABILITY): `async` once the primary has it (Redis'
@@ -19,6 +21,8 @@ export interface ReplicaDurabilitySettings {
 export interface ReplicationReport {
   replicas: number;
   wanted: number;
+  /** False when the write was refused before it was sent (the primary had too few replicas). */
+  written?: boolean;
 }
 
 const waitMetrics = {
@@ -46,7 +50,9 @@ export class NotReplicatedError extends Error {
     cause?: unknown,
   ) {
     super(
-      `written on the Redis primary but confirmed on ${report.replicas} of ${report.wanted} replicas`,
+      report.written === false
+        ? `not written: the Redis primary has ${report.replicas} of the ${report.wanted} replicas asked for connected`
+        : `written on the Redis primary but confirmed on ${report.replicas} of ${report.wanted} replicas`,
       cause === undefined ? undefined : { cause },
     );
     this.name = 'NotReplicatedError';
@@ -61,6 +67,9 @@ export class NotReplicatedError extends Error {
  * socket after a reconnect and confirm nothing.
  */
 export class ReplicaDurability {
+  /** `connected_slaves` of the primary at the last reading, and when it was read (epoch ms). */
+  private replicaReading?: { connected: number; atMs: number };
+
   constructor(
     readonly replicas: number,
     readonly timeoutMs: number,
@@ -74,7 +83,13 @@ export class ReplicaDurability {
   }
 
   /** The `replica` mode's WAIT, or undefined in `async` mode (nothing to wait for). */
-  static from(settings: ReplicaDurabilitySettings): ReplicaDurability | undefined {
+  static from(settings: ReplicaDurabilitySettings, primary?: Redis): ReplicaDurability | undefined {
+    const durability = ReplicaDurability.parse(settings);
+    if (durability && primary) durability.watchReplicas(primary);
+    return durability;
+  }
+
+  private static parse(settings: ReplicaDurabilitySettings): ReplicaDurability | undefined {
     const mode = settings.REDIS_DURABILITY;
     if (mode === 'async') return undefined;
     if (mode !== 'replica')
@@ -87,6 +102,7 @@ export class ReplicaDurability {
    * when WAIT reports fewer replicas than asked (or failed). `write` labels the metrics (`chunk`…).
    */
   async exec(pipeline: ChainableCommander, write: string): Promise<[Error | null, unknown][]> {
+    this.refuseWithoutReplicas(write);
     pipeline.call('WAIT', this.replicas, this.timeoutMs);
     const started = process.hrtime.bigint();
     const replies = (await pipeline.exec()) ?? [];
@@ -103,5 +119,37 @@ export class ReplicaDurability {
       throw new NotReplicatedError(report, error ?? undefined);
     }
     return writes;
+  }
+
+  /**
+   * Reads the primary's `connected_slaves` every half WAIT timeout (INFO replication, on the
+   * app's own connection, in the background). WAIT blocks the connection it is sent on until it
+   * answers: with no replica connected (the moment after a failover, before the old primary comes
+   * back as a replica) every write would hold the connection for the whole timeout and the
+   * commands behind it would time out one after another. So while the primary says it has fewer
+   * replicas than asked for, writes are refused before they are sent (nothing stored; 503, retry).
+   * Not on Redis Cluster, where INFO answers for one node only: there WAIT's timeout is the bound.
+   */
+  private watchReplicas(primary: Redis): void {
+    if (isClusterClient(primary)) return;
+    const read = () =>
+      primary.info('replication').then(
+        (info) => {
+          const connected = Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? NaN);
+          if (Number.isFinite(connected)) this.replicaReading = { connected, atMs: Date.now() };
+        },
+        () => undefined,
+      );
+    void read();
+    setInterval(read, Math.max(100, Math.floor(this.timeoutMs / 2))).unref();
+  }
+
+  /** Refuses a write at once when a fresh reading says the primary has too few replicas now. */
+  private refuseWithoutReplicas(write: string): void {
+    const reading = this.replicaReading;
+    if (!reading || Date.now() - reading.atMs > this.timeoutMs * 2) return;
+    if (reading.connected >= this.replicas) return;
+    waitMetrics.shortfalls.inc({ write });
+    throw new NotReplicatedError({ replicas: reading.connected, wanted: this.replicas, written: false });
   }
 }

@@ -14,12 +14,14 @@ export class NotReplicatedRefusal extends HttpException {
   readonly retryAfterSeconds = RETRY_AFTER_SECONDS;
 
   constructor(what: 'chunk' | 'file', error: NotReplicatedError) {
-    const { replicas, wanted } = error.report;
+    const { replicas, wanted, written } = error.report;
     const confirmed = `confirmed on ${replicas} of the ${wanted} Redis replicas REDIS_WAIT_REPLICAS asks for`;
     const message =
-      what === 'chunk'
-        ? `the chunk was written but not replicated (${confirmed}); retrying with the same chunk id is safe: it is stored once`
-        : `the upload's chunks were written but not replicated (${confirmed}); the session is cancelled, send the file again`;
+      written === false
+        ? `nothing was stored: the Redis primary has ${replicas} of the ${wanted} replicas REDIS_WAIT_REPLICAS asks for connected (a failover is settling); retry shortly`
+        : what === 'chunk'
+          ? `the chunk was written but not replicated (${confirmed}); retrying with the same chunk id is safe: it is stored once`
+          : `the upload's chunks were written but not replicated (${confirmed}); the session is cancelled, send the file again`;
     super({ statusCode: 503, code: 'not_replicated', message } satisfies ApiErrorBody, 503, { cause: error });
   }
 }

@@ -136,12 +136,19 @@ export class SentinelHarness {
   }
 
   /**
-   * Starts the node `killPrimary()` crashed again (empty: no persistence) and waits until the
-   * sentinels have made it a replica of the promoted one and it has synced: WAIT can count it.
+   * Starts the node `killPrimary()` crashed again (empty: no persistence) as a replica of the
+   * promoted one, as an operator's restart script would (the sentinels would convert it too, but
+   * only on their next INFO of it, up to 10 s later), and waits until it has synced: WAIT can count it.
    */
   async restartKilledAsReplica(timeoutMs = 30_000): Promise<void> {
     const node = this.replica;
     await node.restart();
+    const client = node.client();
+    try {
+      await client.call('REPLICAOF', HOST, String(this.primary.ownPort));
+    } finally {
+      client.disconnect();
+    }
     await until(
       () => replicaLinkOf(node).catch(() => 'unreachable'),
       (link) => link === 'connected',
