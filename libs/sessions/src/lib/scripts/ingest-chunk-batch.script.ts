@@ -73,8 +73,19 @@ local function ingest(chunkId, seqArg, offset, duration, fields)
   created = created + 1
   return {'created', tostring(seq), chunkId, entryId, provider, offset}
 end
+-- The variable tail, chunk after chunk: 5 values, then that chunk's n entry fields. Walked once
+-- before anything is written, so a tail that does not hold ARGV[6] chunks changes nothing.
 local i = 7
-for _ = 1, tonumber(ARGV[6]) do
+local chunks = 0
+while i <= #ARGV do
+  i = i + 5 + tonumber(ARGV[i + 4])
+  chunks = chunks + 1
+end
+if chunks ~= tonumber(ARGV[6]) then
+  return redis.error_reply('ERR ssIngestChunkBatch: the tail holds ' .. chunks .. ' chunks, count says ' .. ARGV[6])
+end
+i = 7
+while i <= #ARGV do
   local n = tonumber(ARGV[i + 4])
   local fields = {}
   for j = 1, n do fields[j] = ARGV[i + 4 + j] end
