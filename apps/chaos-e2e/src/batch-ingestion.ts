@@ -1,6 +1,7 @@
 import { CHUNK_BATCH_MEDIA_TYPE, encodeChunkBatch } from '@streamscribe/client';
 import { KEYED, speechWav } from '@streamscribe/testing';
 import { AcceptedChunk } from './chaos-verdict';
+import { retryPauseMs } from './retry-pause';
 
 /** A chunk of the run with its seq in its session. */
 export interface PlannedChunk {
@@ -60,6 +61,7 @@ export class BatchIngestion {
     for (;;) {
       let status: number;
       let detail = '';
+      let retryAfter: string | null = null;
       try {
         const response = await fetch(url, {
           method: 'POST',
@@ -69,17 +71,19 @@ export class BatchIngestion {
         });
         status = response.status;
         detail = await response.text();
+        retryAfter = response.headers.get('retry-after');
       } catch (error) {
         status = 0;
         detail = (error as Error).message;
       }
       if (status === 200) return;
-      if (status !== 0 && status < 500)
+      const pause = retryPauseMs(status, detail, retryAfter);
+      if (pause === undefined)
         throw new Error(`router refused the batch of ${sessionId} with ${status}: ${detail.slice(0, 500)}`);
       this.retries += 1;
       const reason = `${status || 'no connection'}: ${this.reasonOf(detail)}`;
       this.retryReasons.set(reason, (this.retryReasons.get(reason) ?? 0) + 1);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 }

@@ -23,6 +23,7 @@ import {
   pendingInProviderGroups,
 } from './chaos-verdict';
 import { BatchIngestion, batchPlan } from './batch-ingestion';
+import { retryPauseMs } from './retry-pause';
 
 export interface ChaosOptions {
   chunks: number;
@@ -291,7 +292,7 @@ function workerEnv(redisUrl: string, options: ChaosOptions): Record<string, stri
   };
 }
 
-/** Posts chunks to the router, retrying 503s and connection errors with the same chunk id. */
+/** Posts chunks to the router, retrying 503s, backlog 429s and connection errors with the same chunk id. */
 export class Ingestion {
   retries = 0;
   /** Retries by why the router refused: status and the start of its message. */
@@ -307,6 +308,7 @@ export class Ingestion {
     for (;;) {
       let status: number;
       let detail = '';
+      let retryAfter: string | null = null;
       try {
         const response = await fetch(url, {
           method: 'POST',
@@ -316,17 +318,19 @@ export class Ingestion {
         });
         status = response.status;
         detail = await response.text();
+        retryAfter = response.headers.get('retry-after');
       } catch (error) {
         status = 0;
         detail = (error as Error).message;
       }
       if (status === 200 || status === 202) return;
-      if (status !== 0 && status < 500)
+      const pause = retryPauseMs(status, detail, retryAfter);
+      if (pause === undefined)
         throw new Error(`router refused ${chunk.sessionId}/${chunk.chunkId} with ${status}: ${detail}`);
       this.retries += 1;
       const reason = `${status || 'no connection'}: ${retryReason(detail)}`;
       this.retryReasons.set(reason, (this.retryReasons.get(reason) ?? 0) + 1);
-      await sleep(100);
+      await sleep(pause);
     }
   }
 }

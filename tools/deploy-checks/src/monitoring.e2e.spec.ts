@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type Redis from 'ioredis';
 import { KeyScheme, providerGroup } from '@streamscribe/contracts';
 import { STREAM_METRICS } from '@streamscribe/observability';
 import { until } from '@streamscribe/testing';
@@ -75,10 +77,27 @@ describe('monitoring on real parts: Prometheus and redis_exporter scraping the r
         30_000,
       );
     await drained();
+    const consumers = (
+      (await stack.redis.xinfo('CONSUMERS', DEEPGRAM_STREAM, DEEPGRAM_GROUP)) as unknown[][]
+    ).map((fields) => String(fields[fields.indexOf('name') + 1]));
+    expect((await readersOf(stack.redis, consumers)).length).toBeGreaterThan(0);
     // Frozen, not stopped: its heartbeat stays fresh for CONSUMER_LIVENESS_MS, so the router keeps
     // routing to Deepgram meanwhile, and nothing reads the stream.
     process.kill(worker.pid as number, 'SIGSTOP');
     try {
+      // A read the worker had blocked in Redis when it froze would still be served by the first
+      // chunk posted (that chunk pending on the frozen worker, not lag): wait until the process is
+      // stopped and its blocked reads have timed out (WORKER_BLOCK_MS), so nothing reads any more.
+      await until(
+        async () => processState(worker.pid as number),
+        (state) => state === 'T',
+        5_000,
+      );
+      await until(
+        async () => (await readersOf(stack.redis, consumers)).filter((reader) => reader.blocked),
+        (blocked) => blocked.length === 0,
+        10_000,
+      );
       const posted = await Promise.all(
         Array.from({ length: BACKLOG }, (_, i) => stack.postChunk(`backlog-${i % 4}`, 'provider=deepgram')),
       );
@@ -129,8 +148,16 @@ describe('monitoring on real parts: Prometheus and redis_exporter scraping the r
       }).toEqual({ length: await stack.redis.xlen(DEEPGRAM_STREAM), pending: 2 });
 
       // One of the departed consumer's entries is deleted meanwhile: a ghost the reclaim drops.
-      const held = (await stack.redis.xpending(DEEPGRAM_STREAM, DEEPGRAM_GROUP, '-', '+', 10)) as [string][];
-      await stack.redis.xdel(DEEPGRAM_STREAM, held[0][0]);
+      const held = (await stack.redis.xpending(
+        DEEPGRAM_STREAM,
+        DEEPGRAM_GROUP,
+        '-',
+        '+',
+        10,
+        'departed-worker',
+      )) as [string][];
+      expect(held).toHaveLength(2);
+      expect(await stack.redis.xdel(DEEPGRAM_STREAM, held[0][0])).toBe(1);
     } finally {
       process.kill(worker.pid as number, 'SIGCONT');
     }
@@ -174,6 +201,32 @@ describe('monitoring on real parts: Prometheus and redis_exporter scraping the r
     expect(data).toEqual(expect.arrayContaining(['assemblyai', 'deepgram']));
   });
 });
+
+/** The read connections (GroupReader names them `<consumer>:reader`) of these consumers, per CLIENT LIST. */
+async function readersOf(redis: Redis, consumers: string[]): Promise<{ name: string; blocked: boolean }[]> {
+  const list = (await redis.client('LIST')) as string;
+  return list
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map(
+      (line) =>
+        new Map(
+          line
+            .split(' ')
+            .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+        ),
+    )
+    .filter((client) => consumers.some((consumer) => client.get('name') === `${consumer}:reader`))
+    .map((client) => ({
+      name: client.get('name') ?? '',
+      blocked: (client.get('flags') ?? '').includes('b'),
+    }));
+}
+
+/** A process's state letter from /proc (`T` once SIGSTOP has stopped it). */
+function processState(pid: number): string {
+  return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+}
 
 /** The expression of a panel's target (the one selecting `metric` when the panel has several). */
 function queryOf(file: string, title: string, metric?: string): string {
