@@ -109,6 +109,7 @@ function openClient(url: string, redisOptions: RedisOptions, options: RedisConne
     clusterRetryStrategy: reconnectDelayMs,
     enableOfflineQueue: redisOptions.enableOfflineQueue,
     enableAutoPipelining: redisOptions.enableAutoPipelining,
+    autoPipeliningIgnoredCommands: CLUSTER_AUTO_PIPELINING_IGNORED,
     scaleReads: 'master',
     // A slot moved by a failover: follow MOVED/ASK and retry rather than fail the command.
     retryDelayOnFailover: 100,
@@ -117,6 +118,19 @@ function openClient(url: string, redisOptions: RedisOptions, options: RedisConne
   };
   return new Cluster(topology.nodes, clusterOptions) as unknown as Redis;
 }
+
+/**
+ * Commands with a subcommand before their key (XINFO GROUPS <key>, XGROUP CREATE <key> …), for
+ * which ioredis (5.x) finds no key. Auto-pipelined on a Cluster client, such a command is grouped
+ * by the slot of its subcommand's name ("GROUPS") and the pipeline is sent to the node of the
+ * other commands' keys, not its own: a MOVED that ioredis does not follow inside a pipeline
+ * (every fleet-load read of the router failed so, POST chunk answered 500). They are sent on their
+ * own, routed by their key, instead.
+ */
+export const CLUSTER_AUTO_PIPELINING_IGNORED = ['xinfo', 'xgroup', 'object', 'memory'].flatMap((name) => [
+  name,
+  name.toUpperCase(),
+]);
 
 /** Whether the client is a Redis Cluster client (commands that address one node behave per node). */
 export function isClusterClient(client: Redis): boolean {

@@ -1,6 +1,8 @@
 import { formatClusterChaosReport, runClusterChaos } from './cluster-chaos-run';
 
-// The fast variant of `npm run chaos:cluster`: a primary of a 3+3 Redis Cluster SIGKILLed under
+// The fast variant of `npm run chaos:cluster`, run by `npm run chaos:cluster:fast` (not by `npm test`:
+// six Redis nodes, a router and a worker fleet take minutes on two cores, past CI's budget; the
+// cluster e2e spec, redis-cluster.e2e.spec.ts, is the part `npm test` runs): a primary of a 3+3 Redis Cluster SIGKILLed under
 // load, workers killed and restarted, providers failing. Real processes on a shared machine, so
 // generous timeouts; the assertions are counts, never times.
 jest.setTimeout(600_000);
