@@ -64,13 +64,17 @@ describe('createRedisConnection behind Redis Sentinel', () => {
     expect(promoted.port).toBe(redis.primary.ownPort);
 
     // The same client object, now on the promoted replica (writes fail fast until it moved).
-    await untilOk(() => client!.set('streamscribe:spec:after', 'written'));
+    const moved = client as Redis;
+    await untilOk(() => moved.set('streamscribe:spec:after', 'written'));
     const direct = redis.primary.client();
     try {
       expect(await direct.get('streamscribe:spec:confirmed')).toBe('yes');
       expect(await direct.get('streamscribe:spec:after')).toBe('written');
       // The old primary is dead: the new one has no replica, and WAIT says so.
-      const shortfall = new ReplicaDurability(1, 300).exec(client.pipeline().set('streamscribe:spec:lonely', '1'), 'spec');
+      const shortfall = new ReplicaDurability(1, 300).exec(
+        client.pipeline().set('streamscribe:spec:lonely', '1'),
+        'spec',
+      );
       const tight = new ReplicaDurability(1, 50);
       await expect(
         tight.exec(client.pipeline().set('streamscribe:spec:lonely', '2'), 'spec'),
@@ -92,11 +96,12 @@ describe('createRedisConnection behind Redis Sentinel', () => {
     const acknowledged: string[] = [];
     let refused = 0;
     let writing = true;
+    const writingClient = client as Redis;
     const writer = (async () => {
       for (let i = 0; writing; i += 1) {
         try {
           await durability.exec(
-            client!.pipeline().xadd('streamscribe:spec:stream', '*', 'i', String(i)),
+            writingClient.pipeline().xadd('streamscribe:spec:stream', '*', 'i', String(i)),
             'spec',
           );
           acknowledged.push(String(i));

@@ -121,7 +121,12 @@ export class TranscriptionRouterService {
     private readonly keys: KeyScheme,
     private readonly quota: IngestQuota,
   ) {
-    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys, ReplicaDurability.from(env, redis));
+    this.ingestor = new ChunkIngestor(
+      redis,
+      sessionsOptionsFrom(env),
+      keys,
+      ReplicaDurability.from(env, redis),
+    );
     this.reader = new TranscriptReader(redis, keys);
     this.eraser = new SessionEraser(redis, keys);
     this.cancellation = new SessionCancellation(redis, keys);

@@ -83,7 +83,12 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     private readonly fleets: ProviderStateMonitor,
     private readonly keys: KeyScheme,
   ) {
-    this.ingestor = new ChunkIngestor(redis, sessionsOptionsFrom(env), keys, ReplicaDurability.from(env, redis));
+    this.ingestor = new ChunkIngestor(
+      redis,
+      sessionsOptionsFrom(env),
+      keys,
+      ReplicaDurability.from(env, redis),
+    );
     this.reader = new TranscriptReader(redis, keys);
     this.results = new ResultStore(redis, sessionsOptionsFrom(env), keys);
     this.configuredOrder = parseProviderList(env.CONSENSUS_PROVIDER_ORDER).providers;
