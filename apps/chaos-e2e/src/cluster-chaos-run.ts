@@ -120,7 +120,8 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     const poster = async () => {
       while (next < options.chunks) {
         const i = next++;
-        if (i === killAfter) failover = killBusiestPrimary(cluster, keys, accepted, say);
+        if (i === killAfter)
+          failover = killBusiestPrimary(cluster, keys, accepted, say, durability === 'replica');
         const chunk: AcceptedChunk = {
           sessionId: `chaos-${i % options.sessions}`,
           chunkId: `c${String(i).padStart(6, '0')}`,
@@ -192,6 +193,7 @@ async function killBusiestPrimary(
   keys: KeyScheme,
   accepted: ReadonlyMap<string, AcceptedChunk>,
   say: (line: string) => void,
+  restartKilled: boolean,
 ): Promise<{ seconds: number; killed: string; promoted: string }> {
   const perPartition = new Map<number, number>();
   for (const chunk of accepted.values()) {
@@ -209,6 +211,14 @@ async function killBusiestPrimary(
   const seconds = (Date.now() - killedAt) / 1000;
   const promoted = await cluster.primaryFor(tagKey);
   say(`replica ${promoted.address} promoted after ${seconds.toFixed(1)} s`);
+  if (restartKilled) {
+    // REDIS_DURABILITY=replica: the promoted primary has no replica until the killed node is back
+    // as one, and until then every write to its slots waits WAIT's timeout and is refused.
+    await cluster.restartKilled(victim);
+    say(
+      `killed node ${victim.address} back as a replica after ${((Date.now() - killedAt) / 1000).toFixed(1)} s`,
+    );
+  }
   const expected = promoted.address === replica?.address ? '' : ` (its replica was ${replica?.address})`;
   return { seconds, killed: victim.address, promoted: `${promoted.address}${expected}` };
 }

@@ -158,6 +158,23 @@ export class ClusterHarness {
     return (await this.nodes()).filter((node) => node.role === 'primary' && !node.failed);
   }
 
+  /**
+   * Starts a killed node again on its port and folder: it reads its nodes.conf, sees that its
+   * replica was promoted in a newer epoch and rejoins as that node's replica. Resolves once the
+   * cluster is ok and every replica is in sync (WAIT on the promoted primary can count it again).
+   */
+  async restartKilled(node: Pick<ClusterNode, 'port'>, timeoutMs = 60_000): Promise<void> {
+    const server = this.servers.find((candidate) => candidate.ownPort === node.port);
+    if (!server || !this.killed.has(node.port)) throw new Error(`no killed node on port ${node.port}`);
+    await server.restart();
+    this.killed.delete(node.port);
+    await this.waitForState(
+      (nodes) => nodes.some((candidate) => candidate.port === node.port && candidate.role !== 'primary'),
+      timeoutMs,
+    );
+    await this.waitForReplicasInSync(timeoutMs);
+  }
+
   /** SIGKILLs every node and removes their folders. Safe to call twice. */
   async stop(): Promise<void> {
     await Promise.all(this.servers.map((server) => server.close()));
