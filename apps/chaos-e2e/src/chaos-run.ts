@@ -218,18 +218,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return {
       verdict,
       seconds: (Date.now() - started) / 1000,
-      kills: fleet.kills,
-      workerIncarnations: fleet.incarnations.length,
-      workerStartFailures: fleet.startFailures,
       redisRestarts,
-      ingestRetries: ingest.retries + batches.retries,
-      ingestRetryReasons: [...ingest.retryReasons, ...batches.retryReasons].sort((a, b) => b[1] - a[1]),
-      providerCalls: deepgram.requests.length + assemblyai.requests.length,
-      injectedFailures: [...deepgram.requests, ...assemblyai.requests].filter(
-        (r) => r.dropped || (r.status ?? 200) >= 400,
-      ).length,
       failedOver,
-      ...reclaimFigures(fleet.incarnations.map((p) => p.logs)),
+      ...runFigures(fleet, [ingest, batches], [deepgram, assemblyai]),
       reclaimMinIdleMs: options.reclaimMinIdleMs,
       finalExitCodes,
     };
@@ -355,6 +346,41 @@ function logged(
     if (ms !== undefined) found.push({ stream: record.stream, ms });
   }
   return found;
+}
+
+/** What a run's fleet, producers and fake providers counted, for its report. */
+export function runFigures(
+  fleet: WorkerFleet,
+  producers: ReadonlyArray<{ retries: number; retryReasons: ReadonlyMap<string, number> }>,
+  providers: ReadonlyArray<{ requests: ReadonlyArray<{ dropped?: unknown; status?: number }> }>,
+): Pick<
+  ChaosReport,
+  | 'kills'
+  | 'workerIncarnations'
+  | 'workerStartFailures'
+  | 'ingestRetries'
+  | 'ingestRetryReasons'
+  | 'providerCalls'
+  | 'injectedFailures'
+  | 'reclaims'
+  | 'reclaimWaitMs'
+  | 'reclaimWaitMsDeepgram'
+  | 'reclaimIdleMs'
+  | 'reclaimIdleMsDeepgram'
+> {
+  const requests = providers.flatMap((provider) => provider.requests);
+  return {
+    kills: fleet.kills,
+    workerIncarnations: fleet.incarnations.length,
+    workerStartFailures: fleet.startFailures,
+    ingestRetries: producers.reduce((sum, producer) => sum + producer.retries, 0),
+    ingestRetryReasons: producers
+      .flatMap((producer) => [...producer.retryReasons])
+      .sort((a, b) => b[1] - a[1]),
+    providerCalls: requests.length,
+    injectedFailures: requests.filter((r) => r.dropped || (r.status ?? 200) >= 400).length,
+    ...reclaimFigures(fleet.incarnations.map((p) => p.logs)),
+  };
 }
 
 /** The reclaim figures of a run, from its workers' logs ("entry reclaimed", "reclaimed entry started"). */

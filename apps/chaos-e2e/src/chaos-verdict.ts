@@ -206,3 +206,21 @@ export async function judgeChaos(
     problems,
   };
 }
+
+/**
+ * A chaos main's exit code: 0 when every must-be-zero count of the verdict is 0; otherwise 1,
+ * after printing what went wrong.
+ */
+export function chaosExitCode(v: ChaosVerdict): number {
+  const wrong =
+    v.lost +
+    v.duplicateResults +
+    v.wrongText +
+    v.transcriptDuplicates +
+    v.transcriptMissing +
+    v.deadLetterMismatches +
+    v.pending;
+  if (wrong === 0) return 0;
+  console.log(`\nPROBLEMS:\n${v.problems.join('\n')}`);
+  return 1;
+}

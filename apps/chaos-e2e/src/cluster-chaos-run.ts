@@ -16,7 +16,7 @@ import {
   Ingestion,
   fleetSpecs,
   formatChaosReport,
-  reclaimFigures,
+  runFigures,
 } from './chaos-run';
 import {
   AcceptedChunk,
@@ -152,18 +152,9 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
     return {
       verdict,
       seconds: (Date.now() - started) / 1000,
-      kills: fleet.kills,
-      workerIncarnations: fleet.incarnations.length,
-      workerStartFailures: fleet.startFailures,
       redisRestarts: 0,
-      ingestRetries: ingest.retries,
-      ingestRetryReasons: [...ingest.retryReasons].sort((a, b) => b[1] - a[1]),
-      providerCalls: deepgram.requests.length + assemblyai.requests.length,
-      injectedFailures: [...deepgram.requests, ...assemblyai.requests].filter(
-        (r) => r.dropped || (r.status ?? 200) >= 400,
-      ).length,
       failedOver: await countResultsFrom(redis, sessions, 'assemblyai', keys),
-      ...reclaimFigures(fleet.incarnations.map((p) => p.logs)),
+      ...runFigures(fleet, [ingest], [deepgram, assemblyai]),
       reclaimMinIdleMs: options.reclaimMinIdleMs,
       finalExitCodes,
       partitions: options.partitions,

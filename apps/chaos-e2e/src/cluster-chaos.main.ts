@@ -9,6 +9,7 @@
  * (default: REDIS_DURABILITY from the environment, else the router's default).
  */
 import { formatClusterChaosReport, runClusterChaos } from './cluster-chaos-run';
+import { chaosExitCode } from './chaos-verdict';
 
 function option(name: string): string | undefined {
   const at = process.argv.indexOf(`--${name}`);
@@ -35,18 +36,7 @@ async function main(): Promise<void> {
     progress: (line) => console.log(`[chaos:cluster] ${line}`),
   });
   console.log(`\nchaos on Redis Cluster: ${chunks} chunks\n${formatClusterChaosReport(report)}`);
-  const v = report.verdict;
-  const clean =
-    v.lost +
-      v.duplicateResults +
-      v.wrongText +
-      v.transcriptDuplicates +
-      v.transcriptMissing +
-      v.deadLetterMismatches +
-      v.pending ===
-    0;
-  if (!clean) console.log(`\nPROBLEMS:\n${v.problems.join('\n')}`);
-  process.exitCode = clean ? 0 : 1;
+  process.exitCode = chaosExitCode(report.verdict);
 }
 
 void main();

@@ -8,6 +8,7 @@
  * --batch N (post through the batched ingest, N chunks of a session per request; 0: one per request).
  */
 import { formatChaosReport, runChaos } from './chaos-run';
+import { chaosExitCode } from './chaos-verdict';
 
 function flag(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -32,18 +33,7 @@ async function main(): Promise<void> {
     progress: (line) => console.log(`[chaos] ${line}`),
   });
   console.log(`\nchaos: ${chunks} chunks\n${formatChaosReport(report)}`);
-  const v = report.verdict;
-  const clean =
-    v.lost +
-      v.duplicateResults +
-      v.wrongText +
-      v.transcriptDuplicates +
-      v.transcriptMissing +
-      v.deadLetterMismatches +
-      v.pending ===
-    0;
-  if (!clean) console.log(`\nPROBLEMS:\n${v.problems.join('\n')}`);
-  process.exitCode = clean ? 0 : 1;
+  process.exitCode = chaosExitCode(report.verdict);
 }
 
 void main();

@@ -27,19 +27,16 @@ export class CountingExceptionFilter extends BaseExceptionFilter {
       response.end();
       return;
     }
-    // Admission control's refusals say when to come back and what is over, by how much.
-    if (exception instanceof AdmissionRefusal) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-      response.status(body.statusCode).json({ ...body, ...exception.bodyFields() });
-      return;
-    }
-    // Refusals that know when a retry can succeed (a replication shortfall) say so.
+    // Refusals that know when a retry can succeed (admission control, a replication shortfall)
+    // say so; admission control's also say what is over, by how much.
     const retryAfter =
       exception instanceof HttpException
         ? (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds
         : undefined;
-    if (typeof retryAfter === 'number') response.set('Retry-After', String(retryAfter));
-    response.status(body.statusCode).json(body);
+    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    response
+      .status(body.statusCode)
+      .json(exception instanceof AdmissionRefusal ? { ...body, ...exception.bodyFields() } : body);
   }
 }
 

@@ -149,20 +149,7 @@ export class TranscriptionRouterService {
     const session = this.session(tenant, sessionId);
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
-    const chunk = newChunkEntry({
-      tenant,
-      sessionId,
-      chunkId: query.chunkId ?? '',
-      seq: query.seq,
-      offsetMs: query.offsetMs,
-      audio:
-        audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
-      audioFormat: audio.format,
-      ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
-      hints: hintsOf(query),
-      fallbackProviders,
-      transcription: query.transcriptionHints(),
-    });
+    const chunk = postedChunkEntry(tenant, sessionId, query, body, audio, query);
     // The session's provider is read while the quotas are checked (one round trip, not two); it
     // is used only once they admitted the chunk.
     const sessionProvider = consensus ? undefined : this.sessionProviderOf(session, query);
@@ -233,20 +220,7 @@ export class TranscriptionRouterService {
     let provider: ProviderName | null = null;
     if (chunks.length > 0) {
       const entries = chunks.map(({ header, body, audio }) => ({
-        chunk: newChunkEntry({
-          tenant,
-          sessionId,
-          chunkId: header.chunkId ?? '',
-          seq: header.seq,
-          offsetMs: header.offsetMs,
-          audio:
-            audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
-          audioFormat: audio.format,
-          ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
-          hints: hintsOf(query),
-          fallbackProviders,
-          transcription: query.transcriptionHints(),
-        }),
+        chunk: postedChunkEntry(tenant, sessionId, header, body, audio, query),
         durationMs: audio.durationSeconds * 1000,
       }));
       const seconds = chunks.map(({ audio }) => audio.durationSeconds);
@@ -632,6 +606,33 @@ async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
   }
   if ('duplicate' in accepted && accepted.duplicate) await charge.refund();
   return accepted;
+}
+
+/**
+ * The stream entry of a posted chunk (the chunk route's query, or a batch frame's header): WAV as
+ * sent, raw PCM without its container, with the request's routing hints and fallbacks.
+ */
+function postedChunkEntry(
+  tenant: string,
+  sessionId: string,
+  placement: { chunkId?: string; seq?: number; offsetMs?: number },
+  body: Buffer,
+  audio: AudioDescription,
+  query: RoutingQuery,
+): AudioChunkEntry {
+  return newChunkEntry({
+    tenant,
+    sessionId,
+    chunkId: placement.chunkId ?? '',
+    seq: placement.seq,
+    offsetMs: placement.offsetMs,
+    audio: audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
+    audioFormat: audio.format,
+    ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
+    hints: hintsOf(query),
+    fallbackProviders: fallbackOf(query),
+    transcription: query.transcriptionHints(),
+  });
 }
 
 /** One batch chunk's result from its ingest outcome; a taken seq is that chunk's 409. */
