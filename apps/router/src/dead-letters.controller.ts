@@ -44,13 +44,19 @@ export class DeadLettersController {
     return isAdmin(auth) ? page : tenantViewOfPage(page);
   }
 
-  @ApiOperation({ summary: 'One dead letter', description: 'Scope `read`.' })
+  @ApiOperation({
+    summary: 'One dead letter',
+    description:
+      'By its id as listed: `<entry id>`, or `<entry id>@<partition>` with `REDIS_PARTITIONS` > 1 (an entry id alone is looked for on every partition; 409 `ambiguous_dead_letter_id` when two have it). Scope `read`.',
+  })
   @ApiResponse({ status: 200, description: 'The dead letter' })
   @ApiResponse(ERROR_RESPONSES[404])
+  @ApiResponse(ERROR_RESPONSES[409])
   @RequireScopes('read')
   @Get(':id')
   async get(@RequestAuthOf() auth: AuthenticatedRequest, @Param('id') id: string): Promise<DeadLetter> {
-    const letter = /^\d+-\d+$/.test(id) ? await this.deadLetters.get(id, viewedTenant(auth)) : undefined;
+    // An id that is no dead-letter id is no letter: 404, without asking Redis.
+    const letter = await this.deadLetters.get(id, viewedTenant(auth));
     if (!letter) throw new NotFoundException(`no dead letter ${id}`);
     return isAdmin(auth) ? letter : tenantViewOfLetter(letter);
   }
@@ -60,8 +66,13 @@ export class DeadLettersController {
     description:
       "Puts the chunks back on a provider's queue: the listed `ids`, or `all: true` (up to `limit`). Scope `transcribe` (own tenant) or `admin`.",
   })
-  @ApiResponse({ status: 200, description: "`requeued` and each id's outcome" })
+  @ApiResponse({
+    status: 200,
+    description:
+      "`requeued` and each id's outcome (`ambiguous` for an entry id without a partition that two partitions' letters have)",
+  })
   @ApiResponse(ERROR_RESPONSES[400])
+  @ApiResponse(ERROR_RESPONSES[409])
   @RequireScopes('transcribe')
   @Post('redrive')
   @HttpCode(200)

@@ -50,7 +50,9 @@ describe('dead letters: a chunk no provider could take is listed and re-driven b
       body: JSON.stringify({ ids: ['nope'] }),
     });
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as Body).message).toMatch(/stream entry id/);
+    expect(((await bad.json()) as Body).message).toMatch(
+      /each id must be a dead-letter id like 1700000000000-0/,
+    );
     const empty = await admin('/v1/dead-letters/redrive', { method: 'POST', body: JSON.stringify({}) });
     expect(empty.status).toBe(400);
   });

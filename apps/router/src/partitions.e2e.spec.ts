@@ -167,12 +167,14 @@ describe('the router with REDIS_PARTITIONS=4, end to end on one redis-server', (
 
   it('lists the dead letters of every partition in one page', async () => {
     const letters: string[] = [];
-    for (const k of [3, 0, 2]) {
+    // Entry ids a millisecond apart, in this order (letters sharing one: the next case).
+    const base = Date.now();
+    for (const [i, k] of [3, 0, 2].entries()) {
       const sessionId = SESSIONS.find((id) => keys.partitionOf(DEFAULT_TENANT, id) === k) as string;
       letters.push(
         (await redis.xadd(
           keys.deadLetterStream(k),
-          '*',
+          `${base + i}-0`,
           'session_id',
           sessionId,
           'chunk_id',
@@ -184,6 +186,44 @@ describe('the router with REDIS_PARTITIONS=4, end to end on one redis-server', (
     }
     const page = (await (await fetch(`${router.base}/v1/dead-letters`)).json()) as Body;
     expect(page.total).toBe(3);
-    expect(page.letters.map((l: Body) => l.id)).toEqual(letters);
+    // With partitions a letter's id names its partition: entry ids are per stream.
+    expect(page.letters.map((l: Body) => l.id)).toEqual(letters.map((id, i) => `${id}@${[3, 0, 2][i]}`));
+    expect(page.letters.map((l: Body) => l.partition)).toEqual([3, 0, 2]);
+    const one = await fetch(`${router.base}/v1/dead-letters/${page.letters[1].id}`);
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as Body).chunkId).toBe('dead-0');
+  });
+
+  it('answers 409 for an entry id two partitions share, and each letter by its own id', async () => {
+    // Newer than any letter already there, the same on both: as if written in the same millisecond.
+    const twin = `${Date.now() + 60_000}-0`;
+    for (const k of [1, 2])
+      await redis.xadd(keys.deadLetterStream(k), twin, 'chunk_id', `twin-${k}`, 'dead_letter_reason', 'x');
+    const bare = await fetch(`${router.base}/v1/dead-letters/${twin}`);
+    expect(bare.status).toBe(409);
+    expect(await bare.json()).toMatchObject({
+      code: 'ambiguous_dead_letter_id',
+      message: expect.stringContaining(`${twin}@1 or ${twin}@2`),
+    });
+    for (const k of [1, 2]) {
+      const own = await fetch(`${router.base}/v1/dead-letters/${twin}@${k}`);
+      expect(((await own.json()) as Body).chunkId).toBe(`twin-${k}`);
+    }
+    expect((await fetch(`${router.base}/v1/dead-letters/${twin}@7`)).status).toBe(404);
+    const redrive = await fetch(`${router.base}/v1/dead-letters/redrive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: [twin] }),
+    });
+    expect(((await redrive.json()) as Body).outcomes).toEqual([
+      expect.objectContaining({ id: twin, status: 'ambiguous' }),
+    ]);
+    const malformed = await fetch(`${router.base}/v1/dead-letters/redrive`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ids: [`${twin}@x`] }),
+    });
+    expect(malformed.status).toBe(400);
+    for (const k of [1, 2]) expect(await redis.xrange(keys.deadLetterStream(k), twin, twin)).toHaveLength(1);
   });
 });

@@ -46,7 +46,10 @@ export {
 export type { ChunkCutMode } from './lib/dto/chunk-ingest.query';
 export {
   DEAD_LETTER_FIELDS,
+  DEAD_LETTER_ID_PATTERN,
+  deadLetterId,
   decodeDeadLetter,
+  parseDeadLetterId,
   isDeadLetterMetaField,
   REDRIVE_COUNT_FIELD,
   redriveTarget,

@@ -1,4 +1,4 @@
-export { DeadLetterStore } from './lib/dead-letters/dead-letter-store';
+export { AmbiguousDeadLetterId, DeadLetterStore } from './lib/dead-letters/dead-letter-store';
 export type {
   DeadLetterListOptions,
   DeadLetterPage,

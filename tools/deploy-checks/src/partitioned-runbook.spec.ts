@@ -52,8 +52,10 @@ describe('npm run dead-letters with REDIS_PARTITIONS=4', () => {
   });
 
   it("lists every partition's letters and re-drives each to its own partition", async () => {
+    // The API id of a letter names its partition; entry ids a millisecond apart, in this order.
     const letters = new Map<number, string>();
-    for (const k of [3, 1]) {
+    const base = Date.now();
+    for (const [i, k] of [3, 1].entries()) {
       const sessionId = sessionIn(k);
       const fields = encodeChunkEntry({
         ...newChunkEntry({
@@ -68,18 +70,16 @@ describe('npm run dead-letters with REDIS_PARTITIONS=4', () => {
         attemptedProviders: ['deepgram'],
         originalProvider: 'deepgram',
       });
-      letters.set(
-        k,
-        (await redis.xadd(
-          keys.deadLetterStream(k),
-          '*',
-          ...fields,
-          'dead_letter_reason',
-          'chain exhausted',
-          'failed_provider',
-          'deepgram',
-        )) as string,
-      );
+      const entryId = (await redis.xadd(
+        keys.deadLetterStream(k),
+        `${base + i}-0`,
+        ...fields,
+        'dead_letter_reason',
+        'chain exhausted',
+        'failed_provider',
+        'deepgram',
+      )) as string;
+      letters.set(k, `${entryId}@${k}`);
     }
     const list = deadLetters('list');
     expect(list.status).toBe(0);

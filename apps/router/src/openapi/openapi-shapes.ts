@@ -41,6 +41,7 @@ const error = (status: number, description: string): ApiResponseOptions => ({
 export const ERROR_RESPONSES = {
   400: error(400, 'The query or body is invalid'),
   404: error(404, 'Not found (or another tenant’s)'),
+  409: error(409, 'Not possible as things stand; `code` says why (e.g. `ambiguous_dead_letter_id`)'),
   413: error(413, 'The body is over the upload caps'),
   415: error(415, 'The audio format is not one the router reads'),
   429: error(

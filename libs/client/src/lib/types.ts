@@ -109,7 +109,10 @@ export interface ApiKeyWithSecret extends ApiKeyView {
 }
 
 export interface DeadLetter {
+  /** Pass to `get` and `redrive`: the entry id, `<entry id>@<partition>` when the fabric has several. */
   id: string;
+  /** The partition whose dead-letter stream holds it, when the fabric has several. */
+  partition?: number;
   reason: string;
   tenant?: string;
   sessionId?: string;

@@ -28,8 +28,13 @@ export function isDeadLetterMetaField(name: string): boolean {
 }
 
 export interface DeadLetter {
-  /** Entry id in the dead-letter stream. */
+  /**
+   * The letter's id (`deadLetterId`): its entry id in the dead-letter stream, qualified with its
+   * partition (`<entry id>@<k>`) when there is more than one.
+   */
   id: string;
+  /** The partition whose dead-letter stream holds it; present when there is more than one. */
+  partition?: number;
   reason: string;
   sourceStream?: string;
   sourceEntryId?: string;
@@ -84,6 +89,25 @@ export function decodeDeadLetter(id: string, fields: RawFields): DeadLetter {
     redrivable: chunk !== undefined,
     malformed,
   };
+}
+
+/** A dead letter's id as the API gives and takes it: an entry id, `@<partition>` optional. */
+export const DEAD_LETTER_ID_PATTERN = /^(\d{1,20}-\d{1,20})(?:@(\d{1,4}))?$/;
+
+/**
+ * Entry ids are per stream, so with more than one partition two letters can share one (written in
+ * the same millisecond on two partitions): there a letter's id names its partition,
+ * `<entry id>@<k>`. With one partition it is the entry id alone, as the classic guide has it.
+ */
+export function deadLetterId(entryId: string, partition: number, partitions: number): string {
+  return partitions > 1 ? `${entryId}@${partition}` : entryId;
+}
+
+/** The entry id and, when the id names one, the partition; undefined when it is no letter id. */
+export function parseDeadLetterId(id: string): { entryId: string; partition?: number } | undefined {
+  const match = DEAD_LETTER_ID_PATTERN.exec(id);
+  if (!match) return undefined;
+  return match[2] === undefined ? { entryId: match[1] } : { entryId: match[1], partition: Number(match[2]) };
 }
 
 /** The provider a re-drive sends a chunk to when the operator names none: where it started. */

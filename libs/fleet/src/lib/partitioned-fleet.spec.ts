@@ -9,7 +9,7 @@ import {
 } from '@streamscribe/contracts';
 import { STREAM_METRICS, createLogger, metricsRegistry } from '@streamscribe/observability';
 import { RedisHarness, parsePrometheusText, speechWav } from '@streamscribe/testing';
-import { DeadLetterStore } from './dead-letters/dead-letter-store';
+import { AmbiguousDeadLetterId, DeadLetterStore } from './dead-letters/dead-letter-store';
 import { readProviderLoads } from './load/provider-loads.reader';
 import { StreamLagCollector } from './load/stream-lag.collector';
 import { providerFleets } from './load/stream-stats.reader';
@@ -93,10 +93,12 @@ describe('fleet views with REDIS_PARTITIONS=4, on one real redis-server', () => 
   describe('dead letters', () => {
     const store = () => new DeadLetterStore(redis, keys, undefined, { livenessMs: 10_000 });
 
-    async function letter(k: number, chunkId: string): Promise<string> {
+    /** A dead letter on partition k; `id` sets its entry id (default: Redis picks one). */
+    async function letter(k: number, chunkId: string, id = '*', tenant?: string): Promise<string> {
       const sessionId = sessionIn(k);
       const fields = encodeChunkEntry({
         ...newChunkEntry({
+          tenant,
           sessionId,
           chunkId,
           seq: 0,
@@ -111,7 +113,7 @@ describe('fleet views with REDIS_PARTITIONS=4, on one real redis-server', () => 
       });
       return (await redis.xadd(
         keys.deadLetterStream(k),
-        '*',
+        id,
         ...fields,
         'dead_letter_reason',
         'chain exhausted',
@@ -128,14 +130,84 @@ describe('fleet views with REDIS_PARTITIONS=4, on one real redis-server', () => 
 
     it('lists the letters of every partition, oldest first, in pages, with the total of all', async () => {
       const ids = [];
-      for (const k of [2, 0, 3, 1, 2]) ids.push(await letter(k, `c${ids.length}`));
+      // Distinct entry ids (letters sharing one across partitions: the next tests). A letter's id
+      // names its partition, since there is more than one.
+      for (const k of [2, 0, 3, 1, 2]) {
+        const entryId = await letter(k, `c${ids.length}`, `${10 + ids.length}-0`);
+        ids.push(`${entryId}@${k}`);
+      }
       const first = await store().list({ count: 3 });
       expect(first.letters.map((l) => l.id)).toEqual(ids.slice(0, 3));
+      expect(first.letters.map((l) => l.partition)).toEqual([2, 0, 3]);
       expect(first.total).toBe(5);
       const second = await store().list({ count: 3, after: first.next });
       expect(second.letters.map((l) => l.id)).toEqual(ids.slice(3));
       expect(second.next).toBeUndefined();
+      // A letter's own id is a valid `after` too.
+      const fromId = await store().list({ count: 3, after: first.letters[2].id });
+      expect(fromId.letters.map((l) => l.id)).toEqual(ids.slice(3));
       expect((await store().get(ids[3]))?.chunkId).toBe('c3');
+      // The entry id alone finds it too, when no other partition has that entry id.
+      expect((await store().get('13-0'))?.chunkId).toBe('c3');
+      // The right entry id on the wrong partition is no letter.
+      expect(await store().get('13-0@2')).toBeUndefined();
+    });
+
+    it('never ends a page between letters of two partitions that share an entry id', async () => {
+      // Entry ids are per stream: the same millisecond on two partitions gives the same id.
+      for (const k of keys.allPartitions()) await redis.del(keys.deadLetterStream(k));
+      await letter(0, 'a', '5-0');
+      await letter(1, 'b', '5-0');
+      await letter(2, 'c', '6-0');
+      const first = await store().list({ count: 1 });
+      expect(first.letters.map((l) => l.chunkId).sort()).toEqual(['a', 'b']);
+      expect(first.next).toBe('5-0');
+      const second = await store().list({ count: 1, after: first.next });
+      expect(second.letters.map((l) => l.chunkId)).toEqual(['c']);
+    });
+
+    it('tells letters that share an entry id apart by partition, and refuses to guess between them', async () => {
+      for (const k of keys.allPartitions()) await redis.del(keys.deadLetterStream(k));
+      await letter(0, 'a', '5-0');
+      await letter(1, 'b', '5-0');
+      const { letters } = await store().list();
+      expect(letters.map((l) => [l.id, l.chunkId])).toEqual([
+        ['5-0@0', 'a'],
+        ['5-0@1', 'b'],
+      ]);
+      expect((await store().get('5-0@1'))?.chunkId).toBe('b');
+      await expect(store().get('5-0')).rejects.toThrow(AmbiguousDeadLetterId);
+      await expect(store().get('5-0')).rejects.toThrow(/name one, 5-0@0 or 5-0@1/);
+
+      // A re-drive by the bare entry id moves neither; by its qualified id, exactly that one.
+      await redis.zadd(providerHeartbeatKey('deepgram'), Date.now(), 'deepgram-1');
+      for (const k of [0, 1])
+        await redis.xgroup('CREATE', keys.providerStream('deepgram', k), DEEPGRAM_GROUP, '0', 'MKSTREAM');
+      const [ambiguous] = await store().redrive(['5-0']);
+      expect(ambiguous).toEqual(expect.objectContaining({ id: '5-0', status: 'ambiguous' }));
+      expect(await redis.xlen(keys.deadLetterStream(0))).toBe(1);
+      expect(await redis.xlen(keys.deadLetterStream(1))).toBe(1);
+      expect(await store().redrive(['5-0@1'])).toEqual([
+        expect.objectContaining({ id: '5-0@1', status: 'requeued', provider: 'deepgram' }),
+      ]);
+      expect(await redis.xlen(keys.deadLetterStream(0))).toBe(1);
+      expect(await redis.xlen(keys.deadLetterStream(1))).toBe(0);
+      expect(await redis.xlen(keys.providerStream('deepgram', 1))).toBe(1);
+      expect(await redis.exists(keys.providerStream('deepgram', 0))).toBe(1);
+      expect(await redis.xlen(keys.providerStream('deepgram', 0))).toBe(0);
+      // Now only one letter has that entry id: the bare id is no longer ambiguous.
+      expect((await store().get('5-0'))?.chunkId).toBe('a');
+      for (const k of [0, 1]) await redis.del(keys.providerStream('deepgram', k));
+    });
+
+    it("weighs only the tenant's own letters when it looks an entry id up", async () => {
+      for (const k of keys.allPartitions()) await redis.del(keys.deadLetterStream(k));
+      await letter(0, 'a', '7-0');
+      await letter(1, 'b', '7-0', 'acme');
+      // acme has one letter of that entry id: found, without learning of the other tenant's.
+      expect((await store().get('7-0', 'acme'))?.chunkId).toBe('b');
+      expect((await store().get('7-0', 'default'))?.chunkId).toBe('a');
+      await expect(store().get('7-0')).rejects.toThrow(AmbiguousDeadLetterId);
     });
 
     it("re-drives a letter to its own partition, and checks that partition's group", async () => {
@@ -146,8 +218,8 @@ describe('fleet views with REDIS_PARTITIONS=4, on one real redis-server', () => 
       await redis.xgroup('CREATE', keys.providerStream('deepgram', 1), DEEPGRAM_GROUP, '0', 'MKSTREAM');
       const outcomes = await store().redriveAll();
       expect(outcomes.map((o) => [o.id, o.status])).toEqual([
-        [inOne, 'requeued'],
-        [inTwo, 'no_consumer_group'],
+        [`${inOne}@1`, 'requeued'],
+        [`${inTwo}@2`, 'no_consumer_group'],
       ]);
       expect(await redis.xlen(keys.providerStream('deepgram', 1))).toBe(1);
       expect(await redis.xlen(keys.deadLetterStream(1))).toBe(0);

@@ -12,8 +12,9 @@ import {
 } from 'class-validator';
 import { PROVIDERS, ProviderName } from '../providers';
 import { TENANT_ID_PATTERN } from '../keys/tenancy';
+import { DEAD_LETTER_ID_PATTERN } from '../dead-letter-entry';
 
-const STREAM_ID = /^\d{1,20}-\d{1,20}$/;
+const LETTER_ID_FORM = 'a dead-letter id like 1700000000000-0 (or 1700000000000-0@2 with partitions)';
 const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
 
@@ -28,7 +29,7 @@ export class DeadLetterListQuery {
 
   /** The `next` id of the previous page. */
   @IsOptional()
-  @Matches(STREAM_ID, { message: 'after must be a stream entry id like 1700000000000-0' })
+  @Matches(DEAD_LETTER_ID_PATTERN, { message: `after must be ${LETTER_ID_FORM}` })
   after?: string;
 
   /** An admin's filter: only this tenant's letters (a key without admin scope sees its own only). */
@@ -42,7 +43,7 @@ export class RedriveRequest {
   @IsOptional()
   @IsArray({ message: 'ids must be an array of dead-letter entry ids' })
   @ArrayMaxSize(1000)
-  @Matches(STREAM_ID, { each: true, message: 'each id must be a stream entry id like 1700000000000-0' })
+  @Matches(DEAD_LETTER_ID_PATTERN, { each: true, message: `each id must be ${LETTER_ID_FORM}` })
   ids?: string[];
 
   @IsOptional()

@@ -13,6 +13,8 @@ export const API_ERROR_CODES = {
   redrive_no_consumer_group:
     'a re-drive names a provider whose stream has no consumer group: nothing would read it',
   redrive_no_live_worker: 'a re-drive names a provider with no live worker: the chunk would wait unread',
+  ambiguous_dead_letter_id:
+    'an entry id without a partition that dead letters on more than one partition have: name one (`<entry id>@<partition>`)',
   payload_too_large: 'the body or the audio is over the configured limit',
   unsupported_media_type: 'the Content-Type (or the audio container) is not one the router decodes',
   no_capable_provider: 'no provider can transcribe this audio with the requested options',

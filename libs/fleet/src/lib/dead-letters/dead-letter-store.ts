@@ -13,6 +13,8 @@ import {
   isDeadLetterMetaField,
   audioFieldsFor,
   KeyScheme,
+  deadLetterId,
+  parseDeadLetterId,
   redriveTarget,
   withChunkAudioFields,
   withoutFields,
@@ -29,7 +31,7 @@ const redriven = counter({
 
 export interface DeadLetterPage {
   letters: DeadLetter[];
-  /** Pass as `after` for the next page; absent on the last page. */
+  /** Pass as `after` for the next page (an entry id); absent on the last page. */
   next?: string;
   /** Entries in the dead-letter streams in all, every tenant's: only in the view of all tenants. */
   total?: number;
@@ -37,7 +39,7 @@ export interface DeadLetterPage {
 
 export interface DeadLetterListOptions {
   count?: number;
-  /** The last id of the previous page. */
+  /** The previous page's `next` (or its last letter's id). */
   after?: string;
   /** Only this tenant's letters; every tenant's when absent (an admin's view). */
   tenant?: string;
@@ -52,10 +54,23 @@ export interface RedriveOutcome {
    * `requeued` with the provider and new entry id, or why not. `no_consumer_group` and
    * `no_live_worker`: the target could not read it now; the letter stays in the dead-letter stream.
    */
-  status: 'requeued' | 'not_found' | 'malformed' | 'no_target' | RedriveRefusal;
+  status: 'requeued' | 'not_found' | 'ambiguous' | 'malformed' | 'no_target' | RedriveRefusal;
   provider?: ProviderName;
   entryId?: string;
   detail?: string;
+}
+
+/** An id without a partition that letters on more than one partition have: the caller names one. */
+export class AmbiguousDeadLetterId extends Error {
+  constructor(
+    readonly id: string,
+    /** The qualified ids of the letters it could be. */
+    readonly candidates: readonly string[],
+  ) {
+    super(
+      `${candidates.length} dead letters have the entry id ${id}, on different partitions: name one, ${candidates.join(' or ')}`,
+    );
+  }
 }
 
 /**
@@ -93,15 +108,23 @@ export class DeadLetterStore {
   /** Oldest first across partitions; `after` is the last id of the previous page. */
   async list(options: DeadLetterListOptions = {}): Promise<DeadLetterPage> {
     const count = options.count ?? 50;
+    const after = options.after === undefined ? undefined : parseDeadLetterId(options.after)?.entryId;
+    if (options.after !== undefined && after === undefined)
+      throw new RangeError(
+        `after must be a dead-letter id like 1700000000000-0, not ${JSON.stringify(options.after)}`,
+      );
     const perPartition = await Promise.all(
-      this.keys.allPartitions().map((k) => this.readTenant(k, options.after, count, options.tenant)),
+      this.keys.allPartitions().map((k) => this.readTenant(k, after, count, options.tenant)),
     );
-    const letters = perPartition
+    const merged = perPartition
       .flat()
-      .sort((a, b) => compareIds(a.letter.id, b.letter.id))
-      .slice(0, count)
-      .map(({ letter }) => letter);
-    const next = letters.length === count ? letters[letters.length - 1].id : undefined;
+      .sort((a, b) => compareIds(a.entryId, b.entryId) || a.partition - b.partition);
+    // Entry ids are per stream: two partitions can hold letters with the same id (the same
+    // millisecond). A page never ends between them, since `after` skips that id in every partition.
+    let end = Math.min(count, merged.length);
+    while (end > 0 && end < merged.length && merged[end].entryId === merged[end - 1].entryId) end += 1;
+    const letters = merged.slice(0, end).map(({ letter }) => letter);
+    const next = letters.length >= count ? merged[end - 1].entryId : undefined;
     if (options.tenant !== undefined) return { letters, next };
     const lengths = await Promise.all(
       this.keys.allPartitions().map((k) => this.client.xlen(this.keys.deadLetterStream(k))),
@@ -109,10 +132,12 @@ export class DeadLetterStore {
     return { letters, next, total: lengths.reduce((a, b) => a + b, 0) };
   }
 
-  /** The letter, or undefined (also when it is another tenant's and `tenant` is given). */
+  /**
+   * The letter, or undefined (also when it is another tenant's and `tenant` is given). Throws
+   * `AmbiguousDeadLetterId` for an id without a partition that letters on two partitions have.
+   */
   async get(id: string, tenant?: string): Promise<DeadLetter | undefined> {
-    const read = await this.find(id);
-    return read && (tenant === undefined || read.letter.tenant === tenant) ? read.letter : undefined;
+    return (await this.find(id, tenant))?.letter;
   }
 
   /** Re-drives the given letters, each to `provider` or, when absent, to where it started. */
@@ -120,12 +145,15 @@ export class DeadLetterStore {
     const outcomes: RedriveOutcome[] = [];
     const refusals = new RefusalCache(this);
     for (const id of ids) {
-      const read = await this.find(id);
-      outcomes.push(
-        read && (tenant === undefined || read.letter.tenant === tenant)
-          ? await this.requeue(read, refusals, provider)
-          : { id, status: 'not_found' },
-      );
+      let read: ReadLetter | undefined;
+      try {
+        read = await this.find(id, tenant);
+      } catch (error) {
+        if (!(error instanceof AmbiguousDeadLetterId)) throw error;
+        outcomes.push({ id, status: 'ambiguous', detail: error.message });
+        continue;
+      }
+      outcomes.push(read ? await this.requeue(read, refusals, provider) : { id, status: 'not_found' });
     }
     return outcomes;
   }
@@ -151,20 +179,32 @@ export class DeadLetterStore {
         for (const read of page)
           if (options.tenant === undefined || read.letter.tenant === options.tenant)
             outcomes.push(await this.requeue(read, refusals, options.provider));
-        if (page.length === 0 || page[page.length - 1].letter.id === newest[0]) break;
-        start = `(${page[page.length - 1].letter.id}`;
+        if (page.length === 0 || page[page.length - 1].entryId === newest[0]) break;
+        start = `(${page[page.length - 1].entryId}`;
       }
     }
     return outcomes;
   }
 
-  /** The letter with this id in whichever partition holds it. */
-  private async find(id: string): Promise<ReadLetter | undefined> {
-    for (const partition of this.keys.allPartitions()) {
-      const [read] = await this.read(partition, id, id, 1);
-      if (read) return read;
-    }
-    return undefined;
+  /**
+   * The letter with this id (`tenant`'s only, when given): in its partition when the id names one,
+   * else in whichever partition holds it; more than one is ambiguous.
+   */
+  private async find(id: string, tenant: string | undefined): Promise<ReadLetter | undefined> {
+    const parsed = parseDeadLetterId(id);
+    if (!parsed) return undefined;
+    const partitions = this.keys
+      .allPartitions()
+      .filter((k) => parsed.partition === undefined || k === parsed.partition);
+    const found = (await Promise.all(partitions.map((k) => this.read(k, parsed.entryId, parsed.entryId, 1))))
+      .flat()
+      .filter((read) => tenant === undefined || read.letter.tenant === tenant);
+    if (found.length > 1)
+      throw new AmbiguousDeadLetterId(
+        id,
+        found.map((read) => read.letter.id),
+      );
+    return found[0];
   }
 
   /**
@@ -194,15 +234,24 @@ export class DeadLetterStore {
   private async read(partition: number, start: string, end: string, count: number): Promise<ReadLetter[]> {
     const stream = this.keys.deadLetterStream(partition);
     const entries = await this.client.xrangeBuffer(stream, start, end, 'COUNT', count);
-    return entries.map(([id, flat]) => ({
-      letter: decodeDeadLetter(id.toString(), fieldsFromFlat(flat)),
-      flat,
-      partition,
-    }));
+    const partitions = this.keys.allPartitions().length;
+    return entries.map(([rawId, flat]) => {
+      const entryId = rawId.toString();
+      const letter = decodeDeadLetter(entryId, fieldsFromFlat(flat));
+      return {
+        letter:
+          partitions > 1
+            ? { ...letter, id: deadLetterId(entryId, partition, partitions), partition }
+            : letter,
+        entryId,
+        flat,
+        partition,
+      };
+    });
   }
 
   private async requeue(
-    { letter, flat, partition }: ReadLetter,
+    { letter, entryId, flat, partition }: ReadLetter,
     refusals: RefusalCache,
     provider?: ProviderName,
   ): Promise<RedriveOutcome> {
@@ -226,19 +275,19 @@ export class DeadLetterStore {
       };
     // Same tenant, same partition: the chunk goes back where its session's keys are.
     const session = { tenant: letter.tenant, sessionId: letter.sessionId, partition };
-    const entryId = await redriveEntryScript.run(
+    const requeuedId = await redriveEntryScript.run(
       this.client,
       {
         deadLetters: this.keys.deadLetterStream(partition),
         target: this.keys.providerStream(target, partition),
         trail: this.keys.sessionTrailKey(session),
       },
-      { letterId: id },
+      { letterId: entryId },
       withChunkAudioFields(requeuedFields(flat, letter), audioFieldsFor(target, this.chunkWire)),
     );
-    if (entryId === null) return { id, status: 'not_found' };
+    if (requeuedId === null) return { id, status: 'not_found' };
     redriven.inc({ provider: target });
-    return { id, status: 'requeued', provider: target, entryId };
+    return { id, status: 'requeued', provider: target, entryId: requeuedId };
   }
 }
 
@@ -261,6 +310,8 @@ class RefusalCache {
 
 interface ReadLetter {
   letter: DeadLetter;
+  /** Its id in its partition's dead-letter stream (`letter.id` also names the partition, when there are several). */
+  entryId: string;
   flat: Buffer[];
   partition: number;
 }

@@ -9,7 +9,13 @@ import {
   chunkWireFrom,
 } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
-import { DeadLetterPage, DeadLetterStore, RedriveOutcome, RedriveRefusal } from '@streamscribe/fleet';
+import {
+  AmbiguousDeadLetterId,
+  DeadLetterPage,
+  DeadLetterStore,
+  RedriveOutcome,
+  RedriveRefusal,
+} from '@streamscribe/fleet';
 import { apiError } from '../http/api-error';
 import { whileRedisAnswers } from '../redis-unavailable';
 import { RouterEnvironment } from '../router-environment';
@@ -38,8 +44,15 @@ export class DeadLetterService {
     return whileRedisAnswers(() => this.store.list({ count: query.count, after: query.after, tenant }));
   }
 
+  /** 409 `ambiguous_dead_letter_id` for an id without a partition that two partitions' letters have. */
   get(id: string, tenant?: string): Promise<DeadLetter | undefined> {
-    return whileRedisAnswers(() => this.store.get(id, tenant));
+    return whileRedisAnswers(() =>
+      this.store.get(id, tenant).catch((error: unknown) => {
+        throw error instanceof AmbiguousDeadLetterId
+          ? apiError(409, 'ambiguous_dead_letter_id', error.message)
+          : error;
+      }),
+    );
   }
 
   async redrive(

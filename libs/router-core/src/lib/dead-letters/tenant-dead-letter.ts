@@ -12,6 +12,7 @@ export function tenantViewOfLetter(
   const error = chunkFailureForClient(letter.reason);
   return {
     id: letter.id,
+    partition: letter.partition,
     reason: error.message,
     error,
     tenant: letter.tenant,
