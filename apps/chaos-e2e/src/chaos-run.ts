@@ -8,6 +8,7 @@ import {
   RedisHarness,
   TEST_ADMIN_API_KEY,
   WorkerFleet,
+  WorkerLifetime,
   WorkerSpec,
   deepgramWorkerEnv,
   freePort,
@@ -24,6 +25,7 @@ import {
 } from './chaos-verdict';
 import { BatchIngestion, batchPlan } from './batch-ingestion';
 import { retryPauseMs } from './retry-pause';
+import { reclaimWaitsWithLivePeer, reclaimedStarts } from './reclaim-with-peer';
 
 export interface ChaosOptions {
   chunks: number;
@@ -77,6 +79,11 @@ export interface ChaosReport {
   reclaimWaitMs: IdleStats;
   /** The same for the Deepgram stream alone. */
   reclaimWaitMsDeepgram: IdleStats;
+  /**
+   * Deepgram entries whose owner was SIGKILLed while a Deepgram peer stayed ready until the claim
+   * (the target's case; see reclaimWaitsWithLivePeer), and how many there were.
+   */
+  reclaimWaitMsDeepgramWithPeer: IdleStats & { count: number };
   /** The idle time at the claim alone ("entry reclaimed" logs), all streams and Deepgram. */
   reclaimIdleMs: IdleStats;
   reclaimIdleMsDeepgram: IdleStats;
@@ -332,18 +339,13 @@ export interface IdleStats {
   max?: number;
 }
 
-/** The workers' log lines with this message: which stream, and the time in `field` (ms). */
-function logged(
-  logs: string,
-  msg: string,
-  field: 'idleMs' | 'waitMs',
-): Array<{ stream: string; ms: number }> {
+/** The workers' "entry reclaimed" lines: which stream, and the idle time at the claim (ms). */
+function claimsLogged(logs: string): Array<{ stream: string; ms: number }> {
   const found: Array<{ stream: string; ms: number }> = [];
   for (const line of logs.split('\n')) {
-    if (!line.includes(`"msg":"${msg}"`)) continue;
-    const record = JSON.parse(line) as { stream: string; idleMs?: number; waitMs?: number };
-    const ms = record[field];
-    if (ms !== undefined) found.push({ stream: record.stream, ms });
+    if (!line.includes('"msg":"entry reclaimed"')) continue;
+    const record = JSON.parse(line) as { stream: string; idleMs?: number };
+    if (record.idleMs !== undefined) found.push({ stream: record.stream, ms: record.idleMs });
   }
   return found;
 }
@@ -362,12 +364,8 @@ export function runFigures(
   | 'ingestRetryReasons'
   | 'providerCalls'
   | 'injectedFailures'
-  | 'reclaims'
-  | 'reclaimWaitMs'
-  | 'reclaimWaitMsDeepgram'
-  | 'reclaimIdleMs'
-  | 'reclaimIdleMsDeepgram'
-> {
+> &
+  ReclaimFigures {
   const requests = providers.flatMap((provider) => provider.requests);
   return {
     kills: fleet.kills,
@@ -379,26 +377,39 @@ export function runFigures(
       .sort((a, b) => b[1] - a[1]),
     providerCalls: requests.length,
     injectedFailures: requests.filter((r) => r.dropped || (r.status ?? 200) >= 400).length,
-    ...reclaimFigures(fleet.incarnations.map((p) => p.logs)),
+    ...reclaimFigures(
+      fleet.incarnations.map((p) => p.logs),
+      fleet.lifetimes,
+    ),
   };
 }
 
-/** The reclaim figures of a run, from its workers' logs ("entry reclaimed", "reclaimed entry started"). */
-export function reclaimFigures(
-  workerLogs: string[],
-): Pick<
+type ReclaimFigures = Pick<
   ChaosReport,
-  'reclaims' | 'reclaimWaitMs' | 'reclaimWaitMsDeepgram' | 'reclaimIdleMs' | 'reclaimIdleMsDeepgram'
-> {
-  const claims = workerLogs.flatMap((logs) => logged(logs, 'entry reclaimed', 'idleMs'));
-  const starts = workerLogs.flatMap((logs) => logged(logs, 'reclaimed entry started', 'waitMs'));
-  const onDeepgram = (r: { stream: string }) => r.stream.startsWith('audio:stream:deepgram');
+  | 'reclaims'
+  | 'reclaimWaitMs'
+  | 'reclaimWaitMsDeepgram'
+  | 'reclaimWaitMsDeepgramWithPeer'
+  | 'reclaimIdleMs'
+  | 'reclaimIdleMsDeepgram'
+>;
+
+/**
+ * The reclaim figures of a run, from its workers' logs ("entry reclaimed", "reclaimed entry
+ * started") and, for the Deepgram entries that had a live peer, the fleet's kill and ready times.
+ */
+export function reclaimFigures(workerLogs: string[], lifetimes: readonly WorkerLifetime[]): ReclaimFigures {
+  const claims = workerLogs.flatMap(claimsLogged);
+  const starts = workerLogs.flatMap(reclaimedStarts);
+  const onDeepgram = (stream: string) => stream.startsWith('audio:stream:deepgram');
+  const withPeer = reclaimWaitsWithLivePeer(starts, lifetimes, onDeepgram);
   return {
     reclaims: claims.length,
-    reclaimWaitMs: idleStats(starts.map((r) => r.ms)),
-    reclaimWaitMsDeepgram: idleStats(starts.filter(onDeepgram).map((r) => r.ms)),
+    reclaimWaitMs: idleStats(starts.map((r) => r.waitMs)),
+    reclaimWaitMsDeepgram: idleStats(starts.filter((r) => onDeepgram(r.stream)).map((r) => r.waitMs)),
+    reclaimWaitMsDeepgramWithPeer: { ...idleStats(withPeer), count: withPeer.length },
     reclaimIdleMs: idleStats(claims.map((r) => r.ms)),
-    reclaimIdleMsDeepgram: idleStats(claims.filter(onDeepgram).map((r) => r.ms)),
+    reclaimIdleMsDeepgram: idleStats(claims.filter((r) => onDeepgram(r.stream)).map((r) => r.ms)),
   };
 }
 
@@ -458,6 +469,10 @@ export function formatChaosReport(report: ChaosReport): string {
     ['reclaims', report.reclaims],
     ['reclaim wait until started p50 / p99 / max (ms), all streams', formatIdle(report.reclaimWaitMs)],
     ['  the same, Deepgram stream', formatIdle(report.reclaimWaitMsDeepgram)],
+    [
+      '  Deepgram, owner killed while a Deepgram peer stayed up (count)',
+      `${formatIdle(report.reclaimWaitMsDeepgramWithPeer)} (${report.reclaimWaitMsDeepgramWithPeer.count})`,
+    ],
     ['reclaim idle at the claim p50 / p99 / max (ms), all streams', formatIdle(report.reclaimIdleMs)],
     ['  the same, Deepgram stream', formatIdle(report.reclaimIdleMsDeepgram)],
     ['reclaim min-idle (ms)', report.reclaimMinIdleMs],

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { DEFAULT_TENANT, KeyScheme, TranscriptionResultEntry } from '@streamscribe/contracts';
 import { SessionEventFeed } from '@streamscribe/router-core';
 import { DEFAULT_SESSIONS_OPTIONS, ResultStore } from '@streamscribe/sessions';
-import { KEYED, RedisHarness, keyedFetch as fetch } from '@streamscribe/testing';
+import { KEYED, RedisHarness, keyedFetch as fetch, redisCommandCalls } from '@streamscribe/testing';
 import { metricsRegistry } from '@streamscribe/observability';
 import { TestRouter, startTestRouter } from './testing/router-stack';
 
@@ -48,12 +48,8 @@ async function settledMemory(): Promise<{ rss: number; heap: number }> {
  * The feed reads the server ran so far (XRANGE, HGET, XREAD, EXISTS: what feeds send), from its
  * INFO commandstats; the router's own background reads (fleet lag, breakers) are left out.
  */
-async function commandsSoFar(redis: Redis): Promise<number> {
-  const info = await redis.info('commandstats');
-  let total = 0;
-  for (const [, name, calls] of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g))
-    if (['xrange', 'hget', 'xread', 'exists'].includes(name)) total += Number(calls);
-  return total;
+function commandsSoFar(redis: Redis): Promise<number> {
+  return redisCommandCalls(redis, ['xrange', 'hget', 'xread', 'exists']);
 }
 
 async function commandsPerSecond(redis: Redis, windowMs: number): Promise<number> {

@@ -49,8 +49,9 @@ describe('router + worker-deepgram end to end, on real Redis', () => {
   }
 
   it('returns chunks as a transcript in audio order even when they finish out of order', async () => {
-    // The first chunk is slow at the provider, so later chunks finish before it.
-    deepgram.setLatency((request) => (request.query['model'] && deepgram.requests.length <= 1 ? 400 : 10));
+    // The first chunk is slow at the provider, so later chunks finish before it: slow enough that
+    // the other three are posted and done first on a loaded CI machine too (400 ms was not).
+    deepgram.setLatency((request) => (request.query['model'] && deepgram.requests.length <= 1 ? 3000 : 10));
     const words = ['alpha', 'bravo', 'charlie', 'delta'];
     const accepted = [];
     for (const word of words) {

@@ -8,8 +8,9 @@ export {
 } from './lib/redis-connection';
 export type { RedisConnectionOptions } from './lib/redis-connection';
 export { multiAcrossSlots, pipelineAcrossSlots } from './lib/commands-across-slots';
+export { isUnavailableReply } from './lib/unavailable-replies';
 export { ensureGroup, isMissingStreamOrGroup, isNoGroupError } from './lib/consumer-groups';
-export { RedisScript, defineScript } from './lib/redis-script';
+export { RedisScript, VariadicKeysScript, defineScript } from './lib/redis-script';
 export type { ScriptArg, ScriptDefinition } from './lib/redis-script';
 export { SCRIPT_STATUSES, asNumber, asScriptStatus, asStringOrNull, asStrings } from './lib/script-replies';
 export type { ScriptStatus } from './lib/script-replies';

@@ -12,6 +12,7 @@ export type { ChooseOptions, ChosenProvider } from './lib/provider-chooser';
 export { AdmissionControl } from './lib/admission/admission-control';
 export type { AdmissionSnapshot } from './lib/admission/admission-control';
 export { AdmissionRefusal } from './lib/admission/admission-refusal';
+export { retryAfterOf } from './lib/http/retry-after';
 export type { AdmissionOverload } from './lib/admission/admission-refusal';
 export {
   backlogOverload,

@@ -1,4 +1,5 @@
 export { freePort, RedisHarness } from './lib/redis-harness';
+export { redisCommandCalls } from './lib/redis-command-calls';
 export { ClusterHarness, parseClusterNodes } from './lib/cluster-harness';
 export type { ClusterHarnessOptions, ClusterNode } from './lib/cluster-harness';
 export type { RedisHarnessOptions, SecureRedisOptions } from './lib/redis-harness';
@@ -17,7 +18,7 @@ export type { LiveServerMessage, LiveResultsMessage } from './lib/fake-deepgram/
 export { linear16ToMulaw, mulawToLinear16 } from './lib/fake-deepgram/live/mulaw';
 export { AppProcess, READY_LINE } from './lib/app-process';
 export { WorkerFleet } from './lib/chaos/worker-fleet';
-export type { WorkerSpec } from './lib/chaos/worker-fleet';
+export type { WorkerLifetime, WorkerSpec } from './lib/chaos/worker-fleet';
 export { FakeAssemblyAIServer } from './lib/fake-assemblyai-server';
 export type { FakeAssemblyAIServerOptions } from './lib/fake-assemblyai-server';
 export type {

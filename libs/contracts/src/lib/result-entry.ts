@@ -20,7 +20,7 @@ export type ResultStatus = 'ok' | 'failed';
 
 /**
  * A chunk has one standing result; the one exception is an "ok" replacing a "failed" (a re-drive,
- * a hedge, a peer that finished it). The result Lua (write-result-5) applies the same rule.
+ * a hedge, a peer that finished it). The result Lua (write-results.script.ts) applies the same rule.
  */
 export function resultSupersedes(standing: ResultStatus, incoming: ResultStatus): boolean {
   return standing === 'failed' && incoming === 'ok';

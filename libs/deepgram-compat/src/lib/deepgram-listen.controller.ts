@@ -6,7 +6,7 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiQuery, ApiResponse, ApiTags } fr
 import { RequireScopes } from '@streamscribe/auth';
 import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
-  AdmissionRefusal,
+  retryAfterOf,
   IdempotencyStore,
   IdempotentAnswer,
   ROUTER_ENVIRONMENT,
@@ -203,9 +203,9 @@ export class DeepgramListenController {
       response.status(200).type('application/json').send(answer);
     } catch (error) {
       if (error instanceof HttpException) {
-        // Admission control's 429/503 say when to come back.
-        if (error instanceof AdmissionRefusal)
-          response.setHeader('Retry-After', String(error.retryAfterSeconds));
+        // Refusals that know when a retry can succeed (admission control, a replication shortfall) say so.
+        const retryAfter = retryAfterOf(error);
+        if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
         const body = error.getResponse();
         const message =
           typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);

@@ -7,7 +7,7 @@ import { compressedFormatOf, sniffCompressedFormat } from '@streamscribe/audio';
 import { RequireScopes } from '@streamscribe/auth';
 import { KeyScheme, TranscriptionQuery, tenantOfRequest } from '@streamscribe/contracts';
 import {
-  AdmissionRefusal,
+  retryAfterOf,
   ROUTER_ENVIRONMENT,
   ROUTER_REDIS,
   RouterEnvironment,
@@ -215,9 +215,9 @@ export class OpenAiTranscriptionsController {
       response.status(200).type(answer.contentType).send(answer.body);
     } catch (error) {
       if (error instanceof HttpException) {
-        // Admission control's 429/503 say when to come back.
-        if (error instanceof AdmissionRefusal)
-          response.setHeader('Retry-After', String(error.retryAfterSeconds));
+        // Refusals that know when a retry can succeed (admission control, a replication shortfall) say so.
+        const retryAfter = retryAfterOf(error);
+        if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
         const body = error.getResponse();
         const message =
           typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);

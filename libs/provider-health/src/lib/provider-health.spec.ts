@@ -148,7 +148,49 @@ describe('provider health and circuit breakers, on real Redis', () => {
       latencyPerAudioSecond: undefined,
     });
   });
+
+  it('recordSoon: the successes of one event-loop turn are one Lua call, and read as if recorded one by one', async () => {
+    const outcomes = [...Array.from({ length: 18 }, () => ok(40, 2)), ok(2000, 1), ok(2000, 1)];
+    const whisper = new ProviderHealthRecorder(redis, 'whisper', settings);
+    for (const outcome of outcomes) await whisper.record(outcome, Date.now());
+    const before = await evalshaCalls(redis);
+    const recorded = await Promise.all(outcomes.map((outcome) => deepgram.recordSoon(outcome)));
+    expect(await evalshaCalls(redis)).toBe(before + 1);
+    expect(recorded).toEqual(outcomes.map(() => ({ state: 'closed' })));
+
+    const { deepgram: batched, whisper: oneByOne } = await router.readAll(Date.now());
+    for (const field of [
+      'okTotal',
+      'okCount',
+      'audioSecondsTotal',
+      'latencyPerAudioSecond',
+      'latencyPerAudioSecondP50',
+      'latencyPerAudioSecondP95',
+      'serviceSeconds',
+    ] as const)
+      expect([field, batched[field]]).toEqual([field, oneByOne[field]]);
+    expect(batched.okTotal).toBe(20);
+  });
+
+  it('recordSoon: an error is counted after the successes before it (a half-open breaker is closed by them first)', async () => {
+    // Opened a second ago for 10 ms: half-open now.
+    await deepgram.record({ ok: false, retryAfterMs: 10 }, Date.now() - 1000);
+    const [success, another, error] = await Promise.all([
+      deepgram.recordSoon(ok()),
+      deepgram.recordSoon(ok()),
+      deepgram.recordSoon(failure),
+    ]);
+    expect(success).toEqual({ state: 'closed', transition: { to: 'closed', reason: 'a probe succeeded' } });
+    expect(another).toEqual({ state: 'closed' }); // the move is told once
+    expect(error.state).toBe('closed'); // 1 error since it closed: under minRequests
+  });
 });
+
+/** EVALSHA calls the server has run so far (INFO commandstats). */
+async function evalshaCalls(redis: Redis): Promise<number> {
+  const match = /cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'));
+  return match ? Number(match[1]) : 0;
+}
 
 describe('latency histogram', () => {
   it.each([

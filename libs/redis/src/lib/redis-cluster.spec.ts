@@ -4,6 +4,8 @@ import { multiAcrossSlots, pipelineAcrossSlots } from './commands-across-slots';
 import { readEvictionVerdict } from './eviction-policy.check';
 import { createRedisConnection, isClusterClient } from './redis-connection';
 import { SINGLE_REDIS } from './redis-topology';
+import { NotReplicatedError, ReplicaDurability } from './replica-durability';
+import { VariadicKeysScript } from './redis-script';
 import pino from 'pino';
 
 jest.setTimeout(90_000);
@@ -67,6 +69,117 @@ describe('what acts per slot and per node, on a real Redis Cluster (3 primaries,
       expect(await readEvictionVerdict(client)).toEqual({ kind: 'evicts-streams', policy: 'allkeys-lru' });
     } finally {
       node.disconnect();
+    }
+  });
+
+  // Last: it leaves one primary dead.
+  it("REDIS_DURABILITY=replica refuses before writing while the slot's promoted primary has no replica", async () => {
+    const durability = ReplicaDurability.from(
+      { REDIS_DURABILITY: 'replica', REDIS_WAIT_REPLICAS: 1, REDIS_WAIT_TIMEOUT_MS: 1000 },
+      client,
+    ) as ReplicaDurability;
+    const key = '{7}durable';
+    const write = (value: string) => durability.exec(client.pipeline().set(key, value), 'spec');
+    // The readings come in the background; with every replica in sync the write is confirmed.
+    await expect(write('before')).resolves.toEqual([[null, 'OK']]);
+    await cluster.killPrimary(await cluster.primaryFor(key));
+    await cluster.waitForFailover(60_000);
+    // Until the client has the new slot map (a single command's MOVED refreshes it; a pipeline's
+    // failure does not) and a reading of the promoted primary, writes fail otherwise (the dead
+    // node, or WAIT's timeout); then they are refused unsent.
+    let refused: { error: unknown; value: string } | undefined;
+    for (let attempt = 0; attempt < 100 && !refused; attempt++) {
+      await client.get(key).catch(() => undefined);
+      const value = `after-${attempt}`;
+      const error = await write(value).catch((e: unknown) => e);
+      if (error instanceof NotReplicatedError && error.report.written === false) refused = { error, value };
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(refused?.error).toBeInstanceOf(NotReplicatedError);
+    expect((refused?.error as NotReplicatedError).report).toEqual({ replicas: 0, wanted: 1, written: false });
+    // Earlier attempts may have been written and not confirmed (WAIT timed out); the refused one was not sent.
+    expect(await client.get(key)).not.toBe(refused?.value);
+  });
+
+  const slotOf = async (key: string) => Number(await client.call('CLUSTER', 'KEYSLOT', key));
+
+  /** An auto-pipelined Cluster client seeded with every live node: an earlier case killed a primary (the url's node, maybe). */
+  async function autoPipelinedClient(name: string): Promise<Redis> {
+    const live = (await cluster.nodes()).filter((node) => !node.failed);
+    return createRedisConnection(cluster.url, {
+      name,
+      logger,
+      tls: undefined,
+      autoPipelining: true,
+      topology: { kind: 'cluster', nodes: live.map((node) => ({ host: '127.0.0.1', port: node.port })) },
+    });
+  }
+
+  it('routes a variadic-keys script by its first key, beside other auto-pipelined commands of the turn', async () => {
+    const piped = await autoPipelinedClient('spec-variadic');
+    const setAll = new VariadicKeysScript({
+      name: 'ssSpecSetAll',
+      lua: `for _, key in ipairs(KEYS) do redis.call('SET', key, ARGV[1]) end return #KEYS`,
+      decode: Number,
+    });
+    try {
+      // Tags on every primary (the slots of {0}..{8} spread over the 3), two keys each, in one
+      // turn with plain commands on scattered keys: every call must reach its own slot's primary.
+      const tags = Array.from({ length: 9 }, (_, k) => `{${k}}`);
+      const written = await Promise.all([
+        ...tags.map((tag) => setAll.run(piped, [`${tag}:a`, `${tag}:b`], [tag])),
+        ...SCATTERED.map((key) => piped.set(key, 'x')),
+      ]);
+      expect(written.slice(0, tags.length)).toEqual(tags.map(() => 2));
+      for (const tag of tags) expect(await client.mget(`${tag}:a`, `${tag}:b`)).toEqual([tag, tag]);
+    } finally {
+      piped.disconnect();
+    }
+  });
+
+  it('a slot moved under an auto-pipeline that partly ran is followed within the periodic slot refresh', async () => {
+    const piped = await autoPipelinedClient('spec-piped');
+    try {
+      // Two keys served by one primary, in different slots: auto-pipelined together, in one pipeline.
+      const moving = 'slot-moves';
+      const from = await cluster.primaryFor(moving);
+      const slot = await slotOf(moving);
+      let staying = '';
+      for (let i = 0; !staying; i++)
+        if ((await cluster.primaryFor(`stays-${i}`)).id === from.id && (await slotOf(`stays-${i}`)) !== slot)
+          staying = `stays-${i}`;
+      await Promise.all([piped.set(moving, '0'), piped.set(staying, '0')]); // the client learns the map
+      await piped.del(moving);
+
+      // Move the (now empty) slot to another primary behind the client's back.
+      const to = (await cluster.nodes()).find((n) => n.role === 'primary' && !n.failed && n.id !== from.id);
+      if (!to) throw new Error('no other live primary');
+      const [source, target] = [cluster.nodeClient(from), cluster.nodeClient(to)];
+      try {
+        await target.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', from.id);
+        await source.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', to.id);
+        await target.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id);
+        await source.call('CLUSTER', 'SETSLOT', slot, 'NODE', to.id);
+      } finally {
+        source.disconnect();
+        target.disconnect();
+      }
+
+      // Written together, the pipeline partly runs (staying) and partly gets MOVED (moving), which
+      // ioredis does not follow; the client's periodic refresh (5 s) learns the new owner.
+      const writeBoth = () =>
+        Promise.allSettled([piped.set(moving, '1'), piped.set(staying, '1')]).then((outcomes) =>
+          outcomes.every((outcome) => outcome.status === 'fulfilled'),
+        );
+      let tries = 0;
+      while (!(await writeBoth())) {
+        expect(++tries).toBeLessThan(60); // 12 s: past the 5 s refresh, with room for a loaded machine
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await cluster.primaryFor(moving)).toMatchObject({ id: to.id });
+      expect(await client.get(moving)).toBe('1');
+    } finally {
+      piped.disconnect();
     }
   });
 });

@@ -115,6 +115,11 @@ function openClient(url: string, redisOptions: RedisOptions, options: RedisConne
     retryDelayOnFailover: 100,
     retryDelayOnClusterDown: 200,
     slotsRefreshTimeout: 2000,
+    // ioredis refreshes its slot map on a single command's MOVED and on a pipeline whose commands
+    // all got the same MOVED, not on a pipeline that partly ran (auto-pipelined commands of several
+    // requests): those get 503 until something refreshes it. Off by default in ioredis; every 5 s
+    // bounds that to 5 s after a failover, for one CLUSTER SLOTS per client per 5 s.
+    slotsRefreshInterval: 5000,
   };
   return new Cluster(topology.nodes, clusterOptions) as unknown as Redis;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { ChainableCommander } from 'ioredis';
 
@@ -98,6 +99,40 @@ export function defineScript<K extends string, A extends string, R>(
   definition: ScriptDefinition<K, A, R>,
 ): RedisScript<K, A, R> {
   return new RedisScript(definition);
+}
+
+/**
+ * A script over as many keys as the call brings (a batch: several items' keys, one slot on a
+ * Cluster): KEYS and ARGV are given whole at each call. It is sent as Redis' own EVALSHA (EVAL when
+ * the server lacks it), not as an ioredis-defined command: ioredis routes an auto-pipelined custom
+ * command by its first argument, which here would be the key count, not a key, and on a Cluster the
+ * call then joined another node's pipeline and never settled. For fixed keys, `defineScript`.
+ */
+export class VariadicKeysScript<R> {
+  private readonly sha: string;
+
+  constructor(
+    readonly definition: {
+      /** Its name where commands are counted (bench:chunk-cost names EVALSHA by it; prefix `ss`). */
+      name: string;
+      lua: string;
+      decode: (reply: unknown) => R;
+    },
+  ) {
+    this.sha = createHash('sha1').update(definition.lua).digest('hex');
+  }
+
+  async run(client: Redis, keys: readonly string[], args: readonly ScriptArg[]): Promise<R> {
+    let reply: unknown;
+    try {
+      reply = await client.evalsha(this.sha, keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
+      // The server lost its script cache (a restart, a failover to a replica that never ran it).
+      reply = await client.eval(this.definition.lua, keys.length, ...keys, ...args);
+    }
+    return this.definition.decode(reply);
+  }
 }
 
 /** What ioredis (5.x) keeps of an auto-pipelined connection: the pipelines this tick's commands join. */

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import type { ChainableCommander } from 'ioredis';
+import type { ChainableCommander, Cluster } from 'ioredis';
 import { counter, histogram } from '@streamscribe/observability';
 import { isClusterClient } from './redis-connection';
 
@@ -23,6 +23,12 @@ export interface ReplicationReport {
   wanted: number;
   /** False when the write was refused before it was sent (the primary had too few replicas). */
   written?: boolean;
+}
+
+/** A primary's `connected_slaves` and when it was read (epoch ms). */
+interface ReplicaReading {
+  connected: number;
+  atMs: number;
 }
 
 const waitMetrics = {
@@ -68,7 +74,10 @@ export class NotReplicatedError extends Error {
  */
 export class ReplicaDurability {
   /** `connected_slaves` of the primary at the last reading, and when it was read (epoch ms). */
-  private replicaReading?: { connected: number; atMs: number };
+  private replicaReading?: ReplicaReading;
+  /** On Redis Cluster: the same per primary, by node key (`host:port`). */
+  private readonly nodeReadings = new Map<string, ReplicaReading>();
+  private cluster?: Cluster;
 
   constructor(
     readonly replicas: number,
@@ -102,7 +111,7 @@ export class ReplicaDurability {
    * when WAIT reports fewer replicas than asked (or failed). `write` labels the metrics (`chunk`…).
    */
   async exec(pipeline: ChainableCommander, write: string): Promise<[Error | null, unknown][]> {
-    this.refuseWithoutReplicas(write);
+    this.refuseWithoutReplicas(write, pipeline);
     pipeline.call('WAIT', this.replicas, this.timeoutMs);
     const started = process.hrtime.bigint();
     const replies = (await pipeline.exec()) ?? [];
@@ -128,28 +137,55 @@ export class ReplicaDurability {
    * back as a replica) every write would hold the connection for the whole timeout and the
    * commands behind it would time out one after another. So while the primary says it has fewer
    * replicas than asked for, writes are refused before they are sent (nothing stored; 503, retry).
-   * Not on Redis Cluster, where INFO answers for one node only: there WAIT's timeout is the bound.
+   * On Redis Cluster every primary is read, and a write is judged by the primary of its slot.
    */
   private watchReplicas(primary: Redis): void {
-    if (isClusterClient(primary)) return;
-    const read = () =>
-      primary.info('replication').then(
-        (info) => {
-          const connected = Number(/^connected_slaves:(\d+)/m.exec(info)?.[1] ?? NaN);
-          if (Number.isFinite(connected)) this.replicaReading = { connected, atMs: Date.now() };
-        },
-        () => undefined,
-      );
+    const cluster = isClusterClient(primary) ? (primary as unknown as Cluster) : undefined;
+    this.cluster = cluster;
+    const read = cluster
+      ? () => this.readClusterPrimaries(cluster)
+      : () =>
+          readReplicas(primary).then((reading) => {
+            if (reading) this.replicaReading = reading;
+          });
     void read();
     setInterval(read, Math.max(100, Math.floor(this.timeoutMs / 2))).unref();
   }
 
-  /** Refuses a write at once when a fresh reading says the primary has too few replicas now. */
-  private refuseWithoutReplicas(write: string): void {
-    const reading = this.replicaReading;
+  /** Every primary's reading, by the node key (`host:port`) the slot map names it with. */
+  private async readClusterPrimaries(cluster: Cluster): Promise<void> {
+    await Promise.all(
+      cluster.nodes('master').map(async (node) => {
+        const reading = await readReplicas(node);
+        if (reading) this.nodeReadings.set(`${node.options.host}:${node.options.port}`, reading);
+      }),
+    );
+  }
+
+  /** The reading that judges this pipeline: the primary's, or on Cluster its slot's primary's. */
+  private readingFor(pipeline: ChainableCommander): ReplicaReading | undefined {
+    if (!this.cluster) return this.replicaReading;
+    // ioredis keeps a pipeline's commands in `_queue`; the first one's slot is the pipeline's
+    // (a Cluster pipeline stays in one slot).
+    const queued = (pipeline as unknown as { _queue?: Array<{ getSlot(): number | null }> })._queue;
+    const slot = queued?.[0]?.getSlot();
+    const owner = slot === undefined || slot === null ? undefined : this.cluster.slots[slot]?.[0];
+    return owner === undefined ? undefined : this.nodeReadings.get(owner);
+  }
+
+  /** Refuses a write at once when a fresh reading says its primary has too few replicas now. */
+  private refuseWithoutReplicas(write: string, pipeline: ChainableCommander): void {
+    const reading = this.readingFor(pipeline);
     if (!reading || Date.now() - reading.atMs > this.timeoutMs * 2) return;
     if (reading.connected >= this.replicas) return;
     waitMetrics.shortfalls.inc({ write });
     throw new NotReplicatedError({ replicas: reading.connected, wanted: this.replicas, written: false });
   }
+}
+
+/** A node's `connected_slaves` now (INFO replication), or undefined when it cannot be read. */
+async function readReplicas(node: Redis): Promise<ReplicaReading | undefined> {
+  const info = await node.info('replication').catch(() => undefined);
+  const connected = Number(/^connected_slaves:(\d+)/m.exec(info ?? '')?.[1] ?? NaN);
+  return Number.isFinite(connected) ? { connected, atMs: Date.now() } : undefined;
 }

@@ -5,6 +5,7 @@ import { createLogger } from '@streamscribe/observability';
 import { AdmissionRefusal } from './admission/admission-refusal';
 import { errorBodyOf } from './http/api-error';
 import { routerMetrics } from './router-metrics';
+import { retryAfterOf } from './http/retry-after';
 
 const log = createLogger('http-errors');
 
@@ -29,11 +30,8 @@ export class CountingExceptionFilter extends BaseExceptionFilter {
     }
     // Refusals that know when a retry can succeed (admission control, a replication shortfall)
     // say so; admission control's also say what is over, by how much.
-    const retryAfter =
-      exception instanceof HttpException
-        ? (exception as { retryAfterSeconds?: unknown }).retryAfterSeconds
-        : undefined;
-    if (typeof retryAfter === 'number') response.setHeader('Retry-After', String(retryAfter));
+    const retryAfter = retryAfterOf(exception);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response
       .status(body.statusCode)
       .json(exception instanceof AdmissionRefusal ? { ...body, ...exception.bodyFields() } : body);

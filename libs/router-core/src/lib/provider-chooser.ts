@@ -24,6 +24,13 @@ export interface ChooseOptions {
 }
 
 /**
+ * A refusal for want of a live provider is only trusted from a reading this fresh: a worker that
+ * joined after the cached reading (the first request after `npm start`) must not get a 503 for
+ * up to LOAD_CACHE_MS. During a real outage this bounds the extra readings to one per this long.
+ */
+const REFUSAL_MAX_AGE_MS = 25;
+
+/**
  * Runs the routing policy on the current fleet snapshot. When the policy picks a half-open
  * provider, the chunk goes there only if this router wins its probe slot; otherwise the policy
  * runs again without it, so a recovering provider gets one chunk at a time, not a flood.
@@ -56,11 +63,22 @@ export class ProviderChooser {
     const admit = options.admission !== false;
     const memory = admit ? this.admission.memoryRefusal() : undefined;
     if (memory) throw memory;
-    const { states } = await this.fleets.current();
+    let snapshot = await this.fleets.current();
     const exclude = [...(request.exclude ?? [])];
     const overloaded: BacklogOverload[] = [];
+    let reread = false;
     for (;;) {
-      const decision = selectProvider({ ...request, exclude }, states);
+      const decision = selectProvider({ ...request, exclude }, snapshot.states);
+      if (
+        !decision.ok &&
+        decision.status === 503 &&
+        !reread &&
+        Date.now() - snapshot.at > REFUSAL_MAX_AGE_MS
+      ) {
+        reread = true;
+        snapshot = await this.fleets.current(REFUSAL_MAX_AGE_MS);
+        continue;
+      }
       if (!decision.ok && overloaded.length > 0 && decision.status === 503)
         throw this.admission.backlogRefusal(overloaded);
       if (!decision.ok) {

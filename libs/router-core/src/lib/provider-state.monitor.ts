@@ -35,9 +35,10 @@ export class ProviderStateMonitor {
     this.health = new ProviderHealthReader(redis, settings);
   }
 
-  current(): Promise<FleetSnapshot> {
+  /** The cached reading, or a new one when it is older than `maxAgeMs` (LOAD_CACHE_MS by default). */
+  current(maxAgeMs: number = this.cacheMs): Promise<FleetSnapshot> {
     const now = Date.now();
-    if (!this.cached || now - this.cached.at > this.cacheMs) {
+    if (!this.cached || now - this.cached.at > maxAgeMs) {
       const snapshot = this.read(now);
       this.cached = { at: now, snapshot };
       snapshot.catch(() => (this.cached = undefined));

@@ -149,7 +149,14 @@ export class TranscriptionRouterService {
     const session = this.session(tenant, sessionId);
     const fallbackProviders = fallbackOf(query);
     const consensus = consensusOf(query);
-    const chunk = postedChunkEntry(tenant, sessionId, query, body, audio, query);
+    const chunk = postedChunkEntry(
+      tenant,
+      sessionId,
+      query,
+      body,
+      audio,
+      requestRouting(query, fallbackProviders),
+    );
     // The session's provider is read while the quotas are checked (one round trip, not two); it
     // is used only once they admitted the chunk.
     const sessionProvider = consensus ? undefined : this.sessionProviderOf(session, query);
@@ -219,8 +226,9 @@ export class TranscriptionRouterService {
     const results: ChunkBatchResult[] = [...rejected];
     let provider: ProviderName | null = null;
     if (chunks.length > 0) {
+      const routing = requestRouting(query, fallbackProviders);
       const entries = chunks.map(({ header, body, audio }) => ({
-        chunk: postedChunkEntry(tenant, sessionId, header, body, audio, query),
+        chunk: postedChunkEntry(tenant, sessionId, header, body, audio, routing),
         durationMs: audio.durationSeconds * 1000,
       }));
       const seconds = chunks.map(({ audio }) => audio.durationSeconds);
@@ -608,6 +616,13 @@ async function keepChargeIfQueued<T extends ChunkAccepted | FileAccepted>(
   return accepted;
 }
 
+/** What every chunk of one request carries for routing: read from the query once per request. */
+type RequestRouting = Pick<AudioChunkEntry, 'hints' | 'fallbackProviders' | 'transcription'>;
+
+function requestRouting(query: RoutingQuery, fallbackProviders: ProviderName[]): RequestRouting {
+  return { hints: hintsOf(query), fallbackProviders, transcription: query.transcriptionHints() };
+}
+
 /**
  * The stream entry of a posted chunk (the chunk route's query, or a batch frame's header): WAV as
  * sent, raw PCM without its container, with the request's routing hints and fallbacks.
@@ -618,7 +633,7 @@ function postedChunkEntry(
   placement: { chunkId?: string; seq?: number; offsetMs?: number },
   body: Buffer,
   audio: AudioDescription,
-  query: RoutingQuery,
+  routing: RequestRouting,
 ): AudioChunkEntry {
   return newChunkEntry({
     tenant,
@@ -629,9 +644,7 @@ function postedChunkEntry(
     audio: audio.format === 'wav' ? body : body.subarray(audio.pcmOffset, audio.pcmOffset + audio.pcmLength),
     audioFormat: audio.format,
     ...(audio.format === 'l16' ? { sampleRate: audio.sampleRate, channels: audio.channels } : {}),
-    hints: hintsOf(query),
-    fallbackProviders: fallbackOf(query),
-    transcription: query.transcriptionHints(),
+    ...routing,
   });
 }
 

@@ -12,7 +12,7 @@ export interface CostTotals {
   byProvider: Record<string, ProviderCost>;
 }
 
-/** Reads a cost hash as the write-result script keeps it ('<provider>:micros|audio_ms|chunks'). */
+/** Reads a cost hash as the write-results script keeps it ('<provider>:micros|audio_ms|chunks'). */
 export function costTotalsFrom(hash: Record<string, string>): CostTotals {
   const byProvider: Record<string, ProviderCost> = {};
   let totalMicros = 0;

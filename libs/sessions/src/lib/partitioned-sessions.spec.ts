@@ -112,11 +112,10 @@ describe('sessions with REDIS_PARTITIONS=4, on one real redis-server', () => {
 
   it('merges the results feed of every partition: the watcher wakes waiters of sessions on each one', async () => {
     const watcher = new ResultWatcher(harness.client(), createLogger('test'), keys, 200);
-    watcher.start();
     try {
       const sessions = onePerPartition(DEFAULT_TENANT, 'feed');
-      // Let the watcher's first XREAD start at `$` before anything is written.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The feed's ends are known: whatever is written from here on wakes its waiters.
+      await watcher.ready();
       const woken: string[] = [];
       const waits = sessions.map((s) => watcher.waitForResult(s, 60_000).then(() => woken.push(s.sessionId)));
       for (const session of sessions) await results.write(session, result(session.sessionId, 0));

@@ -9,7 +9,13 @@ import {
   recordFromPairs,
   resultIndexField,
 } from '@streamscribe/contracts';
-import { writeResultScript } from './scripts/write-result.script';
+import type { ScriptArg } from '@streamscribe/redis';
+import {
+  RESULT_ARGS,
+  RESULT_KEYS,
+  WriteResultReply,
+  writeResultsScript,
+} from './scripts/write-results.script';
 import { SessionsOptions } from './sessions-options';
 import { TENANT_COST_TTL_SECONDS, costMonth, trailTtlSeconds } from './session-lifetimes';
 
@@ -22,14 +28,29 @@ export interface ResultWrite {
   entryId: string;
 }
 
+/** Results written in one Lua call at most: bounds how long one call holds Redis. */
+const MAX_RESULTS_PER_CALL = 100;
+
+interface QueuedWrite {
+  keys: string[];
+  args: ScriptArg[];
+  resolve: (write: ResultWrite) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * Writes results in the classic wire format to the session's results stream and its partition's
  * global results feed (`transcription:results:<session>` and `transcription:results:all` for the
  * default tenant on one node), at most once per chunk (an "ok" may supersede a "failed"); a priced
  * result (`costUsd`) adds to the session's, its partition's provider and its tenant's monthly cost
- * totals in the same Lua call, so a redelivery never counts twice.
+ * totals in the same Lua call, so a redelivery never counts twice. The results of one event-loop
+ * turn go in one call per partition (`write-results`), which counts each cost counter once.
  */
 export class ResultStore {
+  /** This turn's writes, per partition (the keys of one call share its slot). */
+  private readonly queued = new Map<number, QueuedWrite[]>();
+  private flushScheduled = false;
+
   constructor(
     private readonly client: Redis,
     private readonly options: SessionsOptions,
@@ -37,7 +58,7 @@ export class ResultStore {
   ) {}
 
   /** Writes the session's result; the entry gets the session's id and tenant. */
-  async write(session: SessionRef, entry: TranscriptionResultEntry): Promise<ResultWrite> {
+  write(session: SessionRef, entry: TranscriptionResultEntry): Promise<ResultWrite> {
     const owned = { ...entry, sessionId: session.sessionId, tenant: session.tenant };
     // A non-finite confidence would be written as "NaN" and make the whole transcript unreadable.
     const result = Number.isFinite(owned.confidence) ? owned : { ...owned, confidence: 0 };
@@ -45,37 +66,83 @@ export class ResultStore {
     const keys = this.keys;
     // A non-finite cost or duration (a provider reporting NaN) is left out, never written half.
     const priced = result.status === 'ok' && result.costUsd !== undefined && Number.isFinite(result.costUsd);
-    const { status, entryId } = await writeResultScript.run(
-      this.client,
-      {
-        index: keys.sessionResultIndexKey(session),
-        sessionResults: keys.sessionResultsStream(session),
-        allResults: keys.allResultsStream(session.partition),
-        sessionCost: keys.sessionCostKey(session),
-        providerCost: keys.providerCostKey(session.partition),
-        tenantCost: keys.tenantCostKey(session.tenant, costMonth(nowMs), session.partition),
-        trail: keys.sessionTrailKey(session),
-        sessionIndex: keys.sessionIndexKey(session.partition),
-      },
-      {
-        chunkId: resultIndexField(result),
-        ttlSeconds: this.options.sessionTtlSeconds,
-        allMaxLen: this.options.resultsAllMaxLen,
-        provider: result.provider,
-        costMicros: priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
-        audioMs:
-          result.durationSeconds === undefined || !Number.isFinite(result.durationSeconds)
-            ? ''
-            : Math.round(result.durationSeconds * 1000),
-        status: result.status,
-        nowMs,
-        trailTtlSeconds: trailTtlSeconds(this.options.sessionTtlSeconds),
-        indexMember: keys.sessionIndexMember(session),
-        tenantCostTtlSeconds: TENANT_COST_TTL_SECONDS,
-      },
-      encodeResultEntry(result),
-    );
-    return { created: status !== 'duplicate', superseded: status === 'superseded', entryId };
+    const named: Record<(typeof RESULT_KEYS)[number], string> = {
+      index: keys.sessionResultIndexKey(session),
+      sessionResults: keys.sessionResultsStream(session),
+      allResults: keys.allResultsStream(session.partition),
+      sessionCost: keys.sessionCostKey(session),
+      providerCost: keys.providerCostKey(session.partition),
+      tenantCost: keys.tenantCostKey(session.tenant, costMonth(nowMs), session.partition),
+      trail: keys.sessionTrailKey(session),
+      sessionIndex: keys.sessionIndexKey(session.partition),
+    };
+    const args: Record<(typeof RESULT_ARGS)[number], ScriptArg> = {
+      chunkId: resultIndexField(result),
+      ttlSeconds: this.options.sessionTtlSeconds,
+      allMaxLen: this.options.resultsAllMaxLen,
+      provider: result.provider,
+      costMicros: priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
+      audioMs:
+        result.durationSeconds === undefined || !Number.isFinite(result.durationSeconds)
+          ? ''
+          : Math.round(result.durationSeconds * 1000),
+      status: result.status,
+      nowMs,
+      trailTtlSeconds: trailTtlSeconds(this.options.sessionTtlSeconds),
+      indexMember: keys.sessionIndexMember(session),
+      tenantCostTtlSeconds: TENANT_COST_TTL_SECONDS,
+    };
+    const fields = encodeResultEntry(result);
+    return new Promise((resolve, reject) => {
+      const write: QueuedWrite = {
+        keys: RESULT_KEYS.map((name) => named[name]),
+        args: [...RESULT_ARGS.map((name) => args[name]), fields.length, ...fields],
+        resolve,
+        reject,
+      };
+      const queue = this.queued.get(session.partition);
+      if (queue) queue.push(write);
+      else this.queued.set(session.partition, [write]);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const queues = [...this.queued.values()];
+    this.queued.clear();
+    for (const queue of queues)
+      for (let i = 0; i < queue.length; i += MAX_RESULTS_PER_CALL)
+        void this.writeBatch(queue.slice(i, i + MAX_RESULTS_PER_CALL));
+  }
+
+  private async writeBatch(writes: QueuedWrite[]): Promise<void> {
+    let replies: WriteResultReply[];
+    try {
+      replies = await writeResultsScript.run(
+        this.client,
+        writes.flatMap((write) => write.keys),
+        writes.flatMap((write) => write.args),
+      );
+    } catch (error) {
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    writes.forEach((write, i) => {
+      const reply = replies[i];
+      if (!reply)
+        write.reject(new Error(`write-results answered ${replies.length} of ${writes.length} results`));
+      else if (reply.status === 'invalid') write.reject(new Error(reply.reason));
+      else
+        write.resolve({
+          created: reply.status !== 'duplicate',
+          superseded: reply.status === 'superseded',
+          entryId: reply.entryId,
+        });
+    });
   }
 
   /**

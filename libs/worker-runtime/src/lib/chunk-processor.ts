@@ -200,7 +200,7 @@ export class ChunkProcessor {
 
   /** Feeds the provider's shared health and breaker; never holds up or fails the chunk. */
   private recordOutcome(outcome: ProviderOutcome): void {
-    this.health.record(outcome).then(
+    this.health.recordSoon(outcome).then(
       ({ transition }) =>
         transition &&
         this.log.warn(

@@ -2,7 +2,8 @@ import type { BreakerState } from '@streamscribe/routing-policy';
 import { asStrings, defineScript } from '@streamscribe/redis';
 
 /**
- * record-outcome — counts one provider call in the current time slot of the provider's
+ * record-outcome — counts one provider call, or several successful ones together (a worker
+ * coalesces the successes of one event-loop turn), in the current time slot of the provider's
  * health hash and moves its circuit breaker, atomically, so every worker and router replica sees
  * one breaker.
  *
@@ -25,7 +26,7 @@ export const recordOutcomeScript = defineScript({
     'outcome', // 'ok' | 'error'
     'providerMs',
     'audioSeconds',
-    'latencyBucket', // index of the call's latency bucket
+    'latencyBuckets', // successes: '<bucket index>:<calls>' pairs, comma-separated, one per latency bucket hit
     'retryAfterMs', // 0: none
     'windowMs',
     'slots',
@@ -33,6 +34,7 @@ export const recordOutcomeScript = defineScript({
     'errorRateThreshold',
     'openMs',
     'latencyBucketCount',
+    'calls', // successes counted by this call (1 for an error); providerMs and audioSeconds are their sums
   ],
   lua: `
 local key = KEYS[1]
@@ -47,6 +49,10 @@ end
 local providerMs = finiteOrZero(ARGV[3])
 local audioSeconds = finiteOrZero(ARGV[4])
 local ok = ARGV[2] == 'ok'
+local calls = tonumber(ARGV[13])
+if calls == nil or calls < 1 or math.floor(calls) ~= calls then
+  return redis.error_reply('ERR calls must be a positive integer, got ' .. ARGV[13])
+end
 local windowMs = tonumber(ARGV[7])
 local slots = tonumber(ARGV[8])
 local bucketMs = math.max(1, math.floor(windowMs / slots))
@@ -60,11 +66,13 @@ if tonumber(redis.call('HGET', key, slot) or '-1') ~= start then
   redis.call('HSET', key, slot, start)
 end
 if ok then
-  redis.call('HINCRBY', key, slot .. ':ok', 1)
+  redis.call('HINCRBY', key, slot .. ':ok', calls)
   redis.call('HINCRBYFLOAT', key, slot .. ':ms', providerMs)
   redis.call('HINCRBYFLOAT', key, slot .. ':audio', audioSeconds)
-  redis.call('HINCRBY', key, slot .. ':h' .. ARGV[5], 1)
-  redis.call('HINCRBY', key, 'ok_total', 1)
+  for bucket, count in string.gmatch(ARGV[5], '(%d+):(%d+)') do
+    redis.call('HINCRBY', key, slot .. ':h' .. bucket, tonumber(count))
+  end
+  redis.call('HINCRBY', key, 'ok_total', calls)
   redis.call('HINCRBYFLOAT', key, 'audio_seconds_total', audioSeconds)
 else
   redis.call('HINCRBY', key, slot .. ':err', 1)

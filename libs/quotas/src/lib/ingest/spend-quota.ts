@@ -8,7 +8,7 @@ import { QuotasEnvironment } from '../quotas-environment';
 import { TenantSettingsService } from '../settings/tenant-settings.service';
 import { QUOTAS_ENVIRONMENT, QUOTAS_KEY_SCHEME, QUOTAS_REDIS } from '../tokens';
 
-/** The field of a tenant cost hash that holds its total (written by the worker's write-result). */
+/** The field of a tenant cost hash that holds its total (written by the worker's write-results script). */
 export const TENANT_COST_TOTAL_FIELD = 'total_micros';
 
 /**

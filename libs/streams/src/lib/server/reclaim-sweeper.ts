@@ -97,23 +97,18 @@ export class ReclaimSweeper {
   }
 
   /**
-   * How many of the candidates (in PEL order) to claim: a dead owner's while the room for those
-   * lasts, a live owner's while free slots do; the first one not taken ends the run, since
-   * XAUTOCLAIM claims a prefix.
+   * Which candidates to claim: a dead owner's while the room for those lasts, a live owner's while
+   * free slots do. One not taken is passed over, not a stop: XCLAIM takes any of them.
    */
-  private async claimable(group: string, candidates: PendingCandidate[]): Promise<number> {
+  private async claimable(group: string, candidates: PendingCandidate[]): Promise<PendingCandidate[]> {
     const { gate } = this.options;
     const dead = await this.deadOwners(group, candidates);
     let forDead = gate.reclaimRoomForDead();
     let forLive = gate.reclaimRoomForLive();
-    let count = 0;
-    for (const { owner } of candidates) {
-      if (dead.has(owner) && forDead > 0) forDead -= 1;
-      else if (!dead.has(owner) && forLive > 0) forLive -= 1;
-      else break;
-      count += 1;
-    }
-    return count;
+    return candidates.filter(({ owner }) => {
+      if (dead.has(owner)) return forDead-- > 0;
+      return forLive-- > 0;
+    });
   }
 
   /** The owners among the candidates whose heartbeat stopped (or, with no heartbeats, all of them). */

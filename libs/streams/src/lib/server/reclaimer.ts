@@ -29,13 +29,17 @@ export interface PendingCandidate {
 }
 
 type PendingRow = [string, string, number, number];
-type AutoClaimReply = [Buffer, Array<[Buffer, Buffer[] | null]>, Buffer[]];
+type ClaimReply = Array<[Buffer, Buffer[] | null]>;
+
+/** The cursor of a sweep that starts at the beginning of the PEL. */
+const START = '0-0';
 
 /**
  * One reclaim sweep step for a stream and group: XPENDING (IDLE) first, for each candidate's owner,
- * idle time and delivery count, then XAUTOCLAIM of as many as the caller chose, which re-checks
- * the idle time atomically (two sweepers never both get an entry) and drops entries whose data
- * was deleted or trimmed from the PEL, so they never linger as ghosts.
+ * idle time and delivery count, then XCLAIM of the candidates the caller chose (any of them, not
+ * only a prefix: an entry this consumer may not take now must not hold back a dead owner's behind
+ * it). XCLAIM re-checks the idle time atomically (two sweepers never both get an entry) and drops
+ * entries whose data was deleted or trimmed from the PEL, so they never linger as ghosts.
  */
 export class Reclaimer {
   constructor(
@@ -45,79 +49,74 @@ export class Reclaimer {
   ) {}
 
   /**
-   * Lists up to `most` candidates from `cursor` on, in PEL order, and claims the first `choose`
-   * of them says (XAUTOCLAIM claims in the same order from the same cursor). With no candidate
-   * left the next cursor is the start again.
+   * Lists up to `most` candidates after `cursor`, in PEL order, and claims those `choose` picks.
+   * The next cursor is the last candidate listed (exclusive), or the start again once the PEL's
+   * end is reached, so entries passed over are met again on the next round.
    */
   async sweep(
     stream: string,
     group: string,
     cursor: string,
     most: number,
-    choose: (candidates: PendingCandidate[]) => Promise<number>,
+    choose: (candidates: PendingCandidate[]) => Promise<PendingCandidate[]>,
   ): Promise<{ next: string; claimed: ReclaimedEntry[] }> {
     const rows = (await this.commands.xpending(
       stream,
       group,
       'IDLE',
       this.minIdleMs,
-      cursor === '0-0' ? '-' : cursor,
+      cursor === START ? '-' : cursor,
       '+',
       most,
     )) as PendingRow[];
-    if (rows.length === 0) return { next: '0-0', claimed: [] };
+    const next = rows.length < most ? START : `(${rows[rows.length - 1][0]}`;
     const candidates = rows.map(([id, owner, idle, deliveries]) => ({
       id,
       owner,
       idleMs: Number(idle),
       deliveries: Number(deliveries),
     }));
-    const count = await choose(candidates);
-    if (count === 0) return { next: cursor, claimed: [] };
-    const known = new Map(candidates.map((candidate) => [candidate.id, candidate]));
-    const [next, claimed, deleted] = (await this.commands.callBuffer(
-      'XAUTOCLAIM',
+    const chosen = candidates.length > 0 ? await choose(candidates) : [];
+    if (chosen.length === 0) return { next, claimed: [] };
+    const reply = (await this.commands.callBuffer(
+      'XCLAIM',
       stream,
       group,
       this.consumer,
       this.minIdleMs,
-      cursor,
-      'COUNT',
-      count,
-    )) as AutoClaimReply;
-    if (deleted?.length) transportMetrics.ghostsRemoved.inc({ stream, group }, deleted.length);
-    const live = claimed.filter((pair): pair is [Buffer, Buffer[]] => pair[1] !== null);
-    const missing = live.map(([id]) => id.toString()).filter((id) => !known.has(id));
-    const afterClaim =
-      missing.length > 0 ? await this.deliveryCounts(stream, group, missing) : new Map<string, number>();
-    const result: ReclaimedEntry[] = live.map(([rawId, flat]) => {
+      ...chosen.map((candidate) => candidate.id),
+    )) as ClaimReply;
+    // Redis 7 leaves deleted entries out of the reply; older servers answer them as nil.
+    const claimed = reply.filter((pair): pair is [Buffer, Buffer[]] => pair[1] !== null);
+    const got = new Set(claimed.map(([id]) => id.toString()));
+    const notClaimed = chosen.filter((candidate) => !got.has(candidate.id)).map((c) => c.id);
+    if (notClaimed.length > 0) await this.countGhosts(stream, group, notClaimed);
+    const byId = new Map(chosen.map((candidate) => [candidate.id, candidate]));
+    const result: ReclaimedEntry[] = claimed.map(([rawId, flat]) => {
       const id = rawId.toString();
-      const before = known.get(id);
+      const before = byId.get(id) as PendingCandidate;
       transportMetrics.reclaimed.inc({ stream, group });
-      if (before) reclaimIdleSeconds.observe({ stream, group }, before.idleMs / 1000);
+      reclaimIdleSeconds.observe({ stream, group }, before.idleMs / 1000);
       return {
         entry: { stream, id, fields: fieldsFromFlat(flat) },
-        deliveryCount: before ? before.deliveries + 1 : (afterClaim.get(id) ?? 2),
-        previousOwner: before?.owner,
-        idleMs: before?.idleMs,
+        deliveryCount: before.deliveries + 1,
+        previousOwner: before.owner,
+        idleMs: before.idleMs,
       };
     });
-    return { next: next.toString(), claimed: result };
+    return { next, claimed: result };
   }
 
   /**
-   * Delivery counts read after the claim, for entries that became idle between the two calls: one
-   * XPENDING per id (a range could be filled by this consumer's other entries).
+   * Chosen entries XCLAIM did not return: either renewed or claimed by someone else meanwhile (still
+   * pending), or deleted from the stream, which XCLAIM (Redis 7) drops from the PEL: those count as
+   * ghosts removed. One XPENDING per id (a range could hold other entries).
    */
-  private async deliveryCounts(stream: string, group: string, ids: string[]): Promise<Map<string, number>> {
+  private async countGhosts(stream: string, group: string, ids: string[]): Promise<void> {
     const pipeline = this.commands.pipeline();
     for (const id of ids) pipeline.xpending(stream, group, id, id, 1);
     const replies = (await pipeline.exec()) ?? [];
-    const counts = new Map<string, number>();
-    for (const [error, rows] of replies) {
-      const [row] = (error ? [] : rows) as PendingRow[];
-      if (row) counts.set(row[0], Number(row[3]));
-    }
-    return counts;
+    const gone = replies.filter(([error, rows]) => !error && (rows as PendingRow[]).length === 0).length;
+    if (gone > 0) transportMetrics.ghostsRemoved.inc({ stream, group }, gone);
   }
 }

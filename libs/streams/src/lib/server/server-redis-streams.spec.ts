@@ -191,6 +191,44 @@ describe('ServerRedisStreams', () => {
     expect(idleSum?.value).toBeGreaterThanOrEqual(0.05);
   });
 
+  it("claims a dead owner's entry while busy, past live owners' idle entries ahead of it in the PEL", async () => {
+    let release!: () => void;
+    const busy = new Promise<void>((resolve) => (release = resolve));
+    behaviour = () => busy;
+    await redis.xgroup('CREATE', STREAM, GROUP, '0', 'MKSTREAM');
+    // First in the PEL: two entries a live peer (fresh heartbeat) left pending after failures;
+    // behind them, one whose owner died.
+    for (const name of ['left-by-live-peer-1', 'left-by-live-peer-2'])
+      await redis.xadd(STREAM, '*', 'name', name);
+    await redis.xreadgroup('GROUP', GROUP, 'live-peer', 'COUNT', 2, 'STREAMS', STREAM, '>');
+    await redis.xadd(STREAM, '*', 'name', 'left-by-dead-peer');
+    await redis.xreadgroup('GROUP', GROUP, 'dead-peer', 'COUNT', 1, 'STREAMS', STREAM, '>');
+    const beat = () => redis.zadd(`presence:${GROUP}`, Date.now(), 'live-peer');
+    await beat();
+    const beating = setInterval(() => void beat(), 50);
+    try {
+      // Both slots taken before the peers' entries are 100 ms idle: this busy consumer takes one
+      // live peer's retry (its allowance with nothing queued), then, with that one queued, none.
+      for (const name of ['busy-1', 'busy-2']) await redis.xadd(STREAM, '*', 'name', name);
+      await startServer(2, { minIdleMs: 100, intervalMs: 50 });
+      const ownerOf = async () =>
+        new Map(
+          ((await redis.xpending(STREAM, GROUP, '-', '+', 10)) as [string, string][]).map(([id, owner]) => [
+            id,
+            owner,
+          ]),
+        );
+      const ids = ((await redis.xrange(STREAM, '-', '+')) as [string, string[]][]).map(([id]) => id);
+      const [live1, live2, dead] = ids;
+      await until(async () => (await ownerOf()).get(dead) === 'test-consumer', 3000);
+      const owners = await ownerOf();
+      expect([owners.get(live1), owners.get(live2)]).toEqual(['test-consumer', 'live-peer']);
+    } finally {
+      clearInterval(beating);
+      release();
+    }
+  });
+
   it('renews the lease of a slow in-flight entry, so a peer never reclaims it from a live consumer', async () => {
     let release!: () => void;
     const slow = new Promise<void>((resolve) => (release = resolve));

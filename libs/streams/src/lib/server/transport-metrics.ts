@@ -26,7 +26,7 @@ export const transportMetrics = {
   }),
   ghostsRemoved: counter({
     name: 'streamscribe_reclaim_ghosts_removed_total',
-    help: 'Pending entries whose data was deleted or trimmed, dropped from the PEL by XAUTOCLAIM',
+    help: "Pending entries whose data was deleted or trimmed, dropped from the PEL by the reclaim sweep's XCLAIM",
     labelNames: ['stream', 'group'] as const,
   }),
 };

@@ -6,9 +6,18 @@ export interface WorkerSpec {
   env: Record<string, string>;
 }
 
+/** When one incarnation was ready and when it was SIGKILLed (epoch ms), by app and pid. */
+export interface WorkerLifetime {
+  app: string;
+  pid?: number;
+  readyAt: number;
+  killedAt?: number;
+}
+
 interface Slot {
   spec: WorkerSpec;
   process?: AppProcess;
+  lifetime?: WorkerLifetime;
   starting?: Promise<void>;
 }
 
@@ -19,6 +28,8 @@ interface Slot {
  */
 export class WorkerFleet {
   readonly incarnations: AppProcess[] = [];
+  /** Each incarnation's ready and kill times: which of a fleet's workers were up at a moment. */
+  readonly lifetimes: WorkerLifetime[] = [];
   kills = 0;
   startFailures = 0;
   private readonly slots: Slot[];
@@ -48,12 +59,7 @@ export class WorkerFleet {
   async killOne(random: () => number): Promise<boolean> {
     const ready = this.slots.filter((slot) => slot.process);
     if (ready.length < 2) return false;
-    const slot = ready[Math.floor(random() * ready.length)];
-    const victim = slot.process as AppProcess;
-    slot.process = undefined;
-    await victim.stop('SIGKILL');
-    this.kills += 1;
-    slot.starting = this.startSlot(slot);
+    await this.kill(ready[Math.floor(random() * ready.length)]);
     return true;
   }
 
@@ -69,12 +75,18 @@ export class WorkerFleet {
   async killWhere(pick: (spec: WorkerSpec, process: AppProcess) => boolean): Promise<boolean> {
     const slot = this.slots.find((candidate) => candidate.process && pick(candidate.spec, candidate.process));
     if (!slot) return false;
+    await this.kill(slot);
+    return true;
+  }
+
+  /** SIGKILLs the slot's worker, notes when, and starts its replacement. */
+  private async kill(slot: Slot): Promise<void> {
     const victim = slot.process as AppProcess;
     slot.process = undefined;
+    if (slot.lifetime) slot.lifetime.killedAt = Date.now();
     await victim.stop('SIGKILL');
     this.kills += 1;
     slot.starting = this.startSlot(slot);
-    return true;
   }
 
   /** Waits for restarts in progress, then SIGTERMs every worker; resolves with their exit codes. */
@@ -91,6 +103,8 @@ export class WorkerFleet {
         const process = await AppProcess.start(slot.spec.app, slot.spec.env, this.readyTimeoutMs);
         this.incarnations.push(process);
         slot.process = process;
+        slot.lifetime = { app: slot.spec.app, pid: process.pid, readyAt: Date.now() };
+        this.lifetimes.push(slot.lifetime);
         return;
       } catch {
         this.startFailures += 1;
