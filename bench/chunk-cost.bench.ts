@@ -1,9 +1,12 @@
 // What one chunk costs the fabric, in CPU time and Redis commands, measured where a shared or
 // noisy machine does not blur it: the CPU time the router, the worker and Redis spent (from
 // /proc and INFO) over N chunks, divided by N, and the commands each process sent Redis per chunk
-// (MONITOR over a short run). One chunk per HTTP request, authentication and quotas on, the
+// (MONITOR over a short run). One chunk per HTTP request (or, with --batch=N, N chunks of a session
+// per POST /v1/sessions/{id}/chunks/batch, 8 batches in flight), authentication and quotas on, the
 // instant provider of bench:e2e. The capacity model of BENCHMARKS.md is built from these figures.
-// `npm run bench:chunk-cost [-- --chunks=3000 --reps=3 --cpu-prof=DIR]`; with --cpu-prof the router
+// Each rep also sends chunks at an even 100/s and measures the same costs there, where every process
+// sleeps between chunks (what the low-load latency is made of).
+// `npm run bench:chunk-cost [-- --chunks=3000 --reps=3 --batch=50 --cpu-prof=DIR]`; with --cpu-prof the router
 // and the worker write CPU profiles into DIR (summarise: bench/e2e/cpu-profile-summary.ts).
 import './transport/silent-logs';
 import { createHash } from 'node:crypto';
@@ -13,7 +16,8 @@ import { Agent, request } from 'node:http';
 import Redis from 'ioredis';
 import { encodeWav } from '@streamscribe/audio';
 import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
-import { runLoad } from './e2e/load';
+import { batchingSender } from './e2e/batch-sender';
+import { SendChunk, runLoad } from './e2e/load';
 import { profiled, startProfiling } from './e2e/profiled';
 import { ResultTail } from './e2e/result-tail';
 import { machineInfo } from './transport/machine-info';
@@ -21,9 +25,20 @@ import { formatTable, median } from './transport/summary';
 
 const CHUNK = encodeWav(Buffer.alloc(3200), { sampleRate: 16_000, channels: 1 });
 const CHUNKS_PER_SESSION = 100;
+/** Requests outstanding in the closed loop (one chunk each); with --batch, batches outstanding. */
 const IN_FLIGHT = 64;
+const BATCHES_IN_FLIGHT = 8;
 const MONITORED_CHUNKS = 200;
 const TICKS_PER_SECOND = 100;
+/** The paced run after each closed loop: an even, low load (the bench:e2e 100/s row's). */
+const PACED_RATE = 100;
+const PACED_SECONDS = 3;
+const COST_NAMES = ['router', 'worker', 'redis', 'rate', 'p50'] as const;
+type Costs = Record<(typeof COST_NAMES)[number], number>;
+
+function emptyCosts(): Record<(typeof COST_NAMES)[number], number[]> {
+  return { router: [], worker: [], redis: [], rate: [], p50: [] };
+}
 
 function option(name: string, fallback: number): number {
   const flag = process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -48,6 +63,8 @@ async function redisCpuSeconds(admin: Redis): Promise<number> {
 async function main(): Promise<void> {
   const chunks = option('chunks', 3000);
   const reps = option('reps', 3);
+  const batch = process.argv.some((a) => a.startsWith('--batch=')) ? option('batch', 1) : undefined;
+  const inFlight = batch ? batch * BATCHES_IN_FLIGHT : IN_FLIGHT;
   const harness = await RedisHarness.start({ ownServer: true });
   const admin = harness.client();
   const port = await freePort();
@@ -78,55 +95,104 @@ async function main(): Promise<void> {
     const apiKey = await mintKey(port);
     const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
     let run = 0;
-    const send = () => {
+    const send = (): SendChunk => {
       const prefix = `cost-${++run}`;
-      return (i: number) =>
-        postChunk(agent, port, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, apiKey);
+      const sessionOf = (i: number) => `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`;
+      if (batch)
+        return batchingSender({
+          agent,
+          port,
+          apiKey,
+          chunk: CHUNK,
+          batchSize: batch,
+          sessionOf,
+        });
+      return (i: number) => postChunk(agent, port, sessionOf(i), `c${i}`, apiKey);
     };
-    await runLoad(send(), tail, { rate: 'max', total: 1000, inFlight: IN_FLIGHT }); // warm-up
+    await runLoad(send(), tail, { rate: 'max', total: 1000, inFlight }); // warm-up
     startProfiling([router.pid, worker.pid]);
 
-    const perChunk: Record<'router' | 'worker' | 'redis' | 'rate', number[]> = {
-      router: [],
-      worker: [],
-      redis: [],
-      rate: [],
+    const cpuNow = async () => ({
+      router: cpuSeconds(router.pid as number),
+      worker: cpuSeconds(worker.pid as number),
+      redis: await redisCpuSeconds(admin),
+    });
+    /** What `during` resolved with, and each process's CPU µs per chunk over it for a chunk count. */
+    const measured = async <T>(during: () => Promise<T>) => {
+      const before = await cpuNow();
+      const value = await during();
+      const after = await cpuNow();
+      const us = (name: 'router' | 'worker' | 'redis', chunks: number) =>
+        ((after[name] - before[name]) * 1e6) / chunks;
+      const perChunk = (chunks: number) => ({
+        router: us('router', chunks),
+        worker: us('worker', chunks),
+        redis: us('redis', chunks),
+      });
+      return { value, perChunk };
     };
-    for (let rep = 0; rep < reps; rep++) {
-      const before = {
-        router: cpuSeconds(router.pid as number),
-        worker: cpuSeconds(worker.pid as number),
-        redis: await redisCpuSeconds(admin),
-      };
-      const result = await runLoad(send(), tail, { rate: 'max', total: chunks, inFlight: IN_FLIGHT });
-      if (result.completed !== chunks) throw new Error(`${chunks - result.completed} chunks got no result`);
-      const us = (seconds: number) => (seconds * 1e6) / chunks;
-      perChunk.router.push(us(cpuSeconds(router.pid as number) - before.router));
-      perChunk.worker.push(us(cpuSeconds(worker.pid as number) - before.worker));
-      perChunk.redis.push(us((await redisCpuSeconds(admin)) - before.redis));
-      perChunk.rate.push(result.throughput);
+    const costOf = async (plan: Parameters<typeof runLoad>[2]): Promise<Costs> => {
+      const { value: result, perChunk } = await measured(() => runLoad(send(), tail, plan));
+      if (result.completed !== result.sent || result.failedSends > 0)
+        throw new Error(`${result.sent - result.completed + result.failedSends} chunks got no result`);
       await admin.xtrim('audio:stream:deepgram', 'MAXLEN', 0);
+      return { ...perChunk(result.completed), rate: result.throughput, p50: result.p50Ms };
+    };
+    /** CPU each process spends with no chunks (timers, heartbeats, Redis's cron) over a paced run's time, per paced chunk. */
+    const idleCost = async (): Promise<Costs> => {
+      const { perChunk } = await measured(
+        () => new Promise((resolve) => setTimeout(resolve, PACED_SECONDS * 1000)),
+      );
+      return { ...perChunk(PACED_RATE * PACED_SECONDS), rate: 0, p50: 0 };
+    };
+    const perChunk = emptyCosts();
+    const paced = emptyCosts();
+    const idle = emptyCosts();
+    for (let rep = 0; rep < reps; rep++) {
+      const saturated = await costOf({ rate: 'max', total: chunks, inFlight });
+      // The same chunks at a low, even pace: what each costs when every process waits between them.
+      const slow = await costOf({ rate: PACED_RATE, seconds: PACED_SECONDS });
+      const background = await idleCost();
+      for (const name of COST_NAMES) {
+        perChunk[name].push(saturated[name]);
+        paced[name].push(slow[name]);
+        idle[name].push(background[name]);
+      }
       process.stderr.write(
-        `rep ${rep + 1}/${reps}: router ${perChunk.router[rep].toFixed(0)} µs, worker ${perChunk.worker[rep].toFixed(0)} µs, redis ${perChunk.redis[rep].toFixed(0)} µs per chunk; ${result.throughput.toFixed(0)} chunks/s\n`,
+        `rep ${rep + 1}/${reps}: router ${saturated.router.toFixed(0)} µs, worker ${saturated.worker.toFixed(0)} µs, redis ${saturated.redis.toFixed(0)} µs per chunk; ${saturated.rate.toFixed(0)} chunks/s; at ${PACED_RATE}/s: ${slow.router.toFixed(0)} / ${slow.worker.toFixed(0)} / ${slow.redis.toFixed(0)} µs\n`,
       );
     }
-    const commands = await monitoredCommands(harness, admin, send(), tail);
+    // Monitored at a gentle load: 8 requests in flight, or one batch.
+    const commands = await monitoredCommands(harness, admin, send(), tail, batch ?? 8);
     agent.destroy();
     console.log(
       [
         'Cost per chunk: router HTTP (stored API key, quotas on) -> stream -> worker (instant provider) -> result',
         ...(await machineInfo(admin)),
-        `settings: reps=${reps}, ${chunks} chunks per rep, closed loop ${IN_FLIGHT} in flight, chunk ${CHUNK.length} B WAV`,
+        `settings: reps=${reps}, ${chunks} chunks per rep, closed loop ${inFlight} chunks in flight${batch ? ` (batches of ${batch})` : ' (one per request)'}, chunk ${CHUNK.length} B WAV`,
         '',
         formatTable([
-          ['process', 'CPU µs per chunk (median)', 'chunks/s per core at that cost'],
+          [
+            'process',
+            'CPU µs per chunk (median)',
+            'chunks/s per core at that cost',
+            `CPU µs per chunk at ${PACED_RATE}/s`,
+            'of which idle background',
+            '(paced - idle) / saturated',
+          ],
           ...(['router', 'worker', 'redis'] as const).map((name) => [
             name,
             median(perChunk[name]).toFixed(0),
             (1e6 / median(perChunk[name])).toFixed(0),
+            median(paced[name]).toFixed(0),
+            median(idle[name]).toFixed(0),
+            ((median(paced[name]) - median(idle[name])) / median(perChunk[name])).toFixed(1),
           ]),
         ]),
-        `wall-clock throughput (noisy on a shared machine): ${median(perChunk.rate).toFixed(0)} chunks/s`,
+        `wall-clock throughput (noisy on a shared machine): ${median(perChunk.rate).toFixed(0)} chunks/s; latency p50 at ${PACED_RATE}/s: ${median(paced.p50).toFixed(1)} ms`,
+        `at ${PACED_RATE}/s every process sleeps between chunks, and waking it (a loopback write to a sleeping`,
+        'process) is paid per message: the paced column is what the low-load latency is made of. Idle',
+        `background: each process's CPU over ${PACED_SECONDS} s without chunks, per chunk of a paced run.`,
         '',
         `Redis commands per chunk (MONITOR over ${MONITORED_CHUNKS} chunks; "in Lua": run by a script):`,
         formatTable([
@@ -160,6 +226,7 @@ async function monitoredCommands(
   admin: Redis,
   send: (i: number) => Promise<{ sessionId: string; chunkId: string }>,
   tail: ResultTail,
+  inFlight: number,
 ): Promise<Array<[string, string, number]>> {
   const names = new Map<string, string>();
   for (const line of ((await admin.client('LIST')) as string).split('\n')) {
@@ -179,7 +246,7 @@ async function monitoredCommands(
     counts.set(key, (counts.get(key) ?? 0) + 1);
   });
   nameScripts(scripts);
-  await runLoad(send, tail, { rate: 'max', total: MONITORED_CHUNKS, inFlight: 8 });
+  await runLoad(send, tail, { rate: 'max', total: MONITORED_CHUNKS, inFlight });
   monitor.disconnect();
   return [...counts]
     .map(([key, count]): [string, string, number] => {

@@ -18,7 +18,8 @@ interface Waiting {
 export function batchingSender(options: {
   agent: Agent;
   port: number;
-  auth: Record<string, string>;
+  /** A stored API key, sent as a Bearer token. */
+  apiKey: string;
   chunk: Buffer;
   batchSize: number;
   sessionOf: (i: number) => string;
@@ -53,7 +54,7 @@ export function batchingSender(options: {
 }
 
 function postBatch(
-  { agent, port, auth, chunk }: { agent: Agent; port: number; auth: Record<string, string>; chunk: Buffer },
+  { agent, port, apiKey, chunk }: { agent: Agent; port: number; apiKey: string; chunk: Buffer },
   sessionId: string,
   waiting: readonly Waiting[],
 ): Promise<void> {
@@ -66,7 +67,11 @@ function postBatch(
         port,
         method: 'POST',
         path: `/v1/sessions/${sessionId}/chunks/batch`,
-        headers: { 'content-type': CHUNK_BATCH_MEDIA_TYPE, 'content-length': body.length, ...auth },
+        headers: {
+          'content-type': CHUNK_BATCH_MEDIA_TYPE,
+          'content-length': body.length,
+          authorization: `Bearer ${apiKey}`,
+        },
       },
       (res) => {
         const parts: Buffer[] = [];
