@@ -1,7 +1,8 @@
 import { DeepgramClient } from '@deepgram/sdk';
 import type Redis from 'ioredis';
 import WebSocket from 'ws';
-import { KeyScheme, LIVE_STATE_FIELDS } from '@streamscribe/contracts';
+import { KeyScheme, LIVE_STATE_FIELDS, SessionRef } from '@streamscribe/contracts';
+import { LiveRouterStore } from '@streamscribe/live';
 import { RedisHarness, SpokenScript, TEST_ADMIN_API_KEY, spokenScript } from '@streamscribe/testing';
 import { ScriptedJobPlan, ScriptedLiveWorker } from './testing/scripted-live-worker';
 import { TestRouter, startTestRouter } from './testing/router-stack';
@@ -27,6 +28,14 @@ async function until<T>(what: () => T | undefined | false, timeoutMs = 20_000): 
   for (;;) {
     const value = what();
     if (value) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function untilAsync(what: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await what())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -179,6 +188,41 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
     expect(last.streamscribe).toMatchObject({ provider: 'assemblyai', epoch: 3 });
     const ref = keys.session('default', last.metadata.request_id);
     expect(await redis.hget(keys.liveStateKey(ref), LIVE_STATE_FIELDS.failed)).toBe('deepgram');
+  });
+
+  it('a worker that takes the lease while the router is reading it is not taken for lost', async () => {
+    // The interleaving a loaded CI machine produced: the router reads the lease before any worker
+    // holds it, and by its next read (the events since) the worker has taken it and started. No
+    // worker runs until that first read; it is answered only once the worker's `started` is in.
+    const read = LiveRouterStore.prototype.leaseHolder;
+    let held = false;
+    const spy = jest.spyOn(LiveRouterStore.prototype, 'leaseHolder').mockImplementation(async function (
+      this: LiveRouterStore,
+      ref: SessionRef,
+    ) {
+      const holder = await read.call(this, ref);
+      if (holder || held) return holder;
+      held = true;
+      worker('deepgram');
+      await untilAsync(async () =>
+        (await redis.xrange(keys.liveEventsKey(ref), '-', '+')).some(([, fields]) =>
+          fields.some((field) => field.includes('"started"')),
+        ),
+      );
+      return holder;
+    });
+    try {
+      const script = conversation();
+      const client = await connect();
+      await stream(client, script);
+      client.sendCloseStream();
+      expect((await client.closed).code).toBe(1000);
+      expect(held).toBe(true);
+      expect(client.messages.filter((m) => m.type === 'Failover')).toEqual([]);
+      expect(finals(client.messages).map((w: Message) => w.word)).toEqual(script.words.map((w) => w.word));
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('resumes with ?session= and resume_after: the finals missed while away (across a failover), then live; none twice', async () => {

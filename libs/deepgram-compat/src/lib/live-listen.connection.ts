@@ -357,6 +357,10 @@ export class LiveListenConnection {
         return;
       }
     }
+    // Only a worker that had started before the lease was read can have let it lapse: one that
+    // takes the lease and starts while this check runs shows up in `pending` below, after a read
+    // that could not see its lease (reassigning it then was a false worker_lost under load).
+    const startedBeforeRead = this.startedEpoch === this.epoch;
     const holder = await store.leaseHolder(this.ref);
     if (holder && holder.epoch === this.epoch) {
       this.startedEpoch = Math.max(this.startedEpoch, this.epoch);
@@ -376,13 +380,15 @@ export class LiveListenConnection {
     const epochBefore = this.epoch;
     for (const entry of pending) await this.onEvent(entry);
     if (this.over || this.epoch !== epochBefore) return;
-    if (this.startedEpoch === this.epoch)
-      await this.reassign(
-        this.provider as ProviderName,
-        'worker_lost',
-        'the worker stopped renewing its lease',
-      );
-    else if (Date.now() - this.assignedAt >= settings.startTimeoutMs)
+    if (this.startedEpoch === this.epoch) {
+      if (startedBeforeRead)
+        await this.reassign(
+          this.provider as ProviderName,
+          'worker_lost',
+          'the worker stopped renewing its lease',
+        );
+      // else: started during this check; the next check reads its lease.
+    } else if (Date.now() - this.assignedAt >= settings.startTimeoutMs)
       await this.reassign(
         this.provider as ProviderName,
         'provider_error',
