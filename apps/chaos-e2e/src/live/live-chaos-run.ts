@@ -62,6 +62,11 @@ export interface LiveChaosReport {
   failovers: Array<{ from: string; to: string; reason: string }>;
   /** Providers (with epochs) the finals came from, in order of first appearance. */
   servedBy: string[];
+  /**
+   * The router's own account of each reassignment (its log: time, from -> to, code, epoch): where
+   * to look first when a failover is not one of the faults'.
+   */
+  reassignments: string[];
   closeCode?: number;
   clientErrors: string[];
   audioSeconds: number;
@@ -152,6 +157,7 @@ export async function runLiveChaos(options: LiveChaosOptions): Promise<LiveChaos
           : [],
       ),
       servedBy: servedBy(results),
+      reassignments: reassignmentsLogged(stack.router.logs),
       closeCode: close?.ev === 'close' ? close.code : undefined,
       clientErrors: client.lines.flatMap((l) => (l.ev === 'error' ? [l.message] : [])),
       audioSeconds,
@@ -166,6 +172,20 @@ export async function runLiveChaos(options: LiveChaosOptions): Promise<LiveChaos
 
 function middleOf(utterance: ScriptedUtterance): number {
   return utterance.startMs + (utterance.words.length * (WORD_MS + WORD_GAP_MS) - WORD_GAP_MS) / 2;
+}
+
+function reassignmentsLogged(routerLogs: string): string[] {
+  return routerLogs.split('\n').flatMap((line) => {
+    if (!line.includes('"live session reassigned"')) return [];
+    try {
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      return [
+        `${String(entry['time'])} ${String(entry['from'])}->${String(entry['to'])} (${String(entry['code'])}) epoch ${String(entry['epoch'])}`,
+      ];
+    } catch {
+      return [line];
+    }
+  });
 }
 
 function finalLatencies(results: readonly LiveClientResult[]): number[] {
@@ -233,6 +253,7 @@ export function formatLiveChaosReport(report: LiveChaosReport): string {
   lines.push(
     `failovers: ${report.failovers.map((f) => `${f.from}->${f.to} (${f.reason})`).join(', ') || 'none'}`,
     `served by: ${report.servedBy.join(' -> ')}; socket closed with ${report.closeCode ?? 'nothing'}`,
+    `router reassignments: ${report.reassignments.join(', ') || 'none'}`,
     `${report.audioSeconds.toFixed(1)} s of audio, run took ${report.seconds.toFixed(1)} s`,
   );
   if (report.clientErrors.length) lines.push(`client errors: ${report.clientErrors.join('; ')}`);
