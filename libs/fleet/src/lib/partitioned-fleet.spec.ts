@@ -210,6 +210,16 @@ describe('fleet views with REDIS_PARTITIONS=4, on one real redis-server', () => 
       await expect(store().get('7-0')).rejects.toThrow(AmbiguousDeadLetterId);
     });
 
+    it("lists a tenant's letters past the first hundred of a partition (the scan pages by entry id)", async () => {
+      for (const k of keys.allPartitions()) await redis.del(keys.deadLetterStream(k));
+      // 150 of another tenant's letters first: the tenant's own come after the scan's first page.
+      for (let i = 0; i < 150; i++) await letter(1, `other-${i}`, `${100 + i}-0`);
+      await letter(1, 'mine', '300-0', 'acme');
+      const { letters, next } = await store().list({ tenant: 'acme' });
+      expect(letters.map((l) => [l.id, l.chunkId])).toEqual([['300-0@1', 'mine']]);
+      expect(next).toBeUndefined();
+    });
+
     it("re-drives a letter to its own partition, and checks that partition's group", async () => {
       const inTwo = await letter(2, 'c0');
       const inOne = await letter(1, 'c1');

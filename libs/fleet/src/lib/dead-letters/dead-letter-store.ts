@@ -225,7 +225,7 @@ export class DeadLetterStore {
       found.push(...page.filter((read) => read.letter.tenant === tenant));
       if (page.length < 100) break;
       scanned += page.length;
-      start = `(${page[page.length - 1].letter.id}`;
+      start = `(${page[page.length - 1].entryId}`; // the stream's own id, never `<id>@<k>`
     }
     return found.slice(0, count);
   }
