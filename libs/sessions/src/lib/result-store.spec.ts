@@ -151,6 +151,38 @@ describe('ResultStore: the results of one turn in one Lua call per partition, on
     expect(await redis.hkeys(keys.sessionResultIndexKey(one))).toEqual(['good']);
   });
 
+  it('refuses a result alone when Redis refuses its writes: the rest of the call keep their costs and TTLs', async () => {
+    // Another session of the same partition (so the same call) whose result index is no hash.
+    let broken = keys.session('acme', 'broken-0');
+    for (let i = 1; broken.partition !== one.partition; i++) broken = keys.session('acme', `broken-${i}`);
+    await redis.set(keys.sessionResultIndexKey(broken), 'not a hash');
+    await store.write(one, result('c9')); // the script in Redis' cache first
+    const before = await scriptCalls();
+    const writes = await Promise.allSettled([
+      store.write(one, result('c0', { costUsd: 0.001, durationSeconds: 1 })),
+      store.write(broken, result('c1', { costUsd: 0.002, durationSeconds: 2 })),
+      // Finite, but past what a counter holds exactly: refused before anything of it is written.
+      store.write(one, result('c2', { costUsd: 1e294, durationSeconds: 3 })),
+      store.write(one, result('c3', { costUsd: 0.004, durationSeconds: 4 })),
+    ]);
+    expect((await scriptCalls()) - before).toBe(1);
+    expect(writes.map((w) => (w.status === 'fulfilled' ? 'created' : String(w.reason)))).toEqual([
+      'created',
+      expect.stringContaining('WRONGTYPE'),
+      expect.stringContaining('must be integers'),
+      'created',
+    ]);
+    expect(await redis.hkeys(keys.sessionResultIndexKey(one))).toEqual(['c9', 'c0', 'c3']);
+    expect(await redis.hgetall(keys.sessionCostKey(one))).toEqual({
+      'deepgram:micros': '5000',
+      'deepgram:audio_ms': '5000',
+      'deepgram:chunks': '2',
+      total_micros: '5000',
+    });
+    expect(await redis.ttl(keys.sessionCostKey(one))).toBeGreaterThan(0);
+    expect(await redis.ttl(keys.sessionResultIndexKey(one))).toBeGreaterThan(0);
+  });
+
   it('writes on after Redis lost its script cache (a restart, a failover)', async () => {
     await store.write(one, result('c0'));
     await redis.script('FLUSH');
@@ -158,7 +190,7 @@ describe('ResultStore: the results of one turn in one Lua call per partition, on
     expect(await redis.hkeys(keys.sessionResultIndexKey(one))).toEqual(['c0', 'c1']);
   });
 
-  it('rejects every write of a call that Redis refused, and the next turn writes again', async () => {
+  it('rejects each write whose keys Redis refuses (the session stream is no stream), and the next turn writes again', async () => {
     await redis.set(keys.sessionResultsStream(one), 'not a stream');
     const refused = await Promise.allSettled([
       store.write(one, result('c0')),

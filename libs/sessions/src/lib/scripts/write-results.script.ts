@@ -45,7 +45,8 @@ export const RESULT_ARGS = [
 
 /**
  * KEYS: RESULT_KEYS for each result, in turn. ARGV: for each result, RESULT_ARGS, the count of its
- * field/value strings, then those. Replies status, entry id for each result.
+ * field/value strings, then those. Replies status, entry id for each result ('invalid', why: for a
+ * result that is refused alone, its cost no integer or a key of the wrong type).
  */
 export const writeResultsScript = new VariadicKeysScript({
   name: 'ssWriteResults',
@@ -54,7 +55,8 @@ local KEYS_EACH, ARGS_EACH = ${RESULT_KEYS.length}, ${RESULT_ARGS.length}
 local function badInteger(value)
   if value == '' then return false end
   local n = tonumber(value)
-  return n == nil or n ~= n or n == math.huge or n == -math.huge or math.floor(n) ~= n
+  -- Past 2^53 a number is no longer exact, and HINCRBY would refuse it (raising mid-call).
+  return n == nil or n ~= n or math.abs(n) > 9007199254740992 or math.floor(n) ~= n
 end
 local counters, counterKeys = {}, {}
 local function count(key, field, n)
@@ -69,64 +71,69 @@ local function expireAtEnd(key, seconds)
 end
 -- The session index gets each session once, at its latest result of the call.
 local indexed, indexOrder = {}, {}
-local reply = {}
-local a = 1
-for k = 0, #KEYS - KEYS_EACH, KEYS_EACH do
+-- One result (keys from KEYS[k + 1], arguments from ARGV[a], its fields ARGV[first..last]): its
+-- reply pair. Its costs and TTLs are gathered for the end of the call, after its last write.
+local function writeOne(k, a, first, last)
   local chunkId, ttl, allMaxLen, provider = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
   local costMicros, audioMs, status, nowMs = ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
   local trailTtl, indexMember, tenantTtl = ARGV[a + 8], ARGV[a + 9], ARGV[a + 10]
-  local first = a + ARGS_EACH + 1
-  local last = first + tonumber(ARGV[a + ARGS_EACH]) - 1
-  a = last + 1
   -- Checked before anything of this result is written; the others go on.
   if badInteger(costMicros) or badInteger(audioMs) then
-    reply[#reply + 1] = 'invalid'
-    reply[#reply + 1] = 'cost micros and audio ms must be integers, got ' .. costMicros .. ' and ' .. audioMs
-  else
-    local existing = redis.call('HGET', KEYS[k + 1], chunkId)
-    local outcome, previous = 'created', nil
-    if existing then
-      local sep = string.find(existing, '|', 1, true)
-      previous = sep and string.sub(existing, 1, sep - 1) or existing
-      local was = sep and string.sub(existing, sep + 1) or 'ok'
-      outcome = (was == 'failed' and status == 'ok') and 'superseded' or 'duplicate'
-    end
-    if outcome == 'duplicate' then
-      reply[#reply + 1] = 'duplicate'
-      reply[#reply + 1] = previous
-    else
-      local fields = {}
-      for i = first, last do fields[#fields + 1] = ARGV[i] end
-      local id = redis.call('XADD', KEYS[k + 2], '*', unpack(fields))
-      local allId = redis.call('XADD', KEYS[k + 3], 'MAXLEN', '~', allMaxLen, '*', unpack(fields))
-      redis.call('SADD', KEYS[k + 7], KEYS[k + 3] .. ' ' .. allId)
-      expireAtEnd(KEYS[k + 7], trailTtl)
-      local at = KEYS[k + 8] .. ' ' .. indexMember
-      if not indexed[at] then
-        indexed[at] = {KEYS[k + 8], indexMember}
-        indexOrder[#indexOrder + 1] = indexed[at]
-      end
-      indexed[at][3] = nowMs
-      redis.call('HSET', KEYS[k + 1], chunkId, id .. '|' .. status)
-      expireAtEnd(KEYS[k + 1], ttl)
-      expireAtEnd(KEYS[k + 2], ttl)
-      if costMicros ~= '' then
-        local micros = tonumber(costMicros)
-        local ms = tonumber(audioMs) or 0
-        for _, key in ipairs({KEYS[k + 4], KEYS[k + 5], KEYS[k + 6]}) do
-          count(key, provider .. ':micros', micros)
-          count(key, provider .. ':audio_ms', ms)
-          count(key, provider .. ':chunks', 1)
-        end
-        count(KEYS[k + 4], 'total_micros', micros)
-        count(KEYS[k + 6], 'total_micros', micros)
-        expireAtEnd(KEYS[k + 4], ttl)
-        expireAtEnd(KEYS[k + 6], tenantTtl)
-      end
-      reply[#reply + 1] = outcome
-      reply[#reply + 1] = id
-    end
+    return 'invalid', 'cost micros and audio ms must be integers, got ' .. costMicros .. ' and ' .. audioMs
   end
+  local existing = redis.call('HGET', KEYS[k + 1], chunkId)
+  local outcome, previous = 'created', nil
+  if existing then
+    local sep = string.find(existing, '|', 1, true)
+    previous = sep and string.sub(existing, 1, sep - 1) or existing
+    local was = sep and string.sub(existing, sep + 1) or 'ok'
+    outcome = (was == 'failed' and status == 'ok') and 'superseded' or 'duplicate'
+  end
+  if outcome == 'duplicate' then return 'duplicate', previous end
+  local fields = {}
+  for i = first, last do fields[#fields + 1] = ARGV[i] end
+  local id = redis.call('XADD', KEYS[k + 2], '*', unpack(fields))
+  local allId = redis.call('XADD', KEYS[k + 3], 'MAXLEN', '~', allMaxLen, '*', unpack(fields))
+  redis.call('SADD', KEYS[k + 7], KEYS[k + 3] .. ' ' .. allId)
+  expireAtEnd(KEYS[k + 7], trailTtl)
+  local at = KEYS[k + 8] .. ' ' .. indexMember
+  if not indexed[at] then
+    indexed[at] = {KEYS[k + 8], indexMember}
+    indexOrder[#indexOrder + 1] = indexed[at]
+  end
+  indexed[at][3] = nowMs
+  redis.call('HSET', KEYS[k + 1], chunkId, id .. '|' .. status)
+  expireAtEnd(KEYS[k + 1], ttl)
+  expireAtEnd(KEYS[k + 2], ttl)
+  if costMicros ~= '' then
+    local micros = tonumber(costMicros)
+    local ms = tonumber(audioMs) or 0
+    for _, key in ipairs({KEYS[k + 4], KEYS[k + 5], KEYS[k + 6]}) do
+      count(key, provider .. ':micros', micros)
+      count(key, provider .. ':audio_ms', ms)
+      count(key, provider .. ':chunks', 1)
+    end
+    count(KEYS[k + 4], 'total_micros', micros)
+    count(KEYS[k + 6], 'total_micros', micros)
+    expireAtEnd(KEYS[k + 4], ttl)
+    expireAtEnd(KEYS[k + 6], tenantTtl)
+  end
+  return outcome, id
+end
+local reply = {}
+local a = 1
+for k = 0, #KEYS - KEYS_EACH, KEYS_EACH do
+  local first = a + ARGS_EACH + 1
+  local last = first + tonumber(ARGV[a + ARGS_EACH]) - 1
+  -- A result Redis refuses (a key of the wrong type) fails alone, as it did in a call of its own:
+  -- the results before it keep the costs and TTLs that the end of the call writes.
+  local ok, status, value = pcall(writeOne, k, a, first, last)
+  if not ok then
+    status, value = 'invalid', type(status) == 'table' and tostring(status.err) or tostring(status)
+  end
+  reply[#reply + 1] = status
+  reply[#reply + 1] = value
+  a = last + 1
 end
 for _, entry in ipairs(indexOrder) do redis.call('ZADD', entry[1], entry[3], entry[2]) end
 for _, key in ipairs(counterKeys) do
