@@ -55,6 +55,7 @@ export {
   redriveTarget,
 } from './lib/dead-letter-entry';
 export type { DeadLetter } from './lib/dead-letter-entry';
+export { compareStreamIds } from './lib/stream-ids';
 export { DeadLetterListQuery, RedriveRequest } from './lib/dto/dead-letter.query';
 export {
   TRANSCRIPT_PAGE_DEFAULT,

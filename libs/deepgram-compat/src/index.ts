@@ -23,7 +23,7 @@ export {
   LIVE_LISTEN_MAX_FRAME_BYTES,
   checkListenUpgrade,
 } from './lib/deepgram-listen.gateway';
-export { LIVE_CAPABLE_PROVIDERS, LiveListenConnection, compareIds } from './lib/live-listen.connection';
+export { LIVE_CAPABLE_PROVIDERS, LiveListenConnection } from './lib/live-listen.connection';
 export type { LiveListenDeps, LiveListenSettings, LiveListenStart } from './lib/live-listen.connection';
 export { liveRouterMetrics } from './lib/live-metrics';
 export { DeepgramListenController } from './lib/deepgram-listen.controller';

@@ -95,12 +95,12 @@ export function decodeDeadLetter(id: string, fields: RawFields): DeadLetter {
 export const DEAD_LETTER_ID_PATTERN = /^(\d{1,20}-\d{1,20})(?:@(\d{1,4}))?$/;
 
 /**
- * Entry ids are per stream, so with more than one partition two letters can share one (written in
- * the same millisecond on two partitions): there a letter's id names its partition,
- * `<entry id>@<k>`. With one partition it is the entry id alone, as the classic guide has it.
+ * A letter's id with more than one partition, `<entry id>@<k>`: entry ids are per stream, so two
+ * partitions can hold letters with the same one (written in the same millisecond). With one
+ * partition a letter's id is its entry id alone, as the classic guide has it.
  */
-export function deadLetterId(entryId: string, partition: number, partitions: number): string {
-  return partitions > 1 ? `${entryId}@${partition}` : entryId;
+export function deadLetterId(entryId: string, partition: number): string {
+  return `${entryId}@${partition}`;
 }
 
 /** The entry id and, when the id names one, the partition; undefined when it is no letter id. */

@@ -7,7 +7,6 @@ import {
   deepgramUtteranceEnd,
   modelUuid,
 } from './deepgram-messages';
-import { compareIds } from './live-listen.connection';
 
 const OPTIONS: LiveSessionOptions = {
   format: { encoding: 'linear16', sampleRate: 16000, channels: 1 },
@@ -104,12 +103,5 @@ describe('LiveEvent → Deepgram messages', () => {
     expect(metadata).toMatchObject({ type: 'Metadata', request_id: 's', duration: 12.346, channels: 1 });
     expect(metadata.models).toEqual([modelUuid('nova-3')]);
     expect(metadata.created).toBe('1970-01-01T00:00:00.000Z');
-  });
-
-  it('orders stream ids by time, then sequence', () => {
-    expect(compareIds('10-0', '9-5')).toBeGreaterThan(0);
-    expect(compareIds('10-1', '10-2')).toBeLessThan(0);
-    expect(compareIds('0', '1-0')).toBeLessThan(0);
-    expect(compareIds('7-3', '7-3')).toBe(0);
   });
 });

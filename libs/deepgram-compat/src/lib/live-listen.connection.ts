@@ -6,6 +6,7 @@ import {
   LiveSessionOptions,
   ProviderName,
   SessionRef,
+  compareStreamIds,
   liveBytesPerSecond,
 } from '@streamscribe/contracts';
 import type { LiveEventEntry, LiveRouterStore } from '@streamscribe/live';
@@ -298,8 +299,8 @@ export class LiveListenConnection {
     // An assignment's events follow its failover event in the stream: an older epoch's after it are stale.
     if (event.epoch < this.streamEpoch && event.type !== 'closed' && event.type !== 'error') return;
     this.streamEpoch = Math.max(this.streamEpoch, event.epoch);
-    const catchUp = compareIds(id, this.catchUpUntil) <= 0;
-    const missed = compareIds(id, this.resumeAfter) > 0;
+    const catchUp = compareStreamIds(id, this.catchUpUntil) <= 0;
+    const missed = compareStreamIds(id, this.resumeAfter) > 0;
     switch (event.type) {
       case 'results':
         if (event.isFinal) this.lastFinalEnd = Math.max(this.lastFinalEnd, event.start + event.duration);
@@ -489,11 +490,4 @@ function notIn(allowed: readonly ProviderName[]): ProviderName[] {
   return (['deepgram', 'whisper', 'parakeet', 'assemblyai'] as ProviderName[]).filter(
     (p) => !allowed.includes(p),
   );
-}
-
-/** Orders stream ids `ms-seq`. */
-export function compareIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number);
-  const [bm, bs] = b.split('-').map(Number);
-  return am !== bm ? am - bm : (as ?? 0) - (bs ?? 0);
 }

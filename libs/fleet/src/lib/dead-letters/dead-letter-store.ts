@@ -13,6 +13,7 @@ import {
   isDeadLetterMetaField,
   audioFieldsFor,
   KeyScheme,
+  compareStreamIds,
   deadLetterId,
   parseDeadLetterId,
   redriveTarget,
@@ -118,7 +119,7 @@ export class DeadLetterStore {
     );
     const merged = perPartition
       .flat()
-      .sort((a, b) => compareIds(a.entryId, b.entryId) || a.partition - b.partition);
+      .sort((a, b) => compareStreamIds(a.entryId, b.entryId) || a.partition - b.partition);
     // Entry ids are per stream: two partitions can hold letters with the same id (the same
     // millisecond). A page never ends between them, since `after` skips that id in every partition.
     let end = Math.min(count, merged.length);
@@ -234,15 +235,12 @@ export class DeadLetterStore {
   private async read(partition: number, start: string, end: string, count: number): Promise<ReadLetter[]> {
     const stream = this.keys.deadLetterStream(partition);
     const entries = await this.client.xrangeBuffer(stream, start, end, 'COUNT', count);
-    const partitions = this.keys.allPartitions().length;
+    const qualified = this.keys.partitions > 1;
     return entries.map(([rawId, flat]) => {
       const entryId = rawId.toString();
       const letter = decodeDeadLetter(entryId, fieldsFromFlat(flat));
       return {
-        letter:
-          partitions > 1
-            ? { ...letter, id: deadLetterId(entryId, partition, partitions), partition }
-            : letter,
+        letter: qualified ? { ...letter, id: deadLetterId(entryId, partition), partition } : letter,
         entryId,
         flat,
         partition,
@@ -314,13 +312,6 @@ interface ReadLetter {
   entryId: string;
   flat: Buffer[];
   partition: number;
-}
-
-/** Stream ids in order ('<ms>-<seq>'). */
-function compareIds(a: string, b: string): number {
-  const [am, as] = a.split('-').map(Number);
-  const [bm, bs] = b.split('-').map(Number);
-  return am - bm || as - bs;
 }
 
 /** The letter's own fields without the dead-letter metadata, a cleared chain and one more re-drive. */
