@@ -14,6 +14,7 @@ import {
   freePort,
   seededRandom,
   speechWav,
+  logRecords,
 } from '@streamscribe/testing';
 import {
   AcceptedChunk,
@@ -341,13 +342,10 @@ export interface IdleStats {
 
 /** The workers' "entry reclaimed" lines: which stream, and the idle time at the claim (ms). */
 function claimsLogged(logs: string): Array<{ stream: string; ms: number }> {
-  const found: Array<{ stream: string; ms: number }> = [];
-  for (const line of logs.split('\n')) {
-    if (!line.includes('"msg":"entry reclaimed"')) continue;
-    const record = JSON.parse(line) as { stream: string; idleMs?: number };
-    if (record.idleMs !== undefined) found.push({ stream: record.stream, ms: record.idleMs });
-  }
-  return found;
+  return logRecords<{ stream: string; idleMs: number }>(logs, 'entry reclaimed').map((record) => ({
+    stream: record.stream,
+    ms: record.idleMs,
+  }));
 }
 
 /** What a run's fleet, producers and fake providers counted, for its report. */

@@ -1,35 +1,22 @@
-import type { WorkerLifetime } from '@streamscribe/testing';
+import { WorkerLifetime, logRecords } from '@streamscribe/testing';
 
 /** One "reclaimed entry started" line: whose entry, on which stream, when it was claimed, how long it waited. */
 export interface ReclaimedStart {
   stream: string;
-  from?: string;
+  from: string;
   claimedAt: number;
   waitMs: number;
 }
 
 /** A worker's "reclaimed entry started" log lines. */
 export function reclaimedStarts(logs: string): ReclaimedStart[] {
-  const found: ReclaimedStart[] = [];
-  for (const line of logs.split('\n')) {
-    if (!line.includes('"msg":"reclaimed entry started"')) continue;
-    const record = JSON.parse(line) as {
-      stream: string;
-      from?: string;
-      time: string;
-      queuedMs?: number;
-      waitMs?: number;
-    };
-    if (record.waitMs === undefined) continue;
-    const startedAt = Date.parse(record.time);
-    found.push({
-      stream: record.stream,
-      from: record.from,
-      claimedAt: startedAt - (record.queuedMs ?? 0),
-      waitMs: record.waitMs,
-    });
-  }
-  return found;
+  type Logged = { stream: string; from: string; time: string; queuedMs: number; waitMs: number };
+  return logRecords<Logged>(logs, 'reclaimed entry started').map((record) => ({
+    stream: record.stream,
+    from: record.from,
+    claimedAt: Date.parse(record.time) - record.queuedMs,
+    waitMs: record.waitMs,
+  }));
 }
 
 /** Whether the union of the peers' up-times covers [from, to] without a gap. */

@@ -3,7 +3,13 @@ import type Redis from 'ioredis';
 import WebSocket from 'ws';
 import { KeyScheme, LIVE_STATE_FIELDS, SessionRef } from '@streamscribe/contracts';
 import { LiveRouterStore } from '@streamscribe/live';
-import { RedisHarness, SpokenScript, TEST_ADMIN_API_KEY, spokenScript } from '@streamscribe/testing';
+import {
+  RedisHarness,
+  SpokenScript,
+  TEST_ADMIN_API_KEY,
+  spokenScript,
+  until as untilRead,
+} from '@streamscribe/testing';
 import { ScriptedJobPlan, ScriptedLiveWorker } from './testing/scripted-live-worker';
 import { TestRouter, startTestRouter } from './testing/router-stack';
 
@@ -28,14 +34,6 @@ async function until<T>(what: () => T | undefined | false, timeoutMs = 20_000): 
   for (;;) {
     const value = what();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function untilAsync(what: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await what())) {
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -204,10 +202,10 @@ describe('Deepgram-compatible live /v1/listen through the router (official SDK)'
       if (holder || held) return holder;
       held = true;
       worker('deepgram');
-      await untilAsync(async () =>
-        (await redis.xrange(keys.liveEventsKey(ref), '-', '+')).some(([, fields]) =>
-          fields.some((field) => field.includes('"started"')),
-        ),
+      await untilRead(
+        () => redis.xrange(keys.liveEventsKey(ref), '-', '+'),
+        (entries) => entries.some(([, fields]) => fields.some((field) => field.includes('"started"'))),
+        20_000,
       );
       return holder;
     });

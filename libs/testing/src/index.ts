@@ -1,4 +1,5 @@
 export { freePort, RedisHarness } from './lib/redis-harness';
+export { logRecords } from './lib/log-records';
 export { redisCommandCalls } from './lib/redis-command-calls';
 export { ClusterHarness, parseClusterNodes } from './lib/cluster-harness';
 export type { ClusterHarnessOptions, ClusterNode } from './lib/cluster-harness';

@@ -13,6 +13,7 @@ import {
   liveConversation,
   percentiles,
   spokenScript,
+  logRecords,
 } from '@streamscribe/testing';
 import { LiveStack } from './live-stack';
 
@@ -175,17 +176,10 @@ function middleOf(utterance: ScriptedUtterance): number {
 }
 
 function reassignmentsLogged(routerLogs: string): string[] {
-  return routerLogs.split('\n').flatMap((line) => {
-    if (!line.includes('"live session reassigned"')) return [];
-    try {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      return [
-        `${String(entry['time'])} ${String(entry['from'])}->${String(entry['to'])} (${String(entry['code'])}) epoch ${String(entry['epoch'])}`,
-      ];
-    } catch {
-      return [line];
-    }
-  });
+  type Logged = { time: string; from: string; to: string; code: string; epoch: number };
+  return logRecords<Logged>(routerLogs, 'live session reassigned').map(
+    (entry) => `${entry.time} ${entry.from}->${entry.to} (${entry.code}) epoch ${entry.epoch}`,
+  );
 }
 
 function finalLatencies(results: readonly LiveClientResult[]): number[] {

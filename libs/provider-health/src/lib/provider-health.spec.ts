@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { RedisHarness } from '@streamscribe/testing';
+import { RedisHarness, redisCommandCalls } from '@streamscribe/testing';
 import { HealthSettings } from './health-settings';
 import { latencyBucket, latencyQuantile } from './latency-histogram';
 import { ProviderHealthReader } from './provider-health.reader';
@@ -153,9 +153,9 @@ describe('provider health and circuit breakers, on real Redis', () => {
     const outcomes = [...Array.from({ length: 18 }, () => ok(40, 2)), ok(2000, 1), ok(2000, 1)];
     const whisper = new ProviderHealthRecorder(redis, 'whisper', settings);
     for (const outcome of outcomes) await whisper.record(outcome, Date.now());
-    const before = await evalshaCalls(redis);
+    const before = await redisCommandCalls(redis, ['eval', 'evalsha']);
     const recorded = await Promise.all(outcomes.map((outcome) => deepgram.recordSoon(outcome)));
-    expect(await evalshaCalls(redis)).toBe(before + 1);
+    expect(await redisCommandCalls(redis, ['eval', 'evalsha'])).toBe(before + 1);
     expect(recorded).toEqual(outcomes.map(() => ({ state: 'closed' })));
 
     const { deepgram: batched, whisper: oneByOne } = await router.readAll(Date.now());
@@ -185,12 +185,6 @@ describe('provider health and circuit breakers, on real Redis', () => {
     expect(error.state).toBe('closed'); // 1 error since it closed: under minRequests
   });
 });
-
-/** EVALSHA calls the server has run so far (INFO commandstats). */
-async function evalshaCalls(redis: Redis): Promise<number> {
-  const match = /cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'));
-  return match ? Number(match[1]) : 0;
-}
 
 describe('latency histogram', () => {
   it.each([

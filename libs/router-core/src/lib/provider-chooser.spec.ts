@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
 import { HttpException } from '@nestjs/common';
-import { KeyScheme, providerHeartbeatKey } from '@streamscribe/contracts';
+import { KeyScheme, PROVIDERS, providerHeartbeatKey } from '@streamscribe/contracts';
 import { DEFAULT_HEALTH_SETTINGS } from '@streamscribe/provider-health';
-import { RedisHarness } from '@streamscribe/testing';
+import { RedisHarness, redisCommandCalls } from '@streamscribe/testing';
 import { AdmissionControl } from './admission/admission-control';
 import { ProviderChooser } from './provider-chooser';
 import { ProviderStateMonitor } from './provider-state.monitor';
@@ -18,8 +18,7 @@ describe('ProviderChooser refusing for want of a live provider', () => {
   let monitor: ProviderStateMonitor;
   let chooser: ProviderChooser;
 
-  const xinfoCalls = async () =>
-    Number(/^cmdstat_xinfo\|groups:calls=(\d+)/m.exec(await redis.info('commandstats'))?.[1] ?? 0);
+  const xinfoCalls = () => redisCommandCalls(redis, ['xinfo|groups']);
 
   beforeAll(async () => {
     harness = await RedisHarness.start({ ownServer: true });
@@ -45,8 +44,8 @@ describe('ProviderChooser refusing for want of a live provider', () => {
     const refused = await chooser.choose({ preferred: 'whisper', fallback: [], hints }).catch((e) => e);
     expect(refused).toBeInstanceOf(HttpException);
     expect((refused as HttpException).getStatus()).toBe(503);
-    // One fresh reading (a group per provider) beside the INFO that counted it.
-    expect((await xinfoCalls()) - before).toBeLessThanOrEqual(keys.allPartitions().length * 4);
+    // Exactly one fresh reading: a group per provider and partition (none would be a stale refusal).
+    expect((await xinfoCalls()) - before).toBe(keys.allPartitions().length * PROVIDERS.length);
   });
 
   it('serves a worker that joined after the cached reading (the first request after npm start)', async () => {

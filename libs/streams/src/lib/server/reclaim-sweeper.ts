@@ -19,9 +19,9 @@ export interface ReclaimedForDispatch {
   entry: StreamEntry;
   group: string;
   deliveryCount: number;
-  previousOwner?: string;
+  previousOwner: string;
   /** How long it sat since its previous owner last touched it, when claimed (ms). */
-  idleMs?: number;
+  idleMs: number;
   /** When it was claimed (Date.now()). */
   claimedAt: number;
 }
@@ -126,8 +126,8 @@ export class ReclaimSweeper {
 export function reportReclaimedStart(reclaimed: ReclaimedForDispatch, log: Logger): void {
   const { entry, group, previousOwner, idleMs, claimedAt, deliveryCount } = reclaimed;
   const queuedMs = Date.now() - claimedAt;
-  const waitMs = idleMs === undefined ? undefined : idleMs + queuedMs;
-  if (waitMs !== undefined) reclaimWaitSeconds.observe({ stream: entry.stream, group }, waitMs / 1000);
+  const waitMs = idleMs + queuedMs;
+  reclaimWaitSeconds.observe({ stream: entry.stream, group }, waitMs / 1000);
   log.info(
     { stream: entry.stream, entryId: entry.id, from: previousOwner, idleMs, queuedMs, waitMs, deliveryCount },
     'reclaimed entry started',

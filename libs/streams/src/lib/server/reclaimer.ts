@@ -15,9 +15,9 @@ export interface ReclaimedEntry {
   entry: StreamEntry;
   /** Deliveries so far, this one included. */
   deliveryCount: number;
-  /** The consumer that held it, and for how long it sat since that delivery (ms). */
-  previousOwner?: string;
-  idleMs?: number;
+  /** The consumer that held it, and for how long it sat since that delivery (ms), from XPENDING. */
+  previousOwner: string;
+  idleMs: number;
 }
 
 /** A pending entry idle past the min-idle time, as XPENDING tells it: a candidate for a claim. */
