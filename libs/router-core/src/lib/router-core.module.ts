@@ -10,10 +10,11 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import type Redis from 'ioredis';
 import { settingsFromConfig, validateEnvironment } from '@streamscribe/config';
 import { READINESS_CHECKS, ReadinessCheck, createLogger } from '@streamscribe/observability';
-import { ResultWatcher } from '@streamscribe/sessions';
+import { ChunkIngestor, ResultWatcher, sessionsOptionsFrom } from '@streamscribe/sessions';
 import { KeyScheme, PROVIDERS, chunkWireFrom, keySchemeFrom } from '@streamscribe/contracts';
 import { StreamLagCollector, providerFleets } from '@streamscribe/fleet';
 import {
+  ReplicaDurability,
   closeRedis,
   createRedisConnection,
   redisReadinessCheck,
@@ -124,6 +125,14 @@ export class RouterCoreModule {
               createLogger('result-watcher'),
               keys,
             ),
+        },
+        // One ingestor for the chunk routes and consensus: one durability mode, whose replica
+        // readings (INFO replication of every primary, in the background) are taken once.
+        {
+          provide: ChunkIngestor,
+          inject: [ROUTER_REDIS, ROUTER_ENVIRONMENT, KeyScheme],
+          useFactory: (redis: Redis, env: RouterEnvironment, keys: KeyScheme) =>
+            new ChunkIngestor(redis, sessionsOptionsFrom(env), keys, ReplicaDurability.from(env, redis)),
         },
         {
           provide: ProviderStateMonitor,

@@ -24,7 +24,7 @@ import {
   sessionIdProblem,
 } from '@streamscribe/contracts';
 import { AudioCharge, IngestQuota } from '@streamscribe/quotas';
-import { NotReplicatedError, ReplicaDurability } from '@streamscribe/redis';
+import { NotReplicatedError } from '@streamscribe/redis';
 import { RoutingReason, RoutingRequest, RoutingRequirements } from '@streamscribe/routing-policy';
 import {
   ChunkIngestor,
@@ -38,7 +38,6 @@ import {
   TranscriptReader,
   costMonth,
   readTenantCostTotals,
-  sessionsOptionsFrom,
 } from '@streamscribe/sessions';
 import { refusal } from './audio-intake/intake-errors';
 import { BatchChunkAudio, ChunkBatchAccepted, ChunkBatchResult } from './batch/chunk-batch';
@@ -104,7 +103,6 @@ export interface FileAccepted {
  */
 @Injectable()
 export class TranscriptionRouterService {
-  private readonly ingestor: ChunkIngestor;
   private readonly reader: TranscriptReader;
   private readonly eraser: SessionEraser;
   /** Fleets of classic workers: they serve the default tenant only (see `excludedFor`). */
@@ -120,13 +118,8 @@ export class TranscriptionRouterService {
     private readonly hedges: HedgeScheduler,
     private readonly keys: KeyScheme,
     private readonly quota: IngestQuota,
+    private readonly ingestor: ChunkIngestor,
   ) {
-    this.ingestor = new ChunkIngestor(
-      redis,
-      sessionsOptionsFrom(env),
-      keys,
-      ReplicaDurability.from(env, redis),
-    );
     this.reader = new TranscriptReader(redis, keys);
     this.eraser = new SessionEraser(redis, keys);
     this.cancellation = new SessionCancellation(redis, keys);

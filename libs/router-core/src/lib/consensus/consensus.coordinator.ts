@@ -25,7 +25,6 @@ import {
   TranscriptReader,
   sessionsOptionsFrom,
 } from '@streamscribe/sessions';
-import { ReplicaDurability } from '@streamscribe/redis';
 import { apiError } from '../http/api-error';
 import { ProviderStateMonitor } from '../provider-state.monitor';
 import { RouterEnvironment } from '../router-environment';
@@ -67,7 +66,6 @@ interface Settling {
 @Injectable()
 export class ConsensusCoordinator implements OnApplicationShutdown {
   private readonly log = createLogger('consensus');
-  private readonly ingestor: ChunkIngestor;
   private readonly reader: TranscriptReader;
   private readonly results: ResultStore;
   private closed = false;
@@ -82,13 +80,8 @@ export class ConsensusCoordinator implements OnApplicationShutdown {
     private readonly watcher: ResultWatcher,
     private readonly fleets: ProviderStateMonitor,
     private readonly keys: KeyScheme,
+    private readonly ingestor: ChunkIngestor,
   ) {
-    this.ingestor = new ChunkIngestor(
-      redis,
-      sessionsOptionsFrom(env),
-      keys,
-      ReplicaDurability.from(env, redis),
-    );
     this.reader = new TranscriptReader(redis, keys);
     this.results = new ResultStore(redis, sessionsOptionsFrom(env), keys);
     this.configuredOrder = parseProviderList(env.CONSENSUS_PROVIDER_ORDER).providers;

@@ -1,7 +1,13 @@
 import Redis from 'ioredis';
 import { KeyScheme, newChunkEntry } from '@streamscribe/contracts';
 import { createLogger } from '@streamscribe/observability';
-import { DEFAULT_SESSIONS_OPTIONS, ResultStore, ResultWatcher } from '@streamscribe/sessions';
+import {
+  ChunkIngestor,
+  DEFAULT_SESSIONS_OPTIONS,
+  ResultStore,
+  ResultWatcher,
+  sessionsOptionsFrom,
+} from '@streamscribe/sessions';
 import { RedisHarness } from '@streamscribe/testing';
 import { ProviderStateMonitor } from '../provider-state.monitor';
 import { RouterEnvironment } from '../router-environment';
@@ -24,12 +30,14 @@ describe('consensus chunks left behind by a router that went away, on real Redis
   const coordinator = (redis: Redis) => {
     const watcher = new ResultWatcher(client(), createLogger('test'), keys);
     watchers.push(watcher);
+    const env = new RouterEnvironment();
     return new ConsensusCoordinator(
       redis,
-      new RouterEnvironment(),
+      env,
       watcher,
       {} as ProviderStateMonitor,
       keys,
+      new ChunkIngestor(redis, sessionsOptionsFrom(env), keys),
     );
   };
 
