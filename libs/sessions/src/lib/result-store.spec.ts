@@ -3,7 +3,12 @@ import { SessionRef, TranscriptionResultEntry, keySchemeFrom } from '@streamscri
 import { RedisHarness, redisCommandCalls } from '@streamscribe/testing';
 import { readProviderCostTotals, readTenantCostTotals } from './cost-totals';
 import { ResultStore } from './result-store';
-import { RESULT_ARGS, RESULT_KEYS, writeResultsScript } from './scripts/write-results.script';
+import {
+  RESULT_ARGS,
+  RESULT_CALL_ARGS,
+  RESULT_KEYS,
+  writeResultsScript,
+} from './scripts/write-results.script';
 import { costMonth } from './session-lifetimes';
 import { DEFAULT_SESSIONS_OPTIONS } from './sessions-options';
 
@@ -54,7 +59,7 @@ describe('ResultStore: the results of one turn in one Lua call per partition, on
   });
 
   it('writes a turn of results in one call per partition, with the outcomes of writing them one by one', async () => {
-    await store.write(one, result('c9')); // unpriced; defines the script on the connection first
+    await store.write(one, result('c9')); // unpriced; puts the script in Redis' cache first (NOSCRIPT, then EVAL)
     const before = await scriptCalls();
     const writes = await Promise.all([
       store.write(one, result('c0', { costUsd: 0.001, durationSeconds: 1 })),
@@ -144,7 +149,7 @@ describe('ResultStore: the results of one turn in one Lua call per partition, on
     const replies = await writeResultsScript.run(
       redis,
       [...entry('bad', '1.5').keys, ...entry('good', '7').keys],
-      [...entry('bad', '1.5').args, ...entry('good', '7').args],
+      [...RESULT_CALL_ARGS.map(() => 60), ...entry('bad', '1.5').args, ...entry('good', '7').args],
     );
     expect(replies[0]).toEqual({ status: 'invalid', reason: expect.stringContaining('must be integers') });
     expect(replies[1]).toEqual({ status: 'created', entryId: expect.stringMatching(/^\d+-\d+$/) });

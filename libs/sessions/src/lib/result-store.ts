@@ -12,6 +12,7 @@ import {
 import type { ScriptArg } from '@streamscribe/redis';
 import {
   RESULT_ARGS,
+  RESULT_CALL_ARGS,
   RESULT_KEYS,
   WriteResultReply,
   writeResultsScript,
@@ -50,12 +51,22 @@ export class ResultStore {
   /** This turn's writes, per partition (the keys of one call share its slot). */
   private readonly queued = new Map<number, QueuedWrite[]>();
   private flushScheduled = false;
+  /** RESULT_CALL_ARGS: settings, the same for every call. */
+  private readonly callArgs: ScriptArg[];
 
   constructor(
     private readonly client: Redis,
-    private readonly options: SessionsOptions,
+    options: SessionsOptions,
     private readonly keys: KeyScheme,
-  ) {}
+  ) {
+    const settings: Record<(typeof RESULT_CALL_ARGS)[number], ScriptArg> = {
+      ttlSeconds: options.sessionTtlSeconds,
+      allMaxLen: options.resultsAllMaxLen,
+      trailTtlSeconds: trailTtlSeconds(options.sessionTtlSeconds),
+      tenantCostTtlSeconds: TENANT_COST_TTL_SECONDS,
+    };
+    this.callArgs = RESULT_CALL_ARGS.map((name) => settings[name]);
+  }
 
   /** Writes the session's result; the entry gets the session's id and tenant. */
   write(session: SessionRef, entry: TranscriptionResultEntry): Promise<ResultWrite> {
@@ -78,8 +89,6 @@ export class ResultStore {
     };
     const args: Record<(typeof RESULT_ARGS)[number], ScriptArg> = {
       chunkId: resultIndexField(result),
-      ttlSeconds: this.options.sessionTtlSeconds,
-      allMaxLen: this.options.resultsAllMaxLen,
       provider: result.provider,
       costMicros: priced ? Math.round((result.costUsd as number) * 1_000_000) : '',
       audioMs:
@@ -88,9 +97,7 @@ export class ResultStore {
           : Math.round(result.durationSeconds * 1000),
       status: result.status,
       nowMs,
-      trailTtlSeconds: trailTtlSeconds(this.options.sessionTtlSeconds),
       indexMember: keys.sessionIndexMember(session),
-      tenantCostTtlSeconds: TENANT_COST_TTL_SECONDS,
     };
     const fields = encodeResultEntry(result);
     return new Promise((resolve, reject) => {
@@ -125,7 +132,7 @@ export class ResultStore {
       replies = await writeResultsScript.run(
         this.client,
         writes.flatMap((write) => write.keys),
-        writes.flatMap((write) => write.args),
+        [...this.callArgs, ...writes.flatMap((write) => write.args)],
       );
     } catch (error) {
       for (const write of writes) write.reject(error);

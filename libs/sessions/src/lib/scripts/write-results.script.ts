@@ -29,29 +29,34 @@ export const RESULT_KEYS = [
   'sessionIndex', // the partition's session index (sorted set, scored by last activity)
 ] as const;
 
-export const RESULT_ARGS = [
-  'chunkId', // the index field: the chunk id, or "<chunk id>@<provider>" for a classic entry (resultIndexField)
+/** The settings of the whole call, once, ahead of the results: the same for every result. */
+export const RESULT_CALL_ARGS = [
   'ttlSeconds', // the session's TTL
   'allMaxLen', // approximate MAXLEN of results:all
+  'trailTtlSeconds', // the trail's TTL: longer, so the retention sweeper still finds the entries
+  'tenantCostTtlSeconds', // how long a month's tenant cost hash is kept
+] as const;
+
+export const RESULT_ARGS = [
+  'chunkId', // the index field: the chunk id, or "<chunk id>@<provider>" for a classic entry (resultIndexField)
   'provider',
   'costMicros', // '' when not priced
   'audioMs', // '' when unknown
   'status', // 'ok' | 'failed'
   'nowMs',
-  'trailTtlSeconds', // the trail's TTL: longer, so the retention sweeper still finds the entries
   'indexMember', // the session's member in the session index
-  'tenantCostTtlSeconds', // how long a month's tenant cost hash is kept
 ] as const;
 
 /**
- * KEYS: RESULT_KEYS for each result, in turn. ARGV: for each result, RESULT_ARGS, the count of its
- * field/value strings, then those. Replies status, entry id for each result ('invalid', why: for a
+ * KEYS: RESULT_KEYS for each result, in turn. ARGV: RESULT_CALL_ARGS; then for each result,
+ * RESULT_ARGS, the count of its field/value strings, then those. Replies status, entry id for each result ('invalid', why: for a
  * result that is refused alone, its cost no integer or a key of the wrong type).
  */
 export const writeResultsScript = new VariadicKeysScript({
   name: 'ssWriteResults',
   lua: `
 local KEYS_EACH, ARGS_EACH = ${RESULT_KEYS.length}, ${RESULT_ARGS.length}
+local ttl, allMaxLen, trailTtl, tenantTtl = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local function badInteger(value)
   if value == '' then return false end
   local n = tonumber(value)
@@ -74,9 +79,8 @@ local indexed, indexOrder = {}, {}
 -- One result (keys from KEYS[k + 1], arguments from ARGV[a], its fields ARGV[first..last]): its
 -- reply pair. Its costs and TTLs are gathered for the end of the call, after its last write.
 local function writeOne(k, a, first, last)
-  local chunkId, ttl, allMaxLen, provider = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
-  local costMicros, audioMs, status, nowMs = ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7]
-  local trailTtl, indexMember, tenantTtl = ARGV[a + 8], ARGV[a + 9], ARGV[a + 10]
+  local chunkId, provider, costMicros, audioMs = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3]
+  local status, nowMs, indexMember = ARGV[a + 4], ARGV[a + 5], ARGV[a + 6]
   -- Checked before anything of this result is written; the others go on.
   if badInteger(costMicros) or badInteger(audioMs) then
     return 'invalid', 'cost micros and audio ms must be integers, got ' .. costMicros .. ' and ' .. audioMs
@@ -121,7 +125,7 @@ local function writeOne(k, a, first, last)
   return outcome, id
 end
 local reply = {}
-local a = 1
+local a = ${RESULT_CALL_ARGS.length} + 1
 for k = 0, #KEYS - KEYS_EACH, KEYS_EACH do
   local first = a + ARGS_EACH + 1
   local last = first + tonumber(ARGV[a + ARGS_EACH]) - 1
