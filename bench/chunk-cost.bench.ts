@@ -12,14 +12,15 @@ import './transport/silent-logs';
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import Redis from 'ioredis';
 import { encodeWav } from '@streamscribe/audio';
-import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
+import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY, freePort } from '@streamscribe/testing';
 import { batchingSender } from './e2e/batch-sender';
 import { SendChunk, runLoad } from './e2e/load';
 import { profiled, startProfiling } from './e2e/profiled';
 import { ResultTail } from './e2e/result-tail';
+import { mintKey, postChunk } from './e2e/router-http';
 import { machineInfo } from './transport/machine-info';
 import { formatTable, median } from './transport/summary';
 
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
       ...profiled(),
     });
     processes.push(router);
-    const apiKey = await mintKey(port);
+    const apiKey = await mintKey(port, 'bench:chunk-cost');
     const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
     let run = 0;
     const send = (): SendChunk => {
@@ -107,7 +108,8 @@ async function main(): Promise<void> {
           batchSize: batch,
           sessionOf,
         });
-      return (i: number) => postChunk(agent, port, sessionOf(i), `c${i}`, apiKey);
+      return (i: number) =>
+        postChunk(agent, port, CHUNK, sessionOf(i), `c${i}`, { authorization: `Bearer ${apiKey}` });
     };
     await runLoad(send(), tail, { rate: 'max', total: 1000, inFlight }); // warm-up
     startProfiling([router.pid, worker.pid]);
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
       );
       return { ...perChunk(PACED_RATE * PACED_SECONDS), rate: 0, p50: 0 };
     };
-    const perChunk = emptyCosts();
+    const saturatedRuns = emptyCosts();
     const paced = emptyCosts();
     const idle = emptyCosts();
     for (let rep = 0; rep < reps; rep++) {
@@ -154,7 +156,7 @@ async function main(): Promise<void> {
       const slow = await costOf({ rate: PACED_RATE, seconds: PACED_SECONDS });
       const background = await idleCost();
       for (const name of COST_NAMES) {
-        perChunk[name].push(saturated[name]);
+        saturatedRuns[name].push(saturated[name]);
         paced[name].push(slow[name]);
         idle[name].push(background[name]);
       }
@@ -182,14 +184,14 @@ async function main(): Promise<void> {
           ],
           ...(['router', 'worker', 'redis'] as const).map((name) => [
             name,
-            median(perChunk[name]).toFixed(0),
-            (1e6 / median(perChunk[name])).toFixed(0),
+            median(saturatedRuns[name]).toFixed(0),
+            (1e6 / median(saturatedRuns[name])).toFixed(0),
             median(paced[name]).toFixed(0),
             median(idle[name]).toFixed(0),
-            ((median(paced[name]) - median(idle[name])) / median(perChunk[name])).toFixed(1),
+            ((median(paced[name]) - median(idle[name])) / median(saturatedRuns[name])).toFixed(1),
           ]),
         ]),
-        `wall-clock throughput (noisy on a shared machine): ${median(perChunk.rate).toFixed(0)} chunks/s; latency p50 at ${PACED_RATE}/s: ${median(paced.p50).toFixed(1)} ms`,
+        `wall-clock throughput (noisy on a shared machine): ${median(saturatedRuns.rate).toFixed(0)} chunks/s; latency p50 at ${PACED_RATE}/s: ${median(paced.p50).toFixed(1)} ms`,
         `at ${PACED_RATE}/s every process sleeps between chunks, and waking it (a loopback write to a sleeping`,
         'process) is paid per message: the paced column is what the low-load latency is made of. Idle',
         `background: each process's CPU over ${PACED_SECONDS} s without chunks, per chunk of a paced run.`,
@@ -270,63 +272,6 @@ function nameScripts(scripts: Map<string, string>): void {
         scripts.set(createHash('sha1').update(definition.lua).digest('hex'), definition.name);
     }
   }
-}
-
-async function mintKey(port: number): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/v1/admin/keys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: 'default', scopes: ['transcribe'], name: 'bench:chunk-cost' }),
-  });
-  if (response.status !== 201) throw new Error(`minting the bench key: HTTP ${response.status}`);
-  return ((await response.json()) as { key: string }).key;
-}
-
-function postChunk(
-  agent: Agent,
-  port: number,
-  sessionId: string,
-  chunkId: string,
-  apiKey: string,
-): Promise<{ sessionId: string; chunkId: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`,
-        headers: {
-          'content-type': 'audio/wav',
-          'content-length': CHUNK.length,
-          authorization: `Bearer ${apiKey}`,
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 202
-            ? resolve({ sessionId, chunkId })
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(CHUNK);
-  });
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 main().then(

@@ -9,15 +9,15 @@
 // --cpu-prof=DIR: the router and the instant worker write CPU profiles there as they exit
 // (summarise them with bench/e2e/cpu-profile-summary.ts).
 import './transport/silent-logs';
-import { Agent, request } from 'node:http';
-import { createServer } from 'node:net';
+import { Agent } from 'node:http';
 import { encodeWav } from '@streamscribe/audio';
-import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY } from '@streamscribe/testing';
+import { AppProcess, RedisHarness, TEST_ADMIN_API_KEY, freePort } from '@streamscribe/testing';
 import { batchingSender } from './e2e/batch-sender';
 import { LoadResult, SendChunk, runLoad } from './e2e/load';
 import { profiled, startProfiling } from './e2e/profiled';
 import { RAW_RESULTS, RAW_STREAM } from './e2e/raw-keys';
 import { ResultTail } from './e2e/result-tail';
+import { mintKey, postChunk } from './e2e/router-http';
 import { machineInfo } from './transport/machine-info';
 import { formatTable, median } from './transport/summary';
 
@@ -118,7 +118,7 @@ async function main(reps: number, batch: number, quick: boolean): Promise<void> 
         QUOTAS_ENABLED: 'false',
       }),
     );
-    const apiKey = await mintKey(port);
+    const apiKey = await mintKey(port, 'bench:e2e');
 
     const agent = new Agent({ keepAlive: true, maxSockets: 64 });
     let run = 0;
@@ -126,14 +126,14 @@ async function main(reps: number, batch: number, quick: boolean): Promise<void> 
       ours: () => {
         const prefix = `bench-${++run}`;
         return (i) =>
-          postChunk(agent, port, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, {
+          postChunk(agent, port, CHUNK, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, {
             authorization: `Bearer ${apiKey}`,
           });
       },
       open: () => {
         const prefix = `bench-${++run}`;
         return (i) =>
-          postChunk(agent, openPort, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, {});
+          postChunk(agent, openPort, CHUNK, `${prefix}-${Math.floor(i / CHUNKS_PER_SESSION)}`, `c${i}`, {});
       },
       bulk: () => {
         const prefix = `bench-${++run}`;
@@ -293,59 +293,6 @@ function summarize(runs: LoadResult[]) {
 
 type Path = 'raw' | 'open' | 'ours' | 'bulk';
 const PATHS: readonly Path[] = ['raw', 'open', 'ours', 'bulk'];
-
-/** A stored API key (what production clients send), minted with the bootstrap key. */
-async function mintKey(port: number): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/v1/admin/keys`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${TEST_ADMIN_API_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ tenant: 'default', scopes: ['transcribe'], name: 'bench:e2e' }),
-  });
-  if (response.status !== 201) throw new Error(`minting the bench key: HTTP ${response.status}`);
-  return ((await response.json()) as { key: string }).key;
-}
-
-function postChunk(
-  agent: Agent,
-  port: number,
-  sessionId: string,
-  chunkId: string,
-  auth: Record<string, string>,
-): Promise<{ sessionId: string; chunkId: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: `/v1/sessions/${sessionId}/chunks?chunkId=${chunkId}`,
-        headers: { 'content-type': 'audio/wav', 'content-length': CHUNK.length, ...auth },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () =>
-          res.statusCode === 202
-            ? resolve({ sessionId, chunkId })
-            : reject(new Error(`HTTP ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(CHUNK);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const watchdog = setTimeout(() => {
   console.error(`e2e bench still running after ${BENCH_TIMEOUT_MS / 60_000} min; aborting`);
