@@ -289,9 +289,8 @@ export class TranscriptionRouterService {
         offsetMs,
         audio: wav,
         audioFormat: 'wav',
-        hints: hintsOf(query),
-        transcription: query.transcriptionHints(),
-        fallbackProviders,
+        // fallbackProviders as it stands when the chunk is queued (a whole-file route narrows it).
+        ...requestRouting(query, fallbackProviders),
       });
     // The whole file is charged before its first chunk is queued, and refunded if the upload then
     // fails: a broken-off upload's session is cancelled, so its queued chunks are never transcribed.
