@@ -170,7 +170,6 @@ const WORKER_USER: RedisAclUser = {
     'xack',
     'xpending',
     'xclaim',
-    'xautoclaim',
     // results, failures, dead letters; acknowledged-entry trimming; the result index's check
     'xadd',
     'xrange',
