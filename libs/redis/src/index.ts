@@ -11,6 +11,7 @@ export { multiAcrossSlots, pipelineAcrossSlots } from './lib/commands-across-slo
 export { isUnavailableReply } from './lib/unavailable-replies';
 export { ensureGroup, isMissingStreamOrGroup, isNoGroupError } from './lib/consumer-groups';
 export { RedisScript, VariadicKeysScript, defineScript } from './lib/redis-script';
+export { TurnBatcher } from './lib/turn-batcher';
 export type { ScriptArg, ScriptDefinition } from './lib/redis-script';
 export { SCRIPT_STATUSES, asNumber, asScriptStatus, asStringOrNull, asStrings } from './lib/script-replies';
 export type { ScriptStatus } from './lib/script-replies';

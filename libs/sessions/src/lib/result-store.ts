@@ -9,12 +9,11 @@ import {
   recordFromPairs,
   resultIndexField,
 } from '@streamscribe/contracts';
-import type { ScriptArg } from '@streamscribe/redis';
+import { type ScriptArg, TurnBatcher } from '@streamscribe/redis';
 import {
   RESULT_ARGS,
   RESULT_CALL_ARGS,
   RESULT_KEYS,
-  WriteResultReply,
   writeResultsScript,
 } from './scripts/write-results.script';
 import { SessionsOptions } from './sessions-options';
@@ -32,11 +31,10 @@ export interface ResultWrite {
 /** Results written in one Lua call at most: bounds how long one call holds Redis. */
 const MAX_RESULTS_PER_CALL = 100;
 
+/** One result's part of a write-results call. */
 interface QueuedWrite {
   keys: string[];
   args: ScriptArg[];
-  resolve: (write: ResultWrite) => void;
-  reject: (error: unknown) => void;
 }
 
 /**
@@ -49,8 +47,10 @@ interface QueuedWrite {
  */
 export class ResultStore {
   /** This turn's writes, per partition (the keys of one call share its slot). */
-  private readonly queued = new Map<number, QueuedWrite[]>();
-  private flushScheduled = false;
+  private readonly batcher = new TurnBatcher<QueuedWrite, ResultWrite>(
+    (_partition, writes) => this.writeBatch(writes),
+    MAX_RESULTS_PER_CALL,
+  );
   /** RESULT_CALL_ARGS: settings, the same for every call. */
   private readonly callArgs: ScriptArg[];
 
@@ -100,56 +100,28 @@ export class ResultStore {
       indexMember: keys.sessionIndexMember(session),
     };
     const fields = encodeResultEntry(result);
-    return new Promise((resolve, reject) => {
-      const write: QueuedWrite = {
-        keys: RESULT_KEYS.map((name) => named[name]),
-        args: [...RESULT_ARGS.map((name) => args[name]), fields.length, ...fields],
-        resolve,
-        reject,
-      };
-      const queue = this.queued.get(session.partition);
-      if (queue) queue.push(write);
-      else this.queued.set(session.partition, [write]);
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+    return this.batcher.add(String(session.partition), {
+      keys: RESULT_KEYS.map((name) => named[name]),
+      args: [...RESULT_ARGS.map((name) => args[name]), fields.length, ...fields],
     });
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const queues = [...this.queued.values()];
-    this.queued.clear();
-    for (const queue of queues)
-      for (let i = 0; i < queue.length; i += MAX_RESULTS_PER_CALL)
-        void this.writeBatch(queue.slice(i, i + MAX_RESULTS_PER_CALL));
-  }
-
-  private async writeBatch(writes: QueuedWrite[]): Promise<void> {
-    let replies: WriteResultReply[];
-    try {
-      replies = await writeResultsScript.run(
-        this.client,
-        writes.flatMap((write) => write.keys),
-        [...this.callArgs, ...writes.flatMap((write) => write.args)],
-      );
-    } catch (error) {
-      for (const write of writes) write.reject(error);
-      return;
-    }
-    writes.forEach((write, i) => {
-      const reply = replies[i];
-      if (!reply)
-        write.reject(new Error(`write-results answered ${replies.length} of ${writes.length} results`));
-      else if (reply.status === 'invalid') write.reject(new Error(reply.reason));
-      else
-        write.resolve({
-          created: reply.status !== 'duplicate',
-          superseded: reply.status === 'superseded',
-          entryId: reply.entryId,
-        });
-    });
+  /** One write-results call: each result's outcome, or the reason it alone was refused. */
+  private async writeBatch(writes: QueuedWrite[]): Promise<Array<ResultWrite | Error>> {
+    const replies = await writeResultsScript.run(
+      this.client,
+      writes.flatMap((write) => write.keys),
+      [...this.callArgs, ...writes.flatMap((write) => write.args)],
+    );
+    return replies.map((reply) =>
+      reply.status === 'invalid'
+        ? new Error(reply.reason)
+        : {
+            created: reply.status !== 'duplicate',
+            superseded: reply.status === 'superseded',
+            entryId: reply.entryId,
+          },
+    );
   }
 
   /**
