@@ -49,8 +49,8 @@ export const RESULT_ARGS = [
 
 /**
  * KEYS: RESULT_KEYS for each result, in turn. ARGV: RESULT_CALL_ARGS; then for each result,
- * RESULT_ARGS, the count of its field/value strings, then those. Replies status, entry id for each result ('invalid', why: for a
- * result that is refused alone, its cost no integer or a key of the wrong type).
+ * RESULT_ARGS, the count of its field/value strings, then those. Replies status, entry id for each
+ * result ('invalid', why: a result refused alone, its cost no integer or a key of the wrong type).
  */
 export const writeResultsScript = new VariadicKeysScript({
   name: 'ssWriteResults',
